@@ -1,0 +1,230 @@
+/**
+ * The contract model: what the rest of the app reads after contracts are loaded and checked.
+ *
+ * Every field here is derived from `contracts/<domain>/domain.yaml` and the ODCS v3.1 contracts
+ * beside it (see DESIGN.md, "Contracts"). Nothing downstream reads YAML; nothing downstream
+ * re-derives a name that is already here.
+ */
+
+/** Where a value came from, so every later error can name `file:line:column`. */
+export interface SourcePosition {
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+}
+
+/** ODCS `logicalType` values the project reads. */
+export type LogicalType = 'string' | 'integer' | 'number' | 'boolean' | 'date' | 'timestamp';
+
+/**
+ * A column's storage type after `logicalType` and `physicalType` are combined:
+ * `integer` without `physicalType` is a 64-bit integer, `number` is a double unless
+ * `physicalType` says `decimal(p,s)`, `timestamp` accepts ISO-8601 with or without offset.
+ */
+export type ColumnType =
+  | { readonly kind: 'string' }
+  | { readonly kind: 'boolean' }
+  | { readonly kind: 'integer'; readonly bits: 8 | 16 | 32 | 64 }
+  | { readonly kind: 'double' }
+  | { readonly kind: 'decimal'; readonly precision: number; readonly scale: number }
+  | { readonly kind: 'date' }
+  | { readonly kind: 'timestamp' };
+
+/** Property-level constraints from ODCS `logicalTypeOptions`. */
+export interface ColumnConstraints {
+  readonly minimum?: number | string;
+  readonly maximum?: number | string;
+  readonly exclusiveMinimum?: number | string;
+  readonly exclusiveMaximum?: number | string;
+  /** RE2-compatible pattern (checked at load); it must match the whole value. */
+  readonly pattern?: string;
+  readonly minLength?: number;
+  readonly maxLength?: number;
+  readonly format?: string;
+}
+
+export type Classification = 'public' | 'internal' | 'restricted' | 'confidential';
+
+export interface Column {
+  readonly name: string;
+  readonly description?: string;
+  readonly logicalType: LogicalType;
+  readonly physicalType?: string;
+  readonly type: ColumnType;
+  readonly required: boolean;
+  readonly unique: boolean;
+  /** 1-based position in the primary key, or undefined when not part of it. */
+  readonly primaryKeyPosition?: number;
+  /** 1-based position in the partition spec, or undefined when not a partition column. */
+  readonly partitionKeyPosition?: number;
+  readonly classification?: Classification;
+  readonly tags: readonly string[];
+  /** Classification `restricted`/`confidential` or tag `pii`: masked in samples, withheld from grants. */
+  readonly sensitive: boolean;
+  readonly constraints: ColumnConstraints;
+  /** Resolved `relationships[].to` targets of this column, as `<domain>/<dataset>.<column>`. */
+  readonly references: readonly ColumnReference[];
+  readonly position: SourcePosition;
+}
+
+export interface ColumnReference {
+  readonly dataset: string; // `<domain>/<dataset>`
+  readonly column: string;
+}
+
+/** ODCS quality metrics the project evaluates, plus `sql` rules. */
+export type QualityMetric =
+  | 'nullValues'
+  | 'missingValues'
+  | 'invalidValues'
+  | 'duplicateValues'
+  | 'rowCount'
+  | 'sql';
+
+export type Operator =
+  | 'mustBe'
+  | 'mustNotBe'
+  | 'mustBeGreaterThan'
+  | 'mustBeGreaterOrEqualTo'
+  | 'mustBeLessThan'
+  | 'mustBeLessOrEqualTo'
+  | 'mustBeBetween'
+  | 'mustNotBeBetween';
+
+export type Severity = 'error' | 'warning';
+
+export interface Threshold {
+  readonly operator: Operator;
+  /** A number, or `[low, high]` for the between operators. */
+  readonly value: number | readonly [number, number];
+  readonly unit: 'rows' | 'percent';
+}
+
+/** One `quality[]` entry, at schema-object level (`column` null) or property level. */
+export interface QualityRule {
+  /** The contract's rule `id`, when it gives one. */
+  readonly id?: string;
+  readonly name?: string;
+  readonly description?: string;
+  readonly metric: QualityMetric;
+  /** The column a property-level rule belongs to; null for dataset-level rules. */
+  readonly column: string | null;
+  /** For dataset-level `duplicateValues`: the columns that together must be unique. */
+  readonly columns?: readonly string[];
+  readonly threshold: Threshold;
+  readonly severity: Severity;
+  /** `invalidValues`: allowed values. */
+  readonly validValues?: readonly (string | number | boolean)[];
+  /** `invalidValues`: RE2 pattern a value must fully match. */
+  readonly pattern?: string;
+  /** `sql`: a query over `{object}` returning one number, compared with the threshold. */
+  readonly query?: string;
+  readonly position: SourcePosition;
+}
+
+export type FileFormat = 'csv' | 'json' | 'parquet';
+
+export interface CsvOptions {
+  readonly delimiter: string;
+  readonly quote: string;
+  readonly escape: string;
+  readonly header: boolean;
+}
+
+/** A duration in seconds, parsed from an ODCS SLA value and unit. */
+export type Seconds = number;
+
+export interface ClassBalance {
+  readonly column: string;
+  /** Each class value must make up at least this percent of non-null rows. */
+  readonly minPercent: number;
+  readonly severity: Severity;
+  readonly position: SourcePosition;
+}
+
+export type OnViolation = 'quarantine-file' | 'quarantine-rows';
+/** What to do with a column or JSON key the contract does not declare. */
+export type UnknownColumns = 'fail' | 'ignore';
+export type LoadMode = 'merge' | 'append';
+
+export interface Owner {
+  readonly team: string;
+  readonly email: string;
+}
+
+/** Physical names derived once from environment-independent identity. */
+export interface DatasetNames {
+  /** `<domain>/<dataset>`: how a dataset is referenced everywhere. */
+  readonly ref: string;
+  /** Glue/Athena table name: the dataset name in snake case, `_v<major>` from major 2 on. */
+  readonly table: string;
+  /** Landing key prefix `<domain>/<dataset>/`. */
+  readonly landingPrefix: string;
+}
+
+/** One `schema[]` object of a contract: the unit everything is built per. */
+export interface Dataset {
+  readonly domain: string;
+  readonly name: string;
+  readonly description?: string;
+  readonly names: DatasetNames;
+  readonly contract: ContractInfo;
+  readonly columns: readonly Column[];
+  /** Primary key column names in key order (empty when the dataset has none). */
+  readonly primaryKey: readonly string[];
+  /** Partition column names in partition order. */
+  readonly partitionColumns: readonly string[];
+  readonly quality: readonly QualityRule[];
+  readonly format: FileFormat;
+  readonly csv: CsvOptions;
+  /** Maximum age of the data at ingest (`slaProperties` freshness/latency), if declared. */
+  readonly freshness?: { readonly column: string | null; readonly maxAge: Seconds; readonly position: SourcePosition };
+  /** Expected delivery interval (`slaProperties` frequency), if declared. */
+  readonly frequency?: Seconds;
+  /** Retention in days (`slaProperties` retention); undefined keeps data forever. */
+  readonly retentionDays?: number;
+  readonly onViolation: OnViolation;
+  readonly unknownColumns: UnknownColumns;
+  readonly loadMode: LoadMode;
+  readonly classBalance?: ClassBalance;
+  readonly owner: Owner;
+  readonly position: SourcePosition;
+}
+
+export interface ContractInfo {
+  readonly id: string;
+  readonly name?: string;
+  readonly version: string;
+  readonly majorVersion: number;
+  readonly status: string;
+  readonly file: string;
+}
+
+export interface Consumer {
+  readonly role: string;
+  /** Principal ARN per environment name. */
+  readonly principals: Readonly<Record<string, string>>;
+}
+
+export interface DomainConfig {
+  readonly name: string;
+  readonly file: string;
+  readonly owner: Owner;
+  readonly alertEmails: readonly string[];
+  readonly consumers: readonly Consumer[];
+  /** Dataset and model names other domains may `ref`. */
+  readonly shares: readonly string[];
+  /** Maintenance schedule as an EventBridge schedule expression, e.g. `cron(0 3 * * ? *)`. */
+  readonly maintenanceSchedule: string;
+}
+
+export interface Domain extends DomainConfig {
+  readonly contracts: readonly ContractInfo[];
+  readonly datasets: readonly Dataset[];
+}
+
+/** Every domain under `contracts/`, loaded and checked. */
+export interface Catalog {
+  readonly root: string;
+  readonly domains: readonly Domain[];
+}
