@@ -115,6 +115,8 @@ export interface QualityRule {
   readonly severity: Severity;
   /** `invalidValues`: allowed values. */
   readonly validValues?: readonly (string | number | boolean)[];
+  /** `missingValues`: values counted as missing besides null. */
+  readonly missingValues?: readonly string[];
   /** `invalidValues`: RE2 pattern a value must fully match. */
   readonly pattern?: string;
   /** `sql`: a query over `{object}` returning one number, compared with the threshold. */

@@ -1,0 +1,239 @@
+import { BETWEEN_OPERATORS, OPERATORS } from './contract-schema.ts';
+import { contractOwner } from './contract-owner.ts';
+import { columnTypeOf } from './column-type.ts';
+import type { ContractUnderCheck } from './contract-under-check.ts';
+import { datasetSetting, findCustomProperty } from './custom-properties.ts';
+import { retentionClassDays, unitSeconds } from './durations.ts';
+import type { FieldPath } from './field-path.ts';
+import type {
+  ClassBalance,
+  Column,
+  ColumnConstraints,
+  ColumnReference,
+  ContractInfo,
+  CsvOptions,
+  Dataset,
+  LoadMode,
+  OnViolation,
+  Owner,
+  QualityMetric,
+  QualityRule,
+  Seconds,
+  Severity,
+  Threshold,
+  UnknownColumns,
+} from './model.ts';
+import type { RawProperty, RawQualityRule, RawSlaProperty } from './raw-contract.ts';
+import { resolveReference, type ReferenceLookup, type ResolvedReference } from './references.ts';
+import { SLA_KINDS, slaDatasets, slaElement, type SlaKind } from './sla.ts';
+import { majorVersion, tableName } from './table-name.ts';
+
+export const DEFAULT_CSV_OPTIONS: CsvOptions = { delimiter: ',', quote: '"', escape: '"', header: true };
+export const DEFAULT_ON_VIOLATION: OnViolation = 'quarantine-file';
+export const DEFAULT_UNKNOWN_COLUMNS: UnknownColumns = 'fail';
+/** What `missingValues` counts besides null when a rule lists none. */
+export const DEFAULT_MISSING_VALUES: readonly string[] = ['', 'N/A', 'n/a', 'null', 'NULL'];
+
+/** The contract's identity as every dataset of it carries it. */
+export function contractInfo({ contract, source }: ContractUnderCheck): ContractInfo {
+  return {
+    id: contract.id,
+    ...(contract.name === undefined ? {} : { name: contract.name }),
+    version: contract.version,
+    majorVersion: majorVersion(contract.version),
+    status: contract.status,
+    file: source.file,
+  };
+}
+
+/**
+ * The datasets of a contract that passed every check. Building relies on those checks: a
+ * contradiction found here is a bug in them, not a user error.
+ */
+export function buildDatasets(under: ContractUnderCheck, domainOwner: Owner, lookup: ReferenceLookup): Dataset[] {
+  const { contract, source, domain } = under;
+  const info = contractInfo(under);
+  const owner = contractOwner(contract.team, domainOwner);
+  const serverIndex = contract.servers.findIndex((server) => server.type === 's3');
+  const server = contract.servers[serverIndex]!;
+  const csvOverrides = findCustomProperty(server.customProperties, ['servers', serverIndex, 'customProperties'], 'csv');
+  const csv: CsvOptions = { ...DEFAULT_CSV_OPTIONS, ...(csvOverrides?.value as Partial<CsvOptions> | undefined) };
+  const references = referencesByColumn(under, lookup);
+
+  return contract.schema.map((dataset, datasetIndex): Dataset => {
+    const datasetPath: FieldPath = ['schema', datasetIndex];
+    const columns = dataset.properties.map((property, index) =>
+      buildColumn(property, under, [...datasetPath, 'properties', index], references.get(`${dataset.name}.${property.name}`) ?? []),
+    );
+    const primaryKey = keyColumns(columns, (column) => column.primaryKeyPosition);
+    const setting = (name: string) => datasetSetting(contract, datasetIndex, name);
+    const sla = (kind: SlaKind) =>
+      contract.slaProperties
+        ?.map((entry, index) => ({ entry, index }))
+        .find(({ entry }) => SLA_KINDS[entry.property] === kind && slaDatasets(entry, contract).includes(dataset.name));
+    const freshness = sla('freshness');
+    const frequency = sla('frequency');
+    const retention = sla('retention');
+    const classBalance = setting('classBalance');
+    const balance = classBalance?.value as { column: string; minPercent: number; severity?: Severity } | undefined;
+    const retentionDays = retention === undefined ? undefined : retentionClassDays(seconds(retention.entry));
+
+    return {
+      domain,
+      name: dataset.name,
+      ...(dataset.description === undefined ? {} : { description: dataset.description }),
+      names: {
+        ref: `${domain}/${dataset.name}`,
+        table: tableName(dataset.name, contract.version),
+        landingPrefix: `${domain}/${dataset.name}/`,
+      },
+      contract: info,
+      columns,
+      primaryKey,
+      partitionColumns: keyColumns(columns, (column) => column.partitionKeyPosition),
+      quality: [
+        ...(dataset.quality ?? []).flatMap((rule, index) => buildRule(rule, null, under, [...datasetPath, 'quality', index])),
+        ...dataset.properties.flatMap((property, propertyIndex) =>
+          (property.quality ?? []).flatMap((rule, index) =>
+            buildRule(rule, property.name, under, [...datasetPath, 'properties', propertyIndex, 'quality', index]),
+          ),
+        ),
+      ],
+      format: server.format!,
+      csv,
+      ...(freshness === undefined
+        ? {}
+        : {
+            freshness: {
+              column: slaElement(freshness.entry)?.column ?? null,
+              maxAge: seconds(freshness.entry),
+              position: source.positionOf(['slaProperties', freshness.index]),
+            },
+          }),
+      ...(frequency === undefined ? {} : { frequency: seconds(frequency.entry) }),
+      ...(retentionDays === undefined ? {} : { retentionDays }),
+      onViolation: (setting('onViolation')?.value as OnViolation | undefined) ?? DEFAULT_ON_VIOLATION,
+      unknownColumns: (setting('unknownColumns')?.value as UnknownColumns | undefined) ?? DEFAULT_UNKNOWN_COLUMNS,
+      loadMode: (setting('loadMode')?.value as LoadMode | undefined) ?? (primaryKey.length > 0 ? 'merge' : 'append'),
+      ...(balance === undefined
+        ? {}
+        : {
+            classBalance: {
+              column: balance.column,
+              minPercent: balance.minPercent,
+              severity: balance.severity ?? 'error',
+              position: source.positionOf(classBalance!.path),
+            } satisfies ClassBalance,
+          }),
+      owner,
+      position: source.positionOf(datasetPath),
+    };
+  });
+}
+
+function buildColumn(property: RawProperty, under: ContractUnderCheck, path: FieldPath, references: readonly ColumnReference[]): Column {
+  const typed = columnTypeOf(property.logicalType, property.physicalType);
+  if ('problem' in typed) throw new Error(`unchecked column type at ${path.join('.')}: ${typed.problem}`);
+  const tags = property.tags ?? [];
+  const primaryKey = property.primaryKey === true;
+  const partitioned = property.partitioned === true;
+  return {
+    name: property.name,
+    ...(property.description === undefined ? {} : { description: property.description }),
+    logicalType: property.logicalType,
+    ...(property.physicalType === undefined ? {} : { physicalType: property.physicalType }),
+    type: typed.type,
+    required: property.required === true || primaryKey,
+    unique: property.unique === true || primaryKey,
+    ...(primaryKey ? { primaryKeyPosition: positionOrFirst(property.primaryKeyPosition) } : {}),
+    ...(partitioned ? { partitionKeyPosition: positionOrFirst(property.partitionKeyPosition) } : {}),
+    ...(property.classification === undefined ? {} : { classification: property.classification }),
+    tags,
+    sensitive:
+      property.classification === 'restricted' ||
+      property.classification === 'confidential' ||
+      tags.some((tag) => tag.toLowerCase() === 'pii'),
+    constraints: constraintsOf(property),
+    references,
+    position: under.source.positionOf(path),
+  };
+}
+
+/** A single key column may leave its position out (checked: several must give theirs). */
+function positionOrFirst(position: number | undefined): number {
+  return position === undefined || position === -1 ? 1 : position;
+}
+
+function constraintsOf(property: RawProperty): ColumnConstraints {
+  const options = property.logicalTypeOptions ?? {};
+  const fields = ['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'pattern', 'minLength', 'maxLength', 'format'] as const;
+  return Object.fromEntries(fields.filter((field) => options[field] !== undefined).map((field) => [field, options[field]]));
+}
+
+function keyColumns(columns: readonly Column[], position: (column: Column) => number | undefined): string[] {
+  return columns
+    .filter((column) => position(column) !== undefined)
+    .sort((a, b) => position(a)! - position(b)!)
+    .map((column) => column.name);
+}
+
+function buildRule(rule: RawQualityRule, column: string | null, under: ContractUnderCheck, path: FieldPath): QualityRule[] {
+  const type = rule.type ?? 'library';
+  if (type === 'text' || type === 'custom') return [];
+  const operator = OPERATORS.find((candidate) => rule[candidate] !== undefined)!;
+  const written = rule[operator] as number | readonly number[];
+  const threshold: Threshold = {
+    operator,
+    value: BETWEEN_OPERATORS.includes(operator) ? [(written as readonly number[])[0]!, (written as readonly number[])[1]!] : (written as number),
+    unit: rule.unit ?? 'rows',
+  };
+  const metric: QualityMetric = type === 'sql' ? 'sql' : (rule.metric as QualityMetric);
+  const args = rule.arguments ?? {};
+  return [
+    {
+      ...(rule.id === undefined ? {} : { id: rule.id }),
+      ...(rule.name === undefined ? {} : { name: rule.name }),
+      ...(rule.description === undefined ? {} : { description: rule.description }),
+      metric,
+      column,
+      ...(metric === 'duplicateValues' && column === null ? { columns: args.properties! } : {}),
+      threshold,
+      severity: rule.severity ?? 'error',
+      ...(metric === 'invalidValues' && args.validValues !== undefined ? { validValues: args.validValues } : {}),
+      ...(metric === 'invalidValues' && args.pattern !== undefined ? { pattern: args.pattern } : {}),
+      ...(metric === 'missingValues' ? { missingValues: args.missingValues ?? DEFAULT_MISSING_VALUES } : {}),
+      ...(metric === 'sql' ? { query: rule.query! } : {}),
+      position: under.source.positionOf(path),
+    },
+  ];
+}
+
+function seconds(sla: RawSlaProperty): Seconds {
+  return (sla.value as number) * unitSeconds(sla.unit!)!;
+}
+
+/** `<dataset>.<column>` -> the resolved targets of that column's relationships, at both levels. */
+function referencesByColumn(under: ContractUnderCheck, lookup: ReferenceLookup): Map<string, ColumnReference[]> {
+  const origin = { file: under.source.file, domain: under.domain, contract: under.contract };
+  const resolve = (reference: string): ResolvedReference => {
+    const result = resolveReference(reference, origin, lookup);
+    if ('problem' in result) throw new Error(`unchecked relationship: ${result.problem}`);
+    return result.target;
+  };
+  const byColumn = new Map<string, ColumnReference[]>();
+  const add = (dataset: string, column: string, target: ResolvedReference) => {
+    const key = `${dataset}.${column}`;
+    byColumn.set(key, [...(byColumn.get(key) ?? []), { dataset: `${target.domain}/${target.dataset}`, column: target.column }]);
+  };
+  for (const dataset of under.contract.schema) {
+    for (const property of dataset.properties) {
+      for (const relationship of property.relationships ?? []) add(dataset.name, property.name, resolve(relationship.to as string));
+    }
+    for (const relationship of dataset.relationships ?? []) {
+      const from = [relationship.from!].flat();
+      const to = [relationship.to].flat();
+      from.forEach((reference, index) => add(dataset.name, resolve(reference).column, resolve(to[index]!)));
+    }
+  }
+  return byColumn;
+}

@@ -1,0 +1,171 @@
+import { columnTypeOf } from './column-type.ts';
+import type { ContractUnderCheck } from './contract-under-check.ts';
+import { atField, type FieldPath } from './field-path.ts';
+import type { ColumnType } from './model.ts';
+import { patternProblem } from './patterns.ts';
+import type { ContractProblem } from './problems.ts';
+import type { RawProperty, RawSchemaObject } from './raw-contract.ts';
+import { comparableValue, describeType, showValue } from './values.ts';
+
+/**
+ * Checks on one dataset's columns: unique names and ids, type combinations, key and partition
+ * positions, bounds and patterns.
+ */
+export function checkColumns(under: ContractUnderCheck, datasetIndex: number): ContractProblem[] {
+  const { source } = under;
+  const dataset = under.contract.schema[datasetIndex]!;
+  const datasetPath: FieldPath = ['schema', datasetIndex];
+  const problems: ContractProblem[] = [];
+  const report = (path: FieldPath, message: string) => problems.push(source.problem(path, atField(path, message)));
+
+  reportRepeats(dataset, datasetPath, 'name', report, under);
+  reportRepeats(dataset, datasetPath, 'id', report, under);
+  dataset.properties.forEach((property, index) => {
+    const path = [...datasetPath, 'properties', index];
+    const typed = columnTypeOf(property.logicalType, property.physicalType);
+    if ('problem' in typed) {
+      report([...path, 'physicalType'], typed.problem);
+      return;
+    }
+    checkOptions(property, typed.type, path, report);
+    if (property.partitioned === true && typed.type.kind === 'double') {
+      report(
+        [...path, 'partitioned'],
+        `column '${property.name}' is a double and cannot be a partition column (partitions need exact values: use decimal, integer, string or date)`,
+      );
+    }
+  });
+  checkKeyPositions(dataset, datasetPath, 'primaryKey', 'primaryKeyPosition', report);
+  checkKeyPositions(dataset, datasetPath, 'partitioned', 'partitionKeyPosition', report);
+  return problems;
+}
+
+type Report = (path: FieldPath, message: string) => void;
+
+function reportRepeats(
+  dataset: RawSchemaObject,
+  datasetPath: FieldPath,
+  field: 'name' | 'id',
+  report: Report,
+  under: ContractUnderCheck,
+): void {
+  const first = new Map<string, number>();
+  dataset.properties.forEach((property, index) => {
+    const value = property[field];
+    if (value === undefined) return;
+    const earlier = first.get(value);
+    if (earlier === undefined) {
+      first.set(value, index);
+      return;
+    }
+    const where = under.source.positionOf([...datasetPath, 'properties', earlier, field]);
+    report(
+      [...datasetPath, 'properties', index, field],
+      `column ${field} '${value}' is already used in dataset '${dataset.name}' at line ${where.line}`,
+    );
+  });
+}
+
+/** Key positions must run 1..n; a single key column may leave its position out. */
+function checkKeyPositions(
+  dataset: RawSchemaObject,
+  datasetPath: FieldPath,
+  flag: 'primaryKey' | 'partitioned',
+  positionField: 'primaryKeyPosition' | 'partitionKeyPosition',
+  report: Report,
+): void {
+  const label = flag === 'primaryKey' ? 'primary key' : 'partition';
+  const members: { property: RawProperty; path: FieldPath; position: number }[] = [];
+  dataset.properties.forEach((property, index) => {
+    const path = [...datasetPath, 'properties', index];
+    const position = property[positionField];
+    if (property[flag] !== true) {
+      if (position !== undefined && position !== -1) report([...path, positionField], `${positionField} needs ${flag}: true`);
+      return;
+    }
+    members.push({ property, path, position: position ?? -1 });
+  });
+  if (members.length === 1 && members[0]!.position === -1) return;
+  const seen = new Map<number, string>();
+  for (const { property, path, position } of members) {
+    if (position === -1) {
+      report(path, `column '${property.name}' needs ${positionField}: the ${label} has ${members.length} columns`);
+    } else if (position < 1 || position > members.length) {
+      report(
+        [...path, positionField],
+        `${positionField} ${position} leaves a gap: ` +
+          (members.length === 1
+            ? `the only ${label} column must have position 1`
+            : `the ${members.length} ${label} columns must have positions 1..${members.length}` +
+              missingPositions(members.map((member) => member.position))),
+      );
+    } else if (seen.has(position)) {
+      report([...path, positionField], `${positionField} ${position} is already used by column '${seen.get(position)}'`);
+    } else {
+      seen.set(position, property.name);
+    }
+  }
+}
+
+function missingPositions(positions: readonly number[]): string {
+  const missing = positions.map((_, index) => index + 1).filter((position) => !positions.includes(position));
+  return missing.length === 0 ? '' : ` (position ${missing.join(', ')} is missing)`;
+}
+
+const BOUNDS = ['minimum', 'exclusiveMinimum', 'maximum', 'exclusiveMaximum'] as const;
+
+function checkOptions(property: RawProperty, type: ColumnType, path: FieldPath, report: Report): void {
+  const options = property.logicalTypeOptions;
+  if (options === undefined) return;
+  const optionsPath = [...path, 'logicalTypeOptions'];
+  const isString = type.kind === 'string';
+  for (const field of ['pattern', 'minLength', 'maxLength'] as const) {
+    if (options[field] !== undefined && !isString) {
+      report([...optionsPath, field], `${field} applies to string columns only ('${property.name}' is ${property.logicalType})`);
+    }
+  }
+  if (options.pattern !== undefined && isString) {
+    const problem = patternProblem(options.pattern);
+    if (problem !== undefined) report([...optionsPath, 'pattern'], problem);
+  }
+  if (options.minLength !== undefined && options.maxLength !== undefined && options.minLength > options.maxLength) {
+    report([...optionsPath, 'minLength'], `minLength ${options.minLength} is greater than maxLength ${options.maxLength}`);
+  }
+
+  const values: Partial<Record<(typeof BOUNDS)[number], number>> = {};
+  for (const bound of BOUNDS) {
+    const written = options[bound];
+    if (written === undefined) continue;
+    if (type.kind === 'string' || type.kind === 'boolean') {
+      report(
+        [...optionsPath, bound],
+        `${bound} does not apply to ${property.logicalType} columns` + (isString ? ' (use minLength, maxLength or pattern)' : ''),
+      );
+      continue;
+    }
+    const value = comparableValue(written, type);
+    if (value === undefined) {
+      report([...optionsPath, bound], `${bound} must be ${describeType(type)} for ${property.logicalType} column '${property.name}' (got ${showValue(written)})`);
+    } else {
+      values[bound] = value;
+    }
+  }
+  const pairs = [
+    ['minimum', 'maximum', 'greater than'],
+    ['exclusiveMinimum', 'maximum', 'not less than'],
+    ['minimum', 'exclusiveMaximum', 'not less than'],
+    ['exclusiveMinimum', 'exclusiveMaximum', 'not less than'],
+  ] as const;
+  for (const [low, high, relation] of pairs) {
+    const lowValue = values[low];
+    const highValue = values[high];
+    if (lowValue === undefined || highValue === undefined) continue;
+    const empty = low === 'minimum' && high === 'maximum' ? lowValue > highValue : lowValue >= highValue;
+    if (empty) {
+      report(
+        [...optionsPath, low],
+        `${low} ${showValue(options[low])} is ${relation} ${high} ${showValue(options[high])}: no value can pass`,
+      );
+    }
+  }
+}

@@ -1,0 +1,139 @@
+import { BETWEEN_OPERATORS, OPERATORS } from './contract-schema.ts';
+import { typeOfColumn } from './column-type.ts';
+import type { ContractUnderCheck } from './contract-under-check.ts';
+import { didYouMean } from './did-you-mean.ts';
+import { atField, type FieldPath } from './field-path.ts';
+import { patternProblem } from './patterns.ts';
+import type { ContractProblem } from './problems.ts';
+import type { RawProperty, RawQualityRule, RawSchemaObject } from './raw-contract.ts';
+import { describeType, isValueOfType, showValue } from './values.ts';
+
+type Report = (path: FieldPath, message: string, anchor?: 'key') => void;
+
+/** Which metric each library argument belongs to. */
+const ARGUMENT_METRIC: Readonly<Record<string, string>> = {
+  validValues: 'invalidValues',
+  pattern: 'invalidValues',
+  missingValues: 'missingValues',
+  properties: 'duplicateValues',
+};
+
+/** Metrics that count values of one column, so they need one. */
+const COLUMN_METRICS = ['nullValues', 'missingValues', 'invalidValues'];
+
+/** Checks on the `quality[]` rules of one dataset and of its columns. */
+export function checkQuality(under: ContractUnderCheck, datasetIndex: number): ContractProblem[] {
+  const dataset = under.contract.schema[datasetIndex]!;
+  const datasetPath: FieldPath = ['schema', datasetIndex];
+  const problems: ContractProblem[] = [];
+  const report: Report = (path, message, anchor) =>
+    problems.push(under.source.problem(path, atField(path, message), anchor));
+
+  dataset.quality?.forEach((rule, index) => checkRule(rule, [...datasetPath, 'quality', index], dataset, undefined, report));
+  dataset.properties.forEach((property, propertyIndex) =>
+    property.quality?.forEach((rule, index) =>
+      checkRule(rule, [...datasetPath, 'properties', propertyIndex, 'quality', index], dataset, property, report),
+    ),
+  );
+  return problems;
+}
+
+function checkRule(
+  rule: RawQualityRule,
+  path: FieldPath,
+  dataset: RawSchemaObject,
+  column: RawProperty | undefined,
+  report: Report,
+): void {
+  const type = rule.type ?? 'library';
+  if (type === 'text' || type === 'custom') return;
+  checkThreshold(rule, path, report);
+  if (type === 'sql') {
+    if (!rule.query!.includes('{object}')) report([...path, 'query'], 'a sql rule must read its dataset as {object}');
+    return;
+  }
+  const metric = rule.metric!;
+  if (metric === 'rowCount') {
+    if (column !== undefined) {
+      report([...path, 'metric'], `rowCount is a dataset-level metric: move this rule to schema[].quality of '${dataset.name}'`);
+    }
+    if (rule.unit === 'percent') report([...path, 'unit'], 'rowCount counts rows: unit percent does not apply');
+  }
+  if (column === undefined && COLUMN_METRICS.includes(metric)) {
+    report([...path, 'metric'], `${metric} counts values of one column: move this rule to that property's quality`);
+  }
+  checkArguments(rule, path, dataset, column, report);
+}
+
+function checkThreshold(rule: RawQualityRule, path: FieldPath, report: Report): void {
+  const operators = OPERATORS.filter((operator) => rule[operator] !== undefined);
+  if (operators.length === 0) {
+    report(path, `a rule needs exactly one operator (${OPERATORS.join(', ')})`);
+    return;
+  }
+  if (operators.length > 1) {
+    report([...path, operators[1]!], `a rule takes exactly one operator, but this one has ${operators.join(' and ')}`, 'key');
+    return;
+  }
+  const operator = operators[0]!;
+  const value = rule[operator] as number | readonly [number, number];
+  const operatorPath = [...path, operator];
+  if (BETWEEN_OPERATORS.includes(operator)) {
+    const [low, high] = value as readonly [number, number];
+    if (!(low < high)) report(operatorPath, `${operator} needs [low, high] with low < high (got [${low}, ${high}])`);
+  }
+  if (rule.unit === 'percent') {
+    const outside = (Array.isArray(value) ? value : [value]).filter((number) => number < 0 || number > 100);
+    if (outside.length > 0) report(operatorPath, `a percent threshold must be within 0..100 (got ${outside.join(', ')})`);
+  }
+}
+
+function checkArguments(
+  rule: RawQualityRule,
+  path: FieldPath,
+  dataset: RawSchemaObject,
+  column: RawProperty | undefined,
+  report: Report,
+): void {
+  const metric = rule.metric!;
+  const args = rule.arguments ?? {};
+  const argumentsPath = [...path, 'arguments'];
+  for (const name of Object.keys(args)) {
+    if (ARGUMENT_METRIC[name] !== metric) {
+      report([...argumentsPath, name], `arguments.${name} does not apply to metric ${metric}`, 'key');
+    } else if (name === 'properties' && column !== undefined) {
+      report([...argumentsPath, name], `arguments.properties is for dataset-level duplicateValues; this rule checks column '${column.name}'`, 'key');
+    }
+  }
+  if (metric === 'invalidValues') {
+    if (args.validValues === undefined && args.pattern === undefined) {
+      report(path, 'invalidValues needs arguments.validValues (a list) or arguments.pattern');
+    }
+    if (args.pattern !== undefined) {
+      const problem = patternProblem(args.pattern);
+      if (problem !== undefined) report([...argumentsPath, 'pattern'], problem);
+    }
+    const type = column === undefined ? undefined : typeOfColumn(column);
+    if (type !== undefined) {
+      args.validValues?.forEach((value, index) => {
+        if (!isValueOfType(value, type)) {
+          report(
+            [...argumentsPath, 'validValues', index],
+            `valid values of ${column!.logicalType} column '${column!.name}' must be ${describeType(type)} (got ${showValue(value)})`,
+          );
+        }
+      });
+    }
+  }
+  if (metric === 'duplicateValues' && column === undefined) {
+    if (args.properties === undefined) {
+      report(path, 'a dataset-level duplicateValues rule needs arguments.properties: the columns that together must be unique');
+    }
+    const names = dataset.properties.map((property) => property.name);
+    args.properties?.forEach((name, index) => {
+      if (!names.includes(name)) {
+        report([...argumentsPath, 'properties', index], `dataset '${dataset.name}' has no column '${name}'${didYouMean(name, names)}`);
+      }
+    });
+  }
+}

@@ -1,0 +1,87 @@
+import { typeOfColumn } from './column-type.ts';
+import type { ContractUnderCheck } from './contract-under-check.ts';
+import { didYouMean, nearMiss } from './did-you-mean.ts';
+import { KNOWN_UNITS, unitSeconds } from './durations.ts';
+import { atField, type FieldPath } from './field-path.ts';
+import type { ContractProblem } from './problems.ts';
+import { SLA_KINDS, slaDatasets, slaElement } from './sla.ts';
+import { showValue } from './values.ts';
+
+/** Checks on `slaProperties[]`: the freshness, frequency and retention entries this project reads. */
+export function checkSla(under: ContractUnderCheck): ContractProblem[] {
+  const { contract, source } = under;
+  const problems: ContractProblem[] = [];
+  const report = (path: FieldPath, message: string, anchor?: 'key') =>
+    problems.push(source.problem(path, atField(path, message), anchor));
+  const datasetNames = contract.schema.map((object) => object.name);
+  const declared = new Map<string, number>();
+
+  contract.slaProperties?.forEach((sla, index) => {
+    const path: FieldPath = ['slaProperties', index];
+    const kind = SLA_KINDS[sla.property];
+    if (kind === undefined) {
+      const meant = nearMiss(sla.property, Object.keys(SLA_KINDS));
+      if (meant !== undefined) report([...path, 'property'], `unknown SLA property '${sla.property}'; did you mean '${meant}'?`);
+      return;
+    }
+    if (typeof sla.value !== 'number' || !(sla.value > 0)) {
+      report([...path, 'value'], `${sla.property} value must be a positive number (got ${showValue(sla.value)})`);
+    }
+    if (sla.unit === undefined) {
+      report(path, `${sla.property} needs a unit (${KNOWN_UNITS.join(', ')})`);
+    } else if (unitSeconds(sla.unit) === undefined) {
+      report([...path, 'unit'], `unknown unit '${sla.unit}' (use one of ${KNOWN_UNITS.join(', ')})${didYouMean(sla.unit, KNOWN_UNITS)}`);
+    }
+
+    const element = slaElement(sla);
+    if (element === undefined) {
+      if (kind !== 'retention' && datasetNames.length > 1) {
+        const form = kind === 'freshness' ? '<dataset>.<timestamp column>' : '<dataset>';
+        report(path, `${sla.property} needs an element (${form}): this contract has several datasets (${datasetNames.join(', ')})`);
+      }
+    } else {
+      checkElement(under, kind, sla.property, element, [...path, 'element'], report);
+    }
+    for (const dataset of slaDatasets(sla, contract)) {
+      const key = `${kind}/${dataset}`;
+      const earlier = declared.get(key);
+      if (earlier !== undefined) {
+        report(path, `dataset '${dataset}' already has a ${kind} SLA (slaProperties[${earlier}])`);
+      } else {
+        declared.set(key, index);
+      }
+    }
+  });
+  return problems;
+}
+
+function checkElement(
+  under: ContractUnderCheck,
+  kind: string,
+  property: string,
+  element: { readonly dataset: string; readonly column?: string },
+  path: FieldPath,
+  report: (path: FieldPath, message: string) => void,
+): void {
+  const names = under.contract.schema.map((object) => object.name);
+  const dataset = under.contract.schema.find((object) => object.name === element.dataset);
+  if (dataset === undefined) {
+    report(path, `this contract has no dataset '${element.dataset}' (it has ${names.join(', ')})${didYouMean(element.dataset, names)}`);
+    return;
+  }
+  if (element.column === undefined) return;
+  if (kind !== 'freshness') {
+    report(path, `a ${property} element names a dataset, not a column (use '${element.dataset}')`);
+    return;
+  }
+  const column = dataset.properties.find((candidate) => candidate.name === element.column);
+  if (column === undefined) {
+    const columns = dataset.properties.map((candidate) => candidate.name);
+    report(path, `dataset '${dataset.name}' has no column '${element.column}'${didYouMean(element.column, columns)}`);
+    return;
+  }
+  const type = typeOfColumn(column);
+  if (type !== undefined && type.kind !== 'timestamp' && type.kind !== 'date') {
+    report(path, `${property} is measured on a timestamp or date column, but '${element.column}' is ${column.logicalType}`);
+  }
+}

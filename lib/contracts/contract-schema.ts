@@ -1,0 +1,313 @@
+import { anything, flag, identifier, stableId, strictObject, text, textList, type JsonSchema } from './schema-parts.ts';
+
+/**
+ * The structure of an ODCS v3.1 contract as this project reads it. Every key ODCS allows at a
+ * level is accepted (most are ignored); keys ODCS does not know are rejected, as ODCS does.
+ * Rules that need more than one field (types against bounds, references, ...) are semantic
+ * checks, not part of this schema.
+ */
+
+export const LOGICAL_TYPES = ['string', 'integer', 'number', 'boolean', 'date', 'timestamp'] as const;
+export const QUALITY_METRICS = ['nullValues', 'missingValues', 'invalidValues', 'duplicateValues', 'rowCount'] as const;
+export const OPERATORS = [
+  'mustBe',
+  'mustNotBe',
+  'mustBeGreaterThan',
+  'mustBeGreaterOrEqualTo',
+  'mustBeLessThan',
+  'mustBeLessOrEqualTo',
+  'mustBeBetween',
+  'mustNotBeBetween',
+] as const;
+export const BETWEEN_OPERATORS: readonly string[] = ['mustBeBetween', 'mustNotBeBetween'];
+
+const authoritativeDefinitions: JsonSchema = {
+  type: 'array',
+  items: strictObject({ id: stableId, url: text, type: text, description: text }, ['url', 'type']),
+};
+
+const boundedFraction = (minimum: number, maximum: number): JsonSchema => ({ type: 'number', minimum, maximum });
+const singleCharacter: JsonSchema = { type: 'string', minLength: 1, maxLength: 1 };
+
+/** Values of the custom properties this project reads, checked wherever they appear. */
+const customPropertyValues: Record<string, JsonSchema> = {
+  onViolation: { enum: ['quarantine-file', 'quarantine-rows'] },
+  unknownColumns: { enum: ['fail', 'ignore'] },
+  loadMode: { enum: ['merge', 'append'] },
+  classBalance: strictObject(
+    { column: identifier, minPercent: boundedFraction(0, 100), severity: { enum: ['error', 'warning'] } },
+    ['column', 'minPercent'],
+  ),
+  csv: strictObject({ delimiter: singleCharacter, quote: singleCharacter, escape: singleCharacter, header: flag }),
+};
+
+const customProperties: JsonSchema = {
+  type: 'array',
+  items: {
+    ...strictObject({ id: stableId, property: text, value: anything, description: text }, ['property', 'value']),
+    allOf: Object.entries(customPropertyValues).map(([name, value]) => ({
+      if: { properties: { property: { const: name } }, required: ['property'] },
+      then: { properties: { value } },
+    })),
+  },
+};
+
+const tags = textList;
+
+const number: JsonSchema = { type: 'number' };
+const operatorValues: Record<string, JsonSchema> = Object.fromEntries(
+  OPERATORS.map((operator) => [
+    operator,
+    BETWEEN_OPERATORS.includes(operator) ? { type: 'array', items: number, minItems: 2, maxItems: 2 } : number,
+  ]),
+);
+
+const scalar: JsonSchema = { type: ['string', 'number', 'boolean'] };
+const libraryArguments = strictObject({
+  validValues: { type: 'array', items: scalar, minItems: 1 },
+  pattern: text,
+  missingValues: { type: 'array', items: text },
+  properties: { type: 'array', items: identifier, minItems: 1 },
+});
+
+const evaluatedRule = (extra: Record<string, JsonSchema>): JsonSchema => ({
+  properties: {
+    unit: { enum: ['rows', 'percent'] },
+    severity: { enum: ['error', 'warning'] },
+    ...operatorValues,
+    ...extra,
+  },
+});
+
+const qualityRule: JsonSchema = {
+  ...strictObject({
+    id: stableId,
+    type: { enum: ['library', 'sql', 'text', 'custom'] },
+    name: text,
+    description: text,
+    metric: text,
+    rule: text,
+    arguments: { type: 'object' },
+    query: text,
+    unit: text,
+    severity: text,
+    dimension: text,
+    method: text,
+    businessImpact: text,
+    schedule: text,
+    scheduler: text,
+    engine: text,
+    implementation: { type: ['string', 'object'] },
+    authoritativeDefinitions,
+    customProperties,
+    tags,
+    ...Object.fromEntries(OPERATORS.map((operator) => [operator, anything])),
+  }),
+  allOf: [
+    {
+      // `type` defaults to library, so a rule without `type` is a library rule.
+      if: { properties: { type: { const: 'library' } } },
+      then: { ...evaluatedRule({ metric: { enum: QUALITY_METRICS }, arguments: libraryArguments }), required: ['metric'] },
+    },
+    {
+      if: { properties: { type: { const: 'sql' } }, required: ['type'] },
+      then: { ...evaluatedRule({}), required: ['query'] },
+    },
+  ],
+};
+
+const qualityRules: JsonSchema = { type: 'array', items: qualityRule };
+
+const boundValue: JsonSchema = { type: ['number', 'string'] };
+const logicalTypeOptions = strictObject({
+  minimum: boundValue,
+  maximum: boundValue,
+  exclusiveMinimum: boundValue,
+  exclusiveMaximum: boundValue,
+  pattern: text,
+  minLength: { type: 'integer', minimum: 0 },
+  maxLength: { type: 'integer', minimum: 0 },
+  format: text,
+  multipleOf: { type: 'number', exclusiveMinimum: 0 },
+  timezone: flag,
+  defaultTimezone: text,
+});
+
+const relationshipTarget: JsonSchema = { type: ['string', 'array'], items: text, minItems: 1 };
+const relationshipKeys = { type: { const: 'foreignKey' }, to: relationshipTarget, customProperties };
+
+const positionNumber: JsonSchema = { type: 'integer' };
+
+const property = strictObject(
+  {
+    id: stableId,
+    name: identifier,
+    businessName: text,
+    description: text,
+    logicalType: { enum: LOGICAL_TYPES },
+    physicalType: text,
+    physicalName: text,
+    logicalTypeOptions,
+    required: flag,
+    unique: flag,
+    primaryKey: flag,
+    primaryKeyPosition: positionNumber,
+    partitioned: flag,
+    partitionKeyPosition: positionNumber,
+    classification: { enum: ['public', 'internal', 'restricted', 'confidential'] },
+    encryptedName: text,
+    transformSourceObjects: textList,
+    transformLogic: text,
+    transformDescription: text,
+    examples: { type: 'array' },
+    criticalDataElement: flag,
+    tags,
+    authoritativeDefinitions,
+    customProperties,
+    quality: qualityRules,
+    relationships: { type: 'array', items: strictObject(relationshipKeys, ['to']) },
+    // ODCS allows these for object and array columns, which logicalType rejects for now.
+    items: anything,
+    properties: anything,
+  },
+  ['name', 'logicalType'],
+);
+
+const schemaObject = strictObject(
+  {
+    id: stableId,
+    name: identifier,
+    businessName: text,
+    description: text,
+    logicalType: { const: 'object' },
+    physicalType: text,
+    physicalName: text,
+    dataGranularityDescription: text,
+    tags,
+    authoritativeDefinitions,
+    customProperties,
+    properties: { type: 'array', items: property, minItems: 1 },
+    quality: qualityRules,
+    relationships: {
+      type: 'array',
+      items: strictObject({ ...relationshipKeys, from: relationshipTarget }, ['from', 'to']),
+    },
+  },
+  ['name', 'properties'],
+);
+
+const role = strictObject(
+  { id: stableId, role: text, description: text, access: text, firstLevelApprovers: text, secondLevelApprovers: text, customProperties },
+  ['role'],
+);
+
+const serverKeys = {
+  id: stableId,
+  server: text,
+  type: text,
+  description: text,
+  environment: text,
+  roles: { type: 'array', items: role },
+  customProperties,
+};
+
+const server: JsonSchema = {
+  type: 'object',
+  properties: serverKeys,
+  required: ['server', 'type'],
+  allOf: [
+    {
+      if: { properties: { type: { const: 's3' } }, required: ['type'] },
+      then: strictObject(
+        {
+          ...serverKeys,
+          location: { type: 'string', pattern: '^s3://', description: 'an s3:// location' },
+          endpointUrl: text,
+          format: { enum: ['csv', 'json', 'parquet'] },
+          delimiter: { enum: ['new_line', 'array'] },
+        },
+        ['location', 'format'],
+      ),
+    },
+  ],
+};
+
+const teamMember = strictObject(
+  {
+    id: stableId,
+    username: text,
+    name: text,
+    description: text,
+    role: text,
+    dateIn: text,
+    dateOut: text,
+    replacedByUsername: text,
+    tags,
+    customProperties,
+    authoritativeDefinitions,
+  },
+  ['username'],
+);
+
+const team = strictObject({
+  id: stableId,
+  name: text,
+  description: text,
+  members: { type: 'array', items: teamMember },
+  tags,
+  customProperties,
+  authoritativeDefinitions,
+});
+
+const supportChannel = strictObject(
+  { id: stableId, channel: text, url: text, description: text, tool: text, scope: text, invitationUrl: text, customProperties },
+  ['channel'],
+);
+
+const slaProperty = strictObject(
+  {
+    id: stableId,
+    property: text,
+    value: { type: ['string', 'number', 'boolean', 'null'] },
+    valueExt: anything,
+    unit: text,
+    element: text,
+    driver: text,
+    description: text,
+    scheduler: text,
+    schedule: text,
+  },
+  ['property', 'value'],
+);
+
+export const contractSchema: JsonSchema = strictObject(
+  {
+    apiVersion: { const: 'v3.1.0' },
+    kind: { const: 'DataContract' },
+    id: text,
+    name: text,
+    version: {
+      type: 'string',
+      pattern: '^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(-[0-9A-Za-z.-]+)?(\\+[0-9A-Za-z.-]+)?$',
+      description: 'a semantic version such as 1.2.0',
+    },
+    status: text,
+    tenant: text,
+    tags,
+    domain: text,
+    dataProduct: text,
+    description: strictObject({ usage: text, purpose: text, limitations: text, authoritativeDefinitions, customProperties }),
+    servers: { type: 'array', items: server, minItems: 1 },
+    schema: { type: 'array', items: schemaObject, minItems: 1 },
+    support: { type: 'array', items: supportChannel },
+    price: strictObject({ id: stableId, priceAmount: number, priceCurrency: text, priceUnit: text }),
+    team,
+    roles: { type: 'array', items: role },
+    slaDefaultElement: text,
+    slaProperties: { type: 'array', items: slaProperty },
+    authoritativeDefinitions,
+    customProperties,
+    contractCreatedTs: text,
+  },
+  ['apiVersion', 'kind', 'id', 'version', 'status', 'servers', 'schema'],
+);

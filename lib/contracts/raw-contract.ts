@@ -1,0 +1,117 @@
+/**
+ * The shape of a contract and a domain file once they passed their JSON Schema: the plain
+ * YAML data, before semantic checks and before the model is built. Only the fields this
+ * project reads are typed.
+ */
+
+export interface RawCustomProperty {
+  readonly property: string;
+  readonly value: unknown;
+}
+
+export interface RawQualityRule {
+  readonly id?: string;
+  readonly type?: 'library' | 'sql' | 'text' | 'custom';
+  readonly name?: string;
+  readonly description?: string;
+  readonly metric?: string;
+  readonly arguments?: {
+    readonly validValues?: readonly (string | number | boolean)[];
+    readonly pattern?: string;
+    readonly missingValues?: readonly string[];
+    readonly properties?: readonly string[];
+  };
+  readonly query?: string;
+  readonly unit?: 'rows' | 'percent';
+  readonly severity?: 'error' | 'warning';
+  readonly [operator: string]: unknown;
+}
+
+export interface RawRelationship {
+  readonly from?: string | readonly string[];
+  readonly to: string | readonly string[];
+}
+
+export interface RawLogicalTypeOptions {
+  readonly minimum?: number | string;
+  readonly maximum?: number | string;
+  readonly exclusiveMinimum?: number | string;
+  readonly exclusiveMaximum?: number | string;
+  readonly pattern?: string;
+  readonly minLength?: number;
+  readonly maxLength?: number;
+  readonly format?: string;
+}
+
+export interface RawProperty {
+  readonly id?: string;
+  readonly name: string;
+  readonly description?: string;
+  readonly logicalType: 'string' | 'integer' | 'number' | 'boolean' | 'date' | 'timestamp';
+  readonly physicalType?: string;
+  readonly logicalTypeOptions?: RawLogicalTypeOptions;
+  readonly required?: boolean;
+  readonly unique?: boolean;
+  readonly primaryKey?: boolean;
+  readonly primaryKeyPosition?: number;
+  readonly partitioned?: boolean;
+  readonly partitionKeyPosition?: number;
+  readonly classification?: 'public' | 'internal' | 'restricted' | 'confidential';
+  readonly tags?: readonly string[];
+  readonly customProperties?: readonly RawCustomProperty[];
+  readonly quality?: readonly RawQualityRule[];
+  readonly relationships?: readonly RawRelationship[];
+}
+
+export interface RawSchemaObject {
+  readonly id?: string;
+  readonly name: string;
+  readonly description?: string;
+  readonly properties: readonly RawProperty[];
+  readonly quality?: readonly RawQualityRule[];
+  readonly relationships?: readonly RawRelationship[];
+  readonly customProperties?: readonly RawCustomProperty[];
+}
+
+export interface RawServer {
+  readonly server: string;
+  readonly type: string;
+  readonly location?: string;
+  readonly format?: 'csv' | 'json' | 'parquet';
+  readonly delimiter?: 'new_line' | 'array';
+  readonly customProperties?: readonly RawCustomProperty[];
+}
+
+export interface RawSlaProperty {
+  readonly property: string;
+  readonly value: string | number | boolean | null;
+  readonly unit?: string;
+  readonly element?: string;
+}
+
+export interface RawTeam {
+  readonly name?: string;
+  readonly members?: readonly { readonly username: string; readonly role?: string }[];
+}
+
+export interface RawContract {
+  readonly id: string;
+  readonly name?: string;
+  readonly version: string;
+  readonly status: string;
+  readonly domain?: string;
+  readonly team?: RawTeam;
+  readonly servers: readonly RawServer[];
+  readonly schema: readonly RawSchemaObject[];
+  readonly slaProperties?: readonly RawSlaProperty[];
+  readonly customProperties?: readonly RawCustomProperty[];
+}
+
+export interface RawDomainFile {
+  readonly domain: string;
+  readonly owner: { readonly team: string; readonly email: string };
+  readonly alerts: { readonly emails: readonly string[] };
+  readonly consumers?: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  readonly shares?: readonly string[];
+  readonly maintenance?: { readonly schedule?: string };
+}

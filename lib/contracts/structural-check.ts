@@ -1,0 +1,144 @@
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { didYouMean } from './did-you-mean.ts';
+import { atField, formatFieldPath, type FieldPath } from './field-path.ts';
+import type { ContractProblem } from './problems.ts';
+import type { JsonSchema } from './schema-parts.ts';
+import type { YamlSource } from './yaml-source.ts';
+
+// strictTypes off: several fields accept either a string or a list, which strict typing rejects.
+const ajv = new Ajv({ allErrors: true, verbose: true, strictTypes: false });
+const validators = new WeakMap<JsonSchema, ValidateFunction>();
+
+function validatorFor(schema: JsonSchema): ValidateFunction {
+  let validate = validators.get(schema);
+  if (validate === undefined) {
+    validate = ajv.compile(schema);
+    validators.set(schema, validate);
+  }
+  return validate;
+}
+
+/**
+ * Check a parsed file against a JSON Schema and describe each mistake once, in the user's
+ * terms, at the place to edit. A field of the wrong type gets one problem, not one per
+ * keyword that also fails because of it.
+ */
+export function checkStructure(source: YamlSource, schema: JsonSchema): ContractProblem[] {
+  const validate = validatorFor(schema);
+  if (validate(source.data)) return [];
+  const errors = (validate.errors ?? []).filter((error) => error.keyword !== 'if');
+  const paths = errors.map((error) => instancePathOf(error, source.data));
+  const wrongType = paths.filter((_, index) => errors[index]!.keyword === 'type');
+  const problems = new Map<string, ContractProblem>();
+  errors.forEach((error, index) => {
+    const path = paths[index]!;
+    const shadowed = error.keyword !== 'type' && wrongType.some((typePath) => isWithin(path, typePath));
+    if (shadowed) return;
+    const problem = describe(error, path, source);
+    problems.set(`${problem.line}:${problem.column}:${problem.message}`, problem);
+  });
+  return [...problems.values()];
+}
+
+function describe(error: ErrorObject, path: FieldPath, source: YamlSource): ContractProblem {
+  const params = error.params as Record<string, unknown>;
+  const parentSchema = (error.parentSchema ?? {}) as Record<string, unknown>;
+  const got = ` (got ${shown(source, path, error.data)})`;
+  switch (error.keyword) {
+    case 'required': {
+      return source.problem(path, inside(path, `missing required field '${String(params.missingProperty)}'`));
+    }
+    case 'additionalProperties': {
+      const key = String(params.additionalProperty);
+      const known = Object.keys((parentSchema.properties ?? {}) as object);
+      return source.problem([...path, key], inside(path, `unknown field '${key}'${didYouMean(key, known)}`), 'key');
+    }
+    case 'enum': {
+      const allowed = (params.allowedValues as unknown[]).map(String);
+      const hint = typeof error.data === 'string' ? didYouMean(error.data, allowed) : '';
+      return source.problem(path, atField(path, `must be one of ${allowed.join(', ')}${got}${hint}`));
+    }
+    case 'const':
+      return source.problem(path, atField(path, `must be ${String(params.allowedValue)}${got}`));
+    case 'type':
+    case 'pattern': {
+      const expected =
+        typeof parentSchema.description === 'string' ? parentSchema.description : typeNames(params.type);
+      return source.problem(path, atField(path, `must be ${expected}${got}`));
+    }
+    case 'uniqueItems':
+      return source.problem([...path, Number(params.i)], atField(path, `must not list the same value twice`));
+    case 'minItems':
+    case 'maxItems':
+    case 'minProperties': {
+      const limit = Number(params.limit);
+      const bound = error.keyword === 'maxItems' ? 'at most' : 'at least';
+      return source.problem(path, atField(path, `must have ${bound} ${limit} item${limit === 1 ? '' : 's'}`));
+    }
+    case 'minLength':
+    case 'maxLength': {
+      const limit = Number(params.limit);
+      const bound = error.keyword === 'maxLength' ? 'at most' : 'at least';
+      return source.problem(path, atField(path, `must be ${bound} ${limit} character${limit === 1 ? '' : 's'} long${got}`));
+    }
+    case 'minimum':
+    case 'maximum':
+    case 'exclusiveMinimum':
+    case 'exclusiveMaximum':
+      return source.problem(path, atField(path, `must be ${String(params.comparison)} ${String(params.limit)}${got}`));
+    default:
+      return source.problem(path, atField(path, `${error.message ?? 'is not valid'}${got}`));
+  }
+}
+
+/** A message about the fields of the mapping at `path`; top-level fields need no prefix. */
+function inside(path: FieldPath, message: string): string {
+  return path.length === 0 ? message : `${formatFieldPath(path)}: ${message}`;
+}
+
+/** Turn ajv's JSON Pointer into a path, with numbers where the data holds a list. */
+function instancePathOf(error: ErrorObject, data: unknown): FieldPath {
+  const path: (string | number)[] = [];
+  let node = data;
+  for (const raw of error.instancePath.split('/').slice(1)) {
+    const segment = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (Array.isArray(node)) {
+      path.push(Number(segment));
+      node = node[Number(segment)];
+    } else {
+      path.push(segment);
+      node = (node as Record<string, unknown> | undefined)?.[segment];
+    }
+  }
+  return path;
+}
+
+function isWithin(path: FieldPath, ancestor: FieldPath): boolean {
+  return ancestor.length <= path.length && ancestor.every((segment, index) => path[index] === segment);
+}
+
+const TYPE_NAMES: Record<string, string> = {
+  object: 'a mapping',
+  array: 'a list',
+  string: 'a string',
+  number: 'a number',
+  integer: 'a whole number',
+  boolean: 'true or false',
+  null: 'empty',
+};
+
+function typeNames(types: unknown): string {
+  return String(types)
+    .split(',')
+    .map((type) => TYPE_NAMES[type] ?? type)
+    .join(' or ');
+}
+
+/** The value as the user wrote it, or what kind of thing it is when it is not a scalar. */
+function shown(source: YamlSource, path: FieldPath, value: unknown): string {
+  if (value === null || value === undefined) return 'nothing';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  if (typeof value === 'string') return `'${value}'`;
+  return source.writtenText(path) ?? String(value);
+}
