@@ -1,0 +1,304 @@
+/**
+ * Typed settings read from the CDK context (`cdk.json` plus `-c key=value`). Every problem is
+ * collected and reported at once, each naming `cdk.json` and the key; a key we do not know is an
+ * error (with a did-you-mean), so a misspelling never falls back to a default silently.
+ */
+import { didYouMean } from '../contracts/did-you-mean.ts';
+import { bucketNameProblem } from './names.ts';
+
+export type RemovalPolicySetting = 'retain' | 'destroy';
+export type ModelApproval = 'auto' | 'manual';
+
+export interface EnvironmentSettings {
+  /** The key under `environments`, e.g. `dev`: the Stage id and part of every physical name. */
+  readonly name: string;
+  /** From `account`, else `CDK_DEFAULT_ACCOUNT`. */
+  readonly account: string;
+  /** From `region`, else `CDK_DEFAULT_REGION`. */
+  readonly region: string;
+  /**
+   * What happens to stateful resources (buckets, key, Glue catalog) when their stack is deleted.
+   * @default 'retain'
+   */
+  readonly removalPolicy: RemovalPolicySetting;
+  /**
+   * Default approval of newly registered models.
+   * @default 'manual'
+   */
+  readonly modelApproval: ModelApproval;
+  /** Athena cancels a query of a domain workgroup that scans more bytes than this. Required. */
+  readonly athenaBytesScannedCutoffPerQuery: number;
+}
+
+export interface LakehouseSettings {
+  /** Prefix of every physical name. */
+  readonly organization: string;
+  /** How many dataset stacks a domain's datasets are spread over; changing it moves datasets. */
+  readonly datasetStacksPerDomain: number;
+  readonly environments: readonly EnvironmentSettings[];
+  /** Domains selected with `-c domains=a,b`; undefined selects every domain. */
+  readonly domains?: readonly string[];
+}
+
+/** The process environment variables settings fall back to. */
+export interface DefaultEnvironment {
+  readonly CDK_DEFAULT_ACCOUNT?: string;
+  readonly CDK_DEFAULT_REGION?: string;
+}
+
+export const SETTINGS_FILE = 'cdk.json';
+
+export class SettingsError extends Error {
+  readonly problems: readonly string[];
+
+  constructor(problems: readonly string[]) {
+    super(
+      `${problems.length} problem${problems.length === 1 ? '' : 's'} in ${SETTINGS_FILE} context:\n` +
+        problems.map((problem) => `  ${problem}`).join('\n'),
+    );
+    this.name = 'SettingsError';
+    this.problems = problems;
+  }
+}
+
+const SETTINGS_KEYS = ['organization', 'datasetStacksPerDomain', 'environments', 'domains'];
+const ENVIRONMENT_KEYS = ['account', 'region', 'removalPolicy', 'modelApproval', 'athenaBytesScannedCutoffPerQuery'];
+const REMOVAL_POLICIES: readonly RemovalPolicySetting[] = ['retain', 'destroy'];
+const MODEL_APPROVALS: readonly ModelApproval[] = ['auto', 'manual'];
+
+/** Lowercase letters and digits only: the organization and environment appear in bucket and Glue names. */
+const NAME_PART = /^[a-z][a-z0-9]*$/;
+const DOMAIN_NAME = /^[a-z][a-z0-9_]*$/;
+const ACCOUNT = /^\d{12}$/;
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+const MAX_DATASET_STACKS_PER_DOMAIN = 50;
+/** Athena's smallest allowed per-query cutoff. */
+const MIN_ATHENA_CUTOFF_BYTES = 10_000_000;
+
+/**
+ * Keys the CDK itself puts in the context (feature flags `@aws-cdk/...`, CLI metadata
+ * `aws:cdk:...`, cached lookups `availability-zones:...`): not ours to judge.
+ */
+function isCdkOwnedKey(key: string): boolean {
+  return key.startsWith('@') || key.includes(':');
+}
+
+class Problems {
+  readonly list: string[] = [];
+
+  add(key: string, message: string): void {
+    this.list.push(`${SETTINGS_FILE}: context.${key}: ${message}`);
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function describe(value: unknown): string {
+  return JSON.stringify(value) ?? String(value);
+}
+
+/** A whole number, given as a JSON number or, from `-c key=value`, as a string of digits. */
+function wholeNumber(value: unknown): number | undefined {
+  if (typeof value === 'number' && Number.isSafeInteger(value)) return value;
+  if (typeof value === 'string' && /^\d+$/.test(value)) return Number(value);
+  return undefined;
+}
+
+function readOrganization(value: unknown, problems: Problems): string | undefined {
+  if (value === undefined) {
+    problems.add('organization', 'missing: the prefix of every physical name, e.g. "acme"');
+    return undefined;
+  }
+  if (typeof value !== 'string' || !NAME_PART.test(value)) {
+    problems.add('organization', `must be lowercase letters and digits starting with a letter, got ${describe(value)}`);
+    return undefined;
+  }
+  return value;
+}
+
+function readDatasetStacksPerDomain(value: unknown, problems: Problems): number | undefined {
+  if (value === undefined) {
+    problems.add('datasetStacksPerDomain', 'missing: how many dataset stacks each domain is spread over, e.g. 4');
+    return undefined;
+  }
+  const count = wholeNumber(value);
+  if (count === undefined || count < 1 || count > MAX_DATASET_STACKS_PER_DOMAIN) {
+    problems.add(
+      'datasetStacksPerDomain',
+      `must be a whole number from 1 to ${MAX_DATASET_STACKS_PER_DOMAIN}, got ${describe(value)}`,
+    );
+    return undefined;
+  }
+  return count;
+}
+
+function readDomains(value: unknown, problems: Problems): readonly string[] | undefined {
+  if (value === undefined) return undefined;
+  const names =
+    typeof value === 'string'
+      ? value.split(',').map((name) => name.trim())
+      : Array.isArray(value) && value.every((name) => typeof name === 'string')
+        ? (value as string[])
+        : [];
+  if (names.every((name) => name === '')) {
+    problems.add('domains', `must be a comma-separated list of domain names, e.g. "sales,marketing", got ${describe(value)}`);
+    return undefined;
+  }
+  names.forEach((name, index) => {
+    if (!DOMAIN_NAME.test(name)) {
+      problems.add('domains', `'${name}' is not a domain name (lowercase letters, digits and _, starting with a letter)`);
+    } else if (names.indexOf(name) !== index) {
+      problems.add('domains', `'${name}' is listed twice`);
+    }
+  });
+  return names;
+}
+
+function readChoice<T extends string>(
+  value: unknown,
+  key: string,
+  choices: readonly T[],
+  fallback: T,
+  problems: Problems,
+): T | undefined {
+  if (value === undefined) return fallback;
+  if (typeof value === 'string' && (choices as readonly string[]).includes(value)) return value as T;
+  problems.add(key, `must be one of ${choices.map((choice) => `'${choice}'`).join(', ')}, got ${describe(value)}`);
+  return undefined;
+}
+
+function readPattern(
+  value: unknown,
+  key: string,
+  pattern: RegExp,
+  fallback: { readonly value: string | undefined; readonly variable: string },
+  example: string,
+  problems: Problems,
+): string | undefined {
+  const chosen = value ?? fallback.value;
+  if (chosen === undefined) {
+    problems.add(key, `missing and ${fallback.variable} is not set: give it in ${SETTINGS_FILE}, e.g. "${example}"`);
+    return undefined;
+  }
+  if (typeof chosen !== 'string' || !pattern.test(chosen)) {
+    const source = value === undefined ? ` (from ${fallback.variable})` : '';
+    problems.add(key, `must look like "${example}", got ${describe(chosen)}${source}`);
+    return undefined;
+  }
+  return chosen;
+}
+
+function readAthenaCutoff(value: unknown, key: string, problems: Problems): number | undefined {
+  if (value === undefined) {
+    problems.add(key, 'missing: the most bytes one Athena query may scan, e.g. 10737418240 (10 GiB)');
+    return undefined;
+  }
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < MIN_ATHENA_CUTOFF_BYTES) {
+    problems.add(key, `must be a whole number of bytes, at least ${MIN_ATHENA_CUTOFF_BYTES}, got ${describe(value)}`);
+    return undefined;
+  }
+  return value;
+}
+
+function readEnvironment(
+  name: string,
+  value: unknown,
+  organization: string | undefined,
+  defaults: DefaultEnvironment,
+  problems: Problems,
+): EnvironmentSettings | undefined {
+  const at = `environments.${name}`;
+  const before = problems.list.length;
+  if (!NAME_PART.test(name)) {
+    problems.add(at, 'environment names must be lowercase letters and digits starting with a letter');
+  }
+  if (!isRecord(value)) {
+    problems.add(at, `must be an object with ${ENVIRONMENT_KEYS.join(', ')}, got ${describe(value)}`);
+    return undefined;
+  }
+  for (const key of Object.keys(value).filter((key) => !ENVIRONMENT_KEYS.includes(key))) {
+    problems.add(`${at}.${key}`, `unknown key${didYouMean(key, ENVIRONMENT_KEYS)}`);
+  }
+  const account = readPattern(
+    value['account'],
+    `${at}.account`,
+    ACCOUNT,
+    { value: defaults.CDK_DEFAULT_ACCOUNT, variable: 'CDK_DEFAULT_ACCOUNT' },
+    '111111111111',
+    problems,
+  );
+  const region = readPattern(
+    value['region'],
+    `${at}.region`,
+    REGION,
+    { value: defaults.CDK_DEFAULT_REGION, variable: 'CDK_DEFAULT_REGION' },
+    'eu-west-1',
+    problems,
+  );
+  const removalPolicy = readChoice(value['removalPolicy'], `${at}.removalPolicy`, REMOVAL_POLICIES, 'retain', problems);
+  const modelApproval = readChoice(value['modelApproval'], `${at}.modelApproval`, MODEL_APPROVALS, 'manual', problems);
+  const athenaBytesScannedCutoffPerQuery = readAthenaCutoff(
+    value['athenaBytesScannedCutoffPerQuery'],
+    `${at}.athenaBytesScannedCutoffPerQuery`,
+    problems,
+  );
+  if (organization !== undefined && account !== undefined && region !== undefined) {
+    const tooLong = bucketNameProblem({ organization, environment: name, account, region });
+    if (tooLong !== undefined) problems.add(at, tooLong);
+  }
+  if (
+    problems.list.length > before ||
+    account === undefined ||
+    region === undefined ||
+    removalPolicy === undefined ||
+    modelApproval === undefined ||
+    athenaBytesScannedCutoffPerQuery === undefined
+  ) {
+    return undefined;
+  }
+  return { name, account, region, removalPolicy, modelApproval, athenaBytesScannedCutoffPerQuery };
+}
+
+function readEnvironments(
+  value: unknown,
+  organization: string | undefined,
+  defaults: DefaultEnvironment,
+  problems: Problems,
+): EnvironmentSettings[] {
+  if (value === undefined || (isRecord(value) && Object.keys(value).length === 0)) {
+    problems.add('environments', 'missing: at least one environment, e.g. "dev": { "account": ..., "region": ... }');
+    return [];
+  }
+  if (!isRecord(value)) {
+    problems.add('environments', `must be an object of environment name to settings, got ${describe(value)}`);
+    return [];
+  }
+  return Object.entries(value).flatMap(([name, settings]) => {
+    const environment = readEnvironment(name, settings, organization, defaults, problems);
+    return environment === undefined ? [] : [environment];
+  });
+}
+
+/**
+ * Reads and checks the whole context (`app.node.getAllContext()`); throws one `SettingsError`
+ * listing every problem.
+ */
+export function readSettings(
+  context: Readonly<Record<string, unknown>>,
+  defaults: DefaultEnvironment = {},
+): LakehouseSettings {
+  const problems = new Problems();
+  for (const key of Object.keys(context).filter((key) => !SETTINGS_KEYS.includes(key) && !isCdkOwnedKey(key))) {
+    problems.add(key, `unknown key${didYouMean(key, SETTINGS_KEYS)}`);
+  }
+  const organization = readOrganization(context['organization'], problems);
+  const datasetStacksPerDomain = readDatasetStacksPerDomain(context['datasetStacksPerDomain'], problems);
+  const environments = readEnvironments(context['environments'], organization, defaults, problems);
+  const domains = readDomains(context['domains'], problems);
+  if (problems.list.length > 0 || organization === undefined || datasetStacksPerDomain === undefined) {
+    throw new SettingsError(problems.list);
+  }
+  return { organization, datasetStacksPerDomain, environments, ...(domains === undefined ? {} : { domains }) };
+}

@@ -1,0 +1,95 @@
+import { Stage, type StageProps, Tags } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { datasetStackId, domainStackId, type EnvironmentIdentity, PLATFORM_STACK_ID } from '../config/names.ts';
+import type { EnvironmentSettings, LakehouseSettings } from '../config/settings.ts';
+import type { Catalog, Domain } from '../contracts/model.ts';
+import { ContractError } from '../contracts/problems.ts';
+import { groupByShard } from './dataset-shards.ts';
+import { DatasetStack } from './dataset-stack.ts';
+import { DomainStack } from './domain-stack.ts';
+import { PlatformStack } from './platform-stack.ts';
+
+export interface LakehouseStageProps extends StageProps {
+  readonly settings: LakehouseSettings;
+  readonly environment: EnvironmentSettings;
+  readonly catalog: Catalog;
+}
+
+export interface DomainStacks {
+  readonly domain: DomainStack;
+  /** Dataset stacks by shard number; only shards holding datasets exist. */
+  readonly datasets: ReadonlyMap<number, DatasetStack>;
+}
+
+/**
+ * One environment (`npx cdk deploy 'dev/*'`): the platform stack, then each domain's stack, then
+ * its dataset stacks. Dependencies are explicit because `Fn::ImportValue` does not order stacks for the CDK.
+ */
+export class LakehouseStage extends Stage {
+  readonly platform: PlatformStack;
+  readonly domains: ReadonlyMap<string, DomainStacks>;
+
+  constructor(scope: Construct, props: LakehouseStageProps) {
+    const { environment, settings, catalog, ...stageProps } = props;
+    super(scope, environment.name, {
+      ...stageProps,
+      env: { account: environment.account, region: environment.region },
+    });
+    Tags.of(this).add('lakehouse:environment', environment.name);
+    const identity: EnvironmentIdentity = {
+      organization: settings.organization,
+      environment: environment.name,
+      account: environment.account,
+      region: environment.region,
+    };
+    this.platform = new PlatformStack(this, PLATFORM_STACK_ID, {
+      identity,
+      environment,
+      description: `Lakehouse platform of ${identity.organization} ${identity.environment}: key, zone buckets, alarm topic`,
+    });
+    this.domains = new Map(
+      catalog.domains.map((domain) => [domain.name, this.addDomain(domain, identity, props)]),
+    );
+  }
+
+  private addDomain(domain: Domain, identity: EnvironmentIdentity, props: LakehouseStageProps): DomainStacks {
+    const { environment } = props;
+    const domainStack = new DomainStack(this, this.freeStackId(domainStackId(domain.name), domain), {
+      identity,
+      environment,
+      domain,
+      description: `Lakehouse domain ${domain.name} in ${identity.environment}: Glue database, Athena workgroup, alerts`,
+    });
+    domainStack.addStackDependency(this.platform);
+    const shards = groupByShard(domain.datasets, props.settings.datasetStacksPerDomain);
+    const datasetStacks = new Map(
+      [...shards.entries()].map(([shard, datasets]) => {
+        const stack = new DatasetStack(this, this.freeStackId(datasetStackId(domain.name, shard), domain), {
+          identity,
+          environment,
+          domain: domain.name,
+          datasets,
+          description: `Lakehouse domain ${domain.name} in ${identity.environment}: dataset tables, shard ${shard}`,
+        });
+        stack.addStackDependency(domainStack);
+        return [shard, stack] as const;
+      }),
+    );
+    return { domain: domainStack, datasets: datasetStacks };
+  }
+
+  /** Two domain names can map to one stack id (`a_1` and `a1` both give `A1`): say so at the domain file. */
+  private freeStackId(id: string, domain: Domain): string {
+    if (this.node.tryFindChild(id) !== undefined) {
+      throw new ContractError([
+        {
+          file: domain.file,
+          line: 1,
+          column: 1,
+          message: `domain '${domain.name}' maps to stack id '${id}', which another domain already has: rename one of them`,
+        },
+      ]);
+    }
+    return id;
+  }
+}

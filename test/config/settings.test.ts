@@ -1,0 +1,157 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { readSettings, SettingsError } from '../../lib/config/settings.ts';
+
+const dev = {
+  account: '111111111111',
+  region: 'eu-west-1',
+  removalPolicy: 'destroy',
+  modelApproval: 'auto',
+  athenaBytesScannedCutoffPerQuery: 10737418240,
+};
+
+function context(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return { organization: 'acme', datasetStacksPerDomain: 4, environments: { dev }, ...overrides };
+}
+
+function problemsOf(read: () => unknown): readonly string[] {
+  try {
+    read();
+  } catch (error) {
+    if (error instanceof SettingsError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected a SettingsError');
+}
+
+describe('readSettings', () => {
+  it('reads the shipped cdk.json', () => {
+    const cdkJson = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as {
+      context: Record<string, unknown>;
+    };
+    const settings = readSettings(cdkJson.context);
+    expect(settings.environments.map((environment) => environment.name)).toEqual(['dev', 'staging', 'prod']);
+    expect(settings.domains).toBeUndefined();
+  });
+
+  it('reads typed settings', () => {
+    expect(readSettings(context())).toEqual({
+      organization: 'acme',
+      datasetStacksPerDomain: 4,
+      environments: [{ name: 'dev', ...dev }],
+    });
+  });
+
+  it('defaults removal policy to retain and model approval to manual', () => {
+    const { removalPolicy: _r, modelApproval: _m, ...bare } = dev;
+    const [environment] = readSettings(context({ environments: { dev: bare } })).environments;
+    expect(environment?.removalPolicy).toBe('retain');
+    expect(environment?.modelApproval).toBe('manual');
+  });
+
+  it('falls back to CDK_DEFAULT_ACCOUNT and CDK_DEFAULT_REGION, and prefers cdk.json', () => {
+    const { account: _a, region: _r, ...bare } = dev;
+    const defaults = { CDK_DEFAULT_ACCOUNT: '999999999999', CDK_DEFAULT_REGION: 'us-east-2' };
+    const [fromDefaults] = readSettings(context({ environments: { dev: bare } }), defaults).environments;
+    expect([fromDefaults?.account, fromDefaults?.region]).toEqual(['999999999999', 'us-east-2']);
+    const [fromCdkJson] = readSettings(context(), defaults).environments;
+    expect([fromCdkJson?.account, fromCdkJson?.region]).toEqual(['111111111111', 'eu-west-1']);
+  });
+
+  it('reports a missing account and region when no default is set', () => {
+    const { account: _a, region: _r, ...bare } = dev;
+    expect(problemsOf(() => readSettings(context({ environments: { dev: bare } }), {}))).toEqual([
+      'cdk.json: context.environments.dev.account: missing and CDK_DEFAULT_ACCOUNT is not set: give it in cdk.json, e.g. "111111111111"',
+      'cdk.json: context.environments.dev.region: missing and CDK_DEFAULT_REGION is not set: give it in cdk.json, e.g. "eu-west-1"',
+    ]);
+  });
+
+  it('reads -c domains=a,b and -c datasetStacksPerDomain=2 given as strings', () => {
+    const settings = readSettings(context({ domains: 'sales, marketing', datasetStacksPerDomain: '2' }));
+    expect(settings.domains).toEqual(['sales', 'marketing']);
+    expect(settings.datasetStacksPerDomain).toBe(2);
+  });
+
+  it('ignores the keys the CDK itself adds to the context', () => {
+    const settings = readSettings(
+      context({
+        '@aws-cdk/core:failSynthOnValidationErrors': true,
+        'aws:cdk:enable-path-metadata': true,
+        'availability-zones:account=111111111111:region=eu-west-1': ['eu-west-1a'],
+      }),
+    );
+    expect(settings.organization).toBe('acme');
+  });
+
+  it('rejects misspelled keys with a did-you-mean instead of defaulting', () => {
+    const { removalPolicy: _r, ...withoutRemovalPolicy } = dev;
+    const problems = problemsOf(() =>
+      readSettings(context({ organisation: 'x', environments: { dev: { ...withoutRemovalPolicy, removalPolicyy: 'retain' } } })),
+    );
+    expect(problems).toEqual([
+      "cdk.json: context.organisation: unknown key; did you mean 'organization'?",
+      "cdk.json: context.environments.dev.removalPolicyy: unknown key; did you mean 'removalPolicy'?",
+    ]);
+  });
+
+  it('lists every problem at once, each naming cdk.json and the key', () => {
+    const problems = problemsOf(() =>
+      readSettings({
+        organization: 'Acme Corp',
+        datasetStacksPerDomain: 0,
+        domains: 'sales,Sales,sales',
+        environments: {
+          dev: { ...dev, account: '1234', region: 'Ireland', removalPolicy: 'delete', modelApproval: 'yes' },
+          prod: { ...dev, athenaBytesScannedCutoffPerQuery: 1000 },
+          Staging: 'none',
+        },
+      }),
+    );
+    expect(problems).toEqual([
+      'cdk.json: context.organization: must be lowercase letters and digits starting with a letter, got "Acme Corp"',
+      'cdk.json: context.datasetStacksPerDomain: must be a whole number from 1 to 50, got 0',
+      'cdk.json: context.environments.dev.account: must look like "111111111111", got "1234"',
+      'cdk.json: context.environments.dev.region: must look like "eu-west-1", got "Ireland"',
+      "cdk.json: context.environments.dev.removalPolicy: must be one of 'retain', 'destroy', got \"delete\"",
+      "cdk.json: context.environments.dev.modelApproval: must be one of 'auto', 'manual', got \"yes\"",
+      'cdk.json: context.environments.prod.athenaBytesScannedCutoffPerQuery: must be a whole number of bytes, at least 10000000, got 1000',
+      'cdk.json: context.environments.Staging: environment names must be lowercase letters and digits starting with a letter',
+      'cdk.json: context.environments.Staging: must be an object with account, region, removalPolicy, modelApproval, athenaBytesScannedCutoffPerQuery, got "none"',
+      "cdk.json: context.domains: 'Sales' is not a domain name (lowercase letters, digits and _, starting with a letter)",
+      "cdk.json: context.domains: 'sales' is listed twice",
+    ]);
+  });
+
+  it('requires organization, dataset stacks per domain, environments and the Athena cutoff', () => {
+    const { athenaBytesScannedCutoffPerQuery: _c, ...withoutCutoff } = dev;
+    expect(problemsOf(() => readSettings({}))).toEqual([
+      'cdk.json: context.organization: missing: the prefix of every physical name, e.g. "acme"',
+      'cdk.json: context.datasetStacksPerDomain: missing: how many dataset stacks each domain is spread over, e.g. 4',
+      'cdk.json: context.environments: missing: at least one environment, e.g. "dev": { "account": ..., "region": ... }',
+    ]);
+    expect(problemsOf(() => readSettings(context({ environments: { dev: withoutCutoff } })))).toEqual([
+      'cdk.json: context.environments.dev.athenaBytesScannedCutoffPerQuery: missing: the most bytes one Athena query may scan, e.g. 10737418240 (10 GiB)',
+    ]);
+  });
+
+  it('rejects an environment whose bucket names S3 would refuse', () => {
+    const problems = problemsOf(() =>
+      readSettings(context({ organization: 'averyverylongorganization', environments: { preproduction: dev } })),
+    );
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^cdk\.json: context\.environments\.preproduction: bucket name .* over S3's limit of 63/);
+  });
+
+  it('rejects an empty domain selection and a malformed environments value', () => {
+    expect(problemsOf(() => readSettings(context({ domains: '', environments: [] })))).toEqual([
+      'cdk.json: context.environments: must be an object of environment name to settings, got []',
+      'cdk.json: context.domains: must be a comma-separated list of domain names, e.g. "sales,marketing", got ""',
+    ]);
+  });
+
+  it('says how many problems there are and where, in the error message', () => {
+    expect(() => readSettings(context({ datasetStacksPerDomain: 'four' }))).toThrow(
+      /^1 problem in cdk\.json context:\n {2}cdk\.json: context\.datasetStacksPerDomain: must be a whole number from 1 to 50, got "four"$/,
+    );
+  });
+});

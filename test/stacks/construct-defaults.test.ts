@@ -1,0 +1,45 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { describe, expect, it } from 'vitest';
+import { AlertTopic } from '../../lib/constructs/alert-topic.ts';
+import { DatasetTables } from '../../lib/constructs/dataset-tables.ts';
+import { ZoneBucket } from '../../lib/constructs/zone-bucket.ts';
+import { dataset } from './fixtures.ts';
+
+function stack(): Stack {
+  return new Stack(new App(), 'Test', { env: { account: '111111111111', region: 'eu-west-1' } });
+}
+
+describe('documented construct defaults', () => {
+  it('ZoneBucket: SSE-S3, no access logging, no retention expiry, no EventBridge, retained', () => {
+    const scope = stack();
+    new ZoneBucket(scope, 'Zone', { bucketName: 'acme-dev-test-111111111111-eu-west-1' });
+    const [bucket] = Object.values(Template.fromStack(scope).findResources('AWS::S3::Bucket'));
+    expect(bucket.DeletionPolicy).toBe('Retain');
+    expect(bucket.Properties.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault).toEqual({
+      SSEAlgorithm: 'AES256',
+    });
+    expect(bucket.Properties.LoggingConfiguration).toBeUndefined();
+    expect(bucket.Properties.NotificationConfiguration).toBeUndefined();
+    expect(bucket.Properties.LifecycleConfiguration.Rules.map((rule: { Id: string }) => rule.Id)).toEqual(['noncurrent-versions']);
+  });
+
+  it('DatasetTables: both tables retained', () => {
+    const scope = stack();
+    new DatasetTables(scope, 'Orders', {
+      dataset: dataset('sales', 'orders'),
+      databaseName: 'acme_dev_sales',
+      landingBucketName: 'landing',
+      validatedBucketName: 'validated',
+    });
+    const tables = Object.values(Template.fromStack(scope).findResources('AWS::Glue::Table'));
+    expect(tables.map((table) => table.DeletionPolicy)).toEqual(['Retain', 'Retain']);
+  });
+
+  it('AlertTopic: no subscriptions', () => {
+    const scope = stack();
+    new AlertTopic(scope, 'Alerts', { topicName: 'alerts', encryptionKey: new kms.Key(scope, 'Key') });
+    Template.fromStack(scope).resourceCountIs('AWS::SNS::Subscription', 0);
+  });
+});

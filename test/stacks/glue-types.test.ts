@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import { glueColumnType } from '../../lib/constructs/glue-column-type.ts';
+import { glueComment, rawColumns, validatedColumns } from '../../lib/constructs/glue-columns.ts';
+import { rawStorageFormat } from '../../lib/constructs/raw-storage-format.ts';
+import { ContractError } from '../../lib/contracts/problems.ts';
+import { column, dataset, typedOrders } from './fixtures.ts';
+
+describe('glueColumnType', () => {
+  it.each([
+    [{ kind: 'string' } as const, 'string'],
+    [{ kind: 'boolean' } as const, 'boolean'],
+    [{ kind: 'integer', bits: 8 } as const, 'tinyint'],
+    [{ kind: 'integer', bits: 16 } as const, 'smallint'],
+    [{ kind: 'integer', bits: 32 } as const, 'int'],
+    [{ kind: 'integer', bits: 64 } as const, 'bigint'],
+    [{ kind: 'double' } as const, 'double'],
+    [{ kind: 'decimal', precision: 38, scale: 0 } as const, 'decimal(38,0)'],
+    [{ kind: 'decimal', precision: 10, scale: 10 } as const, 'decimal(10,10)'],
+    [{ kind: 'date' } as const, 'date'],
+    [{ kind: 'timestamp' } as const, 'timestamp'],
+  ])('maps %j to %s', (type, glueType) => {
+    expect(glueColumnType(type)).toBe(glueType);
+  });
+
+  it.each([
+    [0, 0],
+    [39, 2],
+    [10, 11],
+    [10, -1],
+    [10.5, 2],
+  ])('rejects decimal(%d,%d)', (precision, scale) => {
+    expect(() => glueColumnType({ kind: 'decimal', precision, scale })).toThrow(/is not a Glue type/);
+  });
+});
+
+describe('glue columns', () => {
+  it('reads text formats as strings but Parquet with its contract types', () => {
+    expect(rawColumns(typedOrders).map((c) => c.type)).toEqual(Array(10).fill('string'));
+    expect(rawColumns({ ...typedOrders, format: 'parquet' }).map((c) => c.type)).toEqual([
+      'string',
+      'int',
+      'smallint',
+      'tinyint',
+      'bigint',
+      'decimal(12,2)',
+      'double',
+      'boolean',
+      'date',
+      'timestamp',
+    ]);
+  });
+
+  it('adds file_id and _row to the validated columns', () => {
+    expect(validatedColumns(dataset('sales', 'orders')).map((c) => [c.name, c.type])).toEqual([
+      ['id', 'string'],
+      ['file_id', 'string'],
+      ['_row', 'bigint'],
+    ]);
+  });
+
+  it.each(['file_id', '_row', 'ingest_date'])('refuses a contract column named %s, pointing at the contract', (name) => {
+    const clashing = dataset('sales', 'orders', { columns: [column(name, { kind: 'string' })] });
+    expect(() => validatedColumns(clashing)).toThrow(ContractError);
+    expect(() => validatedColumns(clashing)).toThrow(
+      `contracts/test/test.yaml:10:7: dataset 'sales/orders': column '${name}' collides with a column the lakehouse adds`,
+    );
+  });
+
+  it('turns descriptions into one-line comments within Glue limits', () => {
+    expect(glueComment(undefined)).toBeUndefined();
+    expect(glueComment('  \n ')).toBeUndefined();
+    expect(glueComment('Amount\n  in EUR.')).toBe('Amount in EUR.');
+    const long = glueComment('x'.repeat(300));
+    expect(long).toHaveLength(255);
+    expect(long?.endsWith('…')).toBe(true);
+    expect(glueComment('y'.repeat(255))).toBe('y'.repeat(255));
+  });
+});
+
+describe('rawStorageFormat', () => {
+  it('reads RFC 4180 CSV with OpenCSVSerde, skipping the header, without an escape equal to the quote', () => {
+    expect(rawStorageFormat(dataset('sales', 'orders'))).toMatchObject({
+      serializationLibrary: 'org.apache.hadoop.hive.serde2.OpenCSVSerde',
+      serdeParameters: { separatorChar: ',', quoteChar: '"' },
+      tableParameters: { classification: 'csv', 'skip.header.line.count': '1' },
+    });
+    expect(rawStorageFormat(dataset('sales', 'orders')).serdeParameters).not.toHaveProperty('escapeChar');
+  });
+
+  it("passes the contract's own delimiter, quote and escape, and reads headerless files from line 1", () => {
+    const format = rawStorageFormat({ format: 'csv', csv: { delimiter: '\t', quote: "'", escape: '\\', header: false } });
+    expect(format.serdeParameters).toEqual({ separatorChar: '\t', quoteChar: "'", escapeChar: '\\' });
+    expect(format.tableParameters).toEqual({ classification: 'csv' });
+  });
+
+  it('reads JSON Lines with the OpenX JSON SerDe and Parquet with the Parquet SerDe', () => {
+    const csv = { delimiter: ',', quote: '"', escape: '"', header: true };
+    expect(rawStorageFormat({ format: 'json', csv }).serializationLibrary).toBe('org.openx.data.jsonserde.JsonSerDe');
+    expect(rawStorageFormat({ format: 'parquet', csv })).toMatchObject({
+      serializationLibrary: 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe',
+      inputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat',
+      tableParameters: { classification: 'parquet' },
+    });
+  });
+});
