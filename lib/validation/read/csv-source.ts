@@ -1,0 +1,59 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { Dataset } from '../../contracts/model.ts';
+import { findColumnMismatch } from './column-match.ts';
+import { parseCsvHeader } from './csv-header.ts';
+import { csvReadFailure } from './csv-read-errors.ts';
+import { csvScanSql, explainCsvScanError, type ScanSettings } from './csv-scan.ts';
+import { failed, schemaMismatch, unreadable, type OpenResult } from './read-failure.ts';
+import { readEveryValue } from './read-every-value.ts';
+import { quoteIdentifier } from './sql-text.ts';
+import { checkTextFile, TEXT_PREFIX_BYTES } from './text-file-checks.ts';
+
+/**
+ * Opens a CSV file as `relationName(_row, <contract columns as VARCHAR>)`. The header is
+ * checked here against the contract, by name and order; DuckDB then reads the values by
+ * position under neutral column names, so header spelling cannot clash with DuckDB's
+ * case-insensitive names, and columns the contract ignores are read (to validate the whole
+ * file) but not exposed.
+ */
+export async function openCsvSource(
+  connection: DuckDBConnection,
+  dataset: Dataset,
+  file: string,
+  relationName: string,
+  settings: ScanSettings,
+): Promise<OpenResult> {
+  const text = await checkTextFile(file, settings.gzip);
+  if (!text.ok) return failed(text.failure);
+  const options = dataset.csv;
+
+  let names = dataset.columns.map((column) => column.name);
+  if (options.header) {
+    const header = parseCsvHeader(text.prefix, options);
+    if (header.kind === 'too-long') return failed(unreadable(`line 1 (the header) is longer than ${TEXT_PREFIX_BYTES} bytes`, 1));
+    if (header.kind === 'unclosed-quote') return failed(unreadable('line 1 has a quoted value that is never closed', 1));
+    if (header.kind === 'not-utf8') return failed(unreadable('line 1 is not valid UTF-8', 1));
+    const mismatch = findColumnMismatch(
+      header.names.map((name) => ({ name, line: 1 })),
+      dataset,
+      { noun: 'column', ordered: true, optionalMayBeAbsent: false },
+    );
+    if (mismatch !== undefined) return failed(schemaMismatch(mismatch.message, 1));
+    names = [...header.names];
+  }
+
+  const fileColumns = names.map((_, index) => `column${index + 1}`);
+  const scan = csvScanSql(file, fileColumns, options, settings);
+  try {
+    await readEveryValue(connection, scan, fileColumns);
+  } catch (error) {
+    return failed(await explainCsvScanError(error, file, settings, options, csvReadFailure));
+  }
+
+  const values = dataset.columns.map((column) => `${fileColumns[names.indexOf(column.name)]} AS ${quoteIdentifier(column.name)}`);
+  await connection.run(
+    `CREATE OR REPLACE TEMP VIEW ${quoteIdentifier(relationName)} AS ` +
+      `SELECT ordinality AS _row${values.map((value) => `, ${value}`).join('')} FROM ${scan} WITH ORDINALITY`,
+  );
+  return { ok: true, relation: relationName };
+}

@@ -1,0 +1,134 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { CsvOptions, Dataset } from '../../contracts/model.ts';
+import { findColumnMismatch, type FoundColumn } from './column-match.ts';
+import { csvReadFailure } from './csv-read-errors.ts';
+import { csvScanSql, explainCsvScanError, type ScanSettings } from './csv-scan.ts';
+import { describeDuckDbError, type DuckDbErrorDetails } from './duckdb-errors.ts';
+import type { Quoting } from './line-ends.ts';
+import { failed, schemaMismatch, unreadable, type OpenResult, type ReadFailure } from './read-failure.ts';
+import { quoteIdentifier, quoteLiteral } from './sql-text.ts';
+import { checkTextFile } from './text-file-checks.ts';
+
+/**
+ * Each line is read as one text value: valid JSON never contains the unit separator (0x1F;
+ * the only raw control characters JSON allows are whitespace), so it cannot split a line, and
+ * without quoting the reader keeps every byte. Reading lines through `read_csv` rather than
+ * `read_json` gives exact line numbers, a line-size cap, UTF-8 BOM handling and UTF-8 errors
+ * with their line. `read_json` (DuckDB 1.5) reports malformed lines one line late and skips
+ * blank lines when counting, rejects a BOM, does not enforce `maximum_object_size` on newline-
+ * delimited input, silently drops keys it was not told about, and on a line that is not an
+ * object silently switches to reading whole lines as values.
+ */
+const LINE_OPTIONS: CsvOptions = { delimiter: '\x1f', quote: '', escape: '', header: false };
+const JSON_QUOTING: Quoting = { quote: '"', escape: '\\' };
+
+/**
+ * Opens a JSON Lines file as `relationName(_row, <contract columns as VARCHAR>)`: strings as
+ * their value, numbers and booleans as their text, nested values as JSON text, absent keys
+ * and `null` as NULL. `_row` is the line number.
+ */
+export async function openJsonLinesSource(
+  connection: DuckDBConnection,
+  dataset: Dataset,
+  file: string,
+  relationName: string,
+  settings: ScanSettings,
+): Promise<OpenResult> {
+  const text = await checkTextFile(file, settings.gzip);
+  if (!text.ok) return failed(text.failure);
+  if (text.prefix.bytes.toString('latin1').trimStart().startsWith('[')) {
+    return failed(unreadable('file is a JSON array; expected JSON Lines (one object per line)', 1));
+  }
+
+  const lines = `${csvScanSql(file, ['line'], LINE_OPTIONS, settings)} WITH ORDINALITY`;
+  let keys: readonly KeyFirstSeen[];
+  try {
+    keys = await readKeys(connection, lines);
+  } catch (error) {
+    return failed(await explainJsonLinesError(connection, lines, error, file, settings));
+  }
+
+  const notAnObject = keys.find((key) => key.name === null);
+  if (notAnObject !== undefined) {
+    return failed(
+      notAnObject.firstBlankLine === notAnObject.firstLine
+        ? unreadable(`line ${notAnObject.firstLine} is empty; JSON Lines needs one object per line`, notAnObject.firstLine)
+        : unreadable(`line ${notAnObject.firstLine} is not a JSON object`, notAnObject.firstLine),
+    );
+  }
+  const found: FoundColumn[] = keys.flatMap((key) => (key.name === null ? [] : [{ name: key.name, line: key.firstLine }]));
+  const mismatch = findColumnMismatch(found, dataset, { noun: 'key', ordered: false, optionalMayBeAbsent: true });
+  if (mismatch !== undefined) return failed(schemaMismatch(mismatch.message, mismatch.line));
+
+  const values = dataset.columns.map(
+    (column) => `, json_extract_string(line, ${quoteLiteral(`$.${quoteIdentifier(column.name)}`)}) AS ${quoteIdentifier(column.name)}`,
+  );
+  await connection.run(`CREATE OR REPLACE TEMP VIEW ${quoteIdentifier(relationName)} AS SELECT ordinality AS _row${values.join('')} FROM ${lines}`);
+  return { ok: true, relation: relationName };
+}
+
+/** A top-level key and the first line it appears on; `name` null stands for lines that are not objects. */
+interface KeyFirstSeen {
+  readonly name: string | null;
+  readonly firstLine: number;
+  readonly firstBlankLine: number | null;
+}
+
+/**
+ * One scan over every line (so every byte is decoded) collecting the distinct top-level keys.
+ * A blank line or a JSON value that is not an object yields a NULL key, which JSON keys never are.
+ */
+async function readKeys(connection: DuckDBConnection, lines: string): Promise<readonly KeyFirstSeen[]> {
+  const result = await connection.runAndReadAll(
+    `SELECT key, min(ordinality) AS first_line, min(ordinality) FILTER (WHERE blank) AS first_blank_line FROM (` +
+      `SELECT ordinality, line IS NULL AS blank, unnest(CASE WHEN json_type(line) = 'OBJECT' THEN json_keys(line) ELSE [NULL] END) AS key ` +
+      `FROM ${lines}) GROUP BY key ORDER BY first_line, key`,
+  );
+  return result.getRowObjectsJS().map((row) => ({
+    name: row['key'] as string | null,
+    firstLine: Number(row['first_line']),
+    firstBlankLine: row['first_blank_line'] === null ? null : Number(row['first_blank_line']),
+  }));
+}
+
+/**
+ * DuckDB's JSON functions fail on the first malformed line they meet without saying which
+ * line that was, so a second scan finds the first invalid line and its reason.
+ */
+async function explainJsonLinesError(
+  connection: DuckDBConnection,
+  lines: string,
+  error: unknown,
+  file: string,
+  settings: ScanSettings,
+): Promise<ReadFailure> {
+  if (!describeDuckDbError(error).reason.includes('Malformed JSON')) {
+    return explainCsvScanError(error, file, settings, JSON_QUOTING, lineReadFailure);
+  }
+  const invalid = await connection.runAndReadAll(
+    `SELECT ordinality, line FROM ${lines} WHERE NOT json_valid(line) ORDER BY ordinality LIMIT 1`,
+  );
+  const row = invalid.getRowObjectsJS()[0];
+  if (row === undefined) return lineReadFailure(describeDuckDbError(error));
+  const line = Number(row['ordinality']);
+  return unreadable(`line ${line} is not valid JSON (${await jsonSyntaxError(connection, String(row['line']))})`, line);
+}
+
+async function jsonSyntaxError(connection: DuckDBConnection, text: string): Promise<string> {
+  try {
+    await connection.run('SELECT json($1::VARCHAR)', [text]);
+    return 'rejected by DuckDB';
+  } catch (error) {
+    const reason = describeDuckDbError(error).reason;
+    const syntax = /Malformed JSON at byte (\d+) of input: (.*?)\.?\s+Input:/.exec(reason);
+    return syntax === null ? reason : `${syntax[2]} at byte ${syntax[1]}`;
+  }
+}
+
+/** A JSON line with a raw unit separator splits into two fields: it was not valid JSON either way. */
+function lineReadFailure(details: DuckDbErrorDetails): ReadFailure {
+  if (details.reason.startsWith('Expected Number of Columns')) {
+    return unreadable(`line ${details.line} is not valid JSON (it contains an unescaped control character)`, details.line);
+  }
+  return csvReadFailure(details);
+}
