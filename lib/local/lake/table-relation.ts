@@ -1,0 +1,63 @@
+import { join } from 'node:path';
+import { quoteIdentifier, quoteString } from '../../sql/ansi.ts';
+import type { Snapshot } from './snapshot.ts';
+import { manifestPath } from './table-layout.ts';
+
+/** `SELECT` of no rows with the snapshot's columns and types. */
+function typedEmpty(snapshot: Snapshot): string {
+  const columns = snapshot.schema.map((column) => `CAST(NULL AS ${column.type}) AS ${quoteIdentifier(column.name)}`);
+  return `SELECT ${columns.join(', ')} WHERE false`;
+}
+
+/**
+ * A `SELECT` of a snapshot's rows, typed by its manifest schema. Files written before a column
+ * was added lack it; `UNION ALL BY NAME` with the typed empty relation gives them nulls, even
+ * when no file has the column yet (where `union_by_name` alone would fail to bind it).
+ */
+export function snapshotRelation(tableDirectory: string, snapshot: Snapshot): string {
+  if (snapshot.files.length === 0) return typedEmpty(snapshot);
+  const files = snapshot.files.map((file) => quoteString(join(tableDirectory, file)));
+  const columns = snapshot.schema.map(
+    (column) => `CAST(${quoteIdentifier(column.name)} AS ${column.type}) AS ${quoteIdentifier(column.name)}`,
+  );
+  return (
+    `SELECT ${columns.join(', ')} FROM (${typedEmpty(snapshot)} ` +
+    `UNION ALL BY NAME SELECT * FROM read_parquet([${files.join(', ')}], union_by_name = true))`
+  );
+}
+
+/** Iceberg's `summary` keys, so a query written against Athena's `$snapshots` reads the same. */
+function summaryMap(snapshot: Snapshot): string {
+  const entries: [string, number | undefined][] = [
+    ['added-data-files', snapshot.summary.addedFiles],
+    ['deleted-data-files', snapshot.summary.removedFiles],
+    ['added-records', snapshot.summary.addedRows],
+    ['total-records', snapshot.summary.totalRows],
+    ['total-data-files', snapshot.files.length],
+  ];
+  const present = entries.filter((entry): entry is [string, number] => entry[1] !== undefined);
+  return `MAP {${present.map(([key, value]) => `${quoteString(key)}: ${quoteString(String(value))}`).join(', ')}}`;
+}
+
+function snapshotRow(tableDirectory: string, snapshot: Snapshot): string {
+  const parent = snapshot.parentSnapshotId === null ? 'NULL' : String(snapshot.parentSnapshotId);
+  return (
+    `(CAST(${quoteString(snapshot.committedAt)} AS TIMESTAMP WITH TIME ZONE), ` +
+    `CAST(${snapshot.snapshotId} AS BIGINT), CAST(${parent} AS BIGINT), ` +
+    `${quoteString(snapshot.operation)}, ${quoteString(manifestPath(tableDirectory, snapshot.sequence))}, ` +
+    `${summaryMap(snapshot)})`
+  );
+}
+
+/**
+ * A `SELECT` shaped like Iceberg's `$snapshots` metadata table: `committed_at`, `snapshot_id`,
+ * `parent_id`, `operation`, `manifest_list` (here the manifest's path) and `summary`.
+ * `snapshots` is never empty: a table exists from its create commit on.
+ */
+export function snapshotsRelation(tableDirectory: string, snapshots: readonly Snapshot[]): string {
+  const rows = snapshots.map((snapshot) => snapshotRow(tableDirectory, snapshot));
+  return (
+    `SELECT * FROM (VALUES ${rows.join(', ')}) ` +
+    `AS snapshots(committed_at, snapshot_id, parent_id, operation, manifest_list, summary)`
+  );
+}
