@@ -1,11 +1,12 @@
 import type { Command } from './command.ts';
 import { contractsCheck } from './commands/contracts-check.ts';
 import { contractsList } from './commands/contracts-list.ts';
+import { validate } from './commands/validate.ts';
 import { ExitCode } from './exit-codes.ts';
 import type { CommandIO } from './io.ts';
 import { UsageError } from './usage-error.ts';
 
-const commands: readonly Command[] = [contractsCheck, contractsList];
+const commands: readonly Command[] = [contractsCheck, contractsList, validate];
 
 function usageText(): string {
   const width = Math.max(...commands.map((command) => command.usage.length));

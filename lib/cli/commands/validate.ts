@@ -1,0 +1,80 @@
+import { existsSync, statSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { loadContractFile } from '../../contracts/load.ts';
+import { didYouMean } from '../../contracts/did-you-mean.ts';
+import type { Dataset } from '../../contracts/model.ts';
+import { ContractError, formatProblem } from '../../contracts/problems.ts';
+import { validateFile } from '../../validation/validate-file.ts';
+import type { Command } from '../command.ts';
+import { ExitCode } from '../exit-codes.ts';
+import { printJson } from '../io.ts';
+import { renderReport } from '../render-report.ts';
+import { UsageError } from '../usage-error.ts';
+
+function pickDataset(datasets: readonly Dataset[], requested: string | undefined, contractFile: string): Dataset {
+  if (requested === undefined) {
+    if (datasets.length === 1) return datasets[0]!;
+    throw new UsageError(
+      `${contractFile} holds ${datasets.length} datasets (${datasets.map((d) => d.name).join(', ')}): choose one with --dataset`,
+    );
+  }
+  const found = datasets.find((dataset) => dataset.name === requested);
+  if (found) return found;
+  const names = datasets.map((dataset) => dataset.name);
+  const hint = didYouMean(requested, names);
+  throw new UsageError(`${contractFile} has no dataset '${requested}'${hint} (it has: ${names.join(', ')})`);
+}
+
+function parseIngestTime(text: string | undefined): Date {
+  if (text === undefined) return new Date();
+  const parsed = new Date(text);
+  if (Number.isNaN(parsed.getTime()) || !/^\d{4}-\d{2}-\d{2}T/.test(text)) {
+    throw new UsageError(`--ingest-time must be an ISO-8601 timestamp such as 2026-11-21T06:00:00Z (got '${text}')`);
+  }
+  return parsed;
+}
+
+export const validate: Command = {
+  words: ['validate'],
+  usage: 'validate --contract <file> <data-file> [--dataset <name>] [--json] [--out <dir>] [--ingest-time <iso>]',
+  summary: 'check a data file against its contract; exit 1 if it breaks it',
+  async run(args, io) {
+    const { values, positionals } = parseArgs({
+      args: [...args],
+      allowPositionals: true,
+      options: {
+        contract: { type: 'string' },
+        dataset: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        out: { type: 'string' },
+        'ingest-time': { type: 'string' },
+      },
+    });
+    if (values.contract === undefined) throw new UsageError('--contract <file> is required');
+    if (positionals.length !== 1) throw new UsageError(`expected one data file, got ${positionals.length}`);
+    const dataFile = positionals[0]!;
+    if (!existsSync(dataFile) || !statSync(dataFile).isFile()) throw new UsageError(`no such data file: ${dataFile}`);
+    if (!existsSync(values.contract)) throw new UsageError(`no such contract file: ${values.contract}`);
+    const ingestTime = parseIngestTime(values['ingest-time']);
+
+    let datasets: readonly Dataset[];
+    try {
+      ({ datasets } = loadContractFile(values.contract));
+    } catch (error) {
+      if (!(error instanceof ContractError)) throw error;
+      for (const problem of error.problems) io.err(formatProblem(problem));
+      io.err(`lakehouse validate: the contract does not load; nothing was validated`);
+      return ExitCode.usage;
+    }
+    const dataset = pickDataset(datasets, values.dataset, values.contract);
+
+    const { report, outputs } = await validateFile({ dataset, file: dataFile, ingestTime, outDir: values.out });
+    if (values.json) printJson(io, report);
+    else io.out(renderReport(report));
+    if (values.out !== undefined) {
+      const written = Object.values(outputs).filter((path): path is string => path !== undefined);
+      io.err(written.length > 0 ? `wrote ${written.join(', ')}` : `nothing written to ${values.out}`);
+    }
+    return report.passed ? ExitCode.success : ExitCode.checksFailed;
+  },
+};

@@ -1,0 +1,26 @@
+/**
+ * Quoting that DuckDB and Athena share: standard SQL, where a quote is escaped by doubling it and
+ * a backslash is an ordinary character.
+ */
+export function quoteIdentifier(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+export function quoteString(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`;
+}
+
+/**
+ * Booleans spelled the way both engines' casts agree on, case-insensitive; DuckDB alone would
+ * also take `yes` and `y`, which Athena rejects, so a file could pass on one engine only.
+ */
+export function parseBoolean(text: string): string {
+  const word = `lower(trim(${text}))`;
+  return `CASE WHEN ${word} IN ('true', 't', '1') THEN true WHEN ${word} IN ('false', 'f', '0') THEN false END`;
+}
+
+/** An optional sign and digits: DuckDB's integer cast alone would round `1.5` to 2 and read `0x10` as 16. */
+export const integerPattern = '\\s*[+-]?[0-9]+\\s*';
+
+/** `yyyy-mm-dd` only: DuckDB's date cast alone would drop the time of `2024-01-01T10:00:00`. */
+export const datePattern = '\\s*[0-9]{4}-[0-9]{2}-[0-9]{2}\\s*';

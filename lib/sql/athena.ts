@@ -1,0 +1,80 @@
+import type { ColumnType } from '../contracts/model.ts';
+import { datePattern, integerPattern, parseBoolean, quoteIdentifier, quoteString } from './ansi.ts';
+import type { Dialect } from './dialect.ts';
+
+const integerTypes = { 8: 'tinyint', 16: 'smallint', 32: 'integer', 64: 'bigint' } as const;
+
+/** What `from_iso8601_timestamp` returns, so both branches of a timestamp parse agree. */
+const timestampType = 'timestamp(3) with time zone';
+
+function type(columnType: ColumnType): string {
+  switch (columnType.kind) {
+    case 'string':
+      return 'varchar';
+    case 'boolean':
+      return 'boolean';
+    case 'integer':
+      return integerTypes[columnType.bits];
+    case 'double':
+      return 'double';
+    case 'decimal':
+      return `decimal(${columnType.precision},${columnType.scale})`;
+    case 'date':
+      return 'date';
+    case 'timestamp':
+      return timestampType;
+  }
+}
+
+/** Java regex `matches` semantics through `regexp_like`, which alone finds the pattern anywhere. */
+function fullMatch(text: string, pattern: string): string {
+  return `regexp_like(${text}, ${quoteString(`^(?:${pattern})$`)})`;
+}
+
+function convert(expression: string, columnType: ColumnType): string {
+  return `try_cast(${expression} AS ${type(columnType)})`;
+}
+
+function parse(text: string, columnType: ColumnType): string {
+  switch (columnType.kind) {
+    case 'string':
+      return text;
+    case 'boolean':
+      return parseBoolean(text);
+    case 'integer':
+      return `CASE WHEN ${fullMatch(text, integerPattern)} THEN ${convert(`trim(${text})`, columnType)} END`;
+    case 'date':
+      return `CASE WHEN ${fullMatch(text, datePattern)} THEN ${convert(`trim(${text})`, columnType)} END`;
+    case 'double':
+    case 'decimal':
+      return convert(`trim(${text})`, columnType);
+    case 'timestamp':
+      // Athena's CAST rejects the ISO `T` separator and from_iso8601_timestamp rejects a space.
+      return (
+        `CASE WHEN strpos(${text}, 'T') > 0 THEN try(from_iso8601_timestamp(trim(${text}))) ` +
+        `ELSE ${convert(`trim(${text})`, columnType)} END`
+      );
+  }
+}
+
+/** Athena engine v3 (Trino) SQL. */
+export const athena: Dialect = {
+  name: 'athena',
+  identifier: quoteIdentifier,
+  string: quoteString,
+  type,
+  parse,
+  convert,
+  text: (expression) => `CAST(${expression} AS varchar)`,
+  fullMatch,
+  countIf: (predicate) => `count_if(${predicate})`,
+  length: (text) => `length(${text})`,
+  epochSeconds: (expression, columnType) =>
+    columnType.kind === 'date' ? `to_unixtime(CAST(${expression} AS timestamp))` : `to_unixtime(${expression})`,
+  rarestValueCount: (expression) => `array_min(map_values(histogram(${expression})))`,
+  inlineCte: (name, body) => `${name} AS (\n${body}\n)`,
+  nonNullStrings: (items) =>
+    items.length === 0
+      ? 'CAST(ARRAY[] AS array(varchar))'
+      : `filter(ARRAY[${items.join(', ')}], x -> x IS NOT NULL)`,
+};

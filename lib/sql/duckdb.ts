@@ -1,0 +1,69 @@
+import type { ColumnType } from '../contracts/model.ts';
+import { datePattern, integerPattern, parseBoolean, quoteIdentifier, quoteString } from './ansi.ts';
+import type { Dialect } from './dialect.ts';
+
+const integerTypes = { 8: 'TINYINT', 16: 'SMALLINT', 32: 'INTEGER', 64: 'BIGINT' } as const;
+
+function type(columnType: ColumnType): string {
+  switch (columnType.kind) {
+    case 'string':
+      return 'VARCHAR';
+    case 'boolean':
+      return 'BOOLEAN';
+    case 'integer':
+      return integerTypes[columnType.bits];
+    case 'double':
+      return 'DOUBLE';
+    case 'decimal':
+      return `DECIMAL(${columnType.precision},${columnType.scale})`;
+    case 'date':
+      return 'DATE';
+    case 'timestamp':
+      // With TimeZone set to UTC on the connection, an offset in the text is applied, not dropped.
+      return 'TIMESTAMPTZ';
+  }
+}
+
+function fullMatch(text: string, pattern: string): string {
+  return `regexp_full_match(${text}, ${quoteString(pattern)})`;
+}
+
+function convert(expression: string, columnType: ColumnType): string {
+  return `TRY_CAST(${expression} AS ${type(columnType)})`;
+}
+
+function parse(text: string, columnType: ColumnType): string {
+  switch (columnType.kind) {
+    case 'string':
+      return text;
+    case 'boolean':
+      return parseBoolean(text);
+    case 'integer':
+      return `CASE WHEN ${fullMatch(text, integerPattern)} THEN ${convert(text, columnType)} END`;
+    case 'date':
+      return `CASE WHEN ${fullMatch(text, datePattern)} THEN ${convert(text, columnType)} END`;
+    case 'double':
+    case 'decimal':
+    case 'timestamp':
+      return convert(text, columnType);
+  }
+}
+
+/** DuckDB SQL; the connection must have `SET TimeZone = 'UTC'` for timestamps to parse as UTC. */
+export const duckdb: Dialect = {
+  name: 'duckdb',
+  identifier: quoteIdentifier,
+  string: quoteString,
+  type,
+  parse,
+  convert,
+  text: (expression) => `CAST(${expression} AS VARCHAR)`,
+  fullMatch,
+  countIf: (predicate) => `count_if(${predicate})`,
+  length: (text) => `length(${text})`,
+  epochSeconds: (expression) => `epoch(${expression})`,
+  rarestValueCount: (expression) => `list_min(map_values(histogram(${expression})))`,
+  inlineCte: (name, body) => `${name} AS NOT MATERIALIZED (\n${body}\n)`,
+  nonNullStrings: (items) =>
+    items.length === 0 ? 'CAST([] AS VARCHAR[])' : `list_filter([${items.join(', ')}], lambda x: x IS NOT NULL)`,
+};

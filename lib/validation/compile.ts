@@ -1,0 +1,265 @@
+import type { Column, ColumnType, Dataset } from '../contracts/model.ts';
+import type { Dialect } from '../sql/dialect.ts';
+import { valueLiteral } from '../sql/value-literal.ts';
+import { deriveRules } from './derive-rules.ts';
+import type { RowRule, TableRule } from './rule.ts';
+
+export interface CompileOptions {
+  /**
+   * The relation holding the file, as SQL (a quoted or qualified name): `_row` (1-based data row)
+   * plus one column per contract column, named as in the contract.
+   */
+  readonly relation: string;
+  /** Columns the relation holds in an engine type (Parquet) rather than as delivered text. */
+  readonly nativeColumns?: readonly string[];
+}
+
+/** How a row query reaches one contract column in `checked`. */
+export interface CompiledColumn {
+  readonly column: Column;
+  /** The value as delivered (text, or the Parquet value). */
+  readonly raw: string;
+  /** The value as the contract's type; NULL when absent or unparsable. */
+  readonly typed: string;
+}
+
+export interface CompiledRowRule {
+  readonly rule: RowRule;
+  /** True for a row of `checked` the rule counts as failing; may be NULL, which counts as not failing. */
+  readonly failing: string;
+  /** Metric aliases in the metrics query's one row. */
+  readonly failedMetric: string;
+  readonly denominatorMetric: string;
+  /** The repeated-key aggregate `failing` reads, for uniqueness rules. */
+  readonly repeatedKey?: number;
+}
+
+export interface CompiledTableRule {
+  readonly rule: TableRule;
+  /**
+   * Metric aliases: rowCount `[rows]`; freshness `[newest value in epoch seconds]`; classBalance
+   * `[non-null values, count of each declared class...]` or `[non-null values, rarest value's count]`;
+   * sql none (it runs as its own query).
+   */
+  readonly metrics: readonly string[];
+}
+
+export type CompiledRule = CompiledRowRule | CompiledTableRule;
+
+export interface CompiledValidation {
+  readonly dataset: Dataset;
+  readonly dialect: Dialect;
+  readonly columns: readonly CompiledColumn[];
+  readonly rules: readonly CompiledRule[];
+  /**
+   * `WITH typed AS (...), ..., checked AS (...)`: the prefix of every row query, which then reads
+   * `checked`, holding the given rules' inputs (a uniqueness rule needs its key counts joined).
+   */
+  readonly withChecked: (rules: readonly CompiledRowRule[]) => string;
+  /** One aggregate over the file (its key aggregates read it again); one row, one column per metric alias. */
+  readonly metricsQuery: string;
+  readonly rowCountMetric: string;
+  /** The typed rows (`_row` plus every contract column, typed): what `{object}` means in SQL rules. */
+  readonly typedSelect: string;
+}
+
+/** Collects metric expressions so an expression used by several rules is computed once. */
+class Metrics {
+  private readonly aliases = new Map<string, string>();
+
+  add(expression: string): string {
+    let alias = this.aliases.get(expression);
+    if (alias === undefined) {
+      alias = `m${this.aliases.size}`;
+      this.aliases.set(expression, alias);
+    }
+    return alias;
+  }
+
+  selectList(): string {
+    return [...this.aliases].map(([expression, alias]) => `  ${expression} AS ${alias}`).join(',\n');
+  }
+}
+
+/**
+ * Compiles a dataset's rules into SQL of one dialect. Every row-level metric comes from one
+ * aggregate over `checked`: the file's rows with each column parsed to its type once, and, for
+ * uniqueness rules, the row count of the row's key. Key counts come from a grouped aggregate
+ * joined back rather than a window, which would partition every column of every row.
+ */
+export function compileValidation(dataset: Dataset, dialect: Dialect, options: CompileOptions): CompiledValidation {
+  const native = new Set(options.nativeColumns ?? []);
+  const id = (name: string) => dialect.identifier(name);
+  const literal = (value: string | number | boolean, type: ColumnType) => valueLiteral(dialect, value, type);
+
+  const columns: CompiledColumn[] = dataset.columns.map((column, index) => {
+    const raw = id(column.name);
+    const needsConversion = native.has(column.name) || column.type.kind !== 'string';
+    return { column, raw, typed: needsConversion ? id(`__typed_${index}`) : raw };
+  });
+  const byName = new Map(columns.map((compiled) => [compiled.column.name, compiled]));
+  const find = (name: string): CompiledColumn => {
+    const compiled = byName.get(name);
+    if (compiled === undefined) throw new Error(`${dataset.names.ref} has no column '${name}'`);
+    return compiled;
+  };
+  const typedValue = ({ column, raw }: CompiledColumn): string =>
+    native.has(column.name) ? dialect.convert(raw, column.type) : dialect.parse(raw, column.type);
+  const text = ({ column, raw }: CompiledColumn): string => (native.has(column.name) ? dialect.text(raw) : raw);
+
+  const repeatedKeys: (readonly CompiledColumn[])[] = [];
+  const repeatedKeyIndex = (key: readonly CompiledColumn[]): number => {
+    const found = repeatedKeys.findIndex((known) => known.length === key.length && known.every((column, i) => column === key[i]));
+    return found >= 0 ? found : repeatedKeys.push(key) - 1;
+  };
+  const keyRows = (index: number) => id(`__key_rows_${index}`);
+
+  function failing(rule: RowRule): { predicate: string; repeatedKey?: number } {
+    const keys = rule.columns.map(find);
+    const column = keys[0]!;
+    const whenValid = (predicate: string) => ({ predicate: `${column.typed} IS NOT NULL AND (${predicate})` });
+    const { test } = rule;
+    switch (test.failsWhen) {
+      case 'null':
+        return { predicate: `${column.raw} IS NULL` };
+      case 'unparsable':
+        return { predicate: `${column.raw} IS NOT NULL AND ${column.typed} IS NULL` };
+      case 'beyond':
+        return whenValid(`${column.typed} ${test.comparison} ${literal(test.bound, column.column.type)}`);
+      case 'lengthBeyond':
+        return whenValid(`${dialect.length(text(column))} ${test.comparison} ${test.bound}`);
+      case 'notMatching':
+        return whenValid(`NOT ${dialect.fullMatch(text(column), test.pattern)}`);
+      case 'invalid': {
+        const reasons = [
+          ...(test.validValues === undefined
+            ? []
+            : [`${column.typed} NOT IN (${test.validValues.map((value) => literal(value, column.column.type)).join(', ')})`]),
+          ...(test.pattern === undefined ? [] : [`NOT ${dialect.fullMatch(text(column), test.pattern)}`]),
+        ];
+        return reasons.length === 0 ? { predicate: 'false' } : whenValid(reasons.join(' OR '));
+      }
+      case 'missing': {
+        const missing = test.missingValues.map((value) => dialect.string(value));
+        return {
+          predicate:
+            missing.length === 0 ? `${column.raw} IS NULL` : `${column.raw} IS NULL OR ${text(column)} IN (${missing.join(', ')})`,
+        };
+      }
+      case 'duplicate': {
+        // Only non-null keys seen on more than one row are in the aggregate: nulls are not duplicates.
+        const repeatedKey = repeatedKeyIndex(keys);
+        return { predicate: `${keyRows(repeatedKey)} > 1`, repeatedKey };
+      }
+    }
+  }
+
+  const metrics = new Metrics();
+  const rowCountMetric = metrics.add('count(*)');
+
+  function denominator(rule: RowRule): string {
+    const keys = rule.columns.map(find);
+    switch (rule.test.failsWhen) {
+      case 'null':
+      case 'missing':
+        return rowCountMetric;
+      case 'unparsable':
+        return metrics.add(`count(${keys[0]!.raw})`);
+      default:
+        return keys.length === 1
+          ? metrics.add(`count(${keys[0]!.typed})`)
+          : metrics.add(dialect.countIf(keys.map((key) => `${key.typed} IS NOT NULL`).join(' AND ')));
+    }
+  }
+
+  function tableMetrics(rule: TableRule): string[] {
+    const { test } = rule;
+    switch (test.measures) {
+      case 'rowCount':
+        return [rowCountMetric];
+      case 'freshness': {
+        const column = find(test.column);
+        const { kind } = column.column.type;
+        if (kind !== 'timestamp' && kind !== 'date') {
+          throw new Error(`${dataset.names.ref}: freshness column '${test.column}' is ${kind}, not a timestamp or date`);
+        }
+        return [metrics.add(dialect.epochSeconds(`max(${column.typed})`, column.column.type))];
+      }
+      case 'classBalance': {
+        const column = find(test.column);
+        const values = metrics.add(`count(${column.typed})`);
+        if (test.classes === null) return [values, metrics.add(dialect.rarestValueCount(column.typed))];
+        return [
+          values,
+          ...test.classes.map((value) => metrics.add(dialect.countIf(`${column.typed} = ${literal(value, column.column.type)}`))),
+        ];
+      }
+      case 'sql':
+        return [];
+    }
+  }
+
+  const rules: CompiledRule[] = deriveRules(dataset).map((rule) => {
+    if (rule.scope === 'table') return { rule, metrics: tableMetrics(rule) };
+    const { predicate, repeatedKey } = failing(rule);
+    return {
+      rule,
+      failing: predicate,
+      failedMetric: metrics.add(dialect.countIf(predicate)),
+      denominatorMetric: denominator(rule),
+      ...(repeatedKey !== undefined && { repeatedKey }),
+    };
+  });
+  const rowRules = rules.filter((rule): rule is CompiledRowRule => 'failing' in rule);
+
+  const typedColumns = columns.flatMap((compiled) =>
+    compiled.typed === compiled.raw ? [] : [`${typedValue(compiled)} AS ${compiled.typed}`],
+  );
+  const typedCte = dialect.inlineCte('typed', `  SELECT ${['*', ...typedColumns].join(',\n    ')}\n  FROM ${options.relation}`);
+
+  function repeatedKeyCte(index: number): string {
+    const key = repeatedKeys[index]!;
+    return [
+      `repeated_keys_${index} AS (`,
+      `  SELECT ${[...key.map((column, position) => `${column.typed} AS ${id(`__key_${index}_${position}`)}`), `count(*) AS ${keyRows(index)}`].join(', ')}`,
+      '  FROM typed',
+      `  WHERE ${key.map((column) => `${column.typed} IS NOT NULL`).join(' AND ')}`,
+      `  GROUP BY ${key.map((_, position) => position + 1).join(', ')}`,
+      '  HAVING count(*) > 1',
+      ')',
+    ].join('\n');
+  }
+
+  function repeatedKeyJoin(index: number): string {
+    const on = repeatedKeys[index]!.map(
+      (column, position) => `typed.${column.typed} = repeated_keys_${index}.${id(`__key_${index}_${position}`)}`,
+    );
+    return `  LEFT JOIN repeated_keys_${index} ON ${on.join(' AND ')}`;
+  }
+
+  function withChecked(needing: readonly CompiledRowRule[]): string {
+    const keys = [...new Set(needing.flatMap((rule) => (rule.repeatedKey === undefined ? [] : [rule.repeatedKey])))].sort((a, b) => a - b);
+    return [
+      `WITH ${[typedCte, ...keys.map(repeatedKeyCte)].join(',\n')},`,
+      'checked AS (',
+      `  SELECT ${['typed.*', ...keys.map((index) => `repeated_keys_${index}.${keyRows(index)}`)].join(', ')}`,
+      '  FROM typed',
+      ...keys.map(repeatedKeyJoin),
+      ')',
+    ].join('\n');
+  }
+
+  return {
+    dataset,
+    dialect,
+    columns,
+    rules,
+    withChecked,
+    metricsQuery: `${withChecked(rowRules)}\nSELECT\n${metrics.selectList()}\nFROM checked`,
+    rowCountMetric,
+    typedSelect: [
+      `SELECT ${['_row', ...columns.map((compiled) => `${typedValue(compiled)} AS ${compiled.raw}`)].join(',\n  ')}`,
+      `FROM ${options.relation}`,
+    ].join('\n'),
+  };
+}

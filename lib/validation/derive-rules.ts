@@ -1,0 +1,176 @@
+import { DEFAULT_MISSING_VALUES } from '../contracts/build-dataset.ts';
+import type { Column, Dataset, QualityRule, SourcePosition } from '../contracts/model.ts';
+import type { ReportThreshold, RuleKind } from './report.ts';
+import type { Comparison, Rule, RowTest } from './rule.ts';
+import { reportedColumn } from './rule.ts';
+import { baseRuleId, suffixRepeatedIds } from './rule-ids.ts';
+
+
+type Unnamed<T> = T extends unknown ? Omit<T, 'id'> : never;
+type UnnamedRule = Unnamed<Rule>;
+
+/** A rule before ids are given, with the id the contract declares for it, if any. */
+interface Draft {
+  readonly rule: UnnamedRule;
+  readonly declaredId?: string;
+}
+
+const boundRules: readonly { kind: RuleKind; option: 'minimum' | 'maximum' | 'exclusiveMinimum' | 'exclusiveMaximum'; failsWhen: Comparison }[] = [
+  { kind: 'minimum', option: 'minimum', failsWhen: '<' },
+  { kind: 'maximum', option: 'maximum', failsWhen: '>' },
+  { kind: 'exclusiveMinimum', option: 'exclusiveMinimum', failsWhen: '<=' },
+  { kind: 'exclusiveMaximum', option: 'exclusiveMaximum', failsWhen: '>=' },
+];
+
+function constraintRule(kind: RuleKind, columns: readonly string[], test: RowTest): Draft {
+  return { rule: { scope: 'row', kind, columns, severity: 'error', threshold: null, test } };
+}
+
+function sameColumns(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((column) => b.includes(column));
+}
+
+/**
+ * A contract that expects repeated keys in a file says so with a warning `duplicateValues` rule
+ * on exactly the key; the load then keeps the last row per key instead of refusing the file.
+ */
+function expectsRepeatedKeys(dataset: Dataset): boolean {
+  return dataset.quality.some(
+    (rule) =>
+      rule.metric === 'duplicateValues' &&
+      rule.severity === 'warning' &&
+      sameColumns(rule.columns ?? (rule.column === null ? [] : [rule.column]), dataset.primaryKey),
+  );
+}
+
+function columnRules(column: Column, dataset: Dataset, keyIsUnique: boolean): Draft[] {
+  const rules: Draft[] = [];
+  const inKey = dataset.primaryKey.includes(column.name);
+  const singleColumnKey = inKey && dataset.primaryKey.length === 1;
+  if (column.required || inKey) rules.push(constraintRule('required', [column.name], { failsWhen: 'null' }));
+  if (column.type.kind !== 'string') rules.push(constraintRule('type', [column.name], { failsWhen: 'unparsable' }));
+  // The loader marks every key column unique, so for a key column only the key decides.
+  const unique = inKey ? singleColumnKey && keyIsUnique : column.unique;
+  if (unique) rules.push(constraintRule('unique', [column.name], { failsWhen: 'duplicate' }));
+  const { constraints } = column;
+  for (const { kind, option, failsWhen } of boundRules) {
+    const bound = constraints[option];
+    if (bound !== undefined) rules.push(constraintRule(kind, [column.name], { failsWhen: 'beyond', comparison: failsWhen, bound }));
+  }
+  if (constraints.pattern !== undefined) {
+    rules.push(constraintRule('pattern', [column.name], { failsWhen: 'notMatching', pattern: constraints.pattern }));
+  }
+  if (constraints.minLength !== undefined) {
+    rules.push(constraintRule('minLength', [column.name], { failsWhen: 'lengthBeyond', comparison: '<', bound: constraints.minLength }));
+  }
+  if (constraints.maxLength !== undefined) {
+    rules.push(constraintRule('maxLength', [column.name], { failsWhen: 'lengthBeyond', comparison: '>', bound: constraints.maxLength }));
+  }
+  return rules;
+}
+
+function where({ position }: { readonly position: SourcePosition }): string {
+  return `${position.file}:${position.line}:${position.column}`;
+}
+
+function ruleColumns(rule: QualityRule): readonly string[] {
+  const columns = rule.columns ?? (rule.column === null ? [] : [rule.column]);
+  if (columns.length === 0) {
+    throw new Error(`${where(rule)}: ${rule.metric} rule needs a column`);
+  }
+  return columns;
+}
+
+function qualityRowTest(rule: QualityRule): RowTest {
+  switch (rule.metric) {
+    case 'nullValues':
+      return { failsWhen: 'null' };
+    case 'missingValues':
+      return { failsWhen: 'missing', missingValues: rule.missingValues ?? DEFAULT_MISSING_VALUES };
+    case 'invalidValues':
+      return {
+        failsWhen: 'invalid',
+        ...(rule.validValues !== undefined && { validValues: rule.validValues }),
+        ...(rule.pattern !== undefined && { pattern: rule.pattern }),
+      };
+    case 'duplicateValues':
+      return { failsWhen: 'duplicate' };
+    case 'rowCount':
+    case 'sql':
+      throw new Error(`${rule.metric} is a table-level metric`);
+  }
+}
+
+function qualityRule(rule: QualityRule): UnnamedRule {
+  const common = { kind: rule.metric, severity: rule.severity, threshold: rule.threshold };
+  if (rule.metric === 'rowCount') return { ...common, scope: 'table', test: { measures: 'rowCount' } };
+  if (rule.metric === 'sql') {
+    if (rule.query === undefined) throw new Error(`${where(rule)}: sql rule needs a query`);
+    return { ...common, scope: 'table', test: { measures: 'sql', query: rule.query } };
+  }
+  return { ...common, scope: 'row', columns: ruleColumns(rule), test: qualityRowTest(rule) };
+}
+
+function qualityDraft(rule: QualityRule): Draft {
+  return { rule: qualityRule(rule), ...(rule.id !== undefined && { declaredId: rule.id }) };
+}
+
+/**
+ * The column freshness is measured on: the one the SLA's element names, else the dataset's only
+ * timestamp column (or, without any, its only date column). Several candidates are ambiguous.
+ */
+function freshnessColumn(dataset: Dataset, freshness: NonNullable<Dataset['freshness']>): string {
+  if (freshness.column !== null) return freshness.column;
+  for (const kind of ['timestamp', 'date']) {
+    const candidates = dataset.columns.filter((column) => column.type.kind === kind);
+    if (candidates.length === 1) return candidates[0]!.name;
+    if (candidates.length > 1) {
+      throw new Error(
+        `${where(freshness)}: freshness of ${dataset.names.ref} must name its column in element ` +
+          `(${dataset.name}.<column>): it has several ${kind} columns (${candidates.map((column) => column.name).join(', ')})`,
+      );
+    }
+  }
+  throw new Error(`${where(freshness)}: freshness of ${dataset.names.ref} needs a timestamp or date column`);
+}
+
+function freshnessRule(dataset: Dataset): Draft[] {
+  const { freshness } = dataset;
+  if (freshness === undefined) return [];
+  const threshold: ReportThreshold = { operator: 'mustBeLessOrEqualTo', value: freshness.maxAge, unit: 'seconds' };
+  const test = { measures: 'freshness', column: freshnessColumn(dataset, freshness) } as const;
+  return [{ rule: { scope: 'table', kind: 'freshness', severity: 'error', threshold, test } }];
+}
+
+function classBalanceRule(dataset: Dataset): Draft[] {
+  const { classBalance } = dataset;
+  if (classBalance === undefined) return [];
+  const declared = dataset.quality.find(
+    (rule) => rule.metric === 'invalidValues' && rule.column === classBalance.column && rule.validValues !== undefined,
+  );
+  const threshold: ReportThreshold = { operator: 'mustBeGreaterOrEqualTo', value: classBalance.minPercent, unit: 'percent' };
+  const test = { measures: 'classBalance', column: classBalance.column, classes: declared?.validValues ?? null } as const;
+  return [{ rule: { scope: 'table', kind: 'classBalance', severity: classBalance.severity, threshold, test } }];
+}
+
+/**
+ * Every rule a file of the dataset is checked against, in report order: the primary key, each
+ * column's constraints, the contract's quality rules, then freshness and class balance.
+ *
+ * A primary key implies `required` and `unique` at error severity (one `unique` over all columns
+ * of a composite key), unless the contract expects repeated keys (see `expectsRepeatedKeys`).
+ */
+export function deriveRules(dataset: Dataset): Rule[] {
+  const keyIsUnique = dataset.primaryKey.length > 0 && !expectsRepeatedKeys(dataset);
+  const drafts: Draft[] = [
+    ...(keyIsUnique && dataset.primaryKey.length > 1
+      ? [constraintRule('unique', dataset.primaryKey, { failsWhen: 'duplicate' })]
+      : []),
+    ...dataset.columns.flatMap((column) => columnRules(column, dataset, keyIsUnique)),
+    ...dataset.quality.map(qualityDraft),
+    ...freshnessRule(dataset),
+    ...classBalanceRule(dataset),
+  ];
+  const ids = suffixRepeatedIds(drafts.map(({ rule, declaredId }) => baseRuleId(declaredId, rule.kind, reportedColumn(rule))));
+  return drafts.map(({ rule }, index) => ({ ...rule, id: ids[index]! }));
+}

@@ -1,0 +1,85 @@
+import type { Operator, Severity } from '../contracts/model.ts';
+
+/**
+ * The validation report: a public interface (DESIGN.md, "Public interfaces"). Scripts read it as
+ * JSON, so any change to a field's name or meaning needs a new `reportVersion`.
+ */
+export interface ValidationReport {
+  readonly reportVersion: 1;
+  /** `<domain>/<dataset>`. */
+  readonly dataset: string;
+  readonly contractId: string;
+  readonly contractVersion: string;
+  /** The file as given: a path or an `s3://` URI. */
+  readonly file: string;
+  readonly passed: boolean;
+  /** Data rows read; 0 when the file could not be read. */
+  readonly rowCount: number;
+  readonly rowsPassed: number;
+  readonly rowsQuarantined: number;
+  /** ISO-8601 UTC. */
+  readonly startedAt: string;
+  readonly durationMs: number;
+  readonly rules: readonly RuleResult[];
+}
+
+export type RuleKind =
+  | 'readable'
+  | 'schema'
+  | 'required'
+  | 'type'
+  | 'unique'
+  | 'minimum'
+  | 'maximum'
+  | 'exclusiveMinimum'
+  | 'exclusiveMaximum'
+  | 'pattern'
+  | 'minLength'
+  | 'maxLength'
+  | 'validValues'
+  | 'nullValues'
+  | 'missingValues'
+  | 'invalidValues'
+  | 'duplicateValues'
+  | 'rowCount'
+  | 'freshness'
+  | 'classBalance'
+  | 'sql';
+
+/** A quality threshold as reported; `seconds` is the unit of a freshness limit. */
+export interface ReportThreshold {
+  readonly operator: Operator;
+  readonly value: number | readonly [number, number];
+  readonly unit: 'rows' | 'percent' | 'seconds';
+}
+
+export type JsonValue = string | number | boolean | null | readonly JsonValue[] | { readonly [key: string]: JsonValue };
+
+export interface RuleSample {
+  /** 1-based among data rows. */
+  readonly row: number;
+  /** The value as delivered; `"***"` for a sensitive column; an object by column for a multi-column key. */
+  readonly value: JsonValue;
+}
+
+export interface RuleResult {
+  /** The contract's rule `id`, else `<column>.<kind>`, or `<kind>` for table-level rules; `#2`, `#3` when repeated. */
+  readonly id: string;
+  readonly kind: RuleKind;
+  /** Null for table-level rules and rules over several columns. */
+  readonly column: string | null;
+  readonly severity: Severity;
+  readonly passed: boolean;
+  /** Rows failing the rule; 0 for table-level rules. */
+  readonly failedCount: number;
+  /** 0 to 100, of the rule's denominator: all rows for completeness rules, else the non-null values. */
+  readonly failedPercent: number;
+  /** The measured value compared with the threshold; null when nothing could be measured. */
+  readonly observed: number | null;
+  /** Null when any failing row fails the rule. */
+  readonly threshold: ReportThreshold | null;
+  /** At most 5 failing rows, for failed rules only. */
+  readonly samples: readonly RuleSample[];
+  /** Why the file could not be read or did not match the contract's columns (`readable`, `schema`), or why a SQL rule could not run. */
+  readonly message?: string;
+}

@@ -1,0 +1,74 @@
+import type { Severity } from '../contracts/model.ts';
+import type { ReportThreshold, RuleKind } from './report.ts';
+
+/**
+ * One check of a dataset, whether it came from a property constraint (`required`, `maximum`, ...)
+ * or from an ODCS `quality[]` entry: both are a kind, columns, a severity, a threshold and either
+ * a per-row failing test or a table-level measurement.
+ */
+export type Rule = RowRule | TableRule;
+
+interface RuleBase {
+  readonly id: string;
+  readonly kind: RuleKind;
+  readonly severity: Severity;
+  /** Null when any failing row fails the rule. */
+  readonly threshold: ReportThreshold | null;
+}
+
+/** A rule that judges rows one by one: it counts failing rows and can name them. */
+export interface RowRule extends RuleBase {
+  readonly scope: 'row';
+  /** The column the rule is about, or the key columns of a multi-column uniqueness rule. */
+  readonly columns: readonly string[];
+  readonly test: RowTest;
+}
+
+/** A rule that measures the file as a whole: no row fails it on its own. */
+export interface TableRule extends RuleBase {
+  readonly scope: 'table';
+  readonly test: TableTest;
+}
+
+export type RowTest =
+  /** The value is null: `required`, `nullValues`. */
+  | { readonly failsWhen: 'null' }
+  /** The text does not parse as the column's type. */
+  | { readonly failsWhen: 'unparsable' }
+  /** The value compares with the bound as given: `value < minimum` fails a minimum. */
+  | { readonly failsWhen: 'beyond'; readonly comparison: Comparison; readonly bound: number | string }
+  | { readonly failsWhen: 'lengthBeyond'; readonly comparison: Comparison; readonly bound: number }
+  | { readonly failsWhen: 'notMatching'; readonly pattern: string }
+  /** Not one of the valid values, or not matching the pattern, when either is given. */
+  | {
+      readonly failsWhen: 'invalid';
+      readonly validValues?: readonly (string | number | boolean)[];
+      readonly pattern?: string;
+    }
+  /** Null, or text that stands for a missing value. */
+  | { readonly failsWhen: 'missing'; readonly missingValues: readonly string[] }
+  /** The key (all columns non-null) appears on more than one row. */
+  | { readonly failsWhen: 'duplicate' };
+
+export type Comparison = '<' | '<=' | '>' | '>=';
+
+export type TableTest =
+  | { readonly measures: 'rowCount' }
+  /** Seconds between the ingest time and the column's newest value. */
+  | { readonly measures: 'freshness'; readonly column: string }
+  /**
+   * Percent of the column's non-null values held by its rarest class. The classes are the declared
+   * valid values when there are any (an absent class counts 0 %), else the values present.
+   */
+  | {
+      readonly measures: 'classBalance';
+      readonly column: string;
+      readonly classes: readonly (string | number | boolean)[] | null;
+    }
+  /** The number a query over the typed rows returns; `{object}` stands for those rows. */
+  | { readonly measures: 'sql'; readonly query: string };
+
+/** The column a report names for a rule: null for table-level and multi-column rules. */
+export function reportedColumn(rule: { readonly scope: Rule['scope']; readonly columns?: readonly string[] }): string | null {
+  return rule.scope === 'row' && rule.columns?.length === 1 ? rule.columns[0]! : null;
+}

@@ -1,0 +1,167 @@
+import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { availableParallelism, tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type { Dataset } from '../contracts/model.ts';
+import { duckdb } from '../sql/duckdb.ts';
+import { localFileId } from './file-id.ts';
+import { openSource } from './read/open-source.ts';
+import type { ReadFailure } from './read/read-failure.ts';
+import type { ValidationReport } from './report.ts';
+import { runValidationQueries, type ValidationRun } from './run-validation.ts';
+
+export interface ValidateFileOptions {
+  readonly dataset: Dataset;
+  /** The local file to read. */
+  readonly file: string;
+  /** How the report names the file (an `s3://` URI in the cloud). @default file */
+  readonly displayName?: string;
+  /** When the file arrived; freshness is measured against it. */
+  readonly ingestTime: Date;
+  /** Where to write `validated.parquet` and the quarantined rows or file; nothing is written without it. */
+  readonly outDir?: string;
+  /** The `file_id` every output row carries. @default a hash of the file's bytes */
+  readonly fileId?: string;
+  /** DuckDB's home, extension and spill directories go under it (Lambda can only write /tmp). @default os.tmpdir() */
+  readonly scratchDirectory?: string;
+  /** @default '300MB', which keeps a 5M-row validation under 512 MB of memory */
+  readonly memoryLimit?: string;
+}
+
+export interface ValidatedOutputs {
+  /** Typed passing rows plus `file_id` and `_row`; written unless the whole file is quarantined. */
+  readonly validated?: string;
+  /** Quarantined rows as delivered plus `_row`, `_violations` and `file_id`, under `quarantine-rows`. */
+  readonly quarantinedRows?: string;
+  /** A copy of the file as delivered, when it is quarantined whole. */
+  readonly quarantinedFile?: string;
+}
+
+export interface FileValidation {
+  readonly report: ValidationReport;
+  readonly outputs: ValidatedOutputs;
+}
+
+const relationName = 'source_rows';
+
+async function openDuckDb(scratch: string, memoryLimit: string): Promise<{ instance: DuckDBInstance; connection: DuckDBConnection }> {
+  const instance = await DuckDBInstance.create(':memory:', {
+    memory_limit: memoryLimit,
+    threads: String(availableParallelism()),
+    home_directory: scratch,
+    extension_directory: join(scratch, 'extensions'),
+    temp_directory: join(scratch, 'spill'),
+  });
+  const connection = await instance.connect();
+  // Set on the connection: the time zone setting needs the ICU extension, loaded only by then.
+  await connection.run("SET TimeZone = 'UTC'");
+  return { instance, connection };
+}
+
+/** The report of a file that could not be read, or whose columns are not the contract's. */
+export function unreadableReport(
+  dataset: Dataset,
+  file: string,
+  failure: ReadFailure,
+  startedAt: Date,
+): ValidationReport {
+  const where = failure.line === undefined || failure.message.includes(`line ${failure.line}`) ? '' : `line ${failure.line}: `;
+  return {
+    reportVersion: 1,
+    dataset: dataset.names.ref,
+    contractId: dataset.contract.id,
+    contractVersion: dataset.contract.version,
+    file,
+    passed: false,
+    rowCount: 0,
+    rowsPassed: 0,
+    rowsQuarantined: 0,
+    startedAt: startedAt.toISOString(),
+    durationMs: Date.now() - startedAt.getTime(),
+    rules: [
+      {
+        id: failure.kind,
+        kind: failure.kind,
+        column: null,
+        severity: 'error',
+        passed: false,
+        failedCount: 0,
+        failedPercent: 0,
+        observed: null,
+        threshold: null,
+        samples: [],
+        message: `${where}${failure.message}`,
+      },
+    ],
+  };
+}
+
+async function copyRows(connection: DuckDBConnection, query: string, fileId: string, target: string): Promise<number> {
+  const withFileId = `SELECT * EXCLUDE (_row), ${duckdb.string(fileId)} AS file_id, _row FROM (\n${query}\n) AS selected`;
+  const result = await connection.run(`COPY (${withFileId}) TO ${duckdb.string(target)} (FORMAT parquet)`);
+  return result.rowsChanged;
+}
+
+async function quarantineWholeFile(file: string, outDir: string): Promise<ValidatedOutputs> {
+  const quarantinedFile = join(outDir, 'quarantine', basename(file));
+  await mkdir(dirname(quarantinedFile), { recursive: true });
+  try {
+    await copyFile(file, quarantinedFile);
+  } catch (error) {
+    // A file that is not there has nothing to quarantine; its report says it was unreadable.
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    throw error;
+  }
+  return { quarantinedFile };
+}
+
+async function writeOutputs(
+  connection: DuckDBConnection,
+  run: ValidationRun,
+  file: string,
+  outDir: string,
+  fileId: string,
+): Promise<ValidatedOutputs> {
+  await mkdir(outDir, { recursive: true });
+  const { report, disposition } = run;
+  if (disposition.wholeFile) return quarantineWholeFile(file, outDir);
+  const validated = join(outDir, 'validated.parquet');
+  const written = await copyRows(connection, disposition.passingRowsQuery, fileId, validated);
+  if (written !== report.rowsPassed) throw new Error(`wrote ${written} validated rows of ${file}, the report says ${report.rowsPassed}`);
+  if (report.rowsQuarantined === 0) return { validated };
+  const quarantinedRows = join(outDir, 'quarantine.parquet');
+  const quarantined = await copyRows(connection, disposition.quarantinedRowsQuery, fileId, quarantinedRows);
+  if (quarantined !== report.rowsQuarantined) {
+    throw new Error(`wrote ${quarantined} quarantined rows of ${file}, the report says ${report.rowsQuarantined}`);
+  }
+  return { validated, quarantinedRows };
+}
+
+/**
+ * Validates one file against its dataset's contract in a fresh DuckDB instance (a DuckDB
+ * internal error can leave an instance unusable, so none is shared between files), and with
+ * `outDir` writes where its rows go: typed passing rows to `validated.parquet`, quarantined rows
+ * to `quarantine.parquet`, or the whole file, as delivered, to `quarantine/<name>`.
+ */
+export async function validateFile(options: ValidateFileOptions): Promise<FileValidation> {
+  const startedAt = new Date();
+  const { dataset, file, outDir } = options;
+  const displayName = options.displayName ?? file;
+  const scratch = await mkdtemp(join(options.scratchDirectory ?? tmpdir(), 'validate-'));
+  const { instance, connection } = await openDuckDb(scratch, options.memoryLimit ?? '300MB');
+  try {
+    const opened = await openSource(connection, dataset, file, { relationName });
+    if (!opened.ok) {
+      const report = unreadableReport(dataset, displayName, opened.failure, startedAt);
+      return { report, outputs: outDir === undefined ? {} : await quarantineWholeFile(file, outDir) };
+    }
+    const run = await runValidationQueries(connection, dataset, opened.relation, { ingestTime: options.ingestTime, file: displayName, startedAt });
+    if (outDir === undefined) return { report: run.report, outputs: {} };
+    const outputs = await writeOutputs(connection, run, file, outDir, options.fileId ?? (await localFileId(file)));
+    return { report: { ...run.report, durationMs: Date.now() - startedAt.getTime() }, outputs };
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+    await rm(scratch, { recursive: true, force: true });
+  }
+}

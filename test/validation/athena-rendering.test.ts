@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { athena } from '../../lib/sql/athena.ts';
+import { compileValidation, type CompiledRowRule } from '../../lib/validation/compile.ts';
+import { planDisposition } from '../../lib/validation/disposition.ts';
+import type { RuleResult } from '../../lib/validation/report.ts';
+import { sampleQuery } from '../../lib/validation/samples.ts';
+import { column, loadDataset } from './helpers/dataset.ts';
+
+const dataset = loadDataset({
+  properties: [
+    column('id', { primaryKey: true, logicalTypeOptions: { pattern: 'ID-[0-9]+' } }),
+    column('at', { logicalType: 'timestamp', required: true }),
+    column('qty', { logicalType: 'integer', physicalType: 'int', logicalTypeOptions: { minimum: 1 } }),
+    column('day', { logicalType: 'date', logicalTypeOptions: { minimum: '2015-01-01' } }),
+    column('status', { quality: [{ id: 'status_known', metric: 'invalidValues', arguments: { validValues: ['new', "o'k"] }, mustBe: 0 }] }),
+  ],
+  quality: [{ metric: 'duplicateValues', arguments: { properties: ['status', 'day'] }, mustBeLessThan: 5, unit: 'percent', severity: 'warning' }],
+  customProperties: [{ property: 'onViolation', value: 'quarantine-rows' }],
+  slaProperties: [{ property: 'freshness', value: 1, unit: 'd', element: 'items.at' }],
+});
+const compiled = compileValidation(dataset, athena, { relation: 'landing_db.items_raw' });
+const rule = (id: string) => compiled.rules.find((candidate) => candidate.rule.id === id) as CompiledRowRule;
+
+describe('the Athena rendering of a compiled dataset', () => {
+  it('parses each column once from the raw string table, Athena style', () => {
+    expect(compiled.metricsQuery).toContain(
+      'WITH typed AS (\n  SELECT *,\n' +
+        `    CASE WHEN strpos("at", 'T') > 0 THEN try(from_iso8601_timestamp(trim("at"))) ELSE try_cast(trim("at") AS timestamp(3) with time zone) END AS "__typed_1",\n` +
+        `    CASE WHEN regexp_like("qty", '^(?:\\s*[+-]?[0-9]+\\s*)$') THEN try_cast(trim("qty") AS integer) END AS "__typed_2",\n`,
+    );
+    expect(compiled.metricsQuery).toContain('  FROM landing_db.items_raw\n)');
+    expect(compiled.metricsQuery).not.toContain('MATERIALIZED');
+  });
+
+  it('computes every row metric in one aggregate over checked', () => {
+    const query = compiled.metricsQuery;
+    expect(query.match(/\nFROM checked$/g)).toHaveLength(1);
+    expect(query).toContain(`count_if("id" IS NOT NULL AND (NOT regexp_like("id", '^(?:ID-[0-9]+)$'))) AS m`);
+    expect(query).toContain(`count_if("status" IS NOT NULL AND ("status" NOT IN ('new', 'o''k'))) AS m`);
+    expect(query).toContain(
+      `count_if("__typed_3" IS NOT NULL AND ("__typed_3" < CASE WHEN regexp_like('2015-01-01', '^(?:\\s*[0-9]{4}-[0-9]{2}-[0-9]{2}\\s*)$') THEN try_cast(trim('2015-01-01') AS date) END)) AS m`,
+    );
+    expect(query).toContain('to_unixtime(max("__typed_1")) AS m');
+  });
+
+  it('counts repeated keys with a grouped aggregate joined back', () => {
+    expect(compiled.metricsQuery).toContain(
+      'repeated_keys_0 AS (\n  SELECT "id" AS "__key_0_0", count(*) AS "__key_rows_0"\n  FROM typed\n  WHERE "id" IS NOT NULL\n  GROUP BY 1\n  HAVING count(*) > 1\n)',
+    );
+    expect(compiled.metricsQuery).toContain(
+      '  LEFT JOIN repeated_keys_1 ON typed."status" = repeated_keys_1."__key_1_0" AND typed."__typed_3" = repeated_keys_1."__key_1_1"',
+    );
+    expect(rule('id.unique').failing).toBe('"__key_rows_0" > 1');
+  });
+
+  it('renders a sample query with only the key aggregate its rule needs', () => {
+    const query = sampleQuery(compiled, rule('qty.minimum'));
+    expect(query).not.toContain('repeated_keys');
+    expect(query).toMatch(/SELECT _row, "qty"\nFROM checked\nWHERE "__typed_2" IS NOT NULL AND \("__typed_2" < 1\)\nORDER BY _row\nLIMIT 5$/);
+  });
+
+  it('renders the disposition queries with Athena arrays', () => {
+    const results: RuleResult[] = compiled.rules.map(({ rule: { id, kind, severity } }) => ({
+      id,
+      kind,
+      column: null,
+      severity,
+      passed: id !== 'qty.minimum' && id !== 'id.unique',
+      failedCount: id === 'qty.minimum' || id === 'id.unique' ? 1 : 0,
+      failedPercent: 0,
+      observed: 0,
+      threshold: null,
+      samples: [],
+    }));
+    const disposition = planDisposition(compiled, results, 10);
+    expect(disposition.wholeFile).toBe(false);
+    expect(disposition.knownQuarantinedRows).toBeUndefined();
+    expect(disposition.quarantined).toBe('coalesce(("__key_rows_0" > 1) OR ("__typed_2" IS NOT NULL AND ("__typed_2" < 1)), false)');
+    expect(disposition.quarantinedRowsQuery).toContain(
+      `SELECT "id", "at", "qty", "day", "status", _row, filter(ARRAY[CASE WHEN "__key_rows_0" > 1 THEN 'id.unique' END, ` +
+        `CASE WHEN "__typed_2" IS NOT NULL AND ("__typed_2" < 1) THEN 'qty.minimum' END], x -> x IS NOT NULL) AS _violations`,
+    );
+    expect(disposition.passingRowsQuery).toContain(
+      'SELECT "id" AS "id", "__typed_1" AS "at", "__typed_2" AS "qty", "__typed_3" AS "day", "status" AS "status", _row\nFROM checked\nWHERE NOT coalesce(',
+    );
+    expect(disposition.passingRowsQuery).not.toContain('repeated_keys_1');
+  });
+
+  it('renders the typed view SQL rules read', () => {
+    expect(compiled.typedSelect).toMatch(/^SELECT _row,\n {2}"id" AS "id",\n {2}CASE WHEN strpos\("at", 'T'\)/);
+    expect(compiled.typedSelect).toMatch(/AS "status"\nFROM landing_db\.items_raw$/);
+  });
+});
