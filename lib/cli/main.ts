@@ -1,12 +1,15 @@
 import type { Command } from './command.ts';
 import { contractsCheck } from './commands/contracts-check.ts';
 import { contractsList } from './commands/contracts-list.ts';
+import { query } from './commands/query.ts';
 import { validate } from './commands/validate.ts';
 import { ExitCode } from './exit-codes.ts';
+import { SettingsError } from '../config/settings.ts';
+import { ContractError } from '../contracts/problems.ts';
 import type { CommandIO } from './io.ts';
 import { UsageError } from './usage-error.ts';
 
-const commands: readonly Command[] = [contractsCheck, contractsList, validate];
+const commands: readonly Command[] = [contractsCheck, contractsList, validate, query];
 
 function usageText(): string {
   const width = Math.max(...commands.map((command) => command.usage.length));
@@ -41,6 +44,10 @@ export async function runCli(argv: readonly string[], io: CommandIO): Promise<Ex
   } catch (error) {
     if (error instanceof UsageError || isParseArgsError(error)) {
       io.err(`lakehouse ${found.command.words.join(' ')}: ${(error as Error).message}\nusage: lakehouse ${found.command.usage}`);
+      return ExitCode.usage;
+    }
+    if (error instanceof ContractError || error instanceof SettingsError) {
+      io.err(`lakehouse ${found.command.words.join(' ')}: nothing was processed:\n${error.message}`);
       return ExitCode.usage;
     }
     throw error;

@@ -1,0 +1,54 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { LocalLake } from '../../lib/local/lake/local-lake.ts';
+import { runLakehouse } from './run-cli.ts';
+
+const lakeRoot = mkdtempSync(join(tmpdir(), 'query-lake-'));
+
+beforeAll(async () => {
+  const lake = new LocalLake(lakeRoot);
+  lake.createTable('acme_dev_sales', 'orders', [
+    { name: 'order_id', type: 'VARCHAR' },
+    { name: 'amount', type: 'DECIMAL(12,2)' },
+  ]);
+  const instance = await DuckDBInstance.create(':memory:');
+  const connection = await instance.connect();
+  await lake.write(connection, 'acme_dev_sales', 'orders', 'append', `INSERT INTO {{target}} VALUES ('ORD-1', 10.50), ('ORD-2', 7.25)`);
+  connection.closeSync();
+  instance.closeSync();
+});
+
+describe('lakehouse query', () => {
+  it('reads local tables by their Athena names and prints exactly one JSON document', () => {
+    const result = runLakehouse(['query', 'SELECT order_id, amount FROM "acme_dev_sales"."orders" ORDER BY order_id', '--json', '--lake', lakeRoot]);
+    expect(result.status).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual([
+      { order_id: 'ORD-1', amount: 10.5 },
+      { order_id: 'ORD-2', amount: 7.25 },
+    ]);
+  });
+
+  it('resolves unqualified names in the databases of --env', () => {
+    const result = runLakehouse(['query', 'SELECT count(*) AS n FROM orders', '--env', 'dev', '--lake', lakeRoot]);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/^n\n-\n2$/m);
+    expect(result.stderr).toMatch(/1 row/);
+  });
+
+  it('exits 2 with the engine message and the known tables on bad SQL', () => {
+    const result = runLakehouse(['query', 'SELECT * FROM no_such_table', '--lake', lakeRoot]);
+    expect(result.status).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(/no_such_table/);
+    expect(result.stderr).toMatch(/"acme_dev_sales"\."orders"/);
+  });
+
+  it('exits 2 for an environment cdk.json does not have', () => {
+    const result = runLakehouse(['query', 'SELECT 1', '--env', 'qa', '--lake', lakeRoot]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/no environment 'qa' in cdk\.json \(it has: dev, staging, prod\)/);
+  });
+});
