@@ -1,6 +1,7 @@
 /**
  * `npm run demo`: what a new user runs after cloning. Checks every contract, synthesizes every
- * environment of `cdk.json` (no AWS account needed) and prints what each would deploy.
+ * environment of `cdk.json` (no AWS account needed), prints what each would deploy, and
+ * validates every shipped sample as the validator Lambda would.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,6 +13,8 @@ import { checkCatalog } from '../lib/contracts/load.ts';
 import { ContractError, formatProblem } from '../lib/contracts/problems.ts';
 import { renderDeploymentSummary, summarizeDeployment } from '../lib/docs/deployment-summary.ts';
 import { createLakehouseApp } from '../lib/stacks/create-lakehouse-app.ts';
+import { renderTable } from '../lib/cli/table.ts';
+import { validateFile } from '../lib/validation/validate-file.ts';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const contractsRoot = join(repo, 'contracts');
@@ -47,3 +50,28 @@ try {
 } finally {
   rmSync(outdir, { recursive: true, force: true });
 }
+
+step('Validating every sample (delivered 2026-11-21T06:00:00Z) against its contract');
+const deliveredAt = new Date('2026-11-21T06:00:00Z');
+const rows: string[][] = [];
+for (const domain of catalog.domains) {
+  for (const dataset of domain.datasets) {
+    const extension = dataset.format === 'json' ? 'jsonl' : dataset.format;
+    for (const variant of ['', '.broken']) {
+      const file = join('contracts', domain.name, 'samples', `${dataset.name}${variant}.${extension}`);
+      const { report } = await validateFile({ dataset, file: join(repo, file), displayName: file, ingestTime: deliveredAt });
+      const failed = report.rules.filter((rule) => !rule.passed && rule.severity === 'error').map((rule) => rule.id);
+      rows.push([
+        dataset.names.ref,
+        file,
+        report.passed ? 'passed' : 'FAILED',
+        String(report.rowCount),
+        String(report.rowsPassed),
+        String(report.rowsQuarantined),
+        failed.length > 3 ? `${failed.slice(0, 3).join(', ')} +${failed.length - 3}` : failed.join(', '),
+      ]);
+    }
+  }
+}
+process.stdout.write(`${renderTable(['DATASET', 'FILE', 'VERDICT', 'ROWS', 'PASSED', 'QUARANTINED', 'FAILED RULES'], rows)}\n`);
+process.stdout.write(`\nSee one report in full: npx lakehouse validate --contract contracts/sales/orders.yaml contracts/sales/samples/orders.broken.csv --ingest-time 2026-11-21T06:00:00Z\n`);
