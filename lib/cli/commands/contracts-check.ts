@@ -1,29 +1,20 @@
-import { parseArgs } from 'node:util';
-import { existsSync } from 'node:fs';
 import { checkCatalog } from '../../contracts/load.ts';
 import { formatProblem } from '../../contracts/problems.ts';
 import type { Command } from '../command.ts';
+import { parseContractsRootArgs } from '../contracts-root-args.ts';
 import { ExitCode } from '../exit-codes.ts';
 import { printJson } from '../io.ts';
-import { UsageError } from '../usage-error.ts';
 
 export const contractsCheck: Command = {
   words: ['contracts', 'check'],
   usage: 'contracts check [dir] [--json]',
   summary: 'check every domain and contract under dir (default: contracts); exit 1 on any problem',
   async run(args, io) {
-    const { values, positionals } = parseArgs({
-      args: [...args],
-      allowPositionals: true,
-      options: { json: { type: 'boolean', default: false } },
-    });
-    if (positionals.length > 1) throw new UsageError(`expected at most one directory, got ${positionals.length}`);
-    const root = positionals[0] ?? 'contracts';
-    if (!existsSync(root)) throw new UsageError(`no such directory: ${root}`);
+    const { root, json } = parseContractsRootArgs(args);
 
     const { catalog, problems } = checkCatalog(root);
     const datasets = catalog?.domains.reduce((sum, domain) => sum + domain.datasets.length, 0) ?? 0;
-    if (values.json) {
+    if (json) {
       printJson(io, { ok: problems.length === 0, datasets, problems });
     } else {
       for (const problem of problems) io.out(formatProblem(problem));

@@ -1,12 +1,10 @@
-import { parseArgs } from 'node:util';
-import { existsSync } from 'node:fs';
 import { checkCatalog } from '../../contracts/load.ts';
 import { formatProblem } from '../../contracts/problems.ts';
 import type { Command } from '../command.ts';
+import { parseContractsRootArgs } from '../contracts-root-args.ts';
 import { ExitCode } from '../exit-codes.ts';
 import { printJson } from '../io.ts';
 import { renderTable } from '../table.ts';
-import { UsageError } from '../usage-error.ts';
 
 /** One row of `contracts list --json`: a public shape (DESIGN.md), keep it stable. */
 export interface ContractListing {
@@ -25,14 +23,7 @@ export const contractsList: Command = {
   usage: 'contracts list [dir] [--json]',
   summary: 'list every dataset with its contract, version, owner and format',
   async run(args, io) {
-    const { values, positionals } = parseArgs({
-      args: [...args],
-      allowPositionals: true,
-      options: { json: { type: 'boolean', default: false } },
-    });
-    if (positionals.length > 1) throw new UsageError(`expected at most one directory, got ${positionals.length}`);
-    const root = positionals[0] ?? 'contracts';
-    if (!existsSync(root)) throw new UsageError(`no such directory: ${root}`);
+    const { root, json } = parseContractsRootArgs(args);
 
     const { catalog, problems } = checkCatalog(root);
     if (!catalog || problems.length > 0) {
@@ -52,7 +43,7 @@ export const contractsList: Command = {
         file: dataset.contract.file,
       })),
     );
-    if (values.json) {
+    if (json) {
       printJson(io, listing);
     } else {
       io.out(

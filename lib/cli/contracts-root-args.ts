@@ -1,0 +1,16 @@
+import { existsSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { UsageError } from './usage-error.ts';
+
+/** `[dir] [--json]`, the arguments both `contracts` commands take; dir defaults to `contracts`. */
+export function parseContractsRootArgs(args: readonly string[]): { readonly root: string; readonly json: boolean } {
+  const { values, positionals } = parseArgs({
+    args: [...args],
+    allowPositionals: true,
+    options: { json: { type: 'boolean', default: false } },
+  });
+  if (positionals.length > 1) throw new UsageError(`expected at most one directory, got ${positionals.length}`);
+  const root = positionals[0] ?? 'contracts';
+  if (!existsSync(root)) throw new UsageError(`no such directory: ${root}`);
+  return { root, json: values.json };
+}
