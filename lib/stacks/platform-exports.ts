@@ -5,8 +5,11 @@
  */
 import { CfnOutput, Fn } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { type EnvironmentIdentity, pascalCase, platformExportName, ZONES, type Zone } from '../config/names.ts';
+import { duckDbLayerParameterName } from '../constructs/duckdb-layer.ts';
 
 const KEY_ARN = 'KeyArn';
 const ALARM_TOPIC_ARN = 'AlarmTopicArn';
@@ -50,5 +53,16 @@ export class PlatformImport extends Construct {
 
   bucketName(zone: Zone): string {
     return Fn.importValue(platformExportName(this.identity, bucketNameOutput(zone)));
+  }
+
+  /**
+   * The platform's DuckDB layer, its version ARN read from SSM when this stack deploys (not an
+   * export: a new layer version would change an export in use, which CloudFormation refuses).
+   */
+  duckDbLayer(): lambda.ILayerVersion {
+    const existing = this.node.tryFindChild('DuckDbLayer') as lambda.ILayerVersion | undefined;
+    if (existing !== undefined) return existing;
+    const arn = ssm.StringParameter.valueForStringParameter(this, duckDbLayerParameterName(this.identity));
+    return lambda.LayerVersion.fromLayerVersionArn(this, 'DuckDbLayer', arn);
   }
 }

@@ -15,6 +15,7 @@ import {
 } from '../config/names.ts';
 import type { EnvironmentSettings } from '../config/settings.ts';
 import { AlertTopic } from '../constructs/alert-topic.ts';
+import { DuckDbLayer } from '../constructs/duckdb-layer.ts';
 import { ZoneBucket } from '../constructs/zone-bucket.ts';
 import { exportPlatform } from './platform-exports.ts';
 import { environmentRemovalPolicy } from './removal-policy.ts';
@@ -28,13 +29,15 @@ export interface PlatformStackProps extends StackProps {
 const ZONES_WITH_RETENTION: readonly Zone[] = ['landing', 'validated', 'quarantine', 'audit', 'athena-results'];
 
 /**
- * One per environment: the key, the zone buckets and the platform alarm topic. It holds nothing
- * per domain, so deploying or adding a domain never changes it.
+ * One per environment: the key, the zone buckets, the platform alarm topic and the validators'
+ * DuckDB layer. It holds nothing per domain, so deploying or adding a domain never changes it.
  */
 export class PlatformStack extends Stack {
   readonly key: kms.Key;
   readonly buckets: Readonly<Record<Zone, s3.Bucket>>;
   readonly alarmTopic: AlertTopic;
+  /** DuckDB for every validator function, published to dataset stacks through SSM. */
+  readonly duckDbLayer: DuckDbLayer;
 
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
     super(scope, id, props);
@@ -89,6 +92,8 @@ export class PlatformStack extends Stack {
       topicName: platformAlarmTopicName(identity),
       encryptionKey: this.key,
     });
+
+    this.duckDbLayer = new DuckDbLayer(this, 'DuckDb', { identity });
 
     exportPlatform(this, identity, {
       keyArn: this.key.keyArn,

@@ -1,0 +1,150 @@
+import { createHash } from 'node:crypto';
+import { Aws, Duration, RemovalPolicy, Size, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { type EnvironmentIdentity, validatedPrefix } from '../config/names.ts';
+import type { Dataset } from '../contracts/model.ts';
+import { quarantineDatasetPrefix, reportPrefix } from '../ingest/layout.ts';
+import type { ZoneBuckets } from '../ingest/process-landed-file.ts';
+import { validatorEnvironmentVariables } from '../ingest/validator-settings.ts';
+import { wildcardFinding } from '../nag/wildcard-finding.ts';
+import { HANDLER, validatorCode } from './lambda-code.ts';
+
+export interface DatasetValidatorProps {
+  readonly dataset: Dataset;
+  readonly identity: EnvironmentIdentity;
+  /** Names of the environment's zone buckets. */
+  readonly buckets: ZoneBuckets;
+  /** The platform key the zone buckets are encrypted with. */
+  readonly key: kms.IKey;
+  /** The platform's DuckDB layer. */
+  readonly duckDbLayer: lambda.ILayerVersion;
+  /**
+   * Memory, which also buys CPU (Lambda adds a second vCPU above 1,769 MB).
+   * @default 2048
+   */
+  readonly memorySize?: number;
+  /** @default Duration.minutes(10) */
+  readonly timeout?: Duration;
+  /**
+   * `/tmp`, holding the downloaded file, the Parquet outputs and DuckDB's spill files.
+   * @default Size.gibibytes(4)
+   */
+  readonly ephemeralStorageSize?: Size;
+  /** @default logs.RetentionDays.ONE_YEAR */
+  readonly logRetention?: logs.RetentionDays;
+  /** What happens to the log group when the stack is deleted. @default RemovalPolicy.RETAIN */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/** Lambda's limit on function name length. */
+const MAX_FUNCTION_NAME_LENGTH = 64;
+
+/**
+ * `<org>-<env>-<domain>-<dataset>-validate`; a name over Lambda's 64 characters keeps its start
+ * and ends with a hash of the whole, so it stays unique and stable.
+ */
+export function validatorFunctionName(identity: EnvironmentIdentity, dataset: Pick<Dataset, 'domain' | 'name'>): string {
+  const name = `${identity.organization}-${identity.environment}-${dataset.domain}-${dataset.name}-validate`;
+  if (name.length <= MAX_FUNCTION_NAME_LENGTH) return name;
+  const hash = createHash('sha256').update(name).digest('hex').slice(0, 8);
+  return `${name.slice(0, MAX_FUNCTION_NAME_LENGTH - hash.length - 1)}-${hash}`;
+}
+
+function objectsUnder(bucket: string, prefix: string): string {
+  return `arn:${Aws.PARTITION}:s3:::${bucket}/${prefix}*`;
+}
+
+/**
+ * One dataset's validator function (see `lambdas/validate`): its compiled contract bundled
+ * with the code, DuckDB from the platform layer, and a role of its own that may read only the
+ * dataset's landing prefix and write only its validated, quarantine and report prefixes.
+ */
+export class DatasetValidator extends Construct {
+  /**
+   * Invoked by the dataset's pipeline with `{ bucket, key, versionId?, eventTime? }`. Its role
+   * takes no policy updates through the function: add any further permission to `role`.
+   */
+  readonly fn: lambda.Function;
+  readonly role: iam.Role;
+  readonly logGroup: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: DatasetValidatorProps) {
+    super(scope, id);
+    const { dataset, identity, buckets } = props;
+    const functionName = validatorFunctionName(identity, dataset);
+
+    this.logGroup = new logs.LogGroup(this, 'Logs', {
+      logGroupName: `/aws/lambda/${functionName}`,
+      retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+    });
+
+    const landed = objectsUnder(buckets.landing, dataset.names.landingPrefix);
+    const outputs = [
+      objectsUnder(buckets.validated, validatedPrefix(dataset)),
+      objectsUnder(buckets.quarantine, quarantineDatasetPrefix(dataset)),
+      objectsUnder(buckets.audit, reportPrefix(dataset)),
+    ];
+    const permissions = new iam.PolicyDocument({
+      statements: [
+        new iam.PolicyStatement({
+          sid: 'ReadLandedFiles',
+          actions: ['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectTagging'],
+          resources: [landed],
+        }),
+        new iam.PolicyStatement({ sid: 'WriteOutputs', actions: ['s3:PutObject', 's3:PutObjectTagging'], resources: outputs }),
+        new iam.PolicyStatement({ sid: 'UseZoneKey', actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [props.key.keyArn] }),
+        new iam.PolicyStatement({
+          sid: 'WriteLogs',
+          actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+          resources: [this.logGroup.logGroupArn],
+        }),
+        new iam.PolicyStatement({ sid: 'Trace', actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], resources: ['*'] }),
+      ],
+    });
+    // One inline policy rather than a policy resource per role: a dataset stack holds dozens of
+    // validators, and CloudFormation allows 500 resources per stack.
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Validator of ${dataset.names.ref} in ${identity.environment}: reads its landing prefix, writes its outputs`,
+      inlinePolicies: { Validate: permissions },
+    });
+
+    this.fn = new lambda.Function(this, 'Function', {
+      functionName,
+      description: `Validates files landed for ${dataset.names.ref} against contract ${dataset.contract.id} ${dataset.contract.version}`,
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.X86_64,
+      handler: HANDLER,
+      code: validatorCode(dataset),
+      layers: [props.duckDbLayer],
+      memorySize: props.memorySize ?? 2048,
+      timeout: props.timeout ?? Duration.minutes(10),
+      ephemeralStorageSize: props.ephemeralStorageSize ?? Size.gibibytes(4),
+      tracing: lambda.Tracing.ACTIVE,
+      // Every permission is in the inline policy; the function's own X-Ray grant would add a policy resource.
+      role: this.role.withoutPolicyUpdates(),
+      logGroup: this.logGroup,
+      environment: validatorEnvironmentVariables({ environment: identity.environment, buckets }),
+    });
+
+    Validations.of(this.role).acknowledge(
+      {
+        id: wildcardFinding(this, landed),
+        reason: `Reads only files landed for ${dataset.names.ref}, under its landing prefix; their keys are not known in advance.`,
+      },
+      ...outputs.map((resource) => ({
+        id: wildcardFinding(this, resource),
+        reason: `Writes only ${dataset.names.ref}'s own outputs, under its prefix; each key carries the delivery's date and file id.`,
+      })),
+      {
+        id: wildcardFinding(this, '*'),
+        reason: "X-Ray tracing (xray:PutTraceSegments, xray:PutTelemetryRecords) supports no resource-level permissions.",
+      },
+    );
+  }
+}
