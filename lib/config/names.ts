@@ -2,6 +2,7 @@
  * The one place physical names are derived. CDK stacks, the validator, the offline runtime and
  * the CLI all import these, so a name is never typed twice. Pure: no CDK, no AWS SDK.
  */
+import { createHash } from 'node:crypto';
 import type { Dataset } from '../contracts/model.ts';
 
 /** Where an environment lives: everything a physical name depends on besides domain and dataset. */
@@ -109,6 +110,99 @@ export function validatedTableName(dataset: DatasetIdentity): string {
 /** The Iceberg table loaded from the validated table. */
 export function silverTableName(dataset: DatasetIdentity): string {
   return dataset.names.table;
+}
+
+/**
+ * Key prefix of a dataset's Iceberg silver table in the silver zone, keyed by table name like
+ * the validated prefix, so two major versions never share a location.
+ */
+export function silverPrefix(dataset: DatasetIdentity): string {
+  return `${silverDomainPrefix(dataset.domain)}${dataset.names.table}/`;
+}
+
+/** Key prefix of all of a domain's Iceberg tables in the silver zone: the reach of its table owner and maintenance. */
+export function silverDomainPrefix(domain: string): string {
+  return `${domain}/`;
+}
+
+/** Step Functions' limit on state machine and execution name length. */
+const MAX_STEP_FUNCTIONS_NAME_LENGTH = 80;
+/** What a pipeline name must leave its table name at least: a few characters, a hyphen and the 8-character hash of a shortened one. */
+const MIN_TABLE_NAME_ROOM = 16;
+
+/** A name over `limit` keeps its start and ends with a hash of the whole, so it stays unique, stable and prefix-matchable. */
+function fitName(name: string, limit: number): string {
+  if (name.length <= limit) return name;
+  const hash = createHash('sha256').update(name).digest('hex').slice(0, 8);
+  return `${name.slice(0, limit - hash.length - 1)}-${hash}`;
+}
+
+/**
+ * Prefix of every pipeline state machine name of a domain. Domain names have no hyphen, so the
+ * prefix of one domain never matches another's; IAM policies of the domain's router use it.
+ */
+export function pipelineStateMachinePrefix(identity: EnvironmentIdentity, domain: string): string {
+  return `${identity.organization}-${identity.environment}-${domain}-pipeline-`;
+}
+
+/**
+ * `<org>-<env>-<domain>-pipeline-<table>`: the domain's router derives it to start the dataset's
+ * pipeline. A long table name is shortened, never the prefix, which the router's policy matches.
+ */
+export function pipelineStateMachineName(identity: EnvironmentIdentity, dataset: DatasetIdentity): string {
+  const prefix = pipelineStateMachinePrefix(identity, dataset.domain);
+  const room = MAX_STEP_FUNCTIONS_NAME_LENGTH - prefix.length;
+  if (room < MIN_TABLE_NAME_ROOM) {
+    throw new Error(
+      `state machine names of domain '${dataset.domain}' start with '${prefix}', leaving too little of Step Functions' ` +
+        `${MAX_STEP_FUNCTIONS_NAME_LENGTH} characters for dataset names: shorten the domain, organization or environment name`,
+    );
+  }
+  return `${prefix}${fitName(dataset.names.table, room)}`;
+}
+
+/**
+ * Prefix of the execution log groups of a domain's pipelines. Under `/aws/vendedlogs/`, because
+ * CloudWatch Logs caps the size of its resource policy, which log delivery extends for every
+ * other log group name.
+ */
+export function pipelineLogGroupPrefix(identity: EnvironmentIdentity, domain: string): string {
+  return `/aws/vendedlogs/states/${pipelineStateMachinePrefix(identity, domain)}`;
+}
+
+/** Execution log group of a dataset's pipeline, named after its state machine. */
+export function pipelineLogGroupName(identity: EnvironmentIdentity, dataset: DatasetIdentity): string {
+  return `/aws/vendedlogs/states/${pipelineStateMachineName(identity, dataset)}`;
+}
+
+export function maintenanceStateMachineName(identity: EnvironmentIdentity, domain: string): string {
+  return fitName(`${identity.organization}-${identity.environment}-${domain}-maintenance`, MAX_STEP_FUNCTIONS_NAME_LENGTH);
+}
+
+/** Lambda's limit on function name length. */
+const MAX_FUNCTION_NAME_LENGTH = 64;
+
+/** `<org>-<env>-<domain>-<purpose>`: a function the domain stack holds for all its datasets. */
+export function domainFunctionName(identity: EnvironmentIdentity, domain: string, purpose: 'router' | 'athena-ddl'): string {
+  return fitName(`${identity.organization}-${identity.environment}-${domain}-${purpose}`, MAX_FUNCTION_NAME_LENGTH);
+}
+
+/** Execution log group of a domain's maintenance state machine, named after it. */
+export function maintenanceLogGroupName(identity: EnvironmentIdentity, domain: string): string {
+  return `/aws/vendedlogs/states/${maintenanceStateMachineName(identity, domain)}`;
+}
+
+/** Prefix of the execution log groups of every state machine of a domain (its pipelines and its maintenance). */
+export function domainStateMachineLogGroupPrefix(identity: EnvironmentIdentity, domain: string): string {
+  return `/aws/vendedlogs/states/${identity.organization}-${identity.environment}-${domain}-`;
+}
+
+/**
+ * SSM parameter holding the service token of the domain's Athena DDL provider, read by its
+ * dataset stacks (an SSM parameter, not a CloudFormation export: an export in use blocks updates).
+ */
+export function athenaDdlServiceTokenParameterName(identity: EnvironmentIdentity, domain: string): string {
+  return `/${identity.organization}/${identity.environment}/${domain}/athena-ddl-service-token`;
 }
 
 /**

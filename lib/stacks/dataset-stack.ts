@@ -1,11 +1,25 @@
 import { Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
-import { type EnvironmentIdentity, glueDatabaseName, pascalCase } from '../config/names.ts';
+import {
+  athenaDdlServiceTokenParameterName,
+  athenaWorkgroupName,
+  type EnvironmentIdentity,
+  glueDatabaseName,
+  pascalCase,
+  pipelineLogGroupPrefix,
+  silverTableName,
+} from '../config/names.ts';
 import type { EnvironmentSettings } from '../config/settings.ts';
 import type { Dataset } from '../contracts/model.ts';
 import { ContractError } from '../contracts/problems.ts';
+import { DatasetLockTable } from '../constructs/dataset-lock.ts';
+import { DatasetPipeline } from '../constructs/dataset-pipeline.ts';
 import { DatasetTables } from '../constructs/dataset-tables.ts';
 import { DatasetValidator } from '../constructs/dataset-validator.ts';
+import { IcebergTable } from '../constructs/iceberg-table.ts';
+import { PipelineLogKey } from '../constructs/pipeline-log-key.ts';
+import { silverColumns, silverTableDdl } from '../pipeline/silver-table.ts';
 import { PlatformImport } from './platform-exports.ts';
 import { environmentRemovalPolicy } from './removal-policy.ts';
 
@@ -18,14 +32,18 @@ export interface DatasetStackProps extends StackProps {
 }
 
 /**
- * One shard of a domain's datasets: each dataset's tables and validator function. Each
- * dataset's construct ids are derived from its name alone, so its logical ids do not change
- * when other datasets come or go.
+ * One shard of a domain's datasets: each dataset's tables, Iceberg silver table, validator
+ * function and pipeline. Each dataset's construct ids are derived from its name alone, so its logical ids do
+ * not change when other datasets come or go.
  */
 export class DatasetStack extends Stack {
   readonly tables: ReadonlyMap<string, DatasetTables>;
   /** By dataset name. */
   readonly validators: ReadonlyMap<string, DatasetValidator>;
+  /** By dataset name: the Iceberg silver table, owned by the domain's Athena DDL provider. */
+  readonly silverTables: ReadonlyMap<string, IcebergTable>;
+  /** By dataset name: the state machine validating and loading each landed file. */
+  readonly pipelines: ReadonlyMap<string, DatasetPipeline>;
 
   constructor(scope: Construct, id: string, props: DatasetStackProps) {
     super(scope, id, props);
@@ -39,12 +57,29 @@ export class DatasetStack extends Stack {
       quarantine: platform.bucketName('quarantine'),
       audit: platform.bucketName('audit'),
     };
+    // Shared by the shard's pipelines: one lock item per dataset, one key for their logs.
+    const lockTable = new DatasetLockTable(this, 'PipelineLocks');
+    const logKey = new PipelineLogKey(this, 'PipelineLogKey', {
+      logGroupNamePrefix: pipelineLogGroupPrefix(props.identity, props.domain),
+      description: `Execution logs of the ${props.domain} pipelines in ${props.identity.environment}`,
+      removalPolicy,
+    });
+    const pipelineBuckets = {
+      validated: buckets.validated,
+      silver: platform.bucketName('silver'),
+      audit: buckets.audit,
+      athenaResults: platform.bucketName('athena-results'),
+    };
     const tables = new Map<string, DatasetTables>();
     const validators = new Map<string, DatasetValidator>();
+    const silverTables = new Map<string, IcebergTable>();
+    const pipelines = new Map<string, DatasetPipeline>();
     for (const dataset of props.datasets) {
       const id = pascalCase(dataset.name);
       const validatorId = `${id}Validator`;
-      const taken = [id, validatorId].find((candidate) => this.node.tryFindChild(candidate) !== undefined);
+      const silverTableId = `${id}SilverTable`;
+      const pipelineId = `${id}Pipeline`;
+      const taken = [id, validatorId, silverTableId, pipelineId].find((candidate) => this.node.tryFindChild(candidate) !== undefined);
       if (taken !== undefined) {
         throw new ContractError([
           {
@@ -74,8 +109,42 @@ export class DatasetStack extends Stack {
           removalPolicy,
         }),
       );
+      silverTables.set(dataset.name, this.addSilverTable(silverTableId, dataset, props, platform.bucketName('silver')));
+      pipelines.set(
+        dataset.name,
+        new DatasetPipeline(this, pipelineId, {
+          dataset,
+          identity: props.identity,
+          validator: validators.get(dataset.name)!.fn,
+          lockTable,
+          buckets: pipelineBuckets,
+          key: platform.key,
+          logKey: logKey.key,
+          removalPolicy,
+        }),
+      );
     }
     this.tables = tables;
     this.validators = validators;
+    this.silverTables = silverTables;
+    this.pipelines = pipelines;
+  }
+
+  /**
+   * The dataset's Iceberg silver table. The domain stack's Athena DDL provider creates and extends
+   * it; its service token comes from SSM, so this stack needs no export of the domain stack.
+   */
+  private addSilverTable(id: string, dataset: Dataset, props: DatasetStackProps, silverBucket: string): IcebergTable {
+    const database = glueDatabaseName(props.identity, props.domain);
+    return new IcebergTable(this, id, {
+      serviceToken: ssm.StringParameter.valueForStringParameter(this, athenaDdlServiceTokenParameterName(props.identity, props.domain)),
+      spec: {
+        database,
+        table: silverTableName(dataset),
+        workGroup: athenaWorkgroupName(props.identity, props.domain),
+        createStatement: silverTableDdl(dataset, { database, silverBucket }),
+        columns: silverColumns(dataset),
+      },
+    });
   }
 }

@@ -62,6 +62,7 @@ export class LakehouseStage extends Stage {
     });
     domainStack.addStackDependency(this.platform);
     const shards = groupByShard(domain.datasets, props.settings.datasetStacksPerDomain);
+    checkShardCapacity(domain, shards, props.settings.datasetStacksPerDomain);
     const datasetStacks = new Map(
       [...shards.entries()].map(([shard, datasets]) => {
         const stack = new DatasetStack(this, this.freeStackId(datasetStackId(domain.name, shard), domain), {
@@ -92,4 +93,28 @@ export class LakehouseStage extends Stage {
     }
     return id;
   }
+}
+
+/**
+ * A dataset costs about 9 resources and 31 KB of template (its pipeline definition and role are
+ * most of it), so past this many datasets a stack nears CloudFormation's 1 MB template limit.
+ */
+export const MAX_DATASETS_PER_STACK = 25;
+
+/** Fails the synth with what to change, instead of a deployment failing half-way. */
+function checkShardCapacity(domain: Domain, shards: ReadonlyMap<number, readonly unknown[]>, stacksPerDomain: number): void {
+  const crowded = [...shards.entries()].filter(([, datasets]) => datasets.length > MAX_DATASETS_PER_STACK);
+  if (crowded.length === 0) return;
+  throw new ContractError([
+    {
+      file: domain.file,
+      line: 1,
+      column: 1,
+      message:
+        `domain '${domain.name}' has ${domain.datasets.length} datasets; dataset stack${crowded.length === 1 ? '' : 's'} ` +
+        `${crowded.map(([shard, datasets]) => `${shard} (${datasets.length})`).join(', ')} would hold more than ` +
+        `${MAX_DATASETS_PER_STACK}, the most that fit CloudFormation's template limit: raise datasetStacksPerDomain ` +
+        `in cdk.json (now ${stacksPerDomain}), before the first deployment if you can, since it moves datasets between stacks`,
+    },
+  ]);
 }

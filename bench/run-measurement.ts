@@ -1,0 +1,116 @@
+/**
+ * One run of one measurement, in a process of its own so its peak RSS is its own: started by
+ * bench/validate.ts, it reads a `MeasurementRequest` (JSON) from its first argument and sends a
+ * `MeasurementResult` back over IPC.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { Dataset } from '../lib/contracts/model.ts';
+import { duckdb } from '../lib/sql/duckdb.ts';
+import { compileValidation } from '../lib/validation/compile.ts';
+import { numberValue } from '../lib/validation/json-value.ts';
+import { openSource } from '../lib/validation/read/open-source.ts';
+import { validateFile } from '../lib/validation/validate-file.ts';
+import { benchDataset } from './bench-dataset.ts';
+import { generatedRuleMetrics, handWrittenMetricsSql, handWrittenRuleMetrics, type MetricValues, type RuleMetrics } from './hand-written-metrics.ts';
+import type { MeasurementRequest, MeasurementResult, ValidationOutcome } from './measurement.ts';
+import { INGEST_TIME } from './orders-data.ts';
+import { openValidationDuckDb } from './validation-duckdb.ts';
+
+interface Timed<T> {
+  readonly seconds: number;
+  readonly value: T;
+}
+
+async function timed<T>(work: () => Promise<T>): Promise<Timed<T>> {
+  const started = performance.now();
+  const value = await work();
+  return { seconds: (performance.now() - started) / 1000, value };
+}
+
+async function openedRelation(connection: DuckDBConnection, dataset: Dataset, file: string): Promise<string> {
+  const opened = await openSource(connection, dataset, file);
+  if (!opened.ok) throw new Error(`${file} cannot be read: ${opened.failure.message}`);
+  return duckdb.identifier(opened.relation);
+}
+
+async function metricRow(connection: DuckDBConnection, sql: string): Promise<MetricValues> {
+  const reader = await connection.runAndReadAll(sql);
+  const [row] = reader.getRows();
+  if (row === undefined) throw new Error('the metrics query returned no row');
+  return new Map(reader.columnNames().map((name, index) => [name, numberValue(row[index] ?? null)]));
+}
+
+/** The relation's columns that Parquet already types, which the compiler converts instead of parsing (as runValidationQueries finds them). */
+async function nativeColumns(connection: DuckDBConnection, relation: string): Promise<string[]> {
+  const described = await connection.runAndReadAll(`DESCRIBE ${relation}`);
+  return described
+    .getRowObjectsJS()
+    .filter((row) => row['column_type'] !== 'VARCHAR' && row['column_name'] !== '_row')
+    .map((row) => String(row['column_name']));
+}
+
+async function timeMetricsQuery(
+  connection: DuckDBConnection,
+  request: MeasurementRequest,
+  dataset: Dataset,
+): Promise<Timed<RuleMetrics>> {
+  const relation = await openedRelation(connection, dataset, request.file);
+  if (request.kind === 'handWritten') {
+    const sql = handWrittenMetricsSql(relation, request.format);
+    const { seconds, value } = await timed(() => metricRow(connection, sql));
+    return { seconds, value: handWrittenRuleMetrics(value) };
+  }
+  const compiled = compileValidation(dataset, duckdb, { relation, nativeColumns: await nativeColumns(connection, relation) });
+  const { seconds, value } = await timed(() => metricRow(connection, compiled.metricsQuery));
+  return { seconds, value: generatedRuleMetrics(compiled, value) };
+}
+
+async function timeValidation(request: MeasurementRequest, dataset: Dataset, scratch: string): Promise<Timed<ValidationOutcome>> {
+  // A fixed file id, as the Lambda passes one: hashing the file is the CLI's cost, not validation's.
+  const { seconds, value } = await timed(() =>
+    validateFile({ dataset, file: request.file, ingestTime: INGEST_TIME, outDir: join(scratch, 'out'), fileId: 'bench', scratchDirectory: scratch }),
+  );
+  const { report } = value;
+  const failures = Object.fromEntries(report.rules.filter((rule) => !rule.passed).map((rule) => [rule.id, rule.failedCount]));
+  return { seconds, value: { rowCount: report.rowCount, rowsPassed: report.rowsPassed, rowsQuarantined: report.rowsQuarantined, failures } };
+}
+
+async function measure(request: MeasurementRequest, scratch: string): Promise<MeasurementResult> {
+  const dataset = benchDataset(request.format);
+  if (request.kind === 'validate') {
+    const { seconds, value } = await timeValidation(request, dataset, scratch);
+    return { seconds, peakRssMb: peakRssMb(), validation: value };
+  }
+  const { instance, connection } = await openValidationDuckDb(scratch);
+  try {
+    if (request.kind === 'parse') {
+      const { seconds } = await timed(() => openedRelation(connection, dataset, request.file));
+      return { seconds, peakRssMb: peakRssMb() };
+    }
+    const { seconds, value } = await timeMetricsQuery(connection, request, dataset);
+    return { seconds, peakRssMb: peakRssMb(), ruleMetrics: [...value] };
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+}
+
+/** `maxRSS` is in KiB. */
+function peakRssMb(): number {
+  return process.resourceUsage().maxRSS / 1024;
+}
+
+const send = process.send?.bind(process);
+if (send === undefined) throw new Error('bench/run-measurement.ts runs as a child of bench/validate.ts (it reports over IPC)');
+const request = JSON.parse(process.argv[2] ?? '') as MeasurementRequest;
+const scratch = await mkdtemp(join(tmpdir(), 'bench-validate-'));
+try {
+  const result = await measure(request, scratch);
+  await new Promise<void>((resolve, reject) => send(result, (error: Error | null) => (error ? reject(error) : resolve())));
+} finally {
+  await rm(scratch, { recursive: true, force: true });
+}
+process.disconnect();

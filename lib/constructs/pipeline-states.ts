@@ -1,0 +1,375 @@
+/**
+ * The state graph of a dataset's pipeline (see `DatasetPipeline`): JSONPath only, a timeout on
+ * every Task, retries with exponential backoff and full jitter, every failure caught into the
+ * alert path, and state names from `PIPELINE_STATES`, which the offline runtime overrides by.
+ */
+import { Duration } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import type { Construct } from 'constructs';
+import type { Dataset } from '../contracts/model.ts';
+import { METRICS_NAMESPACE } from '../ingest/validation-metrics.ts';
+import { DATASET_LOADED_DETAIL_TYPE, LAKEHOUSE_EVENT_SOURCE } from '../pipeline/dataset-loaded-event.ts';
+import type { LoadStep } from '../pipeline/load-step.ts';
+import { PIPELINE_PATHS as P, VALIDATION_FIELDS } from '../pipeline/pipeline-data.ts';
+import { RETRY_POLICIES, type RetryPolicy } from '../pipeline/retry-policy.ts';
+import { PIPELINE_STATES as S } from '../pipeline/state-names.ts';
+import { datasetLockKey, LOCK_HOLDER_ATTRIBUTE, LOCK_KEY_ATTRIBUTE } from './dataset-lock.ts';
+
+/** Metric the pipeline publishes after a load (DESIGN.md "Public interfaces": metrics). */
+export const ROWS_LOADED_METRIC = 'RowsLoaded';
+
+/** Athena puts this in a failed query's reason when another writer committed to the Iceberg table first. */
+export const ICEBERG_COMMIT_CONFLICT = 'ICEBERG_COMMIT_ERROR';
+
+/** Errors the pipeline itself raises in its `Fail` states and alerts. */
+export const PIPELINE_ERRORS = {
+  fileRejected: 'Pipeline.FileRejected',
+  failed: 'Pipeline.Failed',
+  lockNotAcquired: 'Pipeline.LockNotAcquired',
+} as const;
+
+const CONDITION_FAILED = 'DynamoDB.ConditionalCheckFailedException';
+const HOLDER_GONE = 'Sfn.ExecutionDoesNotExistException';
+
+export interface PipelineStatesProps {
+  readonly dataset: Dataset;
+  /** Environment name: a dimension of the metric and part of each alert. */
+  readonly environment: string;
+  readonly validator: lambda.IFunction;
+  readonly load: LoadStep;
+  readonly workgroupName: string;
+  readonly lockTable: dynamodb.ITable;
+  readonly alertTopic: sns.ITopic;
+  /** Audit bucket holding the validation reports the alerts point at. */
+  readonly auditBucketName: string;
+  /** ARNs of this pipeline's executions, `...:execution:<state machine name>:*`, for DescribeExecution. */
+  readonly executionArns: string;
+  readonly validateTimeout: Duration;
+  readonly loadTimeout: Duration;
+  /** Every other Task: one API call. */
+  readonly callTimeout: Duration;
+  readonly lockWaitInterval: Duration;
+  readonly maxLockWaits: number;
+  readonly maxCommitConflictRetries: number;
+}
+
+function withRetry<T extends sfn.TaskStateBase>(state: T, policy: RetryPolicy): T {
+  state.addRetry({
+    errors: [...policy.errors],
+    interval: Duration.seconds(policy.intervalSeconds),
+    backoffRate: policy.backoffRate,
+    maxAttempts: policy.maxAttempts,
+    maxDelay: Duration.seconds(policy.maxDelaySeconds),
+    jitterStrategy: sfn.JitterType.FULL,
+  });
+  return state;
+}
+
+function timeout(duration: Duration): sfn.Timeout {
+  return sfn.Timeout.duration(duration);
+}
+
+const text = sfn.JsonPath.stringAt;
+const num = sfn.JsonPath.numberAt;
+
+/** The landed object as an S3 URI, for people reading an alert. */
+const landedFile = (): string => sfn.JsonPath.format('s3://{}/{}', text(P.bucket), text(P.key));
+
+/** Builds the states under `scope` and returns the first one. */
+export function pipelineStates(scope: Construct, props: PipelineStatesProps): sfn.IChainable {
+  const { dataset, environment } = props;
+  const ref = dataset.names.ref;
+  const lockKey = tasks.DynamoAttributeValue.fromString(datasetLockKey(dataset));
+  const me = tasks.DynamoAttributeValue.fromString(sfn.JsonPath.executionId);
+  const call = timeout(props.callTimeout);
+
+  const alert = (id: string, subject: string, message: Record<string, unknown>): tasks.SnsPublish =>
+    withRetry(
+      new tasks.SnsPublish(scope, id, {
+        topic: props.alertTopic,
+        subject,
+        message: sfn.TaskInput.fromObject({ dataset: ref, environment, execution: sfn.JsonPath.executionId, ...message }),
+        resultPath: sfn.JsonPath.DISCARD,
+        taskTimeout: call,
+      }),
+      RETRY_POLICIES.notification,
+    );
+
+  // The failure path: release the lock if this execution holds it, alert, fail.
+  const pipelineFailed = new sfn.Fail(scope, S.pipelineFailed, {
+    error: PIPELINE_ERRORS.failed,
+    cause: `The pipeline of ${ref} failed; the alert and the execution history name the error`,
+  });
+  const alertFailed = alert(S.alertFailed, `Pipeline failed: ${ref}`, {
+    alert: 'PipelineFailed',
+    input: sfn.JsonPath.executionInput,
+    failure: sfn.JsonPath.objectAt(P.failure),
+  }).next(pipelineFailed);
+  const releaseLockAfterFailure = withRetry(
+    new tasks.DynamoDeleteItem(scope, S.releaseLockAfterFailure, {
+      table: props.lockTable,
+      key: { [LOCK_KEY_ATTRIBUTE]: lockKey },
+      conditionExpression: '#holder = :me',
+      expressionAttributeNames: { '#holder': LOCK_HOLDER_ATTRIBUTE },
+      expressionAttributeValues: { ':me': me },
+      resultPath: sfn.JsonPath.DISCARD,
+      taskTimeout: call,
+    }),
+    RETRY_POLICIES.dynamodb,
+  )
+    // Not holding the lock is the expected case for failures before it was taken.
+    .addCatch(alertFailed, { errors: [CONDITION_FAILED], resultPath: sfn.JsonPath.DISCARD })
+    .addCatch(alertFailed, { resultPath: P.lockReleaseFailure })
+    .next(alertFailed);
+  const failing = { resultPath: P.failure };
+
+  // Validation.
+  const validate = withRetry(
+    new tasks.LambdaInvoke(scope, S.validate, {
+      lambdaFunction: props.validator,
+      payloadResponseOnly: false,
+      retryOnServiceExceptions: false,
+      resultSelector: Object.fromEntries(VALIDATION_FIELDS.map((field) => [field, text(`$.Payload.${field}`)])),
+      resultPath: P.validation,
+      taskTimeout: timeout(props.validateTimeout),
+    }),
+    RETRY_POLICIES.lambda,
+  ).addCatch(alertFailed, failing);
+
+  const fileRejected = new sfn.Fail(scope, S.fileRejected, {
+    error: PIPELINE_ERRORS.fileRejected,
+    cause: `No row of the file passed the contract of ${ref}; the alert names the report`,
+  });
+  const alertRejected = alert(S.alertRejected, `File rejected: ${ref}`, {
+    alert: 'FileRejected',
+    file: landedFile(),
+    fileId: text(P.fileId),
+    report: sfn.JsonPath.format(`s3://${props.auditBucketName}/{}`, text(P.reportKey)),
+    rowsQuarantined: num(P.rowsQuarantined),
+    failedRules: sfn.JsonPath.listAt(P.failedRules),
+  })
+    .addCatch(alertFailed, failing)
+    .next(fileRejected);
+
+  // The lock: one writer per table.
+  const lockItem = {
+    [LOCK_KEY_ATTRIBUTE]: lockKey,
+    [LOCK_HOLDER_ATTRIBUTE]: me,
+    fileId: tasks.DynamoAttributeValue.fromString(text(P.fileId)),
+  };
+  const acquireLock = withRetry(
+    new tasks.DynamoPutItem(scope, S.acquireLock, {
+      table: props.lockTable,
+      item: lockItem,
+      // Holding it already means an earlier attempt succeeded but its response was lost.
+      conditionExpression: 'attribute_not_exists(#pk) OR #holder = :me',
+      expressionAttributeNames: { '#pk': LOCK_KEY_ATTRIBUTE, '#holder': LOCK_HOLDER_ATTRIBUTE },
+      expressionAttributeValues: { ':me': me },
+      resultPath: sfn.JsonPath.DISCARD,
+      taskTimeout: call,
+    }),
+    RETRY_POLICIES.dynamodb,
+  );
+  const readLockHolder = withRetry(
+    new tasks.DynamoGetItem(scope, S.readLockHolder, {
+      table: props.lockTable,
+      key: { [LOCK_KEY_ATTRIBUTE]: lockKey },
+      consistentRead: true,
+      projectionExpression: [new tasks.DynamoProjectionExpression().withAttribute(LOCK_HOLDER_ATTRIBUTE)],
+      resultPath: P.lock,
+      taskTimeout: call,
+    }),
+    RETRY_POLICIES.dynamodb,
+  );
+  const describeLockHolder = new tasks.CallAwsService(scope, S.describeLockHolder, {
+    service: 'sfn',
+    action: 'describeExecution',
+    parameters: { ExecutionArn: text(P.lockHolder) },
+    iamResources: [props.executionArns],
+    resultSelector: { status: text('$.Status') },
+    resultPath: P.lockHolderState,
+    taskTimeout: call,
+  });
+  // A holder whose history expired has long stopped: not worth retrying.
+  describeLockHolder.addRetry({ errors: [HOLDER_GONE], maxAttempts: 0 });
+  withRetry(describeLockHolder, RETRY_POLICIES.notification);
+  const takeOverLock = withRetry(
+    new tasks.DynamoPutItem(scope, S.takeOverLock, {
+      table: props.lockTable,
+      item: lockItem,
+      // Only the stopped holder's lock: another waiter may have taken it over first.
+      conditionExpression: '#holder = :stale',
+      expressionAttributeNames: { '#holder': LOCK_HOLDER_ATTRIBUTE },
+      expressionAttributeValues: { ':stale': tasks.DynamoAttributeValue.fromString(text(P.lockHolder)) },
+      resultPath: sfn.JsonPath.DISCARD,
+      taskTimeout: call,
+    }),
+    RETRY_POLICIES.dynamodb,
+  );
+  const waitForLock = new sfn.Wait(scope, S.waitForLock, { time: sfn.WaitTime.duration(props.lockWaitInterval) });
+  const countLockWait = new sfn.Pass(scope, S.countLockWait, {
+    parameters: {
+      token: text(P.loadToken),
+      commitConflicts: num(P.commitConflicts),
+      lockWaits: sfn.JsonPath.mathAdd(num(P.lockWaits), 1),
+    },
+    resultPath: P.load,
+  });
+  const lockNotAcquired = new sfn.Pass(scope, S.lockNotAcquired, {
+    result: sfn.Result.fromObject({
+      Error: PIPELINE_ERRORS.lockNotAcquired,
+      Cause:
+        `Another execution kept loading ${ref} through ${props.maxLockWaits} waits of ` +
+        `${props.lockWaitInterval.toSeconds()} s; the lock item names it`,
+    }),
+    resultPath: P.failure,
+  }).next(alertFailed);
+  const checkLockWaits = new sfn.Choice(scope, S.checkLockWaits)
+    .when(sfn.Condition.numberGreaterThanEquals(P.lockWaits, props.maxLockWaits), lockNotAcquired)
+    .otherwise(acquireLock);
+  waitForLock.next(countLockWait).next(checkLockWaits);
+  const checkLockHolderRunning = new sfn.Choice(scope, S.checkLockHolderRunning)
+    .when(sfn.Condition.stringEquals(P.lockHolderStatus, 'RUNNING'), waitForLock)
+    .otherwise(takeOverLock);
+  // Released between the failed put and the read: count it as a wait so the loop stays bounded.
+  const checkLockHeld = new sfn.Choice(scope, S.checkLockHeld)
+    .when(sfn.Condition.isPresent(P.lockItem), describeLockHolder)
+    .otherwise(countLockWait);
+  acquireLock.addCatch(readLockHolder, { errors: [CONDITION_FAILED], resultPath: sfn.JsonPath.DISCARD });
+  acquireLock.addCatch(releaseLockAfterFailure, failing);
+  readLockHolder.addCatch(releaseLockAfterFailure, failing).next(checkLockHeld);
+  describeLockHolder.addCatch(takeOverLock, { errors: [HOLDER_GONE], resultPath: sfn.JsonPath.DISCARD });
+  describeLockHolder.addCatch(releaseLockAfterFailure, failing).next(checkLockHolderRunning);
+  takeOverLock.addCatch(waitForLock, { errors: [CONDITION_FAILED], resultPath: sfn.JsonPath.DISCARD });
+  takeOverLock.addCatch(releaseLockAfterFailure, failing);
+
+  // The load, retried with a fresh request token after an Iceberg commit conflict (DESIGN.md
+  // "Retries that need a new query": the same token would return the failed query again).
+  const load = withRetry(
+    new tasks.AthenaStartQueryExecution(scope, S.load, {
+      queryString: sfn.JsonPath.format(props.load.template, ...props.load.argumentPaths.map((path) => text(path))),
+      clientRequestToken: text(P.loadToken),
+      workGroup: props.workgroupName,
+      integrationPattern: sfn.IntegrationPattern.RUN_JOB,
+      resultSelector: { queryExecutionId: text('$.QueryExecution.QueryExecutionId') },
+      resultPath: P.loadResult,
+      taskTimeout: timeout(props.loadTimeout),
+    }),
+    RETRY_POLICIES.athena,
+  );
+  const renewLoadToken = new sfn.Pass(scope, S.renewLoadToken, {
+    parameters: {
+      token: sfn.JsonPath.uuid(),
+      commitConflicts: sfn.JsonPath.mathAdd(num(P.commitConflicts), 1),
+      lockWaits: num(P.lockWaits),
+    },
+    resultPath: P.load,
+  }).next(load);
+  const checkLoadFailure = new sfn.Choice(scope, S.checkLoadFailure)
+    .when(
+      sfn.Condition.and(
+        sfn.Condition.isPresent(P.failureCause),
+        sfn.Condition.stringMatches(P.failureCause, `*${ICEBERG_COMMIT_CONFLICT}*`),
+        sfn.Condition.numberLessThan(P.commitConflicts, props.maxCommitConflictRetries),
+      ),
+      renewLoadToken,
+    )
+    .otherwise(releaseLockAfterFailure);
+  load.addCatch(checkLoadFailure, failing);
+
+  // After the load: release, measure, announce, and tell the owners about quarantined rows.
+  const loaded = new sfn.Succeed(scope, S.loaded);
+  const alertQuarantined = alert(S.alertQuarantined, `Rows quarantined: ${ref}`, {
+    alert: 'RowsQuarantined',
+    file: landedFile(),
+    fileId: text(P.fileId),
+    report: sfn.JsonPath.format(`s3://${props.auditBucketName}/{}`, text(P.reportKey)),
+    rowsLoaded: num(P.rowsPassed),
+    rowsQuarantined: num(P.rowsQuarantined),
+    failedRules: sfn.JsonPath.listAt(P.failedRules),
+  })
+    .addCatch(alertFailed, failing)
+    .next(loaded);
+  const checkQuarantinedRows = new sfn.Choice(scope, S.checkQuarantinedRows)
+    .when(sfn.Condition.numberGreaterThan(P.rowsQuarantined, 0), alertQuarantined)
+    .otherwise(loaded);
+  const announceLoaded = withRetry(
+    new tasks.EventBridgePutEvents(scope, S.announceLoaded, {
+      entries: [
+        {
+          source: LAKEHOUSE_EVENT_SOURCE,
+          detailType: DATASET_LOADED_DETAIL_TYPE,
+          detail: sfn.TaskInput.fromObject({
+            dataset: ref,
+            fileId: text(P.fileId),
+            ingestDate: text(P.ingestDate),
+            rowsLoaded: num(P.rowsPassed),
+          }),
+        },
+      ],
+      resultPath: sfn.JsonPath.DISCARD,
+      taskTimeout: call,
+    }),
+    RETRY_POLICIES.notification,
+  )
+    .addCatch(alertFailed, failing)
+    .next(checkQuarantinedRows);
+  const publishMetrics = withRetry(
+    new tasks.CallAwsService(scope, S.publishMetrics, {
+      service: 'cloudwatch',
+      action: 'putMetricData',
+      parameters: {
+        Namespace: METRICS_NAMESPACE,
+        MetricData: [
+          {
+            MetricName: ROWS_LOADED_METRIC,
+            Unit: 'Count',
+            Value: num(P.rowsPassed),
+            Dimensions: [
+              { Name: 'Environment', Value: environment },
+              { Name: 'Domain', Value: dataset.domain },
+              { Name: 'Dataset', Value: dataset.name },
+            ],
+          },
+        ],
+      },
+      iamResources: ['*'],
+      resultPath: sfn.JsonPath.DISCARD,
+      taskTimeout: call,
+    }),
+    RETRY_POLICIES.notification,
+  )
+    .addCatch(alertFailed, failing)
+    .next(announceLoaded);
+  const releaseLock = withRetry(
+    new tasks.DynamoDeleteItem(scope, S.releaseLock, {
+      table: props.lockTable,
+      key: { [LOCK_KEY_ATTRIBUTE]: lockKey },
+      conditionExpression: '#holder = :me',
+      expressionAttributeNames: { '#holder': LOCK_HOLDER_ATTRIBUTE },
+      expressionAttributeValues: { ':me': me },
+      resultPath: sfn.JsonPath.DISCARD,
+      taskTimeout: call,
+    }),
+    RETRY_POLICIES.dynamodb,
+  )
+    .addCatch(alertFailed, failing)
+    .next(publishMetrics);
+  load.next(releaseLock);
+  takeOverLock.next(load);
+  acquireLock.next(load);
+
+  const prepareLoad = new sfn.Pass(scope, S.prepareLoad, {
+    parameters: { token: sfn.JsonPath.uuid(), commitConflicts: 0, lockWaits: 0 },
+    resultPath: P.load,
+  }).next(acquireLock);
+  const checkValidation = new sfn.Choice(scope, S.checkValidation)
+    .when(sfn.Condition.numberGreaterThan(P.rowsPassed, 0), prepareLoad)
+    .when(sfn.Condition.booleanEquals(P.passed, false), alertRejected)
+    .otherwise(new sfn.Succeed(scope, S.nothingToLoad));
+  return validate.next(checkValidation);
+}

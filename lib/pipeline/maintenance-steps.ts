@@ -1,0 +1,164 @@
+/**
+ * What a domain's maintenance state machine runs on each of its Iceberg tables, and the state
+ * names it runs it in (the offline runtime overrides Task states by these names). Pure: the
+ * construct puts the Athena renderings into the definition; offline, the same steps run against
+ * the local lake, which compacts and expires snapshots itself because DuckDB has no `OPTIMIZE`.
+ */
+import { glueDatabaseName, INGEST_DATE_COLUMN, silverTableName, type EnvironmentIdentity } from '../config/names.ts';
+import type { Domain } from '../contracts/model.ts';
+import { athena } from '../sql/athena.ts';
+import type { Dialect } from '../sql/dialect.ts';
+import { duckdb } from '../sql/duckdb.ts';
+
+/** States of the maintenance state machine; Task states are marked. */
+export const MAINTENANCE_STATES = {
+  listTables: 'ListTables',
+  forEachTable: 'ForEachTable',
+  hasRetention: 'HasRetention',
+  /** Task: Athena `DELETE` of rows older than the contract's retention. */
+  applyRetention: 'ApplyRetention',
+  /** Task: Athena `OPTIMIZE ... REWRITE DATA USING BIN_PACK`. */
+  optimize: 'Optimize',
+  /** Task: Athena `VACUUM`. */
+  vacuum: 'Vacuum',
+  tableMaintained: 'TableMaintained',
+  /** Task: SNS publish naming the table and the error. */
+  alertTableFailed: 'AlertTableFailed',
+  tableFailed: 'TableFailed',
+  anyTableFailed: 'AnyTableFailed',
+  /** Task: SNS publish when the run itself broke (not one table). */
+  alertMaintenanceFailed: 'AlertMaintenanceFailed',
+  maintenanceFailed: 'MaintenanceFailed',
+  maintenanceDone: 'MaintenanceDone',
+} as const;
+
+export type MaintenanceTask = typeof MAINTENANCE_STATES.applyRetention | typeof MAINTENANCE_STATES.optimize | typeof MAINTENANCE_STATES.vacuum;
+
+export interface MaintainedTable {
+  readonly database: string;
+  readonly table: string;
+  /** Rows whose ingest date is older are deleted; undefined keeps them forever. */
+  readonly retentionDays?: number;
+}
+
+/**
+ * Athena's `VACUUM` defaults (table properties `vacuum_max_snapshot_age_seconds` and
+ * `vacuum_min_snapshots_to_keep`), which the offline expiry mirrors.
+ */
+export const VACUUM_MAX_SNAPSHOT_AGE_SECONDS = 5 * 24 * 60 * 60;
+export const VACUUM_MIN_SNAPSHOTS_TO_KEEP = 1;
+
+/**
+ * What the offline runtime does for a step: a DuckDB `DELETE FROM {{target}} WHERE <predicate>`
+ * through the lake's copy-on-write, or the lake's own compaction and snapshot expiry.
+ */
+export type OfflineMaintenance =
+  | { readonly kind: 'delete'; readonly predicate: string }
+  | { readonly kind: 'compact' }
+  | { readonly kind: 'expire-snapshots'; readonly maxSnapshotAgeSeconds: number; readonly minSnapshotsToKeep: number };
+
+export interface MaintenanceStep {
+  readonly task: MaintenanceTask;
+  readonly table: MaintainedTable;
+  /** The query the Athena Task runs, exactly as it appears in the definition. */
+  readonly athena: string;
+  readonly offline: OfflineMaintenance;
+}
+
+/** One item of the definition's table list: what the Map iteration reads. */
+export interface MaintenanceItem {
+  /** `<database>.<table>`, for alerts. */
+  readonly table: string;
+  readonly applyRetention?: string;
+  readonly optimize: string;
+  readonly vacuum: string;
+}
+
+/**
+ * Athena's Iceberg maintenance statements take a bare `[db.]table`; quoting is not documented
+ * for them, so only names that need none are accepted (Glue and Athena names are lowercase anyway).
+ */
+const BARE_NAME = /^[a-z_][a-z0-9_]*$/;
+
+function bareTableName(table: MaintainedTable): string {
+  for (const name of [table.database, table.table]) {
+    if (!BARE_NAME.test(name)) {
+      throw new Error(`'${name}' cannot name an Iceberg table in OPTIMIZE or VACUUM: use lowercase letters, digits and underscores`);
+    }
+  }
+  return `${table.database}.${table.table}`;
+}
+
+/** The rows a retention of `days` removes: ingested more than `days` days before today (UTC, as both engines' `current_date` in a UTC session). */
+export function retentionPredicate(dialect: Dialect, days: number): string {
+  if (!Number.isInteger(days) || days < 1) throw new Error(`retention must be a whole number of days of at least 1, got ${days}`);
+  return `${dialect.identifier(INGEST_DATE_COLUMN)} < current_date - INTERVAL '${days}' DAY`;
+}
+
+function qualified(dialect: Dialect, table: MaintainedTable): string {
+  return `${dialect.identifier(table.database)}.${dialect.identifier(table.table)}`;
+}
+
+/** The steps for one table, in the order they run: delete expired rows, compact, then expire old snapshots and their files. */
+export function maintenanceSteps(table: MaintainedTable): MaintenanceStep[] {
+  const name = bareTableName(table);
+  const retention: MaintenanceStep[] =
+    table.retentionDays === undefined
+      ? []
+      : [
+          {
+            task: MAINTENANCE_STATES.applyRetention,
+            table,
+            athena: `DELETE FROM ${qualified(athena, table)} WHERE ${retentionPredicate(athena, table.retentionDays)}`,
+            offline: { kind: 'delete', predicate: retentionPredicate(duckdb, table.retentionDays) },
+          },
+        ];
+  return [
+    ...retention,
+    { task: MAINTENANCE_STATES.optimize, table, athena: `OPTIMIZE ${name} REWRITE DATA USING BIN_PACK`, offline: { kind: 'compact' } },
+    {
+      task: MAINTENANCE_STATES.vacuum,
+      table,
+      athena: `VACUUM ${name}`,
+      offline: {
+        kind: 'expire-snapshots',
+        maxSnapshotAgeSeconds: VACUUM_MAX_SNAPSHOT_AGE_SECONDS,
+        minSnapshotsToKeep: VACUUM_MIN_SNAPSHOTS_TO_KEEP,
+      },
+    },
+  ];
+}
+
+/** The Iceberg silver tables of a domain, with their contracts' retention. */
+export function domainSilverTables(identity: EnvironmentIdentity, domain: Domain): MaintainedTable[] {
+  const database = glueDatabaseName(identity, domain.name);
+  return domain.datasets.map((dataset) => ({
+    database,
+    table: silverTableName(dataset),
+    ...(dataset.retentionDays === undefined ? {} : { retentionDays: dataset.retentionDays }),
+  }));
+}
+
+/** The Map item for one table, built at synth into the definition. */
+export function maintenanceItem(table: MaintainedTable): MaintenanceItem {
+  const query = (task: MaintenanceTask): string | undefined => maintenanceSteps(table).find((step) => step.task === task)?.athena;
+  const applyRetention = query(MAINTENANCE_STATES.applyRetention);
+  return {
+    table: `${table.database}.${table.table}`,
+    ...(applyRetention === undefined ? {} : { applyRetention }),
+    optimize: query(MAINTENANCE_STATES.optimize)!,
+    vacuum: query(MAINTENANCE_STATES.vacuum)!,
+  };
+}
+
+/**
+ * The step a maintenance Task state is running, found by its state name and the query string it
+ * was given: how the offline runtime learns which table to act on and what to do instead.
+ */
+export function findMaintenanceStep(
+  tables: readonly MaintainedTable[],
+  task: string,
+  queryString: string,
+): MaintenanceStep | undefined {
+  return tables.flatMap(maintenanceSteps).find((step) => step.task === task && step.athena === queryString);
+}
