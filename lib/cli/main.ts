@@ -1,4 +1,6 @@
 import type { Command } from './command.ts';
+import { build } from './commands/build.ts';
+import { compile } from './commands/compile.ts';
 import { contractsCheck } from './commands/contracts-check.ts';
 import { contractsList } from './commands/contracts-list.ts';
 import { query } from './commands/query.ts';
@@ -9,7 +11,7 @@ import { ContractError } from '../contracts/problems.ts';
 import type { CommandIO } from './io.ts';
 import { UsageError } from './usage-error.ts';
 
-const commands: readonly Command[] = [contractsCheck, contractsList, validate, query];
+const commands: readonly Command[] = [contractsCheck, contractsList, validate, query, build, compile];
 
 function usageText(): string {
   const width = Math.max(...commands.map((command) => command.usage.length));
