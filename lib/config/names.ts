@@ -179,6 +179,26 @@ export function maintenanceStateMachineName(identity: EnvironmentIdentity, domai
   return fitName(`${identity.organization}-${identity.environment}-${domain}-maintenance`, MAX_STEP_FUNCTIONS_NAME_LENGTH);
 }
 
+/** `<org>-<env>-<domain>-build`: the state machine running the domain's SQL models. */
+export function buildStateMachineName(identity: EnvironmentIdentity, domain: string): string {
+  return fitName(`${identity.organization}-${identity.environment}-${domain}-build`, MAX_STEP_FUNCTIONS_NAME_LENGTH);
+}
+
+/** Execution log group of a domain's build state machine, named after it. */
+export function buildLogGroupName(identity: EnvironmentIdentity, domain: string): string {
+  return `/aws/vendedlogs/states/${buildStateMachineName(identity, domain)}`;
+}
+
+/** Key prefix of all of a domain's gold tables (its models) in the gold zone. */
+export function goldDomainPrefix(domain: string): string {
+  return `${domain}/`;
+}
+
+/** Key prefix of one model's gold table: `<domain>/<model>/`. */
+export function goldPrefix(domain: string, model: string): string {
+  return `${goldDomainPrefix(domain)}${model}/`;
+}
+
 /** Lambda's limit on function name length. */
 const MAX_FUNCTION_NAME_LENGTH = 64;
 

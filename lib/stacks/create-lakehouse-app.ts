@@ -3,6 +3,9 @@ import { type LakehouseSettings, readSettings } from '../config/settings.ts';
 import { loadCatalog } from '../contracts/load.ts';
 import type { Catalog } from '../contracts/model.ts';
 import { enableNagChecks } from '../nag/nag-checks.ts';
+import { compileTransforms } from '../transforms/compile.ts';
+import { inferModelColumns } from '../transforms/infer-columns.ts';
+import type { ModelsAtSynth } from '../transforms/models-at-synth.ts';
 import { buildLakehouseApp } from './lakehouse-app.ts';
 import type { LakehouseStage } from './lakehouse-stage.ts';
 
@@ -13,19 +16,50 @@ export interface LakehouseApp {
   readonly stages: readonly LakehouseStage[];
 }
 
-/**
- * The one way the app is assembled, whether the CDK CLI runs it (`bin/app.ts`), the demo prints
- * it, or the offline runtime reads its state machines: same settings, same contracts, same nag
- * checks. Throws `SettingsError` or `ContractError` with every problem listed.
- */
-export function createLakehouseApp(contractsRoot: string, appProps: AppProps = {}): LakehouseApp {
+interface LoadedApp {
+  readonly app: App;
+  readonly settings: LakehouseSettings;
+  readonly catalog: Catalog;
+  /** Every domain, even with `-c domains=...`: a selected domain's models may read the others'. */
+  readonly modelCatalog: Catalog;
+}
+
+function loadApp(contractsRoot: string, appProps: AppProps): LoadedApp {
   const app = new App({
     ...appProps,
     postCliContext: { ...appProps.postCliContext, '@aws-cdk/core:failSynthOnValidationErrors': true },
   });
   const settings = readSettings(app.node.getAllContext(), process.env);
   const catalog = loadCatalog(contractsRoot, settings.domains === undefined ? {} : { domains: settings.domains });
-  const stages = buildLakehouseApp(app, catalog, settings);
-  enableNagChecks(app);
-  return { app, settings, catalog, stages };
+  return { app, settings, catalog, modelCatalog: settings.domains === undefined ? catalog : loadCatalog(contractsRoot) };
+}
+
+function assemble(loaded: LoadedApp, models?: ModelsAtSynth): LakehouseApp {
+  const stages = buildLakehouseApp(loaded.app, loaded.catalog, loaded.settings, models);
+  enableNagChecks(loaded.app);
+  return { app: loaded.app, settings: loaded.settings, catalog: loaded.catalog, stages };
+}
+
+/**
+ * The one way the app is assembled, whether the CDK CLI runs it (`bin/app.ts`), the demo prints
+ * it, or the offline runtime reads its state machines: same settings, same contracts, same nag
+ * checks. Throws `SettingsError` or `ContractError` with every problem listed. The models are
+ * compiled (a bad ref or a cycle fails here) but, their columns being inferred asynchronously,
+ * no build is added: `createLakehouseAppWithBuilds` adds them.
+ */
+export function createLakehouseApp(contractsRoot: string, appProps: AppProps = {}): LakehouseApp {
+  const loaded = loadApp(contractsRoot, appProps);
+  compileTransforms(loaded.modelCatalog);
+  return assemble(loaded);
+}
+
+/**
+ * `createLakehouseApp` with each domain's build: every domain's models are compiled into one DAG
+ * and their columns inferred on DuckDB before any construct is built.
+ */
+export async function createLakehouseAppWithBuilds(contractsRoot: string, appProps: AppProps = {}): Promise<LakehouseApp> {
+  const loaded = loadApp(contractsRoot, appProps);
+  const dag = compileTransforms(loaded.modelCatalog);
+  const columns = await inferModelColumns(dag);
+  return assemble(loaded, { dag, columns });
 }

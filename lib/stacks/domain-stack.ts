@@ -15,11 +15,14 @@ import {
 import type { EnvironmentSettings } from '../config/settings.ts';
 import type { Domain } from '../contracts/model.ts';
 import { AlertTopic } from '../constructs/alert-topic.ts';
+import { DomainBuild } from '../constructs/domain-build.ts';
 import { DomainMaintenance } from '../constructs/domain-maintenance.ts';
 import { DomainRouter } from '../constructs/domain-router.ts';
 import { AthenaDdlProvider } from '../constructs/iceberg-table.ts';
 import { PipelineLogKey } from '../constructs/pipeline-log-key.ts';
 import { domainSilverTables } from '../pipeline/maintenance-steps.ts';
+import { buildPlan } from '../transforms/build-plan.ts';
+import type { ModelsAtSynth } from '../transforms/models-at-synth.ts';
 import { PlatformImport } from './platform-exports.ts';
 import { environmentRemovalPolicy } from './removal-policy.ts';
 
@@ -27,6 +30,8 @@ export interface DomainStackProps extends StackProps {
   readonly identity: EnvironmentIdentity;
   readonly environment: EnvironmentSettings;
   readonly domain: Domain;
+  /** Every domain's models with their inferred columns; the domain's own get a build. @default no build */
+  readonly models?: ModelsAtSynth;
 }
 
 /** Athena's current engine; pinned so an AWS default change never alters query behaviour unannounced. */
@@ -49,6 +54,8 @@ export class DomainStack extends Stack {
   readonly stateMachineLogKey: PipelineLogKey;
   /** Absent for a domain without datasets: there is nothing to maintain. */
   readonly maintenance?: DomainMaintenance;
+  /** Absent for a domain without models. */
+  readonly build?: DomainBuild;
 
   constructor(scope: Construct, id: string, props: DomainStackProps) {
     super(scope, id, props);
@@ -135,6 +142,25 @@ export class DomainStack extends Stack {
         alertTopic: this.alerts.topic,
         logKey: this.stateMachineLogKey.key,
         ...tables,
+        removalPolicy,
+      });
+    }
+
+    const plan = props.models === undefined ? undefined : buildPlan(props.models.dag, props.models.columns, domain.name, {
+      database: (name) => glueDatabaseName(identity, name),
+    });
+    if (plan !== undefined && plan.layers.length > 0) {
+      this.build = new DomainBuild(this, 'Build', {
+        identity,
+        plan,
+        databaseName,
+        workGroupName,
+        key: this.platform.key,
+        logKey: this.stateMachineLogKey.key,
+        alertTopic: this.alerts.topic,
+        athenaResultsBucketName: this.platform.bucketName('athena-results'),
+        silverBucketName: this.platform.bucketName('silver'),
+        goldBucketName: this.platform.bucketName('gold'),
         removalPolicy,
       });
     }

@@ -1,9 +1,15 @@
 import type { App } from 'aws-cdk-lib';
 import type { LakehouseSettings } from '../config/settings.ts';
 import type { Catalog } from '../contracts/model.ts';
+import type { ModelsAtSynth } from '../transforms/models-at-synth.ts';
 import { LakehouseStage } from './lakehouse-stage.ts';
 
-/** One Stage per environment of `cdk.json`, each with the platform and every domain of the catalog. */
-export function buildLakehouseApp(app: App, catalog: Catalog, settings: LakehouseSettings): LakehouseStage[] {
-  return settings.environments.map((environment) => new LakehouseStage(app, { settings, environment, catalog }));
+/**
+ * One Stage per environment of `cdk.json`, each with the platform and every domain of the catalog;
+ * with `models`, each domain with models also gets its build.
+ */
+export function buildLakehouseApp(app: App, catalog: Catalog, settings: LakehouseSettings, models?: ModelsAtSynth): LakehouseStage[] {
+  return settings.environments.map(
+    (environment) => new LakehouseStage(app, { settings, environment, catalog, ...(models === undefined ? {} : { models }) }),
+  );
 }

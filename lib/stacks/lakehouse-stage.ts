@@ -4,6 +4,7 @@ import { datasetStackId, domainStackId, type EnvironmentIdentity, PLATFORM_STACK
 import type { EnvironmentSettings, LakehouseSettings } from '../config/settings.ts';
 import type { Catalog, Domain } from '../contracts/model.ts';
 import { ContractError } from '../contracts/problems.ts';
+import type { ModelsAtSynth } from '../transforms/models-at-synth.ts';
 import { groupByShard } from './dataset-shards.ts';
 import { DatasetStack } from './dataset-stack.ts';
 import { DomainStack } from './domain-stack.ts';
@@ -13,6 +14,8 @@ export interface LakehouseStageProps extends StageProps {
   readonly settings: LakehouseSettings;
   readonly environment: EnvironmentSettings;
   readonly catalog: Catalog;
+  /** Every domain's models with their inferred columns. @default no builds */
+  readonly models?: ModelsAtSynth;
 }
 
 export interface DomainStacks {
@@ -30,7 +33,7 @@ export class LakehouseStage extends Stage {
   readonly domains: ReadonlyMap<string, DomainStacks>;
 
   constructor(scope: Construct, props: LakehouseStageProps) {
-    const { environment, settings, catalog, ...stageProps } = props;
+    const { environment, settings, catalog, models: _models, ...stageProps } = props;
     super(scope, environment.name, {
       ...stageProps,
       env: { account: environment.account, region: environment.region },
@@ -58,6 +61,7 @@ export class LakehouseStage extends Stage {
       identity,
       environment,
       domain,
+      ...(props.models === undefined ? {} : { models: props.models }),
       description: `Lakehouse domain ${domain.name} in ${identity.environment}: Glue database, Athena workgroup, alerts`,
     });
     domainStack.addStackDependency(this.platform);

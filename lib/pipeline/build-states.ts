@@ -1,0 +1,61 @@
+/**
+ * The fixed states of a domain's build (see `DomainBuild`); a model's own states are named after
+ * its steps (`<domain>-<model>-<what>`, from `modelSteps`). The offline runtime overrides Tasks
+ * by these names, so they are defined once. Pure.
+ */
+export const BUILD_STATES = {
+  prepareBuild: 'PrepareBuild',
+  /** Task: DynamoDB conditional PutItem of the domain's build lock. */
+  acquireLock: 'AcquireBuildLock',
+  /** Task: DynamoDB GetItem of the lock, to learn its holder. */
+  readLockHolder: 'ReadBuildLockHolder',
+  checkLockHeld: 'CheckBuildLockHeld',
+  /** Task: Step Functions DescribeExecution of the lock's holder. */
+  describeLockHolder: 'DescribeBuildLockHolder',
+  checkLockHolderRunning: 'CheckBuildLockHolderRunning',
+  /** Task: DynamoDB PutItem replacing a lock whose holder no longer runs. */
+  takeOverLock: 'TakeOverBuildLock',
+  waitForLock: 'WaitForBuildLock',
+  countLockWait: 'CountBuildLockWait',
+  checkLockWaits: 'CheckBuildLockWaits',
+  lockNotAcquired: 'BuildLockNotAcquired',
+  /** Task: DynamoDB conditional DeleteItem of the lock. */
+  releaseLock: 'ReleaseBuildLock',
+  checkModels: 'CheckModelOutcomes',
+  built: 'Built',
+  /** Some model failed its tests or could not run; its alert names it. */
+  modelsFailed: 'ModelsFailed',
+  /** Task: DynamoDB conditional DeleteItem of the lock on the failure path. */
+  releaseLockAfterFailure: 'ReleaseBuildLockAfterFailure',
+  /** Task: SNS publish of a failure outside any model. */
+  alertFailed: 'AlertBuildFailed',
+  buildFailed: 'BuildFailed',
+} as const;
+
+/** The `Parallel` state running the models of one DAG layer (1-based). */
+export function layerStateName(layer: number): string {
+  return `BuildLayer${layer}`;
+}
+
+/** Per model: the states around its steps, named like them. */
+export function modelStateNames(stepPrefix: string) {
+  return {
+    checkInputs: `${stepPrefix}-check-inputs`,
+    checkTrigger: `${stepPrefix}-check-trigger`,
+    checkTests: `${stepPrefix}-check-tests`,
+    announce: `${stepPrefix}-announce`,
+    alertTestFailed: `${stepPrefix}-alert-test-failed`,
+    alertError: `${stepPrefix}-alert-error`,
+    published: `${stepPrefix}-published`,
+    failed: `${stepPrefix}-failed`,
+    error: `${stepPrefix}-error`,
+    skipped: `${stepPrefix}-skipped`,
+    notAffected: `${stepPrefix}-not-affected`,
+  } as const;
+}
+
+export const BUILD_ERRORS = {
+  failed: 'Build.Failed',
+  modelsFailed: 'Build.ModelsFailed',
+  lockNotAcquired: 'Build.LockNotAcquired',
+} as const;

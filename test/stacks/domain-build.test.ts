@@ -1,0 +1,288 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { App } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { attachLake } from '../../lib/local/lake/attach-lake.ts';
+import { LocalLake } from '../../lib/local/lake/local-lake.ts';
+import { synthesizedStateMachines, type SynthesizedStateMachine } from '../../lib/local/stepfunctions/definitions.ts';
+import type { JsonValue } from '../../lib/local/stepfunctions/json.ts';
+import { runStateMachine } from '../../lib/local/stepfunctions/run.ts';
+import { listStates, type DefinitionState } from '../../lib/local/stepfunctions/states.ts';
+import type { TaskHandlers } from '../../lib/local/stepfunctions/task-handlers.ts';
+import { BUILD_STATES } from '../../lib/pipeline/build-states.ts';
+import { silverLakeColumns } from '../../lib/pipeline/silver-table.ts';
+import { buildLakehouseApp } from '../../lib/stacks/lakehouse-app.ts';
+import type { LakehouseStage } from '../../lib/stacks/lakehouse-stage.ts';
+import { buildPlan, resultsStateName, type BuildPlan } from '../../lib/transforms/build-plan.ts';
+import { compileTransforms } from '../../lib/transforms/compile.ts';
+import { inferModelColumns } from '../../lib/transforms/infer-columns.ts';
+import type { ModelsAtSynth } from '../../lib/transforms/models-at-synth.ts';
+import { LAKE_TARGET } from '../../lib/transforms/model-steps.ts';
+import { stagingRelation, type Placement } from '../../lib/transforms/render.ts';
+import { catalogWith, modelFile } from '../transforms/helpers.ts';
+import { settings } from './fixtures.ts';
+
+const placement: Placement = { database: (domain) => `acme_dev_${domain}` };
+
+const catalog = catalogWith({
+  'sales/status_counts': modelFile(
+    'materialized: table\ncolumns:\n  - name: status\n    tests: [not_null, {accepted_values: {values: [placed, paid, shipped]}}]\n  - name: n\n    tests: [{not_null: {severity: warn}}]',
+    "SELECT status, count(*) AS n FROM {{ ref('orders') }} GROUP BY status",
+  ),
+  'sales/shipped_counts': modelFile('materialized: view', "SELECT n FROM {{ ref('status_counts') }} WHERE status = 'shipped'"),
+  'marketing/order_mix': modelFile('materialized: table', "SELECT currency, count(*) AS n FROM {{ ref('sales/orders') }} GROUP BY currency"),
+});
+
+let models: ModelsAtSynth;
+let stage: LakehouseStage;
+let salesPlan: BuildPlan;
+let salesBuild: SynthesizedStateMachine;
+
+beforeAll(async () => {
+  const dag = compileTransforms(catalog);
+  models = { dag, columns: await inferModelColumns(dag) };
+  [stage] = buildLakehouseApp(new App(), catalog, settings(), models) as [LakehouseStage];
+  salesPlan = buildPlan(models.dag, models.columns, 'sales', placement);
+  salesBuild = synthesizedStateMachines(stage).find((machine) => machine.name === 'acme-dev-sales-build')!;
+}, 180_000);
+
+function domainTemplate(domain: string): Template {
+  return Template.fromStack(stage.domains.get(domain)!.domain);
+}
+
+/** Every state of the definition, nested ones included, by name. */
+function statesByName(): Map<string, DefinitionState> {
+  return new Map(listStates(salesBuild.definition).map((state) => [state.name, state]));
+}
+
+function rawState(name: string): Record<string, unknown> {
+  const find = (states: Record<string, Record<string, unknown>>): Record<string, unknown> | undefined => {
+    if (states[name] !== undefined) return states[name];
+    for (const state of Object.values(states)) {
+      for (const branch of (state['Branches'] as { States: Record<string, Record<string, unknown>> }[] | undefined) ?? []) {
+        const found = find(branch.States);
+        if (found !== undefined) return found;
+      }
+    }
+    return undefined;
+  };
+  const found = find(salesBuild.definition.States as unknown as Record<string, Record<string, unknown>>);
+  if (found === undefined) throw new Error(`no state ${name}`);
+  return found;
+}
+
+describe('DomainBuild in the domain stack', () => {
+  it('is started by DatasetLoaded of every input, including cross-domain ones, but not of its own models', () => {
+    domainTemplate('sales').hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: { source: ['contract-lakehouse'], 'detail-type': ['DatasetLoaded'], detail: { dataset: ['sales/orders'] } },
+    });
+    domainTemplate('marketing').hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: { detail: { dataset: ['sales/orders'] } },
+    });
+  });
+
+  it('runs a scheduled full build', () => {
+    domainTemplate('sales').hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'cron(0 1 * * ? *)' });
+  });
+
+  it('logs every event to a KMS-encrypted log group and traces with X-Ray', () => {
+    const template = domainTemplate('sales');
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      StateMachineName: 'acme-dev-sales-build',
+      StateMachineType: 'STANDARD',
+      TracingConfiguration: { Enabled: true },
+      LoggingConfiguration: Match.objectLike({ Level: 'ALL', IncludeExecutionData: true }),
+    });
+    template.hasResourceProperties('AWS::Logs::LogGroup', {
+      LogGroupName: '/aws/vendedlogs/states/acme-dev-sales-build',
+      KmsKeyId: Match.anyValue(),
+    });
+  });
+
+  it('has no build for a domain without models', () => {
+    const [bare] = buildLakehouseApp(new App(), catalogWith({}), settings(), { dag: { models: [], edges: [], order: [] }, columns: new Map() });
+    expect(bare!.domains.get('sales')!.domain.build).toBeUndefined();
+  });
+});
+
+describe('the build definition', () => {
+  it('has a state per step, layered: a model reading another runs in a later Parallel', () => {
+    const states = statesByName();
+    for (const step of salesPlan.layers.flat().flatMap((build) => build.steps)) expect(states.has(step.name), step.name).toBe(true);
+    expect(states.get('sales-status_counts-stage')!.enclosing).toEqual(['BuildLayer1']);
+    expect(states.get('sales-shipped_counts-publish')!.enclosing).toEqual(['BuildLayer2']);
+  });
+
+  it("carries each step's Athena rendering as its QueryString, in the domain workgroup", () => {
+    for (const step of salesPlan.layers.flat().flatMap((build) => build.steps)) {
+      const state = rawState(step.name);
+      expect(state['Resource']).toMatch(/:states:::athena:startQueryExecution\.sync$/);
+      expect(state['Parameters']).toMatchObject({ QueryString: step.athena, WorkGroup: 'acme-dev-sales' });
+    }
+  });
+
+  it('reads failures from the second row of the result set and stops publication on an error-severity failure', () => {
+    expect(rawState(resultsStateName('sales-status_counts-test-status_accepted_values'))['ResultSelector']).toEqual({
+      'failures.$': '$.ResultSet.Rows[1].Data[0].VarCharValue',
+    });
+    const choice = rawState('sales-status_counts-check-tests');
+    expect(choice['Type']).toBe('Choice');
+    const conditions = JSON.stringify(choice['Choices']);
+    expect(conditions).toContain('status_not_null.failures');
+    expect(conditions).toContain('status_accepted_values.failures');
+    expect(conditions).not.toContain('n_not_null');
+    expect(choice['Default']).toBe('sales-status_counts-publish-clear');
+  });
+
+  it('sets TimeoutSeconds on every Task', () => {
+    const tasks = listStates(salesBuild.definition).filter((state) => state.type === 'Task');
+    expect(tasks.length).toBeGreaterThan(10);
+    for (const task of tasks) expect(rawState(task.name)['TimeoutSeconds'], task.name).toBeGreaterThan(0);
+  });
+});
+
+describe('the build, run offline on DuckDB', () => {
+  let lake: LocalLake;
+  let instance: DuckDBInstance;
+  let connection: DuckDBConnection;
+  const sales = 'acme_dev_sales';
+
+  async function seedOrders(rows: readonly [string, string, string][]): Promise<void> {
+    const values = rows.map(([id, status, currency]) => `('${id}', '${status}', '${currency}')`).join(', ');
+    await lake.write(connection, sales, 'orders', 'append', `INSERT INTO {{target}} BY NAME SELECT * FROM (VALUES ${values}) AS v(order_id, status, currency)`);
+  }
+
+  async function rows(sql: string): Promise<unknown[][]> {
+    await attachLake(connection, lake);
+    return (await connection.runAndReadAll(sql)).getRows();
+  }
+
+  /** Each Athena Task runs its step's DuckDB rendering; a model's publish statements commit as one lake write. */
+  function handlers(recorded: { alerts: JsonValue[]; events: JsonValue[] }): TaskHandlers {
+    const steps = new Map(salesPlan.layers.flat().flatMap((build) => build.steps.map((step) => [step.name, { step, build }] as const)));
+    const failures = new Map<string, number>();
+    const pending = new Map<string, string[]>();
+    const result: Record<string, TaskHandlers[string]> = {};
+    for (const state of listStates(salesBuild.definition).filter((candidate) => candidate.type === 'Task')) {
+      const resource = state.resource ?? '';
+      const found = steps.get(state.name);
+      if (found !== undefined) {
+        result[state.name] = async () => {
+          const { step, build } = found;
+          const queryId = `${state.name}-${failures.size}`;
+          if (step.role === 'test') failures.set(queryId, Number((await connection.runAndReadAll(step.duckdb)).getRows()[0]![0]));
+          else if (step.duckdb.includes(LAKE_TARGET)) {
+            const statements = [...(pending.get(build.outcomeKey) ?? []), step.duckdb];
+            const publishes = build.steps.filter((candidate) => candidate.role === 'publish');
+            if (publishes.at(-1)!.name !== step.name) pending.set(build.outcomeKey, statements);
+            else {
+              pending.delete(build.outcomeKey);
+              const operation = build.model.materialized === 'incremental' ? 'merge' : 'overwrite';
+              await lake.write(connection, sales, build.model.name, operation, statements);
+            }
+          } else await connection.run(step.duckdb);
+          return { QueryExecution: { QueryExecutionId: queryId, Status: { State: 'SUCCEEDED' } } };
+        };
+      } else if (resource.includes('athena:getQueryResults')) {
+        result[state.name] = async (input) => {
+          const count = failures.get((input as { QueryExecutionId: string }).QueryExecutionId)!;
+          return { ResultSet: { Rows: [{ Data: [{ VarCharValue: 'failures' }] }, { Data: [{ VarCharValue: String(count) }] }] } };
+        };
+      } else if (resource.includes(':sns:')) {
+        result[state.name] = async (input) => void recorded.alerts.push(input);
+      } else if (resource.includes(':events:')) {
+        result[state.name] = async (input) => void recorded.events.push(input);
+      } else {
+        result[state.name] = async () => ({});
+      }
+    }
+    return result;
+  }
+
+  async function run(input: JsonValue = {}) {
+    const recorded = { alerts: [] as JsonValue[], events: [] as JsonValue[] };
+    const execution = await runStateMachine({
+      definition: salesBuild.definition,
+      input,
+      handlers: handlers(recorded),
+      retryPauseMs: 0,
+      stateMachineArn: salesBuild.arn,
+    });
+    return { execution, ...recorded };
+  }
+
+  beforeEach(async () => {
+    lake = new LocalLake(mkdtempSync(join(tmpdir(), 'domain-build-lake-')));
+    const orders = catalog.domains.find((domain) => domain.name === 'sales')!.datasets.find((dataset) => dataset.name === 'orders')!;
+    lake.createTable(sales, 'orders', silverLakeColumns(orders));
+    // The owner's stand-ins: the gold table in the lake, the staging table on the run's connection.
+    const statusCounts = salesPlan.layers[0]![0]!.model;
+    lake.createTable(sales, 'status_counts', models.columns.get(statusCounts.id)!);
+    instance = await DuckDBInstance.create(':memory:');
+    connection = await instance.connect();
+    await connection.run("SET TimeZone = 'UTC'");
+    await attachLake(connection, lake);
+    const definition = models.columns.get(statusCounts.id)!.map((column) => `"${column.name}" ${column.type}`).join(', ');
+    await connection.run(`CREATE TABLE ${stagingRelation(statusCounts, placement)} (${definition})`);
+  });
+
+  afterEach(() => {
+    connection.closeSync();
+    instance.closeSync();
+  });
+
+  it('stages, tests, publishes and announces each model in dependency order', async () => {
+    await seedOrders([
+      ['ORD-1', 'placed', 'EUR'],
+      ['ORD-2', 'shipped', 'EUR'],
+      ['ORD-3', 'shipped', 'SEK'],
+    ]);
+    const { execution, alerts, events } = await run();
+    expect([execution.status, execution.error, execution.cause, alerts]).toEqual(['SUCCEEDED', undefined, undefined, []]);
+    expect(execution.visitedStates.at(-1)).toBe(BUILD_STATES.built);
+    expect(execution.visitedStates.indexOf('sales-status_counts-publish')).toBeLessThan(execution.visitedStates.indexOf('sales-shipped_counts-stage'));
+    expect(await rows('SELECT status, n FROM "acme_dev_sales"."status_counts" ORDER BY status')).toEqual([
+      ['placed', 1n],
+      ['shipped', 2n],
+    ]);
+    expect(await rows('SELECT n FROM "acme_dev_sales"."shipped_counts"')).toEqual([[2n]]);
+    expect(alerts).toEqual([]);
+    expect(events.map((event) => (event as { Entries: { Detail: { dataset: string } }[] }).Entries[0]!.Detail.dataset)).toEqual([
+      'sales/status_counts',
+      'sales/shipped_counts',
+    ]);
+  });
+
+  it('leaves the published table unchanged, alerts the owner and skips what reads it when an error-severity test fails', async () => {
+    await seedOrders([['ORD-1', 'placed', 'EUR']]);
+    expect((await run()).execution.status).toBe('SUCCEEDED');
+    const published = lake.currentSnapshot(sales, 'status_counts').snapshotId;
+
+    await seedOrders([['ORD-2', 'cancelled', 'EUR']]);
+    const { execution, alerts, events } = await run();
+    expect(execution.status).toBe('FAILED');
+    expect(execution.error).toBe('Build.ModelsFailed');
+    expect(execution.visitedStates).not.toContain('sales-status_counts-publish');
+    expect(execution.visitedStates).toContain('sales-shipped_counts-skipped');
+    expect(execution.visitedStates).toContain(BUILD_STATES.releaseLock);
+    expect(lake.currentSnapshot(sales, 'status_counts').snapshotId).toBe(published);
+    expect(await rows('SELECT status, n FROM "acme_dev_sales"."status_counts"')).toEqual([['placed', 1n]]);
+    expect(alerts).toHaveLength(1);
+    expect((alerts[0] as { Message: unknown }).Message).toMatchObject({
+      alert: 'ModelTestFailed',
+      model: 'sales/status_counts',
+      owner: 'sales-data-engineering (sales-data@example.com)',
+    });
+    expect(events).toEqual([]);
+  });
+
+  it('builds nothing for an announcement no model reads', async () => {
+    const { execution } = await run({ detail: { dataset: 'sales/customers' } });
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(execution.visitedStates).toContain('sales-status_counts-not-affected');
+    expect(execution.visitedStates).not.toContain('sales-status_counts-stage');
+  });
+});
