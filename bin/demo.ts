@@ -1,26 +1,39 @@
 /**
  * `npm run demo`: what a new user runs after cloning. Checks every contract, synthesizes every
- * environment of `cdk.json` (no AWS account needed), prints what each would deploy, and
- * validates every shipped sample as the validator Lambda would.
+ * environment of `cdk.json` (no AWS account needed) and prints what each would deploy, then runs
+ * every shipped sample through its dataset's synthesized pipeline offline, in a clean `.lake/`
+ * (`--lake <dir>` puts it elsewhere), and shows that running a file again duplicates nothing.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { isAbsolute, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import { readCdkJsonContext } from '../lib/config/cdk-json.ts';
 import { SettingsError } from '../lib/config/settings.ts';
 import { checkCatalog } from '../lib/contracts/load.ts';
+import type { Dataset } from '../lib/contracts/model.ts';
 import { ContractError, formatProblem } from '../lib/contracts/problems.ts';
 import { renderDeploymentSummary, summarizeDeployment } from '../lib/docs/deployment-summary.ts';
+import { LocalPipelineRuntime, type PipelineRun } from '../lib/local/runtime/pipeline-runtime.ts';
+import { environmentOf, type SynthesizedEnvironment } from '../lib/local/runtime/synthesized-environment.ts';
 import { createLakehouseApp } from '../lib/stacks/create-lakehouse-app.ts';
 import { renderTable } from '../lib/cli/table.ts';
-import { validateFile } from '../lib/validation/validate-file.ts';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const contractsRoot = join(repo, 'contracts');
+const { values } = parseArgs({ options: { lake: { type: 'string' } } });
+const workspace = values.lake ?? join(repo, '.lake');
+/** Every shipped sample was delivered at this time (see the samples' READMEs). */
+const DELIVERED_AT = new Date('2026-11-21T06:00:00Z');
+const ENVIRONMENT = 'dev';
+
+function say(text: string): void {
+  process.stdout.write(`${text}\n`);
+}
 
 function step(title: string): void {
-  process.stdout.write(`\n== ${title}\n`);
+  say(`\n== ${title}`);
 }
 
 step('Checking contracts');
@@ -30,19 +43,23 @@ if (!catalog) {
   process.exit(1);
 }
 for (const domain of catalog.domains) {
-  process.stdout.write(`  ${domain.name}: ${domain.datasets.map((dataset) => dataset.name).join(', ')} (owner ${domain.owner.team})\n`);
+  say(`  ${domain.name}: ${domain.datasets.map((dataset) => dataset.name).join(', ')} (owner ${domain.owner.team})`);
 }
 
 step('Synthesizing every environment (cdk-nag AwsSolutions checks included)');
 const outdir = mkdtempSync(join(tmpdir(), 'lakehouse-demo-'));
+let environment: SynthesizedEnvironment;
 try {
   const started = performance.now();
-  const { app, stages } = createLakehouseApp(contractsRoot, { outdir, context: readCdkJsonContext(join(repo, 'cdk.json')) });
-  app.synth();
-  process.stdout.write(`  ${stages.length} environments synthesized in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+  const lakehouse = createLakehouseApp(contractsRoot, { outdir, context: readCdkJsonContext(join(repo, 'cdk.json')) });
+  lakehouse.app.synth();
+  say(`  ${lakehouse.stages.length} environments synthesized in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  environment = environmentOf(lakehouse, ENVIRONMENT);
+  // Read now: the definitions live in the cloud assembly, which is deleted below.
+  environment.stateMachines();
 
   step('What `npx cdk deploy <env>/*` would deploy');
-  process.stdout.write(`${renderDeploymentSummary(summarizeDeployment(stages))}\n`);
+  say(renderDeploymentSummary(summarizeDeployment(lakehouse.stages)));
 } catch (error) {
   if (!(error instanceof SettingsError || error instanceof ContractError)) throw error;
   process.stderr.write(`${error.message}\n`);
@@ -51,27 +68,91 @@ try {
   rmSync(outdir, { recursive: true, force: true });
 }
 
-step('Validating every sample (delivered 2026-11-21T06:00:00Z) against its contract');
-const deliveredAt = new Date('2026-11-21T06:00:00Z');
-const rows: string[][] = [];
-for (const domain of catalog.domains) {
-  for (const dataset of domain.datasets) {
-    const extension = dataset.format === 'json' ? 'jsonl' : dataset.format;
-    for (const variant of ['', '.broken']) {
-      const file = join('contracts', domain.name, 'samples', `${dataset.name}${variant}.${extension}`);
-      const { report } = await validateFile({ dataset, file: join(repo, file), displayName: file, ingestTime: deliveredAt });
-      const failed = report.rules.filter((rule) => !rule.passed && rule.severity === 'error').map((rule) => rule.id);
-      rows.push([
-        dataset.names.ref,
-        file,
-        report.passed ? 'passed' : 'FAILED',
-        String(report.rowCount),
-        String(report.rowsPassed),
-        String(report.rowsQuarantined),
-        failed.length > 3 ? `${failed.slice(0, 3).join(', ')} +${failed.length - 3}` : failed.join(', '),
-      ]);
+step(`Running every sample through its pipeline offline (${ENVIRONMENT}, delivered ${DELIVERED_AT.toISOString().replace('.000Z', 'Z')})`);
+const insideHere = relative(process.cwd(), workspace);
+const shownWorkspace = insideHere === '' || insideHere.startsWith('..') || isAbsolute(insideHere) ? workspace : insideHere;
+if (existsSync(workspace)) {
+  rmSync(workspace, { recursive: true, force: true });
+  say(`  deleted ${shownWorkspace}/ first: the demo starts from a clean workspace`);
+}
+let showProgress = true;
+const runtime = await LocalPipelineRuntime.start({
+  projectRoot: repo,
+  workspace,
+  synthesized: environment,
+  log: (line) => {
+    if (showProgress) say(`      ${line}`);
+  },
+});
+
+interface Delivery {
+  readonly dataset: Dataset;
+  readonly file: string;
+  readonly run: PipelineRun;
+}
+
+function sampleFile(dataset: Dataset, variant: '' | '.broken'): string {
+  const extension = dataset.format === 'json' ? 'jsonl' : dataset.format;
+  return join('contracts', dataset.domain, 'samples', `${dataset.name}${variant}.${extension}`);
+}
+
+function outcome(run: PipelineRun): string {
+  if (run.status === 'SUCCEEDED') return run.rowsQuarantined === 0 ? 'SUCCEEDED' : 'SUCCEEDED, rows quarantined';
+  return run.rejected ? 'FAILED: rejected' : `${run.status}: ${run.error ?? ''}`;
+}
+
+async function deliver(dataset: Dataset, file: string): Promise<Delivery> {
+  const run = await runtime.run(dataset.names.ref, join(repo, file), { ingestTime: DELIVERED_AT });
+  say(
+    `  ${run.status === 'SUCCEEDED' ? '✓' : '✗'} ${dataset.names.ref} ${file}: ${outcome(run)}, ` +
+      `${run.rowsLoaded} loaded, ${run.rowsQuarantined} quarantined`,
+  );
+  return { dataset, file, run };
+}
+
+const deliveries: Delivery[] = [];
+try {
+  for (const domain of catalog.domains) {
+    for (const dataset of domain.datasets) {
+      for (const variant of ['', '.broken'] as const) {
+        if (showProgress) say(`  ${dataset.names.ref} ${sampleFile(dataset, variant)}, state by state:`);
+        deliveries.push(await deliver(dataset, sampleFile(dataset, variant)));
+        showProgress = false;
+      }
     }
   }
+  const alerts = deliveries.filter(({ run }) => run.rejected || run.rowsQuarantined > 0).length;
+  say(`  ${alerts} alerts in ${shownWorkspace}/alerts.log; reports under ${shownWorkspace}/s3/${runtime.buckets.audit}/reports/`);
+
+  const again = deliveries.find(({ run }) => run.status === 'SUCCEEDED' && run.rowsQuarantined === 0)!;
+  step(`Running ${again.file} again: loads are idempotent, nothing is duplicated`);
+  const before = runtime.tableRowCount(again.dataset);
+  deliveries.push(await deliver(again.dataset, again.file));
+  say(`  rows in ${again.run.table}: ${before} before, ${runtime.tableRowCount(again.dataset)} after`);
+
+  step('Summary');
+  say(
+    renderTable(
+      ['DATASET', 'FILE', 'PIPELINE', 'ROWS LOADED', 'ROWS QUARANTINED', 'TABLE ROWS'],
+      deliveries.map(({ dataset, file, run }) => [
+        dataset.names.ref,
+        file,
+        outcome(run),
+        String(run.rowsLoaded),
+        String(run.rowsQuarantined),
+        String(runtime.tableRowCount(dataset)),
+      ]),
+    ),
+  );
+  const lakeFlag = values.lake === undefined ? '' : ` --lake ${values.lake}`;
+  say('\nTry next:');
+  say(`  npx lakehouse query 'SELECT status, count(*) AS orders FROM orders GROUP BY status ORDER BY status'${lakeFlag}`);
+  say(`  npx lakehouse quarantine list${lakeFlag}`);
+} finally {
+  await runtime.close();
 }
-process.stdout.write(`${renderTable(['DATASET', 'FILE', 'VERDICT', 'ROWS', 'PASSED', 'QUARANTINED', 'FAILED RULES'], rows)}\n`);
-process.stdout.write(`\nSee one report in full: npx lakehouse validate --contract contracts/sales/orders.yaml contracts/sales/samples/orders.broken.csv --ingest-time 2026-11-21T06:00:00Z\n`);
+const unexpected = deliveries.filter(({ run }) => run.status !== 'SUCCEEDED' && !run.rejected);
+if (unexpected.length > 0) {
+  process.stderr.write(`demo: ${unexpected.map(({ file, run }) => `${file} ${run.status} (${run.error ?? ''})`).join(', ')}\n`);
+  process.exitCode = 1;
+}

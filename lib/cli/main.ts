@@ -3,7 +3,10 @@ import { build } from './commands/build.ts';
 import { compile } from './commands/compile.ts';
 import { contractsCheck } from './commands/contracts-check.ts';
 import { contractsList } from './commands/contracts-list.ts';
+import { quarantineList } from './commands/quarantine-list.ts';
+import { quarantineRelease } from './commands/quarantine-release.ts';
 import { query } from './commands/query.ts';
+import { run } from './commands/run.ts';
 import { validate } from './commands/validate.ts';
 import { ExitCode } from './exit-codes.ts';
 import { SettingsError } from '../config/settings.ts';
@@ -11,7 +14,7 @@ import { ContractError } from '../contracts/problems.ts';
 import type { CommandIO } from './io.ts';
 import { UsageError } from './usage-error.ts';
 
-const commands: readonly Command[] = [contractsCheck, contractsList, validate, query, build, compile];
+const commands: readonly Command[] = [contractsCheck, contractsList, validate, run, query, quarantineList, quarantineRelease, build, compile];
 
 function usageText(): string {
   const width = Math.max(...commands.map((command) => command.usage.length));

@@ -1,21 +1,72 @@
-import { spawnSync } from 'node:child_process';
-import { describe, expect, it } from 'vitest';
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from './run-cli.ts';
 
+const scratch = mkdtempSync(join(tmpdir(), 'demo-'));
+/** The demo's workspace, with something in it the demo must delete first. */
+const lake = join(scratch, 'lake');
+let result: SpawnSyncReturns<string>;
+
+beforeAll(() => {
+  mkdirSync(join(lake, 'tables', 'stale'), { recursive: true });
+  writeFileSync(join(lake, 'alerts.log'), '{"stale":true}\n');
+  result = spawnSync(process.execPath, ['--import', 'tsx', 'bin/demo.ts', '--lake', lake], { cwd: repoRoot, encoding: 'utf8' });
+});
+
+afterAll(() => {
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+const lines = (file: string) => readFileSync(join(lake, file), 'utf8').trim().split('\n');
+
 describe('npm run demo', () => {
-  it('checks the contracts, prints per environment and domain what would be deployed, and validates the samples', () => {
-    const result = spawnSync(process.execPath, ['--import', 'tsx', 'bin/demo.ts'], { cwd: repoRoot, encoding: 'utf8' });
+  it('succeeds, writing nothing to stderr', () => {
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
+  });
+
+  it('checks the contracts and prints per environment and domain what would be deployed', () => {
     expect(result.stdout).toMatch(/sales: customers, order_items, orders/);
     for (const environment of ['dev', 'staging', 'prod']) {
       expect(result.stdout).toMatch(new RegExp(`^${environment}  account \\d{12}, region [a-z0-9-]+$`, 'm'));
       expect(result.stdout).toMatch(new RegExp(`platform  ${environment}/${environment}-Platform \\(\\d+ resources: .*8 S3 Bucket`));
     }
     expect(result.stdout).toMatch(/^ {4}dev\/dev-Sales \(\d+ resources: .*1 Glue Database/m);
-    expect(result.stdout).toMatch(/^sales\/orders\s+contracts\/sales\/samples\/orders\.csv\s+passed\s+36\s+36\s+0\s*$/m);
-    expect(result.stdout).toMatch(/^sales\/orders\s+contracts\/sales\/samples\/orders\.broken\.csv\s+FAILED\s+45\s+28\s+17\s+order_id\.unique/m);
-    expect(result.stdout.match(/ passed +\d+ /g)).toHaveLength(5);
-    expect(result.stdout.match(/ FAILED +\d+ /g)).toHaveLength(5);
+  });
+
+  it('starts from a clean workspace and says so', () => {
+    expect(result.stdout).toContain(`deleted ${lake}/ first`);
+    expect(lines('alerts.log').some((line) => line.includes('stale'))).toBe(false);
+  });
+
+  it('shows the first run state by state', () => {
+    expect(result.stdout).toMatch(/^ {6}▶ Validate$/m);
+    expect(result.stdout).toMatch(/^ {6}✓ Load \d+ ms$/m);
+  });
+
+  it('loads every clean sample, quarantines the broken ones, and loads the good rows of orders.broken.csv', () => {
+    const summary = result.stdout.slice(result.stdout.indexOf('== Summary'));
+    const row = (dataset: string, file: string) => new RegExp(`^${dataset}\\s+contracts/\\S+/samples/${file.replaceAll('.', '\\.')}\\s+(.+?)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)$`, 'm');
+    const expectRow = (dataset: string, file: string, cells: [string, number, number, number]) =>
+      expect(row(dataset, file).exec(summary)?.slice(1)).toEqual(cells.map(String));
+    expectRow('sales/orders', 'orders.csv', ['SUCCEEDED', 36, 0, 64]);
+    expectRow('sales/orders', 'orders.broken.csv', ['SUCCEEDED, rows quarantined', 28, 17, 64]);
+    expectRow('sales/customers', 'customers.broken.csv', ['FAILED: rejected', 0, 25, 30]);
+    expectRow('marketing/web_events', 'web_events.broken.jsonl', ['FAILED: rejected', 0, 30, 50]);
+    expect(summary.match(/ SUCCEEDED {2,}\d+ +0 /g)).toHaveLength(6);
+    expect(summary.match(/ FAILED: rejected +0 +\d+ /g)).toHaveLength(4);
+  });
+
+  it('runs a clean file again without duplicating a row', () => {
+    expect(result.stdout).toMatch(/^ {2}rows in "acme_dev_\w+"\."\w+": (\d+) before, \1 after$/m);
+  });
+
+  it('leaves the alerts and events of every run in the workspace, and says what to try next', () => {
+    expect(lines('alerts.log')).toHaveLength(5);
+    expect(lines('events.log')).toHaveLength(7);
+    expect(result.stdout).toContain(`npx lakehouse query 'SELECT status, count(*) AS orders FROM orders GROUP BY status ORDER BY status' --lake ${lake}`);
   });
 });

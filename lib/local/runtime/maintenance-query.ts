@@ -1,0 +1,45 @@
+/**
+ * A domain's maintenance statements offline. Each Task's query is the Athena rendering of one
+ * compiled maintenance step, found by state name and query; DuckDB has no `OPTIMIZE` or `VACUUM`,
+ * so the local lake compacts and expires snapshots itself, and the retention `DELETE` runs as a
+ * copy-on-write delete.
+ */
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { TARGET_PLACEHOLDER } from '../lake/copy-on-write.ts';
+import type { LocalLake } from '../lake/local-lake.ts';
+import { findMaintenanceStep, type MaintainedTable } from '../../pipeline/maintenance-steps.ts';
+import type { OfflineQuery } from './local-athena.ts';
+
+export interface MaintenanceQueryContext {
+  readonly tables: readonly MaintainedTable[];
+  readonly lake: LocalLake;
+  readonly connection: DuckDBConnection;
+  readonly now: () => Date;
+}
+
+export function maintenanceQuery(context: MaintenanceQueryContext, stateName: string): OfflineQuery {
+  const { lake } = context;
+  return async (queryString) => {
+    const step = findMaintenanceStep(context.tables, stateName, queryString);
+    if (step === undefined) {
+      throw new Error(`state ${stateName}: '${queryString}' is not the Athena rendering of any maintenance step of these tables`);
+    }
+    const { database, table } = step.table;
+    const { offline } = step;
+    switch (offline.kind) {
+      case 'delete':
+        await lake.write(context.connection, database, table, 'delete', `DELETE FROM ${TARGET_PLACEHOLDER} WHERE ${offline.predicate}`);
+        break;
+      case 'compact':
+        await lake.compact(database, table);
+        break;
+      case 'expire-snapshots':
+        lake.expireSnapshots(database, table, {
+          olderThan: new Date(context.now().getTime() - offline.maxSnapshotAgeSeconds * 1000),
+          retainLast: offline.minSnapshotsToKeep,
+        });
+        break;
+    }
+    return undefined;
+  };
+}

@@ -1,0 +1,214 @@
+/**
+ * The synthesized pipelines of the repository's app, executed offline by the runtime against a
+ * real local S3 server and the local lake: what each kind of delivery leaves behind.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { DeleteObjectCommand } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { silverTableName } from '../../../lib/config/names.ts';
+import { quarantinedFileKey, quarantinedRowsKey } from '../../../lib/ingest/layout.ts';
+import type { PipelineRun } from '../../../lib/local/runtime/pipeline-runtime.ts';
+import { TaskError } from '../../../lib/local/stepfunctions/task-error.ts';
+import { PIPELINE_STATES as S } from '../../../lib/pipeline/state-names.ts';
+import { heldLocks, logLines, type RuntimeFixture, sample, SAMPLE_INGEST_TIME, startRuntime, tableRows } from './helpers.ts';
+
+let fixture: RuntimeFixture;
+
+beforeAll(async () => {
+  fixture = await startRuntime();
+});
+
+afterAll(async () => {
+  await fixture.close();
+});
+
+const at = { ingestTime: SAMPLE_INGEST_TIME };
+
+function snapshotsOf(ref: string) {
+  const { runtime } = fixture;
+  const dataset = runtime.dataset(ref);
+  return runtime.lake.snapshots(runtime.database(dataset), silverTableName(dataset));
+}
+
+describe('a clean file', () => {
+  let run: PipelineRun;
+
+  beforeAll(async () => {
+    run = await fixture.runtime.run('sales/orders', sample('sales', 'orders.csv'), at);
+  });
+
+  it('goes through every state of the happy path and succeeds', () => {
+    expect(run).toMatchObject({ status: 'SUCCEEDED', rejected: false, dataset: 'sales/orders', rowsLoaded: 36, rowsQuarantined: 0 });
+    expect(run.visitedStates).toEqual([
+      S.validate,
+      S.checkValidation,
+      S.prepareLoad,
+      S.acquireLock,
+      S.load,
+      S.releaseLock,
+      S.publishMetrics,
+      S.announceLoaded,
+      S.checkQuarantinedRows,
+      S.loaded,
+    ]);
+    expect(run.states.every((visit) => visit.outcome === 'succeeded')).toBe(true);
+  });
+
+  it('commits the rows to the silver table as one merge snapshot, each row carrying its file id', async () => {
+    const { runtime } = fixture;
+    const snapshots = snapshotsOf('sales/orders');
+    expect(snapshots.map((snapshot) => snapshot.operation)).toEqual(['create', 'merge']);
+    expect(snapshots.at(-1)!.summary.totalRows).toBe(36);
+    const rows = await tableRows(runtime, runtime.dataset('sales/orders'), 'order_id');
+    expect(rows).toHaveLength(36);
+    expect(new Set(rows.map((row) => row['file_id']))).toEqual(new Set([run.fileId]));
+    expect(rows[0]).toMatchObject({ order_id: 'ORD-10000001', status: 'shipped', amount: 19, ingest_date: '2026-11-21', _row: 1 });
+    expect(run.table).toBe('"acme_dev_sales"."orders"');
+  });
+
+  it('leaves the report in the audit zone, readable under .lake/s3, and releases the lock', () => {
+    expect(run.reportKey).toBe(`reports/sales/orders/2026/11/21/orders.csv-${run.fileId}.json`);
+    expect(JSON.parse(readFileSync(run.reportPath!, 'utf8'))).toMatchObject({ dataset: 'sales/orders', passed: true, rowCount: 36 });
+    expect(heldLocks(fixture.runtime)).toEqual([]);
+  });
+
+  it('announces DatasetLoaded in events.log and logs RowsLoaded, without any alert', () => {
+    const { paths } = fixture.runtime;
+    expect(logLines(paths.eventsLog).at(-1)).toMatchObject({
+      source: 'contract-lakehouse',
+      detailType: 'DatasetLoaded',
+      detail: { dataset: 'sales/orders', fileId: run.fileId, ingestDate: '2026-11-21', rowsLoaded: 36 },
+    });
+    expect(logLines(paths.metricsLog).at(-1)).toMatchObject({ namespace: 'ContractLakehouse', metric: { MetricName: 'RowsLoaded', Value: 36 } });
+    expect(logLines(paths.alertsLog)).toEqual([]);
+  });
+
+  it('records the execution, and keeps the validator function output in its log file, not on stdout', () => {
+    const { runtime } = fixture;
+    expect(runtime.executions.find(run.executionArn)).toMatchObject({ status: 'SUCCEEDED', fileId: run.fileId, input: { eventTime: '2026-11-21T06:00:00.000Z' } });
+    const log = readFileSync(`${runtime.paths.functionLogs}/acme-dev-sales-orders-validate.log`, 'utf8');
+    expect(log).toMatch(/"FilesValidated":1/);
+    expect(log).toMatch(/file passed its contract/);
+  });
+
+  it('changes no row when the same file is run again', async () => {
+    const { runtime } = fixture;
+    const before = await tableRows(runtime, runtime.dataset('sales/orders'), 'order_id');
+    const replay = await runtime.run('sales/orders', sample('sales', 'orders.csv'), at);
+    expect(replay).toMatchObject({ status: 'SUCCEEDED', fileId: run.fileId, rowsLoaded: 36 });
+    expect(await tableRows(runtime, runtime.dataset('sales/orders'), 'order_id')).toEqual(before);
+    expect(snapshotsOf('sales/orders').at(-1)!.summary.totalRows).toBe(36);
+  });
+});
+
+describe('a file with some rows breaking a quarantine-rows contract', () => {
+  let run: PipelineRun;
+
+  beforeAll(async () => {
+    run = await fixture.runtime.run('sales/orders', sample('sales', 'orders.broken.csv'), at);
+  });
+
+  it('loads the good rows, quarantines the others and alerts about them', async () => {
+    const { runtime } = fixture;
+    expect(run).toMatchObject({ status: 'SUCCEEDED', rowsLoaded: 28, rowsQuarantined: 17 });
+    expect(run.visitedStates.slice(-3)).toEqual([S.checkQuarantinedRows, S.alertQuarantined, S.loaded]);
+    const rows = await tableRows(runtime, runtime.dataset('sales/orders'), 'order_id');
+    expect(rows.filter((row) => row['file_id'] === run.fileId)).toHaveLength(28);
+    expect(logLines(runtime.paths.alertsLog).at(-1)).toMatchObject({
+      subject: 'Rows quarantined: sales/orders',
+      message: { alert: 'RowsQuarantined', fileId: run.fileId, rowsLoaded: 28, rowsQuarantined: 17 },
+    });
+  });
+
+  it('keeps the failing rows in the quarantine zone, where quarantine list finds them', async () => {
+    const { runtime } = fixture;
+    const dataset = runtime.dataset('sales/orders');
+    const key = quarantinedRowsKey({ dataset, fileName: 'orders.broken.csv', fileId: run.fileId!, ingestDate: '2026-11-21' });
+    expect(existsSync(runtime.s3.objectPath(runtime.buckets.quarantine, key))).toBe(true);
+    expect(await runtime.quarantined('sales/orders')).toEqual([
+      expect.objectContaining({ fileId: run.fileId, dataset: 'sales/orders', rowCount: 45, rowsQuarantined: 17, ingestDate: '2026-11-21' }),
+    ]);
+  });
+});
+
+describe('a file that breaks a quarantine-file contract', () => {
+  let run: PipelineRun;
+
+  beforeAll(async () => {
+    run = await fixture.runtime.run('sales/customers', sample('sales', 'customers.broken.csv'), at);
+  });
+
+  it('fails as rejected after alerting, the whole file quarantined', () => {
+    const { runtime } = fixture;
+    expect(run).toMatchObject({ status: 'FAILED', error: 'Pipeline.FileRejected', rejected: true, rowsLoaded: 0, rowsQuarantined: 25 });
+    expect(run.visitedStates).toEqual([S.validate, S.checkValidation, S.alertRejected, S.fileRejected]);
+    const key = quarantinedFileKey({ dataset: runtime.dataset('sales/customers'), fileName: 'customers.broken.csv', fileId: run.fileId!, ingestDate: '2026-11-21' });
+    expect(existsSync(runtime.s3.objectPath(runtime.buckets.quarantine, key))).toBe(true);
+    expect(logLines(runtime.paths.alertsLog).at(-1)).toMatchObject({
+      subject: 'File rejected: sales/customers',
+      message: { alert: 'FileRejected', fileId: run.fileId, rowsQuarantined: 25, report: expect.stringContaining(run.reportKey!) },
+    });
+  });
+
+  it('leaves the silver table as its owner created it, empty', () => {
+    expect(snapshotsOf('sales/customers').map((snapshot) => snapshot.operation)).toEqual(['create']);
+  });
+});
+
+describe('Athena trouble during the load', () => {
+  it('retries a throttled query with the same request token and loads', async () => {
+    const { runtime } = fixture;
+    const tokens: unknown[] = [];
+    const run = await runtime.run('sales/order_items', sample('sales', 'order_items.csv'), {
+      ...at,
+      wrapTask: (state, handler) =>
+        state !== S.load
+          ? handler
+          : async (input) => {
+              tokens.push((input as { ClientRequestToken: string }).ClientRequestToken);
+              if (tokens.length === 1) throw new TaskError('Athena.TooManyRequestsException', 'Rate exceeded');
+              return handler(input);
+            },
+    });
+    expect(run).toMatchObject({ status: 'SUCCEEDED', rowsLoaded: 59 });
+    expect(run.states.find((visit) => visit.state === S.load)).toMatchObject({ outcome: 'succeeded', retries: 1 });
+    expect(tokens).toHaveLength(2);
+    expect(tokens[1]).toBe(tokens[0]);
+    expect(await tableRows(runtime, runtime.dataset('sales/order_items'), 'order_id, line_no')).toHaveLength(59);
+  });
+
+  it('catches a failed query into the alert path, releasing the lock and loading nothing', async () => {
+    const { runtime } = fixture;
+    const run = await runtime.run('marketing/campaigns', sample('marketing', 'campaigns.csv'), {
+      ...at,
+      // The validated file disappears before the query reads it: the query fails as Athena's would.
+      wrapTask: (state, handler) =>
+        state !== S.load
+          ? handler
+          : async (input) => {
+              const query = (input as { QueryString: string }).QueryString;
+              const fileId = /file_id" = '([0-9a-f]+)'/.exec(query)![1]!;
+              await runtime.s3.client.send(
+                new DeleteObjectCommand({ Bucket: runtime.buckets.validated, Key: `marketing/campaigns/ingest_date=2026-11-21/${fileId}.parquet` }),
+              );
+              return handler(input);
+            },
+    });
+    expect(run).toMatchObject({ status: 'FAILED', error: 'Pipeline.Failed', rejected: false, rowsLoaded: 0 });
+    expect(run.visitedStates.slice(-5)).toEqual([S.load, S.checkLoadFailure, S.releaseLockAfterFailure, S.alertFailed, S.pipelineFailed]);
+    const alert = logLines(runtime.paths.alertsLog).at(-1) as { subject: string; message: { failure: { Error: string; Cause: string } } };
+    expect(alert.subject).toBe('Pipeline failed: marketing/campaigns');
+    expect(alert.message.failure.Error).toBe('States.TaskFailed');
+    expect(JSON.parse(alert.message.failure.Cause)).toMatchObject({ QueryExecution: { Status: { State: 'FAILED', StateChangeReason: expect.any(String) } } });
+    expect(heldLocks(runtime)).toEqual([]);
+    expect(snapshotsOf('marketing/campaigns').map((snapshot) => snapshot.operation)).toEqual(['create']);
+  });
+});
+
+describe('a dataset that is not in the contracts', () => {
+  it('is refused with a suggestion before anything runs', async () => {
+    await expect(fixture.runtime.run('sales/order', sample('sales', 'orders.csv'), at)).rejects.toThrow(
+      /no dataset 'sales\/order' in the contracts; did you mean 'sales\/orders'\?/,
+    );
+  });
+});
