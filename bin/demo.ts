@@ -2,7 +2,8 @@
  * `npm run demo`: what a new user runs after cloning. Checks every contract, synthesizes every
  * environment of `cdk.json` (no AWS account needed) and prints what each would deploy, then runs
  * every shipped sample through its dataset's synthesized pipeline offline, in a clean `.lake/`
- * (`--lake <dir>` puts it elsewhere), and shows that running a file again duplicates nothing.
+ * (`--lake <dir>` puts it elsewhere), shows that running a file again duplicates nothing, and
+ * builds and tests the example models on the loaded tables, as `lakehouse build` does.
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,6 +20,9 @@ import { LocalPipelineRuntime, type PipelineRun } from '../lib/local/runtime/pip
 import { environmentOf, type SynthesizedEnvironment } from '../lib/local/runtime/synthesized-environment.ts';
 import { createLakehouseApp } from '../lib/stacks/create-lakehouse-app.ts';
 import { renderTable } from '../lib/cli/table.ts';
+import type { ModelOutcome } from '../lib/transforms/build.ts';
+import { buildEnvironmentModels } from '../lib/transforms/build-environment.ts';
+import { MODEL_OUTCOME_HEADINGS, modelOutcomeCells, modelSucceeded } from '../lib/transforms/model-outcomes.ts';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const contractsRoot = join(repo, 'contracts');
@@ -111,6 +115,7 @@ async function deliver(dataset: Dataset, file: string): Promise<Delivery> {
 }
 
 const deliveries: Delivery[] = [];
+let models: ModelOutcome[] = [];
 try {
   for (const domain of catalog.domains) {
     for (const dataset of domain.datasets) {
@@ -130,6 +135,10 @@ try {
   deliveries.push(await deliver(again.dataset, again.file));
   say(`  rows in ${again.run.table}: ${before} before, ${runtime.tableRowCount(again.dataset)} after`);
 
+  step('Building and testing the models in DAG order (write-audit-publish, as `npx lakehouse build`)');
+  models = await buildEnvironmentModels({ catalog, identity: environment.identity, lake: runtime.lake });
+  say(renderTable(MODEL_OUTCOME_HEADINGS, models.map(modelOutcomeCells)));
+
   step('Summary');
   say(
     renderTable(
@@ -148,11 +157,18 @@ try {
   say('\nTry next:');
   say(`  npx lakehouse query 'SELECT status, count(*) AS orders FROM orders GROUP BY status ORDER BY status'${lakeFlag}`);
   say(`  npx lakehouse quarantine list${lakeFlag}`);
+  say(`  npx lakehouse compile sales/daily_revenue --dialect athena`);
+  say(`  npx lakehouse build +marketing/campaign_summary${lakeFlag}`);
 } finally {
   await runtime.close();
 }
 const unexpected = deliveries.filter(({ run }) => run.status !== 'SUCCEEDED' && !run.rejected);
 if (unexpected.length > 0) {
   process.stderr.write(`demo: ${unexpected.map(({ file, run }) => `${file} ${run.status} (${run.error ?? ''})`).join(', ')}\n`);
+  process.exitCode = 1;
+}
+const unbuilt = models.filter((outcome) => !modelSucceeded(outcome));
+if (unbuilt.length > 0) {
+  process.stderr.write(`demo: ${unbuilt.map((outcome) => `${outcome.model} ${outcome.status}${outcome.message === undefined ? '' : ` (${outcome.message})`}`).join(', ')}\n`);
   process.exitCode = 1;
 }

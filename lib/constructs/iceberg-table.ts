@@ -27,10 +27,18 @@ export interface AthenaDdlProviderProps {
   readonly tablesBucketName: string;
   /** Key prefix of the domain's tables in that bucket; Athena writes Iceberg metadata under it. */
   readonly tablesPrefix: string;
+  /** Where the domain's gold tables (its models) live, for a domain that owns some. @default the provider owns no gold table */
+  readonly gold?: TableLocation;
   /** @default logs.RetentionDays.ONE_YEAR */
   readonly logRetention?: logs.RetentionDays;
   /** What happens to the log groups when the stack is deleted. @default RemovalPolicy.RETAIN */
   readonly removalPolicy?: RemovalPolicy;
+}
+
+/** A bucket and the key prefix under which the provider creates tables. */
+export interface TableLocation {
+  readonly bucketName: string;
+  readonly prefix: string;
 }
 
 function objectsUnder(bucket: string, prefix: string): string {
@@ -67,6 +75,8 @@ export class AthenaDdlProvider extends Construct {
     const domainTables = glue('table', `${props.databaseName}/*`);
     const results = objectsUnder(props.athenaResultsBucketName, athenaResultsPrefix(domain));
     const tableFiles = objectsUnder(props.tablesBucketName, props.tablesPrefix);
+    const goldFiles = props.gold === undefined ? undefined : objectsUnder(props.gold.bucketName, props.gold.prefix);
+    const bucketArn = (bucket: string): string => `arn:${Aws.PARTITION}:s3:::${bucket}`;
     role.addToPolicy(
       new iam.PolicyStatement({
         sid: 'RunDdlInTheDomainWorkgroup',
@@ -85,14 +95,14 @@ export class AthenaDdlProvider extends Construct {
       new iam.PolicyStatement({
         sid: 'FindBuckets',
         actions: ['s3:GetBucketLocation', 's3:ListBucket'],
-        resources: [`arn:${Aws.PARTITION}:s3:::${props.athenaResultsBucketName}`, `arn:${Aws.PARTITION}:s3:::${props.tablesBucketName}`],
+        resources: [props.athenaResultsBucketName, props.tablesBucketName, ...(props.gold === undefined ? [] : [props.gold.bucketName])].map(bucketArn),
       }),
     );
     role.addToPolicy(
       new iam.PolicyStatement({
         sid: 'WriteResultsAndTableMetadata',
         actions: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'],
-        resources: [results, tableFiles],
+        resources: [results, tableFiles, ...(goldFiles === undefined ? [] : [goldFiles])],
       }),
     );
     role.addToPolicy(
@@ -145,6 +155,9 @@ export class AthenaDdlProvider extends Construct {
         id: wildcardFinding(this, tableFiles),
         reason: `Athena writes Iceberg metadata only under the ${domain} domain's table prefix, with keys it chooses.`,
       },
+      ...(goldFiles === undefined
+        ? []
+        : [{ id: wildcardFinding(this, goldFiles), reason: `Athena writes Iceberg metadata only under the ${domain} domain's gold prefix, with keys it chooses.` }]),
       { id: wildcardFinding(this, '*'), reason: 'X-Ray tracing (xray:PutTraceSegments, xray:PutTelemetryRecords) supports no resource-level permissions.' },
     );
     Validations.of(frameworkRole).acknowledge({

@@ -1,7 +1,7 @@
 import { Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import * as athena from 'aws-cdk-lib/aws-athena';
 import * as glue from 'aws-cdk-lib/aws-glue';
-import type { Construct } from 'constructs';
+import { Construct } from 'constructs';
 import {
   athenaResultsPrefix,
   athenaWorkgroupName,
@@ -9,6 +9,8 @@ import {
   domainStateMachineLogGroupPrefix,
   type EnvironmentIdentity,
   glueDatabaseName,
+  goldDomainPrefix,
+  pascalCase,
   s3Uri,
   silverDomainPrefix,
 } from '../config/names.ts';
@@ -18,10 +20,11 @@ import { AlertTopic } from '../constructs/alert-topic.ts';
 import { DomainBuild } from '../constructs/domain-build.ts';
 import { DomainMaintenance } from '../constructs/domain-maintenance.ts';
 import { DomainRouter } from '../constructs/domain-router.ts';
-import { AthenaDdlProvider } from '../constructs/iceberg-table.ts';
+import { AthenaDdlProvider, IcebergTable } from '../constructs/iceberg-table.ts';
 import { PipelineLogKey } from '../constructs/pipeline-log-key.ts';
 import { domainSilverTables } from '../pipeline/maintenance-steps.ts';
-import { buildPlan } from '../transforms/build-plan.ts';
+import { type BuildPlan, buildPlan } from '../transforms/build-plan.ts';
+import { type GoldTable, type GoldTablePlacement, goldTables } from '../transforms/gold-table.ts';
 import type { ModelsAtSynth } from '../transforms/models-at-synth.ts';
 import { PlatformImport } from './platform-exports.ts';
 import { environmentRemovalPolicy } from './removal-policy.ts';
@@ -40,7 +43,8 @@ const ATHENA_ENGINE_VERSION = 'Athena engine version 3';
 /**
  * A domain's shared resources in one environment: its Glue database, its Athena workgroup (so
  * query cost is per domain), its alert topic, the owner of its Iceberg tables (the Athena DDL
- * provider its dataset stacks use), the router of its landed files and its table maintenance.
+ * provider its dataset stacks use, and the gold tables of its models), the router of its landed
+ * files, its table maintenance and its models' build.
  * Its datasets' tables and pipelines live in dataset stacks.
  */
 export class DomainStack extends Stack {
@@ -56,6 +60,11 @@ export class DomainStack extends Stack {
   readonly maintenance?: DomainMaintenance;
   /** Absent for a domain without models. */
   readonly build?: DomainBuild;
+  /**
+   * By table name: the Iceberg tables of the domain's `table` and `incremental` models and their
+   * staging tables, owned by `tableOwner` like silver tables; the build depends on them.
+   */
+  readonly goldTables: ReadonlyMap<string, IcebergTable>;
 
   constructor(scope: Construct, id: string, props: DomainStackProps) {
     super(scope, id, props);
@@ -105,14 +114,22 @@ export class DomainStack extends Stack {
       tablesBucketName: this.platform.bucketName('silver'),
       tablesPrefix: silverDomainPrefix(domain.name),
     };
+    const goldBucket = this.platform.bucketName('gold');
+    const plan = props.models === undefined ? undefined : buildPlan(props.models.dag, props.models.columns, domain.name, {
+      database: (name) => glueDatabaseName(identity, name),
+    });
+    const ownedGoldTables =
+      props.models === undefined || plan === undefined ? [] : modelGoldTables(plan, props.models, { database: databaseName, goldBucket });
     this.tableOwner = new AthenaDdlProvider(this, 'TableOwner', {
       identity,
       domain: domain.name,
       databaseName,
       workGroupName,
       ...tables,
+      ...(ownedGoldTables.length === 0 ? {} : { gold: { bucketName: goldBucket, prefix: goldDomainPrefix(domain.name) } }),
       removalPolicy,
     });
+    this.goldTables = this.addGoldTables(ownedGoldTables, databaseName, workGroupName);
 
     this.router = new DomainRouter(this, 'Router', {
       identity,
@@ -146,9 +163,6 @@ export class DomainStack extends Stack {
       });
     }
 
-    const plan = props.models === undefined ? undefined : buildPlan(props.models.dag, props.models.columns, domain.name, {
-      database: (name) => glueDatabaseName(identity, name),
-    });
     if (plan !== undefined && plan.layers.length > 0) {
       this.build = new DomainBuild(this, 'Build', {
         identity,
@@ -160,9 +174,48 @@ export class DomainStack extends Stack {
         alertTopic: this.alerts.topic,
         athenaResultsBucketName: this.platform.bucketName('athena-results'),
         silverBucketName: this.platform.bucketName('silver'),
-        goldBucketName: this.platform.bucketName('gold'),
+        goldBucketName: goldBucket,
         removalPolicy,
       });
+      // A build started before its tables exist would fail on its first INSERT.
+      for (const table of this.goldTables.values()) this.build.stateMachine.node.addDependency(table);
     }
   }
+
+  private addGoldTables(owned: readonly OwnedGoldTable[], databaseName: string, workGroupName: string): Map<string, IcebergTable> {
+    const scope = new Construct(this, 'GoldTables');
+    const created = new Map<string, IcebergTable>();
+    const byId = new Map<string, OwnedGoldTable>();
+    for (const owner of owned) {
+      const { modelId, table } = owner;
+      const id = pascalCase(table.table);
+      const other = byId.get(id);
+      if (other !== undefined) {
+        throw new Error(
+          `model '${modelId}': its table '${table.table}' and '${other.table.table}' (model '${other.modelId}') ` +
+            `both get the construct id '${id}'; rename one of the models`,
+        );
+      }
+      byId.set(id, owner);
+      created.set(
+        table.table,
+        new IcebergTable(scope, id, {
+          serviceToken: this.tableOwner.provider.serviceToken,
+          spec: { database: databaseName, table: table.table, workGroup: workGroupName, createStatement: table.createStatement, columns: table.columns },
+        }),
+      );
+    }
+    return created;
+  }
+}
+
+interface OwnedGoldTable {
+  readonly modelId: string;
+  readonly table: GoldTable;
+}
+
+/** The gold tables of the domain's own models, in DAG order. */
+function modelGoldTables(plan: BuildPlan, models: ModelsAtSynth, placement: GoldTablePlacement): OwnedGoldTable[] {
+  // buildPlan has refused any model without inferred columns.
+  return plan.layers.flat().flatMap(({ model }) => goldTables(model, models.columns.get(model.id)!, placement).map((table) => ({ modelId: model.id, table })));
 }

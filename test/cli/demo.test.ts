@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LocalLake } from '../../lib/local/lake/local-lake.ts';
 import { repoRoot } from './run-cli.ts';
 
 const scratch = mkdtempSync(join(tmpdir(), 'demo-'));
@@ -62,6 +63,40 @@ describe('npm run demo', () => {
 
   it('runs a clean file again without duplicating a row', () => {
     expect(result.stdout).toMatch(/^ {2}rows in "acme_dev_\w+"\."\w+": (\d+) before, \1 after$/m);
+  });
+
+  it('builds and tests every example model on the loaded tables, in DAG order, and publishes each', () => {
+    const section = result.stdout.slice(result.stdout.indexOf('== Building and testing the models'), result.stdout.indexOf('== Summary'));
+    const rows = [...section.matchAll(/^(\w+\/\w+)\s+(view|table|incremental)\s+(\w+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+|-)$/gm)].map((match) => ({
+      model: match[1]!,
+      materialized: match[2],
+      status: match[3],
+      rows: Number(match[4]),
+      testsPassed: Number(match[5]),
+      testsFailed: Number(match[6]),
+      snapshot: match[7],
+    }));
+    expect(rows.map((row) => [row.model, row.materialized, row.status])).toEqual([
+      ['marketing/campaign_summary', 'view', 'published'],
+      ['marketing/web_events_by_customer_country', 'table', 'published'],
+      ['sales/daily_revenue', 'incremental', 'published'],
+    ]);
+    for (const row of rows) {
+      expect(row.testsPassed).toBeGreaterThan(0);
+      expect(row.testsFailed).toBe(0);
+      if (row.materialized === 'view') expect(row.snapshot).toBe('-');
+      else {
+        expect(row.rows).toBeGreaterThan(0);
+        expect(row.snapshot).toMatch(/^\d+$/);
+      }
+    }
+    const published = new LocalLake(lake);
+    for (const row of rows.filter((candidate) => candidate.materialized !== 'view')) {
+      const [domain, table] = row.model.split('/') as [string, string];
+      const snapshot = published.currentSnapshot(`acme_dev_${domain}`, table);
+      expect(String(snapshot.snapshotId)).toBe(row.snapshot);
+      expect(snapshot.summary.totalRows).toBeGreaterThanOrEqual(row.rows);
+    }
   });
 
   it('leaves the alerts and events of every run in the workspace, and says what to try next', () => {

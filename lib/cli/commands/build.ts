@@ -1,9 +1,10 @@
 import { parseArgs } from 'node:util';
 import { LocalLake } from '../../local/lake/local-lake.ts';
 import { workspaceAt } from '../../local/workspace.ts';
-import { buildModels, type ModelOutcome } from '../../transforms/build.ts';
-import { compileForEnvironment } from '../../transforms/compiled-project.ts';
-import { selectModels, SelectorError } from '../../transforms/select-models.ts';
+import type { ModelOutcome } from '../../transforms/build.ts';
+import { buildEnvironmentModels } from '../../transforms/build-environment.ts';
+import { MODEL_OUTCOME_HEADINGS, modelOutcomeCells, modelSucceeded } from '../../transforms/model-outcomes.ts';
+import { SelectorError } from '../../transforms/select-models.ts';
 import type { Command } from '../command.ts';
 import { ExitCode } from '../exit-codes.ts';
 import { printJson, type CommandIO } from '../io.ts';
@@ -27,45 +28,26 @@ export const build: Command = {
     });
     if (positionals.length > 1) throw new UsageError(`expected at most one selector, got ${positionals.length}`);
     const { catalog, identity } = environment(values.env);
-    const compiled = await compileForEnvironment(catalog, identity);
-    let select: string[];
+    const lake = new LocalLake(workspaceAt(values.lake).root);
+    let outcomes: ModelOutcome[];
     try {
-      select = selectModels(compiled.dag, positionals[0]);
+      outcomes = await buildEnvironmentModels({ catalog, identity, lake, selector: positionals[0] });
     } catch (error) {
       if (error instanceof SelectorError) throw new UsageError(error.message);
       throw error;
     }
-    const lake = new LocalLake(workspaceAt(values.lake).root);
-    const outcomes = await buildModels({ lake, ...compiled, select });
-    if (values.json) printJson(io, { env: values.env, passed: outcomes.every(succeeded), models: outcomes });
+    if (values.json) printJson(io, { env: values.env, passed: outcomes.every(modelSucceeded), models: outcomes });
     else printOutcomes(io, outcomes);
-    return outcomes.every(succeeded) ? ExitCode.success : ExitCode.checksFailed;
+    return outcomes.every(modelSucceeded) ? ExitCode.success : ExitCode.checksFailed;
   },
 };
-
-function succeeded(outcome: ModelOutcome): boolean {
-  return outcome.status === 'published' || outcome.status === 'unchanged';
-}
 
 function printOutcomes(io: CommandIO, outcomes: readonly ModelOutcome[]): void {
   if (outcomes.length === 0) {
     io.err('no models to build');
     return;
   }
-  io.out(
-    renderTable(
-      ['model', 'materialized', 'status', 'rows', 'tests passed', 'tests failed', 'snapshot'],
-      outcomes.map((outcome) => [
-        outcome.model,
-        outcome.materialized,
-        outcome.status,
-        String(outcome.rows),
-        String(outcome.tests.filter((test) => test.passed).length),
-        String(outcome.tests.filter((test) => !test.passed).length),
-        outcome.snapshotId === null ? '-' : String(outcome.snapshotId),
-      ]),
-    ),
-  );
+  io.out(renderTable(MODEL_OUTCOME_HEADINGS, outcomes.map(modelOutcomeCells)));
   for (const outcome of outcomes) {
     if (outcome.message !== undefined) io.err(`${outcome.model}: ${outcome.message}`);
     for (const test of outcome.tests.filter((candidate) => !candidate.passed)) {
