@@ -4,6 +4,7 @@
  * column) would silently break readers or lose data, so it fails the deployment and says what to do.
  * Pure: the Athena DDL custom resource reads the table from Glue and runs what this decides.
  */
+import { ddlIdentifier } from '../sql/ddl-identifier.ts';
 
 /** A column as Glue stores it for an Iceberg table: its name and Athena DDL type. */
 export interface TableColumn {
@@ -68,10 +69,6 @@ export function planSchemaChange(table: string, current: readonly TableColumn[],
   return added.length === 0 ? { kind: 'unchanged' } : { kind: 'add-columns', columns: added };
 }
 
-/** Athena DDL (Hive syntax) quotes identifiers with backticks, doubled inside. */
-function ddlIdentifier(name: string): string {
-  return `\`${name.replaceAll('`', '``')}\``;
-}
 
 /** `ALTER TABLE` appending the columns, run by Athena on the Iceberg table. */
 export function addColumnsStatement(database: string, table: string, columns: readonly TableColumn[]): string {

@@ -6,6 +6,7 @@
 import { FILE_ID_COLUMN, INGEST_DATE_COLUMN, ROW_NUMBER_COLUMN, s3Uri, silverPrefix, silverTableName } from '../config/names.ts';
 import type { ColumnType, Dataset } from '../contracts/model.ts';
 import { quoteString } from '../sql/ansi.ts';
+import { ddlIdentifier } from '../sql/ddl-identifier.ts';
 
 /** One column of the silver table in the three spellings its users need. */
 export interface SilverColumn {
@@ -78,10 +79,6 @@ export function silverColumns(dataset: SilverDataset): SilverColumn[] {
   ];
 }
 
-/** Athena DDL (Hive syntax) quotes identifiers with backticks. */
-function ddlIdentifier(name: string): string {
-  return `\`${name.replaceAll('`', '``')}\``;
-}
 
 /**
  * Iceberg partition transforms for the contract's partition columns, in partition order: a day

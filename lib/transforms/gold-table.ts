@@ -11,6 +11,7 @@ import type { TableColumn } from '../pipeline/iceberg-schema-change.ts';
 import { quoteString } from '../sql/ansi.ts';
 import type { TransformModel } from './model.ts';
 import { stagingTableName } from './render.ts';
+import { ddlIdentifier } from '../sql/ddl-identifier.ts';
 
 const SIMPLE_TYPES: Readonly<Record<string, string>> = {
   VARCHAR: 'string',
@@ -98,7 +99,3 @@ function createStatement(database: string, table: string, location: string, colu
   ].join('\n');
 }
 
-/** Athena DDL (Hive syntax) quotes identifiers with backticks. */
-function ddlIdentifier(name: string): string {
-  return `\`${name.replaceAll('`', '``')}\``;
-}
