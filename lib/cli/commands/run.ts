@@ -5,6 +5,7 @@ import { UnknownEnvironmentError } from '../../local/local-environment.ts';
 import type { LocalPipelineRuntime, PipelineRun } from '../../local/runtime/pipeline-runtime.ts';
 import { ReleaseError, UnknownDatasetError } from '../../local/runtime/runtime-errors.ts';
 import type { Command } from '../command.ts';
+import { parseIngestTime } from '../ingest-time-option.ts';
 import { ExitCode } from '../exit-codes.ts';
 import { printJson, type CommandIO } from '../io.ts';
 import { UsageError } from '../usage-error.ts';
@@ -107,14 +108,6 @@ export function renderRun(run: PipelineRun): string {
   return [`${run.dataset}: ${verdict(run)}`, ...rows.map(([label, value]) => `  ${label.padEnd(LABEL_WIDTH)}${value}`)].join('\n');
 }
 
-function parseIngestTime(text: string | undefined): Date {
-  if (text === undefined) return new Date();
-  const parsed = new Date(text);
-  if (Number.isNaN(parsed.getTime()) || !/^\d{4}-\d{2}-\d{2}T/.test(text)) {
-    throw new UsageError(`--ingest-time must be an ISO-8601 timestamp such as 2026-11-21T06:00:00Z (got '${text}')`);
-  }
-  return parsed;
-}
 
 export const run: Command = {
   words: ['run'],

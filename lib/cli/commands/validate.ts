@@ -6,6 +6,7 @@ import type { Dataset } from '../../contracts/model.ts';
 import { ContractError, formatProblem } from '../../contracts/problems.ts';
 import { validateFile } from '../../validation/validate-file.ts';
 import type { Command } from '../command.ts';
+import { parseIngestTime } from '../ingest-time-option.ts';
 import { ExitCode } from '../exit-codes.ts';
 import { printJson } from '../io.ts';
 import { renderReport } from '../render-report.ts';
@@ -25,14 +26,6 @@ function pickDataset(datasets: readonly Dataset[], requested: string | undefined
   throw new UsageError(`${contractFile} has no dataset '${requested}'${hint} (it has: ${names.join(', ')})`);
 }
 
-function parseIngestTime(text: string | undefined): Date {
-  if (text === undefined) return new Date();
-  const parsed = new Date(text);
-  if (Number.isNaN(parsed.getTime()) || !/^\d{4}-\d{2}-\d{2}T/.test(text)) {
-    throw new UsageError(`--ingest-time must be an ISO-8601 timestamp such as 2026-11-21T06:00:00Z (got '${text}')`);
-  }
-  return parsed;
-}
 
 export const validate: Command = {
   words: ['validate'],
