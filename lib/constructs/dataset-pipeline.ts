@@ -1,8 +1,8 @@
-import { ArnFormat, Aws, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Aws, Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
@@ -25,7 +25,9 @@ import { DATASET_LOADED_DETAIL_TYPE, LAKEHOUSE_EVENT_SOURCE } from '../pipeline/
 import { loadStep, type LoadStep } from '../pipeline/load-step.ts';
 import { wildcardFinding } from '../nag/wildcard-finding.ts';
 import type { DatasetLockTable } from './dataset-lock.ts';
+import { executionLogGroup, type ExecutionLogProps, executionTelemetryStatements, loggedAndTraced } from './execution-logs.ts';
 import { pipelineStates } from './pipeline-states.ts';
+import { stateMachineArns, stateMachinePrincipal } from './state-machine-arns.ts';
 
 /** The zone buckets a pipeline reads or writes, by name. */
 export interface PipelineBuckets {
@@ -35,7 +37,7 @@ export interface PipelineBuckets {
   readonly athenaResults: string;
 }
 
-export interface DatasetPipelineProps {
+export interface DatasetPipelineProps extends ExecutionLogProps {
   readonly dataset: Dataset;
   readonly identity: EnvironmentIdentity;
   /** The dataset's validator function, invoked with the execution input. */
@@ -45,12 +47,6 @@ export interface DatasetPipelineProps {
   readonly buckets: PipelineBuckets;
   /** The platform key: zone buckets, Athena results and the domain's alert topic are encrypted with it. */
   readonly key: kms.IKey;
-  /** The key of the execution log group (see `PipelineLogKey`). */
-  readonly logKey: kms.IKey;
-  /** @default logs.RetentionDays.ONE_YEAR */
-  readonly logRetention?: logs.RetentionDays;
-  /** What happens to the log group when the stack is deleted. @default RemovalPolicy.RETAIN */
-  readonly removalPolicy?: RemovalPolicy;
   /** Timeout of the `Validate` Task. @default Duration.minutes(15), Lambda's longest run */
   readonly validateTimeout?: Duration;
   /** Timeout of one `Load` query. @default Duration.minutes(30) */
@@ -126,18 +122,8 @@ export class DatasetPipeline extends Construct {
     const silverTable = silverTableName(dataset);
     const validatedTable = validatedTableName(dataset);
     const topicArn = stack.formatArn({ service: 'sns', resource: domainAlertTopicName(identity, dataset.domain) });
-    const executionArns = stack.formatArn({
-      service: 'states',
-      resource: 'execution',
-      resourceName: `${stateMachineName}:*`,
-      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-    });
-    const stateMachineArn = stack.formatArn({
-      service: 'states',
-      resource: 'stateMachine',
-      resourceName: stateMachineName,
-      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-    });
+    const arns = stateMachineArns(this, stateMachineName);
+    const executionArns = arns.executions;
     const glue = (resource: string): string => stack.formatArn({ service: 'glue', resource });
     this.load = loadStep(dataset, { database });
 
@@ -208,49 +194,21 @@ export class DatasetPipeline extends Construct {
         resources: ['*'],
         conditions: { StringEquals: { 'cloudwatch:namespace': METRICS_NAMESPACE } },
       }),
-      new iam.PolicyStatement({
-        sid: 'DeliverExecutionLogs',
-        actions: [
-          'logs:CreateLogDelivery',
-          'logs:GetLogDelivery',
-          'logs:UpdateLogDelivery',
-          'logs:DeleteLogDelivery',
-          'logs:ListLogDeliveries',
-          'logs:PutResourcePolicy',
-          'logs:DescribeResourcePolicies',
-          'logs:DescribeLogGroups',
-        ],
-        resources: ['*'],
-      }),
-      new iam.PolicyStatement({
-        sid: 'TraceExecutions',
-        actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'xray:GetSamplingRules', 'xray:GetSamplingTargets'],
-        resources: ['*'],
-      }),
+      ...executionTelemetryStatements(),
     ];
 
     this.role = new iam.Role(this, 'Role', {
-      assumedBy: new iam.ServicePrincipal('states.amazonaws.com', {
-        conditions: {
-          StringEquals: { 'aws:SourceAccount': stack.account },
-          ArnLike: { 'aws:SourceArn': stateMachineArn },
-        },
-      }),
+      assumedBy: stateMachinePrincipal(this, arns),
       description: `Pipeline of ${ref} in ${identity.environment}: validates, loads its silver table, alerts`,
       inlinePolicies: { Pipeline: new iam.PolicyDocument({ statements }) },
     });
 
-    this.logGroup = new logs.LogGroup(this, 'Logs', {
-      logGroupName: pipelineLogGroupName(identity, dataset),
-      encryptionKey: props.logKey,
-      retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
-      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
-    });
+    this.logGroup = executionLogGroup(this, pipelineLogGroupName(identity, dataset), props);
 
     const states = new Construct(this, 'States');
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
       stateMachineName,
-      stateMachineType: sfn.StateMachineType.STANDARD,
+      ...loggedAndTraced(this.logGroup),
       comment: `Validates files landed for ${ref} and loads them into ${database}.${silverTable}`,
       definitionBody: sfn.DefinitionBody.fromChainable(
         pipelineStates(states, {
@@ -272,8 +230,6 @@ export class DatasetPipeline extends Construct {
         }),
       ),
       timeout,
-      tracingEnabled: true,
-      logs: { destination: this.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
       // The policy above is the whole grant: the tasks' own generated statements would be broader.
       role: this.role.withoutPolicyUpdates(),
     });

@@ -1,9 +1,9 @@
-import { ArnFormat, Aws, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Aws, Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
-import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
@@ -21,12 +21,16 @@ import {
 import { wildcardFinding } from '../nag/wildcard-finding.ts';
 import { BUILD_ERRORS, BUILD_STATES as S, layerStateName, modelStateNames } from '../pipeline/build-states.ts';
 import { DATASET_LOADED_DETAIL_TYPE, LAKEHOUSE_EVENT_SOURCE } from '../pipeline/dataset-loaded-event.ts';
-import { RETRY_POLICIES, type RetryPolicy } from '../pipeline/retry-policy.ts';
+import { RETRY_POLICIES } from '../pipeline/retry-policy.ts';
 import { type BuildPlan, type ModelBuild, modelStatePrefix, resultsStateName } from '../transforms/build-plan.ts';
 import { stagingTableName } from '../transforms/render.ts';
-import { DatasetLockTable, LOCK_HOLDER_ATTRIBUTE, LOCK_KEY_ATTRIBUTE } from './dataset-lock.ts';
+import { DatasetLockTable } from './dataset-lock.ts';
+import { executionLogGroup, type ExecutionLogProps, executionTelemetryStatements, loggedAndTraced } from './execution-logs.ts';
+import { CONDITION_FAILED, lockStates, releaseLockTask } from './lock-states.ts';
+import { stateMachineArns, stateMachinePrincipal } from './state-machine-arns.ts';
+import { retryAsNewQuery, withRetry } from './task-retry.ts';
 
-export interface DomainBuildProps {
+export interface DomainBuildProps extends ExecutionLogProps {
   readonly identity: EnvironmentIdentity;
   readonly plan: BuildPlan;
   /** The domain's Glue database, where its models' tables and views live. */
@@ -35,8 +39,6 @@ export interface DomainBuildProps {
   readonly workGroupName: string;
   /** The environment's key: zone buckets, Athena results and alerts are encrypted with it. */
   readonly key: kms.IKey;
-  /** The key of the execution log group; its policy must let CloudWatch Logs use it for that group. */
-  readonly logKey: kms.IKey;
   /** The domain's topic: a failing model alerts its owner there. */
   readonly alertTopic: sns.ITopic;
   readonly athenaResultsBucketName: string;
@@ -52,16 +54,10 @@ export interface DomainBuildProps {
   readonly maxLockWaits?: number;
   /** Longest execution, lock waits included. @default Duration.hours(12) */
   readonly timeout?: Duration;
-  /** @default logs.RetentionDays.ONE_YEAR */
-  readonly logRetention?: logs.RetentionDays;
-  /** What happens to the log group when the stack is deleted. @default RemovalPolicy.RETAIN */
-  readonly removalPolicy?: RemovalPolicy;
 }
 
 /** Timeout of the Tasks that make one API call (lock, results, event, alerts). */
 const CALL_TIMEOUT = Duration.seconds(30);
-const CONDITION_FAILED = 'DynamoDB.ConditionalCheckFailedException';
-const HOLDER_GONE = 'Sfn.ExecutionDoesNotExistException';
 
 /** Where the build keeps its state; every path is JSONPath-safe. */
 const PATHS = {
@@ -79,18 +75,6 @@ const PATHS = {
   tests: '$.tests',
   announcedOn: '$.build.announcedOn',
 } as const;
-
-function withRetry<T extends sfn.TaskStateBase>(state: T, policy: RetryPolicy): T {
-  state.addRetry({
-    errors: [...policy.errors],
-    interval: Duration.seconds(policy.intervalSeconds),
-    backoffRate: policy.backoffRate,
-    maxAttempts: policy.maxAttempts,
-    maxDelay: Duration.seconds(policy.maxDelaySeconds),
-    jitterStrategy: sfn.JitterType.FULL,
-  });
-  return state;
-}
 
 function objectsUnder(bucket: string, prefix: string): string {
   return `arn:${Aws.PARTITION}:s3:::${bucket}/${prefix}*`;
@@ -141,45 +125,25 @@ export class DomainBuild extends Construct {
       );
     }
 
-    const stack = Stack.of(this);
     const stateMachineName = buildStateMachineName(identity, domain);
-    const executionArns = stack.formatArn({
-      service: 'states',
-      resource: 'execution',
-      resourceName: `${stateMachineName}:*`,
-      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-    });
+    const arns = stateMachineArns(this, stateMachineName);
+    const executionArns = arns.executions;
     this.lockTable = new DatasetLockTable(this, 'Lock');
     const states = new Construct(this, 'States');
     const definition = this.definition(states, { executionArns, lockWaitInterval, maxLockWaits });
 
-    this.logGroup = new logs.LogGroup(this, 'Logs', {
-      logGroupName: buildLogGroupName(identity, domain),
-      encryptionKey: props.logKey,
-      retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
-      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
-    });
-    const stateMachineArn = stack.formatArn({
-      service: 'states',
-      resource: 'stateMachine',
-      resourceName: stateMachineName,
-      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-    });
+    this.logGroup = executionLogGroup(this, buildLogGroupName(identity, domain), props);
     this.role = new iam.Role(this, 'Role', {
-      assumedBy: new iam.ServicePrincipal('states.amazonaws.com', {
-        conditions: { StringEquals: { 'aws:SourceAccount': stack.account }, ArnLike: { 'aws:SourceArn': stateMachineArn } },
-      }),
+      assumedBy: stateMachinePrincipal(this, arns),
       description: `Build of the ${domain} domain's SQL models in ${identity.environment}`,
       inlinePolicies: { Build: new iam.PolicyDocument({ statements: this.statements(executionArns) }) },
     });
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
       stateMachineName,
-      stateMachineType: sfn.StateMachineType.STANDARD,
+      ...loggedAndTraced(this.logGroup),
       comment: `Builds, tests and publishes the SQL models of the ${domain} domain`,
       definitionBody: sfn.DefinitionBody.fromChainable(definition),
       timeout,
-      tracingEnabled: true,
-      logs: { destination: this.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
       // The policy above is the whole grant: the tasks' own generated statements would be broader.
       role: this.role.withoutPolicyUpdates(),
     });
@@ -207,9 +171,6 @@ export class DomainBuild extends Construct {
   ): sfn.IChainable {
     const { plan } = this.props;
     const domain = plan.domain;
-    const lockKey = tasks.DynamoAttributeValue.fromString(domain);
-    const me = tasks.DynamoAttributeValue.fromString(sfn.JsonPath.executionId);
-    const call = sfn.Timeout.duration(CALL_TIMEOUT);
     const failing = { resultPath: PATHS.failure };
 
     const buildFailed = new sfn.Fail(scope, S.buildFailed, {
@@ -221,105 +182,34 @@ export class DomainBuild extends Construct {
       input: sfn.JsonPath.executionInput,
       failure: sfn.JsonPath.objectAt(PATHS.failure),
     }).next(buildFailed);
-    const releaseLock = (id: string): tasks.DynamoDeleteItem =>
-      withRetry(
-        new tasks.DynamoDeleteItem(scope, id, {
-          table: this.lockTable.table,
-          key: { [LOCK_KEY_ATTRIBUTE]: lockKey },
-          conditionExpression: '#holder = :me',
-          expressionAttributeNames: { '#holder': LOCK_HOLDER_ATTRIBUTE },
-          expressionAttributeValues: { ':me': me },
-          resultPath: sfn.JsonPath.DISCARD,
-          taskTimeout: call,
-        }),
-        RETRY_POLICIES.dynamodb,
-      );
-    const releaseLockAfterFailure = releaseLock(S.releaseLockAfterFailure)
+    const lockTask = { table: this.lockTable.table, key: domain, callTimeout: CALL_TIMEOUT };
+    const releaseLockAfterFailure = releaseLockTask(scope, S.releaseLockAfterFailure, lockTask)
       .addCatch(alertFailed, { errors: [CONDITION_FAILED], resultPath: sfn.JsonPath.DISCARD })
       .addCatch(alertFailed, { resultPath: '$.lockReleaseFailure' })
       .next(alertFailed);
 
     // The lock: the dataset pipeline's pattern, keyed by the domain.
-    const lockItem = { [LOCK_KEY_ATTRIBUTE]: lockKey, [LOCK_HOLDER_ATTRIBUTE]: me };
-    const acquireLock = withRetry(
-      new tasks.DynamoPutItem(scope, S.acquireLock, {
-        table: this.lockTable.table,
-        item: lockItem,
-        conditionExpression: 'attribute_not_exists(#pk) OR #holder = :me',
-        expressionAttributeNames: { '#pk': LOCK_KEY_ATTRIBUTE, '#holder': LOCK_HOLDER_ATTRIBUTE },
-        expressionAttributeValues: { ':me': me },
-        resultPath: sfn.JsonPath.DISCARD,
-        taskTimeout: call,
-      }),
-      RETRY_POLICIES.dynamodb,
-    );
-    const readLockHolder = withRetry(
-      new tasks.DynamoGetItem(scope, S.readLockHolder, {
-        table: this.lockTable.table,
-        key: { [LOCK_KEY_ATTRIBUTE]: lockKey },
-        consistentRead: true,
-        projectionExpression: [new tasks.DynamoProjectionExpression().withAttribute(LOCK_HOLDER_ATTRIBUTE)],
-        resultPath: PATHS.lock,
-        taskTimeout: call,
-      }),
-      RETRY_POLICIES.dynamodb,
-    );
-    const describeLockHolder = new tasks.CallAwsService(scope, S.describeLockHolder, {
-      service: 'sfn',
-      action: 'describeExecution',
-      parameters: { ExecutionArn: sfn.JsonPath.stringAt(PATHS.lockHolder) },
-      iamResources: [options.executionArns],
-      resultSelector: { status: sfn.JsonPath.stringAt('$.Status') },
-      resultPath: PATHS.lockHolderState,
-      taskTimeout: call,
-    });
-    describeLockHolder.addRetry({ errors: [HOLDER_GONE], maxAttempts: 0 });
-    withRetry(describeLockHolder, RETRY_POLICIES.notification);
-    const takeOverLock = withRetry(
-      new tasks.DynamoPutItem(scope, S.takeOverLock, {
-        table: this.lockTable.table,
-        item: lockItem,
-        conditionExpression: '#holder = :stale',
-        expressionAttributeNames: { '#holder': LOCK_HOLDER_ATTRIBUTE },
-        expressionAttributeValues: { ':stale': tasks.DynamoAttributeValue.fromString(sfn.JsonPath.stringAt(PATHS.lockHolder)) },
-        resultPath: sfn.JsonPath.DISCARD,
-        taskTimeout: call,
-      }),
-      RETRY_POLICIES.dynamodb,
-    );
-    const waitForLock = new sfn.Wait(scope, S.waitForLock, { time: sfn.WaitTime.duration(options.lockWaitInterval) });
-    const countLockWait = new sfn.Pass(scope, S.countLockWait, {
-      parameters: {
-        lockWaits: sfn.JsonPath.mathAdd(sfn.JsonPath.numberAt(PATHS.lockWaits), 1),
-        announcedOn: sfn.JsonPath.stringAt(PATHS.announcedOn),
+    const lock = lockStates(scope, {
+      names: S,
+      paths: PATHS,
+      ...lockTask,
+      executionArns: options.executionArns,
+      waitInterval: options.lockWaitInterval,
+      maxWaits: options.maxLockWaits,
+      countWait: {
+        parameters: {
+          lockWaits: sfn.JsonPath.mathAdd(sfn.JsonPath.numberAt(PATHS.lockWaits), 1),
+          announcedOn: sfn.JsonPath.stringAt(PATHS.announcedOn),
+        },
+        resultPath: PATHS.build,
       },
-      resultPath: PATHS.build,
+      notAcquired: {
+        error: BUILD_ERRORS.lockNotAcquired,
+        cause: `Another build of ${domain} kept running through ${options.maxLockWaits} waits of ${options.lockWaitInterval.toSeconds()} s; the lock item names it`,
+      },
+      onFailure: releaseLockAfterFailure,
+      onNotAcquired: alertFailed,
     });
-    const lockNotAcquired = new sfn.Pass(scope, S.lockNotAcquired, {
-      result: sfn.Result.fromObject({
-        Error: BUILD_ERRORS.lockNotAcquired,
-        Cause: `Another build of ${domain} kept running through ${options.maxLockWaits} waits of ${options.lockWaitInterval.toSeconds()} s; the lock item names it`,
-      }),
-      resultPath: PATHS.failure,
-    }).next(alertFailed);
-    waitForLock.next(countLockWait).next(
-      new sfn.Choice(scope, S.checkLockWaits)
-        .when(sfn.Condition.numberGreaterThanEquals(PATHS.lockWaits, options.maxLockWaits), lockNotAcquired)
-        .otherwise(acquireLock),
-    );
-    acquireLock.addCatch(readLockHolder, { errors: [CONDITION_FAILED], resultPath: sfn.JsonPath.DISCARD });
-    acquireLock.addCatch(releaseLockAfterFailure, failing);
-    readLockHolder.addCatch(releaseLockAfterFailure, failing).next(
-      new sfn.Choice(scope, S.checkLockHeld).when(sfn.Condition.isPresent(PATHS.lockItem), describeLockHolder).otherwise(countLockWait),
-    );
-    describeLockHolder.addCatch(takeOverLock, { errors: [HOLDER_GONE], resultPath: sfn.JsonPath.DISCARD });
-    describeLockHolder.addCatch(releaseLockAfterFailure, failing).next(
-      new sfn.Choice(scope, S.checkLockHolderRunning)
-        .when(sfn.Condition.stringEquals(PATHS.lockHolderStatus, 'RUNNING'), waitForLock)
-        .otherwise(takeOverLock),
-    );
-    takeOverLock.addCatch(waitForLock, { errors: [CONDITION_FAILED], resultPath: sfn.JsonPath.DISCARD });
-    takeOverLock.addCatch(releaseLockAfterFailure, failing);
 
     // The models, one Parallel per layer; each branch ends with its model's outcome.
     const layerOf = new Map(plan.layers.flatMap((layer, index) => layer.map((build) => [build.outcomeKey, index + 1] as const)));
@@ -342,10 +232,10 @@ export class DomainBuild extends Construct {
     const checkModels = new sfn.Choice(scope, S.checkModels)
       .when(anyOf(allBuilds.map((build) => sfn.Condition.booleanEquals(`${outcomePath(build.outcomeKey)}.blocked`, true))), modelsFailed)
       .otherwise(new sfn.Succeed(scope, S.built));
-    const release = releaseLock(S.releaseLock).addCatch(alertFailed, failing).next(checkModels);
+    const release = releaseLockTask(scope, S.releaseLock, lockTask).addCatch(alertFailed, failing).next(checkModels);
 
-    let chain: sfn.INextable = acquireLock;
-    takeOverLock.next(layers[0]!);
+    let chain: sfn.INextable = lock.acquire;
+    lock.takeOver.next(layers[0]!);
     for (const layer of layers) {
       chain.next(layer);
       chain = layer;
@@ -359,7 +249,7 @@ export class DomainBuild extends Construct {
       },
       resultPath: PATHS.build,
     });
-    return prepareBuild.next(acquireLock);
+    return prepareBuild.next(lock.acquire);
   }
 
   /** One model: skip it or run its steps, then test, then publish and announce, or alert. */
@@ -392,9 +282,7 @@ export class DomainBuild extends Construct {
         }),
         RETRY_POLICIES.athena,
       );
-      // Without a ClientRequestToken each attempt is a new query, so a statement that lost an
-      // Iceberg commit race runs afresh; nothing is committed by a failed statement.
-      task.addRetry({ errors: [sfn.Errors.TASKS_FAILED], interval: Duration.seconds(30), backoffRate: 2, maxAttempts: 2, jitterStrategy: sfn.JitterType.FULL });
+      retryAsNewQuery(task);
       task.addCatch(alertError, failing);
       return task;
     };
@@ -561,25 +449,7 @@ export class DomainBuild extends Construct {
         resources: [stack.formatArn({ service: 'events', resource: 'event-bus', resourceName: 'default' })],
         conditions: { StringEquals: { 'events:source': LAKEHOUSE_EVENT_SOURCE, 'events:detail-type': DATASET_LOADED_DETAIL_TYPE } },
       }),
-      new iam.PolicyStatement({
-        sid: 'DeliverExecutionLogs',
-        actions: [
-          'logs:CreateLogDelivery',
-          'logs:GetLogDelivery',
-          'logs:UpdateLogDelivery',
-          'logs:DeleteLogDelivery',
-          'logs:ListLogDeliveries',
-          'logs:PutResourcePolicy',
-          'logs:DescribeResourcePolicies',
-          'logs:DescribeLogGroups',
-        ],
-        resources: ['*'],
-      }),
-      new iam.PolicyStatement({
-        sid: 'TraceExecutions',
-        actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'xray:GetSamplingRules', 'xray:GetSamplingTargets'],
-        resources: ['*'],
-      }),
+      ...executionTelemetryStatements(),
     ];
     return statements;
   }

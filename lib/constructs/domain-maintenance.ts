@@ -1,9 +1,9 @@
-import { Aws, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Aws, Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
-import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
@@ -11,8 +11,10 @@ import { Construct } from 'constructs';
 import { athenaResultsPrefix, type EnvironmentIdentity, maintenanceLogGroupName, maintenanceStateMachineName } from '../config/names.ts';
 import { wildcardFinding } from '../nag/wildcard-finding.ts';
 import { MAINTENANCE_STATES as STATES, maintenanceItem, type MaintainedTable } from '../pipeline/maintenance-steps.ts';
+import { executionLogGroup, type ExecutionLogProps, loggedAndTraced } from './execution-logs.ts';
+import { retryAsNewQuery } from './task-retry.ts';
 
-export interface DomainMaintenanceProps {
+export interface DomainMaintenanceProps extends ExecutionLogProps {
   readonly identity: EnvironmentIdentity;
   readonly domain: string;
   /** The domain's Iceberg tables, with their contracts' retention. */
@@ -25,8 +27,6 @@ export interface DomainMaintenanceProps {
   readonly workGroupName: string;
   /** The environment's key: Athena results, table files and alerts are encrypted with it. */
   readonly key: kms.IKey;
-  /** The key of the execution log group; its policy must let CloudWatch Logs use it for that group. */
-  readonly logKey: kms.IKey;
   readonly alertTopic: sns.ITopic;
   readonly athenaResultsBucketName: string;
   /** The zone holding the domain's Iceberg tables. */
@@ -41,10 +41,6 @@ export interface DomainMaintenanceProps {
   readonly maxConcurrency?: number;
   /** How long one `DELETE`, `OPTIMIZE` or `VACUUM` may run. @default Duration.hours(1) */
   readonly statementTimeout?: Duration;
-  /** @default logs.RetentionDays.ONE_YEAR */
-  readonly logRetention?: logs.RetentionDays;
-  /** What happens to the log group when the stack is deleted. @default RemovalPolicy.RETAIN */
-  readonly removalPolicy?: RemovalPolicy;
 }
 
 /** Athena throttling and transient service errors: retried with backoff and full jitter. */
@@ -93,15 +89,7 @@ export class DomainMaintenance extends Construct {
         maxDelay: Duration.minutes(2),
         jitterStrategy: sfn.JitterType.FULL,
       });
-      // A statement losing an Iceberg commit race against a load fails the task; without a
-      // ClientRequestToken each attempt is a new query, so a plain retry runs it afresh.
-      state.addRetry({
-        errors: [sfn.Errors.TASKS_FAILED],
-        interval: Duration.seconds(30),
-        backoffRate: 2,
-        maxAttempts: 2,
-        jitterStrategy: sfn.JitterType.FULL,
-      });
+      retryAsNewQuery(state);
       return state;
     };
 
@@ -181,23 +169,16 @@ export class DomainMaintenance extends Construct {
     );
 
     const stateMachineName = maintenanceStateMachineName(identity, domain);
-    this.logGroup = new logs.LogGroup(this, 'Logs', {
-      logGroupName: maintenanceLogGroupName(identity, domain),
-      encryptionKey: props.logKey,
-      retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
-      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
-    });
+    this.logGroup = executionLogGroup(this, maintenanceLogGroupName(identity, domain), props);
     const role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('states.amazonaws.com'),
       description: `Iceberg maintenance of the ${domain} domain in ${identity.environment}`,
     });
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
       stateMachineName,
-      stateMachineType: sfn.StateMachineType.STANDARD,
+      ...loggedAndTraced(this.logGroup),
       definitionBody: sfn.DefinitionBody.fromChainable(definition),
       role,
-      logs: { destination: this.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
-      tracingEnabled: true,
     });
     this.grantStatements(role, props);
 

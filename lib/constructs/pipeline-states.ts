@@ -15,9 +15,11 @@ import { METRICS_NAMESPACE } from '../ingest/validation-metrics.ts';
 import { DATASET_LOADED_DETAIL_TYPE, LAKEHOUSE_EVENT_SOURCE } from '../pipeline/dataset-loaded-event.ts';
 import type { LoadStep } from '../pipeline/load-step.ts';
 import { PIPELINE_PATHS as P, VALIDATION_FIELDS } from '../pipeline/pipeline-data.ts';
-import { RETRY_POLICIES, type RetryPolicy } from '../pipeline/retry-policy.ts';
+import { RETRY_POLICIES } from '../pipeline/retry-policy.ts';
 import { PIPELINE_STATES as S } from '../pipeline/state-names.ts';
-import { datasetLockKey, LOCK_HOLDER_ATTRIBUTE, LOCK_KEY_ATTRIBUTE } from './dataset-lock.ts';
+import { datasetLockKey } from './dataset-lock.ts';
+import { CONDITION_FAILED, lockStates, releaseLockTask } from './lock-states.ts';
+import { withRetry } from './task-retry.ts';
 
 /** Metric the pipeline publishes after a load (DESIGN.md "Public interfaces": metrics). */
 export const ROWS_LOADED_METRIC = 'RowsLoaded';
@@ -31,9 +33,6 @@ export const PIPELINE_ERRORS = {
   failed: 'Pipeline.Failed',
   lockNotAcquired: 'Pipeline.LockNotAcquired',
 } as const;
-
-const CONDITION_FAILED = 'DynamoDB.ConditionalCheckFailedException';
-const HOLDER_GONE = 'Sfn.ExecutionDoesNotExistException';
 
 export interface PipelineStatesProps {
   readonly dataset: Dataset;
@@ -57,18 +56,6 @@ export interface PipelineStatesProps {
   readonly maxCommitConflictRetries: number;
 }
 
-function withRetry<T extends sfn.TaskStateBase>(state: T, policy: RetryPolicy): T {
-  state.addRetry({
-    errors: [...policy.errors],
-    interval: Duration.seconds(policy.intervalSeconds),
-    backoffRate: policy.backoffRate,
-    maxAttempts: policy.maxAttempts,
-    maxDelay: Duration.seconds(policy.maxDelaySeconds),
-    jitterStrategy: sfn.JitterType.FULL,
-  });
-  return state;
-}
-
 function timeout(duration: Duration): sfn.Timeout {
   return sfn.Timeout.duration(duration);
 }
@@ -83,8 +70,8 @@ const landedFile = (): string => sfn.JsonPath.format('s3://{}/{}', text(P.bucket
 export function pipelineStates(scope: Construct, props: PipelineStatesProps): sfn.IChainable {
   const { dataset, environment } = props;
   const ref = dataset.names.ref;
-  const lockKey = tasks.DynamoAttributeValue.fromString(datasetLockKey(dataset));
-  const me = tasks.DynamoAttributeValue.fromString(sfn.JsonPath.executionId);
+  const lockKey = datasetLockKey(dataset);
+  const lockTask = { table: props.lockTable, key: lockKey, callTimeout: props.callTimeout };
   const call = timeout(props.callTimeout);
 
   const alert = (id: string, subject: string, message: Record<string, unknown>): tasks.SnsPublish =>
@@ -109,18 +96,7 @@ export function pipelineStates(scope: Construct, props: PipelineStatesProps): sf
     input: sfn.JsonPath.executionInput,
     failure: sfn.JsonPath.objectAt(P.failure),
   }).next(pipelineFailed);
-  const releaseLockAfterFailure = withRetry(
-    new tasks.DynamoDeleteItem(scope, S.releaseLockAfterFailure, {
-      table: props.lockTable,
-      key: { [LOCK_KEY_ATTRIBUTE]: lockKey },
-      conditionExpression: '#holder = :me',
-      expressionAttributeNames: { '#holder': LOCK_HOLDER_ATTRIBUTE },
-      expressionAttributeValues: { ':me': me },
-      resultPath: sfn.JsonPath.DISCARD,
-      taskTimeout: call,
-    }),
-    RETRY_POLICIES.dynamodb,
-  )
+  const releaseLockAfterFailure = releaseLockTask(scope, S.releaseLockAfterFailure, lockTask)
     // Not holding the lock is the expected case for failures before it was taken.
     .addCatch(alertFailed, { errors: [CONDITION_FAILED], resultPath: sfn.JsonPath.DISCARD })
     .addCatch(alertFailed, { resultPath: P.lockReleaseFailure })
@@ -156,96 +132,33 @@ export function pipelineStates(scope: Construct, props: PipelineStatesProps): sf
     .next(fileRejected);
 
   // The lock: one writer per table.
-  const lockItem = {
-    [LOCK_KEY_ATTRIBUTE]: lockKey,
-    [LOCK_HOLDER_ATTRIBUTE]: me,
-    fileId: tasks.DynamoAttributeValue.fromString(text(P.fileId)),
-  };
-  const acquireLock = withRetry(
-    new tasks.DynamoPutItem(scope, S.acquireLock, {
-      table: props.lockTable,
-      item: lockItem,
-      // Holding it already means an earlier attempt succeeded but its response was lost.
-      conditionExpression: 'attribute_not_exists(#pk) OR #holder = :me',
-      expressionAttributeNames: { '#pk': LOCK_KEY_ATTRIBUTE, '#holder': LOCK_HOLDER_ATTRIBUTE },
-      expressionAttributeValues: { ':me': me },
-      resultPath: sfn.JsonPath.DISCARD,
-      taskTimeout: call,
-    }),
-    RETRY_POLICIES.dynamodb,
-  );
-  const readLockHolder = withRetry(
-    new tasks.DynamoGetItem(scope, S.readLockHolder, {
-      table: props.lockTable,
-      key: { [LOCK_KEY_ATTRIBUTE]: lockKey },
-      consistentRead: true,
-      projectionExpression: [new tasks.DynamoProjectionExpression().withAttribute(LOCK_HOLDER_ATTRIBUTE)],
-      resultPath: P.lock,
-      taskTimeout: call,
-    }),
-    RETRY_POLICIES.dynamodb,
-  );
-  const describeLockHolder = new tasks.CallAwsService(scope, S.describeLockHolder, {
-    service: 'sfn',
-    action: 'describeExecution',
-    parameters: { ExecutionArn: text(P.lockHolder) },
-    iamResources: [props.executionArns],
-    resultSelector: { status: text('$.Status') },
-    resultPath: P.lockHolderState,
-    taskTimeout: call,
-  });
-  // A holder whose history expired has long stopped: not worth retrying.
-  describeLockHolder.addRetry({ errors: [HOLDER_GONE], maxAttempts: 0 });
-  withRetry(describeLockHolder, RETRY_POLICIES.notification);
-  const takeOverLock = withRetry(
-    new tasks.DynamoPutItem(scope, S.takeOverLock, {
-      table: props.lockTable,
-      item: lockItem,
-      // Only the stopped holder's lock: another waiter may have taken it over first.
-      conditionExpression: '#holder = :stale',
-      expressionAttributeNames: { '#holder': LOCK_HOLDER_ATTRIBUTE },
-      expressionAttributeValues: { ':stale': tasks.DynamoAttributeValue.fromString(text(P.lockHolder)) },
-      resultPath: sfn.JsonPath.DISCARD,
-      taskTimeout: call,
-    }),
-    RETRY_POLICIES.dynamodb,
-  );
-  const waitForLock = new sfn.Wait(scope, S.waitForLock, { time: sfn.WaitTime.duration(props.lockWaitInterval) });
-  const countLockWait = new sfn.Pass(scope, S.countLockWait, {
-    parameters: {
-      token: text(P.loadToken),
-      commitConflicts: num(P.commitConflicts),
-      lockWaits: sfn.JsonPath.mathAdd(num(P.lockWaits), 1),
+  const lock = lockStates(scope, {
+    names: S,
+    paths: P,
+    table: props.lockTable,
+    key: lockKey,
+    details: { fileId: tasks.DynamoAttributeValue.fromString(text(P.fileId)) },
+    executionArns: props.executionArns,
+    callTimeout: props.callTimeout,
+    waitInterval: props.lockWaitInterval,
+    maxWaits: props.maxLockWaits,
+    countWait: {
+      parameters: {
+        token: text(P.loadToken),
+        commitConflicts: num(P.commitConflicts),
+        lockWaits: sfn.JsonPath.mathAdd(num(P.lockWaits), 1),
+      },
+      resultPath: P.load,
     },
-    resultPath: P.load,
-  });
-  const lockNotAcquired = new sfn.Pass(scope, S.lockNotAcquired, {
-    result: sfn.Result.fromObject({
-      Error: PIPELINE_ERRORS.lockNotAcquired,
-      Cause:
+    notAcquired: {
+      error: PIPELINE_ERRORS.lockNotAcquired,
+      cause:
         `Another execution kept loading ${ref} through ${props.maxLockWaits} waits of ` +
         `${props.lockWaitInterval.toSeconds()} s; the lock item names it`,
-    }),
-    resultPath: P.failure,
-  }).next(alertFailed);
-  const checkLockWaits = new sfn.Choice(scope, S.checkLockWaits)
-    .when(sfn.Condition.numberGreaterThanEquals(P.lockWaits, props.maxLockWaits), lockNotAcquired)
-    .otherwise(acquireLock);
-  waitForLock.next(countLockWait).next(checkLockWaits);
-  const checkLockHolderRunning = new sfn.Choice(scope, S.checkLockHolderRunning)
-    .when(sfn.Condition.stringEquals(P.lockHolderStatus, 'RUNNING'), waitForLock)
-    .otherwise(takeOverLock);
-  // Released between the failed put and the read: count it as a wait so the loop stays bounded.
-  const checkLockHeld = new sfn.Choice(scope, S.checkLockHeld)
-    .when(sfn.Condition.isPresent(P.lockItem), describeLockHolder)
-    .otherwise(countLockWait);
-  acquireLock.addCatch(readLockHolder, { errors: [CONDITION_FAILED], resultPath: sfn.JsonPath.DISCARD });
-  acquireLock.addCatch(releaseLockAfterFailure, failing);
-  readLockHolder.addCatch(releaseLockAfterFailure, failing).next(checkLockHeld);
-  describeLockHolder.addCatch(takeOverLock, { errors: [HOLDER_GONE], resultPath: sfn.JsonPath.DISCARD });
-  describeLockHolder.addCatch(releaseLockAfterFailure, failing).next(checkLockHolderRunning);
-  takeOverLock.addCatch(waitForLock, { errors: [CONDITION_FAILED], resultPath: sfn.JsonPath.DISCARD });
-  takeOverLock.addCatch(releaseLockAfterFailure, failing);
+    },
+    onFailure: releaseLockAfterFailure,
+    onNotAcquired: alertFailed,
+  });
 
   // The load, retried with a fresh request token after an Iceberg commit conflict (DESIGN.md
   // "Retries that need a new query": the same token would return the failed query again).
@@ -345,28 +258,17 @@ export function pipelineStates(scope: Construct, props: PipelineStatesProps): sf
   )
     .addCatch(alertFailed, failing)
     .next(announceLoaded);
-  const releaseLock = withRetry(
-    new tasks.DynamoDeleteItem(scope, S.releaseLock, {
-      table: props.lockTable,
-      key: { [LOCK_KEY_ATTRIBUTE]: lockKey },
-      conditionExpression: '#holder = :me',
-      expressionAttributeNames: { '#holder': LOCK_HOLDER_ATTRIBUTE },
-      expressionAttributeValues: { ':me': me },
-      resultPath: sfn.JsonPath.DISCARD,
-      taskTimeout: call,
-    }),
-    RETRY_POLICIES.dynamodb,
-  )
+  const releaseLock = releaseLockTask(scope, S.releaseLock, lockTask)
     .addCatch(alertFailed, failing)
     .next(publishMetrics);
   load.next(releaseLock);
-  takeOverLock.next(load);
-  acquireLock.next(load);
+  lock.takeOver.next(load);
+  lock.acquire.next(load);
 
   const prepareLoad = new sfn.Pass(scope, S.prepareLoad, {
     parameters: { token: sfn.JsonPath.uuid(), commitConflicts: 0, lockWaits: 0 },
     resultPath: P.load,
-  }).next(acquireLock);
+  }).next(lock.acquire);
   const checkValidation = new sfn.Choice(scope, S.checkValidation)
     .when(sfn.Condition.numberGreaterThan(P.rowsPassed, 0), prepareLoad)
     .when(sfn.Condition.booleanEquals(P.passed, false), alertRejected)
