@@ -6,5 +6,8 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Vitest defaults to cores - 1 workers, one on a 2-core machine; many tests wait on child
+    // processes (the CLI, synth, s3rver), so two workers keep both cores busy.
+    maxWorkers: 2,
   },
 });
