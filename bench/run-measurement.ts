@@ -12,12 +12,12 @@ import { duckdb } from '../lib/sql/duckdb.ts';
 import { compileValidation } from '../lib/validation/compile.ts';
 import { numberValue } from '../lib/validation/json-value.ts';
 import { openSource } from '../lib/validation/read/open-source.ts';
+import { nativeColumns, openDuckDb } from '../lib/validation/run-validation.ts';
 import { validateFile } from '../lib/validation/validate-file.ts';
 import { benchDataset } from './bench-dataset.ts';
 import { generatedRuleMetrics, handWrittenMetricsSql, handWrittenRuleMetrics, type MetricValues, type RuleMetrics } from './hand-written-metrics.ts';
 import type { MeasurementRequest, MeasurementResult, ValidationOutcome } from './measurement.ts';
 import { INGEST_TIME } from './orders-data.ts';
-import { openValidationDuckDb } from './validation-duckdb.ts';
 
 interface Timed<T> {
   readonly seconds: number;
@@ -43,15 +43,6 @@ async function metricRow(connection: DuckDBConnection, sql: string): Promise<Met
   return new Map(reader.columnNames().map((name, index) => [name, numberValue(row[index] ?? null)]));
 }
 
-/** The relation's columns that Parquet already types, which the compiler converts instead of parsing (as runValidationQueries finds them). */
-async function nativeColumns(connection: DuckDBConnection, relation: string): Promise<string[]> {
-  const described = await connection.runAndReadAll(`DESCRIBE ${relation}`);
-  return described
-    .getRowObjectsJS()
-    .filter((row) => row['column_type'] !== 'VARCHAR' && row['column_name'] !== '_row')
-    .map((row) => String(row['column_name']));
-}
-
 async function timeMetricsQuery(
   connection: DuckDBConnection,
   request: MeasurementRequest,
@@ -63,7 +54,7 @@ async function timeMetricsQuery(
     const { seconds, value } = await timed(() => metricRow(connection, sql));
     return { seconds, value: handWrittenRuleMetrics(value) };
   }
-  const compiled = compileValidation(dataset, duckdb, { relation, nativeColumns: await nativeColumns(connection, relation) });
+  const compiled = compileValidation(dataset, duckdb, { relation, nativeColumns: await nativeColumns(connection, relation, dataset) });
   const { seconds, value } = await timed(() => metricRow(connection, compiled.metricsQuery));
   return { seconds, value: generatedRuleMetrics(compiled, value) };
 }
@@ -84,7 +75,8 @@ async function measure(request: MeasurementRequest, scratch: string): Promise<Me
     const { seconds, value } = await timeValidation(request, dataset, scratch);
     return { seconds, peakRssMb: peakRssMb(), validation: value };
   }
-  const { instance, connection } = await openValidationDuckDb(scratch);
+  // Set up as validateFile sets up its own, so the query-only runs compare with it.
+  const { instance, connection } = await openDuckDb(scratch);
   try {
     if (request.kind === 'parse') {
       const { seconds } = await timed(() => openedRelation(connection, dataset, request.file));

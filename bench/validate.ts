@@ -8,6 +8,7 @@ import { availableParallelism, cpus, loadavg } from 'node:os';
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { DEFAULT_MEMORY_LIMIT } from '../lib/validation/run-validation.ts';
 import { BENCH_CONTRACT, benchDataset } from './bench-dataset.ts';
 import { sectionProblems } from './checks.ts';
 import { measureInChild } from './measure-in-child.ts';
@@ -17,7 +18,6 @@ import { ensureOrdersFile, GENERATOR_VERSION, type BenchFormat } from './orders-
 import { formatSection, formatVerdicts } from './report.ts';
 import type { SectionResults } from './section.ts';
 import { verdicts } from './targets.ts';
-import { VALIDATION_MEMORY_LIMIT } from './validation-duckdb.ts';
 
 const DATA_DIRECTORY = fileURLToPath(new URL('./data/', import.meta.url));
 
@@ -43,7 +43,7 @@ async function header(options: BenchOptions): Promise<string> {
       `${availableParallelism()} cores (${cpus()[0]?.model.trim() ?? 'unknown CPU'})`,
     `load average (1, 5, 15 min) at start: ${loads()}; the machine is shared, so other work slows every figure`,
     `contract ${relative(process.cwd(), BENCH_CONTRACT)} (${benchDataset('csv').columns.length} columns), generator v${GENERATOR_VERSION}; ` +
-      `DuckDB memory_limit ${VALIDATION_MEMORY_LIMIT} as validateFile sets it; ` +
+      `DuckDB memory_limit ${DEFAULT_MEMORY_LIMIT} as validateFile sets it; ` +
       `${options.runs} run${options.runs === 1 ? '' : 's'} of each measurement, each run in its own process; MB = 2^20 bytes`,
     ...(options.runs < 3 ? ['fewer than 3 runs: these medians are a smoke test, not the benchmark'] : []),
   ].join('\n');

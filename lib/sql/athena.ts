@@ -72,6 +72,7 @@ export const athena: Dialect = {
   epochSeconds: (expression, columnType) =>
     columnType.kind === 'date' ? `to_unixtime(CAST(${expression} AS timestamp))` : `to_unixtime(${expression})`,
   rarestValueCount: (expression) => `array_min(map_values(histogram(${expression})))`,
+  firstRecords: (values, order, count, where) => `min_by(ROW(${values.join(', ')}), ${order}, ${count}) FILTER (WHERE ${where})`,
   inlineCte: (name, body) => `${name} AS (\n${body}\n)`,
   nonNullStrings: (items) =>
     items.length === 0

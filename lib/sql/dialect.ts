@@ -30,6 +30,12 @@ export interface Dialect {
   /** The row count of the rarest non-null value of the expression; NULL when there is none. */
   rarestValueCount(expression: string): string;
   /**
+   * An aggregate: the records of `values` of the first `count` rows by `order` among those where
+   * `where` holds, ascending; NULL when none does. A record's fields read back in the order of
+   * `values`, NULLs kept: the engines' top-N aggregates would drop a bare NULL argument.
+   */
+  firstRecords(values: readonly string[], order: string, count: number, where: string): string;
+  /**
    * A named subquery for a WITH clause that the engine evaluates where it is used instead of
    * storing its result: reading a file twice is cheaper than holding all of it in memory.
    */

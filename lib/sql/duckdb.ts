@@ -63,6 +63,9 @@ export const duckdb: Dialect = {
   length: (text) => `length(${text})`,
   epochSeconds: (expression) => `epoch(${expression})`,
   rarestValueCount: (expression) => `list_min(map_values(histogram(${expression})))`,
+  // An unnamed struct would give every field the same empty name, so each is named by position.
+  firstRecords: (values, order, count, where) =>
+    `min_by({${values.map((value, index) => `'v${index}': ${value}`).join(', ')}}, ${order}, ${count}) FILTER (WHERE ${where})`,
   inlineCte: (name, body) => `${name} AS NOT MATERIALIZED (\n${body}\n)`,
   nonNullStrings: (items) =>
     items.length === 0 ? 'CAST([] AS VARCHAR[])' : `list_filter([${items.join(', ')}], lambda x: x IS NOT NULL)`,

@@ -12,6 +12,12 @@ export interface CompileOptions {
   readonly relation: string;
   /** Columns the relation holds in an engine type (Parquet) rather than as delivered text. */
   readonly nativeColumns?: readonly string[];
+  /**
+   * The table holding uniqueness key `index`'s repeated keys, made from `repeatedKeyQueries[index]`,
+   * which queries then join instead of aggregating the file again.
+   * @default none: each query aggregates the keys it needs itself
+   */
+  readonly repeatedKeyTable?: (index: number) => string;
 }
 
 /** How a row query reaches one contract column in `checked`. */
@@ -56,8 +62,13 @@ export interface CompiledValidation {
    * `checked`, holding the given rules' inputs (a uniqueness rule needs its key counts joined).
    */
   readonly withChecked: (rules: readonly CompiledRowRule[]) => string;
-  /** One aggregate over the file (its key aggregates read it again); one row, one column per metric alias. */
+  /** One aggregate over `typed` (its key aggregates read the file again); one row, one column per metric alias. */
   readonly metricsQuery: string;
+  /**
+   * By uniqueness key (`CompiledRowRule.repeatedKey`): the key's non-null values found on more
+   * than one row, with their row count; nulls are not duplicates.
+   */
+  readonly repeatedKeyQueries: readonly string[];
   readonly rowCountMetric: string;
   /** The typed rows (`_row` plus every contract column, typed): what `{object}` means in SQL rules. */
   readonly typedSelect: string;
@@ -82,10 +93,13 @@ class Metrics {
 }
 
 /**
- * Compiles a dataset's rules into SQL of one dialect. Every row-level metric comes from one
- * aggregate over `checked`: the file's rows with each column parsed to its type once, and, for
- * uniqueness rules, the row count of the row's key. Key counts come from a grouped aggregate
- * joined back rather than a window, which would partition every column of every row.
+ * Compiles a dataset's rules into SQL of one dialect. Every metric comes from one aggregate over
+ * `typed`, the file's rows with each column parsed to its type once; the rows failing a
+ * uniqueness rule are the summed row counts of its repeated keys, a grouped aggregate of the
+ * file. Row queries read `checked`, which joins each row's key count back: a window would
+ * partition every column of every row. The key aggregate reads the relation with its key typed
+ * inline, not `typed`: DuckDB 1.5 stores a CTE that is read twice in full when the relation reads
+ * a CSV file, NOT MATERIALIZED or not.
  */
 export function compileValidation(dataset: Dataset, dialect: Dialect, options: CompileOptions): CompiledValidation {
   const native = new Set(options.nativeColumns ?? []);
@@ -113,6 +127,8 @@ export function compileValidation(dataset: Dataset, dialect: Dialect, options: C
     return found >= 0 ? found : repeatedKeys.push(key) - 1;
   };
   const keyRows = (index: number) => id(`__key_rows_${index}`);
+  const { repeatedKeyTable } = options;
+  const repeatedKeysRelation = (index: number) => repeatedKeyTable?.(index) ?? `repeated_keys_${index}`;
 
   function failing(rule: RowRule): { predicate: string; repeatedKey?: number } {
     const keys = rule.columns.map(find);
@@ -147,7 +163,6 @@ export function compileValidation(dataset: Dataset, dialect: Dialect, options: C
         };
       }
       case 'duplicate': {
-        // Only non-null keys seen on more than one row are in the aggregate: nulls are not duplicates.
         const repeatedKey = repeatedKeyIndex(keys);
         return { predicate: `${keyRows(repeatedKey)} > 1`, repeatedKey };
       }
@@ -202,45 +217,56 @@ export function compileValidation(dataset: Dataset, dialect: Dialect, options: C
   const rules: CompiledRule[] = deriveRules(dataset).map((rule) => {
     if (rule.scope === 'table') return { rule, metrics: tableMetrics(rule) };
     const { predicate, repeatedKey } = failing(rule);
+    // Counted from the repeated keys, the metrics need no key count joined to every row.
+    const failedCount =
+      repeatedKey === undefined
+        ? dialect.countIf(predicate)
+        : `(SELECT coalesce(sum(${keyRows(repeatedKey)}), 0) FROM ${repeatedKeysRelation(repeatedKey)})`;
     return {
       rule,
       failing: predicate,
-      failedMetric: metrics.add(dialect.countIf(predicate)),
+      failedMetric: metrics.add(failedCount),
       denominatorMetric: denominator(rule),
       ...(repeatedKey !== undefined && { repeatedKey }),
     };
   });
-  const rowRules = rules.filter((rule): rule is CompiledRowRule => 'failing' in rule);
 
   const typedColumns = columns.flatMap((compiled) =>
     compiled.typed === compiled.raw ? [] : [`${typedValue(compiled)} AS ${compiled.typed}`],
   );
   const typedCte = dialect.inlineCte('typed', `  SELECT ${['*', ...typedColumns].join(',\n    ')}\n  FROM ${options.relation}`);
 
-  function repeatedKeyCte(index: number): string {
+  function repeatedKeyQuery(index: number): string {
     const key = repeatedKeys[index]!;
+    const names = key.map((_, position) => id(`__key_${index}_${position}`));
+    const values = key.map((column, position) => `${typedValue(column)} AS ${names[position]}`);
     return [
-      `repeated_keys_${index} AS (`,
-      `  SELECT ${[...key.map((column, position) => `${column.typed} AS ${id(`__key_${index}_${position}`)}`), `count(*) AS ${keyRows(index)}`].join(', ')}`,
-      '  FROM typed',
-      `  WHERE ${key.map((column) => `${column.typed} IS NOT NULL`).join(' AND ')}`,
-      `  GROUP BY ${key.map((_, position) => position + 1).join(', ')}`,
-      '  HAVING count(*) > 1',
-      ')',
+      `SELECT ${[...names, `count(*) AS ${keyRows(index)}`].join(', ')}`,
+      `FROM (SELECT ${values.join(', ')} FROM ${options.relation}) AS file_keys`,
+      `WHERE ${names.map((name) => `${name} IS NOT NULL`).join(' AND ')}`,
+      `GROUP BY ${names.join(', ')}`,
+      'HAVING count(*) > 1',
     ].join('\n');
+  }
+  const repeatedKeyQueries = repeatedKeys.map((_, index) => repeatedKeyQuery(index));
+
+  function repeatedKeyCtes(keys: readonly number[]): string[] {
+    if (repeatedKeyTable !== undefined) return [];
+    return keys.map((index) => `repeated_keys_${index} AS (\n${repeatedKeyQueries[index]!.replaceAll(/^/gm, '  ')}\n)`);
   }
 
   function repeatedKeyJoin(index: number): string {
     const on = repeatedKeys[index]!.map(
       (column, position) => `typed.${column.typed} = repeated_keys_${index}.${id(`__key_${index}_${position}`)}`,
     );
-    return `  LEFT JOIN repeated_keys_${index} ON ${on.join(' AND ')}`;
+    const joined = repeatedKeyTable === undefined ? `repeated_keys_${index}` : `${repeatedKeyTable(index)} AS repeated_keys_${index}`;
+    return `  LEFT JOIN ${joined} ON ${on.join(' AND ')}`;
   }
 
   function withChecked(needing: readonly CompiledRowRule[]): string {
     const keys = [...new Set(needing.flatMap((rule) => (rule.repeatedKey === undefined ? [] : [rule.repeatedKey])))].sort((a, b) => a - b);
     return [
-      `WITH ${[typedCte, ...keys.map(repeatedKeyCte)].join(',\n')},`,
+      `WITH ${[typedCte, ...repeatedKeyCtes(keys)].join(',\n')},`,
       'checked AS (',
       `  SELECT ${['typed.*', ...keys.map((index) => `repeated_keys_${index}.${keyRows(index)}`)].join(', ')}`,
       '  FROM typed',
@@ -255,7 +281,13 @@ export function compileValidation(dataset: Dataset, dialect: Dialect, options: C
     columns,
     rules,
     withChecked,
-    metricsQuery: `${withChecked(rowRules)}\nSELECT\n${metrics.selectList()}\nFROM checked`,
+    metricsQuery: [
+      `WITH ${[typedCte, ...repeatedKeyCtes(repeatedKeys.map((_, index) => index))].join(',\n')}`,
+      'SELECT',
+      metrics.selectList(),
+      'FROM typed',
+    ].join('\n'),
+    repeatedKeyQueries,
     rowCountMetric,
     typedSelect: [
       `SELECT ${['_row', ...columns.map((compiled) => `${typedValue(compiled)} AS ${compiled.raw}`)].join(',\n  ')}`,

@@ -14,11 +14,11 @@ export interface Disposition {
   readonly passingRowsQuery: string;
   /** Every contract column as delivered, `_row`, and `_violations`: the failed error rules' ids the row breaks. */
   readonly quarantinedRowsQuery: string;
-  /** One row: `quarantined`, `passed` counts, counted separately. */
+  /** One row: `quarantined`, `passed` counts, for when the rows are counted without being written. */
   readonly countQuery: string;
   /**
    * Rows quarantined when known without another scan: every row of a file quarantined whole, none
-   * when no error row rule failed. Undefined when only the count query can tell.
+   * when no error row rule failed. Undefined when only counting or writing the rows can tell.
    */
   readonly knownQuarantinedRows: number | undefined;
 }

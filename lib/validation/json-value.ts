@@ -2,6 +2,7 @@ import {
   DuckDBDateValue,
   DuckDBDecimalValue,
   DuckDBListValue,
+  DuckDBStructValue,
   DuckDBTimestampTZValue,
   DuckDBTimestampValue,
   type DuckDBValue,
@@ -15,7 +16,8 @@ function isoFromMicros(micros: bigint): string {
 
 /**
  * A DuckDB value as plain JSON: BIGINT and DECIMAL become numbers (a BIGINT beyond 2^53 stays
- * exact as a string), dates `yyyy-mm-dd`, timestamps ISO-8601 UTC whatever the process time zone.
+ * exact as a string), dates `yyyy-mm-dd`, timestamps ISO-8601 UTC whatever the process time zone,
+ * lists arrays and structs objects by field.
  */
 export function jsonValue(value: DuckDBValue): JsonValue {
   if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
@@ -27,6 +29,9 @@ export function jsonValue(value: DuckDBValue): JsonValue {
     return value.isFinite ? isoFromMicros(value.micros) : value.toString();
   }
   if (value instanceof DuckDBListValue) return value.items.map(jsonValue);
+  if (value instanceof DuckDBStructValue) {
+    return Object.fromEntries(Object.entries(value.entries).map(([field, item]) => [field, jsonValue(item)]));
+  }
   return value.toString();
 }
 

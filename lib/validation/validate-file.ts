@@ -1,14 +1,15 @@
 import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { availableParallelism, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Dataset } from '../contracts/model.ts';
 import { duckdb } from '../sql/duckdb.ts';
+import type { Disposition } from './disposition.ts';
 import { localFileId } from './file-id.ts';
 import { openSource } from './read/open-source.ts';
 import type { ReadFailure } from './read/read-failure.ts';
 import type { ValidationReport } from './report.ts';
-import { runValidationQueries, type ValidationRun } from './run-validation.ts';
+import { openDuckDb, runValidationQueries, type RowSplit } from './run-validation.ts';
 
 export interface ValidateFileOptions {
   readonly dataset: Dataset;
@@ -24,7 +25,7 @@ export interface ValidateFileOptions {
   readonly fileId?: string;
   /** DuckDB's home, extension and spill directories go under it (Lambda can only write /tmp). @default os.tmpdir() */
   readonly scratchDirectory?: string;
-  /** @default '300MB', which keeps a 5M-row validation under 512 MB of memory */
+  /** DuckDB's memory limit. @default DEFAULT_MEMORY_LIMIT ('200MB'), which keeps a 5M-row validation under 512 MB of memory */
   readonly memoryLimit?: string;
 }
 
@@ -43,20 +44,6 @@ export interface FileValidation {
 }
 
 const relationName = 'source_rows';
-
-async function openDuckDb(scratch: string, memoryLimit: string): Promise<{ instance: DuckDBInstance; connection: DuckDBConnection }> {
-  const instance = await DuckDBInstance.create(':memory:', {
-    memory_limit: memoryLimit,
-    threads: String(availableParallelism()),
-    home_directory: scratch,
-    extension_directory: join(scratch, 'extensions'),
-    temp_directory: join(scratch, 'spill'),
-  });
-  const connection = await instance.connect();
-  // Set on the connection: the time zone setting needs the ICU extension, loaded only by then.
-  await connection.run("SET TimeZone = 'UTC'");
-  return { instance, connection };
-}
 
 /** The report of a file that could not be read, or whose columns are not the contract's. */
 export function unreadableReport(
@@ -115,26 +102,29 @@ async function quarantineWholeFile(file: string, outDir: string): Promise<Valida
   return { quarantinedFile };
 }
 
+/**
+ * Writes the rows where the disposition puts them; the counts are those the writes report. No
+ * quarantine file is left when no row is quarantined (a failed rule can have no failing row).
+ */
 async function writeOutputs(
   connection: DuckDBConnection,
-  run: ValidationRun,
-  file: string,
-  outDir: string,
-  fileId: string,
-): Promise<ValidatedOutputs> {
+  disposition: Disposition,
+  rowCount: number,
+  target: { readonly file: string; readonly outDir: string; readonly fileId: string },
+): Promise<{ outputs: ValidatedOutputs; split: RowSplit }> {
+  const { file, outDir, fileId } = target;
   await mkdir(outDir, { recursive: true });
-  const { report, disposition } = run;
-  if (disposition.wholeFile) return quarantineWholeFile(file, outDir);
+  if (disposition.wholeFile) return { outputs: await quarantineWholeFile(file, outDir), split: { rowsPassed: 0, rowsQuarantined: rowCount } };
   const validated = join(outDir, 'validated.parquet');
-  const written = await copyRows(connection, disposition.passingRowsQuery, fileId, validated);
-  if (written !== report.rowsPassed) throw new Error(`wrote ${written} validated rows of ${file}, the report says ${report.rowsPassed}`);
-  if (report.rowsQuarantined === 0) return { validated };
+  const rowsPassed = await copyRows(connection, disposition.passingRowsQuery, fileId, validated);
+  if (disposition.knownQuarantinedRows === 0) return { outputs: { validated }, split: { rowsPassed, rowsQuarantined: 0 } };
   const quarantinedRows = join(outDir, 'quarantine.parquet');
-  const quarantined = await copyRows(connection, disposition.quarantinedRowsQuery, fileId, quarantinedRows);
-  if (quarantined !== report.rowsQuarantined) {
-    throw new Error(`wrote ${quarantined} quarantined rows of ${file}, the report says ${report.rowsQuarantined}`);
+  const rowsQuarantined = await copyRows(connection, disposition.quarantinedRowsQuery, fileId, quarantinedRows);
+  if (rowsQuarantined === 0) {
+    await rm(quarantinedRows);
+    return { outputs: { validated }, split: { rowsPassed, rowsQuarantined } };
   }
-  return { validated, quarantinedRows };
+  return { outputs: { validated, quarantinedRows }, split: { rowsPassed, rowsQuarantined } };
 }
 
 /**
@@ -148,17 +138,27 @@ export async function validateFile(options: ValidateFileOptions): Promise<FileVa
   const { dataset, file, outDir } = options;
   const displayName = options.displayName ?? file;
   const scratch = await mkdtemp(join(options.scratchDirectory ?? tmpdir(), 'validate-'));
-  const { instance, connection } = await openDuckDb(scratch, options.memoryLimit ?? '300MB');
+  const { instance, connection } = await openDuckDb(scratch, options.memoryLimit);
   try {
     const opened = await openSource(connection, dataset, file, { relationName });
     if (!opened.ok) {
       const report = unreadableReport(dataset, displayName, opened.failure, startedAt);
       return { report, outputs: outDir === undefined ? {} : await quarantineWholeFile(file, outDir) };
     }
-    const run = await runValidationQueries(connection, dataset, opened.relation, { ingestTime: options.ingestTime, file: displayName, startedAt });
-    if (outDir === undefined) return { report: run.report, outputs: {} };
-    const outputs = await writeOutputs(connection, run, file, outDir, options.fileId ?? (await localFileId(file)));
-    return { report: { ...run.report, durationMs: Date.now() - startedAt.getTime() }, outputs };
+    let outputs: ValidatedOutputs = {};
+    const writeRowsTo = (directory: string) => async (disposition: Disposition, rowCount: number): Promise<RowSplit> => {
+      const fileId = options.fileId ?? (await localFileId(file));
+      const written = await writeOutputs(connection, disposition, rowCount, { file, outDir: directory, fileId });
+      outputs = written.outputs;
+      return written.split;
+    };
+    const run = await runValidationQueries(connection, dataset, opened.relation, {
+      ingestTime: options.ingestTime,
+      file: displayName,
+      startedAt,
+      ...(outDir !== undefined && { splitRows: writeRowsTo(outDir) }),
+    });
+    return { report: run.report, outputs };
   } finally {
     connection.closeSync();
     instance.closeSync();

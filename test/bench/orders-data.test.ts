@@ -6,6 +6,7 @@ import { duckdb } from '../../lib/sql/duckdb.ts';
 import { compileValidation } from '../../lib/validation/compile.ts';
 import { numberValue } from '../../lib/validation/json-value.ts';
 import { openSource } from '../../lib/validation/read/open-source.ts';
+import { nativeColumns, openDuckDb } from '../../lib/validation/run-validation.ts';
 import { validateFile } from '../../lib/validation/validate-file.ts';
 import { benchDataset } from '../../bench/bench-dataset.ts';
 import { validationMismatches } from '../../bench/checks.ts';
@@ -21,7 +22,6 @@ import {
   writeOrdersFile,
   type BenchFormat,
 } from '../../bench/orders-data.ts';
-import { openValidationDuckDb } from '../../bench/validation-duckdb.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'bench-orders-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -81,14 +81,15 @@ describe('generated orders files', () => {
 
   it.each(['csv', 'parquet'] as const)('%s: the hand-written metrics query measures what the generated one does', async (format) => {
     const scratch = mkdtempSync(join(root, 'duckdb-'));
-    const { instance, connection } = await openValidationDuckDb(scratch);
+    const { instance, connection } = await openDuckDb(scratch);
     try {
       const dataset = benchDataset(format);
       const opened = await openSource(connection, dataset, files[format]);
       if (!opened.ok) throw new Error(opened.failure.message);
       const relation = duckdb.identifier(opened.relation);
-      const nativeColumns = format === 'parquet' ? ['order_ts', 'amount'] : [];
-      const compiled = compileValidation(dataset, duckdb, { relation, nativeColumns });
+      const native = await nativeColumns(connection, relation, dataset);
+      expect(native).toEqual(format === 'parquet' ? ['order_ts', 'amount'] : []);
+      const compiled = compileValidation(dataset, duckdb, { relation, nativeColumns: native });
       const row = async (sql: string) => {
         const reader = await connection.runAndReadAll(sql);
         const [values] = reader.getRows();

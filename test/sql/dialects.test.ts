@@ -106,6 +106,17 @@ describe('duckdb rendering, executed', () => {
     expect(await value(`${duckdb.rarestValueCount('x')} FROM (VALUES (CAST(NULL AS VARCHAR))) t(x)`)).toBeNull();
   });
 
+  it('keeps the records of the first rows where a predicate holds, in order, NULL values included', async () => {
+    const rows = `FROM (VALUES (5, 'e', true), (1, 'a', true), (3, NULL, true), (2, 'b', false), (4, 'd', true), (6, 'f', NULL)) t(r, v, f)`;
+    expect(await value(`${duckdb.firstRecords(['r', 'v'], 'r', 3, 'f')} ${rows}`)).toEqual([
+      { v0: 1, v1: 'a' },
+      { v0: 3, v1: null },
+      { v0: 4, v1: 'd' },
+    ]);
+    expect(await value(`${duckdb.firstRecords(['v'], 'r', 10, 'f')} ${rows}`)).toEqual([{ v0: 'a' }, { v0: null }, { v0: 'd' }, { v0: 'e' }]);
+    expect(await value(`${duckdb.firstRecords(['r'], 'r', 3, 'r > 99')} ${rows}`)).toBeNull();
+  });
+
   it('keeps the non-null strings of a list, in order', async () => {
     expect(await value(duckdb.nonNullStrings(["'a'", 'NULL', "'c'"]))).toEqual(['a', 'c']);
     expect(await value(duckdb.nonNullStrings([]))).toEqual([]);
@@ -165,6 +176,7 @@ describe('athena rendering', () => {
     expect(athena.epochSeconds('max(t)', timestamp)).toBe('to_unixtime(max(t))');
     expect(athena.epochSeconds('max(d)', date)).toBe('to_unixtime(CAST(max(d) AS timestamp))');
     expect(athena.rarestValueCount('"s"')).toBe('array_min(map_values(histogram("s")))');
+    expect(athena.firstRecords(['_row', '"v"'], '_row', 5, '"v" IS NULL')).toBe('min_by(ROW(_row, "v"), _row, 5) FILTER (WHERE "v" IS NULL)');
     expect(athena.nonNullStrings(["'a'", 'NULL'])).toBe("filter(ARRAY['a', NULL], x -> x IS NOT NULL)");
     expect(athena.nonNullStrings([])).toBe('CAST(ARRAY[] AS array(varchar))');
     expect(athena.inlineCte('t', 'SELECT 1')).toBe('t AS (\nSELECT 1\n)');

@@ -3,7 +3,7 @@ import { athena } from '../../lib/sql/athena.ts';
 import { compileValidation, type CompiledRowRule } from '../../lib/validation/compile.ts';
 import { planDisposition } from '../../lib/validation/disposition.ts';
 import type { RuleResult } from '../../lib/validation/report.ts';
-import { sampleQuery } from '../../lib/validation/samples.ts';
+import { samplesQuery } from '../../lib/validation/samples.ts';
 import { column, loadDataset } from './helpers/dataset.ts';
 
 const dataset = loadDataset({
@@ -32,9 +32,9 @@ describe('the Athena rendering of a compiled dataset', () => {
     expect(compiled.metricsQuery).not.toContain('MATERIALIZED');
   });
 
-  it('computes every row metric in one aggregate over checked', () => {
+  it('computes every metric in one aggregate over typed', () => {
     const query = compiled.metricsQuery;
-    expect(query.match(/\nFROM checked$/g)).toHaveLength(1);
+    expect(query.match(/\nFROM typed$/g)).toHaveLength(1);
     expect(query).toContain(`count_if("id" IS NOT NULL AND (NOT regexp_like("id", '^(?:ID-[0-9]+)$'))) AS m`);
     expect(query).toContain(`count_if("status" IS NOT NULL AND ("status" NOT IN ('new', 'o''k'))) AS m`);
     expect(query).toContain(
@@ -43,20 +43,46 @@ describe('the Athena rendering of a compiled dataset', () => {
     expect(query).toContain('to_unixtime(max("__typed_1")) AS m');
   });
 
-  it('counts repeated keys with a grouped aggregate joined back', () => {
+  it('counts repeated keys with a grouped aggregate over the relation, key typed inline, joined back', () => {
     expect(compiled.metricsQuery).toContain(
-      'repeated_keys_0 AS (\n  SELECT "id" AS "__key_0_0", count(*) AS "__key_rows_0"\n  FROM typed\n  WHERE "id" IS NOT NULL\n  GROUP BY 1\n  HAVING count(*) > 1\n)',
+      'repeated_keys_0 AS (\n  SELECT "__key_0_0", count(*) AS "__key_rows_0"\n' +
+        '  FROM (SELECT "id" AS "__key_0_0" FROM landing_db.items_raw) AS file_keys\n' +
+        '  WHERE "__key_0_0" IS NOT NULL\n  GROUP BY "__key_0_0"\n  HAVING count(*) > 1\n)',
     );
-    expect(compiled.metricsQuery).toContain(
+    expect(compiled.repeatedKeyQueries[1]).toBe(
+      'SELECT "__key_1_0", "__key_1_1", count(*) AS "__key_rows_1"\n' +
+        `FROM (SELECT "status" AS "__key_1_0", CASE WHEN regexp_like("day", '^(?:\\s*[0-9]{4}-[0-9]{2}-[0-9]{2}\\s*)$') THEN try_cast(trim("day") AS date) END AS "__key_1_1" FROM landing_db.items_raw) AS file_keys\n` +
+        'WHERE "__key_1_0" IS NOT NULL AND "__key_1_1" IS NOT NULL\nGROUP BY "__key_1_0", "__key_1_1"\nHAVING count(*) > 1',
+    );
+    expect(compiled.metricsQuery).not.toContain('JOIN');
+    expect(compiled.metricsQuery).toContain('  (SELECT coalesce(sum("__key_rows_0"), 0) FROM repeated_keys_0) AS m');
+    expect(compiled.withChecked([rule('duplicateValues')])).toContain(
       '  LEFT JOIN repeated_keys_1 ON typed."status" = repeated_keys_1."__key_1_0" AND typed."__typed_3" = repeated_keys_1."__key_1_1"',
     );
     expect(rule('id.unique').failing).toBe('"__key_rows_0" > 1');
   });
 
-  it('renders a sample query with only the key aggregate its rule needs', () => {
-    const query = sampleQuery(compiled, rule('qty.minimum'));
+  it('joins tables of repeated keys made beforehand instead of aggregating again, when given', () => {
+    const withTables = compileValidation(dataset, athena, { relation: 'landing_db.items_raw', repeatedKeyTable: (index) => `scratch.keys_${index}` });
+    expect(withTables.metricsQuery).not.toContain('repeated_keys');
+    expect(withTables.metricsQuery).toContain('  (SELECT coalesce(sum("__key_rows_0"), 0) FROM scratch.keys_0) AS m');
+    expect(withTables.metricsQuery.match(/landing_db\.items_raw/g)).toHaveLength(1);
+    const checked = withTables.withChecked([rule('id.unique')]);
+    expect(checked).not.toContain('repeated_keys_0 AS (');
+    expect(checked).toContain('  LEFT JOIN scratch.keys_0 AS repeated_keys_0 ON typed."id" = repeated_keys_0."__key_0_0"\n');
+    expect(withTables.repeatedKeyQueries).toEqual(compiled.repeatedKeyQueries);
+  });
+
+  it('renders one samples query for several rules, with only the key aggregates they need', () => {
+    const query = samplesQuery(compiled, [rule('qty.minimum'), rule('status_known')]);
     expect(query).not.toContain('repeated_keys');
-    expect(query).toMatch(/SELECT _row, "qty"\nFROM checked\nWHERE "__typed_2" IS NOT NULL AND \("__typed_2" < 1\)\nORDER BY _row\nLIMIT 5$/);
+    expect(query.endsWith(
+      '\nSELECT\n' +
+        '  min_by(ROW(_row, "qty"), _row, 5) FILTER (WHERE "__typed_2" IS NOT NULL AND ("__typed_2" < 1)) AS "samples_0",\n' +
+        `  min_by(ROW(_row, "status"), _row, 5) FILTER (WHERE "status" IS NOT NULL AND ("status" NOT IN ('new', 'o''k'))) AS "samples_1"\n` +
+        'FROM checked',
+    )).toBe(true);
+    expect(samplesQuery(compiled, [rule('id.unique')])).toContain('  LEFT JOIN repeated_keys_0 ON');
   });
 
   it('renders the disposition queries with Athena arrays', () => {

@@ -30,6 +30,8 @@ describe('DuckDB values as JSON', () => {
     ["TIMESTAMP '1969-12-31 23:59:59.9995'", '1969-12-31T23:59:59.999Z'],
     ["CAST('infinity' AS TIMESTAMP)", 'infinity'],
     ["['a', NULL]", ['a', null]],
+    ["{'v0': 1, 'v1': NULL, 'v2': DATE '2024-02-29'}", { v0: 1, v1: null, v2: '2024-02-29' }],
+    ["[{'n': 'x'}, {'n': NULL}]", [{ n: 'x' }, { n: null }]],
     ['true', true],
     ["'text'", 'text'],
     ['NULL', null],

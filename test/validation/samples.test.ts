@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { sampledRows } from '../../lib/validation/samples.ts';
 import { column, loadDataset } from './helpers/dataset.ts';
 import { validateRows } from './helpers/source.ts';
 
@@ -61,5 +62,60 @@ describe('samples of failing rows', () => {
     const { report } = await validateRows(dataset, [[null], ['a']]);
     expect(report.rules.find((rule) => rule.kind === 'nullValues')).toMatchObject({ passed: true, failedCount: 1, samples: [] });
     expect(report.rules.find((rule) => rule.kind === 'rowCount')).toMatchObject({ passed: false, failedCount: 0, samples: [] });
+  });
+});
+
+describe('samples of several rules, fetched together', () => {
+  it('give each failed rule its own first failing rows, whatever the other rules', async () => {
+    const dataset = loadDataset({
+      properties: [
+        column('id', { primaryKey: true }),
+        column('n', { logicalType: 'integer', logicalTypeOptions: { maximum: 5 } }),
+        column('s', { required: true, logicalTypeOptions: { maxLength: 2 } }),
+      ],
+    });
+    const data = [
+      ['a', '1', 'ok'],
+      ['b', '9', null],
+      ['a', 'x', 'long'],
+      ['c', '7', 'ok'],
+      ['d', '2', null],
+    ];
+    const { report } = await validateRows(dataset, data);
+    const samples = Object.fromEntries(report.rules.filter((rule) => !rule.passed).map((rule) => [rule.id, rule.samples]));
+    expect(samples).toEqual({
+      'id.unique': [
+        { row: 1, value: 'a' },
+        { row: 3, value: 'a' },
+      ],
+      'n.type': [{ row: 3, value: 'x' }],
+      'n.maximum': [
+        { row: 2, value: '9' },
+        { row: 4, value: '7' },
+      ],
+      's.required': [
+        { row: 2, value: null },
+        { row: 5, value: null },
+      ],
+      's.maxLength': [{ row: 3, value: 'long' }],
+    });
+  });
+});
+
+describe('sampledRows', () => {
+  it('reads the records of a samples column as [row, ...values], and no record as none', () => {
+    expect(sampledRows([{ v0: 3, v1: 'x', v2: null }, { v0: 7, v1: null, v2: 2 }])).toEqual([
+      [3, 'x', null],
+      [7, null, 2],
+    ]);
+    expect(sampledRows(null)).toEqual([]);
+  });
+
+  it.each([
+    ['a value that is not a list', 'x', /expected a list of sampled rows/],
+    ['a row that is not a record', [[1, 'x']], /expected a sampled row as a record/],
+    ['a record without a row number first', [{ v0: 'x', v1: 1 }], /expected a row number first/],
+  ])('refuses %s', (_name, records, message) => {
+    expect(() => sampledRows(records)).toThrow(message);
   });
 });

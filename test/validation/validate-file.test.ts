@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -8,6 +8,7 @@ import type { Dataset } from '../../lib/contracts/model.ts';
 import { jsonValue } from '../../lib/validation/json-value.ts';
 import type { JsonValue, RuleResult } from '../../lib/validation/report.ts';
 import { validateFile } from '../../lib/validation/validate-file.ts';
+import { column, loadDataset } from './helpers/dataset.ts';
 
 /** Every sample README says: validate with this ingest time. */
 const ingestTime = new Date('2026-11-21T06:00:00Z');
@@ -88,13 +89,14 @@ describe('sales/orders.broken.csv (quarantine-rows)', () => {
 
   it('writes the 28 good rows typed and the 17 bad rows as delivered, with their violations', async () => {
     const outDir = freshOutDir();
-    const { outputs } = await validateFile({
+    const { report, outputs } = await validateFile({
       dataset: dataset('sales', 'orders'),
       file: sample('sales', 'orders.broken.csv'),
       ingestTime,
       outDir,
       fileId: 'abc',
     });
+    expect(report).toMatchObject({ rowCount: 45, rowsPassed: 28, rowsQuarantined: 17 });
     expect(outputs).toEqual({ validated: join(outDir, 'validated.parquet'), quarantinedRows: join(outDir, 'quarantine.parquet') });
     const validated = await parquetRows(outputs.validated!);
     expect(validated).toHaveLength(28);
@@ -105,6 +107,24 @@ describe('sales/orders.broken.csv (quarantine-rows)', () => {
     const quarantined = await parquetRows(outputs.quarantinedRows!);
     expect(quarantined.map((row) => row['_row'])).toEqual([3, 5, 8, 11, 14, 17, 20, 23, 26, 29, 32, 35, 38, 41, 42, 43, 45]);
     expect(quarantined.find((row) => row['_row'] === 23)).toMatchObject({ amount: '1.299,00', _violations: ['amount.type'], file_id: 'abc' });
+  });
+});
+
+describe('a failed error rule that no single row breaks (quarantine-rows)', () => {
+  it('passes every row on and leaves no empty quarantine file', async () => {
+    const atLeastOneNull = loadDataset({
+      properties: [column('id'), column('note', { quality: [{ id: 'some_notes_missing', metric: 'nullValues', mustBeGreaterThan: 0 }] })],
+      customProperties: [{ property: 'onViolation', value: 'quarantine-rows' }],
+    });
+    const file = join(outRoot, 'items.csv');
+    writeFileSync(file, 'id,note\na,x\nb,y\n');
+    const outDir = freshOutDir();
+    const { report, outputs } = await validateFile({ dataset: atLeastOneNull, file, ingestTime, outDir, fileId: 'f' });
+    expect(report.rules.find((rule) => rule.id === 'some_notes_missing')).toMatchObject({ passed: false, failedCount: 0 });
+    expect(report).toMatchObject({ passed: false, rowCount: 2, rowsPassed: 2, rowsQuarantined: 0 });
+    expect(outputs).toEqual({ validated: join(outDir, 'validated.parquet') });
+    expect(readdirSync(outDir)).toEqual(['validated.parquet']);
+    expect((await parquetRows(outputs.validated!)).map((row) => row['id'])).toEqual(['a', 'b']);
   });
 });
 
