@@ -11,7 +11,7 @@ let rowsQuarantined: PipelineRun;
 
 /** Two deliveries quarantined by the runtime in this process: one whole file, one with some rows. */
 beforeAll(async () => {
-  const runtime = await LocalPipelineRuntime.start({ projectRoot: repoRoot, workspace: lake, retryPauseMs: 0, waitSeconds: 0 });
+  const runtime = await LocalPipelineRuntime.start({ projectRoot: repoRoot, workspace: lake, retryPauseMs: 0, waitPauseMs: 0 });
   try {
     const ingestTime = new Date('2026-11-21T06:00:00Z');
     rejected = await runtime.run('marketing/campaigns', join(repoRoot, 'contracts/marketing/samples/campaigns.broken.csv'), { ingestTime });

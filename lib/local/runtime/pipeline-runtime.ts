@@ -39,7 +39,6 @@ import { startS3Server, type S3Server } from '../s3-server.ts';
 import type { SynthesizedStateMachine } from '../stepfunctions/definitions.ts';
 import type { JsonValue } from '../stepfunctions/json.ts';
 import { runStateMachine, type ExecutionResult, type ExecutionStatus } from '../stepfunctions/run.ts';
-import type { AslDefinition } from '../stepfunctions/states.ts';
 import type { TaskHandler } from '../stepfunctions/task-handlers.ts';
 import { workspaceAt } from '../workspace.ts';
 import { ExecutionRegistry } from './execution-registry.ts';
@@ -57,7 +56,6 @@ import { runtimePaths, type RuntimePaths } from './runtime-paths.ts';
 import { ensureSilverTable } from './silver-table-owner.ts';
 import { findDataset, openEnvironment, stateMachineNamed, type SynthesizedEnvironment } from './synthesized-environment.ts';
 import { validatorTask, type ValidatorResponse } from './validator-task.ts';
-import { withWaitSeconds } from './wait-states.ts';
 import { listKeys, readJsonObject } from './zone-objects.ts';
 
 export interface LocalPipelineRuntimeOptions {
@@ -75,8 +73,8 @@ export interface LocalPipelineRuntimeOptions {
   readonly log?: (line: string) => void;
   /** Pause before every retry, instead of the definition's seconds of backoff. @default 10 */
   readonly retryPauseMs?: number;
-  /** Seconds every Wait state waits, instead of the definition's (a held lock is waited for). @default 1 */
-  readonly waitSeconds?: number;
+  /** Milliseconds every Wait state waits, instead of the definition's (a held lock is waited for). @default 1000 */
+  readonly waitPauseMs?: number;
 }
 
 export interface ExecutionOptions {
@@ -171,7 +169,6 @@ export class LocalPipelineRuntime {
   readonly locks: LocalLockTable;
   private readonly notifications: LocalNotifications;
   private readonly athena = new LocalAthena();
-  private readonly definitions = new Map<SynthesizedStateMachine, AslDefinition>();
   private readonly say: (line: string) => void;
 
   private constructor(
@@ -458,22 +455,13 @@ export class LocalPipelineRuntime {
     };
   }
 
-  private definitionOf(machine: SynthesizedStateMachine): AslDefinition {
-    let definition = this.definitions.get(machine);
-    if (definition === undefined) {
-      definition = withWaitSeconds(machine.definition, this.options.waitSeconds ?? 1);
-      this.definitions.set(machine, definition);
-    }
-    return definition;
-  }
-
   /** One execution, recorded in the registry while it runs and after, its progress told as it goes. */
   private async execute(
     plan: ExecutionPlan,
     options: ExecutionOptions,
   ): Promise<{ result: ExecutionResult; executionArn: string; trace: ExecutionTrace }> {
     const { machine, input } = plan;
-    const definition = this.definitionOf(machine);
+    const { definition } = machine;
     const trace = new ExecutionTrace(this.say);
     const integrations = { ...this.sharedIntegrations(trace), ...plan.integrations };
     const handlers = taskHandlersFor(definition, integrations, options.wrapTask);
@@ -490,6 +478,7 @@ export class LocalPipelineRuntime {
         handlers,
         onEvent: trace.onEvent,
         retryPauseMs: this.options.retryPauseMs ?? 10,
+        waitPauseMs: this.options.waitPauseMs ?? 1000,
         executionName: name,
         stateMachineArn: machine.arn,
       });

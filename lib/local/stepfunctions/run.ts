@@ -42,6 +42,12 @@ export interface RunStateMachineOptions {
    * @default the definition's `IntervalSeconds`, `BackoffRate`, `MaxDelaySeconds` and `JitterStrategy`
    */
   readonly retryPauseMs?: number;
+  /**
+   * How long every Wait state waits, in milliseconds, instead of the definition's duration:
+   * offline a Wait only lets another local execution progress (a held lock).
+   * @default the definition's
+   */
+  readonly waitPauseMs?: number;
   /** `$$.Execution.Name`. @default a random UUID */
   readonly executionName?: string;
   /** `$$.StateMachine.Id`, from which `$$.Execution.Id` is derived. @default neither is set */
@@ -144,7 +150,7 @@ async function outcomeOf(result: Promise<JsonValue>): Promise<Outcome> {
 }
 
 export async function runStateMachine(options: RunStateMachineOptions): Promise<ExecutionResult> {
-  const { definition, handlers, retryPauseMs, signal } = options;
+  const { definition, handlers, retryPauseMs, waitPauseMs, signal } = options;
   const states = listStates(definition);
   assertEveryTaskHandled(states, handlers);
   const execution = validatedMachine(definition).run(options.input, {
@@ -155,6 +161,9 @@ export async function runStateMachine(options: RunStateMachineOptions): Promise<
       ...(retryPauseMs === undefined
         ? {}
         : { retryIntervalOverrides: Object.fromEntries(states.filter((s) => s.hasRetry).map((s) => [s.name, retryPauseMs])) }),
+      ...(waitPauseMs === undefined
+        ? {}
+        : { waitTimeOverrides: Object.fromEntries(states.filter((s) => s.type === 'Wait').map((s) => [s.name, waitPauseMs])) }),
     },
     context: executionContext(options.executionName ?? randomUUID(), options.stateMachineArn),
   });

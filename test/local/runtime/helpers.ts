@@ -29,7 +29,7 @@ export interface RuntimeFixture {
 /** A runtime on the repository's `cdk.json`, its workspace a temporary folder; retries and waits take no time. */
 export async function startRuntime(options: Partial<LocalPipelineRuntimeOptions> = {}): Promise<RuntimeFixture> {
   const workspace = options.workspace ?? mkdtempSync(join(tmpdir(), 'runtime-workspace-'));
-  const runtime = await LocalPipelineRuntime.start({ projectRoot: repoRoot, workspace, retryPauseMs: 0, waitSeconds: 0, ...options });
+  const runtime = await LocalPipelineRuntime.start({ projectRoot: repoRoot, workspace, retryPauseMs: 0, waitPauseMs: 0, ...options });
   return {
     runtime,
     workspace,

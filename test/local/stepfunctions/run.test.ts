@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { type SynthesizedStateMachine, synthesizedStateMachines } from '../../../lib/local/stepfunctions/definitions.ts';
 import type { JsonValue } from '../../../lib/local/stepfunctions/json.ts';
 import { runStateMachine, type StateEvent } from '../../../lib/local/stepfunctions/run.ts';
+import type { AslDefinition } from '../../../lib/local/stepfunctions/states.ts';
 import { TaskError } from '../../../lib/local/stepfunctions/task-error.ts';
 import { MissingTaskHandlersError, type TaskHandler, type TaskHandlers } from '../../../lib/local/stepfunctions/task-handlers.ts';
 import { fixtureStage } from './fixture-stage.ts';
@@ -248,5 +249,29 @@ describe('runStateMachine on synthesized definitions', () => {
       executionName: 'run-7',
     });
     expect(result.output).toEqual({ id: 'arn:aws:states:eu-west-1:123456789012:execution:raw:run-7', name: 'run-7', machine: 'raw' });
+  });
+});
+
+describe('runStateMachine wait override', () => {
+  it('shortens every Wait, nested ones included, so an hour-long wait completes at once', async () => {
+    const hour = { Type: 'Wait', Seconds: 3600 } as const;
+    const definition: AslDefinition = {
+      StartAt: 'WaitForLock',
+      States: {
+        WaitForLock: { ...hour, Next: 'EachItem' },
+        EachItem: {
+          Type: 'Map',
+          ItemsPath: '$.items',
+          ItemProcessor: {
+            StartAt: 'WaitPerItem',
+            States: { WaitPerItem: { ...hour, End: true } },
+          },
+          End: true,
+        },
+      },
+    };
+    const result = await runStateMachine({ definition, input: { items: [1, 2] }, handlers: {}, waitPauseMs: 0 });
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.visitedStates.filter((state) => state === 'WaitPerItem')).toHaveLength(2);
   });
 });
