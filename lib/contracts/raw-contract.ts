@@ -3,6 +3,7 @@
  * YAML data, before semantic checks and before the model is built. Only the fields this
  * project reads are typed.
  */
+import type { ColumnConstraints } from './model.ts';
 
 export interface RawCustomProperty {
   readonly property: string;
@@ -32,16 +33,8 @@ export interface RawRelationship {
   readonly to: string | readonly string[];
 }
 
-export interface RawLogicalTypeOptions {
-  readonly minimum?: number | string;
-  readonly maximum?: number | string;
-  readonly exclusiveMinimum?: number | string;
-  readonly exclusiveMaximum?: number | string;
-  readonly pattern?: string;
-  readonly minLength?: number;
-  readonly maxLength?: number;
-  readonly format?: string;
-}
+/** Read as written: the model's constraints have exactly the shape ODCS gives them. */
+export type RawLogicalTypeOptions = ColumnConstraints;
 
 export interface RawProperty {
   readonly id?: string;
