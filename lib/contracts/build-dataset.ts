@@ -144,7 +144,7 @@ function buildColumn(property: RawProperty, under: ContractUnderCheck, path: Fie
     ...(property.physicalType === undefined ? {} : { physicalType: property.physicalType }),
     type: typed.type,
     required: property.required === true || primaryKey,
-    unique: property.unique === true || primaryKey,
+    unique: property.unique === true,
     ...(primaryKey ? { primaryKeyPosition: positionOrFirst(property.primaryKeyPosition) } : {}),
     ...(partitioned ? { partitionKeyPosition: positionOrFirst(property.partitionKeyPosition) } : {}),
     ...(property.classification === undefined ? {} : { classification: property.classification }),

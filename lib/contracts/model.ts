@@ -51,7 +51,9 @@ export interface Column {
   readonly logicalType: LogicalType;
   readonly physicalType?: string;
   readonly type: ColumnType;
+  /** Declared `required`, or part of the primary key. */
   readonly required: boolean;
+  /** Declared `unique` on its own; a key column's uniqueness is the whole key's (`Dataset.primaryKey`). */
   readonly unique: boolean;
   /** 1-based position in the primary key, or undefined when not part of it. */
   readonly primaryKeyPosition?: number;

@@ -49,8 +49,9 @@ function columnRules(column: Column, dataset: Dataset, keyIsUnique: boolean): Dr
   const singleColumnKey = inKey && dataset.primaryKey.length === 1;
   if (column.required || inKey) rules.push(constraintRule('required', [column.name], { failsWhen: 'null' }));
   if (column.type.kind !== 'string') rules.push(constraintRule('type', [column.name], { failsWhen: 'unparsable' }));
-  // The loader marks every key column unique, so for a key column only the key decides.
-  const unique = inKey ? singleColumnKey && keyIsUnique : column.unique;
+  // A single-column key's uniqueness is the key's; a column of a composite key is unique on its
+  // own only when the contract says so.
+  const unique = singleColumnKey ? keyIsUnique : column.unique;
   if (unique) rules.push(constraintRule('unique', [column.name], { failsWhen: 'duplicate' }));
   const { constraints } = column;
   for (const { kind, option, failsWhen } of boundRules) {

@@ -218,12 +218,12 @@ describe('loadCatalog on a comprehensive contract', () => {
     expect(dataset(catalog().domains[1]!.datasets, 'order_lines').columns[1]!.type).toEqual({ kind: 'integer', bits: 8 });
   });
 
-  it('orders key and partition columns by position and makes key columns required and unique', () => {
+  it('orders key and partition columns by position and makes key columns required, leaving uniqueness to the key', () => {
     const orders = dataset(catalog().domains[1]!.datasets, 'orders');
     expect(orders.primaryKey).toEqual(['order_id', 'shop_id']);
     expect(orders.partitionColumns).toEqual(['region', 'order_date']);
     const shop = orders.columns.find((column) => column.name === 'shop_id')!;
-    expect(shop).toMatchObject({ required: true, unique: true, primaryKeyPosition: 2 });
+    expect(shop).toMatchObject({ required: true, unique: false, primaryKeyPosition: 2 });
     const quantity = orders.columns.find((column) => column.name === 'quantity')!;
     expect(quantity).toMatchObject({ required: false, unique: false });
     expect(quantity.primaryKeyPosition).toBeUndefined();

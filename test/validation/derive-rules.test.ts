@@ -30,6 +30,22 @@ describe('rules a primary key implies', () => {
     ]);
   });
 
+  it('a column of a composite key declared unique on its own keeps its own unique rule', () => {
+    const dataset = loadDataset({
+      properties: [
+        column('order_id', { primaryKey: true, primaryKeyPosition: 1, unique: true }),
+        column('line', { logicalType: 'integer', primaryKey: true, primaryKeyPosition: 2 }),
+      ],
+    });
+    expect(summary(deriveRules(dataset))).toEqual([
+      'unique unique error [order_id,line]',
+      'order_id.required required error [order_id]',
+      'order_id.unique unique error [order_id]',
+      'line.required required error [line]',
+      'line.type type error [line]',
+    ]);
+  });
+
   it('a warning duplicateValues rule on exactly the key replaces the implied unique rule', () => {
     const dataset = loadDataset({
       properties: [column('a', { primaryKey: true, primaryKeyPosition: 1 }), column('b', { primaryKey: true, primaryKeyPosition: 2 })],
