@@ -3,6 +3,7 @@ import { typeOfColumn } from './column-type.ts';
 import type { ContractUnderCheck } from './contract-under-check.ts';
 import { didYouMean } from './did-you-mean.ts';
 import { atField, type FieldPath } from './field-path.ts';
+import { singleSelectProblem } from '../sql/single-select.ts';
 import { patternProblem } from './patterns.ts';
 import type { ContractProblem } from './problems.ts';
 import type { RawProperty, RawQualityRule, RawSchemaObject } from './raw-contract.ts';
@@ -50,6 +51,8 @@ function checkRule(
   checkThreshold(rule, path, report);
   if (type === 'sql') {
     if (!rule.query!.includes('{object}')) report([...path, 'query'], 'a sql rule must read its dataset as {object}');
+    const problem = sqlRuleProblem(rule.query!);
+    if (problem !== undefined) report([...path, 'query'], problem);
     return;
   }
   const metric = rule.metric!;
@@ -63,6 +66,19 @@ function checkRule(
     report([...path, 'metric'], `${metric} counts values of one column: move this rule to that property's quality`);
   }
   checkArguments(rule, path, dataset, column, report);
+}
+
+/**
+ * A SQL rule runs on DuckDB in the validator and on Athena for big files: it must be exactly one
+ * SELECT, or it could write files or read what it was not given (DESIGN.md, "User-written SQL is
+ * sandboxed"). `{object}` is parsed as `"object"`, an identifier of the same length, so columns
+ * in the message are those of the query as written.
+ */
+function sqlRuleProblem(query: string): string | undefined {
+  const problem = singleSelectProblem(query.replaceAll('{object}', '"object"'));
+  if (problem === undefined) return undefined;
+  const where = query.includes('\n') ? `line ${problem.line}, column ${problem.column}` : `column ${problem.column}`;
+  return `a sql rule must be exactly one SELECT (${where} of the query): ${problem.message}`;
 }
 
 function checkThreshold(rule: RawQualityRule, path: FieldPath, report: Report): void {

@@ -1,0 +1,68 @@
+import { TrinoSQL, TrinoSqlListener } from 'dt-sql-parser';
+
+/** Where in a SQL text a problem starts, both 1-based. */
+export interface SqlProblem {
+  readonly line: number;
+  readonly column: number;
+  readonly message: string;
+}
+
+/**
+ * DuckDB functions that reach files, other databases or SQL text. Athena has none of them, but
+ * the same SQL also runs on DuckDB, where each would read or write outside the data it was given.
+ */
+const ESCAPING_FUNCTIONS = new Set(['glob', 'sniff_csv', 'query', 'query_table', 'getenv', 'parquet_metadata', 'parquet_schema', 'parquet_file_metadata', 'parquet_kv_metadata']);
+
+function escapesItsData(functionName: string): boolean {
+  const name = functionName.toLowerCase().replaceAll('"', '').split('.').at(-1)!;
+  return name.startsWith('read_') || ESCAPING_FUNCTIONS.has(name);
+}
+
+interface Located {
+  readonly start: { readonly line: number; readonly column: number; readonly text?: string | undefined } | null;
+  readonly parent: unknown;
+}
+
+const trino = new TrinoSQL();
+
+/**
+ * Parses user-written SQL with the grammar of Trino (Athena engine v3, where it also runs) and
+ * says why it is not exactly one plain SELECT: several statements, another statement (COPY,
+ * INSERT, SET, ...), an inline function (`WITH FUNCTION`), a table function (`TABLE(...)`) or a
+ * DuckDB function that reads files. Undefined when it is one. Judged on the parse tree, not on
+ * the text, so a `;` inside a string or a comment changes nothing.
+ */
+export function singleSelectProblem(sql: string): SqlProblem | undefined {
+  const syntax: SqlProblem[] = [];
+  const tree = trino.parse(sql, (error) => syntax.push({ line: error.startLine, column: error.startColumn, message: error.message }));
+  if (syntax.length > 0) return { ...syntax[0]!, message: `not valid Athena (Trino) SQL: ${syntax[0]!.message}` };
+
+  const found: SqlProblem[] = [];
+  const at = (ctx: Located, message: string) => found.push({ line: ctx.start?.line ?? 1, column: (ctx.start?.column ?? 0) + 1, message });
+  let statements = 0;
+  let single: unknown;
+  let isSelect = false;
+  const listener = new (class extends TrinoSqlListener {
+    override enterSingleStatement = (ctx: Located) => {
+      statements += 1;
+      single = ctx;
+      if (statements === 2) at(ctx, 'only one statement is allowed, and this is a second one');
+    };
+    override enterStatementDefault = (ctx: Located) => {
+      if (ctx.parent === single) isSelect = true;
+    };
+    override enterWithFunction = (ctx: Located) => at(ctx, 'inline functions (WITH FUNCTION) are not allowed');
+    override enterTableFunctionCall = (ctx: Located) => at(ctx, 'table functions (TABLE(...)) are not allowed');
+    override enterFunctionCall = (ctx: Located & { functionName(): { getText(): string } }) => {
+      const name = ctx.functionName().getText();
+      if (escapesItsData(name)) at(ctx, `${name}() reads files or runs SQL text and is not allowed`);
+    };
+  })();
+  trino.listen(listener, tree);
+  if (statements === 0) return { line: 1, column: 1, message: 'no statement: a SELECT is expected' };
+  const first = tree.statements()[0]!.singleStatement().statement();
+  if (statements === 1 && !isSelect) {
+    return { line: first.start?.line ?? 1, column: (first.start?.column ?? 0) + 1, message: `only a SELECT is allowed, not ${first.start?.text?.toUpperCase() ?? 'this statement'}` };
+  }
+  return found[0];
+}
