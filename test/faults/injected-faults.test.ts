@@ -1,0 +1,169 @@
+/**
+ * Faults injected into real offline runs (the synthesized pipeline on the local S3 server and the
+ * local lake): Athena throttling and failing, the validator crashing half-way, S3 failing under
+ * the quarantine, an event delivered twice. Each scenario
+ * ends with every row counted (rows in = loaded + quarantined), the landed original untouched,
+ * the alert the platform promises, and a replay that loads exactly once.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { maintenanceStateMachineName, pipelineStateMachineName } from '../../lib/config/names.ts';
+import type { Dataset } from '../../lib/contracts/model.ts';
+import { parseLandedFileEvent, type LandedFileEvent } from '../../lib/ingest/landed-file-event.ts';
+import type { LocalPipelineRuntime, PipelineRun } from '../../lib/local/runtime/pipeline-runtime.ts';
+import { stateMachineNamed } from '../../lib/local/runtime/synthesized-environment.ts';
+import { PIPELINE_STATES as S } from '../../lib/pipeline/state-names.ts';
+import { heldLocks, type RuntimeFixture, SAMPLE_INGEST_TIME, sample, startRuntime } from '../local/runtime/helpers.ts';
+import { accountFor, alerts, type Delivery, silverCounts } from './delivery-account.ts';
+import { athenaThrottle, failFirstAttempts, failS3Calls, tasksCalling } from './fault-injection.ts';
+
+let fixture: RuntimeFixture;
+let runtime: LocalPipelineRuntime;
+let orders: Dataset;
+
+beforeEach(async () => {
+  fixture = await startRuntime();
+  runtime = fixture.runtime;
+  orders = runtime.dataset('sales/orders');
+});
+
+afterEach(async () => {
+  await fixture.close();
+});
+
+/** The sample with bad rows: `orders` quarantines them and loads the rest. */
+const partlyBad = sample('sales', 'orders.broken.csv');
+
+function pipelineOf(dataset: Dataset) {
+  return stateMachineNamed(runtime.environment, pipelineStateMachineName(runtime.environment.identity, dataset));
+}
+
+/** The landing event an execution was started with, as the router would send it again. */
+function landingEventOf(run: PipelineRun): LandedFileEvent {
+  return parseLandedFileEvent(runtime.executions.find(run.executionArn)!.input);
+}
+
+function deliveryOf(dataset: Dataset, file: string, run: PipelineRun, fileId = run.fileId): Delivery {
+  return { dataset, file, key: landingEventOf(run).key, fileId: fileId! };
+}
+
+/** Every row of the delivery is in exactly one place, once, and its original is untouched. */
+async function expectCountedOnce(delivery: Delivery): Promise<void> {
+  const account = await accountFor(runtime, delivery);
+  expect(account.landedIntact).toBe(true);
+  expect(account.reports).toHaveLength(1);
+  const [report] = account.reports;
+  expect(report!.rowCount).toBe(account.recordsInFile);
+  expect(account.loaded + account.quarantined).toBe(account.recordsInFile);
+  expect([account.loaded, account.quarantined]).toEqual([report!.rowsPassed, report!.rowsQuarantined]);
+  expect(account.quarantineEntries).toBe(report!.rowsQuarantined > 0 ? 1 : 0);
+  const table = await silverCounts(runtime, delivery.dataset);
+  expect(table.rows).toBe(table.keys);
+}
+
+const subjects = () => alerts(runtime).map((alert) => alert.subject);
+
+describe('Athena throttling on every first attempt', () => {
+  it("is absorbed by the definitions' retries: the load and the maintenance succeed, each row once", async () => {
+    const load = failFirstAttempts(tasksCalling(pipelineOf(orders), 'athena:startQueryExecution.sync'), athenaThrottle);
+    const run = await runtime.run(orders.names.ref, partlyBad, { ingestTime: SAMPLE_INGEST_TIME, wrapTask: load });
+    expect([run.status, run.error]).toEqual(['SUCCEEDED', undefined]);
+    expect(run.states.find((visit) => visit.state === S.load)).toMatchObject({ outcome: 'succeeded', retries: 1 });
+    await expectCountedOnce(deliveryOf(orders, partlyBad, run));
+    expect(subjects()).toEqual([expect.stringContaining('quarantined')]);
+
+    const before = await silverCounts(runtime, orders);
+    const maintenance = stateMachineNamed(runtime.environment, maintenanceStateMachineName(runtime.environment.identity, 'sales'));
+    const athenaStates = tasksCalling(maintenance, 'athena:startQueryExecution.sync');
+    const maintained = await runtime.maintain('sales', { wrapTask: failFirstAttempts(athenaStates, athenaThrottle) });
+    expect([maintained.status, maintained.error]).toEqual(['SUCCEEDED', undefined]);
+    const athenaVisits = maintained.states.filter((visit) => athenaStates.has(visit.state));
+    expect(athenaVisits.length).toBeGreaterThan(0);
+    for (const visit of athenaVisits) expect(visit, visit.state).toMatchObject({ outcome: 'succeeded', retries: 1 });
+    expect(await silverCounts(runtime, orders)).toEqual(before);
+  });
+});
+
+describe('an Athena load query failing for good', () => {
+  it('fails the pipeline with an alert, loads nothing, releases the lock; a re-run loads exactly once', async () => {
+    const lake = runtime.lake;
+    const write = lake.write.bind(lake);
+    // The query runs its real statements, then fails before the commit, as a query dying mid-way does.
+    lake.write = (connection, database, table, operation, sql) =>
+      write(connection, database, table, operation, [...(typeof sql === 'string' ? [sql] : sql), "SELECT error('HIVE_BAD_DATA: injected')"]);
+    const failed = await runtime.run(orders.names.ref, partlyBad, { ingestTime: SAMPLE_INGEST_TIME });
+    expect([failed.status, failed.error]).toEqual(['FAILED', 'Pipeline.Failed']);
+    expect(failed.visitedStates).toEqual(expect.arrayContaining([S.load, S.releaseLockAfterFailure, S.alertFailed]));
+    expect(subjects()).toEqual([`Pipeline failed: ${orders.names.ref}`]);
+    expect(await silverCounts(runtime, orders)).toEqual({ rows: 0, keys: 0 });
+    expect(heldLocks(runtime)).toEqual([]);
+    const kept = await accountFor(runtime, deliveryOf(orders, partlyBad, failed));
+    expect(kept.landedIntact).toBe(true);
+    expect(kept.reports.map((report) => report.rowsPassed + report.rowsQuarantined)).toEqual([kept.recordsInFile]);
+
+    lake.write = write;
+    const replay = await runtime.runPipeline(orders, landingEventOf(failed));
+    expect([replay.status, replay.error]).toEqual(['SUCCEEDED', undefined]);
+    await expectCountedOnce(deliveryOf(orders, partlyBad, replay));
+  });
+});
+
+describe('the validator crashing after the quarantine copy, before the report', () => {
+  it('fails with an alert; the replay writes one report and one quarantine entry, each row once', async () => {
+    const crash = Object.assign(new Error('RequestId: 1 Error: Runtime exited with error: signal: killed'), { name: 'Runtime.ExitError' });
+    let crashed = 0;
+    const heal = failS3Calls(runtime, ({ command, bucket }) => {
+      if (command !== 'PutObjectCommand' || bucket !== runtime.buckets.audit || crashed > 0) return undefined;
+      crashed += 1;
+      return crash;
+    });
+    const failed = await runtime.run(orders.names.ref, partlyBad, { ingestTime: SAMPLE_INGEST_TIME });
+    heal();
+    expect([failed.status, failed.error, crashed]).toEqual(['FAILED', 'Pipeline.Failed', 1]);
+    expect(failed.visitedStates).toEqual([S.validate, S.alertFailed, S.pipelineFailed]);
+    expect(subjects()).toEqual([`Pipeline failed: ${orders.names.ref}`]);
+    const [left] = await runtime.quarantined(orders.names.ref);
+    expect(left).toBeDefined();
+    const kept = await accountFor(runtime, deliveryOf(orders, partlyBad, failed, left!.fileId));
+    expect([kept.landedIntact, kept.reports.length, kept.loaded, kept.quarantineEntries]).toEqual([true, 0, 0, 1]);
+    expect(kept.quarantined).toBeGreaterThan(0);
+
+    const replay = await runtime.runPipeline(orders, landingEventOf(failed));
+    expect([replay.status, replay.fileId]).toEqual(['SUCCEEDED', left!.fileId]);
+    await expectCountedOnce(deliveryOf(orders, partlyBad, replay));
+  });
+});
+
+describe('S3 failing while the validator writes to the quarantine', () => {
+  const quarantineWrite = (bucket: string) => bucket === runtime.buckets.quarantine;
+
+  it('fails with an alert when S3 stays down, loads nothing, and the replay counts every row once', async () => {
+    const heal = failS3Calls(runtime, ({ command, bucket }) =>
+      quarantineWrite(bucket) && command !== 'ListObjectsV2Command' ? Object.assign(new Error('We encountered an internal error.'), { name: 'InternalError' }) : undefined,
+    );
+    const failed = await runtime.run(orders.names.ref, partlyBad, { ingestTime: SAMPLE_INGEST_TIME });
+    heal();
+    expect([failed.status, failed.error]).toEqual(['FAILED', 'Pipeline.Failed']);
+    expect(subjects()).toEqual([`Pipeline failed: ${orders.names.ref}`]);
+    expect(await silverCounts(runtime, orders)).toEqual({ rows: 0, keys: 0 });
+    expect(await runtime.quarantined(orders.names.ref)).toEqual([]);
+
+    const replay = await runtime.runPipeline(orders, landingEventOf(failed));
+    expect(replay.status).toBe('SUCCEEDED');
+    await expectCountedOnce(deliveryOf(orders, partlyBad, replay));
+  });
+});
+
+describe('the same landing event delivered twice', () => {
+  it.each([
+    ['sales/orders', 'orders.broken.csv', 'merges on its key'],
+    ['marketing/web_events', 'web_events.jsonl', 'appends'],
+  ])('loads %s (which %s) once', async (ref, name) => {
+    const dataset = runtime.dataset(ref);
+    const file = sample(dataset.domain, name);
+    const first = await runtime.run(ref, file, { ingestTime: SAMPLE_INGEST_TIME });
+    const again = await runtime.runPipeline(dataset, landingEventOf(first));
+    expect([first.status, again.status, again.fileId]).toEqual(['SUCCEEDED', 'SUCCEEDED', first.fileId]);
+    await expectCountedOnce(deliveryOf(dataset, file, again));
+    expect((await silverCounts(runtime, dataset)).rows).toBe(first.rowsLoaded);
+  });
+});
