@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { quoteIdentifier, quoteString } from '../../sql/ansi.ts';
 import type { LakeOperation, Snapshot, SnapshotSummary } from './snapshot.ts';
 import { dataDirectory, newDataFile } from './table-layout.ts';
-import { snapshotRelation } from './table-relation.ts';
+import { LakeError } from './lake-errors.ts';
+import { DATA_FILE_COLUMN, snapshotRelation } from './table-relation.ts';
 
 /** Stands, in a caller's statements, for the temporary table that becomes the new snapshot. */
 export const TARGET_PLACEHOLDER = '{{target}}';
@@ -25,15 +26,30 @@ export interface PreparedChange {
   discard(): void;
 }
 
+/** Operations that may name the rows they touch, so that only the files holding them are rewritten. */
+const SCOPED_OPERATIONS: readonly LakeOperation[] = ['merge', 'delete'];
+
 async function countRows(connection: DuckDBConnection, relation: string): Promise<number> {
   const result = await connection.runAndReadAll(`SELECT count(*) FROM ${relation}`);
   return Number(result.getRows()[0]![0]);
 }
 
+/** The parent's files holding at least one row that meets `scope`, in the parent's order. */
+async function filesInScope(connection: DuckDBConnection, tableDirectory: string, parent: Snapshot, scope: string): Promise<string[]> {
+  const byPath = new Map(parent.files.map((file) => [join(tableDirectory, file), file]));
+  const result = await connection.runAndReadAll(
+    `SELECT DISTINCT ${quoteIdentifier(DATA_FILE_COLUMN)} FROM (${snapshotRelation(tableDirectory, parent, { withDataFile: true })}) WHERE ${scope}`,
+  );
+  const matched = new Set(result.getRows().map((row) => byPath.get(String(row[0]))));
+  return parent.files.filter((file) => matched.has(file));
+}
+
 /**
  * Runs `statements` against a temporary table holding the new contents and writes those to one
- * new Parquet file. Appends start the temporary table empty and keep the parent's files; every
- * other operation starts it with the parent's rows and replaces the parent's files. A failing
+ * new Parquet file. Appends start the temporary table empty and keep the parent's files. A merge
+ * or delete with a `scope` starts it with the rows of the files holding a row in scope, and
+ * replaces only those files, keeping the others as they are (Iceberg's copy-on-write); without a
+ * scope, and for the other operations, it starts with every row and replaces every file. A failing
  * statement leaves no file behind. Nothing is published here: the manifest commit does that.
  */
 export async function prepareChange(
@@ -42,20 +58,29 @@ export async function prepareChange(
   parent: Snapshot,
   operation: LakeOperation,
   statements: readonly string[],
+  scope?: string,
 ): Promise<PreparedChange> {
+  if (scope !== undefined && !SCOPED_OPERATIONS.includes(operation)) {
+    throw new LakeError(`a scope limits which files a ${SCOPED_OPERATIONS.join(' or ')} rewrites; '${operation}' takes none`);
+  }
   const target = quoteIdentifier(`lake_target_${randomUUID().replaceAll('-', '')}`);
   const appending = operation === 'append';
+  const rewritten = appending ? [] : scope === undefined ? parent.files : await filesInScope(connection, tableDirectory, parent, scope);
+  const kept = parent.files.filter((file) => !rewritten.includes(file));
   const columns = parent.schema.map((column) => quoteIdentifier(column.name));
   const definitions = parent.schema.map((column, index) => `${columns[index]} ${column.type}`);
   await connection.run(
     appending
       ? `CREATE TEMP TABLE ${target} (${definitions.join(', ')})`
-      : `CREATE TEMP TABLE ${target} AS ${snapshotRelation(tableDirectory, parent)}`,
+      : `CREATE TEMP TABLE ${target} AS ${snapshotRelation(tableDirectory, { ...parent, files: rewritten })}`,
   );
 
   let written: string | undefined;
   let rows: number;
+  let keptRows: number;
   try {
+    // The rows outside the rewritten files, from the parent's total: counting them would read them.
+    keptRows = appending ? parent.summary.totalRows : parent.summary.totalRows - (await countRows(connection, target));
     for (const statement of statements) await connection.run(statement.replaceAll(TARGET_PLACEHOLDER, target));
     rows = await countRows(connection, target);
     if (rows > 0) {
@@ -78,10 +103,10 @@ export async function prepareChange(
     draft: {
       operation,
       schema: parent.schema,
-      files: appending ? [...parent.files, ...added] : added,
+      files: [...kept, ...added],
       summary: appending
-        ? { addedFiles: added.length, removedFiles: 0, addedRows: rows, totalRows: parent.summary.totalRows + rows }
-        : { addedFiles: added.length, removedFiles: parent.files.length, totalRows: rows },
+        ? { addedFiles: added.length, removedFiles: 0, addedRows: rows, totalRows: keptRows + rows }
+        : { addedFiles: added.length, removedFiles: rewritten.length, totalRows: keptRows + rows },
     },
     discard: () => {
       for (const file of added) rmSync(join(tableDirectory, file), { force: true });

@@ -30,6 +30,19 @@ export interface CreateTableOptions {
   readonly ifNotExists?: boolean;
 }
 
+export interface WriteOptions {
+  /**
+   * For a `merge` or `delete`: a condition on the table's columns that holds for every row of
+   * `{{target}}` the statements read, update or delete (for a merge, every row its `ON` clause
+   * could match). `{{target}}` then starts with the rows of the files holding such a row, only
+   * those files are rewritten, and every other file carries over to the new snapshot unchanged,
+   * as Iceberg's copy-on-write does. A scope narrower than what the statements touch loses
+   * their effect on the rows left out, so it must come from the same source as the statements.
+   * @default every file is rewritten
+   */
+  readonly scope?: string;
+}
+
 /** A write whose data file is written but not yet published. */
 export interface StagedWrite {
   /** The snapshot the change was built on: the commit succeeds only while it is still current. */
@@ -178,7 +191,8 @@ export class LocalLake {
    * order; each may write `{{target}}`, the temporary table that becomes the new snapshot, and may
    * read `"<database>"."<table>"`, which shows the parent snapshot. For `append`, `{{target}}`
    * starts empty and its rows are added as one new file; for `overwrite`, `merge` and `delete` it
-   * starts with the table's rows and the result replaces every file (copy-on-write).
+   * starts with the table's rows (with `options.scope`, only those of the files the change
+   * touches) and the result replaces those files (copy-on-write).
    * A failing statement leaves nothing behind.
    */
   async stageWrite(
@@ -187,6 +201,7 @@ export class LocalLake {
     table: string,
     operation: WriteOperation,
     sql: string | readonly string[],
+    options: WriteOptions = {},
   ): Promise<StagedWrite> {
     const name = { database, table };
     if (!WRITE_OPERATIONS.includes(operation)) {
@@ -204,7 +219,7 @@ export class LocalLake {
 
     let change: PreparedChange;
     try {
-      change = await prepareChange(connection, directory, parent, operation, statements);
+      change = await prepareChange(connection, directory, parent, operation, statements, options.scope);
     } catch (error) {
       throw new LakeError(
         `${operation} on ${qualifiedName(name)} failed and committed nothing: ${(error as Error).message}`,
@@ -246,8 +261,9 @@ export class LocalLake {
     table: string,
     operation: WriteOperation,
     sql: string | readonly string[],
+    options: WriteOptions = {},
   ): Promise<Snapshot> {
-    const staged = await this.stageWrite(connection, database, table, operation, sql);
+    const staged = await this.stageWrite(connection, database, table, operation, sql, options);
     return staged.commit();
   }
 

@@ -3,9 +3,21 @@ import { quoteIdentifier, quoteString } from '../../sql/ansi.ts';
 import type { Snapshot } from './snapshot.ts';
 import { manifestPath } from './table-layout.ts';
 
+/**
+ * The absolute path of the data file a row was read from, with `withDataFile`. Table columns are
+ * contract columns or the pipeline's `_`-prefixed ones, never this name.
+ */
+export const DATA_FILE_COLUMN = '__lake_data_file';
+
+export interface RelationOptions {
+  /** Adds `DATA_FILE_COLUMN`. @default false */
+  readonly withDataFile?: boolean;
+}
+
 /** `SELECT` of no rows with the snapshot's columns and types. */
-function typedEmpty(snapshot: Snapshot): string {
+function typedEmpty(snapshot: Snapshot, options: RelationOptions): string {
   const columns = snapshot.schema.map((column) => `CAST(NULL AS ${column.type}) AS ${quoteIdentifier(column.name)}`);
+  if (options.withDataFile === true) columns.push(`CAST(NULL AS VARCHAR) AS ${quoteIdentifier(DATA_FILE_COLUMN)}`);
   return `SELECT ${columns.join(', ')} WHERE false`;
 }
 
@@ -14,15 +26,18 @@ function typedEmpty(snapshot: Snapshot): string {
  * was added lack it; `UNION ALL BY NAME` with the typed empty relation gives them nulls, even
  * when no file has the column yet (where `union_by_name` alone would fail to bind it).
  */
-export function snapshotRelation(tableDirectory: string, snapshot: Snapshot): string {
-  if (snapshot.files.length === 0) return typedEmpty(snapshot);
+export function snapshotRelation(tableDirectory: string, snapshot: Snapshot, options: RelationOptions = {}): string {
+  if (snapshot.files.length === 0) return typedEmpty(snapshot, options);
   const files = snapshot.files.map((file) => quoteString(join(tableDirectory, file)));
   const columns = snapshot.schema.map(
     (column) => `CAST(${quoteIdentifier(column.name)} AS ${column.type}) AS ${quoteIdentifier(column.name)}`,
   );
+  const dataFile = options.withDataFile === true;
+  if (dataFile) columns.push(quoteIdentifier(DATA_FILE_COLUMN));
   return (
-    `SELECT ${columns.join(', ')} FROM (${typedEmpty(snapshot)} ` +
-    `UNION ALL BY NAME SELECT * FROM read_parquet([${files.join(', ')}], union_by_name = true))`
+    `SELECT ${columns.join(', ')} FROM (${typedEmpty(snapshot, options)} ` +
+    `UNION ALL BY NAME SELECT * FROM read_parquet([${files.join(', ')}], union_by_name = true` +
+    `${dataFile ? `, filename = ${quoteString(DATA_FILE_COLUMN)}` : ''}))`
   );
 }
 

@@ -28,7 +28,10 @@ export function maintenanceQuery(context: MaintenanceQueryContext, stateName: st
     const { offline } = step;
     switch (offline.kind) {
       case 'delete':
-        await lake.write(context.connection, database, table, 'delete', `DELETE FROM ${TARGET_PLACEHOLDER} WHERE ${offline.predicate}`);
+        // Only the files holding expired rows are rewritten.
+        await lake.write(context.connection, database, table, 'delete', `DELETE FROM ${TARGET_PLACEHOLDER} WHERE ${offline.predicate}`, {
+          scope: offline.predicate,
+        });
         break;
       case 'compact':
         await lake.compact(database, table);
