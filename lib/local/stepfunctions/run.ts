@@ -189,8 +189,13 @@ export async function runStateMachine(options: RunStateMachineOptions): Promise<
     const outcome = await outcomeOf(execution.result);
     await logging;
     if (callbackError !== undefined) throw callbackError.thrown;
+    const waits = events.filter((event) => event.kind === 'entered' && event.stateType === 'Wait').length;
     return {
       ...outcome,
+      // A cause written for AWS states the definition's waits ("120 waits of 30 s"): say what was waited here.
+      ...(outcome.cause === undefined || waitPauseMs === undefined || waits === 0
+        ? {}
+        : { cause: `${outcome.cause} (offline, ${waits} wait${waits === 1 ? '' : 's'} of ${waitPauseMs} ms each, not the definition's)` }),
       visitedStates: events.filter((event) => event.kind === 'entered').map((event) => event.state),
       events,
     };

@@ -274,4 +274,17 @@ describe('runStateMachine wait override', () => {
     expect(result.status).toBe('SUCCEEDED');
     expect(result.visitedStates.filter((state) => state === 'WaitPerItem')).toHaveLength(2);
   });
+
+  it("states the waits it used in a failure's cause, which the definition words for its own waits", async () => {
+    const definition: AslDefinition = {
+      StartAt: 'WaitForLock',
+      States: {
+        WaitForLock: { Type: 'Wait', Seconds: 30, Next: 'WaitAgain' },
+        WaitAgain: { Type: 'Wait', Seconds: 30, Next: 'LockNotAcquired' },
+        LockNotAcquired: { Type: 'Fail', Error: 'Pipeline.LockNotAcquired', Cause: 'Another execution kept loading through 2 waits of 30 s' },
+      },
+    };
+    const result = await runStateMachine({ definition, input: {}, handlers: {}, waitPauseMs: 5 });
+    expect(result.cause).toBe("Another execution kept loading through 2 waits of 30 s (offline, 2 waits of 5 ms each, not the definition's)");
+  });
 });
