@@ -2,14 +2,16 @@
  * What Step Functions remembers about executions, kept offline as one JSON file per execution
  * under the workspace: the pipeline's lock states ask whether a lock's holder still runs
  * (DescribeExecution), and a quarantine release re-runs a delivery with its original input.
- * A record still RUNNING whose process is gone was cut short (the process crashed or was killed):
- * it reads as ABORTED, so its lock can be taken over as in AWS.
+ * A record still RUNNING whose process is gone (same process id and start time, see
+ * `processRunning`) was cut short, the process crashed or was killed: it reads as ABORTED, so its
+ * lock can be taken over as in AWS, and `markAbandoned` writes that status down when a runtime starts.
  */
 import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { JsonObject, JsonValue } from '../stepfunctions/json.ts';
 import type { ExecutionStatus } from '../stepfunctions/run.ts';
 import { TaskError } from '../stepfunctions/task-error.ts';
+import { processRunning } from '../process-identity.ts';
 import { RequestReader } from './request-fields.ts';
 
 export interface ExecutionRecord {
@@ -22,6 +24,8 @@ export interface ExecutionRecord {
   readonly stopDate?: string;
   /** The process running it, to tell a live execution from one whose process died. */
   readonly pid: number;
+  /** That process's start time (`ProcessIdentity.start`), so a reused process id is not taken for it; absent in older records. */
+  readonly processStart?: string;
   readonly input: JsonValue;
   /** The delivery's file id, once the validator named it. */
   readonly fileId?: string;
@@ -29,13 +33,16 @@ export interface ExecutionRecord {
 
 const EXECUTION_ARN = /^arn:[^:]+:states:[^:]*:[^:]*:execution:([^:]+):([^:]+)$/;
 
-function processAlive(pid: number): boolean {
+function abandoned(record: ExecutionRecord): boolean {
+  return record.status === 'RUNNING' && !processRunning({ pid: record.pid, start: record.processStart });
+}
+
+function listOrEmpty(folder: string): string[] {
   try {
-    process.kill(pid, 0);
-    return true;
+    return readdirSync(folder);
   } catch (error) {
-    // EPERM: it exists but belongs to another user.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
   }
 }
 
@@ -63,24 +70,30 @@ export class ExecutionRegistry {
     const match = EXECUTION_ARN.exec(executionArn);
     if (match === null) return undefined;
     const record = this.read(this.path(match[1]!, match[2]!));
-    if (record?.status === 'RUNNING' && !processAlive(record.pid)) return { ...record, status: 'ABORTED' };
+    if (record !== undefined && abandoned(record)) return { ...record, status: 'ABORTED' };
     return record;
+  }
+
+  /**
+   * Records as ABORTED every execution left RUNNING by a process that is gone (killed, crashed),
+   * stopped now as far as anyone can tell; returns their ARNs.
+   */
+  markAbandoned(now: Date = new Date()): string[] {
+    const marked: string[] = [];
+    for (const folder of this.folders()) {
+      for (const record of this.recordsIn(folder)) {
+        if (!abandoned(record)) continue;
+        this.record({ ...record, status: 'ABORTED', stopDate: now.toISOString() });
+        marked.push(record.executionArn);
+      }
+    }
+    return marked;
   }
 
   /** Every recorded execution of a state machine, oldest first. */
   executionsOf(stateMachineArn: string): ExecutionRecord[] {
     const folder = join(this.directory, encodeURIComponent(stateMachineName(stateMachineArn)));
-    let names: string[];
-    try {
-      names = readdirSync(folder).filter((name) => name.endsWith('.json'));
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-      throw error;
-    }
-    return names
-      .map((name) => this.read(join(folder, name)))
-      .filter((record): record is ExecutionRecord => record !== undefined)
-      .sort((a, b) => a.startDate.localeCompare(b.startDate));
+    return this.recordsIn(folder).sort((a, b) => a.startDate.localeCompare(b.startDate));
   }
 
   /** The `sfn:describeExecution` response, or `Sfn.ExecutionDoesNotExistException` as AWS answers for an unknown ARN. */
@@ -97,6 +110,17 @@ export class ExecutionRegistry {
       ...(record.stopDate === undefined ? {} : { StopDate: record.stopDate }),
       Input: JSON.stringify(record.input),
     };
+  }
+
+  private folders(): string[] {
+    return listOrEmpty(this.directory).map((name) => join(this.directory, name));
+  }
+
+  private recordsIn(folder: string): ExecutionRecord[] {
+    return listOrEmpty(folder)
+      .filter((name) => name.endsWith('.json'))
+      .map((name) => this.read(join(folder, name)))
+      .filter((record): record is ExecutionRecord => record !== undefined);
   }
 
   private path(stateMachine: string, name: string): string {
