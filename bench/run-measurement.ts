@@ -76,7 +76,7 @@ async function measure(request: MeasurementRequest, scratch: string): Promise<Me
     return { seconds, peakRssMb: peakRssMb(), validation: value };
   }
   // Set up as validateFile sets up its own, so the query-only runs compare with it.
-  const { instance, connection } = await openDuckDb(scratch);
+  const { instance, connection } = await openDuckDb(scratch, undefined, { files: [request.file] });
   try {
     if (request.kind === 'parse') {
       const { seconds } = await timed(() => openedRelation(connection, dataset, request.file));

@@ -13,13 +13,13 @@ export interface SqlProblem {
  */
 const ESCAPING_FUNCTIONS = new Set(['glob', 'sniff_csv', 'query', 'query_table', 'getenv', 'parquet_metadata', 'parquet_schema', 'parquet_file_metadata', 'parquet_kv_metadata']);
 
-function escapesItsData(functionName: string): boolean {
+export function escapesItsData(functionName: string): boolean {
   const name = functionName.toLowerCase().replaceAll('"', '').split('.').at(-1)!;
   return name.startsWith('read_') || ESCAPING_FUNCTIONS.has(name);
 }
 
 interface Located {
-  readonly start: { readonly line: number; readonly column: number; readonly text?: string | undefined } | null;
+  readonly start: { readonly line: number; readonly column: number; readonly text: string | null } | null;
   readonly parent: unknown;
 }
 

@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import type { Dataset } from '../contracts/model.ts';
 import { duckdb } from '../sql/duckdb.ts';
+import { confineFileAccess, type FileAccess } from '../sql/duckdb-file-access.ts';
+import { duckDbOneSelectProblem } from '../sql/duckdb-one-select.ts';
 import { compileValidation, type CompiledRowRule, type CompiledValidation } from './compile.ts';
 import type { Disposition } from './disposition.ts';
 import { planDisposition } from './disposition.ts';
@@ -51,10 +53,15 @@ export interface ValidationRun {
  * goes back to the system between queries (about 40 MB less peak RSS on 5M CSV rows), so the key
  * aggregate does not stack on what the first scan's CSV buffers left. Insertion order stays
  * preserved: without it the typed Parquet COPY of a CSV file took twice as long, for no lower peak.
+ *
+ * A contract's SQL rules run on this connection, so it can open only what `access` names (the
+ * file validated, the output directory) and its configuration is locked: a statement that slipped
+ * past the contract's parser still cannot read or write another file.
  */
 export async function openDuckDb(
   scratch: string,
   memoryLimit: string = DEFAULT_MEMORY_LIMIT,
+  access: FileAccess = {},
 ): Promise<{ instance: DuckDBInstance; connection: DuckDBConnection }> {
   const instance = await DuckDBInstance.create(':memory:', {
     memory_limit: memoryLimit,
@@ -68,7 +75,14 @@ export async function openDuckDb(
   const connection = await instance.connect();
   // Set on the connection: the time zone setting needs the ICU extension, loaded only by then.
   await connection.run("SET TimeZone = 'UTC'");
+  await confineFileAccess(connection, access);
   return { instance, connection };
+}
+
+/** Sets UTC unless the connection has it already: a connection from `openDuckDb` is locked and has it. */
+async function useUtc(connection: DuckDBConnection): Promise<void> {
+  const [[zone] = []] = await rows(connection, "SELECT current_setting('TimeZone')");
+  if (zone !== 'UTC') await connection.run("SET TimeZone = 'UTC'");
 }
 
 async function rows(connection: DuckDBConnection, sql: string): Promise<DuckDBValue[][]> {
@@ -92,7 +106,8 @@ async function readMetrics(connection: DuckDBConnection, compiled: CompiledValid
 /**
  * A SQL rule's query over the typed view, whose first value is the measurement. A query that
  * fails or returns something else fails its rule with a message: a broken rule must not stop the
- * file's other checks.
+ * file's other checks. A query DuckDB does not read as one SELECT is not run (the contract was
+ * parsed with Athena's grammar at load; the two grammars differ at the edges).
  */
 async function runSqlRules(
   connection: DuckDBConnection,
@@ -109,6 +124,11 @@ async function runSqlRules(
   await connection.run(`CREATE OR REPLACE TEMP VIEW ${typedView} AS\n${compiled.typedSelect}`);
   for (const { id, query } of queries) {
     try {
+      const refused = await duckDbOneSelectProblem(connection, query);
+      if (refused !== undefined) {
+        outcomes.set(id, { observed: null, error: `not run: ${refused}` });
+        continue;
+      }
       const [first] = await rows(connection, query);
       outcomes.set(id, { observed: first === undefined ? null : numberValue(first[0] ?? null) });
     } catch (error) {
@@ -162,7 +182,7 @@ export async function runValidationQueries(
   relationName: string,
   options: RunOptions,
 ): Promise<ValidationRun> {
-  await connection.run("SET TimeZone = 'UTC'");
+  await useUtc(connection);
   const relation = duckdb.identifier(relationName);
   const repeatedKeyTable = (index: number) => duckdb.identifier(`${relationName}__repeated_keys_${index}`);
   const compiled = compileValidation(dataset, duckdb, {

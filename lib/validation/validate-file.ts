@@ -1,6 +1,6 @@
 import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Dataset } from '../contracts/model.ts';
 import { duckdb } from '../sql/duckdb.ts';
@@ -138,7 +138,8 @@ export async function validateFile(options: ValidateFileOptions): Promise<FileVa
   const { dataset, file, outDir } = options;
   const displayName = options.displayName ?? file;
   const scratch = await mkdtemp(join(options.scratchDirectory ?? tmpdir(), 'validate-'));
-  const { instance, connection } = await openDuckDb(scratch, options.memoryLimit);
+  const access = { files: [resolve(file)], directories: outDir === undefined ? [] : [resolve(outDir)] };
+  const { instance, connection } = await openDuckDb(scratch, options.memoryLimit, access);
   try {
     const opened = await openSource(connection, dataset, file, { relationName });
     if (!opened.ok) {

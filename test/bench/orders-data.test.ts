@@ -81,7 +81,7 @@ describe('generated orders files', () => {
 
   it.each(['csv', 'parquet'] as const)('%s: the hand-written metrics query measures what the generated one does', async (format) => {
     const scratch = mkdtempSync(join(root, 'duckdb-'));
-    const { instance, connection } = await openDuckDb(scratch);
+    const { instance, connection } = await openDuckDb(scratch, undefined, { files: [files[format]] });
     try {
       const dataset = benchDataset(format);
       const opened = await openSource(connection, dataset, files[format]);

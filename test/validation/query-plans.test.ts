@@ -30,7 +30,7 @@ let relation: string;
 beforeAll(async () => {
   const file = join(scratch, 'items.csv');
   writeFileSync(file, 'id,qty,day\na,1,2024-01-01\nb,2,2024-01-02\na,x,2024-01-02\n');
-  ({ instance, connection } = await openDuckDb(join(scratch, 'duckdb')));
+  ({ instance, connection } = await openDuckDb(join(scratch, 'duckdb'), undefined, { files: [file] }));
   const opened = await openSource(connection, dataset, file);
   if (!opened.ok) throw new Error(opened.failure.message);
   relation = duckdb.identifier(opened.relation);
