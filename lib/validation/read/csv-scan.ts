@@ -1,9 +1,5 @@
 import type { CsvOptions } from '../../contracts/model.ts';
-import { describeDuckDbError, type DuckDbErrorDetails } from './duckdb-errors.ts';
-import { describeInconsistentLineEnd, findInconsistentLineEnd, type Quoting } from './line-ends.ts';
-import { unreadable, type ReadFailure } from './read-failure.ts';
 import { quoteLiteral } from './sql-text.ts';
-import { textChunks } from './text-chunks.ts';
 
 export interface ScanSettings {
   readonly gzip: boolean;
@@ -24,24 +20,4 @@ export function csvScanSql(file: string, columns: readonly string[], options: Cs
     `strict_mode=true, allow_quoted_nulls=false, max_line_size=${settings.maxLineBytes}, ` +
     `compression=${settings.gzip ? "'gzip'" : "'none'"})`
   );
-}
-
-/**
- * The failure behind a `read_csv` error. Mixed line ends make DuckDB fail with no line or with
- * a misleading "unterminated quote", so on any error the file is scanned for an inconsistent
- * line end at or before DuckDB's line; only without one is DuckDB's own reason reported.
- */
-export async function explainCsvScanError(
-  error: unknown,
-  file: string,
-  settings: ScanSettings,
-  quoting: Quoting,
-  describe: (details: DuckDbErrorDetails) => ReadFailure,
-): Promise<ReadFailure> {
-  const details = describeDuckDbError(error);
-  const odd = await findInconsistentLineEnd(textChunks(file, settings.gzip), quoting);
-  if (odd !== undefined && (details.line === undefined || odd.line <= details.line)) {
-    return unreadable(describeInconsistentLineEnd(odd), odd.line);
-  }
-  return describe(details);
 }

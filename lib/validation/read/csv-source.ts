@@ -3,18 +3,21 @@ import type { Dataset } from '../../contracts/model.ts';
 import { findColumnMismatch } from './column-match.ts';
 import { parseCsvHeader } from './csv-header.ts';
 import { csvReadFailure } from './csv-read-errors.ts';
-import { csvScanSql, explainCsvScanError, type ScanSettings } from './csv-scan.ts';
+import { csvScanSql, type ScanSettings } from './csv-scan.ts';
+import { describeDuckDbError } from './duckdb-errors.ts';
 import { failed, schemaMismatch, unreadable, type OpenResult } from './read-failure.ts';
 import { readEveryValue } from './read-every-value.ts';
 import { quoteIdentifier } from './sql-text.ts';
 import { checkTextFile, TEXT_PREFIX_BYTES } from './text-file-checks.ts';
+import { tallyRecords, unreadRecords, type TextSource } from './text-records.ts';
 
 /**
  * Opens a CSV file as `relationName(_row, <contract columns as VARCHAR>)`. The header is
  * checked here against the contract, by name and order; DuckDB then reads the values by
  * position under neutral column names, so header spelling cannot clash with DuckDB's
  * case-insensitive names, and columns the contract ignores are read (to validate the whole
- * file) but not exposed.
+ * file) but not exposed. Every record is counted beforehand, fields included, and DuckDB must
+ * return one row per data record.
  */
 export async function openCsvSource(
   connection: DuckDBConnection,
@@ -42,13 +45,24 @@ export async function openCsvSource(
     names = [...header.names];
   }
 
+  const source: TextSource = {
+    file,
+    gzip: settings.gzip,
+    layout: { quoting: options, fields: { delimiter: options.delimiter, count: names.length }, maxRecordBytes: settings.maxLineBytes },
+  };
+  const tally = await tallyRecords(source);
+  if (!tally.ok) return failed(tally.failure);
+
   const fileColumns = names.map((_, index) => `column${index + 1}`);
   const scan = csvScanSql(file, fileColumns, options, settings);
+  let rowsRead: number;
   try {
-    await readEveryValue(connection, scan, fileColumns);
+    rowsRead = await readEveryValue(connection, scan, fileColumns);
   } catch (error) {
-    return failed(await explainCsvScanError(error, file, settings, options, csvReadFailure));
+    return failed(csvReadFailure(describeDuckDbError(error)));
   }
+  const unread = await unreadRecords(source, { records: tally.records, headerRecords: options.header ? 1 : 0, rowsRead });
+  if (unread !== undefined) return failed(unread);
 
   const values = dataset.columns.map((column) => `${fileColumns[names.indexOf(column.name)]} AS ${quoteIdentifier(column.name)}`);
   await connection.run(

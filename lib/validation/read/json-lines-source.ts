@@ -2,12 +2,12 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { CsvOptions, Dataset } from '../../contracts/model.ts';
 import { findColumnMismatch, type FoundColumn } from './column-match.ts';
 import { csvReadFailure } from './csv-read-errors.ts';
-import { csvScanSql, explainCsvScanError, type ScanSettings } from './csv-scan.ts';
+import { csvScanSql, type ScanSettings } from './csv-scan.ts';
 import { describeDuckDbError, type DuckDbErrorDetails } from './duckdb-errors.ts';
-import type { Quoting } from './line-ends.ts';
 import { failed, schemaMismatch, unreadable, type OpenResult, type ReadFailure } from './read-failure.ts';
 import { quoteIdentifier, quoteLiteral } from './sql-text.ts';
 import { checkTextFile } from './text-file-checks.ts';
+import { tallyRecords, unreadRecords, type TextSource } from './text-records.ts';
 
 /**
  * Each line is read as one text value: valid JSON never contains the unit separator (0x1F;
@@ -20,12 +20,12 @@ import { checkTextFile } from './text-file-checks.ts';
  * object silently switches to reading whole lines as values.
  */
 const LINE_OPTIONS: CsvOptions = { delimiter: '\x1f', quote: '', escape: '', header: false };
-const JSON_QUOTING: Quoting = { quote: '"', escape: '\\' };
 
 /**
  * Opens a JSON Lines file as `relationName(_row, <contract columns as VARCHAR>)`: strings as
  * their value, numbers and booleans as their text, nested values as JSON text, absent keys
- * and `null` as NULL. `_row` is the line number.
+ * and `null` as NULL. `_row` is the line number. Lines are counted beforehand, as DuckDB reads
+ * them without quoting (a blank line is a line), and DuckDB must return every one.
  */
 export async function openJsonLinesSource(
   connection: DuckDBConnection,
@@ -40,15 +40,21 @@ export async function openJsonLinesSource(
     return failed(unreadable('file is a JSON array; expected JSON Lines (one object per line)', 1));
   }
 
+  const source: TextSource = { file, gzip: settings.gzip, layout: { quoting: LINE_OPTIONS, maxRecordBytes: settings.maxLineBytes } };
+  const tally = await tallyRecords(source);
+  if (!tally.ok) return failed(tally.failure);
+
   const lines = `${csvScanSql(file, ['line'], LINE_OPTIONS, settings)} WITH ORDINALITY`;
-  let keys: readonly KeyFirstSeen[];
+  let keys: KeysRead;
   try {
     keys = await readKeys(connection, lines);
   } catch (error) {
-    return failed(await explainJsonLinesError(connection, lines, error, file, settings));
+    return failed(await explainJsonLinesError(connection, lines, error));
   }
+  const unread = await unreadRecords(source, { records: tally.records, headerRecords: 0, rowsRead: keys.lines });
+  if (unread !== undefined) return failed(unread);
 
-  const notAnObject = keys.find((key) => key.name === null);
+  const notAnObject = keys.keys.find((key) => key.name === null);
   if (notAnObject !== undefined) {
     return failed(
       notAnObject.firstBlankLine === notAnObject.firstLine
@@ -56,7 +62,7 @@ export async function openJsonLinesSource(
         : unreadable(`line ${notAnObject.firstLine} is not a JSON object`, notAnObject.firstLine),
     );
   }
-  const found: FoundColumn[] = keys.flatMap((key) => (key.name === null ? [] : [{ name: key.name, line: key.firstLine }]));
+  const found: FoundColumn[] = keys.keys.flatMap((key) => (key.name === null ? [] : [{ name: key.name, line: key.firstLine }]));
   const mismatch = findColumnMismatch(found, dataset, { noun: 'key', ordered: false, optionalMayBeAbsent: true });
   if (mismatch !== undefined) return failed(schemaMismatch(mismatch.message, mismatch.line));
 
@@ -74,37 +80,45 @@ interface KeyFirstSeen {
   readonly firstBlankLine: number | null;
 }
 
+interface KeysRead {
+  readonly keys: readonly KeyFirstSeen[];
+  /** Lines DuckDB read: every line yields at least one key row, so the highest line number seen. */
+  readonly lines: number;
+}
+
 /**
  * One scan over every line (so every byte is decoded) collecting the distinct top-level keys.
  * A blank line or a JSON value that is not an object yields a NULL key, which JSON keys never are.
+ * Each object also yields a NULL key marked as an object, so that an object without keys still
+ * shows in the line count.
  */
-async function readKeys(connection: DuckDBConnection, lines: string): Promise<readonly KeyFirstSeen[]> {
+async function readKeys(connection: DuckDBConnection, lines: string): Promise<KeysRead> {
   const result = await connection.runAndReadAll(
-    `SELECT key, min(ordinality) AS first_line, min(ordinality) FILTER (WHERE blank) AS first_blank_line FROM (` +
-      `SELECT ordinality, line IS NULL AS blank, unnest(CASE WHEN json_type(line) = 'OBJECT' THEN json_keys(line) ELSE [NULL] END) AS key ` +
-      `FROM ${lines}) GROUP BY key ORDER BY first_line, key`,
+    `SELECT key, object, min(ordinality) AS first_line, min(ordinality) FILTER (WHERE blank) AS first_blank_line, ` +
+      `max(max(ordinality)) OVER () AS lines FROM (` +
+      `SELECT ordinality, line IS NULL AS blank, coalesce(json_type(line) = 'OBJECT', false) AS object, ` +
+      `unnest(CASE WHEN json_type(line) = 'OBJECT' THEN list_prepend(NULL, json_keys(line)) ELSE [NULL] END) AS key ` +
+      `FROM ${lines}) GROUP BY key, object ORDER BY first_line, key`,
   );
-  return result.getRowObjectsJS().map((row) => ({
-    name: row['key'] as string | null,
-    firstLine: Number(row['first_line']),
-    firstBlankLine: row['first_blank_line'] === null ? null : Number(row['first_blank_line']),
-  }));
+  const rows = result.getRowObjectsJS();
+  return {
+    keys: rows
+      .filter((row) => row['key'] !== null || row['object'] === false)
+      .map((row) => ({
+        name: row['key'] as string | null,
+        firstLine: Number(row['first_line']),
+        firstBlankLine: row['first_blank_line'] === null ? null : Number(row['first_blank_line']),
+      })),
+    lines: rows.length === 0 ? 0 : Number(rows[0]!['lines']),
+  };
 }
 
 /**
  * DuckDB's JSON functions fail on the first malformed line they meet without saying which
  * line that was, so a second scan finds the first invalid line and its reason.
  */
-async function explainJsonLinesError(
-  connection: DuckDBConnection,
-  lines: string,
-  error: unknown,
-  file: string,
-  settings: ScanSettings,
-): Promise<ReadFailure> {
-  if (!describeDuckDbError(error).reason.includes('Malformed JSON')) {
-    return explainCsvScanError(error, file, settings, JSON_QUOTING, lineReadFailure);
-  }
+async function explainJsonLinesError(connection: DuckDBConnection, lines: string, error: unknown): Promise<ReadFailure> {
+  if (!describeDuckDbError(error).reason.includes('Malformed JSON')) return lineReadFailure(describeDuckDbError(error));
   const invalid = await connection.runAndReadAll(
     `SELECT ordinality, line FROM ${lines} WHERE NOT json_valid(line) ORDER BY ordinality LIMIT 1`,
   );

@@ -16,56 +16,6 @@ export interface Quoting {
   readonly escape: string;
 }
 
-const LF = 0x0a;
-const CR = 0x0d;
-
-/**
- * Scans the text once, in bounded memory, for a line end that differs from the first one.
- * DuckDB fails on mixed line ends with either no line number or a misleading message (an
- * "unterminated quote"), so this names the line instead. Only the first byte of the quote and
- * escape strings is used: DuckDB accepts single-byte quote and escape characters only.
- */
-export async function findInconsistentLineEnd(chunks: AsyncIterable<Buffer>, quoting: Quoting): Promise<InconsistentLineEnd | undefined> {
-  const quote = quoting.quote === '' ? -1 : quoting.quote.charCodeAt(0);
-  const escape = quoting.escape === '' || quoting.escape === quoting.quote ? -1 : quoting.escape.charCodeAt(0);
-  let expected: LineEnd | undefined;
-  let line = 1;
-  let inQuotes = false;
-  let escaping = false;
-  let afterCarriageReturn = false;
-
-  const endLine = (found: LineEnd): InconsistentLineEnd | undefined => {
-    expected ??= found;
-    if (found !== expected) return { line, found, expected };
-    line += 1;
-    return undefined;
-  };
-
-  for await (const chunk of chunks) {
-    for (let index = 0; index < chunk.length; index++) {
-      const byte = chunk[index]!;
-      if (afterCarriageReturn) {
-        afterCarriageReturn = false;
-        const odd = endLine(byte === LF ? 'CRLF' : 'CR');
-        if (odd !== undefined) return odd;
-        if (byte === LF) continue;
-      }
-      if (inQuotes) {
-        if (escaping) escaping = false;
-        else if (byte === escape) escaping = true;
-        else if (byte === quote) inQuotes = false;
-        else if (byte === LF) line += 1;
-      } else if (byte === quote) inQuotes = true;
-      else if (byte === CR) afterCarriageReturn = true;
-      else if (byte === LF) {
-        const odd = endLine('LF');
-        if (odd !== undefined) return odd;
-      }
-    }
-  }
-  return afterCarriageReturn ? endLine('CR') : undefined;
-}
-
 /** `line 3 ends with LF but earlier lines end with CRLF; ...` */
 export function describeInconsistentLineEnd(odd: InconsistentLineEnd): string {
   return `line ${odd.line} ends with ${odd.found} but earlier lines end with ${odd.expected}; line ends must be consistent`;

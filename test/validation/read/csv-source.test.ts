@@ -243,7 +243,7 @@ describe('openSource on bad CSV input', () => {
 
     expect(await failureFor('huge-line.csv', `order_id,customer,amount\nA1,Ann,1\n${hugeLine}\nA3,Cy,3\n`)).toEqual({
       kind: 'readable',
-      message: `line 3 is ${hugeLine.length} bytes long, more than the limit of 2097152 bytes`,
+      message: 'line 3 is longer than the limit of 2097152 bytes',
       line: 3,
     });
   });
@@ -251,8 +251,7 @@ describe('openSource on bad CSV input', () => {
   it('a line longer than a custom maxLineBytes', async () => {
     const failure = await failureFor('long-line.csv', `order_id,customer,amount\nA1,${'y'.repeat(5000)},1\n`, { maxLineBytes: 4096 });
 
-    expect(failure).toMatchObject({ kind: 'readable', line: 2 });
-    expect(failure.message).toMatch(/^line 2 is \d+ bytes long, more than the limit of 4096 bytes$/);
+    expect(failure).toEqual({ kind: 'readable', message: 'line 2 is longer than the limit of 4096 bytes', line: 2 });
   });
 
   it('a header longer than the header read limit', async () => {
