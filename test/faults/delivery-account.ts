@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { expect } from 'vitest';
 import { FILE_ID_COLUMN, silverTableName } from '../../lib/config/names.ts';
 import type { Dataset } from '../../lib/contracts/model.ts';
 import { quarantineDatasetPrefix, reportPrefix } from '../../lib/ingest/layout.ts';
@@ -103,6 +104,20 @@ export async function accountFor(runtime: LocalPipelineRuntime, delivery: Delive
     quarantineEntries,
     landedIntact: landed.equals(readFileSync(delivery.file)),
   };
+}
+
+/** Every row of the delivery is in exactly one place, once, and its original is untouched. */
+export async function expectCountedOnce(runtime: LocalPipelineRuntime, delivery: Delivery): Promise<void> {
+  const account = await accountFor(runtime, delivery);
+  expect(account.landedIntact).toBe(true);
+  expect(account.reports).toHaveLength(1);
+  const [report] = account.reports;
+  expect(report!.rowCount).toBe(account.recordsInFile);
+  expect(account.loaded + account.quarantined).toBe(account.recordsInFile);
+  expect([account.loaded, account.quarantined]).toEqual([report!.rowsPassed, report!.rowsQuarantined]);
+  expect(account.quarantineEntries).toBe(report!.rowsQuarantined > 0 ? 1 : 0);
+  const table = await silverCounts(runtime, delivery.dataset);
+  expect(table.rows).toBe(table.keys);
 }
 
 /** The alerts published so far, as SNS would have delivered them. */

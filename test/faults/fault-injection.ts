@@ -69,3 +69,8 @@ export function failS3Calls(runtime: LocalPipelineRuntime, fails: (call: S3Call)
   );
   return () => client.middlewareStack.remove(name);
 }
+
+/** What a query that ran and failed looks like to Athena's `.sync` integration. */
+export function failedQuery(reason: string): TaskError {
+  return new TaskError('States.TaskFailed', JSON.stringify({ QueryExecution: { Status: { State: 'FAILED', StateChangeReason: reason } } }));
+}

@@ -13,7 +13,7 @@ import type { LocalPipelineRuntime, PipelineRun } from '../../lib/local/runtime/
 import { stateMachineNamed } from '../../lib/local/runtime/synthesized-environment.ts';
 import { PIPELINE_STATES as S } from '../../lib/pipeline/state-names.ts';
 import { heldLocks, type RuntimeFixture, SAMPLE_INGEST_TIME, sample, startRuntime } from '../local/runtime/helpers.ts';
-import { accountFor, alerts, type Delivery, silverCounts } from './delivery-account.ts';
+import { accountFor, alerts, type Delivery, expectCountedOnce, silverCounts } from './delivery-account.ts';
 import { athenaThrottle, failFirstAttempts, failS3Calls, tasksCalling } from './fault-injection.ts';
 
 let fixture: RuntimeFixture;
@@ -46,20 +46,6 @@ function deliveryOf(dataset: Dataset, file: string, run: PipelineRun, fileId = r
   return { dataset, file, key: landingEventOf(run).key, fileId: fileId! };
 }
 
-/** Every row of the delivery is in exactly one place, once, and its original is untouched. */
-async function expectCountedOnce(delivery: Delivery): Promise<void> {
-  const account = await accountFor(runtime, delivery);
-  expect(account.landedIntact).toBe(true);
-  expect(account.reports).toHaveLength(1);
-  const [report] = account.reports;
-  expect(report!.rowCount).toBe(account.recordsInFile);
-  expect(account.loaded + account.quarantined).toBe(account.recordsInFile);
-  expect([account.loaded, account.quarantined]).toEqual([report!.rowsPassed, report!.rowsQuarantined]);
-  expect(account.quarantineEntries).toBe(report!.rowsQuarantined > 0 ? 1 : 0);
-  const table = await silverCounts(runtime, delivery.dataset);
-  expect(table.rows).toBe(table.keys);
-}
-
 const subjects = () => alerts(runtime).map((alert) => alert.subject);
 
 describe('Athena throttling on every first attempt', () => {
@@ -68,7 +54,7 @@ describe('Athena throttling on every first attempt', () => {
     const run = await runtime.run(orders.names.ref, partlyBad, { ingestTime: SAMPLE_INGEST_TIME, wrapTask: load });
     expect([run.status, run.error]).toEqual(['SUCCEEDED', undefined]);
     expect(run.states.find((visit) => visit.state === S.load)).toMatchObject({ outcome: 'succeeded', retries: 1 });
-    await expectCountedOnce(deliveryOf(orders, partlyBad, run));
+    await expectCountedOnce(runtime, deliveryOf(orders, partlyBad, run));
     expect(subjects()).toEqual([expect.stringContaining('quarantined')]);
 
     const before = await silverCounts(runtime, orders);
@@ -103,7 +89,7 @@ describe('an Athena load query failing for good', () => {
     lake.write = write;
     const replay = await runtime.runPipeline(orders, landingEventOf(failed));
     expect([replay.status, replay.error]).toEqual(['SUCCEEDED', undefined]);
-    await expectCountedOnce(deliveryOf(orders, partlyBad, replay));
+    await expectCountedOnce(runtime, deliveryOf(orders, partlyBad, replay));
   });
 });
 
@@ -129,7 +115,7 @@ describe('the validator crashing after the quarantine copy, before the report', 
 
     const replay = await runtime.runPipeline(orders, landingEventOf(failed));
     expect([replay.status, replay.fileId]).toEqual(['SUCCEEDED', left!.fileId]);
-    await expectCountedOnce(deliveryOf(orders, partlyBad, replay));
+    await expectCountedOnce(runtime, deliveryOf(orders, partlyBad, replay));
   });
 });
 
@@ -149,7 +135,7 @@ describe('S3 failing while the validator writes to the quarantine', () => {
 
     const replay = await runtime.runPipeline(orders, landingEventOf(failed));
     expect(replay.status).toBe('SUCCEEDED');
-    await expectCountedOnce(deliveryOf(orders, partlyBad, replay));
+    await expectCountedOnce(runtime, deliveryOf(orders, partlyBad, replay));
   });
 });
 
@@ -163,7 +149,7 @@ describe('the same landing event delivered twice', () => {
     const first = await runtime.run(ref, file, { ingestTime: SAMPLE_INGEST_TIME });
     const again = await runtime.runPipeline(dataset, landingEventOf(first));
     expect([first.status, again.status, again.fileId]).toEqual(['SUCCEEDED', 'SUCCEEDED', first.fileId]);
-    await expectCountedOnce(deliveryOf(dataset, file, again));
+    await expectCountedOnce(runtime, deliveryOf(dataset, file, again));
     expect((await silverCounts(runtime, dataset)).rows).toBe(first.rowsLoaded);
   });
 });
