@@ -8,6 +8,7 @@ import { expireSnapshots, type ExpireOptions, type ExpireResult } from './expire
 import { checkColumns, lakeColumnsOf } from './lake-columns.ts';
 import { CommitConflictError, LakeError } from './lake-errors.ts';
 import { manifestSequences, readManifest, readManifests } from './manifest-file.ts';
+import { removeOrphanFiles, type OrphanOptions } from './orphan-files.ts';
 import { newSnapshotId } from './snapshot-id.ts';
 import { WRITE_OPERATIONS, type LakeColumn, type Snapshot, type TableName, type WriteOperation } from './snapshot.ts';
 import { tableDirectory, tablesDirectory } from './table-layout.ts';
@@ -297,6 +298,12 @@ export class LocalLake {
   expireSnapshots(database: string, table: string, options: ExpireOptions): ExpireResult {
     this.currentSnapshot(database, table);
     return expireSnapshots(this.tableDirectory(database, table), options);
+  }
+
+  /** Deletes data files no retained snapshot references, older than `olderThan` (see `removeOrphanFiles`). */
+  removeOrphanFiles(database: string, table: string, options: OrphanOptions): string[] {
+    this.currentSnapshot(database, table);
+    return removeOrphanFiles(this.tableDirectory(database, table), options);
   }
 
   private commit(name: TableName, parent: Snapshot | null, draft: ChangeDraft): Snapshot {

@@ -1,12 +1,13 @@
 /**
  * A domain's maintenance statements offline. Each Task's query is the Athena rendering of one
  * compiled maintenance step, found by state name and query; DuckDB has no `OPTIMIZE` or `VACUUM`,
- * so the local lake compacts and expires snapshots itself, and the retention `DELETE` runs as a
- * copy-on-write delete.
+ * so the local lake compacts, expires snapshots and removes orphan files itself, and the retention
+ * `DELETE` runs as a copy-on-write delete.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { TARGET_PLACEHOLDER } from '../lake/copy-on-write.ts';
 import type { LocalLake } from '../lake/local-lake.ts';
+import { ORPHAN_GRACE_MS } from '../lake/orphan-files.ts';
 import { findMaintenanceStep, type MaintainedTable } from '../../pipeline/maintenance-steps.ts';
 import type { OfflineQuery } from './local-athena.ts';
 
@@ -41,6 +42,8 @@ export function maintenanceQuery(context: MaintenanceQueryContext, stateName: st
           olderThan: new Date(context.now().getTime() - offline.maxSnapshotAgeSeconds * 1000),
           retainLast: offline.minSnapshotsToKeep,
         });
+        // Athena's VACUUM also removes orphan files: a writer killed before its commit leaves one.
+        lake.removeOrphanFiles(database, table, { olderThan: new Date(context.now().getTime() - ORPHAN_GRACE_MS) });
         break;
     }
     return undefined;

@@ -7,11 +7,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import {
   bucketName,
   glueDatabaseName,
@@ -35,11 +34,14 @@ import { PIPELINE_STATES } from '../../pipeline/state-names.ts';
 import { quoteIdentifier } from '../../sql/ansi.ts';
 import type { ValidationReport } from '../../validation/report.ts';
 import { LocalLake } from '../lake/local-lake.ts';
+import { openLocalDuckDb } from '../local-duckdb.ts';
+import { currentProcess } from '../process-identity.ts';
 import { startS3Server, type S3Server } from '../s3-server.ts';
 import type { SynthesizedStateMachine } from '../stepfunctions/definitions.ts';
 import type { JsonValue } from '../stepfunctions/json.ts';
 import { runStateMachine, type ExecutionResult, type ExecutionStatus } from '../stepfunctions/run.ts';
 import type { TaskHandler } from '../stepfunctions/task-handlers.ts';
+import { claimScratch, releaseScratch } from '../scratch.ts';
 import { workspaceAt } from '../workspace.ts';
 import { ExecutionRegistry } from './execution-registry.ts';
 import { ExecutionTrace, type StateVisit } from './execution-trace.ts';
@@ -211,10 +213,12 @@ export class LocalPipelineRuntime {
       buckets: ZONES.map((zone) => bucketName(environment.identity, zone)),
       region: environment.identity.region,
     });
-    const instance = await DuckDBInstance.create(':memory:');
-    const connection = await instance.connect();
-    await connection.run("SET TimeZone = 'UTC'");
-    const scratch = await mkdtemp(join(tmpdir(), 'lakehouse-runtime-'));
+    // Copies of landed and validated files, and DuckDB's spill files, stay in the workspace and go with this runtime.
+    const scratch = claimScratch(paths);
+    // Executions of processes killed meanwhile are stopped for good: their locks can be taken over.
+    new ExecutionRegistry(paths.executions).markAbandoned();
+    // Bounded memory: a load spills to the scratch folder instead of growing with the table.
+    const { instance, connection } = await openLocalDuckDb(scratch);
     return new LocalPipelineRuntime(options, environment, paths, s3, instance, connection, scratch);
   }
 
@@ -222,7 +226,7 @@ export class LocalPipelineRuntime {
     this.connection.closeSync();
     this.instance.closeSync();
     await this.s3.close();
-    await rm(this.scratch, { recursive: true, force: true });
+    releaseScratch(this.scratch);
   }
 
   /** `<domain>/<dataset>`, or `UnknownDatasetError` with a did-you-mean. */
@@ -467,7 +471,15 @@ export class LocalPipelineRuntime {
     const handlers = taskHandlersFor(definition, integrations, options.wrapTask);
     const name = `${compactTime(new Date())}-${randomUUID().slice(0, 8)}`;
     const executionArn = ExecutionRegistry.executionArn(machine.arn, name);
-    const started = { executionArn, stateMachineArn: machine.arn, name, startDate: new Date().toISOString(), pid: process.pid, input };
+    const started = {
+      executionArn,
+      stateMachineArn: machine.arn,
+      name,
+      startDate: new Date().toISOString(),
+      pid: process.pid,
+      processStart: currentProcess().start,
+      input,
+    };
     this.executions.record({ ...started, status: 'RUNNING' });
     this.say(`${machine.name}: execution ${name}`);
     let result: ExecutionResult;
