@@ -6,6 +6,7 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { CopyObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { LandedObject } from './file-id.ts';
 
@@ -56,19 +57,42 @@ export async function downloadObject(s3: S3Client, object: LandedObject, file: s
   await pipeline(response.Body, createWriteStream(file));
 }
 
-/** Uploads a local file as a stream (its length known up front, so nothing is buffered). */
+/** Attempts of one streamed upload, the SDK's own default for every other call. */
+const UPLOAD_ATTEMPTS = 3;
+const UPLOAD_RETRY_BASE_MS = 100;
+
+/** S3 throttling and server errors: the same request may succeed when sent again. */
+function transient(error: unknown): boolean {
+  const { name, $metadata } = error as { name?: string; $metadata?: { httpStatusCode?: number } };
+  return name === 'SlowDown' || name === 'RequestTimeout' || ($metadata?.httpStatusCode ?? 0) >= 500;
+}
+
+/**
+ * Uploads a local file as a stream (its length known up front, so nothing is buffered). The SDK
+ * retries throttling and server errors itself, except for a request whose body is a stream, which
+ * it cannot rewind: such an upload is sent again here from a new stream, or one 503 Slow Down
+ * would fail a whole validation.
+ */
 export async function uploadFile(s3: S3Client, target: ObjectLocation, file: string, options: WriteOptions): Promise<void> {
   const { size } = await stat(file);
-  await s3.send(
-    new PutObjectCommand({
-      Bucket: target.bucket,
-      Key: target.key,
-      Body: createReadStream(file),
-      ContentLength: size,
-      ContentType: options.contentType,
-      Tagging: options.tagging,
-    }),
-  );
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await s3.send(
+        new PutObjectCommand({
+          Bucket: target.bucket,
+          Key: target.key,
+          Body: createReadStream(file),
+          ContentLength: size,
+          ContentType: options.contentType,
+          Tagging: options.tagging,
+        }),
+      );
+      return;
+    } catch (error) {
+      if (attempt >= UPLOAD_ATTEMPTS || !transient(error)) throw error;
+      await sleep(UPLOAD_RETRY_BASE_MS * 2 ** (attempt - 1) * (1 + Math.random()));
+    }
+  }
 }
 
 export async function putText(s3: S3Client, target: ObjectLocation, body: string, options: WriteOptions): Promise<void> {

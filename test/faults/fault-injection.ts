@@ -52,22 +52,30 @@ interface S3Call {
 
 /**
  * Makes the runtime's S3 client fail the calls `fails` picks with the error it returns, until the
- * returned function is called. The failure comes before the SDK's own retries, so a call fails
- * whatever its retry strategy, as in an outage.
+ * returned function is called. `insideRetries` places the failure under the SDK's own retry
+ * middleware, where a transient error is retried as S3's would be; otherwise the call fails
+ * whatever the SDK's retry strategy, as in an outage.
  */
-export function failS3Calls(runtime: LocalPipelineRuntime, fails: (call: S3Call) => Error | undefined): () => void {
+export function failS3Calls(runtime: LocalPipelineRuntime, fails: (call: S3Call) => Error | undefined, insideRetries = false): () => void {
   const client: S3Client = runtime.s3.client;
   const name = `inject-s3-fault-${Math.random().toString(36).slice(2)}`;
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      const input = args.input as { Bucket?: string; Key?: string };
-      const error = fails({ command: context.commandName ?? '', bucket: input.Bucket ?? '', key: input.Key ?? '' });
-      if (error !== undefined) throw error;
-      return next(args);
-    },
-    { step: 'initialize', priority: 'high', name },
-  );
+  const failing = <Args extends { input: object }, Result>(
+    next: (args: Args) => Promise<Result>,
+    context: { commandName?: string },
+  ) => async (args: Args): Promise<Result> => {
+    const input = args.input as { Bucket?: string; Key?: string };
+    const error = fails({ command: context.commandName ?? '', bucket: input.Bucket ?? '', key: input.Key ?? '' });
+    if (error !== undefined) throw error;
+    return next(args);
+  };
+  if (insideRetries) client.middlewareStack.add(failing, { step: 'finalizeRequest', priority: 'low', name });
+  else client.middlewareStack.add(failing, { step: 'initialize', priority: 'high', name });
   return () => client.middlewareStack.remove(name);
+}
+
+/** S3's 503 Slow Down, which the SDK's retry strategy treats as transient. */
+export function slowDown(): Error {
+  return Object.assign(new Error('Please reduce your request rate.'), { name: 'SlowDown', $fault: 'server', $metadata: { httpStatusCode: 503 } });
 }
 
 /** What a query that ran and failed looks like to Athena's `.sync` integration. */

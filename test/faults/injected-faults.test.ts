@@ -14,7 +14,7 @@ import { stateMachineNamed } from '../../lib/local/runtime/synthesized-environme
 import { PIPELINE_STATES as S } from '../../lib/pipeline/state-names.ts';
 import { heldLocks, type RuntimeFixture, SAMPLE_INGEST_TIME, sample, startRuntime } from '../local/runtime/helpers.ts';
 import { accountFor, alerts, type Delivery, expectCountedOnce, silverCounts } from './delivery-account.ts';
-import { athenaThrottle, failFirstAttempts, failS3Calls, tasksCalling } from './fault-injection.ts';
+import { athenaThrottle, failFirstAttempts, failS3Calls, slowDown, tasksCalling } from './fault-injection.ts';
 
 let fixture: RuntimeFixture;
 let runtime: LocalPipelineRuntime;
@@ -123,8 +123,8 @@ describe('S3 failing while the validator writes to the quarantine', () => {
   const quarantineWrite = (bucket: string) => bucket === runtime.buckets.quarantine;
 
   it('fails with an alert when S3 stays down, loads nothing, and the replay counts every row once', async () => {
-    const heal = failS3Calls(runtime, ({ command, bucket }) =>
-      quarantineWrite(bucket) && command !== 'ListObjectsV2Command' ? Object.assign(new Error('We encountered an internal error.'), { name: 'InternalError' }) : undefined,
+    const heal = failS3Calls(runtime, ({ bucket }) =>
+      quarantineWrite(bucket) ? Object.assign(new Error('We encountered an internal error.'), { name: 'InternalError' }) : undefined,
     );
     const failed = await runtime.run(orders.names.ref, partlyBad, { ingestTime: SAMPLE_INGEST_TIME });
     heal();
@@ -136,6 +136,23 @@ describe('S3 failing while the validator writes to the quarantine', () => {
     const replay = await runtime.runPipeline(orders, landingEventOf(failed));
     expect(replay.status).toBe('SUCCEEDED');
     await expectCountedOnce(runtime, deliveryOf(orders, partlyBad, replay));
+  });
+
+  it('is absorbed by retries when S3 slows down once per write, streamed uploads included', async () => {
+    const slowed = new Set<string>();
+    failS3Calls(
+      runtime,
+      ({ bucket, key }) => {
+        if (!quarantineWrite(bucket) || slowed.has(key)) return undefined;
+        slowed.add(key);
+        return slowDown();
+      },
+      true,
+    );
+    const run = await runtime.run(orders.names.ref, partlyBad, { ingestTime: SAMPLE_INGEST_TIME });
+    expect([run.status, run.error]).toEqual(['SUCCEEDED', undefined]);
+    expect(slowed.size).toBeGreaterThanOrEqual(2);
+    await expectCountedOnce(runtime, deliveryOf(orders, partlyBad, run));
   });
 });
 
