@@ -7,6 +7,7 @@ import { quarantineList } from './commands/quarantine-list.ts';
 import { quarantineRelease } from './commands/quarantine-release.ts';
 import { query } from './commands/query.ts';
 import { run } from './commands/run.ts';
+import { unlock } from './commands/unlock.ts';
 import { validate } from './commands/validate.ts';
 import { ExitCode } from './exit-codes.ts';
 import { SettingsError } from '../config/settings.ts';
@@ -14,7 +15,7 @@ import { ContractError } from '../contracts/problems.ts';
 import type { CommandIO } from './io.ts';
 import { UsageError } from './usage-error.ts';
 
-const commands: readonly Command[] = [contractsCheck, contractsList, validate, run, query, quarantineList, quarantineRelease, build, compile];
+const commands: readonly Command[] = [contractsCheck, contractsList, validate, run, query, quarantineList, quarantineRelease, unlock, build, compile];
 
 function usageText(): string {
   const width = Math.max(...commands.map((command) => command.usage.length));

@@ -1,18 +1,9 @@
-import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { Command } from '../command.ts';
+import { currentUser } from '../current-user.ts';
 import { printJson } from '../io.ts';
 import { UsageError } from '../usage-error.ts';
 import { LABEL_WIDTH, renderRun, runDocument, runExitCode, RUNTIME_OPTIONS, withRuntime } from './run.ts';
-
-/** Who releases: the audit record names them. */
-function currentUser(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return process.env['USER'] ?? 'unknown';
-  }
-}
 
 export const quarantineRelease: Command = {
   words: ['quarantine', 'release'],

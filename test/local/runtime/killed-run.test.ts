@@ -1,34 +1,15 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silverTableName } from '../../../lib/config/names.ts';
 import type { ExecutionRecord } from '../../../lib/local/runtime/execution-registry.ts';
 import { scratchRoot } from '../../../lib/local/scratch.ts';
 import { workspaceAt } from '../../../lib/local/workspace.ts';
-import { heldLocks, repoRoot, SAMPLE_INGEST_TIME, sample, startRuntime, type RuntimeFixture } from './helpers.ts';
+import { heldLocks, SAMPLE_INGEST_TIME, sample, startRuntime, type RuntimeFixture } from './helpers.ts';
+import { killInsideLoad } from './kill-inside-load.ts';
 
-const CHILD = fileURLToPath(new URL('./killed-run-child.ts', import.meta.url));
 const TABLE_DATA = join('tables', 'acme_dev_sales', 'orders', 'data');
-
-/** Runs the child until it is inside its Load, then kills it with SIGKILL; returns its process id. */
-async function killInsideLoad(workspace: string): Promise<number> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, workspace], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  await new Promise<void>((resolve, reject) => {
-    child.stdout.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('loading')) resolve();
-    });
-    child.on('exit', (code) => reject(new Error(`the child ended (exit ${code}) before its Load:\n${stderr}`)));
-  });
-  const exited = new Promise((resolve) => child.on('exit', resolve));
-  child.kill('SIGKILL');
-  await exited;
-  return child.pid!;
-}
 
 function executionRecords(workspace: string): ExecutionRecord[] {
   const root = join(workspace, 'executions');
