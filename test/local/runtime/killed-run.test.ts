@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,7 +18,7 @@ function executionRecords(workspace: string): ExecutionRecord[] {
     .map((name) => JSON.parse(readFileSync(join(root, name), 'utf8')) as ExecutionRecord);
 }
 
-describe('a run killed with SIGKILL inside its Load', () => {
+describe('a run killed with SIGKILL inside its Load, its process id then reused', () => {
   let workspace: string;
   let pid: number;
   let fixture: RuntimeFixture | undefined;
@@ -41,8 +41,13 @@ describe('a run killed with SIGKILL inside its Load', () => {
   });
 
   it('is recorded ABORTED and its scratch removed when the next runtime starts, which takes its lock over', async () => {
+    // Its process id now belongs to another, live process (this one): only its start time tells them apart.
+    const [recordFile] = readdirSync(join(workspace, 'executions'), { recursive: true, encoding: 'utf8' }).filter((name) => name.endsWith('.json'));
+    const path = join(workspace, 'executions', recordFile!);
+    writeFileSync(path, JSON.stringify({ ...(JSON.parse(readFileSync(path, 'utf8')) as ExecutionRecord), pid: process.pid }));
+
     fixture = await startRuntime({ workspace });
-    expect(executionRecords(workspace)).toEqual([expect.objectContaining({ pid, status: 'ABORTED', stopDate: expect.any(String) })]);
+    expect(executionRecords(workspace)).toEqual([expect.objectContaining({ pid: process.pid, status: 'ABORTED', stopDate: expect.any(String) })]);
     expect(readdirSync(scratchRoot(workspaceAt(workspace))).filter((name) => name.startsWith(`${pid}-`))).toEqual([]);
 
     const run = await fixture.runtime.run('sales/orders', sample('sales', 'orders.csv'), { ingestTime: SAMPLE_INGEST_TIME });
