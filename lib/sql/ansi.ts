@@ -24,3 +24,16 @@ export const integerPattern = '\\s*[+-]?[0-9]+\\s*';
 
 /** `yyyy-mm-dd` only: DuckDB's date cast alone would drop the time of `2024-01-01T10:00:00`. */
 export const datePattern = '\\s*[0-9]{4}-[0-9]{2}-[0-9]{2}\\s*';
+
+/**
+ * A plain decimal number that a `decimal(precision,scale)` holds exactly: at most
+ * `precision - scale` integer digits and `scale` fraction digits, leading and trailing zeros
+ * aside: a cast alone would round `19.009` to 19.01 for a scale of 2.
+ */
+export function decimalPattern(precision: number, scale: number): string {
+  const integerDigits = precision - scale;
+  const whole = integerDigits === 0 ? '0+' : `0*[0-9]{1,${integerDigits}}`;
+  const fraction = scale === 0 ? '\\.0*' : `\\.[0-9]{0,${scale}}0*`;
+  const fractionOnly = scale === 0 ? '\\.0+' : `\\.[0-9]{1,${scale}}0*`;
+  return `\\s*[+-]?(?:${whole}(?:${fraction})?|${fractionOnly})\\s*`;
+}

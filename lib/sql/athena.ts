@@ -1,5 +1,5 @@
 import type { ColumnType } from '../contracts/model.ts';
-import { datePattern, integerPattern, parseBoolean, quoteIdentifier, quoteString } from './ansi.ts';
+import { datePattern, decimalPattern, integerPattern, parseBoolean, quoteIdentifier, quoteString } from './ansi.ts';
 import type { Dialect } from './dialect.ts';
 
 const integerTypes = { 8: 'tinyint', 16: 'smallint', 32: 'integer', 64: 'bigint' } as const;
@@ -31,8 +31,14 @@ function fullMatch(text: string, pattern: string): string {
   return `regexp_like(${text}, ${quoteString(`^(?:${pattern})$`)})`;
 }
 
-function convert(expression: string, columnType: ColumnType): string {
+function tryCast(expression: string, columnType: ColumnType): string {
   return `try_cast(${expression} AS ${type(columnType)})`;
+}
+
+/** Exact or NULL, as in DuckDB: Trino's cast rounds a double or a decimal to the target's scale too. */
+function convert(expression: string, columnType: ColumnType): string {
+  const converted = tryCast(expression, columnType);
+  return columnType.kind === 'string' ? converted : `CASE WHEN ${converted} = ${expression} THEN ${converted} END`;
 }
 
 function parse(text: string, columnType: ColumnType): string {
@@ -42,17 +48,18 @@ function parse(text: string, columnType: ColumnType): string {
     case 'boolean':
       return parseBoolean(text);
     case 'integer':
-      return `CASE WHEN ${fullMatch(text, integerPattern)} THEN ${convert(`trim(${text})`, columnType)} END`;
-    case 'date':
-      return `CASE WHEN ${fullMatch(text, datePattern)} THEN ${convert(`trim(${text})`, columnType)} END`;
-    case 'double':
+      return `CASE WHEN ${fullMatch(text, integerPattern)} THEN ${tryCast(`trim(${text})`, columnType)} END`;
     case 'decimal':
-      return convert(`trim(${text})`, columnType);
+      return `CASE WHEN ${fullMatch(text, decimalPattern(columnType.precision, columnType.scale))} THEN ${tryCast(`trim(${text})`, columnType)} END`;
+    case 'date':
+      return `CASE WHEN ${fullMatch(text, datePattern)} THEN ${tryCast(`trim(${text})`, columnType)} END`;
+    case 'double':
+      return tryCast(`trim(${text})`, columnType);
     case 'timestamp':
       // Athena's CAST rejects the ISO `T` separator and from_iso8601_timestamp rejects a space.
       return (
         `CASE WHEN strpos(${text}, 'T') > 0 THEN try(from_iso8601_timestamp(trim(${text}))) ` +
-        `ELSE ${convert(`trim(${text})`, columnType)} END`
+        `ELSE ${tryCast(`trim(${text})`, columnType)} END`
       );
   }
 }

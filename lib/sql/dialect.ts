@@ -13,11 +13,16 @@ export interface Dialect {
   /** The engine's type for a contract column type. */
   type(type: ColumnType): string;
   /**
-   * Text parsed as a value of the column type, or NULL when the text is not one. Never an error:
-   * an unparsable value is a `type` failure to count, not a reason to stop.
+   * Text parsed as a value of the column type, or NULL when the text is not one exactly (never
+   * rounded to fit). Never an error: an unparsable value is a `type` failure to count, not a
+   * reason to stop.
    */
   parse(text: string, type: ColumnType): string;
-  /** A value of another engine type converted to the column type, or NULL when it does not fit. */
+  /**
+   * A value of another engine type converted to the column type, or NULL when it does not fit
+   * exactly: never rounded (a fraction for an integer, digits beyond a decimal's scale), never
+   * out of range, a date never from a timestamp with a time.
+   */
   convert(expression: string, type: ColumnType): string;
   text(expression: string): string;
   /** True when the whole text matches the RE2 pattern, not just a part of it. */

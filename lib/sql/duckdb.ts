@@ -1,5 +1,5 @@
 import type { ColumnType } from '../contracts/model.ts';
-import { datePattern, integerPattern, parseBoolean, quoteIdentifier, quoteString } from './ansi.ts';
+import { datePattern, decimalPattern, integerPattern, parseBoolean, quoteIdentifier, quoteString } from './ansi.ts';
 import type { Dialect } from './dialect.ts';
 
 const integerTypes = { 8: 'TINYINT', 16: 'SMALLINT', 32: 'INTEGER', 64: 'BIGINT' } as const;
@@ -28,8 +28,18 @@ function fullMatch(text: string, pattern: string): string {
   return `regexp_full_match(${text}, ${quoteString(pattern)})`;
 }
 
-function convert(expression: string, columnType: ColumnType): string {
+function tryCast(expression: string, columnType: ColumnType): string {
   return `TRY_CAST(${expression} AS ${type(columnType)})`;
+}
+
+/**
+ * Exact or NULL: DuckDB's cast rounds a DOUBLE 2.5 to the integer 2, a DECIMAL 19.009 to 19.01 at
+ * scale 2 and drops a timestamp's time for a date, so a value converts only when it compares
+ * equal to its conversion. Any value has a text; comparing text with a number would not bind.
+ */
+function convert(expression: string, columnType: ColumnType): string {
+  const converted = tryCast(expression, columnType);
+  return columnType.kind === 'string' ? converted : `CASE WHEN ${converted} = ${expression} THEN ${converted} END`;
 }
 
 function parse(text: string, columnType: ColumnType): string {
@@ -39,13 +49,14 @@ function parse(text: string, columnType: ColumnType): string {
     case 'boolean':
       return parseBoolean(text);
     case 'integer':
-      return `CASE WHEN ${fullMatch(text, integerPattern)} THEN ${convert(text, columnType)} END`;
-    case 'date':
-      return `CASE WHEN ${fullMatch(text, datePattern)} THEN ${convert(text, columnType)} END`;
-    case 'double':
+      return `CASE WHEN ${fullMatch(text, integerPattern)} THEN ${tryCast(text, columnType)} END`;
     case 'decimal':
+      return `CASE WHEN ${fullMatch(text, decimalPattern(columnType.precision, columnType.scale))} THEN ${tryCast(text, columnType)} END`;
+    case 'date':
+      return `CASE WHEN ${fullMatch(text, datePattern)} THEN ${tryCast(text, columnType)} END`;
+    case 'double':
     case 'timestamp':
-      return convert(text, columnType);
+      return tryCast(text, columnType);
   }
 }
 

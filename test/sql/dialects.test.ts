@@ -46,9 +46,21 @@ describe('duckdb parse: text to the contract type, NULL when it is not one', () 
     ['boolean yes (DuckDB alone takes it)', boolean, 'yes', null],
     ['double with exponent', double, '1e3', 1000],
     ['double garbage', double, 'abc', null],
-    ['decimal rounds to its scale', decimal52, '1.234', 1.23],
+    ['decimal within its scale', decimal52, ' -1.23 ', -1.23],
+    ['decimal with trailing zeros beyond its scale', decimal52, '1.2300', 1.23],
+    ['decimal with leading zeros', decimal52, '000123.4', 123.4],
+    ['decimal without integer digits', decimal52, '.5', 0.5],
+    ['decimal with digits beyond its scale (a cast alone rounds it)', decimal52, '1.234', null],
+    ['decimal 19.009 at scale 2 (a cast alone gives 19.01)', { kind: 'decimal', precision: 12, scale: 2 }, '19.009', null],
     ['decimal beyond its precision', decimal52, '123456', null],
+    ['decimal with one integer digit too many', decimal52, '1234.5', null],
+    ['decimal with an exponent', decimal52, '1e2', null],
+    ['decimal of only a point', decimal52, '.', null],
     ['decimal with comma', decimal52, '1,50', null],
+    ['decimal(2,2) holds only a fraction', { kind: 'decimal', precision: 2, scale: 2 }, '0.25', 0.25],
+    ['decimal(2,2) refuses an integer digit', { kind: 'decimal', precision: 2, scale: 2 }, '1.25', null],
+    ['decimal(3,0) takes a whole number with a point', { kind: 'decimal', precision: 3, scale: 0 }, '120.0', 120],
+    ['decimal(3,0) refuses a fraction', { kind: 'decimal', precision: 3, scale: 0 }, '120.5', null],
     ['date', date, '2024-02-29', '2024-02-29'],
     ['impossible date', date, '2024-02-30', null],
     ['date with a time (DuckDB alone drops it)', date, '2024-01-01T10:00:00', null],
@@ -122,9 +134,22 @@ describe('duckdb rendering, executed', () => {
     expect(await value(duckdb.nonNullStrings([]))).toEqual([]);
   });
 
-  it('converts engine values to the contract type', async () => {
-    expect(await value(duckdb.convert('CAST(300 AS INTEGER)', int8))).toBeNull();
-    expect(await value(duckdb.convert("TIMESTAMP '2024-01-01 10:00:00'", timestamp))).toBe('2024-01-01T10:00:00.000Z');
+  it.each<[string, string, ColumnType, JsonValue]>([
+    ['an integer in range', 'CAST(120 AS INTEGER)', int8, 120],
+    ['an integer out of range', 'CAST(300 AS INTEGER)', int8, null],
+    ['a whole double into an integer', 'CAST(2.0 AS DOUBLE)', int64, 2],
+    ['a fractional double into an integer (a cast alone gives 2)', 'CAST(2.5 AS DOUBLE)', int64, null],
+    ['a double beyond 64 bits into an integer', 'CAST(1e19 AS DOUBLE)', int64, null],
+    ['a double within the scale into a decimal', 'CAST(19.01 AS DOUBLE)', { kind: 'decimal', precision: 12, scale: 2 }, 19.01],
+    ['a double beyond the scale into a decimal (a cast alone gives 19.01)', 'CAST(19.009 AS DOUBLE)', { kind: 'decimal', precision: 12, scale: 2 }, null],
+    ['a decimal beyond the scale into a decimal', 'CAST(19.009 AS DECIMAL(12,3))', { kind: 'decimal', precision: 12, scale: 2 }, null],
+    ['a decimal beyond the precision', 'CAST(12345.5 AS DECIMAL(12,1))', decimal52, null],
+    ['a timestamp into a timestamp with time zone', "TIMESTAMP '2024-01-01 10:00:00'", timestamp, '2024-01-01T10:00:00.000Z'],
+    ['a timestamp at midnight into a date', "TIMESTAMP '2024-01-01 00:00:00'", date, '2024-01-01'],
+    ['a timestamp with a time into a date (a cast alone drops the time)', "TIMESTAMP '2024-01-01 10:00:00'", date, null],
+    ['an integer into text', 'CAST(7 AS BIGINT)', { kind: 'string' }, '7'],
+  ])('converts %s exactly or not at all', async (_name, expression, type, expected) => {
+    expect(await value(duckdb.convert(expression, type))).toEqual(expected);
   });
 
   it('evaluates an inline CTE', async () => {
@@ -161,7 +186,9 @@ describe('athena rendering', () => {
     expect(athena.parse('"d"', date)).toBe(
       `CASE WHEN regexp_like("d", '^(?:\\s*[0-9]{4}-[0-9]{2}-[0-9]{2}\\s*)$') THEN try_cast(trim("d") AS date) END`,
     );
-    expect(athena.parse('"x"', decimal52)).toBe('try_cast(trim("x") AS decimal(5,2))');
+    expect(athena.parse('"x"', decimal52)).toBe(
+      `CASE WHEN regexp_like("x", '^(?:\\s*[+-]?(?:0*[0-9]{1,3}(?:\\.[0-9]{0,2}0*)?|\\.[0-9]{1,2}0*)\\s*)$') THEN try_cast(trim("x") AS decimal(5,2)) END`,
+    );
   });
 
   it('anchors patterns, since regexp_like finds a match anywhere', () => {
@@ -172,7 +199,8 @@ describe('athena rendering', () => {
     expect(athena.countIf('x > 1')).toBe('count_if(x > 1)');
     expect(athena.length('"s"')).toBe('length("s")');
     expect(athena.text('"n"')).toBe('CAST("n" AS varchar)');
-    expect(athena.convert('"n"', int8)).toBe('try_cast("n" AS tinyint)');
+    expect(athena.convert('"n"', int8)).toBe('CASE WHEN try_cast("n" AS tinyint) = "n" THEN try_cast("n" AS tinyint) END');
+    expect(athena.convert('"n"', { kind: 'string' })).toBe('try_cast("n" AS varchar)');
     expect(athena.epochSeconds('max(t)', timestamp)).toBe('to_unixtime(max(t))');
     expect(athena.epochSeconds('max(d)', date)).toBe('to_unixtime(CAST(max(d) AS timestamp))');
     expect(athena.rarestValueCount('"s"')).toBe('array_min(map_values(histogram("s")))');

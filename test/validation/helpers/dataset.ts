@@ -14,6 +14,8 @@ export interface ContractSpec {
   readonly customProperties?: readonly Record<string, unknown>[];
   readonly slaProperties?: readonly Record<string, unknown>[];
   readonly version?: string;
+  /** The landing server's format. @default 'csv' */
+  readonly format?: 'csv' | 'json' | 'parquet';
 }
 
 const domainYaml = stringify({
@@ -39,7 +41,15 @@ export function loadDataset(spec: ContractSpec): Dataset {
       name: 'Items',
       version: spec.version ?? '1.0.0',
       status: 'active',
-      servers: [{ server: 'landing', type: 's3', location: 's3://landing/shop/items/', format: 'csv' }],
+      servers: [
+        {
+          server: 'landing',
+          type: 's3',
+          location: 's3://landing/shop/items/',
+          format: spec.format ?? 'csv',
+          ...(spec.format === 'json' && { delimiter: 'new_line' }),
+        },
+      ],
       schema: [
         {
           name: 'items',

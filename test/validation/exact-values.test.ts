@@ -1,0 +1,93 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { afterAll, describe, expect, it } from 'vitest';
+import { jsonValue } from '../../lib/validation/json-value.ts';
+import type { JsonValue } from '../../lib/validation/report.ts';
+import { validateFile } from '../../lib/validation/validate-file.ts';
+import { column, loadDataset, type ContractSpec } from './helpers/dataset.ts';
+
+/** Values are never changed silently: a value that does not fit its column exactly is a `type` failure. */
+const folder = mkdtempSync(join(tmpdir(), 'exact-values-'));
+afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+const properties = [
+  column('id', { primaryKey: true }),
+  column('qty', { logicalType: 'integer' }),
+  column('price', { logicalType: 'number', physicalType: 'decimal(12,2)' }),
+];
+const quarantineRows = [{ property: 'onViolation', value: 'quarantine-rows' }];
+const dataset = (format: ContractSpec['format']) => loadDataset({ properties, customProperties: quarantineRows, format });
+
+async function readParquet(file: string): Promise<Record<string, JsonValue>[]> {
+  const instance = await DuckDBInstance.create(':memory:');
+  const connection = await instance.connect();
+  try {
+    const reader = await connection.runAndReadAll(`SELECT id, qty, price FROM read_parquet('${file}') ORDER BY _row`);
+    return reader.getRowObjects().map((row) => Object.fromEntries(Object.entries(row).map(([key, value]) => [key, jsonValue(value)])));
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+}
+
+async function writeParquet(name: string, select: string): Promise<string> {
+  const file = join(folder, name);
+  const instance = await DuckDBInstance.create(':memory:');
+  const connection = await instance.connect();
+  try {
+    await connection.run(`COPY (${select}) TO '${file}' (FORMAT parquet)`);
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+  return file;
+}
+
+async function validate(format: ContractSpec['format'], file: string, outName: string) {
+  const outDir = join(folder, outName);
+  const { report, outputs } = await validateFile({ dataset: dataset(format), file, outDir, ingestTime: new Date('2026-11-21T06:00:00Z') });
+  const rule = (id: string) => report.rules.find((candidate) => candidate.id === id);
+  return { report, rule, validated: outputs.validated === undefined ? [] : await readParquet(outputs.validated) };
+}
+
+describe('values that do not fit their column exactly are type failures, never rounded', () => {
+  it('CSV: digits beyond a decimal scale and a fraction for an integer', async () => {
+    const file = join(folder, 'items.csv');
+    writeFileSync(file, 'id,qty,price\nA,2,19.01\nB,3,19.009\nC,2.5,1.5\nD,9223372036854775808,1\n');
+
+    const { report, rule, validated } = await validate('csv', file, 'csv-out');
+
+    expect(rule('price.type')).toMatchObject({ passed: false, failedCount: 1, samples: [{ row: 2, value: '19.009' }] });
+    expect(rule('qty.type')).toMatchObject({ passed: false, failedCount: 2, samples: [{ row: 3, value: '2.5' }, { row: 4, value: '9223372036854775808' }] });
+    expect(report).toMatchObject({ rowCount: 4, rowsPassed: 1, rowsQuarantined: 3 });
+    expect(validated).toEqual([{ id: 'A', qty: 2, price: 19.01 }]);
+  });
+
+  it('Parquet: a DOUBLE 2.5 for an integer and 19.009 for a decimal(12,2)', async () => {
+    const file = await writeParquet(
+      'items.parquet',
+      `SELECT * FROM (VALUES ('A', 2.0::DOUBLE, 19.01::DOUBLE), ('B', 2.5::DOUBLE, 1.0::DOUBLE), ('C', 3.0::DOUBLE, 19.009::DOUBLE)) t(id, qty, price)`,
+    );
+
+    const { report, rule, validated } = await validate('parquet', file, 'parquet-out');
+
+    expect(rule('qty.type')).toMatchObject({ passed: false, failedCount: 1, samples: [{ row: 2, value: 2.5 }] });
+    expect(rule('price.type')).toMatchObject({ passed: false, failedCount: 1, samples: [{ row: 3, value: 19.009 }] });
+    expect(report).toMatchObject({ rowCount: 3, rowsPassed: 1, rowsQuarantined: 2 });
+    expect(validated).toEqual([{ id: 'A', qty: 2, price: 19.01 }]);
+  });
+
+  it('Parquet: a DECIMAL(12,3) with a third fraction digit for a decimal(12,2)', async () => {
+    const file = await writeParquet(
+      'items-decimal.parquet',
+      `SELECT * FROM (VALUES ('A', 1::BIGINT, 19.010::DECIMAL(12,3)), ('B', 2::BIGINT, 19.009::DECIMAL(12,3))) t(id, qty, price)`,
+    );
+
+    const { rule, validated } = await validate('parquet', file, 'parquet-decimal-out');
+
+    expect(rule('price.type')).toMatchObject({ passed: false, failedCount: 1, samples: [{ row: 2, value: 19.009 }] });
+    expect(validated).toEqual([{ id: 'A', qty: 1, price: 19.01 }]);
+  });
+});
