@@ -1,5 +1,5 @@
-import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { requireDirectory } from './path-arguments.ts';
 import { UsageError } from './usage-error.ts';
 
 /** `[dir] [--json]`, the arguments both `contracts` commands take; dir defaults to `contracts`. */
@@ -11,6 +11,6 @@ export function parseContractsRootArgs(args: readonly string[]): { readonly root
   });
   if (positionals.length > 1) throw new UsageError(`expected at most one directory, got ${positionals.length}`);
   const root = positionals[0] ?? 'contracts';
-  if (!existsSync(root)) throw new UsageError(`no such directory: ${root}`);
+  requireDirectory(root);
   return { root, json: values.json };
 }

@@ -10,6 +10,7 @@ import { run } from './commands/run.ts';
 import { unlock } from './commands/unlock.ts';
 import { validate } from './commands/validate.ts';
 import { ExitCode } from './exit-codes.ts';
+import { MissingProjectError } from '../config/cdk-json.ts';
 import { SettingsError } from '../config/settings.ts';
 import { ContractError } from '../contracts/problems.ts';
 import type { CommandIO } from './io.ts';
@@ -50,6 +51,10 @@ export async function runCli(argv: readonly string[], io: CommandIO): Promise<Ex
   } catch (error) {
     if (error instanceof UsageError || isParseArgsError(error)) {
       io.err(`lakehouse ${found.command.words.join(' ')}: ${(error as Error).message}\nusage: lakehouse ${found.command.usage}`);
+      return ExitCode.usage;
+    }
+    if (error instanceof MissingProjectError) {
+      io.err(`lakehouse ${found.command.words.join(' ')}: ${error.message}`);
       return ExitCode.usage;
     }
     if (error instanceof ContractError || error instanceof SettingsError) {

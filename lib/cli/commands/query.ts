@@ -1,9 +1,11 @@
 import { parseArgs } from 'node:util';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { glueDatabaseName } from '../../config/names.ts';
 import { attachLake } from '../../local/lake/attach-lake.ts';
 import { LocalLake } from '../../local/lake/local-lake.ts';
+import type { TableName } from '../../local/lake/snapshot.ts';
 import { localEnvironment, UnknownEnvironmentError } from '../../local/local-environment.ts';
+import { openLocalDuckDb } from '../../local/local-duckdb.ts';
+import { claimScratch, releaseScratch } from '../../local/scratch.ts';
 import { workspaceAt } from '../../local/workspace.ts';
 import { jsonValue } from '../../validation/json-value.ts';
 import type { Command } from '../command.ts';
@@ -28,13 +30,19 @@ export const query: Command = {
     });
     if (positionals.length !== 1) throw new UsageError('expected one SQL statement (quote it)');
     const databases = environmentDatabases(values.env);
-    const lake = new LocalLake(workspaceAt(values.lake).root);
-
-    const instance = await DuckDBInstance.create(':memory:');
-    const connection = await instance.connect();
+    const workspace = workspaceAt(values.lake);
+    const lake = new LocalLake(workspace.root);
+    // Bounded memory, spilling under the workspace.
+    const scratch = claimScratch(workspace);
+    const duckdb = await openLocalDuckDb(scratch);
+    const { connection } = duckdb;
     try {
-      await connection.run("SET TimeZone = 'UTC'");
-      const tables = await attachLake(connection, lake);
+      // A table with a damaged manifest is left out and named, so every other table stays queryable.
+      const unreadable: string[] = [];
+      const tables = await attachLake(connection, lake, {
+        onUnreadable: (name, error) => unreadable.push(`${quotedName(name)} cannot be read and was left out: ${error.message}`),
+      });
+      for (const line of unreadable) io.err(`lakehouse query: ${line}`);
       const attached = databases.filter((database) => tables.some((table) => table.database === database));
       // Unqualified names resolve in the environment's databases, as Athena resolves them in the query's database.
       if (attached.length > 0) await connection.run(`SET search_path = '${attached.join(',')}'`);
@@ -42,9 +50,10 @@ export const query: Command = {
       try {
         reader = await connection.runAndReadAll(positionals[0]!);
       } catch (error) {
-        const known = tables.map((table) => `"${table.database}"."${table.table}"`).join(', ') || 'none yet (run `lakehouse run` first)';
+        const known = tables.map(quotedName).join(', ') || 'none yet (run `lakehouse run` first)';
         io.err(`lakehouse query: ${(error as Error).message}\ntables in ${lake.root}: ${known}`);
-        return ExitCode.usage;
+        // The query may have failed for want of a table left out: unreadable data, not a mistake in the call.
+        return unreadable.length > 0 ? ExitCode.checksFailed : ExitCode.usage;
       }
       const columns = reader.columnNames();
       const rows = reader.getRows().map((row) => row.map((value) => jsonValue(value)));
@@ -56,11 +65,15 @@ export const query: Command = {
       }
       return ExitCode.success;
     } finally {
-      connection.closeSync();
-      instance.closeSync();
+      duckdb.close();
+      releaseScratch(scratch);
     }
   },
 };
+
+function quotedName(name: TableName): string {
+  return `"${name.database}"."${name.table}"`;
+}
 
 function environmentDatabases(name: string): string[] {
   try {

@@ -1,4 +1,3 @@
-import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UnknownEnvironmentError } from '../../local/local-environment.ts';
@@ -8,6 +7,7 @@ import type { Command } from '../command.ts';
 import { parseIngestTime } from '../ingest-time-option.ts';
 import { ExitCode } from '../exit-codes.ts';
 import { printJson, type CommandIO } from '../io.ts';
+import { requireFile } from '../path-arguments.ts';
 import { UsageError } from '../usage-error.ts';
 
 /** `--env` and `--lake`, which every command on the offline runtime takes. */
@@ -122,7 +122,7 @@ export const run: Command = {
     if (positionals.length !== 2) throw new UsageError(`expected a dataset and a file, got ${positionals.length} argument${positionals.length === 1 ? '' : 's'}`);
     const [ref, file] = positionals as [string, string];
     if (!/^[^/]+\/[^/]+$/.test(ref)) throw new UsageError(`'${ref}' is not <domain>/<dataset>`);
-    if (!existsSync(file) || !statSync(file).isFile()) throw new UsageError(`no such file: ${file}`);
+    requireFile(file, 'file');
     const ingestTime = parseIngestTime(values['ingest-time']);
 
     return withRuntime(values, io, async (runtime) => {

@@ -1,4 +1,3 @@
-import { existsSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadContractFile } from '../../contracts/load.ts';
 import { didYouMean } from '../../contracts/did-you-mean.ts';
@@ -9,6 +8,7 @@ import type { Command } from '../command.ts';
 import { parseIngestTime } from '../ingest-time-option.ts';
 import { ExitCode } from '../exit-codes.ts';
 import { printJson } from '../io.ts';
+import { requireFile } from '../path-arguments.ts';
 import { renderReport } from '../render-report.ts';
 import { UsageError } from '../usage-error.ts';
 
@@ -46,8 +46,8 @@ export const validate: Command = {
     if (values.contract === undefined) throw new UsageError('--contract <file> is required');
     if (positionals.length !== 1) throw new UsageError(`expected one data file, got ${positionals.length}`);
     const dataFile = positionals[0]!;
-    if (!existsSync(dataFile) || !statSync(dataFile).isFile()) throw new UsageError(`no such data file: ${dataFile}`);
-    if (!existsSync(values.contract)) throw new UsageError(`no such contract file: ${values.contract}`);
+    requireFile(dataFile, 'data file');
+    requireFile(values.contract, 'contract file');
     const ingestTime = parseIngestTime(values['ingest-time']);
 
     let datasets: readonly Dataset[];

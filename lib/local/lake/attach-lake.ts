@@ -18,6 +18,11 @@ import { qualifiedName } from './table-names.ts';
 export interface AttachOptions {
   /** Pins tables, keyed `<database>.<table>`, to a snapshot id instead of the current snapshot. */
   readonly asOf?: Readonly<Record<string, number>>;
+  /**
+   * Called for a table whose manifests cannot be read (a damaged manifest), which is then left out
+   * so the other tables stay queryable. @default the error is thrown
+   */
+  readonly onUnreadable?: (name: TableName, error: LakeError) => void;
 }
 
 export function snapshotsViewName(table: string): string {
@@ -106,6 +111,15 @@ export async function attachLake(
     if (name === undefined) throw new LakeError(`asOf names table '${key}', which is not in the lake at ${lake.root}`);
     lake.snapshot(name.database, name.table, snapshotId);
   }
-  for (const name of tables) await attachTable(connection, lake, name, pins.get(qualifiedName(name)));
-  return tables;
+  const attached: TableName[] = [];
+  for (const name of tables) {
+    try {
+      await attachTable(connection, lake, name, pins.get(qualifiedName(name)));
+      attached.push(name);
+    } catch (error) {
+      if (!(error instanceof LakeError) || options.onUnreadable === undefined) throw error;
+      options.onUnreadable(name, error);
+    }
+  }
+  return attached;
 }
