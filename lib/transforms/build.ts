@@ -4,10 +4,12 @@ import { attachLake, attachTable } from '../local/lake/attach-lake.ts';
 import type { LocalLake } from '../local/lake/local-lake.ts';
 import type { LakeColumn } from '../local/lake/snapshot.ts';
 import { quoteIdentifier } from '../sql/ansi.ts';
+import { confineFileAccess } from '../sql/duckdb-file-access.ts';
+import { duckDbOneSelectProblem } from '../sql/duckdb-one-select.ts';
 import { jsonValue } from '../validation/json-value.ts';
 import type { ModelTestKind, TransformDag, TransformModel } from './model.ts';
 import { modelSteps, type ModelStep } from './model-steps.ts';
-import { modelRelation, stagingRelation, type Placement } from './render.ts';
+import { modelRelation, renderModel, stagingRelation, type Placement } from './render.ts';
 
 /** Failing rows a failed test shows, as in validation reports. */
 const SAMPLE_LIMIT = 5;
@@ -68,6 +70,8 @@ export async function buildModels(options: BuildOptions): Promise<ModelOutcome[]
   const connection = await instance.connect();
   try {
     await connection.run("SET TimeZone = 'UTC'");
+    // Models and their tests are user-written SQL: this connection opens nothing outside the lake.
+    await confineFileAccess(connection, { directories: [lake.root] });
     await attachLake(connection, lake);
     const available = new Set<string>();
     const outcomes: ModelOutcome[] = [];
@@ -123,6 +127,8 @@ async function buildOne(connection: DuckDBConnection, model: TransformModel, opt
     await ensureSchema(connection, database);
     if (model.materialized !== 'view') await prepareTables(connection, model, columns, options);
     const steps = modelSteps(model, columns.map((column) => column.name), options.placement);
+    const refused = await notOneSelect(connection, model, steps, options.placement);
+    if (refused !== undefined) return { ...base, status: 'error', message: `not run: ${refused}` };
     for (const step of steps.filter((candidate) => candidate.role === 'stage')) await connection.run(step.duckdb);
     const rows = model.materialized === 'view' ? 0 : await count(connection, `SELECT count(*) FROM ${stagingRelation(model, options.placement)}`);
     const tests: TestOutcome[] = [];
@@ -144,6 +150,20 @@ async function buildOne(connection: DuckDBConnection, model: TransformModel, opt
   } catch (error) {
     return { ...base, status: 'error', message: (error as Error).message };
   }
+}
+
+/**
+ * Why DuckDB does not read the model's SELECT or one of its tests as exactly one SELECT, if it
+ * does not: the model was checked with Athena's grammar when it rendered, and the grammars differ
+ * at the edges (DuckDB's `E'...'` strings), so the engine that runs it has the last word.
+ */
+async function notOneSelect(connection: DuckDBConnection, model: TransformModel, steps: readonly ModelStep[], placement: Placement): Promise<string | undefined> {
+  const select = renderModel(model, { dialect: 'duckdb', placement, incremental: model.materialized === 'incremental' });
+  for (const sql of [select, ...steps.flatMap((step) => (step.test === undefined ? [] : [step.test.failingRows.duckdb]))]) {
+    const problem = await duckDbOneSelectProblem(connection, sql);
+    if (problem !== undefined) return problem;
+  }
+  return undefined;
 }
 
 async function ensureSchema(connection: DuckDBConnection, database: string): Promise<void> {

@@ -1,9 +1,11 @@
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { DuckDBInstance, type DuckDBConnection, type DuckDBResultReader } from '@duckdb/node-api';
 import type { Dataset } from '../contracts/model.ts';
 import { ContractError, type ContractProblem } from '../contracts/problems.ts';
 import type { LakeColumn } from '../local/lake/snapshot.ts';
 import { silverLakeColumns } from '../pipeline/silver-table.ts';
 import { quoteIdentifier } from '../sql/ansi.ts';
+import { confineFileAccess } from '../sql/duckdb-file-access.ts';
+import { duckDbOneSelectProblem } from '../sql/duckdb-one-select.ts';
 import type { TransformDag, TransformModel } from './model.ts';
 import { relation, renderModel, type Placement } from './render.ts';
 import { failingRowsSql } from './test-queries.ts';
@@ -22,6 +24,8 @@ const schemaPerDomain: Placement = { database: (domain) => domain };
 export async function inferModelColumns(dag: TransformDag): Promise<ReadonlyMap<string, readonly LakeColumn[]>> {
   const instance = await DuckDBInstance.create(':memory:');
   const connection = await instance.connect();
+  // It binds user-written SQL at synth, where deployment credentials are at hand: no file access.
+  await confineFileAccess(connection, {});
   const problems: ContractProblem[] = [];
   const columns = new Map<string, readonly LakeColumn[]>();
   try {
@@ -53,11 +57,18 @@ async function createEmptyTable(connection: DuckDBConnection, name: string, colu
   await connection.run(`CREATE TABLE ${name} (${columns.map((column) => `${quoteIdentifier(column.name)} ${column.type}`).join(', ')})`);
 }
 
+/** DESCRIBE runs every statement it is given: only what DuckDB reads as one SELECT gets there. */
+async function describeSelect(connection: DuckDBConnection, sql: string): Promise<DuckDBResultReader> {
+  const refused = await duckDbOneSelectProblem(connection, sql);
+  if (refused !== undefined) throw new Error(refused);
+  return connection.runAndReadAll(`DESCRIBE ${sql}`);
+}
+
 async function inferOne(connection: DuckDBConnection, model: TransformModel, problems: ContractProblem[]): Promise<LakeColumn[] | undefined> {
   const at = { file: model.file, line: model.templateLine, column: 1 };
   try {
     const sql = renderModel(model, { dialect: 'duckdb', placement: schemaPerDomain, incremental: false });
-    const described = await connection.runAndReadAll(`DESCRIBE ${sql}`);
+    const described = await describeSelect(connection, sql);
     const inferred = described.getRows().map((row) => ({ name: String(row[0]), type: String(row[1]) }));
     if (model.materialized === 'view') {
       const read = await sensitiveColumnsReadBy(connection, model, sql);
@@ -87,7 +98,7 @@ async function checkAgainst(connection: DuckDBConnection, model: TransformModel,
       continue;
     }
     try {
-      await connection.runAndReadAll(`DESCRIBE ${failingRowsSql(model, test, tested, options)}`);
+      await describeSelect(connection, failingRowsSql(model, test, tested, options));
     } catch (error) {
       if (error instanceof ContractError) problems.push(...error.problems);
       else problems.push({ ...test.position, message: `test ${test.name} does not run on DuckDB: ${(error as Error).message}` });
@@ -95,7 +106,7 @@ async function checkAgainst(connection: DuckDBConnection, model: TransformModel,
   }
   if (model.materialized === 'incremental') {
     try {
-      await connection.runAndReadAll(`DESCRIBE ${renderModel(model, { ...options, incremental: true })}`);
+      await describeSelect(connection, renderModel(model, { ...options, incremental: true }));
     } catch (error) {
       if (error instanceof ContractError) problems.push(...error.problems);
       else problems.push({ ...model.position, message: `the is_incremental() rendering of '${model.id}' does not run on DuckDB: ${(error as Error).message}` });

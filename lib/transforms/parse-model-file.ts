@@ -7,6 +7,7 @@ import { parseYaml, type YamlSource } from '../contracts/yaml-source.ts';
 import { splitFrontMatter } from './front-matter.ts';
 import { MATERIALIZATIONS, type Materialization, type ModelColumn, type ModelSource, type ModelTest, type RefCall } from './model.ts';
 import { findRefCalls } from './ref-calls.ts';
+import { templateProblemsAt } from './template-allow-list.ts';
 
 const FRONT_MATTER_KEYS = ['materialized', 'unique_key', 'description', 'owner', 'columns', 'tests'];
 const COLUMN_KEYS = ['name', 'description', 'tests'];
@@ -52,6 +53,9 @@ export function parseModelFile(file: string, text: string, domain: string, domai
 
   const at = { file, line: split.templateLine, column: 1 };
   if (split.template.trim() === '') problems.push({ ...at, message: 'a model needs one SELECT after its front matter' });
+  // Before anything renders them: rendering a template runs whatever JavaScript it holds.
+  problems.push(...templateProblemsAt(at, split.template));
+  for (const test of tests) if (test.sql !== undefined) problems.push(...templateProblemsAt(test.position, test.sql));
   if (problems.length > 0) return { problems };
 
   const refs: RefCall[] = [

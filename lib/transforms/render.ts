@@ -1,8 +1,11 @@
 import nunjucks from 'nunjucks';
+import type { SourcePosition } from '../contracts/model.ts';
 import type { ContractProblem } from '../contracts/problems.ts';
 import { ContractError } from '../contracts/problems.ts';
 import { quoteIdentifier } from '../sql/ansi.ts';
+import { singleSelectProblem } from '../sql/single-select.ts';
 import type { TransformModel } from './model.ts';
+import { templateProblemsAt } from './template-allow-list.ts';
 
 export type DialectName = 'athena' | 'duckdb';
 
@@ -42,14 +45,19 @@ const environment = new nunjucks.Environment(null, { autoescape: false, throwOnU
 
 /** The model's SELECT in one dialect. Throws `ContractError` pointing into the model file. */
 export function renderModel(model: TransformModel, options: RenderOptions): string {
-  return renderTemplate(model, model.template, model.templateLine, options);
+  return renderTemplate(model, model.template, { file: model.file, line: model.templateLine, column: 1 }, options);
 }
 
 /**
- * Renders a template of `model` (its SELECT, or a custom test's SQL starting at `line`) with
- * `ref`, `this`, `is_incremental` and dbt's `target.type` (the dialect).
+ * Renders a template of `model` (its SELECT, or a custom test's SQL written at `start`) with
+ * `ref`, `this`, `is_incremental` and dbt's `target.type` (the dialect). The template is checked
+ * against the documented constructs before nunjucks compiles it (which would run any JavaScript
+ * it holds), and what it renders must be exactly one SELECT (DESIGN.md, "User-written SQL is
+ * sandboxed").
  */
-export function renderTemplate(model: TransformModel, template: string, line: number, options: RenderOptions): string {
+export function renderTemplate(model: TransformModel, template: string, start: SourcePosition, options: RenderOptions): string {
+  const refused = templateProblemsAt(start, template);
+  if (refused.length > 0) throw new ContractError(refused);
   const context = {
     ref: (name: string): string => {
       const target = model.resolved.get(name);
@@ -60,21 +68,28 @@ export function renderTemplate(model: TransformModel, template: string, line: nu
     is_incremental: () => options.incremental,
     target: { type: options.dialect },
   };
+  let rendered: string;
   try {
-    return environment.renderString(template, context).trim();
+    rendered = environment.renderString(template, context).trim();
   } catch (error) {
-    throw new ContractError([templateProblem(model.file, line, error as Error)]);
+    throw new ContractError([templateProblem(start, error as Error)]);
   }
+  const notOneSelect = singleSelectProblem(rendered);
+  if (notOneSelect !== undefined) {
+    const where = `line ${notOneSelect.line}, column ${notOneSelect.column} of the ${options.dialect} rendering`;
+    throw new ContractError([{ ...start, message: `a model and each of its tests must be exactly one SELECT (${where}): ${notOneSelect.message}` }]);
+  }
+  return rendered;
 }
 
 /** Nunjucks reports `[Line n, Column m]` within the template; the file's line adds the front matter. */
-function templateProblem(file: string, templateLine: number, error: Error): ContractProblem {
+function templateProblem(start: SourcePosition, error: Error): ContractProblem {
   const where = /\[Line (\d+), Column (\d+)\]/.exec(error.message);
   const message = error.message.replace(/^\(unknown path\)( \[Line \d+, Column \d+\])?\s*/, '').replace(/^Error: /, '').trim();
   return {
-    file,
-    line: templateLine + (where === null ? 0 : Number(where[1]) - 1),
-    column: where === null ? 1 : Number(where[2]),
+    file: start.file,
+    line: start.line + (where === null ? 0 : Number(where[1]) - 1),
+    column: where === null ? start.column : Number(where[2]),
     message: `template error: ${message}`,
   };
 }

@@ -29,7 +29,7 @@ export function failingRowsSql(model: TransformModel, test: ModelTest, tested: s
       );
     }
     case 'sql':
-      return renderTemplate(model, test.sql!, test.position.line, { ...options, self: tested });
+      return renderTemplate(model, test.sql!, test.position, { ...options, self: tested });
   }
 }
 

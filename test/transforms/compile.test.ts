@@ -107,17 +107,20 @@ describe('inferModelColumns', () => {
     expect(error?.message).not.toMatch(/countries/);
   });
 
-  it('reports SQL the engine rejects, tests on unknown columns and template errors at their lines', async () => {
+  it('reports SQL the engine rejects and tests on unknown columns at their lines', async () => {
     const dag = compileTransforms(
       catalogWith({
         'sales/bad_sql': modelFile('materialized: table', "SELECT no_such_column FROM {{ ref('orders') }}"),
         'sales/bad_test': modelFile('materialized: table\ncolumns:\n  - name: missing\n    tests: [not_null]', "SELECT order_id FROM {{ ref('orders') }}"),
-        'sales/bad_template': modelFile('materialized: table', "SELECT order_id\nFROM {{ ref('orders') }} {% if is_incremental() %}"),
       }),
     );
     const message = await inferModelColumns(dag).then(() => '', (caught: Error) => caught.message);
     expect(message).toMatch(/bad_sql\.sql:4:1: model 'sales\/bad_sql' does not run on DuckDB: .*no_such_column/);
     expect(message).toMatch(/bad_test\.sql:5:13: test missing\.not_null: 'missing' is not a column of model 'sales\/bad_test' \(it has order_id\)/);
-    expect(message).toMatch(/bad_template\.sql:\d+:\d+: template error: .*endif/);
+  });
+
+  it('reports a template nunjucks cannot parse when the models compile, before anything renders', () => {
+    const catalog = catalogWith({ 'sales/bad_template': modelFile('materialized: table', "SELECT order_id\nFROM {{ ref('orders') }} {% if is_incremental() %}") });
+    expect(() => compileTransforms(catalog)).toThrow(/bad_template\.sql:\d+:\d+: template error: .*endif/);
   });
 });
