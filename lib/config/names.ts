@@ -239,6 +239,10 @@ export const INGEST_DATE_COLUMN = 'ingest_date';
 export const FILE_ID_COLUMN = 'file_id';
 /** Column carrying the 1-based row number in the source file. */
 export const ROW_NUMBER_COLUMN = '_row';
+/** Silver column carrying the landing event's time (UTC): which of two deliveries of a key is newer. */
+export const INGESTED_AT_COLUMN = '_ingested_at';
+/** Silver column carrying the id of the landing key (every version of it): what a corrected re-delivery replaces. */
+export const SOURCE_ID_COLUMN = '_source_id';
 
 /** `web_events` -> `WebEvents`: construct and stack ids are PascalCase. */
 export function pascalCase(name: string): string {

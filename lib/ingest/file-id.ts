@@ -8,6 +8,10 @@ export interface LandedObject {
   readonly etag?: string;
 }
 
+function digest(parts: readonly string[]): string {
+  return createHash('sha256').update(parts.join('\n')).digest('hex').slice(0, 24);
+}
+
 /**
  * The `file_id` every loaded row carries (DESIGN.md "Loads are idempotent by data"): the same
  * delivery always gets the same id, so a replay replaces its own rows instead of adding more, and
@@ -16,5 +20,15 @@ export interface LandedObject {
 export function fileIdOf(object: LandedObject): string {
   const revision = object.versionId ?? object.etag?.replaceAll('"', '');
   if (!revision) throw new Error(`s3://${object.bucket}/${object.key}: neither a version id nor an ETag to identify the file`);
-  return createHash('sha256').update(`${object.bucket}\n${object.key}\n${revision}`).digest('hex').slice(0, 24);
+  return digest([object.bucket, object.key, revision]);
+}
+
+/**
+ * The id of a landing key, shared by all its versions (DESIGN.md "Delivery identity and order"):
+ * a corrected re-delivery of a keyless dataset replaces the rows of the key's earlier versions.
+ * A hash rather than the key itself, because the load splices it into SQL, and a key may hold
+ * any character.
+ */
+export function sourceIdOf(object: LandedObject): string {
+  return digest([object.bucket, object.key]);
 }

@@ -61,6 +61,14 @@ export function ingestDateOf(instant: Date): string {
   return instant.toISOString().slice(0, 10);
 }
 
+/**
+ * `yyyy-mm-dd hh:mm:ss.sss` of an instant in UTC: the landing event's time as the load writes it
+ * into silver. The form a SQL `TIMESTAMP '...'` literal reads the same in Athena and DuckDB.
+ */
+export function ingestedAtOf(instant: Date): string {
+  return instant.toISOString().slice(0, 23).replace('T', ' ');
+}
+
 function datePath(ingestDate: string): string {
   return ingestDate.replaceAll('-', '/');
 }

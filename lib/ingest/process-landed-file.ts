@@ -6,11 +6,12 @@ import { s3Uri } from '../config/names.ts';
 import type { Dataset } from '../contracts/model.ts';
 import type { RuleKind, ValidationReport } from '../validation/report.ts';
 import { type ValidatedOutputs, validateFile } from '../validation/validate-file.ts';
-import { fileIdOf, type LandedObject } from './file-id.ts';
+import { fileIdOf, type LandedObject, sourceIdOf } from './file-id.ts';
 import type { LandedFileEvent } from './landed-file-event.ts';
 import {
   type DeliveredFile,
   ingestDateOf,
+  ingestedAtOf,
   landedFileName,
   quarantinedFileKey,
   quarantinedRowsKey,
@@ -40,8 +41,12 @@ export interface FailedRule {
 export interface ValidationOutcome {
   readonly passed: boolean;
   readonly fileId: string;
+  /** Shared by every version of the landing key (`sourceIdOf`). */
+  readonly sourceId: string;
   /** `yyyy-mm-dd`, UTC. */
   readonly ingestDate: string;
+  /** The landing event's time, UTC, `yyyy-mm-dd hh:mm:ss.sss` (`ingestedAtOf`): orders deliveries of one key. */
+  readonly ingestedAt: string;
   readonly rowCount: number;
   readonly rowsPassed: number;
   readonly rowsQuarantined: number;
@@ -169,7 +174,9 @@ export async function processLandedFile(options: ProcessLandedFileOptions): Prom
       outcome: {
         passed: report.passed,
         fileId: delivered.fileId,
+        sourceId: sourceIdOf(object),
         ingestDate: delivered.ingestDate,
+        ingestedAt: ingestedAtOf(eventTime),
         rowCount: report.rowCount,
         rowsPassed: report.rowsPassed,
         rowsQuarantined: report.rowsQuarantined,

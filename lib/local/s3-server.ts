@@ -6,6 +6,7 @@
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
+import { currentVersionId, newVersionId, type ObjectStore, VERSION_ID_HEADER, versionedStore } from './s3-object-versions.ts';
 
 /** s3rver checks request signatures against these fixed credentials. */
 export const LOCAL_S3_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
@@ -14,13 +15,15 @@ export const LOCAL_S3_REGION = 'eu-west-1';
 interface KoaContext {
   readonly method: string;
   readonly status: number;
+  readonly path: string;
   readonly query: Record<string, unknown>;
   readonly headers: Record<string, string | string[] | undefined>;
   readonly params?: { readonly bucket?: string; readonly key?: string };
-  readonly store: {
+  store: ObjectStore & {
     putSubresource(bucket: string, key: string, resource: unknown): Promise<void>;
     deleteSubresource(bucket: string, key: string, type: string): Promise<void>;
   };
+  set(header: string, value: string): void;
 }
 
 type Middleware = (context: KoaContext, next: () => Promise<void>) => Promise<void>;
@@ -54,6 +57,11 @@ function taggingXml(tags: URLSearchParams): string {
   return `<Tagging><TagSet>${tagSet.join('')}</TagSet></Tagging>`;
 }
 
+/** The SDK adds `x-id=<operation>` to every URL; any other query parameter names a subresource. */
+function namesNoSubresource(query: Record<string, unknown>, ...allowed: string[]): boolean {
+  return Object.keys(query).every((name) => name === 'x-id' || allowed.includes(name));
+}
+
 /**
  * s3rver 3.7 stores tags only through PutObjectTagging and ignores the `x-amz-tagging` header
  * of PutObject and CopyObject, which S3 applies in the same request (measured: GetObjectTagging
@@ -65,14 +73,45 @@ const applyTaggingHeader: Middleware = async (context, next) => {
   await next();
   const bucket = context.params?.bucket;
   const key = context.params?.key;
-  // The SDK adds `x-id=<operation>` to every URL; any other query parameter names a subresource.
-  const isObjectWrite =
-    context.method === 'PUT' && context.status === 200 && Object.keys(context.query).every((name) => name === 'x-id');
+  const isObjectWrite = context.method === 'PUT' && context.status === 200 && namesNoSubresource(context.query);
   if (!isObjectWrite || bucket === undefined || key === undefined) return;
   const header = context.headers['x-amz-tagging'];
   const tags = new URLSearchParams(typeof header === 'string' ? header : '');
   if (tags.size === 0) await context.store.deleteSubresource(bucket, key, 'tagging');
   else await context.store.putSubresource(bucket, key, new TaggingConfiguration(taggingXml(tags)));
+};
+
+/** `/<bucket>/<key>` of a path-style object request; s3rver's router has not parsed it yet. */
+function objectOf(path: string): { bucket: string; key: string } | undefined {
+  const match = /^\/([^/]+)\/(.+)$/.exec(path);
+  return match === null ? undefined : { bucket: decodeURIComponent(match[1]!), key: decodeURIComponent(match[2]!) };
+}
+
+/**
+ * Versioning as S3 does it with versioning on (see `s3-object-versions.ts`): an object write
+ * (PutObject, CopyObject) stores a new version and answers its id; a GetObject or HeadObject with
+ * `versionId` serves that version; a plain one serves the newest and names its version.
+ */
+const keepObjectVersions: Middleware = async (context, next) => {
+  const object = objectOf(context.path);
+  const requested = context.query['versionId'];
+  const succeeded = (): boolean => context.status >= 200 && context.status < 300;
+  if (object === undefined) return next();
+  if (context.method === 'PUT' && namesNoSubresource(context.query)) {
+    const versionId = newVersionId();
+    context.store = versionedStore(context.store, { write: versionId });
+    await next();
+    if (succeeded()) context.set(VERSION_ID_HEADER, versionId);
+    return;
+  }
+  if ((context.method === 'GET' || context.method === 'HEAD') && namesNoSubresource(context.query, 'versionId')) {
+    if (typeof requested === 'string') context.store = versionedStore(context.store, { read: requested });
+    await next();
+    const served = typeof requested === 'string' ? requested : await currentVersionId(context.store, object.bucket, object.key);
+    if (succeeded() && served !== undefined) context.set(VERSION_ID_HEADER, served);
+    return;
+  }
+  await next();
 };
 
 export interface S3ServerOptions {
@@ -82,6 +121,11 @@ export interface S3ServerOptions {
   readonly buckets: readonly string[];
   /** The client's region; s3rver ignores it. @default LOCAL_S3_REGION */
   readonly region?: string;
+  /**
+   * Every bucket keeps object versions, as every zone bucket of the platform does; off, objects
+   * have no version id and are known by their ETag. @default true
+   */
+  readonly versioning?: boolean;
 }
 
 export interface S3Server {
@@ -113,6 +157,7 @@ export async function startS3Server(options: S3ServerOptions): Promise<S3Server>
     configureBuckets: options.buckets.map((name) => ({ name })),
   });
   server.middleware.unshift(applyTaggingHeader);
+  if (options.versioning ?? true) server.middleware.unshift(keepObjectVersions);
   const { port } = await server.run();
   const endpoint = `http://127.0.0.1:${port}`;
   // This client only ever talks to the local server: the SDK's notice about Node versions it will

@@ -5,17 +5,28 @@
  * from one source. Pure: no CDK, no AWS SDK.
  *
  * Both load modes are a single `MERGE`, so a load is one Iceberg commit (readers see all of a
- * file's rows or none) and replaying a file changes nothing:
+ * file's rows or none), replaying a file changes nothing, and a replay or release of an older
+ * delivery never reverts newer data (DESIGN.md "Delivery identity and order"). Deliveries are
+ * ordered by their landing time (`_ingested_at`), ties broken by `_row` and `file_id`, so the
+ * outcome never depends on the order in which deliveries are loaded.
  * - `merge` (a primary key): the file's rows, de-duplicated on the key keeping the last row
- *   (Athena's MERGE fails when one target row matches several source rows), update or insert
- *   by key.
- * - `append` (no key): rows are matched on (`file_id`, `_row`), which identifies a row of a
- *   delivery. The file's rows update or insert; rows an earlier load of the same file wrote that
- *   this load no longer has (a contract that changed in between) are deleted, so the table holds
- *   exactly the file's current rows. A DELETE then an INSERT would be two commits, and a reader
- *   or a failure between them would see the file missing.
+ *   (Athena's MERGE fails when one target row matches several source rows), update a row only
+ *   when they come from the same delivery or a later one in that order, and insert missing keys.
+ * - `append` (no key): a delivery replaces every row of its landing key (`_source_id`: all its
+ *   versions), unless a later version of that key is already loaded, in which case it changes
+ *   nothing. Rows are matched on (`file_id`, `_row`), which identifies a row of a delivery: the
+ *   file's rows update or insert, the key's other rows are deleted. A DELETE then an INSERT
+ *   would be two commits, and a reader or a failure between them would see the file missing.
  */
-import { FILE_ID_COLUMN, INGEST_DATE_COLUMN, ROW_NUMBER_COLUMN, silverTableName, validatedTableName } from '../config/names.ts';
+import {
+  FILE_ID_COLUMN,
+  INGEST_DATE_COLUMN,
+  INGESTED_AT_COLUMN,
+  ROW_NUMBER_COLUMN,
+  silverTableName,
+  SOURCE_ID_COLUMN,
+  validatedTableName,
+} from '../config/names.ts';
 import type { Dataset } from '../contracts/model.ts';
 import type { WriteOperation } from '../local/lake/snapshot.ts';
 import { TARGET_PLACEHOLDER } from '../local/lake/copy-on-write.ts';
@@ -32,18 +43,34 @@ export interface LoadArguments {
   readonly fileId: string;
   /** `yyyy-mm-dd`. */
   readonly ingestDate: string;
+  /** The landing event's time, UTC, `yyyy-mm-dd hh:mm:ss.sss`. */
+  readonly ingestedAt: string;
+  /** The id of the landing key, shared by its versions. */
+  readonly sourceId: string;
 }
+
+const HASH_ID = /^[0-9A-Za-z_-]{1,128}$/;
 
 export const LOAD_ARGUMENTS: Readonly<Record<keyof LoadArguments, SqlArgument>> = {
   fileId: {
     path: PIPELINE_PATHS.fileId,
-    pattern: /^[0-9A-Za-z_-]{1,128}$/,
+    pattern: HASH_ID,
     description: 'a file id (1 to 128 letters, digits, _ and -)',
   },
   ingestDate: {
     path: PIPELINE_PATHS.ingestDate,
     pattern: /^[0-9]{4}-[0-9]{2}-[0-9]{2}$/,
     description: 'an ingest date (yyyy-mm-dd)',
+  },
+  ingestedAt: {
+    path: PIPELINE_PATHS.ingestedAt,
+    pattern: /^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}$/,
+    description: 'an ingest time (yyyy-mm-dd hh:mm:ss.sss, UTC)',
+  },
+  sourceId: {
+    path: PIPELINE_PATHS.sourceId,
+    pattern: HASH_ID,
+    description: 'a source id (1 to 128 letters, digits, _ and -)',
   },
 };
 
@@ -103,6 +130,12 @@ function quoted(dialect: Dialect, names: readonly string[], relation?: string): 
   return names.map((name) => (relation === undefined ? '' : `${relation}.`) + dialect.identifier(name)).join(', ');
 }
 
+/** This delivery's landing time as a value of the silver column's type. */
+function ingestedAt(parts: StatementParts): string {
+  const column = parts.columns.find((candidate) => candidate.name === INGESTED_AT_COLUMN)!;
+  return `CAST(TIMESTAMP ${parts.value('ingestedAt')} AS ${parts.dialect.name === 'athena' ? column.athenaType : column.duckdbType})`;
+}
+
 /** The validated rows of this delivery only: the ingest date prunes partitions, the file id picks the file. */
 function thisFile(parts: StatementParts, relation: string): string {
   const { dialect, value } = parts;
@@ -112,16 +145,25 @@ function thisFile(parts: StatementParts, relation: string): string {
   );
 }
 
+/** A source row in silver columns: validated values, and the delivery's time and landing key from the execution. */
 function typedRows(parts: StatementParts): string {
-  return parts.columns.map((column) => `${silverValue(parts.dialect, column, 'v')} AS ${parts.dialect.identifier(column.name)}`).join(', ');
+  const { dialect } = parts;
+  return parts.columns
+    .map((column) => {
+      if (column.name === INGESTED_AT_COLUMN) return `${ingestedAt(parts)} AS ${dialect.identifier(column.name)}`;
+      if (column.name === SOURCE_ID_COLUMN) return `${parts.value('sourceId')} AS ${dialect.identifier(column.name)}`;
+      return `${silverValue(dialect, column, 'v')} AS ${dialect.identifier(column.name)}`;
+    })
+    .join(', ');
 }
 
-function mergeClauses(parts: StatementParts, keys: readonly string[]): string {
+function mergeClauses(parts: StatementParts, keys: readonly string[], updateWhen?: string): string {
   const { dialect, columns } = parts;
   const names = columns.map((column) => column.name);
   const updated = names.filter((name) => !keys.includes(name));
   return [
-    `WHEN MATCHED THEN UPDATE SET ${updated.map((name) => `${dialect.identifier(name)} = s.${dialect.identifier(name)}`).join(', ')}`,
+    `WHEN MATCHED${updateWhen === undefined ? '' : ` AND (${updateWhen})`} THEN UPDATE SET ` +
+      updated.map((name) => `${dialect.identifier(name)} = s.${dialect.identifier(name)}`).join(', '),
     `WHEN NOT MATCHED THEN INSERT (${quoted(dialect, names)}) VALUES (${quoted(dialect, names, 's')})`,
   ].join('\n');
 }
@@ -130,7 +172,23 @@ function keyMatch(dialect: Dialect, keys: readonly string[]): string {
   return keys.map((key) => `t.${dialect.identifier(key)} = s.${dialect.identifier(key)}`).join(' AND ');
 }
 
-/** Update or insert by primary key, the last row of the file winning for a repeated key. */
+/**
+ * The source row `s` may replace the target row `t`: it is the same delivery's, or from a later
+ * one by (`_ingested_at`, `_row`, `file_id`). A row loaded before `_ingested_at` existed has none
+ * and counts as the oldest.
+ */
+function notOlder(dialect: Dialect): string {
+  const column = (relation: string, name: string): string => `${relation}.${dialect.identifier(name)}`;
+  const [sTime, tTime] = [column('s', INGESTED_AT_COLUMN), column('t', INGESTED_AT_COLUMN)];
+  const [sFile, tFile] = [column('s', FILE_ID_COLUMN), column('t', FILE_ID_COLUMN)];
+  const [sRow, tRow] = [column('s', ROW_NUMBER_COLUMN), column('t', ROW_NUMBER_COLUMN)];
+  return (
+    `${tTime} IS NULL OR ${sTime} > ${tTime} OR ` +
+    `(${sTime} = ${tTime} AND (${sFile} = ${tFile} OR ${sRow} > ${tRow} OR (${sRow} = ${tRow} AND ${sFile} > ${tFile})))`
+  );
+}
+
+/** Update or insert by primary key, the last row of the file winning for a repeated key, never reverting a newer delivery's row. */
 function mergeByKey(parts: StatementParts, primaryKey: readonly string[]): string {
   const { dialect, columns } = parts;
   const rank = dialect.identifier(RANK_COLUMN);
@@ -147,31 +205,50 @@ function mergeByKey(parts: StatementParts, primaryKey: readonly string[]): strin
     `  WHERE ${rank} = 1`,
     ') AS s',
     `ON ${keyMatch(dialect, primaryKey)}`,
-    mergeClauses(parts, primaryKey),
+    mergeClauses(parts, primaryKey, notOlder(dialect)),
   ].join('\n');
 }
 
-/** Replace the rows of this delivery: match on (`file_id`, `_row`), delete what the file no longer has. */
-function replaceFileRows(parts: StatementParts): string {
-  const { dialect, columns } = parts;
-  const rowKey = [FILE_ID_COLUMN, ROW_NUMBER_COLUMN];
+/** No later version of this delivery's landing key is loaded: (`_ingested_at`, `file_id`) order. */
+function noLaterVersion(parts: StatementParts): string {
+  const { dialect, value } = parts;
+  const column = (name: string): string => `n.${dialect.identifier(name)}`;
+  // Each use of a runtime value is its own placeholder of the States.Format template: build it each time.
+  return (
+    `NOT EXISTS (SELECT 1 FROM ${parts.silver} AS n WHERE ${column(SOURCE_ID_COLUMN)} = ${value('sourceId')} AND ` +
+    `(${column(INGESTED_AT_COLUMN)} > ${ingestedAt(parts)} OR ` +
+    `(${column(INGESTED_AT_COLUMN)} = ${ingestedAt(parts)} AND ${column(FILE_ID_COLUMN)} > ${value('fileId')})))`
+  );
+}
+
+/**
+ * Replace the rows of this delivery's landing key: match on (`file_id`, `_row`), delete the
+ * key's rows this file does not have (an earlier version's, or this one's under an older
+ * contract), and do nothing when a later version is loaded. A row loaded before `_source_id`
+ * existed is still found by its file id.
+ */
+function replaceSourceRows(parts: StatementParts): string {
+  const { dialect, columns, value } = parts;
   const replaced = dialect.identifier(REPLACED_COLUMN);
   const row = dialect.identifier(ROW_NUMBER_COLUMN);
+  const file = dialect.identifier(FILE_ID_COLUMN);
   return [
     `MERGE INTO ${parts.target} AS t`,
     'USING (',
     `  SELECT ${typedRows(parts)}, false AS ${replaced}`,
     `  FROM ${parts.validated} AS v`,
     `  WHERE ${thisFile(parts, 'v')}`,
+    `    AND ${noLaterVersion(parts)}`,
     '  UNION ALL',
     `  SELECT ${quoted(dialect, columns.map((column) => column.name), 'o')}, true AS ${replaced}`,
     `  FROM ${parts.silver} AS o`,
-    `  WHERE o.${dialect.identifier(FILE_ID_COLUMN)} = ${parts.value('fileId')}`,
-    `    AND o.${row} NOT IN (SELECT v.${row} FROM ${parts.validated} AS v WHERE ${thisFile(parts, 'v')})`,
+    `  WHERE (o.${dialect.identifier(SOURCE_ID_COLUMN)} = ${value('sourceId')} OR o.${file} = ${value('fileId')})`,
+    `    AND NOT (o.${file} = ${value('fileId')} AND o.${row} IN (SELECT v.${row} FROM ${parts.validated} AS v WHERE ${thisFile(parts, 'v')}))`,
+    `    AND ${noLaterVersion(parts)}`,
     ') AS s',
-    `ON ${keyMatch(dialect, rowKey)}`,
+    `ON ${keyMatch(dialect, [FILE_ID_COLUMN, ROW_NUMBER_COLUMN])}`,
     `WHEN MATCHED AND s.${replaced} THEN DELETE`,
-    mergeClauses(parts, rowKey),
+    mergeClauses(parts, [FILE_ID_COLUMN, ROW_NUMBER_COLUMN]),
   ].join('\n');
 }
 
@@ -193,7 +270,7 @@ export function loadStep(dataset: LoadDataset, target: LoadTarget): LoadStep {
       silver: qualified(dialect, silver),
       validated: qualified(dialect, validatedTableName(dataset)),
     };
-    return dataset.loadMode === 'merge' ? mergeByKey(parts, dataset.primaryKey) : replaceFileRows(parts);
+    return dataset.loadMode === 'merge' ? mergeByKey(parts, dataset.primaryKey) : replaceSourceRows(parts);
   });
   return {
     stateName: PIPELINE_STATES.load,
@@ -208,8 +285,8 @@ export function loadStep(dataset: LoadDataset, target: LoadTarget): LoadStep {
       statements: [statement.render(duckdb, { ...args })],
     }),
     argumentsOf: (athenaQuery) => {
-      const { fileId, ingestDate } = statement.valuesOf(athenaQuery);
-      return { fileId, ingestDate };
+      const { fileId, ingestDate, ingestedAt, sourceId } = statement.valuesOf(athenaQuery);
+      return { fileId, ingestDate, ingestedAt, sourceId };
     },
   };
 }

@@ -13,7 +13,9 @@ export type PipelineInput = LandedFileEvent;
 export const VALIDATION_FIELDS = [
   'passed',
   'fileId',
+  'sourceId',
   'ingestDate',
+  'ingestedAt',
   'rowCount',
   'rowsPassed',
   'rowsQuarantined',
@@ -24,7 +26,9 @@ export const VALIDATION_FIELDS = [
 export const PIPELINE_PATHS = {
   validation: '$.validation',
   fileId: '$.validation.fileId',
+  sourceId: '$.validation.sourceId',
   ingestDate: '$.validation.ingestDate',
+  ingestedAt: '$.validation.ingestedAt',
   passed: '$.validation.passed',
   rowsPassed: '$.validation.rowsPassed',
   rowsQuarantined: '$.validation.rowsQuarantined',

@@ -3,7 +3,16 @@
  * creates it (run by the Athena DDL custom resource, the table's one owner), and the columns of
  * its offline stand-in in the local lake. Pure: no CDK, no AWS SDK.
  */
-import { FILE_ID_COLUMN, INGEST_DATE_COLUMN, ROW_NUMBER_COLUMN, s3Uri, silverPrefix, silverTableName } from '../config/names.ts';
+import {
+  FILE_ID_COLUMN,
+  INGEST_DATE_COLUMN,
+  INGESTED_AT_COLUMN,
+  ROW_NUMBER_COLUMN,
+  s3Uri,
+  silverPrefix,
+  silverTableName,
+  SOURCE_ID_COLUMN,
+} from '../config/names.ts';
 import type { ColumnType, Dataset } from '../contracts/model.ts';
 import { quoteString } from '../sql/ansi.ts';
 import { ddlIdentifier } from '../sql/ddl-identifier.ts';
@@ -54,16 +63,22 @@ function engineTypes(type: ColumnType): EngineTypes {
   }
 }
 
-/** What every loaded row carries besides its contract columns (DESIGN.md "Loads are idempotent by data"). */
+/**
+ * What every loaded row carries besides its contract columns (DESIGN.md "Loads are idempotent by
+ * data", "Delivery identity and order"). Columns added later come last, so an existing table
+ * follows by `ADD COLUMNS`.
+ */
 const LINEAGE_COLUMNS: readonly SilverColumn[] = [
   { name: FILE_ID_COLUMN, ...engineTypes({ kind: 'string' }) },
   { name: ROW_NUMBER_COLUMN, ...engineTypes({ kind: 'integer', bits: 64 }) },
   { name: INGEST_DATE_COLUMN, ...engineTypes({ kind: 'date' }) },
+  { name: INGESTED_AT_COLUMN, ...engineTypes({ kind: 'timestamp' }) },
+  { name: SOURCE_ID_COLUMN, ...engineTypes({ kind: 'string' }) },
 ];
 
 type SilverDataset = Pick<Dataset, 'domain' | 'name' | 'names' | 'columns' | 'partitionColumns'>;
 
-/** The contract's columns in contract order, then `file_id`, `_row` and `ingest_date`. */
+/** The contract's columns in contract order, then `file_id`, `_row`, `ingest_date`, `_ingested_at` and `_source_id`. */
 export function silverColumns(dataset: SilverDataset): SilverColumn[] {
   const lineage = new Set(LINEAGE_COLUMNS.map((column) => column.name));
   const clash = dataset.columns.find((column) => lineage.has(column.name));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fileIdOf } from '../../lib/ingest/file-id.ts';
+import { fileIdOf, sourceIdOf } from '../../lib/ingest/file-id.ts';
 
 const landed = { bucket: 'landing', key: 'sales/orders/orders.csv', versionId: 'v1' };
 
@@ -27,5 +27,14 @@ describe('file ids', () => {
 
   it('refuses an object with neither version nor ETag', () => {
     expect(() => fileIdOf({ bucket: 'landing', key: 'k' })).toThrow(/s3:\/\/landing\/k: neither a version id nor an ETag/);
+  });
+
+  it('gives every version of a landing key one source id, distinct from any file id', () => {
+    const sourceId = sourceIdOf(landed);
+    expect(sourceId).toMatch(/^[0-9a-f]{24}$/);
+    expect(sourceIdOf({ ...landed, versionId: 'v2' })).toBe(sourceId);
+    expect(sourceIdOf({ ...landed, key: 'sales/orders/orders2.csv' })).not.toBe(sourceId);
+    expect(sourceIdOf({ ...landed, bucket: 'landing-2' })).not.toBe(sourceId);
+    expect(sourceId).not.toBe(fileIdOf(landed));
   });
 });

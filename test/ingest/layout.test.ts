@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { validatedPrefix } from '../../lib/config/names.ts';
 import {
   ingestDateOf,
+  ingestedAtOf,
   landedFileName,
   parseLandingKey,
   quarantineDatasetPrefix,
@@ -55,6 +56,11 @@ describe('landing keys', () => {
     expect(ingestDateOf(new Date('2026-11-21T06:00:00Z'))).toBe('2026-11-21');
     expect(ingestDateOf(new Date('2026-11-21T23:30:00-02:00'))).toBe('2026-11-22');
     expect(ingestDateOf(new Date('2026-11-22T00:30:00+02:00'))).toBe('2026-11-21');
+  });
+
+  it('times a delivery by its landing event in UTC, to the millisecond, as a SQL timestamp literal reads it', () => {
+    expect(ingestedAtOf(new Date('2026-11-21T06:00:00Z'))).toBe('2026-11-21 06:00:00.000');
+    expect(ingestedAtOf(new Date('2026-11-21T23:30:00.25-02:00'))).toBe('2026-11-22 01:30:00.250');
   });
 });
 

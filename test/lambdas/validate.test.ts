@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createValidateHandler } from '../../lambdas/validate/handler.ts';
 import { loadContractFile } from '../../lib/contracts/load.ts';
 import type { Dataset } from '../../lib/contracts/model.ts';
-import { fileIdOf } from '../../lib/ingest/file-id.ts';
+import { fileIdOf, sourceIdOf } from '../../lib/ingest/file-id.ts';
 import type { ValidationOutcome } from '../../lib/ingest/process-landed-file.ts';
 import { validatorEnvironmentVariables } from '../../lib/ingest/validator-settings.ts';
 import type { ValidationReport } from '../../lib/validation/report.ts';
@@ -115,7 +115,9 @@ describe('sales/orders, clean CSV', () => {
     expect(first.outcome).toEqual({
       passed: true,
       fileId,
+      sourceId: sourceIdOf({ bucket: BUCKETS.landing, key }),
       ingestDate: '2026-11-21',
+      ingestedAt: '2026-11-21 06:00:00.000',
       rowCount: 36,
       rowsPassed: 36,
       rowsQuarantined: 0,

@@ -7,8 +7,20 @@ import { dataset } from '../stacks/fixtures.ts';
 import { DATABASE, events, orders, useLoadFixture } from './helpers.ts';
 import { evaluateStatesFormat, statesFormatCall } from './states-format.ts';
 
-const FILE_A: LoadArguments = { fileId: 'a1b2c3d4e5f6a1b2c3d4e5f6', ingestDate: '2026-03-01' };
-const FILE_B: LoadArguments = { fileId: 'ffffeeeeddddccccbbbbaaaa', ingestDate: '2026-03-02' };
+const FILE_A: LoadArguments = {
+  fileId: 'a1b2c3d4e5f6a1b2c3d4e5f6',
+  ingestDate: '2026-03-01',
+  ingestedAt: '2026-03-01 06:00:00.000',
+  sourceId: '0000aaaa0000aaaa0000aaaa',
+};
+const FILE_B: LoadArguments = {
+  fileId: 'ffffeeeeddddccccbbbbaaaa',
+  ingestDate: '2026-03-02',
+  ingestedAt: '2026-03-02 06:00:00.000',
+  sourceId: '0000bbbb0000bbbb0000bbbb',
+};
+/** A later version of FILE_A's landing key: a corrected re-delivery. */
+const FILE_A2: LoadArguments = { ...FILE_A, fileId: '2222a2a2a2a2a2a2a2a2a2a2', ingestDate: '2026-03-03', ingestedAt: '2026-03-03 08:15:00.250' };
 
 const ordersStep = loadStep(orders, { database: DATABASE });
 const eventsStep = loadStep(events, { database: DATABASE });
@@ -18,10 +30,12 @@ function stateInput(file: LoadArguments): JsonValue {
 }
 
 describe('the Athena rendering', () => {
-  it('is the Load state of the pipeline, reading the file id and ingest date from the validation result', () => {
+  it('is the Load state of the pipeline, reading the file id, source id, ingest date and time from the validation result', () => {
     expect(ordersStep.stateName).toBe(PIPELINE_STATES.load);
     expect(ordersStep.dataset).toBe('sales/orders');
-    expect(new Set(ordersStep.argumentPaths)).toEqual(new Set([PIPELINE_PATHS.fileId, PIPELINE_PATHS.ingestDate]));
+    const paths = [PIPELINE_PATHS.fileId, PIPELINE_PATHS.ingestDate, PIPELINE_PATHS.ingestedAt, PIPELINE_PATHS.sourceId];
+    expect(new Set(ordersStep.argumentPaths)).toEqual(new Set(paths));
+    expect(new Set(eventsStep.argumentPaths)).toEqual(new Set(paths));
   });
 
   it('formats, the way AWS evaluates States.Format, into the statement athena() renders', () => {
@@ -39,6 +53,15 @@ describe('the Athena rendering', () => {
     expect(query).toContain('ON t."order_id" = s."order_id"');
     expect(query).toContain('PARTITION BY v."order_id" ORDER BY v."_row" DESC');
     expect(query).toContain('CAST(v."order_ts" AS timestamp(6))');
+    expect(query).toContain(`CAST(TIMESTAMP '2026-03-01 06:00:00.000' AS timestamp(6)) AS "_ingested_at"`);
+    expect(query).toContain(`'${FILE_A.sourceId}' AS "_source_id"`);
+  });
+
+  it('updates a row only from the same or a later delivery, in the same words as the DuckDB rendering', () => {
+    const order = 't."_ingested_at" IS NULL OR s."_ingested_at" > t."_ingested_at" OR';
+    expect(ordersStep.athena(FILE_A)).toContain(`WHEN MATCHED AND (${order}`);
+    expect(ordersStep.duckdb(FILE_A).statements[0]).toContain(`WHEN MATCHED AND (${order}`);
+    expect(eventsStep.athena(FILE_A)).toContain(`NOT EXISTS (SELECT 1 FROM "acme_dev_sales"."events" AS n WHERE n."_source_id" = '${FILE_A.sourceId}'`);
   });
 
   it('reads its values back out of a formatted query', () => {
@@ -57,9 +80,12 @@ describe('the Athena rendering', () => {
   });
 
   it('refuses values that could break out of their quotes, naming each', () => {
-    expect(() => ordersStep.athena({ fileId: "x' OR '1'='1", ingestDate: '2026-03-01' })).toThrow(/'fileId' must be a file id/);
-    expect(() => ordersStep.athena({ fileId: 'abc', ingestDate: '01/03/2026' })).toThrow(/'ingestDate' must be an ingest date \(yyyy-mm-dd\)/);
-    expect(() => ordersStep.duckdb({ fileId: 'ab{}', ingestDate: '2026-03-01' })).toThrow(/'fileId'/);
+    expect(() => ordersStep.athena({ ...FILE_A, fileId: "x' OR '1'='1" })).toThrow(/'fileId' must be a file id/);
+    expect(() => ordersStep.athena({ ...FILE_A, ingestDate: '01/03/2026' })).toThrow(/'ingestDate' must be an ingest date \(yyyy-mm-dd\)/);
+    expect(() => ordersStep.duckdb({ ...FILE_A, fileId: 'ab{}' })).toThrow(/'fileId'/);
+    expect(() => ordersStep.athena({ ...FILE_A, ingestedAt: '2026-03-01T06:00:00Z' })).toThrow(/'ingestedAt' must be an ingest time/);
+    expect(() => ordersStep.athena({ ...FILE_A, ingestedAt: "2026-03-01 06:00:00.000' OR 1=1 --" })).toThrow(/'ingestedAt'/);
+    expect(() => eventsStep.athena({ ...FILE_A, sourceId: 'sales/events/a.csv' })).toThrow(/'sourceId' must be a source id/);
   });
 
   it('refuses a merge dataset without a primary key', () => {
@@ -193,5 +219,74 @@ describe('the DuckDB rendering on the local lake', () => {
       [FILE_A.fileId, 3n, 'cart'],
       [FILE_B.fileId, 1n, 'buy'],
     ]);
+  });
+
+  it('never lets a replay of an older delivery revert a newer row, and fills the keys only the older one has', async () => {
+    const { lake, connection, writeValidated, prepareTables, rows } = fixture();
+    await prepareTables(orders);
+    await writeValidated(orders, FILE_A, [
+      [1, "'ORD-1'", "'open'", '10.00', '1', "'2026-03-01T10:00:00Z'"],
+      [2, "'ORD-9'", "'open'", '9.00', '1', "'2026-03-01T10:00:00Z'"],
+    ]);
+    await writeValidated(orders, FILE_B, [[1, "'ORD-1'", "'cancelled'", '10.00', '1', "'2026-03-01T10:00:00Z'"]]);
+    for (const file of [FILE_B, FILE_A]) {
+      const write = ordersStep.duckdb(file);
+      await lake.write(connection, write.database, write.table, write.operation, write.statements);
+    }
+
+    expect((await rows(orders, 'order_id')).map((row) => [row['order_id'], row['status'], row['file_id'], row['_ingested_at']])).toEqual([
+      ['ORD-1', 'cancelled', FILE_B.fileId, new Date('2026-03-02T06:00:00Z')],
+      ['ORD-9', 'open', FILE_A.fileId, new Date('2026-03-01T06:00:00Z')],
+    ]);
+  });
+
+  it('orders two deliveries landed at the same instant the same way whichever is loaded first', async () => {
+    const { lake, connection, writeValidated, prepareTables, rows } = fixture();
+    const twin: LoadArguments = { ...FILE_B, ingestDate: FILE_A.ingestDate, ingestedAt: FILE_A.ingestedAt };
+    const outcomes: unknown[] = [];
+    for (const [name, loads] of [['orders_ab', [FILE_A, twin]], ['orders_ba', [twin, FILE_A]]] as const) {
+      const table = dataset('sales', name, { columns: orders.columns, primaryKey: ['order_id'], loadMode: 'merge' });
+      const step = loadStep(table, { database: DATABASE });
+      await prepareTables(table);
+      await writeValidated(table, FILE_A, [[1, "'ORD-1'", "'open'", '10.00', '1', "'2026-03-01T10:00:00Z'"]]);
+      await writeValidated(table, twin, [[1, "'ORD-1'", "'paid'", '10.00', '1', "'2026-03-01T10:00:00Z'"]]);
+      for (const file of loads) {
+        const write = step.duckdb(file);
+        await lake.write(connection, write.database, write.table, write.operation, write.statements);
+      }
+      outcomes.push((await rows(table, 'order_id')).map((row) => [row['status'], row['file_id']]));
+    }
+    expect(outcomes[0]).toEqual([['paid', twin.fileId]]);
+    expect(outcomes[1]).toEqual(outcomes[0]);
+  });
+
+  it('replaces the rows of every earlier version of a keyless landing key, and a replayed older version changes nothing', async () => {
+    const { lake, connection, writeValidated, prepareTables, rows } = fixture();
+    await prepareTables(events);
+    await writeValidated(events, FILE_A, [
+      [1, "'view'", '1'],
+      [2, "'view'", '2'],
+      [3, "'view'", '3'],
+    ]);
+    await writeValidated(events, FILE_B, [[1, "'buy'", '3']]);
+    await writeValidated(events, FILE_A2, [
+      [1, "'view'", '1'],
+      [2, "'cart'", '2'],
+    ]);
+    const load = async (file: LoadArguments): Promise<unknown[]> => {
+      const write = eventsStep.duckdb(file);
+      await lake.write(connection, write.database, write.table, write.operation, write.statements);
+      return (await rows(events, 'file_id, _row')).map((row) => [row['file_id'], row['_row'], row['event']]);
+    };
+    await load(FILE_A);
+    await load(FILE_B);
+    const corrected = [
+      [FILE_A2.fileId, 1n, 'view'],
+      [FILE_A2.fileId, 2n, 'cart'],
+      [FILE_B.fileId, 1n, 'buy'],
+    ];
+    expect(await load(FILE_A2)).toEqual(corrected);
+    expect(await load(FILE_A)).toEqual(corrected);
+    expect(await load(FILE_A2)).toEqual(corrected);
   });
 });

@@ -16,7 +16,7 @@ import { orders, useLoadFixture } from './helpers.ts';
 import { offlinePipeline, type OfflinePipeline } from './offline-handlers.ts';
 import { BUCKETS, pipelineStage } from './pipeline-stage.ts';
 
-const FILE = { fileId: '0123456789abcdef01234567', ingestDate: '2026-04-01' };
+const FILE = { fileId: '0123456789abcdef01234567', sourceId: '89abcdef0123456789abcdef', ingestDate: '2026-04-01', ingestedAt: '2026-04-01 06:00:00.000' };
 const INPUT = { bucket: 'acme-dev-landing-111111111111-eu-west-1', key: 'sales/orders/2026/orders.csv', versionId: 'v1' };
 const OTHER_EXECUTION = 'arn:aws:states:eu-west-1:111111111111:execution:acme-dev-sales-pipeline-orders:earlier';
 const MAX_COMMIT_CONFLICT_RETRIES = 2;
@@ -106,7 +106,7 @@ describe('the pipeline definition, run offline', () => {
       MetricData: [{ MetricName: 'RowsLoaded', Value: 2, Dimensions: [{ Name: 'Environment', Value: 'dev' }, { Name: 'Domain', Value: 'sales' }, { Name: 'Dataset', Value: 'orders' }] }],
     });
     expect(pipeline.calls[S.announceLoaded]?.[0]).toMatchObject({
-      Entries: [{ Source: 'contract-lakehouse', DetailType: 'DatasetLoaded', Detail: { dataset: 'sales/orders', ...FILE, rowsLoaded: 2 } }],
+      Entries: [{ Source: 'contract-lakehouse', DetailType: 'DatasetLoaded', Detail: { dataset: 'sales/orders', fileId: FILE.fileId, ingestDate: FILE.ingestDate, rowsLoaded: 2 } }],
     });
   });
 

@@ -13,8 +13,15 @@ const partitioned = dataset('sales', 'orders', {
 });
 
 describe('the silver table', () => {
-  it('has every contract column, then file_id, _row and ingest_date', () => {
-    expect(silverColumns(typedOrders).map((c) => c.name)).toEqual([...typedOrders.columns.map((c) => c.name), 'file_id', '_row', 'ingest_date']);
+  it('has every contract column, then file_id, _row, ingest_date, _ingested_at and _source_id', () => {
+    expect(silverColumns(typedOrders).map((c) => c.name)).toEqual([
+      ...typedOrders.columns.map((c) => c.name),
+      'file_id',
+      '_row',
+      'ingest_date',
+      '_ingested_at',
+      '_source_id',
+    ]);
   });
 
   it('widens integers Iceberg lacks and stores timestamps without a zone, in each engine', () => {
@@ -28,6 +35,8 @@ describe('the silver table', () => {
       order_ts: ['timestamp', 'timestamp(6)', 'TIMESTAMP'],
       _row: ['bigint', 'bigint', 'BIGINT'],
       ingest_date: ['date', 'date', 'DATE'],
+      _ingested_at: ['timestamp', 'timestamp(6)', 'TIMESTAMP'],
+      _source_id: ['string', 'varchar', 'VARCHAR'],
     });
     expect(silverLakeColumns(typedOrders)).toContainEqual({ name: 'gift', type: 'BOOLEAN' });
   });
@@ -46,7 +55,9 @@ describe('the silver table', () => {
         '  `order_date` date,',
         '  `file_id` string,',
         '  `_row` bigint,',
-        '  `ingest_date` date',
+        '  `ingest_date` date,',
+        '  `_ingested_at` timestamp,',
+        '  `_source_id` string',
         ')',
         'PARTITIONED BY (`region`, day(`order_date`))',
         "LOCATION 's3://acme-dev-silver-1-eu/sales/orders/'",

@@ -19,7 +19,7 @@ import { evaluateStatesFormat, statesFormatCall } from '../pipeline/states-forma
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 const cdkContext = (JSON.parse(readFileSync(join(repo, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> }).context;
-const FILE = { fileId: '00112233445566778899aabb', ingestDate: '2026-05-04' };
+const FILE = { fileId: '00112233445566778899aabb', sourceId: '89abcdef0123456789abcdef', ingestDate: '2026-05-04', ingestedAt: '2026-05-04 06:00:00.000' };
 
 describe('the pipeline of every shipped dataset', () => {
   const catalog = loadCatalog(join(repo, 'contracts'));

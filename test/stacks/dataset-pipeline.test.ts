@@ -230,7 +230,7 @@ describe('DatasetPipeline', () => {
 
   it('renders the append load for a keyless dataset', () => {
     const { pipeline } = pipelineStage(events);
-    expect(pipeline.load.athena({ fileId: 'abc', ingestDate: '2026-01-01' })).toContain('WHEN MATCHED AND s."_replaced" THEN DELETE');
+    expect(pipeline.load.athena({ fileId: 'abc', sourceId: 'def', ingestDate: '2026-01-01', ingestedAt: '2026-01-01 06:00:00.000' })).toContain('WHEN MATCHED AND s."_replaced" THEN DELETE');
   });
 
   it('refuses settings under which a slow but healthy run would time out, and negative counts', () => {

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import { HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, type HeadObjectCommandOutput, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import {
   bucketName,
@@ -245,16 +245,22 @@ export class LocalPipelineRuntime {
     return this.lake.hasTable(database, table) ? this.lake.currentSnapshot(database, table).summary.totalRows : 0;
   }
 
-  /** Puts a local file in the landing zone at `<domain>/<dataset>/<file name>`, as delivered: no tags. */
-  async land(dataset: Dataset, file: string): Promise<{ readonly bucket: string; readonly key: string }> {
+  /**
+   * Puts a local file in the landing zone at `<domain>/<dataset>/<file name>`, as delivered: no
+   * tags. The landing bucket is versioned, so each put is its own delivery, named by its version.
+   */
+  async land(dataset: Dataset, file: string): Promise<{ readonly bucket: string; readonly key: string; readonly versionId: string }> {
     const bucket = this.buckets.landing;
     const key = `${dataset.names.landingPrefix}${basename(file)}`;
     const { size } = await stat(file);
-    await this.s3.client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: createReadStream(file), ContentLength: size }));
-    return { bucket, key };
+    const { VersionId } = await this.s3.client.send(
+      new PutObjectCommand({ Bucket: bucket, Key: key, Body: createReadStream(file), ContentLength: size }),
+    );
+    if (VersionId === undefined) throw new Error(`s3://${bucket}/${key}: the local S3 server answered no version id for the delivery`);
+    return { bucket, key, versionId: VersionId };
   }
 
-  /** Lands `file` for the dataset and runs its pipeline. */
+  /** Lands `file` for the dataset and runs its pipeline with the landing event S3 would send: bucket, key, version, time. */
   async run(ref: string, file: string, options: RunOptions = {}): Promise<PipelineRun> {
     const dataset = this.dataset(ref);
     const landed = await this.land(dataset, file);
@@ -379,13 +385,7 @@ export class LocalPipelineRuntime {
       throw new ReleaseError(`no execution in ${this.paths.executions} ran delivery '${fileId}': its landing event is unknown`);
     }
     const input = parseLandedFileEvent(original.input);
-    const head = await this.s3.client.send(new HeadObjectCommand({ Bucket: input.bucket, Key: input.key }));
-    if (fileIdOf({ bucket: input.bucket, key: input.key, ...(head.ETag === undefined ? {} : { etag: head.ETag }) }) !== fileId) {
-      throw new ReleaseError(
-        `s3://${input.bucket}/${input.key} was delivered again since '${fileId}' was quarantined, and the local S3 server ` +
-          'keeps no object versions: run the new delivery with `lakehouse run` instead',
-      );
-    }
+    await this.checkLanded(input, fileId);
     const previous = await readJsonObject<ValidationReport>(this.s3.client, this.buckets.quarantine, delivery.reportKey);
     const run = await this.runPipeline(dataset, input);
     const releasedAt = new Date();
@@ -421,6 +421,28 @@ export class LocalPipelineRuntime {
       tagging: retentionTagging(dataset),
     });
     return { run, record, recordKey };
+  }
+
+  /**
+   * The landed version the delivery names is still there. A delivery run before the local S3
+   * server kept versions is named by its ETag, so a later delivery of its key replaced it.
+   */
+  private async checkLanded(input: LandedFileEvent, fileId: string): Promise<void> {
+    const file = `s3://${input.bucket}/${input.key}`;
+    let head: HeadObjectCommandOutput;
+    try {
+      head = await this.s3.client.send(new HeadObjectCommand({ Bucket: input.bucket, Key: input.key, VersionId: input.versionId }));
+    } catch (error) {
+      if ((error as Error).name !== 'NotFound') throw error;
+      const version = input.versionId === undefined ? '' : ` version ${input.versionId}`;
+      throw new ReleaseError(`${file}${version}, landed as '${fileId}', is no longer in the landing zone`);
+    }
+    const etag = head.ETag === undefined ? {} : { etag: head.ETag };
+    if (input.versionId === undefined && fileIdOf({ bucket: input.bucket, key: input.key, ...etag }) !== fileId) {
+      throw new ReleaseError(
+        `${file} was delivered again since '${fileId}', landed without a version id, was quarantined: run the new delivery with \`lakehouse run\` instead`,
+      );
+    }
   }
 
   private zoneBuckets(): ZoneBuckets {

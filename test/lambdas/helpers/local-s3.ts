@@ -16,7 +16,8 @@ export interface LocalS3 {
 
 export async function startLocalS3(buckets: readonly string[]): Promise<LocalS3> {
   const directory = await mkdtemp(join(tmpdir(), 'local-s3-'));
-  const server = await startS3Server({ directory, buckets });
+  // Unversioned, as these tests name deliveries by ETag; versions are tested with the server itself.
+  const server = await startS3Server({ directory, buckets, versioning: false });
   return {
     endpoint: server.endpoint,
     client: server.client,
