@@ -81,6 +81,11 @@ export interface LakeWrite {
   readonly operation: WriteOperation;
   /** Statements writing `{{target}}`, the table's next snapshot; `"<database>"."<table>"` reads the current one. */
   readonly statements: readonly string[];
+  /**
+   * A condition on a row `t` of the table that holds for every row the statements can match: the
+   * local lake rewrites only the data files holding such a row (`WriteOptions.scope`).
+   */
+  readonly scope: string;
 }
 
 export interface LoadStep {
@@ -252,6 +257,22 @@ function replaceSourceRows(parts: StatementParts): string {
   ].join('\n');
 }
 
+/** The silver rows a keyed load can match: those whose key is a key of this delivery, compared as the MERGE's ON clause does. */
+function matchedKeys(parts: StatementParts, primaryKey: readonly string[]): string {
+  const { dialect, columns } = parts;
+  const matches = primaryKey.map((key) => {
+    const column = columns.find((candidate) => candidate.name === key)!;
+    return `t.${dialect.identifier(key)} = ${silverValue(dialect, column, 'v')}`;
+  });
+  return `EXISTS (SELECT 1 FROM ${parts.validated} AS v WHERE ${thisFile(parts, 'v')} AND ${matches.join(' AND ')})`;
+}
+
+/** The silver rows a keyless load can match: those of this delivery's landing key, or of its file. */
+function replacedRows(parts: StatementParts): string {
+  const { dialect, value } = parts;
+  return `(t.${dialect.identifier(SOURCE_ID_COLUMN)} = ${value('sourceId')} OR t.${dialect.identifier(FILE_ID_COLUMN)} = ${value('fileId')})`;
+}
+
 /** Compiles the Load step of a dataset; throws when the dataset's load mode and key disagree. */
 export function loadStep(dataset: LoadDataset, target: LoadTarget): LoadStep {
   const ref = dataset.names.ref;
@@ -261,16 +282,22 @@ export function loadStep(dataset: LoadDataset, target: LoadTarget): LoadStep {
   const columns = silverColumns(dataset);
   const qualified = (dialect: Dialect, table: string): string => `${dialect.identifier(target.database)}.${dialect.identifier(table)}`;
   const silver = silverTableName(dataset);
+  const partsFor = (dialect: Dialect, value: (name: keyof LoadArguments) => string): StatementParts => ({
+    dialect,
+    value,
+    columns,
+    target: dialect.name === 'duckdb' ? TARGET_PLACEHOLDER : qualified(dialect, silver),
+    silver: qualified(dialect, silver),
+    validated: qualified(dialect, validatedTableName(dataset)),
+  });
   const statement = new ParameterizedSql<keyof LoadArguments>(`load step of ${ref}`, LOAD_ARGUMENTS, (dialect, value) => {
-    const parts: StatementParts = {
-      dialect,
-      value,
-      columns,
-      target: dialect.name === 'duckdb' ? TARGET_PLACEHOLDER : qualified(dialect, silver),
-      silver: qualified(dialect, silver),
-      validated: qualified(dialect, validatedTableName(dataset)),
-    };
+    const parts = partsFor(dialect, value);
     return dataset.loadMode === 'merge' ? mergeByKey(parts, dataset.primaryKey) : replaceSourceRows(parts);
+  });
+  // Next to the statement, from the same parts: the rows its ON clause can match.
+  const scope = new ParameterizedSql<keyof LoadArguments>(`load scope of ${ref}`, LOAD_ARGUMENTS, (dialect, value) => {
+    const parts = partsFor(dialect, value);
+    return dataset.loadMode === 'merge' ? matchedKeys(parts, dataset.primaryKey) : replacedRows(parts);
   });
   return {
     stateName: PIPELINE_STATES.load,
@@ -283,6 +310,7 @@ export function loadStep(dataset: LoadDataset, target: LoadTarget): LoadStep {
       table: silver,
       operation: 'merge',
       statements: [statement.render(duckdb, { ...args })],
+      scope: scope.render(duckdb, { ...args }),
     }),
     argumentsOf: (athenaQuery) => {
       const { fileId, ingestDate, ingestedAt, sourceId } = statement.valuesOf(athenaQuery);

@@ -34,11 +34,11 @@ async function countRows(connection: DuckDBConnection, relation: string): Promis
   return Number(result.getRows()[0]![0]);
 }
 
-/** The parent's files holding at least one row that meets `scope`, in the parent's order. */
+/** The parent's files holding at least one row `t` that meets `scope`, in the parent's order. */
 async function filesInScope(connection: DuckDBConnection, tableDirectory: string, parent: Snapshot, scope: string): Promise<string[]> {
   const byPath = new Map(parent.files.map((file) => [join(tableDirectory, file), file]));
   const result = await connection.runAndReadAll(
-    `SELECT DISTINCT ${quoteIdentifier(DATA_FILE_COLUMN)} FROM (${snapshotRelation(tableDirectory, parent, { withDataFile: true })}) WHERE ${scope}`,
+    `SELECT DISTINCT t.${quoteIdentifier(DATA_FILE_COLUMN)} FROM (${snapshotRelation(tableDirectory, parent, { withDataFile: true })}) AS t WHERE ${scope}`,
   );
   const matched = new Set(result.getRows().map((row) => byPath.get(String(row[0]))));
   return parent.files.filter((file) => matched.has(file));

@@ -33,12 +33,13 @@ export interface CreateTableOptions {
 
 export interface WriteOptions {
   /**
-   * For a `merge` or `delete`: a condition on the table's columns that holds for every row of
-   * `{{target}}` the statements read, update or delete (for a merge, every row its `ON` clause
-   * could match). `{{target}}` then starts with the rows of the files holding such a row, only
-   * those files are rewritten, and every other file carries over to the new snapshot unchanged,
-   * as Iceberg's copy-on-write does. A scope narrower than what the statements touch loses
-   * their effect on the rows left out, so it must come from the same source as the statements.
+   * For a `merge` or `delete`: a condition on a row `t` of the table (its columns, plain or as
+   * `t.<column>`) that holds for every row of `{{target}}` the statements read, update or delete
+   * (for a merge, every row its `ON` clause could match). `{{target}}` then starts with the rows
+   * of the files holding such a row, only those files are rewritten, and every other file carries
+   * over to the new snapshot unchanged, as Iceberg's copy-on-write does. A scope narrower than
+   * what the statements touch loses their effect on the rows left out, so it must come from the
+   * same source as the statements.
    * @default every file is rewritten
    */
   readonly scope?: string;

@@ -41,7 +41,8 @@ export function loadQuery(context: LoadQueryContext): OfflineQuery {
       await downloadObject(context.s3, { bucket: context.validatedBucket, key }, file);
       const write = step.duckdb(args);
       await connection.run(validatedViewSql(dataset, write.database, join(root, validatedPrefix(dataset))));
-      await lake.write(connection, write.database, write.table, write.operation, write.statements);
+      // Only the data files holding rows the load can match are rewritten.
+      await lake.write(connection, write.database, write.table, write.operation, write.statements, { scope: write.scope });
       return undefined;
     } finally {
       await rm(root, { recursive: true, force: true });
