@@ -310,15 +310,13 @@ describe('kill -9 during lakehouse build', () => {
   });
 
   it('shows either the old or the new table after each kill, and building again publishes each row once', async () => {
-    const published = [];
     for (const target of outcome.plan.builds) {
+      const label = `${target.state} ${target.phase}`;
       const key = `${target.database}.${target.table}`;
-      const left = (await goldRows(target.workspace, [target]))[key];
-      expect([[], builds.expected[key]], `${target.state} ${target.phase}`).toContainEqual(left);
+      expect([[], builds.expected[key]], label).toContainEqual((await goldRows(target.workspace, [target]))[key]);
       const rebuilt = await buildEnvironmentModels({ catalog: environment.catalog, identity: environment.identity, lake: new LocalLake(workspaceAt(target.workspace).root) });
-      published.push(rebuilt.every((model) => model.status === 'published' || model.status === 'unchanged'));
-      expect(await goldRows(target.workspace, builds.tables), `${target.state} ${target.phase}`).toEqual(builds.expected);
+      expect(rebuilt.filter((model) => model.status !== 'published' && model.status !== 'unchanged'), label).toEqual([]);
+      expect(await goldRows(target.workspace, builds.tables), label).toEqual(builds.expected);
     }
-    expect(published.every(Boolean)).toBe(true);
   });
 });
