@@ -1,6 +1,9 @@
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { readdirSync, type Dirent } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { openLocalDuckDb } from '../local-duckdb.ts';
+import { claimScratch, releaseScratch } from '../scratch.ts';
+import { workspaceAt } from '../workspace.ts';
 import { showCommit, showSnapshot } from './attach-lake.ts';
 import { commitManifest } from './commit-manifest.ts';
 import { prepareChange, TARGET_PLACEHOLDER, type ChangeDraft, type PreparedChange } from './copy-on-write.ts';
@@ -276,10 +279,11 @@ export class LocalLake {
   async compact(database: string, table: string): Promise<Snapshot> {
     const parent = this.currentSnapshot(database, table);
     if (parent.files.length <= 1) return parent;
-    const instance = await DuckDBInstance.create(':memory:');
-    const connection = await instance.connect();
+    // The whole table passes through DuckDB: bounded memory, spilling under the workspace.
+    const scratch = claimScratch(workspaceAt(this.root));
+    const duckdb = await openLocalDuckDb(scratch);
     try {
-      const change = await prepareChange(connection, this.tableDirectory(database, table), parent, 'compact', []);
+      const change = await prepareChange(duckdb.connection, this.tableDirectory(database, table), parent, 'compact', []);
       try {
         return this.commit({ database, table }, parent, change.draft);
       } catch (error) {
@@ -287,8 +291,8 @@ export class LocalLake {
         throw error;
       }
     } finally {
-      connection.closeSync();
-      instance.closeSync();
+      duckdb.close();
+      releaseScratch(scratch);
     }
   }
 
