@@ -3,8 +3,9 @@
  * workspace (median of `--runs`, default 3; target under 30 s on 2 cores), and what the local
  * interpreter costs per execution: the synthesized orders pipeline's happy path run by
  * `runStateMachine` with trivial handlers, against calling the same handlers directly.
- * Tables go to stdout, progress to stderr. The demo runs with `--lake` in a temporary folder, so
- * the repository's `.lake/` is left alone.
+ * Then what a small delivery costs once its table is large (issue 8, item 10; `--table-rows`,
+ * default 2,000,000; `bench/delivery-cost.ts`). Tables go to stdout, progress to stderr. Every
+ * run uses a workspace in a temporary folder, so the repository's `.lake/` is left alone.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -20,6 +21,7 @@ import { runStateMachine } from '../lib/local/stepfunctions/run.ts';
 import { listStates } from '../lib/local/stepfunctions/states.ts';
 import type { TaskHandler, TaskHandlers } from '../lib/local/stepfunctions/task-handlers.ts';
 import { PIPELINE_STATES as S } from '../lib/pipeline/state-names.ts';
+import { DELIVERY_COST_HEADERS, deliveryCost } from './delivery-cost.ts';
 import { median } from './median.ts';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
@@ -27,12 +29,22 @@ const DEMO_TARGET_SECONDS = 30;
 const progress = (message: string) => process.stderr.write(`${message}\n`);
 const loads = () => loadavg().map((load) => load.toFixed(2)).join(' ');
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, executions: { type: 'string', default: '100' } } });
+const { values } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '3' },
+    executions: { type: 'string', default: '100' },
+    'table-rows': { type: 'string', default: '2000000' },
+  },
+});
 const runs = Number(values.runs);
 const executions = Number(values.executions);
-for (const [name, value] of [['--runs', runs], ['--executions', executions]] as const) {
+const tableRows = Number(values['table-rows']);
+for (const [name, value] of [['--runs', runs], ['--executions', executions], ['--table-rows', tableRows]] as const) {
   if (!Number.isInteger(value) || value < 1) {
-    progress(`bench:pipeline: ${name} must be a whole number of at least 1\nusage: npm run bench:pipeline -- [--runs <n>] [--executions <n>]`);
+    progress(
+      `bench:pipeline: ${name} must be a whole number of at least 1\n` +
+        'usage: npm run bench:pipeline -- [--runs <n>] [--executions <n>] [--table-rows <n>]',
+    );
     process.exit(2);
   }
 }
@@ -113,3 +125,4 @@ process.stdout.write(
     ],
   )}\n`,
 );
+process.stdout.write(`\n${renderTable(DELIVERY_COST_HEADERS, await deliveryCost(repo, tableRows, progress))}\n`);
