@@ -2,6 +2,7 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, write
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import fc from 'fast-check';
+import { parse, stringify } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkCatalog, loadContractFile } from '../../lib/contracts/load.ts';
 import { ContractError, type ContractProblem } from '../../lib/contracts/problems.ts';
@@ -9,6 +10,7 @@ import { checkTransforms } from '../../lib/transforms/compile.ts';
 import { modelSteps } from '../../lib/transforms/model-steps.ts';
 import { renderModel } from '../../lib/transforms/render.ts';
 import { runs } from './runs.ts';
+import { pathsOf, replaceAt, replacements } from './document-mutations.ts';
 import { applyMutation, textMutation, type TextMutation } from './text-mutations.ts';
 
 /**
@@ -31,14 +33,15 @@ function filesUnder(folder: string): string[] {
 const contractFiles = filesUnder(SHIPPED).filter((file) => file.endsWith('.yaml'));
 const modelFiles = filesUnder(SHIPPED).filter((file) => file.endsWith('.sql'));
 
-/** A copy of the shipped tree (samples left out) with `file` mutated. */
-function mutatedTree(file: string, mutations: readonly TextMutation[]): string {
+/** A copy of the shipped tree (samples left out) with `file` rewritten by `edit`. */
+function editedTree(file: string, edit: (text: string) => string): string {
   const root = mkdtempSync(join(workspace, 'tree-'));
   cpSync(SHIPPED, root, { recursive: true, filter: (source) => !source.split('/').includes('samples') });
-  const original = readFileSync(join(SHIPPED, file), 'utf8');
-  writeFileSync(join(root, file), mutations.reduce(applyMutation, original));
+  writeFileSync(join(root, file), edit(readFileSync(join(SHIPPED, file), 'utf8')));
   return root;
 }
+
+const mutatedTree = (file: string, mutations: readonly TextMutation[]) => editedTree(file, (text) => mutations.reduce(applyMutation, text));
 
 /** Problems of a step that may only fail with a `ContractError`; any other exception fails the property. */
 async function contractProblems(step: () => unknown): Promise<readonly ContractProblem[]> {
@@ -106,7 +109,25 @@ describe('mutated contracts and models load to a model or file:line:column probl
           rmSync(root, { recursive: true, force: true });
         }
       }),
-      { numRuns: runs(30) },
+      { numRuns: runs(20) },
+    );
+  });
+
+  it('contract and domain files with any value replaced by one of another type, or removed', async () => {
+    const edits = fc.constantFrom(...contractFiles).chain((file) => {
+      const paths = pathsOf(parse(readFileSync(join(SHIPPED, file), 'utf8')));
+      return fc.record({ file: fc.constant(file), path: fc.constantFrom(...paths), replacement: replacements });
+    });
+    await fc.assert(
+      fc.asyncProperty(edits, async ({ file, path, replacement }) => {
+        const root = editedTree(file, (text) => stringify(replaceAt(parse(text), path, replacement)));
+        try {
+          expectPositioned(await loadEverything(root, file));
+        } finally {
+          rmSync(root, { recursive: true, force: true });
+        }
+      }),
+      { numRuns: runs(20) },
     );
   });
 

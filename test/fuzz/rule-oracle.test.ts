@@ -41,7 +41,7 @@ describe('for random rows and rules, DuckDB agrees with a plain evaluation of DE
           await rm(folder, { recursive: true, force: true });
         }
       }),
-      { numRuns: runs(30) },
+      { numRuns: runs(25) },
     );
   });
 });

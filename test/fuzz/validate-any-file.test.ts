@@ -170,7 +170,7 @@ describe('well-formed files: every record is counted', () => {
         const { report } = await validateBytes(generated.dataset, 'items.csv', generated.text);
         expectEveryRecordCounted(report, generated.rows.length);
       }),
-      { numRuns: runs(12) },
+      { numRuns: runs(10) },
     );
   });
 
@@ -180,7 +180,7 @@ describe('well-formed files: every record is counted', () => {
         const { report } = await validateBytes(generated.dataset, 'items.jsonl', generated.text);
         expectEveryRecordCounted(report, generated.rows.length);
       }),
-      { numRuns: runs(10) },
+      { numRuns: runs(8) },
     );
   });
 
