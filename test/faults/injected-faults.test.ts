@@ -1,21 +1,25 @@
 /**
  * Faults injected into real offline runs (the synthesized pipeline on the local S3 server and the
  * local lake): Athena throttling and failing, the validator crashing half-way, S3 failing under
- * the quarantine, an event delivered twice. Each scenario
+ * the quarantine, an event delivered twice, deliveries of the same keys out of order. Each scenario
  * ends with every row counted (rows in = loaded + quarantined), the landed original untouched,
  * the alert the platform promises, and a replay that loads exactly once.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { maintenanceStateMachineName, pipelineStateMachineName } from '../../lib/config/names.ts';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { maintenanceStateMachineName, pipelineStateMachineName, silverTableName } from '../../lib/config/names.ts';
 import type { Dataset } from '../../lib/contracts/model.ts';
 import { parseLandedFileEvent, type LandedFileEvent } from '../../lib/ingest/landed-file-event.ts';
 import type { LocalPipelineRuntime, PipelineRun } from '../../lib/local/runtime/pipeline-runtime.ts';
 import { stateMachineNamed } from '../../lib/local/runtime/synthesized-environment.ts';
 import { PIPELINE_STATES as S } from '../../lib/pipeline/state-names.ts';
 import { heldLocks, type RuntimeFixture, SAMPLE_INGEST_TIME, sample, startRuntime } from '../local/runtime/helpers.ts';
-import { accountFor, alerts, type Delivery, expectCountedOnce, silverCounts } from './delivery-account.ts';
+import { accountFor, alerts, type Delivery, expectCountedOnce, lakeRows, silverCounts } from './delivery-account.ts';
 import { athenaThrottle, failFirstAttempts, failS3Calls, slowDown, tasksCalling } from './fault-injection.ts';
 
+const files = mkdtempSync(join(tmpdir(), 'injected-faults-'));
 let fixture: RuntimeFixture;
 let runtime: LocalPipelineRuntime;
 let orders: Dataset;
@@ -29,6 +33,8 @@ beforeEach(async () => {
 afterEach(async () => {
   await fixture.close();
 });
+
+afterAll(() => rmSync(files, { recursive: true, force: true }));
 
 /** The sample with bad rows: `orders` quarantines them and loads the rest. */
 const partlyBad = sample('sales', 'orders.broken.csv');
@@ -170,3 +176,37 @@ describe('the same landing event delivered twice', () => {
     expect((await silverCounts(runtime, dataset)).rows).toBe(first.rowsLoaded);
   });
 });
+
+describe('two deliveries of the same keys, the newer processed first', () => {
+  it('keeps the newer values when the older one is loaded or replayed afterwards (DESIGN.md "Delivery identity and order")', async () => {
+    const original = readFileSync(sample('sales', 'orders.csv'), 'utf8');
+    const header = original.split('\n')[0]!.split(',');
+    const status = header.indexOf('status');
+    const cancelled = original
+      .trimEnd()
+      .split('\n')
+      .map((line, index) => (index === 0 ? line : line.split(',').map((value, column) => (column === status ? 'cancelled' : value)).join(',')))
+      .join('\n');
+    const older = join(files, 'orders-older.csv');
+    const newer = join(files, 'orders-newer.csv');
+    writeFileSync(older, original);
+    writeFileSync(newer, `${cancelled}\n`);
+    const later = new Date(SAMPLE_INGEST_TIME.getTime() + 3_600_000);
+
+    expect((await runtime.run(orders.names.ref, newer, { ingestTime: later })).status).toBe('SUCCEEDED');
+    const late = await runtime.run(orders.names.ref, older, { ingestTime: SAMPLE_INGEST_TIME });
+    expect(late.status).toBe('SUCCEEDED');
+    const replay = await runtime.runPipeline(orders, landingEventOf(late));
+    expect(replay.status).toBe('SUCCEEDED');
+
+    const statuses = await statusCounts(orders);
+    const records = original.trimEnd().split('\n').length - 1;
+    expect(statuses).toEqual([['cancelled', records]]);
+    expect(await silverCounts(runtime, orders)).toEqual({ rows: records, keys: records });
+  });
+});
+
+async function statusCounts(dataset: Dataset): Promise<[string, number][]> {
+  const rows = await lakeRows(runtime, `SELECT status, count(*) FROM "${runtime.database(dataset)}"."${silverTableName(dataset)}" GROUP BY status ORDER BY status`);
+  return rows.map(([value, count]) => [String(value), Number(count)]);
+}
