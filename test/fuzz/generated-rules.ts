@@ -10,10 +10,12 @@ import type { OracleColumn, OracleContract, OracleQuality, OracleThreshold, Orac
 const CLEAN_VALUES: Readonly<Record<OracleType, readonly string[]>> = {
   string: ['a', 'b', 'ab', 'abc'],
   integer: ['0', '1', '2', '5', '7', '12'],
+  boolean: ['true', 'false'],
 };
 const AWKWARD_VALUES: Readonly<Record<OracleType, readonly string[]>> = {
   string: ['B', '', 'N/A', 'null', 'zz9', '\u00e9', '\ud83d\ude00', ' a', '10'],
   integer: ['-3', ' 7', '+4', '1.5', 'x', '', '007', '99999999999999999999'],
+  boolean: ['T', 'f', ' 1 ', '0', 'FALSE', 'yes', '', '\ttrue'],
 };
 const ALL_VALUES = (type: OracleType) => [...CLEAN_VALUES[type], ...AWKWARD_VALUES[type]];
 
@@ -64,12 +66,13 @@ const highBound = fc.integer({ min: 6, max: 10 });
 const rarely = fc.oneof({ arbitrary: fc.constant(false), weight: 3 }, { arbitrary: fc.constant(true), weight: 1 });
 
 function generatedColumn(name: string, type: OracleType): fc.Arbitrary<OracleColumn> {
-  const options: Record<string, fc.Arbitrary<number | string>> =
-    type === 'integer'
-      ? { minimum: lowBound, maximum: highBound, exclusiveMinimum: lowBound, exclusiveMaximum: highBound }
-      : { minLength: fc.integer({ min: 0, max: 2 }), maxLength: fc.integer({ min: 2, max: 4 }), pattern: fc.constantFrom(...PATTERNS) };
+  const options: Record<string, fc.Arbitrary<number | string>> = {
+    integer: { minimum: lowBound, maximum: highBound, exclusiveMinimum: lowBound, exclusiveMaximum: highBound },
+    string: { minLength: fc.integer({ min: 0, max: 2 }), maxLength: fc.integer({ min: 2, max: 4 }), pattern: fc.constantFrom(...PATTERNS) },
+    boolean: {},
+  }[type];
   return fc
-    .record({ required: rarely, unique: rarely, chosen: fc.subarray(Object.keys(options), { maxLength: 2 }) })
+    .record({ required: rarely, unique: rarely, chosen: fc.subarray(Object.keys(options), { maxLength: Math.min(2, Object.keys(options).length) }) })
     .chain(({ required, unique, chosen }) =>
       fc.record(Object.fromEntries(chosen.map((option) => [option, options[option]!]))).map((picked) => ({ name, type, required, unique, ...picked })),
     );
@@ -78,10 +81,11 @@ function generatedColumn(name: string, type: OracleType): fc.Arbitrary<OracleCol
 function columnQuality(column: OracleColumn): fc.Arbitrary<UnnamedQuality> {
   const base = { column: fc.constant(column.name), severity: severities, threshold: anyThreshold };
   const pool = ALL_VALUES(column.type);
-  const validValues =
-    column.type === 'integer'
-      ? fc.uniqueArray(smallInteger, { minLength: 1, maxLength: 4 })
-      : fc.uniqueArray(fc.constantFrom(...pool), { minLength: 1, maxLength: 4 });
+  const validValues: fc.Arbitrary<readonly (string | number | boolean)[]> = {
+    integer: fc.uniqueArray(smallInteger, { minLength: 1, maxLength: 4 }),
+    string: fc.uniqueArray(fc.constantFrom(...pool), { minLength: 1, maxLength: 4 }),
+    boolean: fc.uniqueArray(fc.boolean(), { minLength: 1, maxLength: 2 }),
+  }[column.type];
   return fc.oneof(
     fc.record({ ...base, metric: fc.constant('nullValues' as const) }),
     fc.record(
@@ -94,9 +98,9 @@ function columnQuality(column: OracleColumn): fc.Arbitrary<UnnamedQuality> {
   );
 }
 
-/** A contract of one to three string or integer columns with random constraints and quality rules, and rows for it. */
+/** A contract of one to three string, integer or boolean columns with random constraints and quality rules, and rows for it. */
 export const oracleCases: fc.Arbitrary<{ contract: OracleContract; rows: (string | null)[][] }> = fc
-  .array(fc.constantFrom<OracleType>('string', 'integer'), { minLength: 1, maxLength: 3 })
+  .array(fc.constantFrom<OracleType>('string', 'integer', 'boolean'), { minLength: 1, maxLength: 3 })
   .chain((types) => fc.tuple(...types.map((type, index) => generatedColumn(`c${index}`, type))))
   .chain((columns) =>
     fc.record({

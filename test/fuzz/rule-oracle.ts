@@ -6,7 +6,7 @@
  * failure and other rules on its column ignore it; patterns match the whole value.
  */
 
-export type OracleType = 'string' | 'integer';
+export type OracleType = 'string' | 'integer' | 'boolean';
 export type Operator =
   | 'mustBe'
   | 'mustNotBe'
@@ -44,7 +44,7 @@ export type OracleQuality = {
 } & (
   | { readonly metric: 'nullValues'; readonly column: string }
   | { readonly metric: 'missingValues'; readonly column: string; readonly missingValues?: readonly string[] }
-  | { readonly metric: 'invalidValues'; readonly column: string; readonly validValues?: readonly (string | number)[]; readonly pattern?: string }
+  | { readonly metric: 'invalidValues'; readonly column: string; readonly validValues?: readonly (string | number | boolean)[]; readonly pattern?: string }
   | { readonly metric: 'duplicateValues'; readonly columns: readonly string[] }
   | { readonly metric: 'rowCount' }
 );
@@ -81,11 +81,24 @@ function parseInteger(text: string): bigint | null {
   return value < INT64_MIN || value > INT64_MAX ? null : value;
 }
 
-type Typed = string | bigint | null;
+/** The spellings both engines agree on, any case, blanks around allowed. */
+function parseBoolean(text: string): boolean | null {
+  const word = text.replace(/^ +| +$/g, '').toLowerCase();
+  return ['true', 't', '1'].includes(word) ? true : ['false', 'f', '0'].includes(word) ? false : null;
+}
+
+type Typed = string | bigint | boolean | null;
 
 function typedValue(column: OracleColumn, raw: string | null): Typed {
   if (raw === null) return null;
-  return column.type === 'string' ? raw : parseInteger(raw);
+  switch (column.type) {
+    case 'string':
+      return raw;
+    case 'integer':
+      return parseInteger(raw);
+    case 'boolean':
+      return parseBoolean(raw);
+  }
 }
 
 const fullMatch = (pattern: string, text: string) => new RegExp(`^(?:${pattern})$`, 'u').test(text);
@@ -147,11 +160,12 @@ export function evaluateOracle(contract: OracleContract, rows: readonly (readonl
     const rawValues = raw(column.name);
     const values = typed(column.name);
     /** A failing test applied only to values that parsed. */
-    const whenValid = (test: (value: string | bigint, text: string) => boolean) =>
+    const whenValid = (test: (value: string | bigint | boolean, text: string) => boolean) =>
       values.map((value, row) => value !== null && test(value, rawValues[row]!));
     const id = (kind: string) => `${column.name}.${kind}`;
     if (column.required) check(id('required'), rawValues.map((value) => value === null), rows.length);
-    if (column.type !== 'string') check(id('type'), rawValues.map((value, row) => value !== null && values[row] === null), nonNull(rawValues));
+    // The cases are JSON Lines, whose string columns are type-checked too (an object is no string).
+    check(id('type'), rawValues.map((value, row) => value !== null && values[row] === null), nonNull(rawValues));
     if (column.unique) check(id('unique'), repeatedKeyRows(values.map((value) => [value])), nonNull(values));
     const bounds = [
       ['minimum', column.minimum, (value: bigint, bound: bigint) => value < bound],
