@@ -1,8 +1,11 @@
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Severity } from '../contracts/model.ts';
 import { attachLake, attachTable } from '../local/lake/attach-lake.ts';
 import type { LocalLake } from '../local/lake/local-lake.ts';
 import type { LakeColumn } from '../local/lake/snapshot.ts';
+import { openLocalDuckDb } from '../local/local-duckdb.ts';
+import { claimScratch, releaseScratch } from '../local/scratch.ts';
+import { workspaceAt } from '../local/workspace.ts';
 import { quoteIdentifier } from '../sql/ansi.ts';
 import { confineFileAccess } from '../sql/duckdb-file-access.ts';
 import { duckDbOneSelectProblem } from '../sql/duckdb-one-select.ts';
@@ -66,10 +69,10 @@ export interface BuildOptions {
 export async function buildModels(options: BuildOptions): Promise<ModelOutcome[]> {
   const { lake, dag, placement } = options;
   const selected = new Set(options.select ?? dag.order);
-  const instance = await DuckDBInstance.create(':memory:');
-  const connection = await instance.connect();
+  // Bounded memory, spilling under the workspace (the lake's root), as every DuckDB of the runtime.
+  const scratch = claimScratch(workspaceAt(lake.root));
+  const { connection, close } = await openLocalDuckDb(scratch);
   try {
-    await connection.run("SET TimeZone = 'UTC'");
     // Models and their tests are user-written SQL: this connection opens nothing outside the lake.
     await confineFileAccess(connection, { directories: [lake.root] });
     await attachLake(connection, lake);
@@ -87,8 +90,8 @@ export async function buildModels(options: BuildOptions): Promise<ModelOutcome[]
     }
     return outcomes;
   } finally {
-    connection.closeSync();
-    instance.closeSync();
+    close();
+    releaseScratch(scratch);
   }
 }
 
