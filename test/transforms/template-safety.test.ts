@@ -1,7 +1,7 @@
-import { existsSync, mkdtempSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { formatProblem } from '../../lib/contracts/problems.ts';
 import { loadCatalog } from '../../lib/contracts/load.ts';
 import { checkTransforms, compileTransforms } from '../../lib/transforms/compile.ts';
@@ -9,6 +9,7 @@ import { inferModelColumns } from '../../lib/transforms/infer-columns.ts';
 import type { TransformModel } from '../../lib/transforms/model.ts';
 import { modelSteps } from '../../lib/transforms/model-steps.ts';
 import { renderModel, type RenderOptions } from '../../lib/transforms/render.ts';
+import { repoRoot, runLakehouse } from '../cli/run-cli.ts';
 import { catalogWith, modelFile, repoContracts } from './helpers.ts';
 
 /**
@@ -19,6 +20,9 @@ import { catalogWith, modelFile, repoContracts } from './helpers.ts';
 declare global {
   var modelTemplateRanCode: number | undefined;
 }
+
+const scratch = mkdtempSync(join(tmpdir(), 'template-safety-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 const placement = { database: (domain: string) => `lakehouse_${domain}` };
 const options = (dialect: RenderOptions['dialect'], incremental = false): RenderOptions => ({ dialect, placement, incremental });
@@ -44,6 +48,16 @@ describe('a model template that would run JavaScript', () => {
       expect.stringMatching(/^sales\/transforms\/evil\.sql:5:\d+: only ref\('<name>'\) and is_incremental\(\) may be called/),
     ]);
     expect(globalThis.modelTemplateRanCode).toBeUndefined();
+  });
+
+  it('does not run when the CLI compiles the project: exit 2 with the problem, not the exit code the template asks for', () => {
+    const project = mkdtempSync(join(scratch, 'project-'));
+    cpSync(join(repoRoot, 'cdk.json'), join(project, 'cdk.json'));
+    cpSync(repoContracts, join(project, 'contracts'), { recursive: true });
+    writeFileSync(join(project, 'contracts/sales/transforms/evil.sql'), modelFile('materialized: table', '{{ range.constructor("process.exit(7)")() }}'));
+    const result = runLakehouse(['compile', 'sales/daily_revenue'], { cwd: project });
+    expect(result.stderr).toMatch(/evil\.sql:4:\d+: only ref\('<name>'\) and is_incremental\(\) may be called/);
+    expect(result.status).toBe(2);
   });
 
   it('is refused in a custom test at the line of its sql', () => {
@@ -120,7 +134,7 @@ describe('what a model renders is exactly one SELECT', () => {
   });
 
   it('refuses a second statement hidden from Athena\'s grammar in an E-string, and DuckDB never runs it', async () => {
-    const outside = join(mkdtempSync(join(tmpdir(), 'e-string-')), 'written-at-synth.csv');
+    const outside = join(scratch, 'written-at-synth.csv');
     const dag = compileTransforms(catalogWith({ 'sales/m': modelFile('materialized: table', `SELECT E'\\''; COPY (SELECT 1 AS x) TO $$${outside}$$; --' AS y FROM {{ ref('orders') }}`) }));
     const error = await inferModelColumns(dag).then(() => undefined, (caught: Error) => caught.message);
     expect(error).toMatch(/m\.sql:4:1: a model and each of its tests must be exactly one SELECT \(line 1, column 8 of the duckdb rendering\): E'\.\.\.' is not a literal Athena knows/);
