@@ -13,6 +13,12 @@ export interface CompileOptions {
   /** Columns the relation holds in an engine type (Parquet) rather than as delivered text. */
   readonly nativeColumns?: readonly string[];
   /**
+   * By contract column, a boolean SQL expression over the relation, true where the file delivered an
+   * object or array for it: no scalar type holds one, so its value is a `type` failure.
+   * @default no column can hold a structured value
+   */
+  readonly structuredValues?: ReadonlyMap<string, string>;
+  /**
    * The table holding uniqueness key `index`'s repeated keys, made from `repeatedKeyQueries[index]`,
    * which queries then join instead of aggregating the file again.
    * @default none: each query aggregates the keys it needs itself
@@ -103,12 +109,13 @@ class Metrics {
  */
 export function compileValidation(dataset: Dataset, dialect: Dialect, options: CompileOptions): CompiledValidation {
   const native = new Set(options.nativeColumns ?? []);
+  const structured = options.structuredValues ?? new Map<string, string>();
   const id = (name: string) => dialect.identifier(name);
   const literal = (value: string | number | boolean, type: ColumnType) => valueLiteral(dialect, value, type);
 
   const columns: CompiledColumn[] = dataset.columns.map((column, index) => {
     const raw = id(column.name);
-    const needsConversion = native.has(column.name) || column.type.kind !== 'string';
+    const needsConversion = native.has(column.name) || structured.has(column.name) || column.type.kind !== 'string';
     return { column, raw, typed: needsConversion ? id(`__typed_${index}`) : raw };
   });
   const byName = new Map(columns.map((compiled) => [compiled.column.name, compiled]));
@@ -117,8 +124,11 @@ export function compileValidation(dataset: Dataset, dialect: Dialect, options: C
     if (compiled === undefined) throw new Error(`${dataset.names.ref} has no column '${name}'`);
     return compiled;
   };
-  const typedValue = ({ column, raw }: CompiledColumn): string =>
-    native.has(column.name) ? dialect.convert(raw, column.type) : dialect.parse(raw, column.type);
+  const typedValue = ({ column, raw }: CompiledColumn): string => {
+    const value = native.has(column.name) ? dialect.convert(raw, column.type) : dialect.parse(raw, column.type);
+    const flag = structured.get(column.name);
+    return flag === undefined ? value : `CASE WHEN ${flag} THEN NULL ELSE ${value} END`;
+  };
   const text = ({ column, raw }: CompiledColumn): string => (native.has(column.name) ? dialect.text(raw) : raw);
 
   const repeatedKeys: (readonly CompiledColumn[])[] = [];

@@ -10,6 +10,7 @@ import type { Disposition } from './disposition.ts';
 import { planDisposition } from './disposition.ts';
 import { evaluateRules, type SqlOutcome } from './evaluate.ts';
 import { jsonValue, numberValue } from './json-value.ts';
+import { structuredValueFlags } from './read/structured-values.ts';
 import type { RuleResult, ValidationReport } from './report.ts';
 import { sampledRows, samplesQuery, toSamples } from './samples.ts';
 
@@ -188,6 +189,7 @@ export async function runValidationQueries(
   const compiled = compileValidation(dataset, duckdb, {
     relation,
     nativeColumns: await nativeColumns(connection, relation, dataset),
+    structuredValues: await structuredValueFlags(connection, relation, dataset),
     repeatedKeyTable,
   });
   for (const [index, query] of compiled.repeatedKeyQueries.entries()) {

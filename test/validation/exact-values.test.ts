@@ -91,3 +91,26 @@ describe('values that do not fit their column exactly are type failures, never r
     expect(validated).toEqual([{ id: 'A', qty: 1, price: 19.01 }]);
   });
 });
+
+describe('JSON Lines values carry their own type', () => {
+  it('an object or array where a scalar is expected is a type failure, not JSON text', async () => {
+    const file = join(folder, 'items.jsonl');
+    writeFileSync(
+      file,
+      [
+        '{"id": "A", "qty": 1, "price": 2.5}',
+        '{"id": {"nested": "B"}, "qty": 2, "price": 1}',
+        '{"id": "C", "qty": [3], "price": 1}',
+        '{"id": ["D"], "qty": 4, "price": 19.009}',
+      ].join('\n'),
+    );
+
+    const { report, rule, validated } = await validate('json', file, 'json-out');
+
+    expect(rule('id.type')).toMatchObject({ passed: false, failedCount: 2, samples: [{ row: 2, value: '{"nested":"B"}' }, { row: 4, value: '["D"]' }] });
+    expect(rule('qty.type')).toMatchObject({ passed: false, failedCount: 1, samples: [{ row: 3, value: '[3]' }] });
+    expect(rule('price.type')).toMatchObject({ passed: false, failedCount: 1, samples: [{ row: 4, value: '19.009' }] });
+    expect(report).toMatchObject({ rowCount: 4, rowsPassed: 1, rowsQuarantined: 3 });
+    expect(validated).toEqual([{ id: 'A', qty: 1, price: 2.5 }]);
+  });
+});

@@ -6,6 +6,7 @@ import { csvScanSql, type ScanSettings } from './csv-scan.ts';
 import { describeDuckDbError, type DuckDbErrorDetails } from './duckdb-errors.ts';
 import { failed, schemaMismatch, unreadable, type OpenResult, type ReadFailure } from './read-failure.ts';
 import { quoteIdentifier, quoteLiteral } from './sql-text.ts';
+import { structuredFlagName } from './structured-values.ts';
 import { checkTextFile } from './text-file-checks.ts';
 import { tallyRecords, unreadRecords, type TextSource } from './text-records.ts';
 
@@ -22,9 +23,9 @@ import { tallyRecords, unreadRecords, type TextSource } from './text-records.ts'
 const LINE_OPTIONS: CsvOptions = { delimiter: '\x1f', quote: '', escape: '', header: false };
 
 /**
- * Opens a JSON Lines file as `relationName(_row, <contract columns as VARCHAR>)`: strings as
- * their value, numbers and booleans as their text, nested values as JSON text, absent keys
- * and `null` as NULL. `_row` is the line number. Lines are counted beforehand, as DuckDB reads
+ * Opens a JSON Lines file as `relationName(_row, <contract columns as VARCHAR>, <their
+ * structured-value flags>)`: strings as their value, numbers and booleans as their text, objects
+ * and arrays as JSON text flagged (see `structuredFlagName`), absent keys and `null` as NULL. `_row` is the line number. Lines are counted beforehand, as DuckDB reads
  * them without quoting (a blank line is a line), and DuckDB must return every one.
  */
 export async function openJsonLinesSource(
@@ -66,9 +67,13 @@ export async function openJsonLinesSource(
   const mismatch = findColumnMismatch(found, dataset, { noun: 'key', ordered: false, optionalMayBeAbsent: true });
   if (mismatch !== undefined) return failed(schemaMismatch(mismatch.message, mismatch.line));
 
-  const values = dataset.columns.map(
-    (column) => `, json_extract_string(line, ${quoteLiteral(`$.${quoteIdentifier(column.name)}`)}) AS ${quoteIdentifier(column.name)}`,
-  );
+  const values = dataset.columns.flatMap((column) => {
+    const path = quoteLiteral(`$.${quoteIdentifier(column.name)}`);
+    return [
+      `, json_extract_string(line, ${path}) AS ${quoteIdentifier(column.name)}`,
+      `, json_type(line, ${path}) IN ('OBJECT', 'ARRAY') AS ${quoteIdentifier(structuredFlagName(column.name))}`,
+    ];
+  });
   await connection.run(`CREATE OR REPLACE TEMP VIEW ${quoteIdentifier(relationName)} AS SELECT ordinality AS _row${values.join('')} FROM ${lines}`);
   return { ok: true, relation: relationName };
 }

@@ -120,9 +120,10 @@ export function useDuckDb(): () => DuckDBConnection {
   };
 }
 
-/** Every row of a relation in `_row` order, `_row` as a number. */
-export async function rowsOf(connection: DuckDBConnection, relation: string): Promise<Record<string, unknown>[]> {
-  const reader = await connection.runAndReadAll(`SELECT * FROM "${relation}" ORDER BY _row`);
+/** Every row of a relation in `_row` order, `_row` as a number; all columns or the given ones. */
+export async function rowsOf(connection: DuckDBConnection, relation: string, columns?: readonly string[]): Promise<Record<string, unknown>[]> {
+  const selected = columns === undefined ? '*' : columns.map((column) => `"${column}"`).join(', ');
+  const reader = await connection.runAndReadAll(`SELECT ${selected} FROM "${relation}" ORDER BY _row`);
   return reader.getRowObjectsJS().map((row) => ({ ...row, _row: Number(row['_row']) }));
 }
 

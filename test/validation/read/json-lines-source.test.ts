@@ -8,10 +8,13 @@ const connection = useDuckDb();
 
 const events = (unknownColumns: 'fail' | 'ignore' = 'fail') => datasetFor(folder(), { format: 'json', columns: ORDER_COLUMNS, unknownColumns });
 
+/** The row number and the values, without the structured-value flags. */
+const VALUES = ['_row', 'order_id', 'customer', 'amount'];
+
 const lines = (...objects: readonly string[]) => objects.map((object) => `${object}\n`).join('');
 
 describe('openSource on JSON Lines', () => {
-  it('exposes _row (the line number) and every value as text', async () => {
+  it('exposes _row (the line number), every value as text, and which values are objects or arrays', async () => {
     const file = writeData(
       folder(),
       'events.jsonl',
@@ -23,12 +26,21 @@ describe('openSource on JSON Lines', () => {
     );
 
     expect(await openSource(connection(), events(), file)).toEqual({ ok: true, relation: 'source_rows' });
-    expect(await columnsOf(connection(), 'source_rows')).toEqual(['_row BIGINT', 'order_id VARCHAR', 'customer VARCHAR', 'amount VARCHAR']);
-    expect(await rowsOf(connection(), 'source_rows')).toEqual([
+    expect(await columnsOf(connection(), 'source_rows')).toEqual([
+      '_row BIGINT',
+      'order_id VARCHAR',
+      '__structured__order_id BOOLEAN',
+      'customer VARCHAR',
+      '__structured__customer BOOLEAN',
+      'amount VARCHAR',
+      '__structured__amount BOOLEAN',
+    ]);
+    expect(await rowsOf(connection(), 'source_rows', VALUES)).toEqual([
       { _row: 1, order_id: 'A1', customer: 'Ann', amount: '10.25' },
       { _row: 2, order_id: '2', customer: '{"name":"Bob","tags":["vip"]}', amount: 'true' },
       { _row: 3, order_id: 'A3', customer: null, amount: null },
     ]);
+    expect((await rowsOf(connection(), 'source_rows')).map((row) => row['__structured__customer'])).toEqual([false, true, false]);
   });
 
   it('keeps integers beyond 64 bits as written', async () => {
@@ -58,7 +70,7 @@ describe('openSource on JSON Lines', () => {
     const file = writeData(folder(), 'bom-crlf.jsonl', '\uFEFF{"order_id": "A1", "customer": "Zoë"}\r\n{"order_id": "A2", "customer": "Bob"}\r\n');
 
     expect(await openSource(connection(), events(), file)).toEqual({ ok: true, relation: 'source_rows' });
-    expect(await rowsOf(connection(), 'source_rows')).toEqual([
+    expect(await rowsOf(connection(), 'source_rows', VALUES)).toEqual([
       { _row: 1, order_id: 'A1', customer: 'Zoë', amount: null },
       { _row: 2, order_id: 'A2', customer: 'Bob', amount: null },
     ]);
@@ -75,7 +87,7 @@ describe('openSource on JSON Lines', () => {
 
     await openSource(connection(), events('ignore'), file);
 
-    expect(await rowsOf(connection(), 'source_rows')).toEqual([{ _row: 1, order_id: 'A1', customer: 'Ann', amount: null }]);
+    expect(await rowsOf(connection(), 'source_rows', VALUES)).toEqual([{ _row: 1, order_id: 'A1', customer: 'Ann', amount: null }]);
   });
 });
 
