@@ -2,8 +2,13 @@
 materialized: incremental
 unique_key: [order_date, currency]
 description: >-
-  Revenue per order date and currency from orders not cancelled. Each run recomputes the newest
-  order date already published and every later one, so a day still filling up is corrected.
+  Revenue per order date and currency from orders not cancelled. Each run recomputes every
+  (order date, currency) group holding an order delivered since the newest delivery the table
+  has seen (its largest ingested_through), so a late update of an old order, a cancellation
+  included, reaches its group; a group whose orders were all cancelled keeps a row with no
+  revenue. Orders loaded before silver rows carried _ingested_at count as changed at every run.
+  An order whose date or currency changes leaves its old group as it was: silver keeps only its
+  current values.
 columns:
   - name: order_date
     description: UTC order date.
@@ -15,22 +20,33 @@ columns:
       - accepted_values:
           values: [EUR, GBP, USD, CHF, SEK]
   - name: revenue
-    description: Sum of the orders' gross amounts.
+    description: Sum of the gross amounts of the orders not cancelled; 0 when all were.
     tests: [not_null]
   - name: orders
-    description: Number of orders.
+    description: Number of orders not cancelled.
+  - name: ingested_through
+    description: Landing time of the group's most recently delivered order, the watermark of the next run.
 tests:
-  - name: revenue_positive
-    sql: SELECT * FROM {{ this }} WHERE revenue <= 0 OR orders <= 0
+  - name: revenue_consistent
+    sql: SELECT * FROM {{ this }} WHERE revenue < 0 OR orders < 0 OR (orders = 0 AND revenue <> 0)
 ---
 SELECT
-  order_date,
-  currency,
-  sum(amount) AS revenue,
-  count(*) AS orders
-FROM {{ ref('orders') }}
-WHERE status <> 'cancelled'
+  o.order_date,
+  o.currency,
+  sum(CASE WHEN o.status <> 'cancelled' THEN o.amount ELSE 0 END) AS revenue,
+  sum(CASE WHEN o.status <> 'cancelled' THEN 1 ELSE 0 END) AS orders,
+  max(o._ingested_at) AS ingested_through
+FROM {{ ref('orders') }} AS o
 {% if is_incremental() %}
-  AND order_date >= coalesce((SELECT max(order_date) FROM {{ this }}), DATE '1970-01-01')
+WHERE EXISTS (
+  SELECT 1
+  FROM {{ ref('orders') }} AS changed
+  WHERE changed.order_date = o.order_date
+    AND changed.currency = o.currency
+    AND (
+      changed._ingested_at IS NULL
+      OR changed._ingested_at > (SELECT coalesce(max(ingested_through), TIMESTAMP '1970-01-01 00:00:00') FROM {{ this }})
+    )
+)
 {% endif %}
-GROUP BY order_date, currency
+GROUP BY o.order_date, o.currency
