@@ -1,6 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { quoteString } from './ansi.ts';
-import { escapesItsData } from './single-select.ts';
+import { escapesItsData } from './escaping-functions.ts';
 
 /**
  * Why DuckDB, which is about to run `sql`, does not read it as exactly one SELECT that stays within

@@ -1,21 +1,13 @@
-import { TrinoSQL, TrinoSqlListener } from 'dt-sql-parser';
+// The Trino parser alone: the package's index loads all of its grammars, about 4 s more per process.
+import { TrinoSqlListener } from 'dt-sql-parser/dist/lib/trino/TrinoSqlListener.js';
+import { TrinoSQL } from 'dt-sql-parser/dist/parser/trino/index.js';
+import { escapesItsData } from './escaping-functions.ts';
 
 /** Where in a SQL text a problem starts, both 1-based. */
 export interface SqlProblem {
   readonly line: number;
   readonly column: number;
   readonly message: string;
-}
-
-/**
- * DuckDB functions that reach files, other databases or SQL text. Athena has none of them, but
- * the same SQL also runs on DuckDB, where each would read or write outside the data it was given.
- */
-const ESCAPING_FUNCTIONS = new Set(['glob', 'sniff_csv', 'query', 'query_table', 'getenv', 'parquet_metadata', 'parquet_schema', 'parquet_file_metadata', 'parquet_kv_metadata']);
-
-export function escapesItsData(functionName: string): boolean {
-  const name = functionName.toLowerCase().replaceAll('"', '').split('.').at(-1)!;
-  return name.startsWith('read_') || ESCAPING_FUNCTIONS.has(name);
 }
 
 /** Types Athena (Trino) writes as `<type> '<text>'` literals. */
