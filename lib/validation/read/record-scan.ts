@@ -2,10 +2,13 @@ import type { InconsistentLineEnd, LineEnd, Quoting } from './line-ends.ts';
 
 /** How a text format lays its records out. */
 export interface RecordLayout {
-  /** Line breaks inside a quoted value are data; an empty quote means a line is always a record (JSON Lines). */
+  /**
+   * Line breaks inside a quoted value are data; an empty quote means a line is always a record
+   * (JSON Lines). A quote opens a quoted value only at the start of a field, so quoting needs `fields`.
+   */
   readonly quoting: Quoting;
-  /** When set, fields are counted: every record must have `fields` fields split by `delimiter`. */
-  readonly fields?: { readonly delimiter: string; readonly count: number };
+  /** Fields split by `delimiter`; with `count`, every record must have that many. */
+  readonly fields?: { readonly delimiter: string; readonly count?: number };
   /** The longest record accepted, in bytes, line end excluded. */
   readonly maxRecordBytes: number;
 }
@@ -49,6 +52,8 @@ class ScanState {
   fields = 1;
   delimiterMatched = 0;
   inQuotes = false;
+  /** A quote opens a quoted value only at the start of a field, or right after a closing quote (a doubled quote). */
+  quoteMayOpen = true;
   escaping = false;
   afterCarriageReturn = false;
   foundRecordLine: number | undefined;
@@ -87,7 +92,7 @@ class ChunkScanner {
   private readonly quote: number;
   private readonly escape: number;
   private readonly delimiter: Buffer | undefined;
-  private readonly expectedFields: number;
+  private readonly expectedFields: number | undefined;
   private readonly maxRecordBytes: number;
   private readonly wantedRecord: number;
 
@@ -96,7 +101,7 @@ class ChunkScanner {
     this.quote = quoting.quote === '' ? NONE : quoting.quote.charCodeAt(0);
     this.escape = quoting.escape === '' || quoting.escape === quoting.quote ? NONE : quoting.escape.charCodeAt(0);
     this.delimiter = layout.fields === undefined ? undefined : Buffer.from(layout.fields.delimiter);
-    this.expectedFields = layout.fields?.count ?? 0;
+    this.expectedFields = layout.fields?.count;
     this.maxRecordBytes = layout.maxRecordBytes;
     this.wantedRecord = wantedRecord;
   }
@@ -105,7 +110,7 @@ class ChunkScanner {
     const { quote, escape, delimiter, maxRecordBytes } = this;
     const delimiterLength = delimiter?.length ?? 0;
     const delimiterStart = delimiter?.[0] ?? NONE;
-    let { fields, delimiterMatched, inQuotes, escaping, line, afterCarriageReturn } = state;
+    let { fields, delimiterMatched, inQuotes, quoteMayOpen, escaping, line, afterCarriageReturn } = state;
     // Where the current record starts, relative to this chunk (before it when negative, a CR
     // pending from the last chunk included): a record's size is its end minus its start.
     let recordStart = -state.recordBytes - (afterCarriageReturn ? 1 : 0);
@@ -118,14 +123,17 @@ class ChunkScanner {
         line = state.line;
         fields = 1;
         delimiterMatched = 0;
+        quoteMayOpen = true;
         recordStart = byte === LF ? index + 1 : index;
         if (byte === LF) continue;
       }
       if (inQuotes) {
         if (escaping) escaping = false;
         else if (byte === escape) escaping = true;
-        else if (byte === quote) inQuotes = false;
-        else if (byte === LF) line += 1;
+        else if (byte === quote) {
+          inQuotes = false;
+          quoteMayOpen = true;
+        } else if (byte === LF) line += 1;
       } else if (byte === LF || byte === CR) {
         if (index - recordStart > maxRecordBytes) return { kind: 'too-long', line: state.recordLine, inQuotes: false };
         if (byte === CR) {
@@ -138,23 +146,28 @@ class ChunkScanner {
         line = state.line;
         fields = 1;
         delimiterMatched = 0;
+        quoteMayOpen = true;
         recordStart = index + 1;
-      } else if (byte === quote) {
+      } else if (byte === quote && quoteMayOpen) {
         inQuotes = true;
         delimiterMatched = 0;
-      } else if (byte === delimiterStart || delimiterMatched > 0) {
+      } else if (byte !== delimiterStart && delimiterMatched === 0) {
+        // Inside an unquoted value a quote is an ordinary character, as DuckDB reads it.
+        quoteMayOpen = false;
+      } else {
         // A multi-byte delimiter is one UTF-8 character, whose lead byte never occurs inside
         // another character, so a failed partial match can only restart at this byte.
         if (byte === delimiter![delimiterMatched]) delimiterMatched += 1;
         else delimiterMatched = byte === delimiterStart ? 1 : 0;
-        if (delimiterMatched === delimiterLength) {
+        quoteMayOpen = delimiterMatched === delimiterLength;
+        if (quoteMayOpen) {
           fields += 1;
           delimiterMatched = 0;
         }
       }
     }
     const recordBytes = chunk.length - (afterCarriageReturn ? 1 : 0) - recordStart;
-    Object.assign(state, { recordBytes, fields, delimiterMatched, inQuotes, escaping, line, afterCarriageReturn });
+    Object.assign(state, { recordBytes, fields, delimiterMatched, inQuotes, quoteMayOpen, escaping, line, afterCarriageReturn });
     if (recordBytes > maxRecordBytes) return { kind: 'too-long', line: state.recordLine, inQuotes };
     return undefined;
   }
@@ -170,7 +183,7 @@ class ChunkScanner {
   private countRecord(state: ScanState, recordBytes: number, fields: number): RecordProblem | undefined {
     state.records += 1;
     if (state.records === this.wantedRecord) state.foundRecordLine = state.recordLine;
-    if (this.delimiter !== undefined && fields !== this.expectedFields) {
+    if (this.expectedFields !== undefined && fields !== this.expectedFields) {
       return { kind: 'field-count', line: state.recordLine, fields, blank: recordBytes === 0 };
     }
     return undefined;

@@ -41,6 +41,13 @@ describe('openSource on CSV', () => {
     ]);
   });
 
+  it('reads a quote inside an unquoted value as an ordinary character', async () => {
+    const file = writeData(folder(), 'inch.csv', 'order_id,customer,amount\nA1,5" screen,1\nA2,Bob,2\n');
+
+    expect(await openSource(connection(), orders(), file)).toEqual({ ok: true, relation: 'source_rows' });
+    expect((await rowsOf(connection(), 'source_rows')).map((row) => row['customer'])).toEqual(['5" screen', 'Bob']);
+  });
+
   it('reads a file without a header by position', async () => {
     const dataset = datasetFor(folder(), { format: 'csv', columns: ORDER_COLUMNS, csv: { header: false } });
     const file = writeData(folder(), 'no-header.csv', 'A1,Ann,1\nA2,Bob,2\n');

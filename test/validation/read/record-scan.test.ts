@@ -13,7 +13,7 @@ async function* chunked(text: string, size: number): AsyncGenerator<Buffer> {
 }
 
 async function scan(text: string, layout: Partial<RecordLayout> = {}, lineOfRecord?: number): Promise<RecordCount> {
-  const full: RecordLayout = { quoting: CSV_QUOTING, maxRecordBytes: LIMIT, ...layout };
+  const full: RecordLayout = { quoting: CSV_QUOTING, fields: { delimiter: ',' }, maxRecordBytes: LIMIT, ...layout };
   const results = [];
   for (const size of [1, 2, 3, 1024]) {
     results.push(await scanRecords(chunked(text, size), full, lineOfRecord === undefined ? {} : { lineOfRecord }));
@@ -44,6 +44,11 @@ describe('scanRecords: counting records', () => {
 
   it('does not count line breaks inside quoted values', async () => {
     expect(await scan('a,b\n1,"x\ny\r\nz"\n2,"say ""hi""\n"\n')).toEqual({ records: 3 });
+  });
+
+  it('reads a quote inside an unquoted value as an ordinary character, as DuckDB does', async () => {
+    expect(await scan('a,b,c\nA1,5" screen,1\nA2,"x, ""y""",2\n', { fields: { delimiter: ',', count: 3 } })).toEqual({ records: 3 });
+    expect(await scan('a,b,c\nA1,say "hi" there,1\n', { fields: { delimiter: ',', count: 3 } })).toEqual({ records: 2 });
   });
 
   it('counts every line when the format has no quoting', async () => {
