@@ -47,6 +47,12 @@ describe('messages', () => {
     expect(result.stderr).toContain('contracts/sales is a directory, not a data file');
   });
 
+  it('says a file given as the contracts folder is a file (exit 2)', () => {
+    const result = runLakehouse(['contracts', 'check', 'contracts/sales/orders.yaml']);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('contracts/sales/orders.yaml is a file, not a directory');
+  });
+
   it('says run outside a project needs the folder holding cdk.json (exit 2, no stack trace)', () => {
     const result = runLakehouse(['run', 'sales/orders', orders], { cwd: outside });
     expect(result.status).toBe(2);
