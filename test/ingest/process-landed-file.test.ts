@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadContractFile } from '../../lib/contracts/load.ts';
 import type { Dataset } from '../../lib/contracts/model.ts';
-import { fileIdOf } from '../../lib/ingest/file-id.ts';
-import { processLandedFile } from '../../lib/ingest/process-landed-file.ts';
+import { fileIdOf, sourceIdOf } from '../../lib/ingest/file-id.ts';
+import { processLandedFile, type ValidationOutcome } from '../../lib/ingest/process-landed-file.ts';
 import { FakeS3 } from './helpers/fake-s3.ts';
 
 const buckets = { landing: 'landing', validated: 'validated', quarantine: 'quarantine', audit: 'audit' };
@@ -29,17 +29,22 @@ describe('a versioned delivery, event time given', () => {
   const key = 'sales/customers/in bound/customers+broken.csv';
   let s3: FakeS3;
   let fileId: string;
+  let outcome: ValidationOutcome;
 
   beforeAll(async () => {
     s3 = new FakeS3();
     s3.put('landing', key, { body: await sample('sales', 'customers.broken.csv'), versionId: 'v+7' });
-    const { outcome } = await processLandedFile({ s3: s3.client, dataset: customers, buckets, event: { bucket: 'landing', key, versionId: 'v+7', eventTime }, scratchDirectory: scratch });
+    ({ outcome } = await processLandedFile({ s3: s3.client, dataset: customers, buckets, event: { bucket: 'landing', key, versionId: 'v+7', eventTime }, scratchDirectory: scratch }));
     fileId = outcome.fileId;
   });
 
   it('needs no HeadObject and names the file by its version', () => {
     expect(s3.sent.map((command) => command.name)).not.toContain('HeadObjectCommand');
     expect(fileId).toBe(fileIdOf({ bucket: 'landing', key, versionId: 'v+7' }));
+  });
+
+  it('tells the load the landing key and time, to order deliveries by', () => {
+    expect(outcome).toMatchObject({ sourceId: sourceIdOf({ bucket: 'landing', key }), ingestedAt: '2026-11-21 06:00:00.000' });
   });
 
   it('reads exactly the landed version', () => {
@@ -68,6 +73,18 @@ describe('a versioned delivery, event time given', () => {
   it('never writes to the landing bucket and leaves no scratch files behind', async () => {
     expect(s3.sent.filter((command) => command.input['Bucket'] === 'landing' && command.name !== 'GetObjectCommand')).toEqual([]);
     expect(await readdir(scratch)).toEqual([]);
+  });
+});
+
+describe('a versioned delivery without an event time', () => {
+  it('asks HeadObject about that version only, for its LastModified', async () => {
+    const s3 = new FakeS3();
+    const key = 'sales/orders/orders.csv';
+    s3.put('landing', key, { body: await sample('sales', 'orders.csv'), versionId: 'v2', lastModified: new Date('2026-11-21T06:00:00Z') });
+    const { outcome } = await processLandedFile({ s3: s3.client, dataset: orders, buckets, event: { bucket: 'landing', key, versionId: 'v2' }, scratchDirectory: scratch });
+    expect(s3.sent[0]).toEqual({ name: 'HeadObjectCommand', input: { Bucket: 'landing', Key: key, VersionId: 'v2' } });
+    expect(s3.sent.find((command) => command.name === 'GetObjectCommand')!.input).toEqual({ Bucket: 'landing', Key: key, VersionId: 'v2' });
+    expect(outcome).toMatchObject({ fileId: fileIdOf({ bucket: 'landing', key, versionId: 'v2' }), ingestDate: '2026-11-21', ingestedAt: '2026-11-21 06:00:00.000' });
   });
 });
 
