@@ -29,12 +29,21 @@ export async function inferModelColumns(dag: TransformDag): Promise<ReadonlyMap<
   const problems: ContractProblem[] = [];
   const columns = new Map<string, readonly LakeColumn[]>();
   try {
-    await createInputTables(connection, dag);
+    // Ids of the datasets and models whose tables exist; a model reading one that does not is left
+    // out, its reader's problem already said, rather than reported again as a missing table.
+    const created = await createInputTables(connection, dag, problems);
     for (const model of dag.models) {
+      if ([...model.resolved.values()].some((target) => !created.has(target.id))) continue;
       const inferred = await inferOne(connection, model, problems);
       if (inferred === undefined) continue;
+      try {
+        await createEmptyTable(connection, relation(model.domain, model.name), inferred);
+      } catch (error) {
+        problems.push({ file: model.file, line: model.templateLine, column: 1, message: `model '${model.id}' does not run on DuckDB: ${(error as Error).message}` });
+        continue;
+      }
       columns.set(model.id, inferred);
-      await createEmptyTable(connection, relation(model.domain, model.name), inferred);
+      created.add(model.id);
       await checkAgainst(connection, model, inferred, problems);
     }
   } finally {
@@ -45,12 +54,22 @@ export async function inferModelColumns(dag: TransformDag): Promise<ReadonlyMap<
   return columns;
 }
 
-async function createInputTables(connection: DuckDBConnection, dag: TransformDag): Promise<void> {
+/** The silver tables models read, typed from their contracts; returns the ids of those created. */
+async function createInputTables(connection: DuckDBConnection, dag: TransformDag, problems: ContractProblem[]): Promise<Set<string>> {
   const datasets = new Map<string, Dataset>();
   for (const model of dag.models) for (const target of model.resolved.values()) if (target.kind === 'dataset') datasets.set(target.id, target.dataset);
   const domains = new Set([...dag.models.map((model) => model.domain), ...[...datasets.values()].map((dataset) => dataset.domain)]);
   for (const domain of domains) await connection.run(`CREATE SCHEMA ${quoteIdentifier(domain)}`);
-  for (const dataset of datasets.values()) await createEmptyTable(connection, relation(dataset.domain, dataset.names.table), silverLakeColumns(dataset));
+  const created = new Set<string>();
+  for (const [id, dataset] of datasets) {
+    try {
+      await createEmptyTable(connection, relation(dataset.domain, dataset.names.table), silverLakeColumns(dataset));
+      created.add(id);
+    } catch (error) {
+      problems.push({ ...dataset.position, message: `dataset '${id}' cannot be read by models on DuckDB: ${(error as Error).message}` });
+    }
+  }
+  return created;
 }
 
 async function createEmptyTable(connection: DuckDBConnection, name: string, columns: readonly LakeColumn[]): Promise<void> {
@@ -70,6 +89,13 @@ async function inferOne(connection: DuckDBConnection, model: TransformModel, pro
     const sql = renderModel(model, { dialect: 'duckdb', placement: schemaPerDomain, incremental: false });
     const described = await describeSelect(connection, sql);
     const inferred = described.getRows().map((row) => ({ name: String(row[0]), type: String(row[1]) }));
+    const repeated = repeatedNames(inferred.map((column) => column.name));
+    for (const spellings of repeated) {
+      const times = spellings.length === 2 ? 'twice' : `${spellings.length} times`;
+      const as = new Set(spellings).size > 1 ? ` (as ${spellings.join(', ')})` : '';
+      problems.push({ ...at, message: `model '${model.id}' returns column '${spellings[0]}' ${times}${as}: Athena and Glue compare column names case-insensitively; give each its own name with AS` });
+    }
+    if (repeated.length > 0) return undefined;
     if (model.materialized === 'view') {
       const read = await sensitiveColumnsReadBy(connection, model, sql);
       if (read.length > 0) {
@@ -112,4 +138,11 @@ async function checkAgainst(connection: DuckDBConnection, model: TransformModel,
       else problems.push({ ...model.position, message: `the is_incremental() rendering of '${model.id}' does not run on DuckDB: ${(error as Error).message}` });
     }
   }
+}
+
+/** Each name `names` holds more than once, ignoring case, with its spellings in order. */
+function repeatedNames(names: readonly string[]): string[][] {
+  const byKey = new Map<string, string[]>();
+  for (const name of names) byKey.set(name.toLowerCase(), [...(byKey.get(name.toLowerCase()) ?? []), name]);
+  return [...byKey.values()].filter((spellings) => spellings.length > 1);
 }

@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { checkCatalog, loadContractFile } from '../../lib/contracts/load.ts';
 import { ContractError, type ContractProblem } from '../../lib/contracts/problems.ts';
 import { checkTransforms } from '../../lib/transforms/compile.ts';
+import { inferModelColumns } from '../../lib/transforms/infer-columns.ts';
 import { modelSteps } from '../../lib/transforms/model-steps.ts';
 import { renderModel } from '../../lib/transforms/render.ts';
 import { runs } from './runs.ts';
@@ -56,7 +57,8 @@ async function contractProblems(step: () => unknown): Promise<readonly ContractP
 
 /**
  * What the app does with a contracts folder before it deploys or builds: load and check every
- * contract, compile the models into their DAG, and render each model's steps in both engines.
+ * contract, compile the models into their DAG, render each model's steps in both engines, and
+ * infer the models' columns on DuckDB (what synth does to create the gold tables).
  */
 async function loadEverything(root: string, mutated: string): Promise<ContractProblem[]> {
   const problems: ContractProblem[] = [];
@@ -79,6 +81,7 @@ async function loadEverything(root: string, mutated: string): Promise<ContractPr
       })),
     );
   }
+  problems.push(...(await contractProblems(() => inferModelColumns(dag))));
   return problems;
 }
 
