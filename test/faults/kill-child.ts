@@ -79,8 +79,31 @@ function untilFrozen(kind: string, index: number, run: (frozen: () => void) => P
   });
 }
 
+/**
+ * Long enough for every target to freeze and the kill to come: a frozen Task would otherwise time
+ * out after its `TimeoutSeconds` (the interpreter's own timer) and its execution go on to fail,
+ * which is not the fault under test. Timeouts change no state the kill could leave behind.
+ */
+const FROZEN_TASK_TIMEOUT_SECONDS = 86_400;
+
+interface RawState {
+  Type: string;
+  TimeoutSeconds?: number;
+  Branches?: { States: Record<string, RawState> }[];
+  ItemProcessor?: { States: Record<string, RawState> };
+  Iterator?: { States: Record<string, RawState> };
+}
+
+function withoutTaskTimeouts(states: Record<string, RawState>): void {
+  for (const state of Object.values(states)) {
+    if (state.Type === 'Task') state.TimeoutSeconds = FROZEN_TASK_TIMEOUT_SECONDS;
+    for (const graph of [...(state.Branches ?? []), state.ItemProcessor, state.Iterator]) if (graph !== undefined) withoutTaskTimeouts(graph.States);
+  }
+}
+
 const plan = JSON.parse(await text(process.stdin)) as KillPlan;
 const machines = JSON.parse(readFileSync(plan.machinesFile, 'utf8')) as SynthesizedStateMachine[];
+for (const machine of machines) withoutTaskTimeouts(machine.definition.States as unknown as Record<string, RawState>);
 const environment = { ...openEnvironment({ projectRoot: plan.projectRoot, environment: 'dev' }), stateMachines: () => machines };
 
 for (const [index, target] of plan.pipelines.entries()) {
@@ -93,7 +116,7 @@ for (const [index, target] of plan.pipelines.entries()) {
   });
   await untilFrozen('pipeline', index, async (frozen) => {
     const run = await runtime.run(target.dataset, target.file, { ingestTime: new Date(target.ingestTime), wrapTask: freezingTasks(target, frozen) });
-    return run.status;
+    return [run.status, run.error, run.cause].filter((part) => part !== undefined).join(' ').replaceAll('\n', ' ');
   });
 }
 for (const [index, target] of plan.builds.entries()) {
