@@ -100,7 +100,8 @@ describe('an Athena load query failing for good', () => {
 });
 
 describe('the validator crashing after the quarantine copy, before the report', () => {
-  it('fails with an alert; the replay writes one report and one quarantine entry, each row once', async () => {
+  /** Runs the broken sample with the validator crashing at its first audit write, the report. */
+  async function crashedRun(): Promise<PipelineRun> {
     const crash = Object.assign(new Error('RequestId: 1 Error: Runtime exited with error: signal: killed'), { name: 'Runtime.ExitError' });
     let crashed = 0;
     const heal = failS3Calls(runtime, ({ command, bucket }) => {
@@ -111,6 +112,11 @@ describe('the validator crashing after the quarantine copy, before the report', 
     const failed = await runtime.run(orders.names.ref, partlyBad, { ingestTime: SAMPLE_INGEST_TIME });
     heal();
     expect([failed.status, failed.error, crashed]).toEqual(['FAILED', 'Pipeline.Failed', 1]);
+    return failed;
+  }
+
+  it('fails with an alert; the replay writes one report and one quarantine entry, each row once', async () => {
+    const failed = await crashedRun();
     expect(failed.visitedStates).toEqual([S.validate, S.alertFailed, S.pipelineFailed]);
     expect(subjects()).toEqual([`Pipeline failed: ${orders.names.ref}`]);
     const [left] = await runtime.quarantined(orders.names.ref);
@@ -122,6 +128,18 @@ describe('the validator crashing after the quarantine copy, before the report', 
     const replay = await runtime.runPipeline(orders, landingEventOf(failed));
     expect([replay.status, replay.fileId]).toEqual(['SUCCEEDED', left!.fileId]);
     await expectCountedOnce(runtime, deliveryOf(orders, partlyBad, replay));
+  });
+
+  it('leaves a delivery `quarantine release` finds by its landing event, loads once and records', async () => {
+    const failed = await crashedRun();
+    // The crash came before the validator returned its file id, so no execution recorded one.
+    expect(runtime.executions.find(failed.executionArn)!.fileId).toBeUndefined();
+    const [left] = await runtime.quarantined(orders.names.ref);
+    const released = await runtime.release(left!.fileId, 'alice');
+    expect([released.run.status, released.run.fileId]).toEqual(['SUCCEEDED', left!.fileId]);
+    await expectCountedOnce(runtime, deliveryOf(orders, partlyBad, released.run));
+    expect(released.record).toMatchObject({ fileId: left!.fileId, releasedBy: 'alice', outcome: { status: 'SUCCEEDED' } });
+    expect(await runtime.quarantined(orders.names.ref)).toEqual([expect.objectContaining({ fileId: left!.fileId, released: 'SUCCEEDED' })]);
   });
 });
 

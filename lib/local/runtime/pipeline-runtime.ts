@@ -43,7 +43,7 @@ import { runStateMachine, type ExecutionResult, type ExecutionStatus } from '../
 import type { TaskHandler } from '../stepfunctions/task-handlers.ts';
 import { claimScratch, releaseScratch } from '../scratch.ts';
 import { workspaceAt } from '../workspace.ts';
-import { ExecutionRegistry } from './execution-registry.ts';
+import { ExecutionRegistry, type ExecutionRecord } from './execution-registry.ts';
 import { ExecutionTrace, type StateVisit } from './execution-trace.ts';
 import { taskHandlersFor, type LocalIntegrations } from './integrations.ts';
 import { LocalAthena } from './local-athena.ts';
@@ -151,6 +151,19 @@ interface ExecutionPlan {
   readonly integrations: LocalIntegrations;
   /** The delivery's file id, once the execution ended (undefined when it has none). */
   readonly fileId: () => string | undefined;
+}
+
+/**
+ * Whether a pipeline execution ran a delivery. Its landing event names the landed version, so the
+ * file id follows from the input alone; the id the validator returned is only recorded when the
+ * validator got that far, which a crash after the quarantine copy or a kill after Validate
+ * prevents. An event without a version id was identified by the ETag the validator read, so only
+ * the recorded id names it.
+ */
+function ranDelivery(execution: ExecutionRecord, fileId: string): boolean {
+  if (execution.fileId === fileId) return true;
+  const input = parseLandedFileEvent(execution.input);
+  return input.versionId !== undefined && fileIdOf(input) === fileId;
 }
 
 function compactTime(instant: Date): string {
@@ -380,7 +393,7 @@ export class LocalPipelineRuntime {
     if (delivery === undefined) throw new ReleaseError(`no quarantined delivery has id '${fileId}' (\`lakehouse quarantine list\` shows them)`);
     const dataset = this.dataset(delivery.dataset);
     const pipelineArn = stateMachineNamed(this.environment, pipelineStateMachineName(this.environment.identity, dataset)).arn;
-    const original = this.executions.executionsOf(pipelineArn).findLast((record) => record.fileId === fileId);
+    const original = this.executions.executionsOf(pipelineArn).findLast((execution) => ranDelivery(execution, fileId));
     if (original === undefined) {
       throw new ReleaseError(`no execution in ${this.paths.executions} ran delivery '${fileId}': its landing event is unknown`);
     }
