@@ -6,6 +6,7 @@ import { catalog, column, dataset, domain, environment, settings } from '../stac
 
 const orders = dataset('sales', 'orders', {
   columns: [column('order_id', { kind: 'string' }), column('total', { kind: 'decimal', precision: 12, scale: 2 })],
+  primaryKey: ['order_id'],
 });
 const sales = domain('sales', [orders, dataset('sales', 'customers'), dataset('sales', 'order_items')]);
 const built = buildApp(catalog(sales), settings({ environments: [environment('dev')] }));

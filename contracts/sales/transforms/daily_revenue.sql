@@ -34,7 +34,7 @@ SELECT
   o.order_date,
   o.currency,
   sum(CASE WHEN o.status <> 'cancelled' THEN o.amount ELSE 0 END) AS revenue,
-  sum(CASE WHEN o.status <> 'cancelled' THEN 1 ELSE 0 END) AS orders,
+  CAST(sum(CASE WHEN o.status <> 'cancelled' THEN 1 ELSE 0 END) AS BIGINT) AS orders,
   max(o._ingested_at) AS ingested_through
 FROM {{ ref('orders') }} AS o
 {% if is_incremental() %}
