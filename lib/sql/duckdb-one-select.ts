@@ -1,5 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { quoteString } from './ansi.ts';
+import { duckDbParse, walkParseTree } from './duckdb-parse-tree.ts';
 import { escapesItsData } from './escaping-functions.ts';
 
 /**
@@ -10,12 +10,11 @@ import { escapesItsData } from './escaping-functions.ts';
  * Judged on DuckDB's own parse tree (`json_serialize_sql`, which serializes only SELECTs).
  */
 export async function duckDbOneSelectProblem(connection: DuckDBConnection, sql: string): Promise<string | undefined> {
-  const reader = await connection.runAndReadAll(`SELECT json_serialize_sql(${quoteString(sql)})`);
-  const parsed = JSON.parse(String(reader.getRows()[0]![0])) as { error: boolean; error_message?: string; statements?: unknown[] };
+  const parsed = await duckDbParse(connection, sql);
   if (parsed.error) return `DuckDB does not read it as one SELECT: ${parsed.error_message ?? 'parse error'}`;
   if (parsed.statements?.length !== 1) return `DuckDB reads ${parsed.statements?.length ?? 0} statements where one SELECT is allowed`;
   let problem: string | undefined;
-  walk(parsed.statements[0], (node) => {
+  walkParseTree(parsed.statements[0], (node) => {
     // Athena's `CROSS JOIN UNNEST(...)` is a table function to DuckDB; no other one is Athena SQL.
     const tableFunction = (node['function'] as Record<string, unknown> | undefined)?.['function_name'];
     if (node['type'] === 'TABLE_FUNCTION' && tableFunction !== 'unnest') problem ??= `DuckDB reads ${String(tableFunction)}() as a table function, which is not allowed`;
@@ -26,14 +25,4 @@ export async function duckDbOneSelectProblem(connection: DuckDBConnection, sql: 
     }
   });
   return problem;
-}
-
-function walk(value: unknown, visit: (node: Record<string, unknown>) => void): void {
-  if (Array.isArray(value)) {
-    for (const item of value) walk(item, visit);
-    return;
-  }
-  if (typeof value !== 'object' || value === null) return;
-  visit(value as Record<string, unknown>);
-  for (const child of Object.values(value)) walk(child, visit);
 }

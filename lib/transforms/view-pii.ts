@@ -1,4 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { duckDbParse, walkParseTree } from '../sql/duckdb-parse-tree.ts';
 import type { TransformModel } from './model.ts';
 
 /**
@@ -15,10 +16,9 @@ export async function sensitiveColumnsReadBy(connection: DuckDBConnection, model
     for (const column of target.dataset.columns) if (column.sensitive) sensitive.set(column.name.toLowerCase(), `${target.id}.${column.name}`);
   }
   if (sensitive.size === 0) return [];
-  const reader = await connection.runAndReadAll(`SELECT json_serialize_sql(${sqlString(duckdbSql)})`);
-  const tree: unknown = JSON.parse(String(reader.getRows()[0]![0]));
+  const tree = await duckDbParse(connection, duckdbSql);
   const found = new Set<string>();
-  walk(tree, (node) => {
+  walkParseTree(tree, (node) => {
     if (node['class'] === 'COLUMN_REF' && Array.isArray(node['column_names'])) {
       const name = String(node['column_names'].at(-1)).toLowerCase();
       const column = sensitive.get(name);
@@ -27,18 +27,4 @@ export async function sensitiveColumnsReadBy(connection: DuckDBConnection, model
     if (node['class'] === 'STAR' && node['columns'] === false) for (const column of sensitive.values()) found.add(`${column} (through *)`);
   });
   return [...found].sort();
-}
-
-function sqlString(text: string): string {
-  return `'${text.replaceAll("'", "''")}'`;
-}
-
-function walk(value: unknown, visit: (node: Record<string, unknown>) => void): void {
-  if (Array.isArray(value)) {
-    for (const item of value) walk(item, visit);
-    return;
-  }
-  if (typeof value !== 'object' || value === null) return;
-  visit(value as Record<string, unknown>);
-  for (const child of Object.values(value)) walk(child, visit);
 }

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
+import { OPERATORS } from '../../lib/contracts/contract-schema.ts';
 import type { FuzzContract } from './fuzz-contract.ts';
-import type { OracleColumn, OracleContract, OracleQuality, OracleThreshold, OracleType, Operator } from './rule-oracle.ts';
+import type { OracleColumn, OracleContract, OracleQuality, OracleThreshold, OracleType } from './rule-oracle.ts';
 
 /**
  * Values drawn from small pools: mostly clean ones, so rules pass often enough for thresholds to
@@ -29,16 +30,6 @@ function cell(type: OracleType): fc.Arbitrary<string | null> {
 
 /** Patterns RE2 and ECMAScript read alike. */
 const PATTERNS = ['a+', '[a-z]*', 'ab?c?', '[0-9]+', '.*b', 'a|b', '^a.*$', '.'];
-const OPERATORS: readonly Operator[] = [
-  'mustBe',
-  'mustNotBe',
-  'mustBeGreaterThan',
-  'mustBeGreaterOrEqualTo',
-  'mustBeLessThan',
-  'mustBeLessOrEqualTo',
-  'mustBeBetween',
-  'mustNotBeBetween',
-];
 
 /** A quality rule before it is given its id. */
 type UnnamedQuality = OracleQuality extends infer Rule ? (Rule extends unknown ? Omit<Rule, 'id'> : never) : never;

@@ -6,16 +6,9 @@
  * failure and other rules on its column ignore it; patterns match the whole value.
  */
 
+import type { Operator } from '../../lib/contracts/model.ts';
+
 export type OracleType = 'string' | 'integer' | 'boolean';
-export type Operator =
-  | 'mustBe'
-  | 'mustNotBe'
-  | 'mustBeGreaterThan'
-  | 'mustBeGreaterOrEqualTo'
-  | 'mustBeLessThan'
-  | 'mustBeLessOrEqualTo'
-  | 'mustBeBetween'
-  | 'mustNotBeBetween';
 
 export interface OracleThreshold {
   readonly operator: Operator;
