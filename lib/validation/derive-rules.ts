@@ -48,8 +48,8 @@ function columnRules(column: Column, dataset: Dataset, keyIsUnique: boolean): Dr
   const inKey = dataset.primaryKey.includes(column.name);
   const singleColumnKey = inKey && dataset.primaryKey.length === 1;
   if (column.required || inKey) rules.push(constraintRule('required', [column.name], { failsWhen: 'null' }));
-  // JSON values carry their own type: an object or array is no string either.
-  if (column.type.kind !== 'string' || dataset.format === 'json') {
+  // JSON and Parquet values carry their own type: an object, array, list, struct or map is no string either.
+  if (column.type.kind !== 'string' || dataset.format !== 'csv') {
     rules.push(constraintRule('type', [column.name], { failsWhen: 'unparsable' }));
   }
   // A single-column key's uniqueness is the key's; a column of a composite key is unique on its

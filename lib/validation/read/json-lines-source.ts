@@ -4,6 +4,7 @@ import { findColumnMismatch, type FoundColumn } from './column-match.ts';
 import { csvReadFailure } from './csv-read-errors.ts';
 import { csvScanSql, type ScanSettings } from './csv-scan.ts';
 import { describeDuckDbError, type DuckDbErrorDetails } from './duckdb-errors.ts';
+import { JSON_NUMBER_TYPES, jsonNumberLiteralSql } from './json-number-literal.ts';
 import { failed, schemaMismatch, unreadable, type OpenResult, type ReadFailure } from './read-failure.ts';
 import { quoteIdentifier, quoteLiteral } from './sql-text.ts';
 import { structuredFlagName } from './structured-values.ts';
@@ -24,9 +25,11 @@ const LINE_OPTIONS: CsvOptions = { delimiter: '\x1f', quote: '', escape: '', hea
 
 /**
  * Opens a JSON Lines file as `relationName(_row, <contract columns as VARCHAR>, <their
- * structured-value flags>)`: strings as their value, numbers and booleans as their text, objects
- * and arrays as JSON text flagged (see `structuredFlagName`), absent keys and `null` as NULL. `_row` is the line number. Lines are counted beforehand, as DuckDB reads
- * them without quoting (a blank line is a line), and DuckDB must return every one.
+ * structured-value flags>)`: strings as their value, numbers as their literal as written
+ * (`jsonNumberLiteralSql`), booleans as their text, objects and arrays as JSON text flagged (see
+ * `structuredFlagName`), as is a number whose literal is unknown, absent keys and `null` as NULL.
+ * `_row` is the line number. Lines are counted beforehand, as DuckDB reads them without quoting
+ * (a blank line is a line), and DuckDB must return every one.
  */
 export async function openJsonLinesSource(
   connection: DuckDBConnection,
@@ -67,14 +70,27 @@ export async function openJsonLinesSource(
   const mismatch = findColumnMismatch(found, dataset, { noun: 'key', ordered: false, optionalMayBeAbsent: true });
   if (mismatch !== undefined) return failed(schemaMismatch(mismatch.message, mismatch.line));
 
-  const values = dataset.columns.flatMap((column) => {
+  const numberTypes = JSON_NUMBER_TYPES.map(quoteLiteral).join(', ');
+  const values = dataset.columns.flatMap((column, index) => {
     const path = quoteLiteral(`$.${quoteIdentifier(column.name)}`);
-    return [
-      `, json_extract_string(line, ${path}) AS ${quoteIdentifier(column.name)}`,
-      `, json_type(line, ${path}) IN ('OBJECT', 'ARRAY') AS ${quoteIdentifier(structuredFlagName(column.name))}`,
-    ];
+    const literal = quoteIdentifier(`__literal_${index}`);
+    return {
+      extracted: [
+        `, json_type(line, ${path}) AS ${quoteIdentifier(`__type_${index}`)}`,
+        `, CASE WHEN json_type(line, ${path}) IN (${numberTypes}) THEN ${jsonNumberLiteralSql('line', column.name, path)} END AS ${literal}`,
+        `, json_extract_string(line, ${path}) AS ${quoteIdentifier(`__value_${index}`)}`,
+      ].join(''),
+      // A number whose literal is unknown shows DuckDB's text in samples, flagged so it fails `type`.
+      selected:
+        `, coalesce(${literal}, ${quoteIdentifier(`__value_${index}`)}) AS ${quoteIdentifier(column.name)}` +
+        `, ${quoteIdentifier(`__type_${index}`)} IN ('OBJECT', 'ARRAY') OR (${quoteIdentifier(`__type_${index}`)} IN (${numberTypes}) AND ${literal} IS NULL) ` +
+        `AS ${quoteIdentifier(structuredFlagName(column.name))}`,
+    };
   });
-  await connection.run(`CREATE OR REPLACE TEMP VIEW ${quoteIdentifier(relationName)} AS SELECT ordinality AS _row${values.join('')} FROM ${lines}`);
+  await connection.run(
+    `CREATE OR REPLACE TEMP VIEW ${quoteIdentifier(relationName)} AS SELECT _row${values.map((value) => value.selected).join('')} ` +
+      `FROM (SELECT ordinality AS _row${values.map((value) => value.extracted).join('')} FROM ${lines})`,
+  );
   return { ok: true, relation: relationName };
 }
 

@@ -6,9 +6,16 @@ import { parquetMagicProblem } from './parquet-magic.ts';
 import { failed, schemaMismatch, unreadable, type OpenResult } from './read-failure.ts';
 import { readEveryValue } from './read-every-value.ts';
 import { quoteIdentifier, quoteLiteral } from './sql-text.ts';
+import { structuredFlagName } from './structured-values.ts';
+
+/** A DuckDB type name of a list (`T[]`), an array (`T[3]`), a struct, a map or a union. */
+function isNested(type: string): boolean {
+  return type.endsWith(']') || /^(STRUCT|MAP|UNION)\(/.test(type);
+}
 
 /**
- * Opens a Parquet file as `relationName(_row, <contract columns in their Parquet types>)`.
+ * Opens a Parquet file as `relationName(_row, <contract columns in their Parquet types>, <a
+ * structured-value flag beside each nested one>)`.
  * Parquet columns are matched by name, so their order in the file does not matter.
  */
 export async function openParquetSource(
@@ -20,15 +27,15 @@ export async function openParquetSource(
   const magicProblem = await parquetMagicProblem(file);
   if (magicProblem !== undefined) return failed(magicProblem);
 
-  let names: string[];
+  let described: { name: string; type: string }[];
   try {
-    const described = await connection.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet(${quoteLiteral(file)})`);
-    names = described.getRowObjectsJS().map((row) => String(row['column_name']));
+    const rows = (await connection.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet(${quoteLiteral(file)})`)).getRowObjectsJS();
+    described = rows.map((row) => ({ name: String(row['column_name']), type: String(row['column_type']) }));
   } catch (error) {
     return failed(unreadable(`Parquet file cannot be read: ${describeDuckDbError(error).reason}`));
   }
   const mismatch = findColumnMismatch(
-    names.map((name) => ({ name })),
+    described.map(({ name }) => ({ name })),
     dataset,
     { noun: 'column', ordered: false, optionalMayBeAbsent: false },
   );
@@ -41,10 +48,20 @@ export async function openParquetSource(
   } catch (error) {
     return failed(unreadable(`Parquet file cannot be read: ${describeDuckDbError(error).reason}`));
   }
+  // Keyed by lower case, as DuckDB resolves a column name whatever its case.
+  const types = new Map(described.map(({ name, type }) => [name.toLowerCase(), type]));
+  // Contract types are scalars: a nested value is its JSON text, flagged so that it fails `type`
+  // rather than passing as text or failing a cast of the whole file.
+  const values = dataset.columns.map(({ name }) => {
+    const column = quoteIdentifier(name);
+    return isNested(types.get(name.toLowerCase()) ?? '')
+      ? `, to_json(${column})::VARCHAR AS ${column}, ${column} IS NOT NULL AS ${quoteIdentifier(structuredFlagName(name))}`
+      : `, ${column}`;
+  });
   // `file_row_number` counts from 0; `_row` counts data rows from 1 in every format.
   await connection.run(
     `CREATE OR REPLACE TEMP VIEW ${quoteIdentifier(relationName)} AS ` +
-      `SELECT file_row_number + 1 AS _row${columns.map((column) => `, ${column}`).join('')} FROM ${scan}`,
+      `SELECT file_row_number + 1 AS _row${values.join('')} FROM ${scan}`,
   );
   return { ok: true, relation: relationName };
 }

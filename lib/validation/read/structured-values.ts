@@ -3,10 +3,11 @@ import type { Dataset } from '../../contracts/model.ts';
 import { quoteIdentifier } from './sql-text.ts';
 
 /**
- * The relation column, beside a contract column, that is true on rows where the file delivered an
- * object or an array for it. A reader whose values carry their own type (JSON Lines) adds one per
- * contract column, so a structured value is a `type` failure rather than its JSON text passing as
- * a string.
+ * The relation column, beside a contract column, that is true on rows where the file delivered a
+ * value the column cannot hold whatever its type: an object or an array (a Parquet list, struct or
+ * map), or a JSON number whose literal the reader cannot give. A reader whose values carry their
+ * own type adds one (JSON Lines for every contract column, Parquet for each nested one), so such a
+ * value is a `type` failure rather than its text passing as a string.
  */
 export function structuredFlagName(column: string): string {
   return `__structured__${column}`;
