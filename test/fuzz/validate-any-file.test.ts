@@ -110,14 +110,25 @@ const generatedCsv: fc.Arbitrary<GeneratedCsv> = fc
       quoteAll: fc.boolean(),
     }),
   )
-  .map(({ columns, spec, options, rows: generatedRows, layout: textLayout, quoteAll }) => {
+  .map(({ columns, spec, options, rows, layout: textLayout, quoteAll }) => {
     const names = columns.map((column) => column.name);
     const layout = { ...textLayout, quoteAll };
-    // A line break inside a value is the file's own line end: DuckDB 1.5 takes the line end from
-    // the first break it meets, quoted or not, and refuses the file otherwise (reported on issue 8).
-    const rows = generatedRows.map((row) => row.map((value) => value?.replaceAll(/\r\n|\r|\n/g, layout.lineEnd) ?? null));
     return { dataset: loadFuzzDataset(spec), names, rows, options, layout, text: csvText(names, rows, options, layout) };
   });
+
+/**
+ * The one well-formed CSV layout DuckDB 1.5 cannot read (see `csvReaderLineEnd`): CRLF line ends
+ * with a LF or CR inside a quoted value before the first one. Such a file must be refused on line 1
+ * with that reason; any other must have every record counted.
+ */
+function expectCsvRead(report: ValidationReport, generated: GeneratedCsv): void {
+  const firstBreak = /\r\n|\r|\n/.exec(generated.text)?.[0];
+  if (generated.layout.lineEnd === '\r\n' && firstBreak !== undefined && firstBreak !== '\r\n') {
+    expect(readFailures(report)).toMatchObject([{ kind: 'readable', message: expect.stringMatching(/^line 1 has a (LF|CR) line break inside a quoted value, before the first CRLF line end;/) }]);
+  } else {
+    expectEveryRecordCounted(report, generated.rows.length);
+  }
+}
 
 interface GeneratedJsonLines {
   readonly dataset: Dataset;
@@ -168,7 +179,7 @@ describe('well-formed files: every record is counted', () => {
     await fc.assert(
       fc.asyncProperty(generatedCsv, async (generated) => {
         const { report } = await validateBytes(generated.dataset, 'items.csv', generated.text);
-        expectEveryRecordCounted(report, generated.rows.length);
+        expectCsvRead(report, generated);
       }),
       { numRuns: runs(10) },
     );
@@ -189,7 +200,8 @@ describe('well-formed files: every record is counted', () => {
       fc.asyncProperty(fc.oneof(generatedCsv, generatedJsonLines), async (generated) => {
         const name = 'options' in generated ? 'items.csv.gz' : 'items.jsonl.gz';
         const { report } = await validateBytes(generated.dataset, name, gzipSync(generated.text));
-        expectEveryRecordCounted(report, generated.rows.length);
+        if ('options' in generated) expectCsvRead(report, generated);
+        else expectEveryRecordCounted(report, generated.rows.length);
       }),
       { numRuns: runs(5) },
     );

@@ -2,6 +2,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Dataset } from '../../contracts/model.ts';
 import { findColumnMismatch } from './column-match.ts';
 import { parseCsvHeader } from './csv-header.ts';
+import { csvReaderLineEnd } from './csv-line-end.ts';
 import { csvReadFailure } from './csv-read-errors.ts';
 import { csvScanSql, type ScanSettings } from './csv-scan.ts';
 import { describeDuckDbError } from './duckdb-errors.ts';
@@ -52,9 +53,11 @@ export async function openCsvSource(
   };
   const tally = await tallyRecords(source);
   if (!tally.ok) return failed(tally.failure);
+  const readerLineEnd = csvReaderLineEnd(tally);
+  if (!readerLineEnd.ok) return failed(readerLineEnd.failure);
 
   const fileColumns = names.map((_, index) => `column${index + 1}`);
-  const scan = csvScanSql(file, fileColumns, options, settings);
+  const scan = csvScanSql(file, fileColumns, options, settings, readerLineEnd.newLine);
   let rowsRead: number;
   try {
     rowsRead = await readEveryValue(connection, scan, fileColumns);

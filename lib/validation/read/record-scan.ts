@@ -1,4 +1,5 @@
 import type { InconsistentLineEnd, LineEnd, Quoting } from './line-ends.ts';
+import { chunksAfterUtf8Bom } from './text-encoding.ts';
 
 /** How a text format lays its records out. */
 export interface RecordLayout {
@@ -31,6 +32,13 @@ export interface RecordCount {
   readonly problem?: RecordProblem;
   /** The 1-based line the record `lineOfRecord` starts on, when asked and the file has it. */
   readonly recordLine?: number;
+  /** The file's line end, from line ends outside quotes, when the scan met one. */
+  readonly lineEnd?: LineEnd;
+  /**
+   * The first line break of the file when it is inside a quoted value, before any line end:
+   * DuckDB takes a file's line end from the first line break it meets, quoted or not.
+   */
+  readonly leadingQuotedBreak?: LineEnd;
 }
 
 export interface ScanOptions {
@@ -57,6 +65,9 @@ class ScanState {
   escaping = false;
   afterCarriageReturn = false;
   foundRecordLine: number | undefined;
+  leadingQuotedBreak: LineEnd | undefined;
+  /** The leading quoted break is a CR that ended a chunk: the next byte tells CR from CRLF. */
+  leadingQuotedCarriageReturn = false;
 }
 
 /**
@@ -72,7 +83,8 @@ export async function scanRecords(chunks: AsyncIterable<Buffer>, layout: RecordL
   const state = new ScanState();
   const scanner = new ChunkScanner(layout, options.lineOfRecord ?? NONE);
   let problem: RecordProblem | undefined;
-  for await (const chunk of chunks) {
+  // DuckDB skips a UTF-8 byte-order mark, so a quote right after one opens a quoted value.
+  for await (const chunk of chunksAfterUtf8Bom(chunks)) {
     problem = scanner.scan(chunk, state);
     if (problem !== undefined) break;
   }
@@ -81,6 +93,8 @@ export async function scanRecords(chunks: AsyncIterable<Buffer>, layout: RecordL
     records: state.records,
     ...(problem !== undefined && { problem }),
     ...(state.foundRecordLine !== undefined && { recordLine: state.foundRecordLine }),
+    ...(state.expectedLineEnd !== undefined && { lineEnd: state.expectedLineEnd }),
+    ...(state.leadingQuotedBreak !== undefined && { leadingQuotedBreak: state.leadingQuotedBreak }),
   };
 }
 
@@ -114,6 +128,10 @@ class ChunkScanner {
     // Where the current record starts, relative to this chunk (before it when negative, a CR
     // pending from the last chunk included): a record's size is its end minus its start.
     let recordStart = -state.recordBytes - (afterCarriageReturn ? 1 : 0);
+    if (state.leadingQuotedCarriageReturn && chunk.length > 0) {
+      state.leadingQuotedCarriageReturn = false;
+      state.leadingQuotedBreak = chunk[0] === LF ? 'CRLF' : 'CR';
+    }
     for (let index = 0; index < chunk.length; index++) {
       const byte = chunk[index]!;
       if (afterCarriageReturn) {
@@ -133,7 +151,10 @@ class ChunkScanner {
         else if (byte === quote) {
           inQuotes = false;
           quoteMayOpen = true;
-        } else if (byte === LF) line += 1;
+        } else if (byte === LF || byte === CR) {
+          if (byte === LF) line += 1;
+          if (state.records === 0 && state.leadingQuotedBreak === undefined) this.noteLeadingQuotedBreak(chunk, index, state);
+        }
       } else if (byte === LF || byte === CR) {
         if (index - recordStart > maxRecordBytes) return { kind: 'too-long', line: state.recordLine, inQuotes: false };
         if (byte === CR) {
@@ -172,8 +193,19 @@ class ChunkScanner {
     return undefined;
   }
 
+  /** Records the break at `index`, inside quotes and before any line end; a CR may need the next chunk. */
+  private noteLeadingQuotedBreak(chunk: Buffer, index: number, state: ScanState): void {
+    if (chunk[index] === LF) state.leadingQuotedBreak = 'LF';
+    else if (index + 1 < chunk.length) state.leadingQuotedBreak = chunk[index + 1] === LF ? 'CRLF' : 'CR';
+    else state.leadingQuotedCarriageReturn = true;
+  }
+
   /** After the last chunk: a pending CR ends a record; text after the last line end is one. */
   finish(state: ScanState): RecordProblem | undefined {
+    if (state.leadingQuotedCarriageReturn) {
+      state.leadingQuotedCarriageReturn = false;
+      state.leadingQuotedBreak = 'CR';
+    }
     if (state.afterCarriageReturn) return this.endRecord(state, 'CR', state.recordBytes, state.fields, state.line);
     if (state.inQuotes) return { kind: 'unclosed-quote', line: state.recordLine };
     if (state.recordBytes === 0) return undefined;

@@ -17,3 +17,20 @@ export function foreignEncodingOf(prefix: Buffer): string | undefined {
 export function withoutUtf8Bom(prefix: Buffer): Buffer {
   return prefix.subarray(0, UTF8_BOM.length).equals(UTF8_BOM) ? prefix.subarray(UTF8_BOM.length) : prefix;
 }
+
+/** A file's chunks after a leading UTF-8 byte-order mark, however the chunks split it. */
+export async function* chunksAfterUtf8Bom(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  let start = Buffer.alloc(0);
+  let checked = false;
+  for await (const chunk of chunks) {
+    if (checked) {
+      yield chunk;
+      continue;
+    }
+    start = Buffer.concat([start, chunk]);
+    if (start.length < UTF8_BOM.length && start.equals(UTF8_BOM.subarray(0, start.length))) continue;
+    checked = true;
+    yield withoutUtf8Bom(start);
+  }
+  if (!checked && start.length > 0) yield start;
+}

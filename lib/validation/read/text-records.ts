@@ -1,5 +1,5 @@
 import { gzipFailure } from './gzip-integrity.ts';
-import { describeInconsistentLineEnd } from './line-ends.ts';
+import { describeInconsistentLineEnd, type LineEnd } from './line-ends.ts';
 import { unreadable, type ReadFailure } from './read-failure.ts';
 import { scanRecords, type RecordLayout, type RecordProblem } from './record-scan.ts';
 import { textChunks } from './text-chunks.ts';
@@ -10,7 +10,14 @@ export interface TextSource {
   readonly layout: RecordLayout;
 }
 
-export type RecordTally = { readonly ok: true; readonly records: number } | { readonly ok: false; readonly failure: ReadFailure };
+/** The records counted and, as `scanRecords` finds them, the file's line end and leading quoted line break. */
+export interface RecordsFound {
+  readonly records: number;
+  readonly lineEnd?: LineEnd;
+  readonly leadingQuotedBreak?: LineEnd;
+}
+
+export type RecordTally = ({ readonly ok: true } & RecordsFound) | { readonly ok: false; readonly failure: ReadFailure };
 
 function problemFailure(problem: RecordProblem, layout: RecordLayout): ReadFailure {
   const { line } = problem;
@@ -43,8 +50,9 @@ function problemFailure(problem: RecordProblem, layout: RecordLayout): ReadFailu
  */
 export async function tallyRecords(source: TextSource): Promise<RecordTally> {
   try {
-    const { records, problem } = await scanRecords(textChunks(source.file, source.gzip), source.layout);
-    return problem === undefined ? { ok: true, records } : { ok: false, failure: problemFailure(problem, source.layout) };
+    const { records, lineEnd, leadingQuotedBreak, problem } = await scanRecords(textChunks(source.file, source.gzip), source.layout);
+    if (problem !== undefined) return { ok: false, failure: problemFailure(problem, source.layout) };
+    return { ok: true, records, ...(lineEnd !== undefined && { lineEnd }), ...(leadingQuotedBreak !== undefined && { leadingQuotedBreak }) };
   } catch (error) {
     const corrupt = gzipFailure(error);
     if (corrupt === undefined) throw error;

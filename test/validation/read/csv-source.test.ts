@@ -81,6 +81,14 @@ describe('openSource on CSV', () => {
     ]);
   });
 
+  it('reads a quoted value right after a UTF-8 byte-order mark as quoted', async () => {
+    const dataset = datasetFor(folder(), { format: 'csv', columns: ORDER_COLUMNS, csv: { header: false } });
+    const file = writeData(folder(), 'bom-quote.csv', '\uFEFF"A,1",Ann,1\n');
+
+    expect(await openSource(connection(), dataset, file)).toEqual({ ok: true, relation: 'source_rows' });
+    expect(await rowsOf(connection(), 'source_rows')).toEqual([{ _row: 1, order_id: 'A,1', customer: 'Ann', amount: '1' }]);
+  });
+
   it('opens a header-only file as an empty relation (the rowCount rule decides)', async () => {
     const file = writeData(folder(), 'header-only.csv', 'order_id,customer,amount\n');
 

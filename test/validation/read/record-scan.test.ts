@@ -30,34 +30,50 @@ const lineEndProblem = async (text: string, quoting: Quoting = CSV_QUOTING) => {
 
 describe('scanRecords: counting records', () => {
   it('counts records ended by a line end, and text after the last one', async () => {
-    expect(await scan('a,b\n1,2\n3,4\n')).toEqual({ records: 3 });
-    expect(await scan('a,b\n1,2\n3,4')).toEqual({ records: 3 });
-    expect(await scan('a,b\r\n1,2\r\n')).toEqual({ records: 2 });
-    expect(await scan('a,b\r1,2\r3,4')).toEqual({ records: 3 });
+    expect(await scan('a,b\n1,2\n3,4\n')).toEqual({ records: 3, lineEnd: 'LF' });
+    expect(await scan('a,b\n1,2\n3,4')).toEqual({ records: 3, lineEnd: 'LF' });
+    expect(await scan('a,b\r\n1,2\r\n')).toEqual({ records: 2, lineEnd: 'CRLF' });
+    expect(await scan('a,b\r1,2\r3,4')).toEqual({ records: 3, lineEnd: 'CR' });
     expect(await scan('')).toEqual({ records: 0 });
   });
 
   it('counts a blank line as a record, as DuckDB reads one in a one-column file', async () => {
-    expect(await scan('a\n1\n\n3\n\n')).toEqual({ records: 5 });
-    expect(await scan('{"a":1}\r\n\r\n{"a":2}\r\n', { quoting: NO_QUOTING })).toEqual({ records: 3 });
+    expect(await scan('a\n1\n\n3\n\n')).toEqual({ records: 5, lineEnd: 'LF' });
+    expect(await scan('{"a":1}\r\n\r\n{"a":2}\r\n', { quoting: NO_QUOTING })).toEqual({ records: 3, lineEnd: 'CRLF' });
   });
 
   it('does not count line breaks inside quoted values', async () => {
-    expect(await scan('a,b\n1,"x\ny\r\nz"\n2,"say ""hi""\n"\n')).toEqual({ records: 3 });
+    expect(await scan('a,b\n1,"x\ny\r\nz"\n2,"say ""hi""\n"\n')).toEqual({ records: 3, lineEnd: 'LF' });
   });
 
   it('reads a quote inside an unquoted value as an ordinary character, as DuckDB does', async () => {
-    expect(await scan('a,b,c\nA1,5" screen,1\nA2,"x, ""y""",2\n', { fields: { delimiter: ',', count: 3 } })).toEqual({ records: 3 });
-    expect(await scan('a,b,c\nA1,say "hi" there,1\n', { fields: { delimiter: ',', count: 3 } })).toEqual({ records: 2 });
+    expect(await scan('a,b,c\nA1,5" screen,1\nA2,"x, ""y""",2\n', { fields: { delimiter: ',', count: 3 } })).toEqual({ records: 3, lineEnd: 'LF' });
+    expect(await scan('a,b,c\nA1,say "hi" there,1\n', { fields: { delimiter: ',', count: 3 } })).toEqual({ records: 2, lineEnd: 'LF' });
   });
 
   it('counts every line when the format has no quoting', async () => {
-    expect(await scan('{"a":"x\n"}\n', { quoting: NO_QUOTING })).toEqual({ records: 2 });
+    expect(await scan('{"a":"x\n"}\n', { quoting: NO_QUOTING })).toEqual({ records: 2, lineEnd: 'LF' });
+  });
+
+  it("finds a line break inside a quoted value before the file's first line end", async () => {
+    expect(await scan('"x\ny",b\r\n1,2\r\n')).toEqual({ records: 2, lineEnd: 'CRLF', leadingQuotedBreak: 'LF' });
+    expect(await scan('"\r",b\r\n1,2\r\n')).toEqual({ records: 2, lineEnd: 'CRLF', leadingQuotedBreak: 'CR' });
+    expect(await scan('"x\r\ny",b\n1,2\n')).toEqual({ records: 2, lineEnd: 'LF', leadingQuotedBreak: 'CRLF' });
+    expect(await scan('"x\r"')).toEqual({ records: 1, leadingQuotedBreak: 'CR' });
+    // Only the first line break counts: after a line end, quoted breaks are the reader's to split.
+    expect(await scan('a,b\r\n"x\ny",b\r\n')).toEqual({ records: 2, lineEnd: 'CRLF' });
+    expect(await scan('"x\ny\r",b\n')).toEqual({ records: 1, lineEnd: 'LF', leadingQuotedBreak: 'LF' });
+  });
+
+  it('skips a UTF-8 byte-order mark, so a quote right after it opens a quoted value', async () => {
+    expect(await scan('\ufeff"x,y",z\n', { fields: { delimiter: ',', count: 2 } })).toEqual({ records: 1, lineEnd: 'LF' });
+    expect(await scan('\ufeff",",', { fields: { delimiter: ',', count: 2 } })).toEqual({ records: 1 });
+    expect(await scan('\ufeff')).toEqual({ records: 0 });
   });
 
   it('finds the line a record starts on', async () => {
-    expect(await scan('a,b\n1,"x\ny"\n2,z\n', {}, 3)).toEqual({ records: 3, recordLine: 4 });
-    expect(await scan('a,b\n1,2\n', {}, 3)).toEqual({ records: 2 });
+    expect(await scan('a,b\n1,"x\ny"\n2,z\n', {}, 3)).toEqual({ records: 3, lineEnd: 'LF', recordLine: 4 });
+    expect(await scan('a,b\n1,2\n', {}, 3)).toEqual({ records: 2, lineEnd: 'LF' });
   });
 });
 
@@ -65,7 +81,7 @@ describe('scanRecords: problems', () => {
   const fields = (count: number, delimiter = ',') => ({ fields: { delimiter, count } });
 
   it('counts fields outside quotes, trailing empty ones included', async () => {
-    expect(await scan('a,b,c\n1,"x,y",3\n', fields(3))).toEqual({ records: 2 });
+    expect(await scan('a,b,c\n1,"x,y",3\n', fields(3))).toEqual({ records: 2, lineEnd: 'LF' });
     expect((await scan('a,b,c\n1,2,3\n4,5,6,,\n7,8,9\n', fields(3))).problem).toEqual({ kind: 'field-count', line: 3, fields: 5, blank: false });
     expect((await scan('a,b,c\n1,2,3', fields(2))).problem).toEqual({ kind: 'field-count', line: 1, fields: 3, blank: false });
     expect((await scan('a,b\n1,2\n3', fields(2))).problem).toEqual({ kind: 'field-count', line: 3, fields: 1, blank: false });
@@ -82,20 +98,20 @@ describe('scanRecords: problems', () => {
   });
 
   it('matches a multi-byte delimiter across chunk boundaries', async () => {
-    expect(await scan('a¦b\n1¦2\n', fields(2, '¦'))).toEqual({ records: 2 });
+    expect(await scan('a¦b\n1¦2\n', fields(2, '¦'))).toEqual({ records: 2, lineEnd: 'LF' });
     expect((await scan('a¦b\n1¦2¦3\n', fields(2, '¦'))).problem).toMatchObject({ kind: 'field-count', line: 2, fields: 3 });
   });
 
   it('stops at the first record longer than the limit, wherever it is', async () => {
     const long = 'x'.repeat(LIMIT + 1);
-    expect(await scan(`a\n${long}\nb\n`)).toEqual({ records: 1, problem: { kind: 'too-long', line: 2, inQuotes: false } });
-    expect(await scan(`a\nb\n${long}`)).toEqual({ records: 2, problem: { kind: 'too-long', line: 3, inQuotes: false } });
-    expect(await scan(`a\n"${long}`)).toEqual({ records: 1, problem: { kind: 'too-long', line: 2, inQuotes: true } });
-    expect(await scan(`a\r\n${'x'.repeat(LIMIT)}\r\n`)).toEqual({ records: 2 });
+    expect(await scan(`a\n${long}\nb\n`)).toEqual({ records: 1, lineEnd: 'LF', problem: { kind: 'too-long', line: 2, inQuotes: false } });
+    expect(await scan(`a\nb\n${long}`)).toEqual({ records: 2, lineEnd: 'LF', problem: { kind: 'too-long', line: 3, inQuotes: false } });
+    expect(await scan(`a\n"${long}`)).toEqual({ records: 1, lineEnd: 'LF', problem: { kind: 'too-long', line: 2, inQuotes: true } });
+    expect(await scan(`a\r\n${'x'.repeat(LIMIT)}\r\n`)).toEqual({ records: 2, lineEnd: 'CRLF' });
   });
 
   it('reports a quote never closed', async () => {
-    expect(await scan('a,b\n1,"x\n2,y\n')).toEqual({ records: 1, problem: { kind: 'unclosed-quote', line: 2 } });
+    expect(await scan('a,b\n1,"x\n2,y\n')).toEqual({ records: 1, lineEnd: 'LF', problem: { kind: 'unclosed-quote', line: 2 } });
   });
 });
 
