@@ -52,7 +52,7 @@ async function timeMetricsQuery(
   if (request.kind === 'handWritten') {
     const sql = handWrittenMetricsSql(relation, request.format);
     const { seconds, value } = await timed(() => metricRow(connection, sql));
-    return { seconds, value: handWrittenRuleMetrics(value) };
+    return { seconds, value: handWrittenRuleMetrics(value, request.format) };
   }
   const compiled = compileValidation(dataset, duckdb, { relation, nativeColumns: await nativeColumns(connection, relation, dataset) });
   const { seconds, value } = await timed(() => metricRow(connection, compiled.metricsQuery));

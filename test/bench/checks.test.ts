@@ -55,7 +55,7 @@ describe('metricDifferences', () => {
 
 describe('handWrittenRuleMetrics', () => {
   it('refuses a metrics row without a column it needs', () => {
-    expect(() => handWrittenRuleMetrics(new Map([['rows', 1]]))).toThrow("the metrics row has no column 'order_id_nulls'");
+    expect(() => handWrittenRuleMetrics(new Map([['rows', 1]]), 'csv')).toThrow("the metrics row has no column 'order_id_nulls'");
   });
 });
 

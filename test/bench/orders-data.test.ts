@@ -96,7 +96,7 @@ describe('generated orders files', () => {
         return new Map(reader.columnNames().map((name, index) => [name, numberValue(values![index] ?? null)]));
       };
       const generated = generatedRuleMetrics(compiled, await row(compiled.metricsQuery));
-      const handWritten = handWrittenRuleMetrics(await row(handWrittenMetricsSql(relation, format)));
+      const handWritten = handWrittenRuleMetrics(await row(handWrittenMetricsSql(relation, format)), format);
       expect(metricDifferences(generated, handWritten)).toEqual([]);
       expect(handWritten.get('order_id.unique')).toEqual([4, ROWS]);
       expect(handWritten.get('orders_not_empty')).toEqual([ROWS]);
