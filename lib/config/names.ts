@@ -262,3 +262,11 @@ export function domainStackId(domain: string): string {
 export function datasetStackId(domain: string, shard: number): string {
   return `${pascalCase(domain)}Datasets${shard}`;
 }
+
+/**
+ * `<org>-<env>-<domain>-<dataset>-validate`; a name over Lambda's 64 characters keeps its start
+ * and ends with a hash of the whole, so it stays unique and stable.
+ */
+export function validatorFunctionName(identity: EnvironmentIdentity, dataset: Pick<Dataset, 'domain' | 'name'>): string {
+  return fitName(`${identity.organization}-${identity.environment}-${dataset.domain}-${dataset.name}-validate`, MAX_FUNCTION_NAME_LENGTH);
+}

@@ -3,16 +3,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import type { Dataset } from '../contracts/model.ts';
-
-/** Partition key of a lock item. */
-export const LOCK_KEY_ATTRIBUTE = 'pk';
-/** The execution ARN holding a lock. */
-export const LOCK_HOLDER_ATTRIBUTE = 'holder';
-
-/** A dataset's lock item is keyed by its reference, `<domain>/<dataset>`. */
-export function datasetLockKey(dataset: Pick<Dataset, 'names'>): string {
-  return dataset.names.ref;
-}
+import { datasetLockKey, LOCK_KEY_ATTRIBUTE } from '../pipeline/lock-item.ts';
 
 /**
  * The locks that keep loads into one table from running concurrently (DESIGN.md "One writer per

@@ -1,11 +1,10 @@
-import { createHash } from 'node:crypto';
 import { Aws, Duration, RemovalPolicy, Size, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { type EnvironmentIdentity, validatedPrefix } from '../config/names.ts';
+import { type EnvironmentIdentity, validatedPrefix, validatorFunctionName } from '../config/names.ts';
 import type { Dataset } from '../contracts/model.ts';
 import { quarantineDatasetPrefix, reportPrefix } from '../ingest/layout.ts';
 import type { ZoneBuckets } from '../ingest/process-landed-file.ts';
@@ -38,20 +37,6 @@ export interface DatasetValidatorProps {
   readonly logRetention?: logs.RetentionDays;
   /** What happens to the log group when the stack is deleted. @default RemovalPolicy.RETAIN */
   readonly removalPolicy?: RemovalPolicy;
-}
-
-/** Lambda's limit on function name length. */
-const MAX_FUNCTION_NAME_LENGTH = 64;
-
-/**
- * `<org>-<env>-<domain>-<dataset>-validate`; a name over Lambda's 64 characters keeps its start
- * and ends with a hash of the whole, so it stays unique and stable.
- */
-export function validatorFunctionName(identity: EnvironmentIdentity, dataset: Pick<Dataset, 'domain' | 'name'>): string {
-  const name = `${identity.organization}-${identity.environment}-${dataset.domain}-${dataset.name}-validate`;
-  if (name.length <= MAX_FUNCTION_NAME_LENGTH) return name;
-  const hash = createHash('sha256').update(name).digest('hex').slice(0, 8);
-  return `${name.slice(0, MAX_FUNCTION_NAME_LENGTH - hash.length - 1)}-${hash}`;
 }
 
 function objectsUnder(bucket: string, prefix: string): string {

@@ -10,7 +10,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
 import { RETRY_POLICIES } from '../pipeline/retry-policy.ts';
-import { LOCK_HOLDER_ATTRIBUTE, LOCK_KEY_ATTRIBUTE } from './dataset-lock.ts';
+import { LOCK_HOLDER_ATTRIBUTE, LOCK_KEY_ATTRIBUTE } from '../pipeline/lock-item.ts';
 import { withRetry } from './task-retry.ts';
 
 /** DynamoDB's error when a lock item's condition does not hold: taken by another, or not ours. */

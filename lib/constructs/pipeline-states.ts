@@ -17,22 +17,13 @@ import type { LoadStep } from '../pipeline/load-step.ts';
 import { PIPELINE_PATHS as P, VALIDATION_FIELDS } from '../pipeline/pipeline-data.ts';
 import { RETRY_POLICIES } from '../pipeline/retry-policy.ts';
 import { PIPELINE_STATES as S } from '../pipeline/state-names.ts';
-import { datasetLockKey } from './dataset-lock.ts';
+import { datasetLockKey } from '../pipeline/lock-item.ts';
+import { ICEBERG_COMMIT_CONFLICT, PIPELINE_ERRORS } from '../pipeline/pipeline-errors.ts';
 import { CONDITION_FAILED, lockStates, releaseLockTask } from './lock-states.ts';
 import { withRetry } from './task-retry.ts';
 
 /** Metric the pipeline publishes after a load (DESIGN.md "Public interfaces": metrics). */
 export const ROWS_LOADED_METRIC = 'RowsLoaded';
-
-/** Athena puts this in a failed query's reason when another writer committed to the Iceberg table first. */
-export const ICEBERG_COMMIT_CONFLICT = 'ICEBERG_COMMIT_ERROR';
-
-/** Errors the pipeline itself raises in its `Fail` states and alerts. */
-export const PIPELINE_ERRORS = {
-  fileRejected: 'Pipeline.FileRejected',
-  failed: 'Pipeline.Failed',
-  lockNotAcquired: 'Pipeline.LockNotAcquired',
-} as const;
 
 export interface PipelineStatesProps {
   readonly dataset: Dataset;

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { App } from 'aws-cdk-lib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type EnvironmentIdentity, glueDatabaseName, pipelineStateMachineName } from '../../lib/config/names.ts';
-import { validatorFunctionName } from '../../lib/constructs/dataset-validator.ts';
+import { validatorFunctionName } from '../../lib/config/names.ts';
 import { readSettings } from '../../lib/config/settings.ts';
 import { loadCatalog } from '../../lib/contracts/load.ts';
 import { synthesizedStateMachines, type SynthesizedStateMachine } from '../../lib/local/stepfunctions/definitions.ts';

@@ -4,7 +4,8 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { describe, expect, it } from 'vitest';
-import { DatasetValidator, validatorFunctionName } from '../../lib/constructs/dataset-validator.ts';
+import { validatorFunctionName } from '../../lib/config/names.ts';
+import { DatasetValidator } from '../../lib/constructs/dataset-validator.ts';
 import { buildApp, datasetTemplate, resourcesOf } from './build.ts';
 import { catalog, dataset, domain, environment, salesDomain, settings, typedOrders } from './fixtures.ts';
 

@@ -8,7 +8,7 @@
  * used returns its execution again instead of running the query twice, as Athena does.
  */
 import { randomUUID } from 'node:crypto';
-import { ICEBERG_COMMIT_CONFLICT } from '../../constructs/pipeline-states.ts';
+import { ICEBERG_COMMIT_CONFLICT } from '../../pipeline/pipeline-errors.ts';
 import { CommitConflictError } from '../lake/lake-errors.ts';
 import type { JsonObject, JsonValue } from '../stepfunctions/json.ts';
 import { TaskError } from '../stepfunctions/task-error.ts';

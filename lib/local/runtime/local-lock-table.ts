@@ -9,7 +9,7 @@
 import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { LOCK_KEY_ATTRIBUTE } from '../../constructs/dataset-lock.ts';
+import { LOCK_KEY_ATTRIBUTE } from '../../pipeline/lock-item.ts';
 import type { JsonObject, JsonValue } from '../stepfunctions/json.ts';
 import { TaskError } from '../stepfunctions/task-error.ts';
 import { RequestReader } from './request-fields.ts';

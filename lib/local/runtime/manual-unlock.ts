@@ -6,7 +6,7 @@
  * item key are read from the synthesized pipeline's `AcquireLock` state, never retyped.
  */
 import type { Dataset } from '../../contracts/model.ts';
-import { LOCK_HOLDER_ATTRIBUTE, LOCK_KEY_ATTRIBUTE } from '../../constructs/dataset-lock.ts';
+import { LOCK_HOLDER_ATTRIBUTE, LOCK_KEY_ATTRIBUTE } from '../../pipeline/lock-item.ts';
 import { pipelineStateMachineName } from '../../config/names.ts';
 import { retentionTagging } from '../../ingest/retention-tagging.ts';
 import { putText } from '../../ingest/s3-objects.ts';

@@ -20,8 +20,8 @@ import {
   ZONES,
   type Zone,
 } from '../../config/names.ts';
-import { PIPELINE_ERRORS } from '../../constructs/pipeline-states.ts';
-import { validatorFunctionName } from '../../constructs/dataset-validator.ts';
+import { PIPELINE_ERRORS } from '../../pipeline/pipeline-errors.ts';
+import { validatorFunctionName } from '../../config/names.ts';
 import type { Dataset, Domain } from '../../contracts/model.ts';
 import { fileIdOf } from '../../ingest/file-id.ts';
 import { parseLandedFileEvent, type LandedFileEvent } from '../../ingest/landed-file-event.ts';
