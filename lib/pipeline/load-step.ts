@@ -28,8 +28,7 @@ import {
   validatedTableName,
 } from '../config/names.ts';
 import type { Dataset } from '../contracts/model.ts';
-import type { WriteOperation } from '../local/lake/snapshot.ts';
-import { TARGET_PLACEHOLDER } from '../local/lake/copy-on-write.ts';
+import { TARGET_PLACEHOLDER, type LakeWrite } from './lake-write.ts';
 import type { Dialect } from '../sql/dialect.ts';
 import { athena } from '../sql/athena.ts';
 import { duckdb } from '../sql/duckdb.ts';
@@ -73,20 +72,6 @@ export const LOAD_ARGUMENTS: Readonly<Record<keyof LoadArguments, SqlArgument>> 
     description: 'a source id (1 to 128 letters, digits, _ and -)',
   },
 };
-
-/** A change to one table of the local lake: the arguments of `LocalLake.write`. */
-export interface LakeWrite {
-  readonly database: string;
-  readonly table: string;
-  readonly operation: WriteOperation;
-  /** Statements writing `{{target}}`, the table's next snapshot; `"<database>"."<table>"` reads the current one. */
-  readonly statements: readonly string[];
-  /**
-   * A condition on a row `t` of the table that holds for every row the statements can match: the
-   * local lake rewrites only the data files holding such a row (`WriteOptions.scope`).
-   */
-  readonly scope: string;
-}
 
 export interface LoadStep {
   readonly stateName: typeof PIPELINE_STATES.load;

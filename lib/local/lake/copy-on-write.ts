@@ -2,14 +2,12 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { TARGET_PLACEHOLDER } from '../../pipeline/lake-write.ts';
 import { quoteIdentifier, quoteString } from '../../sql/ansi.ts';
 import type { LakeOperation, Snapshot, SnapshotSummary } from './snapshot.ts';
 import { dataDirectory, newDataFile } from './table-layout.ts';
 import { LakeError } from './lake-errors.ts';
 import { DATA_FILE_COLUMN, snapshotRelation } from './table-relation.ts';
-
-/** Stands, in a caller's statements, for the temporary table that becomes the new snapshot. */
-export const TARGET_PLACEHOLDER = '{{target}}';
 
 /** A commit's content before it has a snapshot id, a sequence and a time. */
 export interface ChangeDraft {

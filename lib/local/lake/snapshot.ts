@@ -1,3 +1,5 @@
+import { WRITE_OPERATIONS } from '../../pipeline/lake-write.ts';
+
 /**
  * What one commit of a local table records: its manifest, written once under
  * `metadata/<sequence>.json` and never changed. The offline stand-in for an Iceberg snapshot.
@@ -15,9 +17,6 @@ export interface LakeColumn {
   readonly type: string;
 }
 
-/** Changes a caller's SQL makes through `LocalLake.write`. */
-export const WRITE_OPERATIONS = ['append', 'overwrite', 'merge', 'delete'] as const;
-export type WriteOperation = (typeof WRITE_OPERATIONS)[number];
 
 /**
  * Every kind of commit. Expiring snapshots is not one: it changes no data, so the current

@@ -5,7 +5,7 @@
  * `DELETE` runs as a copy-on-write delete.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { TARGET_PLACEHOLDER } from '../lake/copy-on-write.ts';
+import { TARGET_PLACEHOLDER } from '../../pipeline/lake-write.ts';
 import type { LocalLake } from '../lake/local-lake.ts';
 import { ORPHAN_GRACE_MS } from '../lake/orphan-files.ts';
 import { findMaintenanceStep, type MaintainedTable } from '../../pipeline/maintenance-steps.ts';

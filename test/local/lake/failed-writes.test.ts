@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { attachLake } from '../../../lib/local/lake/attach-lake.ts';
 import { LakeError } from '../../../lib/local/lake/lake-errors.ts';
-import type { WriteOperation } from '../../../lib/local/lake/snapshot.ts';
+import type { WriteOperation } from '../../../lib/pipeline/lake-write.ts';
 import { DATABASE, ORDERS, dataFiles, insertOrders, orderRows, query, useLake } from './helpers.ts';
 
 const fixture = useLake();

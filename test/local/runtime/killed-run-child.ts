@@ -4,7 +4,7 @@
  * does before it commits), says `loading` on stdout, and never commits. Arguments: the workspace.
  */
 import { silverTableName } from '../../../lib/config/names.ts';
-import { TARGET_PLACEHOLDER } from '../../../lib/local/lake/copy-on-write.ts';
+import { TARGET_PLACEHOLDER } from '../../../lib/pipeline/lake-write.ts';
 import { LocalPipelineRuntime } from '../../../lib/local/runtime/pipeline-runtime.ts';
 import { PIPELINE_STATES } from '../../../lib/pipeline/state-names.ts';
 import { repoRoot, SAMPLE_INGEST_TIME, sample } from './helpers.ts';
