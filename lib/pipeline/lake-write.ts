@@ -3,6 +3,12 @@
  * below both, so the pipeline's steps never import the offline runtime. Pure: no I/O.
  */
 
+/** A column and its DuckDB type text (`BIGINT`, `DECIMAL(12,2)`, `TIMESTAMP WITH TIME ZONE`, ...). */
+export interface LakeColumn {
+  readonly name: string;
+  readonly type: string;
+}
+
 /** Changes a caller's SQL makes through `LocalLake.write`. */
 export const WRITE_OPERATIONS = ['append', 'overwrite', 'merge', 'delete'] as const;
 export type WriteOperation = (typeof WRITE_OPERATIONS)[number];

@@ -6,7 +6,7 @@
  */
 import { ContractError } from '../contracts/problems.ts';
 import { modelStateNames } from '../pipeline/build-states.ts';
-import type { LakeColumn } from '../local/lake/snapshot.ts';
+import type { LakeColumn } from '../pipeline/lake-write.ts';
 import type { RefTarget, TransformDag, TransformModel } from './model.ts';
 import { modelSteps, type ModelStep } from './model-steps.ts';
 import type { Placement } from './render.ts';

@@ -2,7 +2,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Severity } from '../contracts/model.ts';
 import { attachLake, attachTable } from '../local/lake/attach-lake.ts';
 import type { LocalLake } from '../local/lake/local-lake.ts';
-import type { LakeColumn } from '../local/lake/snapshot.ts';
+import type { LakeColumn } from '../pipeline/lake-write.ts';
 import { openLocalDuckDb } from '../local/local-duckdb.ts';
 import { claimScratch, releaseScratch } from '../local/scratch.ts';
 import { workspaceAt } from '../local/workspace.ts';

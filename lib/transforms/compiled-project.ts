@@ -1,6 +1,6 @@
 import { glueDatabaseName, type EnvironmentIdentity } from '../config/names.ts';
 import type { Catalog } from '../contracts/model.ts';
-import type { LakeColumn } from '../local/lake/snapshot.ts';
+import type { LakeColumn } from '../pipeline/lake-write.ts';
 import { compileTransforms } from './compile.ts';
 import { inferModelColumns } from './infer-columns.ts';
 import type { TransformDag } from './model.ts';

@@ -6,7 +6,7 @@
  */
 import { goldPrefix, s3Uri } from '../config/names.ts';
 import { ContractError, type ContractProblem } from '../contracts/problems.ts';
-import type { LakeColumn } from '../local/lake/snapshot.ts';
+import type { LakeColumn } from '../pipeline/lake-write.ts';
 import type { TableColumn } from '../pipeline/iceberg-schema-change.ts';
 import { quoteString } from '../sql/ansi.ts';
 import type { TransformModel } from './model.ts';

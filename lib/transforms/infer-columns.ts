@@ -1,7 +1,7 @@
 import { DuckDBInstance, type DuckDBConnection, type DuckDBResultReader } from '@duckdb/node-api';
 import type { Dataset } from '../contracts/model.ts';
 import { ContractError, type ContractProblem } from '../contracts/problems.ts';
-import type { LakeColumn } from '../local/lake/snapshot.ts';
+import type { LakeColumn } from '../pipeline/lake-write.ts';
 import { silverLakeColumns } from '../pipeline/silver-table.ts';
 import { quoteIdentifier } from '../sql/ansi.ts';
 import { confineFileAccess } from '../sql/duckdb-file-access.ts';

@@ -1,4 +1,4 @@
-import type { LakeColumn } from '../local/lake/snapshot.ts';
+import type { LakeColumn } from '../pipeline/lake-write.ts';
 import type { TransformDag } from './model.ts';
 
 /**

@@ -1,5 +1,5 @@
 import { LakeError } from './lake-errors.ts';
-import type { LakeColumn } from './snapshot.ts';
+import type { LakeColumn } from '../../pipeline/lake-write.ts';
 
 /**
  * Type text is spliced into SQL unquoted, so only the shapes DuckDB type names take are accepted:

@@ -6,7 +6,7 @@ import { claimScratch, releaseScratch } from '../scratch.ts';
 import { workspaceAt } from '../workspace.ts';
 import { showCommit, showSnapshot } from './attach-lake.ts';
 import { commitManifest } from './commit-manifest.ts';
-import { TARGET_PLACEHOLDER, WRITE_OPERATIONS, type WriteOperation } from '../../pipeline/lake-write.ts';
+import { TARGET_PLACEHOLDER, WRITE_OPERATIONS, type LakeColumn, type WriteOperation } from '../../pipeline/lake-write.ts';
 import { prepareChange, type ChangeDraft, type PreparedChange } from './copy-on-write.ts';
 import { expireSnapshots, type ExpireOptions, type ExpireResult } from './expire-snapshots.ts';
 import { checkColumns, lakeColumnsOf } from './lake-columns.ts';
@@ -14,7 +14,7 @@ import { CommitConflictError, LakeError } from './lake-errors.ts';
 import { manifestSequences, readManifest, readManifests } from './manifest-file.ts';
 import { removeOrphanFiles, type OrphanOptions } from './orphan-files.ts';
 import { newSnapshotId } from './snapshot-id.ts';
-import type { LakeColumn, Snapshot, TableName } from './snapshot.ts';
+import type { Snapshot, TableName } from './snapshot.ts';
 import { tableDirectory, tablesDirectory } from './table-layout.ts';
 import { checkTableName, isAthenaName, qualifiedName } from './table-names.ts';
 

@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import type { LakeColumn } from '../../pipeline/lake-write.ts';
 import { LakeError } from './lake-errors.ts';
 import {
   LAKE_OPERATIONS,
-  type LakeColumn,
   type LakeOperation,
   type Snapshot,
   type SnapshotSummary,

@@ -1,4 +1,4 @@
-import { WRITE_OPERATIONS } from '../../pipeline/lake-write.ts';
+import { WRITE_OPERATIONS, type LakeColumn } from '../../pipeline/lake-write.ts';
 
 /**
  * What one commit of a local table records: its manifest, written once under
@@ -9,12 +9,6 @@ import { WRITE_OPERATIONS } from '../../pipeline/lake-write.ts';
 export interface TableName {
   readonly database: string;
   readonly table: string;
-}
-
-/** A column and its DuckDB type text (`BIGINT`, `DECIMAL(12,2)`, `TIMESTAMP WITH TIME ZONE`, ...). */
-export interface LakeColumn {
-  readonly name: string;
-  readonly type: string;
 }
 
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach } from 'vitest';
 import { LocalLake, type LocalLakeOptions } from '../../../lib/local/lake/local-lake.ts';
-import type { LakeColumn } from '../../../lib/local/lake/snapshot.ts';
+import type { LakeColumn } from '../../../lib/pipeline/lake-write.ts';
 
 export const DATABASE = 'acme_dev_sales';
 export const ORDERS: readonly LakeColumn[] = [
