@@ -21,9 +21,9 @@ import {
 } from '../config/names.ts';
 import type { Dataset } from '../contracts/model.ts';
 import { METRICS_NAMESPACE } from '../ingest/validation-metrics.ts';
-import { DATASET_LOADED_DETAIL_TYPE, LAKEHOUSE_EVENT_SOURCE } from '../pipeline/dataset-loaded-event.ts';
 import { loadStep, type LoadStep } from '../pipeline/load-step.ts';
 import { wildcardFinding } from '../nag/wildcard-finding.ts';
+import { announceStatement } from './announce-statement.ts';
 import type { DatasetLockTable } from './dataset-lock.ts';
 import { executionLogGroup, type ExecutionLogProps, executionTelemetryStatements, loggedAndTraced } from './execution-logs.ts';
 import { pipelineStates } from './pipeline-states.ts';
@@ -182,12 +182,7 @@ export class DatasetPipeline extends Construct {
       new iam.PolicyStatement({ sid: 'PublishAlerts', actions: ['sns:Publish'], resources: [topicArn] }),
       props.lockTable.lockStatement(dataset),
       new iam.PolicyStatement({ sid: 'CheckLockHolder', actions: ['states:DescribeExecution'], resources: [executionArns] }),
-      new iam.PolicyStatement({
-        sid: 'AnnounceLoads',
-        actions: ['events:PutEvents'],
-        resources: [stack.formatArn({ service: 'events', resource: 'event-bus', resourceName: 'default' })],
-        conditions: { StringEquals: { 'events:source': LAKEHOUSE_EVENT_SOURCE, 'events:detail-type': DATASET_LOADED_DETAIL_TYPE } },
-      }),
+      announceStatement(stack, 'AnnounceLoads'),
       new iam.PolicyStatement({
         sid: 'PublishLoadMetrics',
         actions: ['cloudwatch:PutMetricData'],

@@ -24,6 +24,7 @@ import { DATASET_LOADED_DETAIL_TYPE, LAKEHOUSE_EVENT_SOURCE } from '../pipeline/
 import { RETRY_POLICIES } from '../pipeline/retry-policy.ts';
 import { type BuildPlan, type ModelBuild, modelStatePrefix, resultsStateName } from '../transforms/build-plan.ts';
 import { stagingTableName } from '../transforms/render.ts';
+import { announceStatement } from './announce-statement.ts';
 import { DatasetLockTable } from './dataset-lock.ts';
 import { executionLogGroup, type ExecutionLogProps, executionTelemetryStatements, loggedAndTraced } from './execution-logs.ts';
 import { CONDITION_FAILED, lockStates, releaseLockTask } from './lock-states.ts';
@@ -443,12 +444,7 @@ export class DomainBuild extends Construct {
         conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [plan.domain] } },
       }),
       new iam.PolicyStatement({ sid: 'CheckLockHolder', actions: ['states:DescribeExecution'], resources: [executionArns] }),
-      new iam.PolicyStatement({
-        sid: 'AnnounceModels',
-        actions: ['events:PutEvents'],
-        resources: [stack.formatArn({ service: 'events', resource: 'event-bus', resourceName: 'default' })],
-        conditions: { StringEquals: { 'events:source': LAKEHOUSE_EVENT_SOURCE, 'events:detail-type': DATASET_LOADED_DETAIL_TYPE } },
-      }),
+      announceStatement(stack, 'AnnounceModels'),
       ...executionTelemetryStatements(),
     ];
     return statements;

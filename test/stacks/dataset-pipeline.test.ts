@@ -197,7 +197,10 @@ describe('DatasetPipeline', () => {
       Condition: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['sales/orders'] } },
     });
     expect(statements.find((statement) => statement.Sid === 'AnnounceLoads')).toMatchObject({
-      Condition: { StringEquals: { 'events:source': 'contract-lakehouse', 'events:detail-type': 'DatasetLoaded' } },
+      Condition: {
+        'ForAllValues:StringEquals': { 'events:source': ['contract-lakehouse'], 'events:detail-type': ['DatasetLoaded'] },
+        Null: { 'events:source': 'false', 'events:detail-type': 'false' },
+      },
     });
   });
 
