@@ -26,8 +26,15 @@ export interface EnvironmentSettings {
    * @default 'manual'
    */
   readonly modelApproval: ModelApproval;
-  /** Athena cancels a query of a domain workgroup that scans more bytes than this. Required. */
+  /** Athena cancels a query of a domain's analysts' workgroup that scans more bytes than this. Required. */
   readonly athenaBytesScannedCutoffPerQuery: number;
+  /**
+   * Athena cancels a query of a domain's pipeline workgroup (loads, builds, maintenance, table DDL)
+   * that scans more bytes than this. Those queries read whole tables, so a cutoff sized for ad-hoc
+   * queries would stop loads once a table outgrows it.
+   * @default no cutoff
+   */
+  readonly pipelineBytesScannedCutoffPerQuery?: number;
 }
 
 export interface LakehouseSettings {
@@ -62,7 +69,14 @@ export class SettingsError extends Error {
 }
 
 const SETTINGS_KEYS = ['organization', 'datasetStacksPerDomain', 'environments', 'domains'];
-const ENVIRONMENT_KEYS = ['account', 'region', 'removalPolicy', 'modelApproval', 'athenaBytesScannedCutoffPerQuery'];
+const ENVIRONMENT_KEYS = [
+  'account',
+  'region',
+  'removalPolicy',
+  'modelApproval',
+  'athenaBytesScannedCutoffPerQuery',
+  'pipelineBytesScannedCutoffPerQuery',
+];
 const REMOVAL_POLICIES: readonly RemovalPolicySetting[] = ['retain', 'destroy'];
 const MODEL_APPROVALS: readonly ModelApproval[] = ['auto', 'manual'];
 
@@ -195,6 +209,10 @@ function readAthenaCutoff(value: unknown, key: string, problems: Problems): numb
     problems.add(key, 'missing: the most bytes one Athena query may scan, e.g. 10737418240 (10 GiB)');
     return undefined;
   }
+  return readCutoffValue(value, key, problems);
+}
+
+function readCutoffValue(value: unknown, key: string, problems: Problems): number | undefined {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < MIN_ATHENA_CUTOFF_BYTES) {
     problems.add(key, `must be a whole number of bytes, at least ${MIN_ATHENA_CUTOFF_BYTES}, got ${describe(value)}`);
     return undefined;
@@ -244,6 +262,9 @@ function readEnvironment(
     `${at}.athenaBytesScannedCutoffPerQuery`,
     problems,
   );
+  const pipelineCutoff = value['pipelineBytesScannedCutoffPerQuery'];
+  const pipelineBytesScannedCutoffPerQuery =
+    pipelineCutoff === undefined ? undefined : readCutoffValue(pipelineCutoff, `${at}.pipelineBytesScannedCutoffPerQuery`, problems);
   if (organization !== undefined && account !== undefined && region !== undefined) {
     const tooLong = bucketNameProblem({ organization, environment: name, account, region });
     if (tooLong !== undefined) problems.add(at, tooLong);
@@ -258,7 +279,15 @@ function readEnvironment(
   ) {
     return undefined;
   }
-  return { name, account, region, removalPolicy, modelApproval, athenaBytesScannedCutoffPerQuery };
+  return {
+    name,
+    account,
+    region,
+    removalPolicy,
+    modelApproval,
+    athenaBytesScannedCutoffPerQuery,
+    ...(pipelineBytesScannedCutoffPerQuery === undefined ? {} : { pipelineBytesScannedCutoffPerQuery }),
+  };
 }
 
 function readEnvironments(

@@ -116,7 +116,7 @@ describe('readSettings', () => {
       "cdk.json: context.environments.dev.modelApproval: must be one of 'auto', 'manual', got \"yes\"",
       'cdk.json: context.environments.prod.athenaBytesScannedCutoffPerQuery: must be a whole number of bytes, at least 10000000, got 1000',
       'cdk.json: context.environments.Staging: environment names must be lowercase letters and digits starting with a letter',
-      'cdk.json: context.environments.Staging: must be an object with account, region, removalPolicy, modelApproval, athenaBytesScannedCutoffPerQuery, got "none"',
+      'cdk.json: context.environments.Staging: must be an object with account, region, removalPolicy, modelApproval, athenaBytesScannedCutoffPerQuery, pipelineBytesScannedCutoffPerQuery, got "none"',
       "cdk.json: context.domains: 'Sales' is not a domain name (lowercase letters, digits and _, starting with a letter)",
       "cdk.json: context.domains: 'sales' is listed twice",
     ]);
@@ -131,6 +131,16 @@ describe('readSettings', () => {
     ]);
     expect(problemsOf(() => readSettings(context({ environments: { dev: withoutCutoff } })))).toEqual([
       'cdk.json: context.environments.dev.athenaBytesScannedCutoffPerQuery: missing: the most bytes one Athena query may scan, e.g. 10737418240 (10 GiB)',
+    ]);
+  });
+
+  it('leaves the pipeline workgroup without a cutoff unless one is given, and checks one that is', () => {
+    const [unlimited] = readSettings(context()).environments;
+    expect(unlimited).not.toHaveProperty('pipelineBytesScannedCutoffPerQuery');
+    const [bounded] = readSettings(context({ environments: { dev: { ...dev, pipelineBytesScannedCutoffPerQuery: 1_099_511_627_776 } } })).environments;
+    expect(bounded?.pipelineBytesScannedCutoffPerQuery).toBe(1_099_511_627_776);
+    expect(problemsOf(() => readSettings(context({ environments: { dev: { ...dev, pipelineBytesScannedCutoffPerQuery: '1TB' } } })))).toEqual([
+      'cdk.json: context.environments.dev.pipelineBytesScannedCutoffPerQuery: must be a whole number of bytes, at least 10000000, got "1TB"',
     ]);
   });
 
