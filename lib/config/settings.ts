@@ -35,6 +35,17 @@ export interface EnvironmentSettings {
    * @default no cutoff
    */
   readonly pipelineBytesScannedCutoffPerQuery?: number;
+  /**
+   * Days after which Athena query results expire. No contract governs them and Athena tags
+   * nothing, so without an expiry every result would be kept forever.
+   * @default 30
+   */
+  readonly athenaResultsRetentionDays: number;
+  /**
+   * Days after which S3 server access logs expire; the logging service tags nothing.
+   * @default 365
+   */
+  readonly accessLogRetentionDays: number;
 }
 
 export interface LakehouseSettings {
@@ -76,6 +87,8 @@ const ENVIRONMENT_KEYS = [
   'modelApproval',
   'athenaBytesScannedCutoffPerQuery',
   'pipelineBytesScannedCutoffPerQuery',
+  'athenaResultsRetentionDays',
+  'accessLogRetentionDays',
 ];
 const REMOVAL_POLICIES: readonly RemovalPolicySetting[] = ['retain', 'destroy'];
 const MODEL_APPROVALS: readonly ModelApproval[] = ['auto', 'manual'];
@@ -88,6 +101,8 @@ const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 const MAX_DATASET_STACKS_PER_DOMAIN = 50;
 /** Athena's smallest allowed per-query cutoff. */
 const MIN_ATHENA_CUTOFF_BYTES = 10_000_000;
+const DEFAULT_ATHENA_RESULTS_RETENTION_DAYS = 30;
+const DEFAULT_ACCESS_LOG_RETENTION_DAYS = 365;
 
 /**
  * Keys the CDK itself puts in the context (feature flags `@aws-cdk/...`, CLI metadata
@@ -220,6 +235,16 @@ function readCutoffValue(value: unknown, key: string, problems: Problems): numbe
   return value;
 }
 
+/** Days for an S3 lifecycle expiry, which takes a positive whole number. */
+function readDays(value: unknown, key: string, fallback: number, problems: Problems): number | undefined {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
+    problems.add(key, `must be a whole number of days, at least 1, got ${describe(value)}`);
+    return undefined;
+  }
+  return value;
+}
+
 function readEnvironment(
   name: string,
   value: unknown,
@@ -265,6 +290,13 @@ function readEnvironment(
   const pipelineCutoff = value['pipelineBytesScannedCutoffPerQuery'];
   const pipelineBytesScannedCutoffPerQuery =
     pipelineCutoff === undefined ? undefined : readCutoffValue(pipelineCutoff, `${at}.pipelineBytesScannedCutoffPerQuery`, problems);
+  const athenaResultsRetentionDays = readDays(
+    value['athenaResultsRetentionDays'],
+    `${at}.athenaResultsRetentionDays`,
+    DEFAULT_ATHENA_RESULTS_RETENTION_DAYS,
+    problems,
+  );
+  const accessLogRetentionDays = readDays(value['accessLogRetentionDays'], `${at}.accessLogRetentionDays`, DEFAULT_ACCESS_LOG_RETENTION_DAYS, problems);
   if (organization !== undefined && account !== undefined && region !== undefined) {
     const tooLong = bucketNameProblem({ organization, environment: name, account, region });
     if (tooLong !== undefined) problems.add(at, tooLong);
@@ -275,7 +307,9 @@ function readEnvironment(
     region === undefined ||
     removalPolicy === undefined ||
     modelApproval === undefined ||
-    athenaBytesScannedCutoffPerQuery === undefined
+    athenaBytesScannedCutoffPerQuery === undefined ||
+    athenaResultsRetentionDays === undefined ||
+    accessLogRetentionDays === undefined
   ) {
     return undefined;
   }
@@ -287,6 +321,8 @@ function readEnvironment(
     modelApproval,
     athenaBytesScannedCutoffPerQuery,
     ...(pipelineBytesScannedCutoffPerQuery === undefined ? {} : { pipelineBytesScannedCutoffPerQuery }),
+    athenaResultsRetentionDays,
+    accessLogRetentionDays,
   };
 }
 

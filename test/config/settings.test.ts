@@ -34,12 +34,36 @@ describe('readSettings', () => {
     expect(settings.domains).toBeUndefined();
   });
 
-  it('reads typed settings', () => {
+  it('reads typed settings, with 30 days of Athena results and a year of access logs when not given', () => {
     expect(readSettings(context())).toEqual({
       organization: 'acme',
       datasetStacksPerDomain: 4,
-      environments: [{ name: 'dev', ...dev }],
+      environments: [{ name: 'dev', ...dev, athenaResultsRetentionDays: 30, accessLogRetentionDays: 365 }],
     });
+  });
+
+  it('reads how long Athena results and access logs are kept, in positive whole days', () => {
+    const [environment] = readSettings(context({ environments: { dev: { ...dev, athenaResultsRetentionDays: 7, accessLogRetentionDays: 730 } } })).environments;
+    expect([environment?.athenaResultsRetentionDays, environment?.accessLogRetentionDays]).toEqual([7, 730]);
+    const problems = problemsOf(() =>
+      readSettings(
+        context({
+          environments: {
+            dev: { ...dev, athenaResultsRetentionDays: 0, accessLogRetentionDays: 1.5 },
+            prod: { ...dev, athenaResultsRetentionDays: '30', accessLogRetentionDays: -365 },
+            staging: { ...dev, athenaResultRetentionDays: 30, accessLogsRetentionDays: 365 },
+          },
+        }),
+      ),
+    );
+    expect(problems).toEqual([
+      'cdk.json: context.environments.dev.athenaResultsRetentionDays: must be a whole number of days, at least 1, got 0',
+      'cdk.json: context.environments.dev.accessLogRetentionDays: must be a whole number of days, at least 1, got 1.5',
+      'cdk.json: context.environments.prod.athenaResultsRetentionDays: must be a whole number of days, at least 1, got "30"',
+      'cdk.json: context.environments.prod.accessLogRetentionDays: must be a whole number of days, at least 1, got -365',
+      "cdk.json: context.environments.staging.athenaResultRetentionDays: unknown key; did you mean 'athenaResultsRetentionDays'?",
+      "cdk.json: context.environments.staging.accessLogsRetentionDays: unknown key; did you mean 'accessLogRetentionDays'?",
+    ]);
   });
 
   it('defaults removal policy to retain and model approval to manual', () => {
@@ -116,7 +140,7 @@ describe('readSettings', () => {
       "cdk.json: context.environments.dev.modelApproval: must be one of 'auto', 'manual', got \"yes\"",
       'cdk.json: context.environments.prod.athenaBytesScannedCutoffPerQuery: must be a whole number of bytes, at least 10000000, got 1000',
       'cdk.json: context.environments.Staging: environment names must be lowercase letters and digits starting with a letter',
-      'cdk.json: context.environments.Staging: must be an object with account, region, removalPolicy, modelApproval, athenaBytesScannedCutoffPerQuery, pipelineBytesScannedCutoffPerQuery, got "none"',
+      'cdk.json: context.environments.Staging: must be an object with account, region, removalPolicy, modelApproval, athenaBytesScannedCutoffPerQuery, pipelineBytesScannedCutoffPerQuery, athenaResultsRetentionDays, accessLogRetentionDays, got "none"',
       "cdk.json: context.domains: 'Sales' is not a domain name (lowercase letters, digits and _, starting with a letter)",
       "cdk.json: context.domains: 'sales' is listed twice",
     ]);

@@ -111,6 +111,8 @@ export function environment(name: string, overrides: Partial<EnvironmentSettings
     removalPolicy: 'retain',
     modelApproval: 'manual',
     athenaBytesScannedCutoffPerQuery: 10_737_418_240,
+    athenaResultsRetentionDays: 30,
+    accessLogRetentionDays: 365,
     ...overrides,
   };
 }
