@@ -178,8 +178,31 @@ function notOlder(dialect: Dialect): string {
   );
 }
 
+/**
+ * Restricts the target rows the MERGE reads to the partitions this delivery has rows in, so a load
+ * costs the partitions it touches rather than the whole table: Iceberg prunes the target's files
+ * by a predicate on its partition columns in the ON clause (a join on the key alone scans every
+ * file). Only when every partition column is part of the key: then a key lives in one partition,
+ * and no row outside the delivery's partitions can match. A partition column outside the key (an
+ * order's date) may be corrected by a later delivery, and its row, still in the old partition,
+ * would go unseen and be inserted a second time.
+ */
+function partitionBound(parts: StatementParts, partitionColumns: readonly string[], primaryKey: readonly string[]): string {
+  if (partitionColumns.length === 0 || !partitionColumns.every((name) => primaryKey.includes(name))) return '';
+  const { dialect, columns } = parts;
+  return partitionColumns
+    .map((name) => {
+      const column = columns.find((candidate) => candidate.name === name)!;
+      return (
+        ` AND t.${dialect.identifier(name)} IN ` +
+        `(SELECT DISTINCT ${silverValue(dialect, column, 'v')} FROM ${parts.validated} AS v WHERE ${thisFile(parts, 'v')})`
+      );
+    })
+    .join('');
+}
+
 /** Update or insert by primary key, the last row of the file winning for a repeated key, never reverting a newer delivery's row. */
-function mergeByKey(parts: StatementParts, primaryKey: readonly string[]): string {
+function mergeByKey(parts: StatementParts, primaryKey: readonly string[], partitionColumns: readonly string[]): string {
   const { dialect, columns } = parts;
   const rank = dialect.identifier(RANK_COLUMN);
   return [
@@ -194,7 +217,7 @@ function mergeByKey(parts: StatementParts, primaryKey: readonly string[]): strin
     '  ) AS ranked',
     `  WHERE ${rank} = 1`,
     ') AS s',
-    `ON ${keyMatch(dialect, primaryKey)}`,
+    `ON ${keyMatch(dialect, primaryKey)}${partitionBound(parts, partitionColumns, primaryKey)}`,
     mergeClauses(parts, primaryKey, notOlder(dialect)),
   ].join('\n');
 }
@@ -277,7 +300,7 @@ export function loadStep(dataset: LoadDataset, target: LoadTarget): LoadStep {
   });
   const statement = new ParameterizedSql<keyof LoadArguments>(`load step of ${ref}`, LOAD_ARGUMENTS, (dialect, value) => {
     const parts = partsFor(dialect, value);
-    return dataset.loadMode === 'merge' ? mergeByKey(parts, dataset.primaryKey) : replaceSourceRows(parts);
+    return dataset.loadMode === 'merge' ? mergeByKey(parts, dataset.primaryKey, dataset.partitionColumns) : replaceSourceRows(parts);
   });
   // Next to the statement, from the same parts: the rows its ON clause can match.
   const scope = new ParameterizedSql<keyof LoadArguments>(`load scope of ${ref}`, LOAD_ARGUMENTS, (dialect, value) => {

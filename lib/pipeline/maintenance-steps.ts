@@ -8,6 +8,7 @@ import { glueDatabaseName, INGEST_DATE_COLUMN, silverTableName, type Environment
 import type { Domain } from '../contracts/model.ts';
 import { athena } from '../sql/athena.ts';
 import type { Dialect } from '../sql/dialect.ts';
+import { ddlIdentifier } from '../sql/ddl-identifier.ts';
 import { duckdb } from '../sql/duckdb.ts';
 
 /** States of the maintenance state machine; Task states are marked. */
@@ -75,18 +76,14 @@ export interface MaintenanceItem {
 }
 
 /**
- * Athena's Iceberg maintenance statements take a bare `[db.]table`; quoting is not documented
- * for them, so only names that need none are accepted (Glue and Athena names are lowercase anyway).
+ * `OPTIMIZE` and `VACUUM` name the table Hive-style, with backticks. Athena sends them by their first
+ * keyword past its Trino parser (which rejects them: "mismatched input 'OPTIMIZE'"), and a
+ * double-quoted name fails there (dbt-athena strips double quotes from exactly these two statements,
+ * dbt-athena#154, #191); unquoted, a reserved word such as `order` fails too. DML (`DELETE`) quotes
+ * with double quotes, as Trino does.
  */
-const BARE_NAME = /^[a-z_][a-z0-9_]*$/;
-
-function bareTableName(table: MaintainedTable): string {
-  for (const name of [table.database, table.table]) {
-    if (!BARE_NAME.test(name)) {
-      throw new Error(`'${name}' cannot name an Iceberg table in OPTIMIZE or VACUUM: use lowercase letters, digits and underscores`);
-    }
-  }
-  return `${table.database}.${table.table}`;
+function ddlTableName(table: MaintainedTable): string {
+  return `${ddlIdentifier(table.database)}.${ddlIdentifier(table.table)}`;
 }
 
 /** The rows a retention of `days` removes: ingested more than `days` days before today (UTC, as both engines' `current_date` in a UTC session). */
@@ -101,7 +98,7 @@ function qualified(dialect: Dialect, table: MaintainedTable): string {
 
 /** The steps for one table, in the order they run: delete expired rows, compact, then expire old snapshots and their files. */
 export function maintenanceSteps(table: MaintainedTable): MaintenanceStep[] {
-  const name = bareTableName(table);
+  const name = ddlTableName(table);
   const retention: MaintenanceStep[] =
     table.retentionDays === undefined
       ? []
