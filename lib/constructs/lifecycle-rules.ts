@@ -35,3 +35,12 @@ export function retentionClassRules(): LifecycleRule[] {
         ],
   );
 }
+
+/**
+ * Every current object expires `days` after it was written, whatever its tags: for buckets whose
+ * writers tag nothing (Athena's query results, the S3 logging service's access logs), where a
+ * tag-keyed rule would never match and everything would be kept forever.
+ */
+export function expiryRule(days: number): LifecycleRule {
+  return { id: 'expire-every-object', expiration: Duration.days(days) };
+}

@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { housekeepingRule, retentionClassRules } from './lifecycle-rules.ts';
+import { expiryRule, housekeepingRule, retentionClassRules } from './lifecycle-rules.ts';
 
 export interface ZoneBucketProps {
   /** Physical name, from `bucketName()` in `lib/config/names.ts`. */
@@ -26,6 +26,13 @@ export interface ZoneBucketProps {
    */
   readonly expiresByRetentionTag?: boolean;
   /**
+   * Days after which every current object expires, whatever its tags: for a bucket no contract
+   * governs and whose writers tag nothing. Not with `expiresByRetentionTag`: S3 applies the
+   * shorter of two expiries, so it would cut every longer retention class short.
+   * @default - no expiry by age
+   */
+  readonly expiresAfterDays?: number;
+  /**
    * Whether object events go to EventBridge. Set on the underlying `CfnBucket`, because the
    * `Bucket` construct's `eventBridgeEnabled` adds a helper Lambda.
    * @default false
@@ -41,13 +48,23 @@ export interface ZoneBucketProps {
 
 /**
  * One lakehouse zone: versioned, encrypted, SSL-only, never public, access-logged, with
- * noncurrent versions expiring after 30 days and, where allowed, tag-keyed retention.
+ * noncurrent versions expiring after 30 days and, where allowed, tag-keyed retention or an
+ * expiry by age.
  */
 export class ZoneBucket extends Construct {
   readonly bucket: s3.Bucket;
 
   constructor(scope: Construct, id: string, props: ZoneBucketProps) {
     super(scope, id);
+    const { expiresAfterDays } = props;
+    if (expiresAfterDays !== undefined && (!Number.isSafeInteger(expiresAfterDays) || expiresAfterDays < 1)) {
+      throw new Error(`Bucket '${props.bucketName}': expiresAfterDays must be a whole number of days, at least 1, got ${expiresAfterDays}`);
+    }
+    if (expiresAfterDays !== undefined && props.expiresByRetentionTag === true) {
+      throw new Error(
+        `Bucket '${props.bucketName}': choose expiresByRetentionTag or expiresAfterDays, not both: S3 applies the shorter expiry, so ${expiresAfterDays} days would cut every longer retention class short`,
+      );
+    }
     this.bucket = new s3.Bucket(this, 'Bucket', {
       bucketName: props.bucketName,
       ...(props.encryptionKey === undefined
@@ -58,7 +75,11 @@ export class ZoneBucket extends Construct {
       minimumTLSVersion: 1.2,
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      lifecycleRules: [housekeepingRule(), ...(props.expiresByRetentionTag === true ? retentionClassRules() : [])],
+      lifecycleRules: [
+        housekeepingRule(),
+        ...(props.expiresByRetentionTag === true ? retentionClassRules() : []),
+        ...(expiresAfterDays === undefined ? [] : [expiryRule(expiresAfterDays)]),
+      ],
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     });
     const cfnBucket = this.bucket.node.defaultChild as s3.CfnBucket;

@@ -25,6 +25,16 @@ describe('documented construct defaults', () => {
     expect(bucket.Properties.LifecycleConfiguration.Rules.map((rule: { Id: string }) => rule.Id)).toEqual(['noncurrent-versions']);
   });
 
+  it('ZoneBucket: refuses an expiry by age that is no whole number of days, or that would cut retention classes short', () => {
+    const name = 'acme-dev-test-111111111111-eu-west-1';
+    expect(() => new ZoneBucket(stack(), 'Zone', { bucketName: name, expiresAfterDays: 0 })).toThrow(
+      `Bucket '${name}': expiresAfterDays must be a whole number of days, at least 1, got 0`,
+    );
+    expect(() => new ZoneBucket(stack(), 'Zone', { bucketName: name, expiresAfterDays: 30, expiresByRetentionTag: true })).toThrow(
+      /choose expiresByRetentionTag or expiresAfterDays, not both: S3 applies the shorter expiry/,
+    );
+  });
+
   it('DatasetTables: both tables retained', () => {
     const scope = stack();
     new DatasetTables(scope, 'Orders', {
