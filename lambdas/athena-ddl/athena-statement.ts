@@ -20,15 +20,18 @@ export interface PollOptions {
   readonly maxWaitMs: number;
 }
 
-/** Athena's answer to a statement that did not succeed, with its reason. */
+/**
+ * Athena's answer to a statement that did not succeed, with its reason. The statement is a field,
+ * not part of the message: a table's DDL can be longer than CloudFormation's whole failure response.
+ */
 export class AthenaStatementError extends Error {
   constructor(
     readonly queryExecutionId: string,
     readonly state: string,
     reason: string,
-    statement: string,
+    readonly statement: string,
   ) {
-    super(`Athena query ${queryExecutionId} ended ${state}: ${reason}\nstatement: ${statement}`);
+    super(`Athena query ${queryExecutionId} ended ${state}: ${reason}`);
     this.name = 'AthenaStatementError';
   }
 }

@@ -4,7 +4,12 @@
  * when a test points them at a local stand-in.
  */
 import { AthenaClient } from '@aws-sdk/client-athena';
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { GlueClient } from '@aws-sdk/client-glue';
 import { createAthenaDdlHandler } from './handler.ts';
 
-export const handler = createAthenaDdlHandler({ athena: new AthenaClient({}), glue: new GlueClient({}) });
+export const handler = createAthenaDdlHandler({
+  athena: new AthenaClient({}),
+  glue: new GlueClient({}),
+  cloudFormation: new CloudFormationClient({}),
+});

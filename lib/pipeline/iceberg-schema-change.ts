@@ -18,14 +18,20 @@ export type SchemaChange =
   /** Columns to append, in contract order. */
   | { readonly kind: 'add-columns'; readonly columns: readonly TableColumn[] };
 
+/** How many problems the message names; `problems` holds them all. */
+const PROBLEMS_IN_MESSAGE = 5;
+
 /** A contract change the table cannot follow by adding columns; `problems` names each one. */
 export class NonAdditiveSchemaChangeError extends Error {
   constructor(
     readonly table: string,
     readonly problems: readonly string[],
   ) {
+    // A message naming hundreds of columns would not fit CloudFormation's failure reason (4 KB).
+    const named = problems.slice(0, PROBLEMS_IN_MESSAGE).join('; ');
+    const more = problems.length > PROBLEMS_IN_MESSAGE ? ` and ${problems.length - PROBLEMS_IN_MESSAGE} more` : '';
     super(
-      `Iceberg table ${table} cannot follow its contract: ${problems.join('; ')}. ` +
+      `Iceberg table ${table} cannot follow its contract: ${named}${more}. ` +
         'A deployment only adds columns to an existing table. To change or remove a column, ' +
         'publish a new major version of the contract (a new table, e.g. <name>_v2) and migrate to it.',
     );
