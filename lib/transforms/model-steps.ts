@@ -1,11 +1,13 @@
 import type { Severity } from '../contracts/model.ts';
+import { TARGET_PLACEHOLDER } from '../pipeline/lake-write.ts';
 import { quoteIdentifier } from '../sql/ansi.ts';
 import type { ModelTestKind, TransformModel } from './model.ts';
+import { mergeSql, replaceSql } from './publish-sql.ts';
 import { modelRelation, renderModel, stagingRelation, type DialectName, type Placement } from './render.ts';
 import { failingRowsSql, failureCountSql } from './test-queries.ts';
 
 /** Stands for the published table in DuckDB publish statements: the local lake's write target. */
-export const LAKE_TARGET = '{{target}}';
+export const LAKE_TARGET = TARGET_PLACEHOLDER;
 
 export type StepRole = 'stage' | 'test' | 'publish';
 
@@ -82,23 +84,10 @@ export function modelSteps(model: TransformModel, columns: readonly string[], pl
       duckdb: `INSERT INTO ${staging} (${list})\nSELECT ${list} FROM (\n${select('duckdb')}\n) AS model`,
     },
   ];
-  const publish: ModelStep[] = incremental
-    ? [{ name: `${prefix}-publish`, role: 'publish', ...both((_, published) => mergeSql(published, staging, columns, model.uniqueKey)) }]
-    : [
-        { name: `${prefix}-publish-clear`, role: 'publish', ...both((_, published) => `DELETE FROM ${published}`) },
-        { name: `${prefix}-publish`, role: 'publish', ...both((_, published) => `INSERT INTO ${published} (${list})\nSELECT ${list} FROM ${staging}`) },
-      ];
-  return [...stage, ...tests, ...publish];
-}
-
-/** One MERGE on the unique key: Athena's only atomic publication of new rows into an owned table. */
-function mergeSql(target: string, staging: string, columns: readonly string[], uniqueKey: readonly string[]): string {
-  const on = uniqueKey.map((key) => `t.${quoteIdentifier(key)} = s.${quoteIdentifier(key)}`).join(' AND ');
-  const updated = columns.filter((column) => !uniqueKey.includes(column));
-  const list = columns.map(quoteIdentifier).join(', ');
-  return [
-    `MERGE INTO ${target} AS t USING ${staging} AS s ON ${on}`,
-    ...(updated.length === 0 ? [] : [`WHEN MATCHED THEN UPDATE SET ${updated.map((c) => `${quoteIdentifier(c)} = s.${quoteIdentifier(c)}`).join(', ')}`]),
-    `WHEN NOT MATCHED THEN INSERT (${list}) VALUES (${columns.map((c) => `s.${quoteIdentifier(c)}`).join(', ')})`,
-  ].join('\n');
+  const publish: ModelStep = {
+    name: `${prefix}-publish`,
+    role: 'publish',
+    ...both((_, published) => (incremental ? mergeSql(published, staging, columns, model.uniqueKey) : replaceSql(published, staging, columns))),
+  };
+  return [...stage, ...tests, publish];
 }

@@ -134,7 +134,7 @@ describe('the build definition', () => {
     expect(conditions).toContain('status_not_null.failures');
     expect(conditions).toContain('status_accepted_values.failures');
     expect(conditions).not.toContain('n_not_null');
-    expect(choice['Default']).toBe('sales-status_counts-publish-clear');
+    expect(choice['Default']).toBe('sales-status_counts-publish');
   });
 
   it('sets TimeoutSeconds on every Task', () => {
@@ -160,11 +160,15 @@ describe('the build, run offline on DuckDB', () => {
     return (await connection.runAndReadAll(sql)).getRows();
   }
 
-  /** Each Athena Task runs its step's DuckDB rendering; a model's publish statements commit as one lake write. */
-  function handlers(recorded: { alerts: JsonValue[]; events: JsonValue[] }): TaskHandlers {
+  /**
+   * Each Athena Task runs its step's DuckDB rendering, and a query that writes a model's table is
+   * one lake commit, as one Athena query is one Iceberg commit. `inject` runs its SQL once, just
+   * before the state it names: a fault the next query meets.
+   */
+  function handlers(recorded: { alerts: JsonValue[]; events: JsonValue[] }, inject?: { readonly before: string; readonly sql: string }): TaskHandlers {
     const steps = new Map(salesPlan.layers.flat().flatMap((build) => build.steps.map((step) => [step.name, { step, build }] as const)));
     const failures = new Map<string, number>();
-    const pending = new Map<string, string[]>();
+    let injected = false;
     const result: Record<string, TaskHandlers[string]> = {};
     for (const state of listStates(salesBuild.definition).filter((candidate) => candidate.type === 'Task')) {
       const resource = state.resource ?? '';
@@ -172,17 +176,15 @@ describe('the build, run offline on DuckDB', () => {
       if (found !== undefined) {
         result[state.name] = async () => {
           const { step, build } = found;
+          if (inject?.before === state.name && !injected) {
+            injected = true;
+            await connection.run(inject.sql);
+          }
           const queryId = `${state.name}-${failures.size}`;
           if (step.role === 'test') failures.set(queryId, Number((await connection.runAndReadAll(step.duckdb)).getRows()[0]![0]));
           else if (step.duckdb.includes(LAKE_TARGET)) {
-            const statements = [...(pending.get(build.outcomeKey) ?? []), step.duckdb];
-            const publishes = build.steps.filter((candidate) => candidate.role === 'publish');
-            if (publishes.at(-1)!.name !== step.name) pending.set(build.outcomeKey, statements);
-            else {
-              pending.delete(build.outcomeKey);
-              const operation = build.model.materialized === 'incremental' ? 'merge' : 'overwrite';
-              await lake.write(connection, sales, build.model.name, operation, statements);
-            }
+            const operation = build.model.materialized === 'incremental' ? 'merge' : 'overwrite';
+            await lake.write(connection, sales, build.model.name, operation, step.duckdb);
           } else await connection.run(step.duckdb);
           return { QueryExecution: { QueryExecutionId: queryId, Status: { State: 'SUCCEEDED' } } };
         };
@@ -202,12 +204,12 @@ describe('the build, run offline on DuckDB', () => {
     return result;
   }
 
-  async function run(input: JsonValue = {}) {
+  async function run(input: JsonValue = {}, inject?: Parameters<typeof handlers>[1]) {
     const recorded = { alerts: [] as JsonValue[], events: [] as JsonValue[] };
     const execution = await runStateMachine({
       definition: salesBuild.definition,
       input,
-      handlers: handlers(recorded),
+      handlers: handlers(recorded, inject),
       retryPauseMs: 0,
       stateMachineArn: salesBuild.arn,
     });
@@ -275,6 +277,35 @@ describe('the build, run offline on DuckDB', () => {
       alert: 'ModelTestFailed',
       model: 'sales/status_counts',
       owner: 'sales-data-engineering (sales-data@example.com)',
+    });
+    expect(events).toEqual([]);
+  });
+
+  it('keeps the previous contents readable, alerts the owner and fails the build when the publish query fails', async () => {
+    await seedOrders([['ORD-1', 'placed', 'EUR'], ['ORD-2', 'shipped', 'EUR']]);
+    expect((await run()).execution.status).toBe('SUCCEEDED');
+    const published = lake.currentSnapshot(sales, 'status_counts').snapshotId;
+
+    await seedOrders([['ORD-3', 'shipped', 'SEK']]);
+    // A staged value that no longer casts to the published column's type: the publish query fails.
+    const staging = stagingRelation(salesPlan.layers[0]![0]!.model, placement);
+    const { execution, alerts, events } = await run({}, {
+      before: 'sales-status_counts-publish',
+      sql: `ALTER TABLE ${staging} ALTER n TYPE VARCHAR; UPDATE ${staging} SET n = 'not a count' WHERE status = 'shipped'`,
+    });
+    expect([execution.status, execution.error]).toEqual(['FAILED', 'Build.ModelsFailed']);
+    expect(execution.visitedStates).toContain('sales-status_counts-publish');
+    expect(execution.visitedStates).toContain('sales-shipped_counts-skipped');
+    expect(lake.currentSnapshot(sales, 'status_counts').snapshotId).toBe(published);
+    expect(await rows('SELECT status, n FROM "acme_dev_sales"."status_counts" ORDER BY status')).toEqual([
+      ['placed', 1n],
+      ['shipped', 1n],
+    ]);
+    expect(alerts).toHaveLength(1);
+    expect((alerts[0] as { Message: { alert: string; failure: { Cause: string } } }).Message).toMatchObject({
+      alert: 'ModelFailed',
+      model: 'sales/status_counts',
+      failure: { Cause: expect.stringContaining('not a count') },
     });
     expect(events).toEqual([]);
   });

@@ -1,9 +1,11 @@
+import { TrinoSQL } from 'dt-sql-parser/dist/parser/trino/index.js';
 import { describe, expect, it } from 'vitest';
 import { compileTransforms } from '../../lib/transforms/compile.ts';
 import { modelSteps } from '../../lib/transforms/model-steps.ts';
 import { renderModel, type Placement } from '../../lib/transforms/render.ts';
 import { catalogWith, modelFile } from './helpers.ts';
 
+const trino = new TrinoSQL();
 const placement: Placement = { database: (domain) => `acme_prod_${domain}` };
 
 const dag = compileTransforms(
@@ -49,20 +51,42 @@ describe('Athena rendering', () => {
     ]);
   });
 
-  it('publishes a table model from its staging table into the owned table, never by CTAS', () => {
+  it('publishes a table model from its staging table into the owned table in ONE statement, never by CTAS', () => {
     const steps = modelSteps(model('sales/totals'), ['status'], placement);
-    expect(steps.map((step) => step.name)).toEqual(['sales-totals-clear-staging', 'sales-totals-stage', 'sales-totals-test-status_relationships', 'sales-totals-publish-clear', 'sales-totals-publish']);
+    expect(steps.map((step) => step.name)).toEqual(['sales-totals-clear-staging', 'sales-totals-stage', 'sales-totals-test-status_relationships', 'sales-totals-publish']);
     expect(steps[1]!.athena).toContain('TABLESAMPLE BERNOULLI (10)');
     expect(steps[1]!.duckdb).not.toContain('TABLESAMPLE');
     expect(steps[2]!.test!.failingRows.athena).toBe(
       'SELECT * FROM "acme_prod_sales"."totals__staging" AS child WHERE child."status" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "acme_prod_sales"."daily" AS parent WHERE parent."order_date" = child."status")',
     );
-    expect(steps.slice(3).map((step) => step.athena)).toEqual([
-      'DELETE FROM "acme_prod_sales"."totals"',
-      'INSERT INTO "acme_prod_sales"."totals" ("status")\nSELECT "status" FROM "acme_prod_sales"."totals__staging"',
-    ]);
-    expect(steps.slice(3).map((step) => step.duckdb)).toEqual(['DELETE FROM {{target}}', 'INSERT INTO {{target}} ("status")\nSELECT "status" FROM "acme_prod_sales"."totals__staging"']);
+    const replace = (target: string) =>
+      `MERGE INTO ${target} AS t USING (\n` +
+      'SELECT "status", CAST(NULL AS BOOLEAN) AS "__replaces" FROM "acme_prod_sales"."totals__staging"\n' +
+      'UNION ALL SELECT NULL, true\n' +
+      'UNION ALL SELECT NULL, false\n' +
+      ') AS s ON (t."status" IS NULL) = s."__replaces"\n' +
+      'WHEN MATCHED THEN DELETE\n' +
+      'WHEN NOT MATCHED AND s."__replaces" IS NULL THEN INSERT ("status") VALUES (s."status")';
+    expect(steps[3]!.athena).toBe(replace('"acme_prod_sales"."totals"'));
+    expect(steps[3]!.duckdb).toBe(replace('{{target}}'));
     expect(steps.some((step) => /CREATE TABLE|AS SELECT/i.test(step.athena))).toBe(false);
+  });
+
+  it('publishes every table and incremental model with exactly one statement in Trino\'s grammar: one Iceberg commit', () => {
+    for (const [id, columns] of [['sales/totals', ['status']], ['sales/daily', ['order_date', 'n']]] as const) {
+      const publish = modelSteps(model(id), columns, placement).filter((step) => step.role === 'publish');
+      expect(publish, id).toHaveLength(1);
+      const [statement] = trino.splitSQLByStatement(publish[0]!.athena) ?? [];
+      expect(trino.validate(publish[0]!.athena), id).toEqual([]);
+      expect(statement?.text, id).toBe(publish[0]!.athena);
+      expect(publish[0]!.athena, id).toMatch(/^MERGE INTO /);
+    }
+  });
+
+  it('names the delete marker so that it never takes a column of the model', () => {
+    const [publish] = modelSteps(model('sales/totals'), ['__replaces', '___REPLACES'], placement).filter((step) => step.role === 'publish');
+    expect(publish!.athena).toContain('CAST(NULL AS BOOLEAN) AS "____replaces"');
+    expect(publish!.athena).toContain('INSERT ("__replaces", "___REPLACES") VALUES (s."__replaces", s."___REPLACES")');
   });
 
   it('creates or replaces a view model, reading another domain through its shared table', () => {
