@@ -141,3 +141,51 @@ describe('buildModels: write-audit-publish of a table', () => {
     expect(outcome).toMatchObject({ status: 'error', message: 'input sales/customers has no table "acme_dev_sales"."customers_v2" in the lake yet: load it first (lakehouse run)' });
   });
 });
+
+describe('buildModels: a table is published in one commit that replaces its contents', () => {
+  // Nulls in the first column and repeated rows: the rows the delete markers and the insert must get right.
+  const statuses = catalogWith({
+    'sales/order_statuses': modelFile('materialized: table', "SELECT nullif(status, 'placed') AS status, currency, amount FROM {{ ref('orders') }}"),
+  });
+  const published = 'SELECT status, currency, count(*) AS n FROM "acme_dev_sales"."order_statuses" GROUP BY ALL ORDER BY ALL';
+
+  it('replaces every published row by exactly the new rows, repeated and null ones included, and an empty result empties the table', async () => {
+    const [first] = await build(['sales/order_statuses'], statuses);
+    expect(first).toMatchObject({ status: 'published', rows: 3 });
+    expect(await query(published)).toEqual([['shipped', 'EUR', 1n], ['shipped', 'SEK', 1n], [null, 'EUR', 1n]]);
+
+    await seedOrders([
+      ['ORD-4', '2026-11-22', 'placed', 'EUR', 1],
+      ['ORD-5', '2026-11-22', 'shipped', 'SEK', 2],
+    ]);
+    const [second] = await build(['sales/order_statuses'], statuses);
+    expect(second).toMatchObject({ status: 'published', rows: 5 });
+    expect(await query(published)).toEqual([['shipped', 'EUR', 1n], ['shipped', 'SEK', 2n], [null, 'EUR', 2n]]);
+    expect(lake.snapshots('acme_dev_sales', 'order_statuses').map((snapshot) => snapshot.operation)).toEqual(['create', 'overwrite', 'overwrite']);
+
+    await withConnection((connection) => lake.write(connection, 'acme_dev_sales', 'orders', 'delete', 'DELETE FROM {{target}}'));
+    const [emptied] = await build(['sales/order_statuses'], statuses);
+    expect(emptied).toMatchObject({ status: 'published', rows: 0 });
+    expect(emptied!.snapshotId).not.toBe(second!.snapshotId);
+    expect(await query(published)).toEqual([]);
+  });
+
+  it('keeps the previous contents readable and reports the error when the publish statement fails', async () => {
+    const [first] = await build(['sales/order_statuses'], statuses);
+    await seedOrders([['ORD-4', '2026-11-22', 'shipped', 'SEK', 2]]);
+    // At publish time a staged value no longer casts to the published column's type.
+    class PublishMeetsBadValue extends LocalLake {
+      override async write(...args: Parameters<LocalLake['write']>) {
+        const staging = '"acme_dev_sales"."order_statuses__staging"';
+        await args[0].run(`ALTER TABLE ${staging} ALTER amount TYPE VARCHAR; UPDATE ${staging} SET amount = 'not an amount' WHERE currency = 'SEK'`);
+        return super.write(...args);
+      }
+    }
+    lake = new PublishMeetsBadValue(lake.root);
+    const [failed] = await build(['sales/order_statuses'], statuses);
+    expect(failed).toMatchObject({ status: 'error' });
+    expect(failed!.message).toMatch(/^overwrite on acme_dev_sales.order_statuses failed and committed nothing: .*Could not convert string "not an amount"/);
+    expect(lake.currentSnapshot('acme_dev_sales', 'order_statuses').snapshotId).toBe(first!.snapshotId);
+    expect(await query(published)).toEqual([['shipped', 'EUR', 1n], ['shipped', 'SEK', 1n], [null, 'EUR', 1n]]);
+  });
+});
