@@ -81,8 +81,18 @@ export function glueDatabaseName(identity: EnvironmentIdentity, domain: string):
   return `${identity.organization}_${identity.environment}_${domain}`;
 }
 
+/** The domain's analysts' workgroup (ad-hoc queries, `lakehouse query`): its scan cutoff bounds what one query may cost. */
 export function athenaWorkgroupName(identity: EnvironmentIdentity, domain: string): string {
   return `${identity.organization}-${identity.environment}-${domain}`;
+}
+
+/**
+ * The domain's workgroup for the queries the platform runs: loads, builds, maintenance and table
+ * DDL, which read whole tables and so get their own cutoff. Domain names have no hyphen, so it
+ * never equals another domain's analysts' workgroup.
+ */
+export function athenaPipelineWorkgroupName(identity: EnvironmentIdentity, domain: string): string {
+  return `${athenaWorkgroupName(identity, domain)}-pipeline`;
 }
 
 /** Each domain's query results live under its own prefix of the athena-results bucket. */

@@ -7,8 +7,8 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import {
+  athenaPipelineWorkgroupName,
   athenaResultsPrefix,
-  athenaWorkgroupName,
   domainAlertTopicName,
   type EnvironmentIdentity,
   glueDatabaseName,
@@ -80,7 +80,7 @@ function bucketArn(bucket: string): string {
  * rows into the dataset's Iceberg silver table under a per-dataset lock, publishes `RowsLoaded`,
  * announces `DatasetLoaded`, and alerts the domain's topic on rejection, quarantined rows and
  * failure. Its role is written out in full: it reaches only this dataset's function, prefixes,
- * tables and lock item, the domain's workgroup and topic.
+ * tables and lock item, the domain's pipeline workgroup and topic.
  */
 export class DatasetPipeline extends Construct {
   readonly stateMachine: sfn.StateMachine;
@@ -118,7 +118,7 @@ export class DatasetPipeline extends Construct {
 
     const stateMachineName = pipelineStateMachineName(identity, dataset);
     const database = glueDatabaseName(identity, dataset.domain);
-    const workgroupName = athenaWorkgroupName(identity, dataset.domain);
+    const workgroupName = athenaPipelineWorkgroupName(identity, dataset.domain);
     const silverTable = silverTableName(dataset);
     const validatedTable = validatedTableName(dataset);
     const topicArn = stack.formatArn({ service: 'sns', resource: domainAlertTopicName(identity, dataset.domain) });

@@ -3,7 +3,7 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
 import {
   athenaDdlServiceTokenParameterName,
-  athenaWorkgroupName,
+  athenaPipelineWorkgroupName,
   type EnvironmentIdentity,
   glueDatabaseName,
   pascalCase,
@@ -109,20 +109,22 @@ export class DatasetStack extends Stack {
           removalPolicy,
         }),
       );
-      silverTables.set(dataset.name, this.addSilverTable(silverTableId, dataset, props, platform.bucketName('silver')));
-      pipelines.set(
-        dataset.name,
-        new DatasetPipeline(this, pipelineId, {
-          dataset,
-          identity: props.identity,
-          validator: validators.get(dataset.name)!.fn,
-          lockTable,
-          buckets: pipelineBuckets,
-          key: platform.key,
-          logKey: logKey.key,
-          removalPolicy,
-        }),
-      );
+      const silverTable = this.addSilverTable(silverTableId, dataset, props, platform.bucketName('silver'));
+      silverTables.set(dataset.name, silverTable);
+      const pipeline = new DatasetPipeline(this, pipelineId, {
+        dataset,
+        identity: props.identity,
+        validator: validators.get(dataset.name)!.fn,
+        lockTable,
+        buckets: pipelineBuckets,
+        key: platform.key,
+        logKey: logKey.key,
+        removalPolicy,
+      });
+      // The pipeline's MERGE names the table's columns: created or updated before the table, it would fail
+      // a file landing meanwhile (first deployment, or a column addition).
+      pipeline.stateMachine.node.addDependency(silverTable);
+      pipelines.set(dataset.name, pipeline);
     }
     this.tables = tables;
     this.validators = validators;
@@ -141,7 +143,7 @@ export class DatasetStack extends Stack {
       spec: {
         database,
         table: silverTableName(dataset),
-        workGroup: athenaWorkgroupName(props.identity, props.domain),
+        workGroup: athenaPipelineWorkgroupName(props.identity, props.domain),
         createStatement: silverTableDdl(dataset, { database, silverBucket }),
         columns: silverColumns(dataset),
       },

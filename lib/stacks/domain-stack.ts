@@ -3,6 +3,7 @@ import * as athena from 'aws-cdk-lib/aws-athena';
 import * as glue from 'aws-cdk-lib/aws-glue';
 import { Construct } from 'constructs';
 import {
+  athenaPipelineWorkgroupName,
   athenaResultsPrefix,
   athenaWorkgroupName,
   domainAlertTopicName,
@@ -41,15 +42,20 @@ export interface DomainStackProps extends StackProps {
 const ATHENA_ENGINE_VERSION = 'Athena engine version 3';
 
 /**
- * A domain's shared resources in one environment: its Glue database, its Athena workgroup (so
- * query cost is per domain), its alert topic, the owner of its Iceberg tables (the Athena DDL
- * provider its dataset stacks use, and the gold tables of its models), the router of its landed
- * files, its table maintenance and its models' build.
+ * A domain's shared resources in one environment: its Glue database, its two Athena workgroups
+ * (so query cost is per domain: the analysts' one, whose scan cutoff bounds ad-hoc queries, and
+ * the pipeline one, where loads, builds, maintenance and table DDL read whole tables), its alert
+ * topic, the owner of its Iceberg tables (the Athena DDL provider its dataset stacks use, and the
+ * gold tables of its models), the router of its landed files, its table maintenance and its
+ * models' build.
  * Its datasets' tables and pipelines live in dataset stacks.
  */
 export class DomainStack extends Stack {
   readonly database: glue.CfnDatabase;
+  /** The analysts' workgroup, with the environment's `athenaBytesScannedCutoffPerQuery`. */
   readonly workgroup: athena.CfnWorkGroup;
+  /** Where every query the platform runs for the domain runs, with `pipelineBytesScannedCutoffPerQuery` if set. */
+  readonly pipelineWorkgroup: athena.CfnWorkGroup;
   readonly alerts: AlertTopic;
   readonly platform: PlatformImport;
   readonly tableOwner: AthenaDdlProvider;
@@ -74,7 +80,7 @@ export class DomainStack extends Stack {
     Tags.of(this).add('lakehouse:owner-team', domain.owner.team);
     this.platform = new PlatformImport(this, 'Platform', identity);
     const databaseName = glueDatabaseName(identity, domain.name);
-    const workGroupName = athenaWorkgroupName(identity, domain.name);
+    const pipelineWorkGroupName = athenaPipelineWorkgroupName(identity, domain.name);
 
     this.database = new glue.CfnDatabase(this, 'Database', {
       catalogId: this.account,
@@ -85,21 +91,28 @@ export class DomainStack extends Stack {
     });
     this.database.applyRemovalPolicy(removalPolicy);
 
+    const workgroupConfiguration = (bytesScannedCutoffPerQuery: number | undefined): athena.CfnWorkGroup.WorkGroupConfigurationProperty => ({
+      enforceWorkGroupConfiguration: true,
+      publishCloudWatchMetricsEnabled: true,
+      ...(bytesScannedCutoffPerQuery === undefined ? {} : { bytesScannedCutoffPerQuery }),
+      engineVersion: { selectedEngineVersion: ATHENA_ENGINE_VERSION },
+      resultConfiguration: {
+        outputLocation: s3Uri(this.platform.bucketName('athena-results'), athenaResultsPrefix(domain.name)),
+        expectedBucketOwner: this.account,
+        encryptionConfiguration: { encryptionOption: 'SSE_KMS', kmsKey: this.platform.key.keyArn },
+      },
+    });
     this.workgroup = new athena.CfnWorkGroup(this, 'Workgroup', {
-      name: workGroupName,
+      name: athenaWorkgroupName(identity, domain.name),
       description: `Queries of the ${domain.name} domain`,
       state: 'ENABLED',
-      workGroupConfiguration: {
-        enforceWorkGroupConfiguration: true,
-        publishCloudWatchMetricsEnabled: true,
-        bytesScannedCutoffPerQuery: props.environment.athenaBytesScannedCutoffPerQuery,
-        engineVersion: { selectedEngineVersion: ATHENA_ENGINE_VERSION },
-        resultConfiguration: {
-          outputLocation: s3Uri(this.platform.bucketName('athena-results'), athenaResultsPrefix(domain.name)),
-          expectedBucketOwner: this.account,
-          encryptionConfiguration: { encryptionOption: 'SSE_KMS', kmsKey: this.platform.key.keyArn },
-        },
-      },
+      workGroupConfiguration: workgroupConfiguration(props.environment.athenaBytesScannedCutoffPerQuery),
+    });
+    this.pipelineWorkgroup = new athena.CfnWorkGroup(this, 'PipelineWorkgroup', {
+      name: pipelineWorkGroupName,
+      description: `Loads, builds, maintenance and table DDL of the ${domain.name} domain`,
+      state: 'ENABLED',
+      workGroupConfiguration: workgroupConfiguration(props.environment.pipelineBytesScannedCutoffPerQuery),
     });
 
     this.alerts = new AlertTopic(this, 'Alerts', {
@@ -124,12 +137,12 @@ export class DomainStack extends Stack {
       identity,
       domain: domain.name,
       databaseName,
-      workGroupName,
+      workGroupName: pipelineWorkGroupName,
       ...tables,
       ...(ownedGoldTables.length === 0 ? {} : { gold: { bucketName: goldBucket, prefix: goldDomainPrefix(domain.name) } }),
       removalPolicy,
     });
-    this.goldTables = this.addGoldTables(ownedGoldTables, databaseName, workGroupName);
+    this.goldTables = this.addGoldTables(ownedGoldTables, databaseName, pipelineWorkGroupName);
 
     this.router = new DomainRouter(this, 'Router', {
       identity,
@@ -155,7 +168,7 @@ export class DomainStack extends Stack {
         tables: maintainedTables,
         schedule: domain.maintenanceSchedule,
         databaseName,
-        workGroupName,
+        workGroupName: pipelineWorkGroupName,
         alertTopic: this.alerts.topic,
         logKey: this.stateMachineLogKey.key,
         ...tables,
@@ -168,7 +181,7 @@ export class DomainStack extends Stack {
         identity,
         plan,
         databaseName,
-        workGroupName,
+        workGroupName: pipelineWorkGroupName,
         key: this.platform.key,
         logKey: this.stateMachineLogKey.key,
         alertTopic: this.alerts.topic,
@@ -197,13 +210,13 @@ export class DomainStack extends Stack {
         );
       }
       byId.set(id, owner);
-      created.set(
-        table.table,
-        new IcebergTable(scope, id, {
-          serviceToken: this.tableOwner.provider.serviceToken,
-          spec: { database: databaseName, table: table.table, workGroup: workGroupName, createStatement: table.createStatement, columns: table.columns },
-        }),
-      );
+      const goldTable = new IcebergTable(scope, id, {
+        serviceToken: this.tableOwner.provider.serviceToken,
+        spec: { database: databaseName, table: table.table, workGroup: workGroupName, createStatement: table.createStatement, columns: table.columns },
+      });
+      // Names alone do not order creation: the DDL would run before its database or workgroup exists.
+      goldTable.node.addDependency(this.database, this.pipelineWorkgroup);
+      created.set(table.table, goldTable);
     }
     return created;
   }

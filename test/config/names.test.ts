@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   accessLogPrefix,
+  athenaPipelineWorkgroupName,
   athenaResultsPrefix,
   athenaWorkgroupName,
   bucketName,
@@ -47,6 +48,7 @@ describe('physical names', () => {
   it('derives domain resources from organization, environment and domain', () => {
     expect(glueDatabaseName(dev, 'web_analytics')).toBe('acme_dev_web_analytics');
     expect(athenaWorkgroupName(dev, 'sales')).toBe('acme-dev-sales');
+    expect(athenaPipelineWorkgroupName(dev, 'sales')).toBe('acme-dev-sales-pipeline');
     expect(athenaResultsPrefix('sales')).toBe('sales/');
     expect(domainAlertTopicName(dev, 'sales')).toBe('acme-dev-sales-alerts');
     expect(platformAlarmTopicName(dev)).toBe('acme-dev-platform-alarms');

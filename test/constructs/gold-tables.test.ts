@@ -82,7 +82,7 @@ describe('gold tables owned by the Athena DDL custom resource', () => {
     const tables = icebergTables(domainTemplate('sales'));
     const statusCounts = tables.get('status_counts')!;
     expect(statusCounts.Properties['database']).toBe('acme_dev_sales');
-    expect(statusCounts.Properties['workGroup']).toBe('acme-dev-sales');
+    expect(statusCounts.Properties['workGroup']).toBe('acme-dev-sales-pipeline');
     expect(statusCounts.Properties['columns']).toEqual([
       { name: 'status', type: 'string' },
       { name: 'n', type: 'bigint' },

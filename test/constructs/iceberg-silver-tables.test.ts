@@ -42,7 +42,7 @@ describe('silver tables in the dataset stacks', () => {
     }
   });
 
-  it("carry the silver table's DDL and columns for the domain workgroup", () => {
+  it("carry the silver table's DDL and columns for the domain's pipeline workgroup", () => {
     const { resource } = silverTables.find(({ resource }) => resource.Properties['table'] === 'orders')!;
     const placement = { database: 'acme_dev_sales', silverBucket: '${Token[silver]}' };
     const createStatement = resource.Properties['createStatement'] as { 'Fn::Join': [string, unknown[]] };
@@ -52,7 +52,7 @@ describe('silver tables in the dataset stacks', () => {
     expect(rendered).toBe(silverTableDdl(orders, placement));
     expect(resource.Properties).toMatchObject({
       database: 'acme_dev_sales',
-      workGroup: 'acme-dev-sales',
+      workGroup: 'acme-dev-sales-pipeline',
       columns: silverColumns(orders).map(({ name, type }) => ({ name, type })),
     });
   });

@@ -110,12 +110,12 @@ describe('the pipeline definition, run offline', () => {
     });
   });
 
-  it("hands Athena exactly the load step's Athena rendering, with a fresh request token in the workgroup", async () => {
+  it("hands Athena exactly the load step's Athena rendering, with a fresh request token in the domain's pipeline workgroup", async () => {
     await prepareFile();
     const pipeline = offlinePipeline({ outcome: outcome(), load, lake: fixture() });
     await run(pipeline);
     const [request] = pipeline.calls[S.load] as [JsonValue];
-    expect(request).toMatchObject({ QueryString: load.athena(FILE), ClientRequestToken: expect.stringMatching(UUID), WorkGroup: 'acme-dev-sales' });
+    expect(request).toMatchObject({ QueryString: load.athena(FILE), ClientRequestToken: expect.stringMatching(UUID), WorkGroup: 'acme-dev-sales-pipeline' });
   });
 
   it('loads a replayed file without adding rows', async () => {

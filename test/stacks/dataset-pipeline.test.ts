@@ -114,7 +114,7 @@ describe('DatasetPipeline', () => {
     expect(definition.States[S.load]).toMatchObject({
       Resource: 'arn:aws:states:::athena:startQueryExecution.sync',
       Retry: [{ ErrorEquals: ['Athena.TooManyRequestsException', 'Athena.InternalServerException'], JitterStrategy: 'FULL' }],
-      Parameters: { WorkGroup: 'acme-dev-sales', 'ClientRequestToken.$': '$.load.token' },
+      Parameters: { WorkGroup: 'acme-dev-sales-pipeline', 'ClientRequestToken.$': '$.load.token' },
     });
   });
 
@@ -186,7 +186,7 @@ describe('DatasetPipeline', () => {
     expect(resources('CommitSilverTable').join()).toContain(':table/acme_dev_sales/orders"');
     expect(resources('CommitSilverTable').join()).not.toContain('orders_validated');
     expect(resources('ReadTableDefinitions').join()).toContain(':table/acme_dev_sales/orders_validated"');
-    expect(resources('RunLoadQuery')).toEqual([expect.stringContaining(':athena:eu-west-1:111111111111:workgroup/acme-dev-sales"')]);
+    expect(resources('RunLoadQuery')).toEqual([expect.stringContaining(':athena:eu-west-1:111111111111:workgroup/acme-dev-sales-pipeline"')]);
     expect(resources('PublishAlerts')).toEqual([expect.stringContaining(':sns:eu-west-1:111111111111:acme-dev-sales-alerts"')]);
     expect(resources('CheckLockHolder')).toEqual([expect.stringContaining(':states:eu-west-1:111111111111:execution:acme-dev-sales-pipeline-orders:*"')]);
     for (const sid of ['ListValidatedFiles', 'ListSilverFiles']) {

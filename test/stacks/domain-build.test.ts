@@ -116,11 +116,11 @@ describe('the build definition', () => {
     expect(states.get('sales-shipped_counts-publish')!.enclosing).toEqual(['BuildLayer2']);
   });
 
-  it("carries each step's Athena rendering as its QueryString, in the domain workgroup", () => {
+  it("carries each step's Athena rendering as its QueryString, in the domain's pipeline workgroup", () => {
     for (const step of salesPlan.layers.flat().flatMap((build) => build.steps)) {
       const state = rawState(step.name);
       expect(state['Resource']).toMatch(/:states:::athena:startQueryExecution\.sync$/);
-      expect(state['Parameters']).toMatchObject({ QueryString: step.athena, WorkGroup: 'acme-dev-sales' });
+      expect(state['Parameters']).toMatchObject({ QueryString: step.athena, WorkGroup: 'acme-dev-sales-pipeline' });
     }
   });
 

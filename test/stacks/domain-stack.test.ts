@@ -36,6 +36,15 @@ describe('domain stack', () => {
     });
   });
 
+  it("gives the pipeline workgroup the environment's pipeline cutoff when cdk.json sets one", () => {
+    const bounded = buildApp(catalog(salesDomain), settings({ environments: [environment('dev', { pipelineBytesScannedCutoffPerQuery: 5_497_558_138_880 })] }));
+    const workgroups = Object.values(resourcesOf(Template.fromStack(bounded.stage('dev').domains.get('sales')!.domain), 'AWS::Athena::WorkGroup'));
+    const cutoffs = Object.fromEntries(
+      workgroups.map((workgroup) => [workgroup.Properties['Name'], (workgroup.Properties['WorkGroupConfiguration'] as Record<string, unknown>)['BytesScannedCutoffPerQuery']]),
+    );
+    expect(cutoffs).toEqual({ 'acme-dev-sales': 10_737_418_240, 'acme-dev-sales-pipeline': 5_497_558_138_880 });
+  });
+
   it('creates a KMS-encrypted, SSL-only alert topic subscribed by every alert address', () => {
     template.hasResourceProperties('AWS::SNS::Topic', {
       TopicName: 'acme-prod-sales-alerts',

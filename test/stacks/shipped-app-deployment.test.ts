@@ -1,0 +1,241 @@
+/**
+ * The shipped app (every environment of `cdk.json`, every domain of `contracts/`, builds included)
+ * as CloudFormation will deploy it: which workgroup each query runs in, measured over every state
+ * machine, role and table the app synthesizes, and the order its tables and pipelines are created in.
+ */
+import { Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  athenaPipelineWorkgroupName,
+  athenaWorkgroupName,
+  buildStateMachineName,
+  type EnvironmentIdentity,
+  maintenanceStateMachineName,
+  pipelineStateMachineName,
+} from '../../lib/config/names.ts';
+import type { EnvironmentSettings, LakehouseSettings } from '../../lib/config/settings.ts';
+import type { Catalog } from '../../lib/contracts/model.ts';
+import { synthesizedStateMachines } from '../../lib/local/stepfunctions/definitions.ts';
+import type { LakehouseStage } from '../../lib/stacks/lakehouse-stage.ts';
+import { shippedApp } from './shipped-app.ts';
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+interface TemplateResource {
+  readonly Type: string;
+  readonly Properties: Record<string, Json>;
+  readonly DependsOn?: string[];
+}
+
+let settings: LakehouseSettings;
+let catalog: Catalog;
+let stages: readonly LakehouseStage[];
+
+beforeAll(async () => {
+  ({ settings, catalog, stages } = await shippedApp());
+}, 180_000);
+
+function environmentOf(stage: LakehouseStage): EnvironmentSettings {
+  return settings.environments.find((environment) => environment.name === stage.stageName)!;
+}
+
+function identityOf(stage: LakehouseStage): EnvironmentIdentity {
+  const { account, region } = environmentOf(stage);
+  return { organization: settings.organization, environment: stage.stageName, account, region };
+}
+
+/** What each state machine of a stage is: the domain it serves and its kind. */
+function machineRoles(stage: LakehouseStage): Map<string, { domain: string; kind: string }> {
+  const identity = identityOf(stage);
+  const roles = new Map<string, { domain: string; kind: string }>();
+  for (const { name: domain, datasets } of catalog.domains) {
+    roles.set(buildStateMachineName(identity, domain), { domain, kind: 'build' });
+    roles.set(maintenanceStateMachineName(identity, domain), { domain, kind: 'maintenance' });
+    for (const dataset of datasets) roles.set(pipelineStateMachineName(identity, dataset), { domain, kind: 'pipeline' });
+  }
+  return roles;
+}
+
+function resources(template: Template, type: string): [string, TemplateResource][] {
+  return Object.entries(template.findResources(type) as Record<string, TemplateResource>);
+}
+
+/** A template value as one string: `Fn::Join` joined, a `Ref` as `<ref:id>`, any other token `<token>`. */
+function text(value: Json): string {
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value) || value === null || typeof value !== 'object') return JSON.stringify(value);
+  const join = value['Fn::Join'] as [string, Json[]] | undefined;
+  if (join !== undefined) return join[1].map(text).join(join[0]);
+  if (typeof value['Ref'] === 'string') return `<ref:${value['Ref']}>`;
+  return '<token>';
+}
+
+/** Every Task state calling Athena's StartQueryExecution, however deeply nested in Map or Parallel states. */
+function athenaQueryStates(value: unknown, name = ''): { name: string; parameters: Record<string, unknown> }[] {
+  if (Array.isArray(value)) return value.flatMap((item) => athenaQueryStates(item));
+  if (value === null || typeof value !== 'object') return [];
+  const record = value as Record<string, unknown>;
+  const own =
+    record['Type'] === 'Task' && typeof record['Resource'] === 'string' && record['Resource'].includes(':athena:startQueryExecution')
+      ? [{ name, parameters: record['Parameters'] as Record<string, unknown> }]
+      : [];
+  return [...own, ...Object.entries(record).flatMap(([key, child]) => athenaQueryStates(child, key))];
+}
+
+interface DomainTemplates {
+  readonly domain: string;
+  readonly domainTemplate: Template;
+  readonly datasetTemplates: readonly Template[];
+}
+
+function domainTemplates(stage: LakehouseStage): DomainTemplates[] {
+  return [...stage.domains.entries()].map(([domain, stacks]) => ({
+    domain,
+    domainTemplate: Template.fromStack(stacks.domain),
+    datasetTemplates: [...stacks.datasets.values()].map((stack) => Template.fromStack(stack)),
+  }));
+}
+
+/** `[statement, where]` for every IAM policy statement of a template: inline, attached or managed. */
+function policyStatements(template: Template): [Record<string, Json>, string][] {
+  const documents: [Json, string][] = [
+    ...resources(template, 'AWS::IAM::Policy').map(([id, policy]): [Json, string] => [policy.Properties['PolicyDocument']!, id]),
+    ...resources(template, 'AWS::IAM::ManagedPolicy').map(([id, policy]): [Json, string] => [policy.Properties['PolicyDocument']!, id]),
+    ...resources(template, 'AWS::IAM::Role').flatMap(([id, role]) =>
+      ((role.Properties['Policies'] as { PolicyDocument: Json }[] | undefined) ?? []).map((policy): [Json, string] => [policy.PolicyDocument, id]),
+    ),
+  ];
+  return documents.flatMap(([document, where]) =>
+    ((document as { Statement: Record<string, Json>[] }).Statement ?? []).map((statement): [Record<string, Json>, string] => [statement, where]),
+  );
+}
+
+describe('the pipeline workgroup of every domain', () => {
+  it('exists beside the analysts\' workgroup, enforced and encrypted like it, without the analysts\' scan cutoff by default', () => {
+    for (const stage of stages) {
+      const identity = identityOf(stage);
+      const cutoff = environmentOf(stage).athenaBytesScannedCutoffPerQuery;
+      expect(environmentOf(stage).pipelineBytesScannedCutoffPerQuery).toBeUndefined();
+      for (const { domain, domainTemplate } of domainTemplates(stage)) {
+        const byName = new Map(resources(domainTemplate, 'AWS::Athena::WorkGroup').map(([, workgroup]) => [workgroup.Properties['Name'] as string, workgroup]));
+        expect([...byName.keys()].sort()).toEqual([athenaWorkgroupName(identity, domain), athenaPipelineWorkgroupName(identity, domain)].sort());
+        const analysts = byName.get(athenaWorkgroupName(identity, domain))!.Properties['WorkGroupConfiguration'] as Record<string, Json>;
+        const pipeline = byName.get(athenaPipelineWorkgroupName(identity, domain))!.Properties['WorkGroupConfiguration'] as Record<string, Json>;
+        expect(analysts['BytesScannedCutoffPerQuery']).toBe(cutoff);
+        expect(pipeline).not.toHaveProperty('BytesScannedCutoffPerQuery');
+        const { BytesScannedCutoffPerQuery: _cutoff, ...analystsRest } = analysts;
+        expect(pipeline).toEqual(analystsRest);
+        expect(pipeline).toMatchObject({ EnforceWorkGroupConfiguration: true, ResultConfiguration: { EncryptionConfiguration: { EncryptionOption: 'SSE_KMS' } } });
+      }
+    }
+  });
+
+  it('runs every query of every state machine of the app', () => {
+    const counted = new Map<string, number>();
+    for (const stage of stages) {
+      const identity = identityOf(stage);
+      const roles = machineRoles(stage);
+      const machines = synthesizedStateMachines(stage);
+      expect(machines.length).toBeGreaterThan(0);
+      for (const machine of machines) {
+        expect(roles.has(machine.name), `state machine ${machine.name} is a pipeline, build or maintenance`).toBe(true);
+        const { domain, kind } = roles.get(machine.name)!;
+        const queries = athenaQueryStates(machine.definition);
+        counted.set(kind, (counted.get(kind) ?? 0) + queries.length);
+        for (const query of queries) {
+          expect({ machine: machine.name, state: query.name, workGroup: query.parameters['WorkGroup'] }).toEqual({
+            machine: machine.name,
+            state: query.name,
+            workGroup: athenaPipelineWorkgroupName(identity, domain),
+          });
+        }
+      }
+    }
+    // Pipelines, builds and maintenance all query: a definition that stopped calling Athena would pass vacuously.
+    expect([...counted.keys()].sort()).toEqual(['build', 'maintenance', 'pipeline']);
+    for (const count of counted.values()) expect(count).toBeGreaterThan(0);
+  });
+
+  it('is where the table owner runs the DDL of every silver and gold table', () => {
+    for (const stage of stages) {
+      const identity = identityOf(stage);
+      for (const { domain, domainTemplate, datasetTemplates } of domainTemplates(stage)) {
+        const tables = [domainTemplate, ...datasetTemplates].flatMap((template) => resources(template, 'Custom::IcebergTable'));
+        expect(tables.length).toBeGreaterThan(0);
+        for (const [id, table] of tables) expect([id, table.Properties['workGroup']]).toEqual([id, athenaPipelineWorkgroupName(identity, domain)]);
+      }
+    }
+  });
+
+  it('is the only workgroup any role of the app may query in, and only its own domain\'s', () => {
+    let athenaStatements = 0;
+    for (const stage of stages) {
+      const identity = identityOf(stage);
+      for (const { domain, domainTemplate, datasetTemplates } of domainTemplates(stage)) {
+        for (const [statement, where] of [domainTemplate, ...datasetTemplates].flatMap(policyStatements)) {
+          const actions = [statement['Action']].flat() as string[];
+          if (!actions.some((action) => action.startsWith('athena:') && action !== 'athena:GetDataCatalog')) continue;
+          athenaStatements += 1;
+          const workgroups = ([statement['Resource']].flat() as Json[]).map(text);
+          expect({ where, workgroups }).toEqual({
+            where,
+            workgroups: workgroups.map(() => `arn:<ref:AWS::Partition>:athena:${identity.region}:${identity.account}:workgroup/${athenaPipelineWorkgroupName(identity, domain)}`),
+          });
+        }
+      }
+    }
+    expect(athenaStatements).toBeGreaterThan(0);
+  });
+});
+
+describe('creation order', () => {
+  it('creates every gold table after its Glue database and the pipeline workgroup', () => {
+    let goldTables = 0;
+    for (const stage of stages) {
+      for (const { domainTemplate } of domainTemplates(stage)) {
+        const [[database]] = resources(domainTemplate, 'AWS::Glue::Database') as [[string, TemplateResource]];
+        const pipelineWorkgroup = resources(domainTemplate, 'AWS::Athena::WorkGroup').find(([, workgroup]) => (workgroup.Properties['Name'] as string).endsWith('-pipeline'))![0];
+        for (const [id, table] of resources(domainTemplate, 'Custom::IcebergTable')) {
+          goldTables += 1;
+          expect({ id, dependsOn: table.DependsOn }).toEqual({ id, dependsOn: expect.arrayContaining([database, pipelineWorkgroup]) });
+        }
+      }
+    }
+    expect(goldTables).toBeGreaterThan(0);
+  });
+
+  it('creates and updates every pipeline after its silver table', () => {
+    let pipelines = 0;
+    for (const stage of stages) {
+      for (const { datasets } of stage.domains.values()) {
+        for (const stack of datasets.values()) {
+          const template = Template.fromStack(stack);
+          const machines = resources(template, 'AWS::StepFunctions::StateMachine');
+          expect(machines.length).toBe(stack.pipelines.size);
+          for (const [dataset, pipeline] of stack.pipelines) {
+            pipelines += 1;
+            const machineId = stack.getLogicalId(pipeline.stateMachine.node.defaultChild as never);
+            const tableId = stack.getLogicalId(stack.silverTables.get(dataset)!.resource.node.defaultChild as never);
+            const machine = machines.find(([id]) => id === machineId)![1];
+            expect({ dataset, dependsOn: machine.DependsOn }).toEqual({ dataset, dependsOn: expect.arrayContaining([tableId]) });
+          }
+        }
+      }
+    }
+    expect(pipelines).toBe(stages.length * [...stages[0]!.domains.values()].reduce((sum, { datasets }) => sum + [...datasets.values()].reduce((n, stack) => n + stack.pipelines.size, 0), 0));
+    expect(pipelines).toBeGreaterThan(0);
+  });
+
+  it('deploys each dataset stack after its domain stack, which holds the database, workgroups and table owner its silver tables need', () => {
+    for (const stage of stages) {
+      const assembly = stage.synth();
+      const platform = assembly.getStackArtifact(stage.platform.artifactId);
+      for (const { domain, datasets } of stage.domains.values()) {
+        expect(assembly.getStackArtifact(domain.artifactId).dependencies.map((artifact) => artifact.id)).toContain(platform.id);
+        for (const stack of datasets.values()) {
+          expect(assembly.getStackArtifact(stack.artifactId).dependencies.map((artifact) => artifact.id)).toContain(domain.artifactId);
+        }
+      }
+    }
+  });
+});
