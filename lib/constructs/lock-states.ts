@@ -1,8 +1,8 @@
 /**
  * The states that take a lock item of a `DatasetLockTable` for the running execution (DESIGN.md
- * "One writer per table"), shared by the dataset pipeline (one lock per dataset) and the domain
- * build (one per domain): acquire, or learn the holder, take the lock over from a holder that no
- * longer runs, or wait and try again up to a bound.
+ * "One writer per table"), shared by the dataset pipeline (one lock per silver table) and the
+ * domain build (one per domain): acquire, or learn the holder, take the lock over from a holder
+ * that no longer runs, or wait and try again up to a bound.
  */
 import type { Duration } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';

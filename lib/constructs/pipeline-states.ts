@@ -17,7 +17,8 @@ import type { LoadStep } from '../pipeline/load-step.ts';
 import { PIPELINE_PATHS as P, VALIDATION_FIELDS } from '../pipeline/pipeline-data.ts';
 import { RETRY_POLICIES } from '../pipeline/retry-policy.ts';
 import { PIPELINE_STATES as S } from '../pipeline/state-names.ts';
-import { datasetLockKey } from '../pipeline/lock-item.ts';
+import { tableLockKey } from '../pipeline/lock-item.ts';
+import { alertSubject } from '../pipeline/alert-subject.ts';
 import { ICEBERG_COMMIT_CONFLICT, PIPELINE_ERRORS } from '../pipeline/pipeline-errors.ts';
 import { CONDITION_FAILED, lockStates, releaseLockTask } from './lock-states.ts';
 import { withRetry } from './task-retry.ts';
@@ -61,7 +62,7 @@ const landedFile = (): string => sfn.JsonPath.format('s3://{}/{}', text(P.bucket
 export function pipelineStates(scope: Construct, props: PipelineStatesProps): sfn.IChainable {
   const { dataset, environment } = props;
   const ref = dataset.names.ref;
-  const lockKey = datasetLockKey(dataset);
+  const lockKey = tableLockKey(dataset);
   const lockTask = { table: props.lockTable, key: lockKey, callTimeout: props.callTimeout };
   const call = timeout(props.callTimeout);
 
@@ -69,7 +70,7 @@ export function pipelineStates(scope: Construct, props: PipelineStatesProps): sf
     withRetry(
       new tasks.SnsPublish(scope, id, {
         topic: props.alertTopic,
-        subject,
+        subject: alertSubject(subject),
         message: sfn.TaskInput.fromObject({ dataset: ref, environment, execution: sfn.JsonPath.executionId, ...message }),
         resultPath: sfn.JsonPath.DISCARD,
         taskTimeout: call,

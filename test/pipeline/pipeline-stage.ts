@@ -5,7 +5,7 @@
 import { App, Stack, Stage } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { type EnvironmentIdentity, pipelineLogGroupPrefix } from '../../lib/config/names.ts';
+import { type EnvironmentIdentity, pipelineLogGroupPrefix, validatorFunctionName } from '../../lib/config/names.ts';
 import type { Dataset } from '../../lib/contracts/model.ts';
 import { DatasetLockTable } from '../../lib/constructs/dataset-lock.ts';
 import { DatasetPipeline, type DatasetPipelineProps } from '../../lib/constructs/dataset-pipeline.ts';
@@ -31,7 +31,7 @@ export function pipelineStage(dataset: Dataset, overrides: Partial<DatasetPipeli
   const stage = new Stage(app, 'dev', { env: { account: IDENTITY.account, region: IDENTITY.region } });
   const stack = new Stack(stage, 'Datasets');
   const validator = new lambda.Function(stack, 'Validator', {
-    functionName: `acme-dev-${dataset.domain}-${dataset.name}-validate`,
+    functionName: validatorFunctionName(IDENTITY, dataset),
     runtime: lambda.Runtime.NODEJS_22_X,
     handler: 'index.handler',
     code: lambda.Code.fromInline('exports.handler = async () => ({})'),

@@ -3,10 +3,12 @@
  * and who held the lock in the audit zone (`unlocks/<domain>/<dataset>/<time>.json`, tagged with
  * the dataset's retention class). A lock whose holder stopped is taken over by the next run on its
  * own; this is for the lock that cannot be, or that a person decided to clear. The lock table and
- * item key are read from the synthesized pipeline's `AcquireLock` state, never retyped.
+ * item key are read from the synthesized pipeline's `AcquireLock` state, never retyped. A lock
+ * guards the table the dataset's current major version writes, so a dataset is named either way:
+ * `sales/customers`, or its table `sales/customers_v2`, as its lock file under `.lake/locks` is.
  */
 import type { Dataset } from '../../contracts/model.ts';
-import { LOCK_HOLDER_ATTRIBUTE, LOCK_KEY_ATTRIBUTE } from '../../pipeline/lock-item.ts';
+import { LOCK_HOLDER_ATTRIBUTE, LOCK_KEY_ATTRIBUTE, tableLockKey } from '../../pipeline/lock-item.ts';
 import { pipelineStateMachineName } from '../../config/names.ts';
 import { retentionTagging } from '../../ingest/retention-tagging.ts';
 import { putText } from '../../ingest/s3-objects.ts';
@@ -15,7 +17,7 @@ import type { JsonObject, JsonValue } from '../stepfunctions/json.ts';
 import { TaskError } from '../stepfunctions/task-error.ts';
 import { CONDITIONAL_CHECK_FAILED } from './local-lock-table.ts';
 import type { LocalPipelineRuntime } from './pipeline-runtime.ts';
-import { stateMachineNamed } from './synthesized-environment.ts';
+import { findDataset, stateMachineNamed } from './synthesized-environment.ts';
 
 export interface UnlockRecord {
   readonly unlockVersion: 1;
@@ -75,12 +77,24 @@ function lockAddress(runtime: LocalPipelineRuntime, dataset: Dataset): { readonl
   return { table, key: { [LOCK_KEY_ATTRIBUTE]: key } };
 }
 
+/** The dataset `ref` names (`<domain>/<dataset>`), else the one whose silver table it names (`<domain>/<table>`, its lock's key). */
+function datasetToUnlock(runtime: LocalPipelineRuntime, ref: string): Dataset {
+  const { catalog } = runtime.environment;
+  const datasets = catalog.domains.flatMap((domain) => domain.datasets);
+  return (
+    datasets.find((dataset) => dataset.names.ref === ref) ??
+    datasets.find((dataset) => tableLockKey(dataset) === ref) ??
+    // Unknown either way: refused with the dataset names to choose from.
+    findDataset(catalog, ref)
+  );
+}
+
 /**
  * Deletes the dataset's lock item if one is held, on the condition that it still names the holder
  * just read (a run that took it over meanwhile keeps it), then records the unlock.
  */
 export async function unlockDataset(runtime: LocalPipelineRuntime, ref: string, reason: string, unlockedBy: string): Promise<UnlockResult> {
-  const dataset = runtime.dataset(ref);
+  const dataset = datasetToUnlock(runtime, ref);
   const { table, key } = lockAddress(runtime, dataset);
   const { Item: item } = await runtime.locks.getItem({ TableName: table, Key: key, ConsistentRead: true });
   if (!isObject(item)) return { status: 'not-locked' };

@@ -5,12 +5,19 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { DeleteObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { silverTableName } from '../../../lib/config/names.ts';
+import { pipelineStateMachineName, silverTableName } from '../../../lib/config/names.ts';
+import type { Dataset } from '../../../lib/contracts/model.ts';
 import { parseLandedFileEvent } from '../../../lib/ingest/landed-file-event.ts';
 import { quarantinedFileKey, quarantinedRowsKey } from '../../../lib/ingest/layout.ts';
+import { currentProcess } from '../../../lib/local/process-identity.ts';
+import { ExecutionRegistry } from '../../../lib/local/runtime/execution-registry.ts';
+import { unlockDataset } from '../../../lib/local/runtime/manual-unlock.ts';
 import type { PipelineRun } from '../../../lib/local/runtime/pipeline-runtime.ts';
+import { stateMachineNamed } from '../../../lib/local/runtime/synthesized-environment.ts';
 import { TaskError } from '../../../lib/local/stepfunctions/task-error.ts';
+import { tableLockKey } from '../../../lib/pipeline/lock-item.ts';
 import { PIPELINE_STATES as S } from '../../../lib/pipeline/state-names.ts';
+import { atVersion } from '../../pipeline/contract-version.ts';
 import { heldLocks, logLines, type RuntimeFixture, sample, SAMPLE_INGEST_TIME, startRuntime, tableRows } from './helpers.ts';
 
 let fixture: RuntimeFixture;
@@ -212,5 +219,74 @@ describe('a dataset that is not in the contracts', () => {
     await expect(fixture.runtime.run('sales/order', sample('sales', 'orders.csv'), at)).rejects.toThrow(
       /no dataset 'sales\/order' in the contracts; did you mean 'sales\/orders'\?/,
     );
+  });
+});
+
+/**
+ * A run of a new major version locks the table it writes (issue 9 item 13): a lock of the table
+ * the previous major wrote, even one whose holder still runs, neither holds it up nor is touched
+ * by it, and `lakehouse unlock` finds the new lock by the dataset or by its table.
+ */
+describe('a lock held on the table of the previous major version', () => {
+  let customers: Dataset;
+  let customersV1: Dataset;
+  let lockTable: string;
+
+  beforeAll(() => {
+    const { runtime } = fixture;
+    customers = runtime.dataset('sales/customers');
+    customersV1 = atVersion(customers, '1.4.0');
+    const machine = stateMachineNamed(runtime.environment, pipelineStateMachineName(runtime.environment.identity, customers));
+    lockTable = (machine.definition.States[S.acquireLock] as unknown as { Parameters: { TableName: string } }).Parameters.TableName;
+  });
+
+  afterAll(async () => {
+    await fixture.runtime.locks.deleteItem({ TableName: lockTable, Key: { pk: { S: tableLockKey(customersV1) } } });
+  });
+
+  /** Puts the lock of `dataset`'s table in the lock table, held by `holder`. */
+  async function holdLock(dataset: Dataset, holder: string): Promise<void> {
+    await fixture.runtime.locks.putItem({ TableName: lockTable, Item: { pk: { S: tableLockKey(dataset) }, holder: { S: holder } } });
+  }
+
+  async function holderOf(dataset: Dataset): Promise<unknown> {
+    const { Item } = await fixture.runtime.locks.getItem({ TableName: lockTable, Key: { pk: { S: tableLockKey(dataset) } } });
+    return (Item as Record<string, unknown> | undefined)?.['holder'];
+  }
+
+  it('does not hold up a run of the new major, which takes and releases the lock of its own table', async () => {
+    const { runtime } = fixture;
+    const { identity } = runtime.environment;
+    const v1Machine = `arn:aws:states:${identity.region}:${identity.account}:stateMachine:${pipelineStateMachineName(identity, customersV1)}`;
+    const v1Execution = ExecutionRegistry.executionArn(v1Machine, 'still-loading');
+    const { pid, start } = currentProcess();
+    runtime.executions.record({
+      executionArn: v1Execution,
+      stateMachineArn: v1Machine,
+      name: 'still-loading',
+      status: 'RUNNING',
+      startDate: new Date().toISOString(),
+      pid,
+      processStart: start,
+      input: {},
+    });
+    await holdLock(customersV1, v1Execution);
+
+    const run = await runtime.run('sales/customers', sample('sales', 'customers.csv'), at);
+
+    expect(run).toMatchObject({ status: 'SUCCEEDED', rowsLoaded: 30 });
+    expect(run.visitedStates).not.toContain(S.describeLockHolder);
+    expect(await holderOf(customersV1)).toEqual({ S: v1Execution });
+    expect(heldLocks(runtime)).toEqual([expect.stringMatching(/sales%2Fcustomers\.json$/)]);
+  });
+
+  it.each(['sales/customers', 'sales/customers_v2'])("is left alone when unlock, named '%s', clears the lock of table customers_v2", async (ref) => {
+    const stopped = 'arn:aws:states:eu-west-1:111111111111:execution:gone:run';
+    await holdLock(customers, stopped);
+    const result = await unlockDataset(fixture.runtime, ref, 'test', 'tester');
+
+    expect(result).toMatchObject({ status: 'unlocked', record: { dataset: 'sales/customers', previousHolder: { execution: stopped } } });
+    expect(await holderOf(customers)).toBeUndefined();
+    expect(await holderOf(customersV1)).toBeDefined();
   });
 });
