@@ -37,7 +37,7 @@ export interface DomainBuildProps extends ExecutionLogProps {
   readonly plan: BuildPlan;
   /** The domain's Glue database, where its models' tables and views live. */
   readonly databaseName: string;
-  /** The domain's pipeline workgroup every statement runs in (`athenaPipelineWorkgroupName`). */
+  /** The domain's Athena workgroup every statement runs in. */
   readonly workGroupName: string;
   /** The environment's key: zone buckets, Athena results and alerts are encrypted with it. */
   readonly key: kms.IKey;
@@ -399,18 +399,6 @@ export class DomainBuild extends Construct {
         ? objectsUnder(props.silverBucketName, silverPrefix(target.dataset))
         : objectsUnder(props.goldBucketName, goldPrefix(target.domain, target.table)),
     );
-    // Listing a bucket reveals every key in it: each listing is limited to the prefixes the build reads or writes.
-    const silverReads = plan.reads.flatMap((target) => (target.kind === 'dataset' ? [silverPrefix(target.dataset)] : []));
-    const goldReads = plan.reads.flatMap((target) =>
-      target.kind === 'dataset' || target.domain === plan.domain ? [] : [goldPrefix(target.domain, target.table)],
-    );
-    const listUnder = (sid: string, bucket: string, prefixes: readonly string[]): iam.PolicyStatement =>
-      new iam.PolicyStatement({
-        sid,
-        actions: ['s3:ListBucket'],
-        resources: [bucketArn(bucket)],
-        conditions: { StringLike: { 's3:prefix': prefixes.map((prefix) => `${prefix}*`) } },
-      });
     const statements = [
       new iam.PolicyStatement({
         sid: 'RunModelQueries',
@@ -444,13 +432,10 @@ export class DomainBuild extends Construct {
         resources: [objectsUnder(props.athenaResultsBucketName, athenaResultsPrefix(plan.domain))],
       }),
       new iam.PolicyStatement({
-        sid: 'LocateBuckets',
-        actions: ['s3:GetBucketLocation'],
+        sid: 'ListTableFiles',
+        actions: ['s3:ListBucket', 's3:GetBucketLocation'],
         resources: [props.goldBucketName, props.silverBucketName, props.athenaResultsBucketName].map(bucketArn),
       }),
-      listUnder('ListModelFiles', props.goldBucketName, [goldDomainPrefix(plan.domain), ...goldReads]),
-      ...(silverReads.length === 0 ? [] : [listUnder('ListInputFiles', props.silverBucketName, silverReads)]),
-      listUnder('ListQueryResults', props.athenaResultsBucketName, [athenaResultsPrefix(plan.domain)]),
       new iam.PolicyStatement({ sid: 'UseZoneKey', actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [props.key.keyArn] }),
       new iam.PolicyStatement({ sid: 'AlertOwners', actions: ['sns:Publish'], resources: [props.alertTopic.topicArn] }),
       new iam.PolicyStatement({

@@ -23,7 +23,7 @@ export interface DomainMaintenanceProps extends ExecutionLogProps {
   readonly schedule: string;
   /** The domain's Glue database. */
   readonly databaseName: string;
-  /** The domain's Athena workgroup the statements run in. */
+  /** The domain's pipeline workgroup the statements run in (`athenaPipelineWorkgroupName`): whole-table rewrites need no analysts' cutoff. */
   readonly workGroupName: string;
   /** The environment's key: Athena results, table files and alerts are encrypted with it. */
   readonly key: kms.IKey;

@@ -18,7 +18,7 @@ export interface AthenaDdlProviderProps {
   readonly domain: string;
   /** The domain's Glue database, which holds every table the provider may create or alter. */
   readonly databaseName: string;
-  /** The domain's Athena workgroup the DDL runs in. */
+  /** The domain's pipeline workgroup the DDL runs in (`athenaPipelineWorkgroupName`). */
   readonly workGroupName: string;
   /** The environment's key: it encrypts the Athena results and the silver zone. */
   readonly key: kms.IKey;
