@@ -37,7 +37,7 @@ export interface DomainBuildProps extends ExecutionLogProps {
   readonly plan: BuildPlan;
   /** The domain's Glue database, where its models' tables and views live. */
   readonly databaseName: string;
-  /** The domain's Athena workgroup every statement runs in. */
+  /** The domain's pipeline workgroup every statement runs in (`athenaPipelineWorkgroupName`). */
   readonly workGroupName: string;
   /** The environment's key: zone buckets, Athena results and alerts are encrypted with it. */
   readonly key: kms.IKey;
