@@ -33,7 +33,7 @@ export function createValidateHandler(dependencies: ValidateHandlerDependencies)
     const event = parseLandedFileEvent(input);
     logger.info('validating landed file', { bucket: event.bucket, key: event.key, versionId: event.versionId ?? null });
     try {
-      const { outcome, report } = await processLandedFile({
+      const { outcome, report, landedFileUntagged } = await processLandedFile({
         s3,
         dataset,
         buckets,
@@ -41,6 +41,14 @@ export function createValidateHandler(dependencies: ValidateHandlerDependencies)
         ...(scratchDirectory !== undefined && { scratchDirectory }),
       });
       publishValidationMetrics(report, { environment, dataset });
+      if (landedFileUntagged !== undefined) {
+        logger.warn('landed file not tagged with its retention class: it is kept until deleted by hand', {
+          bucket: event.bucket,
+          key: event.key,
+          versionId: event.versionId ?? null,
+          reason: landedFileUntagged,
+        });
+      }
       logger.info(outcome.passed ? 'file passed its contract' : 'file broke its contract', { ...outcome });
       return outcome;
     } catch (error) {

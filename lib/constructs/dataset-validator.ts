@@ -5,6 +5,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { type EnvironmentIdentity, validatedPrefix, validatorFunctionName } from '../config/names.ts';
+import { RETENTION_TAG_KEY, retentionClassFor } from '../config/retention.ts';
 import type { Dataset } from '../contracts/model.ts';
 import { quarantineDatasetPrefix, reportPrefix } from '../ingest/layout.ts';
 import type { ZoneBuckets } from '../ingest/process-landed-file.ts';
@@ -46,7 +47,8 @@ function objectsUnder(bucket: string, prefix: string): string {
 /**
  * One dataset's validator function (see `lambdas/validate`): its compiled contract bundled
  * with the code, DuckDB from the platform layer, and a role of its own that may read only the
- * dataset's landing prefix and write only its validated, quarantine and report prefixes.
+ * dataset's landing prefix (and tag what it read there) and write only its validated, quarantine
+ * and report prefixes.
  */
 export class DatasetValidator extends Construct {
   /**
@@ -78,8 +80,16 @@ export class DatasetValidator extends Construct {
       statements: [
         new iam.PolicyStatement({
           sid: 'ReadLandedFiles',
-          actions: ['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectTagging'],
+          actions: ['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectTagging', 's3:GetObjectVersionTagging'],
           resources: [landed],
+        }),
+        // The landed version gets its contract's retention class (its producer's tags kept), and
+        // no other: a tag set without it, or with a shorter class, is denied.
+        new iam.PolicyStatement({
+          sid: 'TagLandedFiles',
+          actions: ['s3:PutObjectTagging', 's3:PutObjectVersionTagging'],
+          resources: [landed],
+          conditions: { StringEquals: { [`s3:RequestObjectTag/${RETENTION_TAG_KEY}`]: retentionClassFor(dataset.retentionDays).tag } },
         }),
         new iam.PolicyStatement({ sid: 'WriteOutputs', actions: ['s3:PutObject', 's3:PutObjectTagging'], resources: outputs }),
         new iam.PolicyStatement({ sid: 'UseZoneKey', actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [props.key.keyArn] }),

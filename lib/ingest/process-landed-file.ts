@@ -19,6 +19,7 @@ import {
   reportKey,
   validatedKey,
 } from './layout.ts';
+import { tagLandedFile } from './landed-file-retention.ts';
 import { retentionTagging } from './retention-tagging.ts';
 import { copyObject, downloadObject, headObject, putText, uploadFile } from './s3-objects.ts';
 
@@ -61,6 +62,11 @@ export interface ValidationOutcome {
 export interface ProcessedFile {
   readonly outcome: ValidationOutcome;
   readonly report: ValidationReport;
+  /**
+   * Why the landed file could not be tagged with its retention class; undefined when it was. Such
+   * a file never expires: kept longer than its contract asks, but never lost.
+   */
+  readonly landedFileUntagged?: string;
 }
 
 export interface ProcessLandedFileOptions {
@@ -135,8 +141,9 @@ async function writeOutputs(
  * passing rows as typed Parquet to the validated zone, failures to the quarantine zone next to a
  * copy of the report, and the report to the audit zone, written last so that a report means
  * every other output exists. Every key is derived from the delivery (its file id and ingest
- * date), so a retry or replay overwrites its own outputs and never adds more. The landed object
- * is only read.
+ * date), so a retry or replay overwrites its own outputs and never adds more. The landed object's
+ * bytes are only read; once every output exists, its version is tagged with its contract's
+ * retention class. That tag is housekeeping: failing to write it fails nothing and keeps the file.
  */
 export async function processLandedFile(options: ProcessLandedFileOptions): Promise<ProcessedFile> {
   const { s3, dataset, buckets, event } = options;
@@ -169,8 +176,13 @@ export async function processLandedFile(options: ProcessLandedFileOptions): Prom
     const validated = await writeOutputs(options, object, delivered, validation, reportJson);
     const auditKey = reportKey(delivered);
     await putText(s3, { bucket: buckets.audit, key: auditKey }, reportJson, { contentType: JSON_TYPE, tagging: retentionTagging(dataset) });
+    const landedFileUntagged = await tagLandedFile(s3, object, dataset).then(
+      () => undefined,
+      (error: unknown) => (error instanceof Error ? `${error.name}: ${error.message}` : String(error)),
+    );
     return {
       report,
+      ...(landedFileUntagged !== undefined && { landedFileUntagged }),
       outcome: {
         passed: report.passed,
         fileId: delivered.fileId,

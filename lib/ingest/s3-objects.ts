@@ -7,7 +7,15 @@ import { stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CopyObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import {
+  CopyObjectCommand,
+  GetObjectCommand,
+  GetObjectTaggingCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  PutObjectTaggingCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import type { LandedObject } from './file-id.ts';
 
 export interface ObjectLocation {
@@ -122,5 +130,23 @@ export async function copyObject(s3: S3Client, source: LandedObject, target: Obj
       TaggingDirective: 'REPLACE',
       Tagging: tagging,
     }),
+  );
+}
+
+/** Bucket, key and, when the object has one, the version a tagging request names. */
+function taggedRevision(object: LandedObject): { Bucket: string; Key: string; VersionId?: string } {
+  return { Bucket: object.bucket, Key: object.key, ...(object.versionId !== undefined && { VersionId: object.versionId }) };
+}
+
+/** The tag set of one object revision. */
+export async function objectTags(s3: S3Client, object: LandedObject): Promise<Record<string, string>> {
+  const { TagSet = [] } = await s3.send(new GetObjectTaggingCommand(taggedRevision(object)));
+  return Object.fromEntries(TagSet.map((tag) => [tag.Key ?? '', tag.Value ?? '']));
+}
+
+/** Sets the whole tag set of one object revision (S3 keeps no tag that is not in it). */
+export async function replaceObjectTags(s3: S3Client, object: LandedObject, tags: Readonly<Record<string, string>>): Promise<void> {
+  await s3.send(
+    new PutObjectTaggingCommand({ ...taggedRevision(object), Tagging: { TagSet: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) } }),
   );
 }

@@ -67,11 +67,22 @@ describe('a versioned delivery, event time given', () => {
     const writes = s3.sent.filter((command) => command.name === 'PutObjectCommand' || command.name === 'CopyObjectCommand');
     expect(writes.map((command) => command.input['Tagging'])).toEqual(writes.map(() => 'lakehouse%3Aretention=none'));
     expect(writes.at(-1)!.input).toMatchObject({ Bucket: 'audit', Key: `reports/sales/customers/2026/11/21/customers+broken.csv-${fileId}.json` });
-    expect(s3.sent.map((command) => command.name).filter((name) => name !== 'PutObjectCommand' && name !== 'CopyObjectCommand')).toEqual(['GetObjectCommand']);
   });
 
-  it('never writes to the landing bucket and leaves no scratch files behind', async () => {
-    expect(s3.sent.filter((command) => command.input['Bucket'] === 'landing' && command.name !== 'GetObjectCommand')).toEqual([]);
+  it('then tags exactly the landed version it read with its retention class, and writes nothing else to landing', () => {
+    const toLanding = s3.sent.filter((command) => command.input['Bucket'] === 'landing').map(({ name, input }) => ({ name, input }));
+    expect(toLanding).toEqual([
+      { name: 'GetObjectCommand', input: { Bucket: 'landing', Key: key, VersionId: 'v+7' } },
+      { name: 'GetObjectTaggingCommand', input: { Bucket: 'landing', Key: key, VersionId: 'v+7' } },
+      {
+        name: 'PutObjectTaggingCommand',
+        input: { Bucket: 'landing', Key: key, VersionId: 'v+7', Tagging: { TagSet: [{ Key: 'lakehouse:retention', Value: 'none' }] } },
+      },
+    ]);
+    expect(s3.sent.at(-1)!.name).toBe('PutObjectTaggingCommand');
+  });
+
+  it('leaves no scratch files behind', async () => {
     expect(await readdir(scratch)).toEqual([]);
   });
 });
@@ -108,6 +119,16 @@ describe('an unversioned delivery', () => {
     const { outcome, report } = await processLandedFile({ s3: s3.client, dataset: orders, buckets, event: { bucket: 'landing', key, eventTime }, scratchDirectory: scratch });
     expect(outcome).toMatchObject({ passed: true, ingestDate: '2026-11-21' });
     expect(report.rules.find((rule) => rule.kind === 'freshness')?.passed).toBe(true);
+  });
+});
+
+describe('the landed version already tagged', () => {
+  it('sends no second tagging request on a replay', async () => {
+    const s3 = new FakeS3();
+    const key = 'sales/orders/orders.csv';
+    s3.put('landing', key, { body: await sample('sales', 'orders.csv'), versionId: 'v1', tagging: 'lakehouse%3Aretention=7y' });
+    await processLandedFile({ s3: s3.client, dataset: orders, buckets, event: { bucket: 'landing', key, versionId: 'v1', eventTime }, scratchDirectory: scratch });
+    expect(s3.sent.filter((command) => command.name.includes('Tagging')).map((command) => command.name)).toEqual(['GetObjectTaggingCommand']);
   });
 });
 

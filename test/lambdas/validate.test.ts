@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { HeadObjectCommand } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createValidateHandler } from '../../lambdas/validate/handler.ts';
 import { loadContractFile } from '../../lib/contracts/load.ts';
@@ -56,6 +56,8 @@ interface Invocation {
   readonly outcome: ValidationOutcome;
   /** What the handler wrote to stdout: JSON log lines and EMF metric documents. */
   readonly stdout: string;
+  /** What it wrote to stderr: the logger's warnings and errors. */
+  readonly stderr: string;
   /** `bucket/key` of every output object the invocation added. */
   readonly added: string[];
 }
@@ -67,13 +69,19 @@ async function invoke(target: Dataset, event: unknown): Promise<Invocation> {
     written.push(String(chunk));
     return true;
   });
+  const errors: string[] = [];
+  const captureErrors = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    errors.push(String(chunk));
+    return true;
+  });
   try {
     const handler = createValidateHandler({ dataset: target, s3: local.client, buckets: BUCKETS, environment: 'test', scratchDirectory: scratch });
     const outcome = await handler(event);
     const after = await outputObjects(local.client);
-    return { outcome, stdout: written.join(''), added: after.filter((key) => !before.includes(key)) };
+    return { outcome, stdout: written.join(''), stderr: errors.join(''), added: after.filter((key) => !before.includes(key)) };
   } finally {
     capture.mockRestore();
+    captureErrors.mockRestore();
   }
 }
 
@@ -94,9 +102,10 @@ async function expectTagged(keys: readonly string[], retentionClass: string): Pr
   }
 }
 
-async function expectOriginalUntouched(key: string, delivered: Buffer): Promise<void> {
+/** The landed file keeps its bytes and gets its contract's retention class, so it expires like its outputs. */
+async function expectOriginalKept(key: string, delivered: Buffer, retentionClass: string): Promise<void> {
   expect((await objectBytes(local.client, BUCKETS.landing, key)).equals(delivered)).toBe(true);
-  expect(await objectTags(local.client, BUCKETS.landing, key)).toEqual({});
+  expect(await objectTags(local.client, BUCKETS.landing, key)).toEqual({ 'lakehouse:retention': retentionClass });
 }
 
 describe('sales/orders, clean CSV', () => {
@@ -143,8 +152,8 @@ describe('sales/orders, clean CSV', () => {
     expect(typeof rows[0]!['amount']).toBe('number');
   });
 
-  it('leaves the landed original byte-identical and untagged', async () => {
-    await expectOriginalUntouched(key, delivered);
+  it("leaves the landed original byte-identical, tagged with its contract's retention class", async () => {
+    await expectOriginalKept(key, delivered, '7y');
   });
 
   it('emits the file metrics with Environment, Domain and Dataset, freshness included', () => {
@@ -255,8 +264,8 @@ describe('sales/orders, broken CSV (quarantine-rows)', () => {
     );
   });
 
-  it('leaves the landed original byte-identical and untagged', async () => {
-    await expectOriginalUntouched(key, delivered);
+  it("leaves the landed original byte-identical, tagged with its contract's retention class", async () => {
+    await expectOriginalKept(key, delivered, '7y');
   });
 });
 
@@ -288,8 +297,8 @@ describe('sales/customers, broken CSV (quarantine-file)', () => {
     await expectTagged(result.added, 'none');
   });
 
-  it('leaves the landed original byte-identical and untagged', async () => {
-    await expectOriginalUntouched(key, delivered);
+  it('leaves the landed original byte-identical, tagged with the class of no retention', async () => {
+    await expectOriginalKept(key, delivered, 'none');
   });
 });
 
@@ -303,6 +312,73 @@ describe('marketing/web_events, clean JSON Lines', () => {
     expect(await parquetRows(local.client, BUCKETS.validated, outcome.validatedKey!)).toHaveLength(50);
     await expectTagged(added, '90d');
     expect(emfDocuments(stdout)[0]).toMatchObject({ Domain: 'marketing', Dataset: 'web_events', RowsValidated: 50 });
+  });
+});
+
+describe("the landed file's retention tag", () => {
+  function warnings(stderr: string): Record<string, unknown>[] {
+    return stderr
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .filter((line) => line['level'] === 'WARN');
+  }
+
+  it("keeps the producer's own tags and overrides a retention class the producer chose", async () => {
+    const key = 'sales/orders/producer-tagged/orders.csv';
+    await local.client.send(
+      new PutObjectCommand({ Bucket: BUCKETS.landing, Key: key, Body: await sample('sales', 'orders.csv'), Tagging: 'team=checkout&lakehouse%3Aretention=30d' }),
+    );
+    const { outcome, stderr } = await invoke(orders, { bucket: BUCKETS.landing, key, eventTime: SAMPLE_EVENT_TIME });
+    expect(outcome.passed).toBe(true);
+    expect(await objectTags(local.client, BUCKETS.landing, key)).toEqual({ team: 'checkout', 'lakehouse:retention': '7y' });
+    expect(warnings(stderr)).toEqual([]);
+  });
+
+  it('keeps the file, untagged and so never expiring, and warns when the tag cannot be written; the validation stands', async () => {
+    const key = 'sales/orders/tagging-denied/orders.csv';
+    const delivered = await sample('sales', 'orders.csv');
+    await land(key, delivered);
+    const denyTagging = 'deny-put-object-tagging';
+    local.client.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'PutObjectTaggingCommand') throw Object.assign(new Error('Access Denied'), { name: 'AccessDenied' });
+        return next(args);
+      },
+      { step: 'initialize', name: denyTagging },
+    );
+    let result: Invocation;
+    try {
+      result = await invoke(orders, { bucket: BUCKETS.landing, key, eventTime: SAMPLE_EVENT_TIME });
+    } finally {
+      local.client.middlewareStack.remove(denyTagging);
+    }
+    expect(result.outcome).toMatchObject({ passed: true, rowCount: 36, rowsPassed: 36 });
+    expect(result.added).toEqual([`audit/${result.outcome.reportKey}`, `validated/${result.outcome.validatedKey!}`]);
+    expect((await objectBytes(local.client, BUCKETS.landing, key)).equals(delivered)).toBe(true);
+    expect(await objectTags(local.client, BUCKETS.landing, key)).toEqual({});
+    expect(warnings(result.stderr)).toEqual([
+      expect.objectContaining({
+        message: 'landed file not tagged with its retention class: it is kept until deleted by hand',
+        bucket: BUCKETS.landing,
+        key,
+        reason: 'AccessDenied: Access Denied',
+      }),
+    ]);
+  });
+
+  it("keeps a file whose producer used all of S3's 10 tags untagged by us, and says why", async () => {
+    const key = 'sales/orders/ten-tags/orders.csv';
+    const producerTags = Object.fromEntries(Array.from({ length: 10 }, (_, index) => [`tag${index}`, 'x']));
+    await local.client.send(
+      new PutObjectCommand({ Bucket: BUCKETS.landing, Key: key, Body: await sample('sales', 'orders.csv'), Tagging: new URLSearchParams(producerTags).toString() }),
+    );
+    const { outcome, stderr } = await invoke(orders, { bucket: BUCKETS.landing, key, eventTime: SAMPLE_EVENT_TIME });
+    expect(outcome.passed).toBe(true);
+    expect(await objectTags(local.client, BUCKETS.landing, key)).toEqual(producerTags);
+    expect(warnings(stderr)).toEqual([
+      expect.objectContaining({ reason: `Error: s3://landing/${key} carries 10 tags of its producer, S3's maximum, so its retention tag does not fit` }),
+    ]);
   });
 });
 
@@ -339,7 +415,7 @@ describe('bad input', () => {
     expect(outcome.failedRules).toEqual([{ id: 'readable', kind: 'readable', column: null, failedCount: 0 }]);
     expect(added).toContain(`quarantine/sales/orders/2026/11/21/${fileId}/delivered/garbage.csv`);
     await expectTagged(added, '7y');
-    await expectOriginalUntouched(key, delivered);
+    await expectOriginalKept(key, delivered, '7y');
   });
 
   it.each([

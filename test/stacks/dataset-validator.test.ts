@@ -90,13 +90,21 @@ describe('dataset validator role', () => {
   const fn = functionOf(orders, 'acme-dev-sales-orders-validate');
   const statements = roleStatements(orders, fn);
 
-  it('reads only the dataset landing prefix and writes only its validated, quarantine and report prefixes', () => {
+  it('reads and tags only the dataset landing prefix and writes only its validated, quarantine and report prefixes', () => {
     expect(statements.filter((statement) => statement.Sid !== 'WriteLogs' && statement.Sid !== 'Trace')).toEqual([
       {
         Sid: 'ReadLandedFiles',
         Effect: 'Allow',
-        Action: ['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectTagging'],
+        Action: ['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectTagging', 's3:GetObjectVersionTagging'],
         Resource: objectsUnder('LandingBucketName', 'sales/orders/'),
+      },
+      {
+        Sid: 'TagLandedFiles',
+        Effect: 'Allow',
+        Action: ['s3:PutObjectTagging', 's3:PutObjectVersionTagging'],
+        Resource: objectsUnder('LandingBucketName', 'sales/orders/'),
+        // The fixture's orders declare no retention: kept forever.
+        Condition: { StringEquals: { 's3:RequestObjectTag/lakehouse:retention': 'none' } },
       },
       {
         Sid: 'WriteOutputs',
@@ -201,6 +209,15 @@ describe('DatasetValidator props', () => {
     const [, logGroup] = only(resourcesOf(template, 'AWS::Logs::LogGroup'));
     expect(logGroup.Properties['RetentionInDays']).toBe(365);
     expect(logGroup.DeletionPolicy).toBe('Retain');
+  });
+
+  it("may tag a landed file only with the smallest retention class covering its contract's retention", () => {
+    const template = validatorStack({ dataset: { ...typedOrders, retentionDays: 100 } });
+    const [, role] = only(resourcesOf(template, 'AWS::IAM::Role'));
+    const statements = (role.Properties['Policies'] as { PolicyDocument: { Statement: (Statement & { Condition?: unknown })[] } }[])[0]!.PolicyDocument.Statement;
+    expect(statements.find((statement) => statement.Sid === 'TagLandedFiles')?.Condition).toEqual({
+      StringEquals: { 's3:RequestObjectTag/lakehouse:retention': '1y' },
+    });
   });
 
   it('takes other sizes, timeout, retention and removal policy', () => {

@@ -71,6 +71,16 @@ export class FakeS3 {
         this.put(input['Bucket'], input['Key'], { body: source.body, tagging: input['Tagging'] });
         return {};
       }
+      case 'GetObjectTaggingCommand': {
+        const { tagging = '' } = this.stored(input['Bucket'], input['Key']);
+        return { TagSet: [...new URLSearchParams(tagging)].map(([Key, Value]) => ({ Key, Value })) };
+      }
+      case 'PutObjectTaggingCommand': {
+        const object = this.stored(input['Bucket'], input['Key']);
+        const tagSet = input['Tagging'].TagSet as { Key: string; Value: string }[];
+        this.put(input['Bucket'], input['Key'], { ...object, tagging: new URLSearchParams(tagSet.map((tag): [string, string] => [tag.Key, tag.Value])).toString() });
+        return {};
+      }
       default:
         throw new Error(`FakeS3 does not implement ${name}`);
     }
