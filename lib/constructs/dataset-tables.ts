@@ -1,10 +1,11 @@
-import { RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { type RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as glue from 'aws-cdk-lib/aws-glue';
 import { Construct } from 'constructs';
 import { INGEST_DATE_COLUMN, rawTableName, s3Uri, validatedPrefix, validatedTableName } from '../config/names.ts';
 import type { Dataset } from '../contracts/model.ts';
 import { glueComment, INGEST_DATE_PARTITION, rawColumns, validatedColumns } from './glue-columns.ts';
 import { PARQUET_FORMAT, rawStorageFormat, type StorageFormat } from './raw-storage-format.ts';
+import { RETAINED } from './retained.ts';
 
 export interface DatasetTablesProps {
   readonly dataset: Dataset;
@@ -12,7 +13,7 @@ export interface DatasetTablesProps {
   readonly databaseName: string;
   readonly landingBucketName: string;
   readonly validatedBucketName: string;
-  /** @default RemovalPolicy.RETAIN */
+  /** @default RETAINED (kept, except when its first create rolls back) */
   readonly removalPolicy?: RemovalPolicy;
 }
 
@@ -61,7 +62,7 @@ export class DatasetTables extends Construct {
           },
         },
       });
-      cfnTable.applyRemovalPolicy(props.removalPolicy ?? RemovalPolicy.RETAIN);
+      cfnTable.applyRemovalPolicy(props.removalPolicy ?? RETAINED);
       return cfnTable;
     };
 

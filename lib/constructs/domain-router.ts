@@ -1,4 +1,4 @@
-import { Aws, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Aws, Duration, type RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -16,6 +16,7 @@ import type { Dataset } from '../contracts/model.ts';
 import type { DomainRoutes } from '../ingest/route.ts';
 import { wildcardFinding } from '../nag/wildcard-finding.ts';
 import { HANDLER, handlerCode } from './lambda-code.ts';
+import { RETAINED } from './retained.ts';
 
 const ENTRY_POINT = 'lambdas/route-landed-file/index.ts';
 
@@ -36,7 +37,7 @@ export interface DomainRouterProps {
   readonly retryAttempts?: number;
   /** @default logs.RetentionDays.ONE_YEAR */
   readonly logRetention?: logs.RetentionDays;
-  /** What happens to the log group when the stack is deleted. @default RemovalPolicy.RETAIN */
+  /** What happens to the log group when the stack is deleted. @default RETAINED (kept, except when its first create rolls back) */
   readonly removalPolicy?: RemovalPolicy;
 }
 
@@ -83,7 +84,7 @@ export class DomainRouter extends Construct {
     const logGroup = new logs.LogGroup(this, 'Logs', {
       logGroupName: `/aws/lambda/${functionName}`,
       retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
-      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+      removalPolicy: props.removalPolicy ?? RETAINED,
     });
     const role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),

@@ -1,10 +1,10 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import type { EnvironmentIdentity } from '../config/names.ts';
 import { duckDbLayerAsset, type DuckDbLayerAssetOptions } from './duckdb-layer-asset.ts';
 import { LinkedAssetCode } from './linked-asset-code.ts';
+import { RETAINED } from './retained.ts';
 
 /** Runtimes the layer is built for: Node.js 22 and newer, whose N-API the binding uses. */
 export const DUCKDB_LAYER_RUNTIMES: readonly lambda.Runtime[] = [lambda.Runtime.NODEJS_22_X, lambda.Runtime.NODEJS_24_X];
@@ -45,7 +45,7 @@ export class DuckDbLayer extends Construct {
       license: 'MIT',
       // A function keeps its layer version until its stack is deployed again; a rollback of
       // that stack must still find the old version, so versions are never deleted.
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy: RETAINED,
     });
     this.parameter = new ssm.StringParameter(this, 'VersionArn', {
       parameterName: duckDbLayerParameterName(identity),

@@ -1,9 +1,10 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
+import type { RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
+import { RETAINED } from './retained.ts';
 
 /** How a state machine's execution log group is kept. */
 export interface ExecutionLogProps {
@@ -11,7 +12,7 @@ export interface ExecutionLogProps {
   readonly logKey: kms.IKey;
   /** @default logs.RetentionDays.ONE_YEAR */
   readonly logRetention?: logs.RetentionDays;
-  /** What happens to the log group when the stack is deleted. @default RemovalPolicy.RETAIN */
+  /** What happens to the log group when the stack is deleted. @default RETAINED (kept, except when its first create rolls back) */
   readonly removalPolicy?: RemovalPolicy;
 }
 
@@ -21,7 +22,7 @@ export function executionLogGroup(scope: Construct, logGroupName: string, props:
     logGroupName,
     encryptionKey: props.logKey,
     retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
-    removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+    removalPolicy: props.removalPolicy ?? RETAINED,
   });
 }
 

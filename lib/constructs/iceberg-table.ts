@@ -1,4 +1,4 @@
-import { Aws, CustomResource, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Aws, CustomResource, Duration, type RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -10,6 +10,7 @@ import { type IcebergTableSpec, physicalIdOf } from '../../lambdas/athena-ddl/ta
 import { athenaDdlServiceTokenParameterName, athenaResultsPrefix, domainFunctionName, type EnvironmentIdentity } from '../config/names.ts';
 import { wildcardFinding } from '../nag/wildcard-finding.ts';
 import { HANDLER, handlerCode } from './lambda-code.ts';
+import { RETAINED } from './retained.ts';
 
 const ENTRY_POINT = 'lambdas/athena-ddl/index.ts';
 
@@ -31,7 +32,7 @@ export interface AthenaDdlProviderProps {
   readonly gold?: TableLocation;
   /** @default logs.RetentionDays.ONE_YEAR */
   readonly logRetention?: logs.RetentionDays;
-  /** What happens to the log groups when the stack is deleted. @default RemovalPolicy.RETAIN */
+  /** What happens to the log groups when the stack is deleted. @default RETAINED (kept, except when its first create rolls back) */
   readonly removalPolicy?: RemovalPolicy;
 }
 
@@ -55,20 +56,23 @@ export class AthenaDdlProvider extends Construct {
   readonly provider: cr.Provider;
   /** Holds `provider.serviceToken`; dataset stacks read it when they deploy. */
   readonly serviceTokenParameter: ssm.StringParameter;
+  private readonly role: iam.Role;
+  /** Created by the first `allowStackStatusOf`: a policy statement needs a resource. */
+  private stackStatusStatement?: iam.PolicyStatement;
 
   constructor(scope: Construct, id: string, props: AthenaDdlProviderProps) {
     super(scope, id);
     const { identity, domain } = props;
     const stack = Stack.of(this);
-    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const removalPolicy = props.removalPolicy ?? RETAINED;
     const retention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;
     const functionName = domainFunctionName(identity, domain, 'athena-ddl');
 
     const logGroup = new logs.LogGroup(this, 'Logs', { logGroupName: `/aws/lambda/${functionName}`, retention, removalPolicy });
-    const role = new iam.Role(this, 'Role', {
+    const role = (this.role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: `Athena DDL of the ${domain} domain in ${identity.environment}: creates and extends its Iceberg tables`,
-    });
+    }));
     const workGroupArn = stack.formatArn({ service: 'athena', resource: 'workgroup', resourceName: props.workGroupName });
     const glue = (resource: string, resourceName?: string): string =>
       stack.formatArn({ service: 'glue', resource, ...(resourceName === undefined ? {} : { resourceName }) });
@@ -165,6 +169,29 @@ export class AthenaDdlProvider extends Construct {
       reason: 'The custom resource framework invokes the DDL function and its versions; the grant is the framework\'s own.',
     });
   }
+
+  /**
+   * Lets the handler read the status of `stack`, which holds tables this provider owns: during a
+   * rollback the handler keeps a table it would otherwise refuse to narrow. The provider's own
+   * stack is named by its id; another (a dataset stack, deployed after this one, whose id does
+   * not exist yet) by its name and any id.
+   */
+  allowStackStatusOf(stack: Stack): void {
+    const own = Stack.of(this);
+    const arn = stack === own ? own.stackId : own.formatArn({ service: 'cloudformation', resource: 'stack', resourceName: `${stack.stackName}/*` });
+    if (this.stackStatusStatement === undefined) {
+      this.stackStatusStatement = new iam.PolicyStatement({ sid: 'ReadTheStatusOfTableStacks', actions: ['cloudformation:DescribeStacks'], resources: [arn] });
+      this.role.addToPolicy(this.stackStatusStatement);
+    } else {
+      this.stackStatusStatement.addResources(arn);
+    }
+    if (stack !== own) {
+      Validations.of(this.role).acknowledge({
+        id: wildcardFinding(this, arn),
+        reason: `Reads the status of the ${stack.stackName} stack only; CloudFormation appends its id to the ARN when it creates the stack.`,
+      });
+    }
+  }
 }
 
 export interface IcebergTableProps {
@@ -192,7 +219,7 @@ export class IcebergTable extends Construct {
       // Only name and type: a column may carry more (its other engines' types), and any change
       // of a property is an update the handler must run.
       properties: { ...spec, columns: spec.columns.map((column) => ({ name: column.name, type: column.type })) },
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy: RETAINED,
     });
   }
 }

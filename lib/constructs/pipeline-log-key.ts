@@ -1,7 +1,8 @@
-import { ArnFormat, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, type RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import { RETAINED } from './retained.ts';
 
 export interface PipelineLogKeyProps {
   /** Log groups whose names start with this may use the key, e.g. `pipelineLogGroupPrefix(...)`. */
@@ -10,7 +11,7 @@ export interface PipelineLogKeyProps {
   readonly description: string;
   /**
    * What happens to the key when its stack is deleted; keep it as long as the logs it encrypts.
-   * @default RemovalPolicy.RETAIN
+   * @default RETAINED (kept, except when its first create rolls back)
    */
   readonly removalPolicy?: RemovalPolicy;
 }
@@ -31,7 +32,7 @@ export class PipelineLogKey extends Construct {
     this.key = new kms.Key(this, 'Key', {
       description: props.description,
       enableKeyRotation: true,
-      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+      removalPolicy: props.removalPolicy ?? RETAINED,
     });
     this.key.addToResourcePolicy(
       new iam.PolicyStatement({

@@ -1,9 +1,10 @@
-import { RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { type RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { expiryRule, housekeepingRule, retentionClassRules } from './lifecycle-rules.ts';
+import { RETAINED } from './retained.ts';
 
 export interface ZoneBucketProps {
   /** Physical name, from `bucketName()` in `lib/config/names.ts`. */
@@ -41,7 +42,7 @@ export interface ZoneBucketProps {
   /**
    * What happens to the bucket when its stack is deleted. Objects are never auto-deleted: a
    * non-empty bucket makes the deletion fail rather than lose data.
-   * @default RemovalPolicy.RETAIN
+   * @default RETAINED (kept, except when its first create rolls back)
    */
   readonly removalPolicy?: RemovalPolicy;
 }
@@ -80,7 +81,7 @@ export class ZoneBucket extends Construct {
         ...(props.expiresByRetentionTag === true ? retentionClassRules() : []),
         ...(expiresAfterDays === undefined ? [] : [expiryRule(expiresAfterDays)]),
       ],
-      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+      removalPolicy: props.removalPolicy ?? RETAINED,
     });
     const cfnBucket = this.bucket.node.defaultChild as s3.CfnBucket;
     if (props.accessLogs !== undefined) this.logTo(cfnBucket, props.accessLogs.bucket, props.accessLogs.prefix);

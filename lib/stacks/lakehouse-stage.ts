@@ -65,6 +65,8 @@ export class LakehouseStage extends Stage {
       description: `Lakehouse domain ${domain.name} in ${identity.environment}: Glue database, Athena workgroup, alerts`,
     });
     domainStack.addStackDependency(this.platform);
+    // The owner of the domain's Iceberg tables checks, on an update, whether the stack holding the table rolls back.
+    if (domainStack.goldTables.size > 0) domainStack.tableOwner.allowStackStatusOf(domainStack);
     const shards = groupByShard(domain.datasets, props.settings.datasetStacksPerDomain);
     checkShardCapacity(domain, shards, props.settings.datasetStacksPerDomain);
     const datasetStacks = new Map(
@@ -77,6 +79,7 @@ export class LakehouseStage extends Stage {
           description: `Lakehouse domain ${domain.name} in ${identity.environment}: dataset tables, shard ${shard}`,
         });
         stack.addStackDependency(domainStack);
+        domainStack.tableOwner.allowStackStatusOf(stack);
         return [shard, stack] as const;
       }),
     );

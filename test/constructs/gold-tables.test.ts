@@ -112,7 +112,7 @@ describe('gold tables owned by the Athena DDL custom resource', () => {
 
   it('retains every gold table when the resource or its stack is deleted', () => {
     for (const table of icebergTables(domainTemplate('sales')).values()) {
-      expect([table.DeletionPolicy, table.UpdateReplacePolicy]).toEqual(['Retain', 'Retain']);
+      expect([table.DeletionPolicy, table.UpdateReplacePolicy]).toEqual(['RetainExceptOnCreate', 'Retain']);
     }
   });
 

@@ -30,7 +30,7 @@ describe('silver tables in the dataset stacks', () => {
   it('are one Athena DDL custom resource per dataset, retained whatever the environment', () => {
     expect(silverTables.map(({ resource }) => resource.Properties['table']).sort()).toEqual(['customers', 'order_items', 'orders']);
     for (const { resource } of silverTables) {
-      expect(resource.DeletionPolicy).toBe('Retain');
+      expect(resource.DeletionPolicy).toBe('RetainExceptOnCreate');
       expect(resource.UpdateReplacePolicy).toBe('Retain');
     }
   });

@@ -46,7 +46,7 @@ describe('AthenaDdlProvider', () => {
     });
     template.hasResource('AWS::Logs::LogGroup', {
       Properties: { LogGroupName: '/aws/lambda/acme-dev-sales-athena-ddl', RetentionInDays: 365 },
-      DeletionPolicy: 'Retain',
+      DeletionPolicy: 'RetainExceptOnCreate',
     });
   });
 
@@ -106,7 +106,7 @@ describe('IcebergTable', () => {
     expect(table?.qualifiedName).toBe('acme_dev_sales.orders');
     template.hasResource('Custom::IcebergTable', {
       Properties: { ServiceToken: { 'Fn::GetAtt': [Match.stringLikeRegexp('^TableOwnerProviderframeworkonEvent'), 'Arn'] }, ...spec },
-      DeletionPolicy: 'Retain',
+      DeletionPolicy: 'RetainExceptOnCreate',
       UpdateReplacePolicy: 'Retain',
     });
   });

@@ -16,7 +16,7 @@ describe('documented construct defaults', () => {
     const scope = stack();
     new ZoneBucket(scope, 'Zone', { bucketName: 'acme-dev-test-111111111111-eu-west-1' });
     const [bucket] = Object.values(Template.fromStack(scope).findResources('AWS::S3::Bucket'));
-    expect(bucket.DeletionPolicy).toBe('Retain');
+    expect(bucket.DeletionPolicy).toBe('RetainExceptOnCreate');
     expect(bucket.Properties.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault).toEqual({
       SSEAlgorithm: 'AES256',
     });
@@ -44,7 +44,7 @@ describe('documented construct defaults', () => {
       validatedBucketName: 'validated',
     });
     const tables = Object.values(Template.fromStack(scope).findResources('AWS::Glue::Table'));
-    expect(tables.map((table) => table.DeletionPolicy)).toEqual(['Retain', 'Retain']);
+    expect(tables.map((table) => table.DeletionPolicy)).toEqual(['RetainExceptOnCreate', 'RetainExceptOnCreate']);
   });
 
   it('AlertTopic: no subscriptions', () => {

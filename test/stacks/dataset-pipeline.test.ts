@@ -58,7 +58,7 @@ describe('DatasetPipeline', () => {
       KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^LogKey'), 'Arn'] },
       RetentionInDays: 365,
     });
-    template.hasResource('AWS::Logs::LogGroup', { DeletionPolicy: 'Retain' });
+    template.hasResource('AWS::Logs::LogGroup', { DeletionPolicy: 'RetainExceptOnCreate' });
     template.hasResourceProperties('AWS::KMS::Key', {
       EnableKeyRotation: true,
       KeyPolicy: {

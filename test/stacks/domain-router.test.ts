@@ -163,7 +163,7 @@ describe('DomainRouter defaults', () => {
     template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { MaximumRetryAttempts: 2 });
     template.hasResource('AWS::Logs::LogGroup', {
       Properties: { LogGroupName: '/aws/lambda/acme-dev-sales-router', RetentionInDays: 365 },
-      DeletionPolicy: 'Retain',
+      DeletionPolicy: 'RetainExceptOnCreate',
     });
   });
 });

@@ -23,7 +23,7 @@ describe('DuckDB layer in the platform stack', () => {
       CompatibleRuntimes: ['nodejs22.x', 'nodejs24.x'],
       LicenseInfo: 'MIT',
     });
-    expect(layer.DeletionPolicy).toBe('Retain');
+    expect(layer.DeletionPolicy).toBe('RetainExceptOnCreate');
     expect(layer.Properties['Description']).toMatch(/^DuckDB 1\.5\.\d.* for Node\.js \(.*@duckdb\/node-bindings-linux-x64@/);
   });
 
