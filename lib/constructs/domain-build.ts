@@ -16,6 +16,7 @@ import {
   glueDatabaseName,
   goldDomainPrefix,
   goldPrefix,
+  pascalCase,
   silverPrefix,
 } from '../config/names.ts';
 import { wildcardFinding } from '../nag/wildcard-finding.ts';
@@ -28,6 +29,7 @@ import { stagingTableName } from '../transforms/render.ts';
 import { announceStatement } from './announce-statement.ts';
 import { DatasetLockTable } from './dataset-lock.ts';
 import { executionLogGroup, type ExecutionLogProps, executionTelemetryStatements, loggedAndTraced } from './execution-logs.ts';
+import { type AttachedGrant, attachGrowingStatements, checkInlinePolicy } from './policy-size.ts';
 import { CONDITION_FAILED, lockStates, releaseLockTask } from './lock-states.ts';
 import { stateMachineArns, stateMachinePrincipal } from './state-machine-arns.ts';
 import { retryAsNewQuery, withRetry } from './task-retry.ts';
@@ -78,6 +80,14 @@ const PATHS = {
   announcedOn: '$.build.announcedOn',
 } as const;
 
+/** What the build does to its models' tables (views are created and replaced by the build itself). */
+const MODEL_TABLE_ACTIONS = ['glue:GetDatabase', 'glue:GetTable', 'glue:CreateTable', 'glue:UpdateTable'];
+const INPUT_TABLE_ACTIONS = ['glue:GetDatabase', 'glue:GetTable'];
+
+function bucketArn(bucket: string): string {
+  return `arn:${Aws.PARTITION}:s3:::${bucket}`;
+}
+
 function objectsUnder(bucket: string, prefix: string): string {
   return `arn:${Aws.PARTITION}:s3:::${bucket}/${prefix}*`;
 }
@@ -98,6 +108,8 @@ function anyOf(conditions: readonly sfn.Condition[]): sfn.Condition {
 export class DomainBuild extends Construct {
   readonly stateMachine: sfn.StateMachine;
   readonly role: iam.Role;
+  /** The role's grants on its models' tables and its inputs, which grow with the domain. */
+  readonly grants: readonly iam.ManagedPolicy[];
   readonly logGroup: logs.LogGroup;
   readonly lockTable: DatasetLockTable;
   /** Starts a build when an input of the domain's models is announced. */
@@ -135,11 +147,25 @@ export class DomainBuild extends Construct {
     const definition = this.definition(states, { executionArns, lockWaitInterval, maxLockWaits });
 
     this.logGroup = executionLogGroup(this, buildLogGroupName(identity, domain), props);
+    const { shared, growing } = this.statements(executionArns);
+    const what = `build of domain '${domain}'`;
+    const fix = `move some of its models to another domain, or raise the account's IAM quota of managed policies per role to 20 and IAM_POLICY_LIMITS.managedPoliciesPerRole with it`;
+    checkInlinePolicy(this, what, shared, fix);
     this.role = new iam.Role(this, 'Role', {
       assumedBy: stateMachinePrincipal(this, arns),
       description: `Build of the ${domain} domain's SQL models in ${identity.environment}`,
-      inlinePolicies: { Build: new iam.PolicyDocument({ statements: this.statements(executionArns) }) },
+      inlinePolicies: { Build: new iam.PolicyDocument({ statements: shared }) },
     });
+    // Per model and per input grants grow with the domain: IAM caps a role's inline policies at
+    // 10,240 bytes, so they go to managed policies of up to 6,144 bytes each.
+    const grants = attachGrowingStatements(this, {
+      role: this.role,
+      what,
+      statements: growing,
+      description: `Build of the ${domain} domain's SQL models in ${identity.environment}: its models' tables and inputs`,
+      fix,
+    });
+    this.grants = grants.map((grant) => grant.policy);
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
       stateMachineName,
       ...loggedAndTraced(this.logGroup),
@@ -149,6 +175,8 @@ export class DomainBuild extends Construct {
       // The policy above is the whole grant: the tasks' own generated statements would be broader.
       role: this.role.withoutPolicyUpdates(),
     });
+    // A build started before its grants are attached would fail on its first model.
+    for (const grant of this.grants) this.stateMachine.node.addDependency(grant);
 
     this.trigger = new events.Rule(this, 'Trigger', {
       description: `Builds the ${domain} domain's models when one of their inputs is loaded or published`,
@@ -164,7 +192,7 @@ export class DomainBuild extends Construct {
       schedule: events.Schedule.expression(props.fullBuildSchedule ?? 'cron(0 1 * * ? *)'),
       targets: [new targets.SfnStateMachine(this.stateMachine, { input: events.RuleTargetInput.fromObject({}) })],
     });
-    this.acknowledgeFindings(executionArns);
+    this.acknowledgeFindings(executionArns, grants);
   }
 
   private definition(
@@ -383,23 +411,27 @@ export class DomainBuild extends Construct {
     );
   }
 
-  /** Everything the build touches, by name: its workgroup, its models' tables, the tables it reads. */
-  private statements(executionArns: string): iam.PolicyStatement[] {
+  /**
+   * Everything the build touches, by name: its workgroup, its models' tables, the tables it reads.
+   * `shared` does not grow with the domain; `growing` holds one statement per model and three per
+   * input, which is what passes IAM's inline limit at some 12-20 models.
+   */
+  private statements(executionArns: string): { shared: iam.PolicyStatement[]; growing: iam.PolicyStatement[] } {
     const { props } = this;
     const { identity, plan } = props;
     const stack = Stack.of(this);
     const glue = (resource: string): string => stack.formatArn({ service: 'glue', resource });
-    const bucketArn = (bucket: string): string => `arn:${Aws.PARTITION}:s3:::${bucket}`;
     const models = plan.layers.flat().map((build) => build.model);
-    const ownTables = models.flatMap((model) => [model.name, stagingTableName(model)]);
-    const readTables = plan.reads.map((target) => glue(`table/${glueDatabaseName(identity, target.domain)}/${target.table}`));
     const readDatabases = [...new Set(plan.reads.map((target) => glue(`database/${glueDatabaseName(identity, target.domain)}`)))];
-    const readFiles = plan.reads.map((target) =>
-      target.kind === 'dataset'
-        ? objectsUnder(props.silverBucketName, silverPrefix(target.dataset))
-        : objectsUnder(props.goldBucketName, goldPrefix(target.domain, target.table)),
-    );
-    const statements = [
+    // Listing a bucket reveals every key in it: each listing is limited to the prefixes the build reads or writes.
+    const listUnder = (sid: string, bucket: string, prefixes: readonly string[]): iam.PolicyStatement =>
+      new iam.PolicyStatement({
+        sid,
+        actions: ['s3:ListBucket'],
+        resources: [bucketArn(bucket)],
+        conditions: { StringLike: { 's3:prefix': prefixes.map((prefix) => `${prefix}*`) } },
+      });
+    const shared = [
       new iam.PolicyStatement({
         sid: 'RunModelQueries',
         actions: ['athena:StartQueryExecution', 'athena:GetQueryExecution', 'athena:GetQueryResults', 'athena:StopQueryExecution'],
@@ -411,31 +443,30 @@ export class DomainBuild extends Construct {
         resources: [stack.formatArn({ service: 'athena', resource: 'datacatalog', resourceName: 'AwsDataCatalog' })],
       }),
       new iam.PolicyStatement({
-        sid: 'WriteModelTables',
-        actions: ['glue:GetDatabase', 'glue:GetTable', 'glue:CreateTable', 'glue:UpdateTable'],
-        resources: [glue('catalog'), glue(`database/${props.databaseName}`), ...ownTables.map((table) => glue(`table/${props.databaseName}/${table}`))],
+        sid: 'UseModelDatabase',
+        actions: MODEL_TABLE_ACTIONS,
+        resources: [glue('catalog'), glue(`database/${props.databaseName}`)],
       }),
-      new iam.PolicyStatement({
-        sid: 'ReadInputTables',
-        actions: ['glue:GetDatabase', 'glue:GetTable'],
-        resources: [glue('catalog'), ...readDatabases, ...readTables],
-      }),
+      ...(readDatabases.length === 0
+        ? []
+        : [new iam.PolicyStatement({ sid: 'UseInputDatabases', actions: INPUT_TABLE_ACTIONS, resources: [glue('catalog'), ...readDatabases] })]),
       new iam.PolicyStatement({
         sid: 'WriteModelFiles',
         actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
         resources: [objectsUnder(props.goldBucketName, goldDomainPrefix(plan.domain))],
       }),
-      ...(readFiles.length === 0 ? [] : [new iam.PolicyStatement({ sid: 'ReadInputFiles', actions: ['s3:GetObject'], resources: readFiles })]),
       new iam.PolicyStatement({
         sid: 'WriteQueryResults',
         actions: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
         resources: [objectsUnder(props.athenaResultsBucketName, athenaResultsPrefix(plan.domain))],
       }),
       new iam.PolicyStatement({
-        sid: 'ListTableFiles',
-        actions: ['s3:ListBucket', 's3:GetBucketLocation'],
+        sid: 'LocateBuckets',
+        actions: ['s3:GetBucketLocation'],
         resources: [props.goldBucketName, props.silverBucketName, props.athenaResultsBucketName].map(bucketArn),
       }),
+      listUnder('ListModelFiles', props.goldBucketName, [goldDomainPrefix(plan.domain)]),
+      listUnder('ListQueryResults', props.athenaResultsBucketName, [athenaResultsPrefix(plan.domain)]),
       new iam.PolicyStatement({ sid: 'UseZoneKey', actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [props.key.keyArn] }),
       new iam.PolicyStatement({ sid: 'AlertOwners', actions: ['sns:Publish'], resources: [props.alertTopic.topicArn] }),
       new iam.PolicyStatement({
@@ -448,10 +479,37 @@ export class DomainBuild extends Construct {
       announceStatement(stack, 'AnnounceModels'),
       ...executionTelemetryStatements(),
     ];
-    return statements;
+    const growing = [
+      ...models.map(
+        (model) =>
+          new iam.PolicyStatement({
+            sid: `WriteModel${pascalCase(model.name)}`,
+            actions: MODEL_TABLE_ACTIONS,
+            resources: [model.name, stagingTableName(model)].map((table) => glue(`table/${props.databaseName}/${table}`)),
+          }),
+      ),
+      ...plan.reads.flatMap((target) => {
+        const sid = `Read${pascalCase(`${target.domain}_${target.table}`)}`;
+        const [bucket, prefix] =
+          target.kind === 'dataset'
+            ? [props.silverBucketName, silverPrefix(target.dataset)]
+            : [props.goldBucketName, goldPrefix(target.domain, target.table)];
+        return [
+          new iam.PolicyStatement({
+            sid: `${sid}Table`,
+            actions: INPUT_TABLE_ACTIONS,
+            resources: [glue(`table/${glueDatabaseName(identity, target.domain)}/${target.table}`)],
+          }),
+          new iam.PolicyStatement({ sid: `${sid}Files`, actions: ['s3:GetObject'], resources: [objectsUnder(bucket, prefix)] }),
+          // Inputs under the domain's own gold prefix are listed by ListModelFiles already.
+          ...(target.kind === 'model' && target.domain === plan.domain ? [] : [listUnder(`List${sid.slice('Read'.length)}Files`, bucket, [prefix])]),
+        ];
+      }),
+    ];
+    return { shared, growing };
   }
 
-  private acknowledgeFindings(executionArns: string): void {
+  private acknowledgeFindings(executionArns: string, grants: readonly AttachedGrant[]): void {
     const { props } = this;
     const domain = props.plan.domain;
     const readFiles = props.plan.reads.map((target) =>
@@ -468,10 +526,6 @@ export class DomainBuild extends Construct {
         id: wildcardFinding(this, objectsUnder(props.athenaResultsBucketName, athenaResultsPrefix(domain))),
         reason: `Athena writes the build's query results under the domain's results prefix, named by query id.`,
       },
-      ...readFiles.map(({ files, what }) => ({
-        id: wildcardFinding(this, files),
-        reason: `Reads only the files of ${what}, an input of the ${domain} models; Iceberg names them.`,
-      })),
       {
         id: wildcardFinding(this, executionArns),
         reason: `Reads the status of this build's own executions (the lock holder), whose names are generated.`,
@@ -481,5 +535,15 @@ export class DomainBuild extends Construct {
         reason: 'The log delivery actions and X-Ray support no resource-level permissions.',
       },
     );
+    for (const grant of grants) {
+      const held = readFiles.filter(({ files }) => grant.statements.some((statement) => statement.resources.includes(files)));
+      if (held.length === 0) continue;
+      Validations.of(grant.policy).acknowledge(
+        ...held.map(({ files, what }) => ({
+          id: wildcardFinding(this, files),
+          reason: `Reads only the files of ${what}, an input of the ${domain} models; Iceberg names them.`,
+        })),
+      );
+    }
   }
 }
