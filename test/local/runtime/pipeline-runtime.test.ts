@@ -3,7 +3,7 @@
  * real local S3 server and the local lake: what each kind of delivery leaves behind.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { DeleteObjectCommand } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectTaggingCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pipelineStateMachineName, silverTableName } from '../../../lib/config/names.ts';
 import type { Dataset } from '../../../lib/contracts/model.ts';
@@ -89,6 +89,14 @@ describe('a clean file', () => {
     });
     expect(logLines(paths.metricsLog).at(-1)).toMatchObject({ namespace: 'ContractLakehouse', metric: { MetricName: 'RowsLoaded', Value: 36 } });
     expect(logLines(paths.alertsLog)).toEqual([]);
+  });
+
+  it("tags the landed version it validated with its contract's retention class", async () => {
+    const { runtime } = fixture;
+    const input = parseLandedFileEvent(runtime.executions.find(run.executionArn)!.input);
+    expect(input.versionId).toBeDefined();
+    const { TagSet } = await runtime.s3.client.send(new GetObjectTaggingCommand({ Bucket: input.bucket, Key: input.key, VersionId: input.versionId }));
+    expect(TagSet).toEqual([{ Key: 'lakehouse:retention', Value: '7y' }]);
   });
 
   it('records the execution, and keeps the validator function output in its log file, not on stdout', () => {
