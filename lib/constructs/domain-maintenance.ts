@@ -12,12 +12,13 @@ import { athenaResultsPrefix, type EnvironmentIdentity, maintenanceLogGroupName,
 import { wildcardFinding } from '../nag/wildcard-finding.ts';
 import { MAINTENANCE_STATES as STATES, maintenanceItem, type MaintainedTable } from '../pipeline/maintenance-steps.ts';
 import { executionLogGroup, type ExecutionLogProps, loggedAndTraced } from './execution-logs.ts';
+import type { TableLocation } from './iceberg-table.ts';
 import { retryAsNewQuery } from './task-retry.ts';
 
 export interface DomainMaintenanceProps extends ExecutionLogProps {
   readonly identity: EnvironmentIdentity;
   readonly domain: string;
-  /** The domain's Iceberg tables, with their contracts' retention. */
+  /** The domain's Iceberg tables, silver and gold, with their contracts' retention. */
   readonly tables: readonly MaintainedTable[];
   /** EventBridge schedule expression from `domain.yaml`, e.g. `cron(0 3 * * ? *)`. */
   readonly schedule: string;
@@ -33,6 +34,8 @@ export interface DomainMaintenanceProps extends ExecutionLogProps {
   readonly tablesBucketName: string;
   /** Key prefix of the domain's tables in that bucket. */
   readonly tablesPrefix: string;
+  /** Where the domain's gold tables (its models) live, for a domain that owns some. @default no gold table is maintained */
+  readonly gold?: TableLocation;
   /**
    * Tables maintained at once: each runs Athena DML, which counts against the account's
    * concurrent query quota that loads need too.
@@ -195,6 +198,7 @@ export class DomainMaintenance extends Construct {
       stack.formatArn({ service: 'glue', resource, ...(resourceName === undefined ? {} : { resourceName }) });
     const results = objectsUnder(props.athenaResultsBucketName, athenaResultsPrefix(props.domain));
     const tableFiles = objectsUnder(props.tablesBucketName, props.tablesPrefix);
+    const goldFiles = props.gold === undefined ? undefined : objectsUnder(props.gold.bucketName, props.gold.prefix);
     const tables = glue('table', `${props.databaseName}/*`);
     const statements = [
       new iam.PolicyStatement({
@@ -210,7 +214,9 @@ export class DomainMaintenance extends Construct {
       new iam.PolicyStatement({
         sid: 'FindBuckets',
         actions: ['s3:GetBucketLocation', 's3:ListBucket'],
-        resources: [`arn:${Aws.PARTITION}:s3:::${props.athenaResultsBucketName}`, `arn:${Aws.PARTITION}:s3:::${props.tablesBucketName}`],
+        resources: [props.athenaResultsBucketName, props.tablesBucketName, ...(props.gold === undefined ? [] : [props.gold.bucketName])].map(
+          (bucket) => `arn:${Aws.PARTITION}:s3:::${bucket}`,
+        ),
       }),
       new iam.PolicyStatement({
         sid: 'WriteQueryResults',
@@ -220,7 +226,7 @@ export class DomainMaintenance extends Construct {
       new iam.PolicyStatement({
         sid: 'RewriteAndExpireTableFiles',
         actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'],
-        resources: [tableFiles],
+        resources: [tableFiles, ...(goldFiles === undefined ? [] : [goldFiles])],
       }),
       new iam.PolicyStatement({ sid: 'UseZoneKey', actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [props.key.keyArn] }),
     ];
@@ -238,6 +244,9 @@ export class DomainMaintenance extends Construct {
         id: wildcardFinding(this, tableFiles),
         reason: `OPTIMIZE and VACUUM rewrite and delete data files only under the ${props.domain} domain's table prefix, with keys Iceberg chooses.`,
       },
+      ...(goldFiles === undefined
+        ? []
+        : [{ id: wildcardFinding(this, goldFiles), reason: `OPTIMIZE and VACUUM rewrite and delete data files only under the ${props.domain} domain's gold prefix, with keys Iceberg chooses.` }]),
       {
         id: wildcardFinding(this, '*'),
         reason: 'Step Functions log delivery (logs:*LogDelivery*, logs:DescribeResourcePolicies) and X-Ray tracing support no resource-level permissions.',

@@ -136,6 +136,14 @@ export function domainSilverTables(identity: EnvironmentIdentity, domain: Domain
   }));
 }
 
+/**
+ * A domain's gold tables (`lib/transforms/gold-table.ts` names them): compacted and vacuumed like
+ * silver tables, never deleted from, since no model declares a retention.
+ */
+export function domainGoldTables(database: string, tables: readonly string[]): MaintainedTable[] {
+  return tables.map((table) => ({ database, table }));
+}
+
 /** The Map item for one table, built at synth into the definition. */
 export function maintenanceItem(table: MaintainedTable): MaintenanceItem {
   const query = (task: MaintenanceTask): string | undefined => maintenanceSteps(table).find((step) => step.task === task)?.athena;

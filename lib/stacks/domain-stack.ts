@@ -23,7 +23,7 @@ import { DomainMaintenance } from '../constructs/domain-maintenance.ts';
 import { DomainRouter } from '../constructs/domain-router.ts';
 import { AthenaDdlProvider, IcebergTable } from '../constructs/iceberg-table.ts';
 import { PipelineLogKey } from '../constructs/pipeline-log-key.ts';
-import { domainSilverTables } from '../pipeline/maintenance-steps.ts';
+import { domainGoldTables, domainSilverTables } from '../pipeline/maintenance-steps.ts';
 import { type BuildPlan, buildPlan } from '../transforms/build-plan.ts';
 import { type GoldTable, type GoldTablePlacement, goldTables } from '../transforms/gold-table.ts';
 import type { ModelsAtSynth } from '../transforms/models-at-synth.ts';
@@ -128,6 +128,7 @@ export class DomainStack extends Stack {
       tablesPrefix: silverDomainPrefix(domain.name),
     };
     const goldBucket = this.platform.bucketName('gold');
+    const goldLocation = { bucketName: goldBucket, prefix: goldDomainPrefix(domain.name) };
     const plan = props.models === undefined ? undefined : buildPlan(props.models.dag, props.models.columns, domain.name, {
       database: (name) => glueDatabaseName(identity, name),
     });
@@ -139,7 +140,7 @@ export class DomainStack extends Stack {
       databaseName,
       workGroupName: pipelineWorkGroupName,
       ...tables,
-      ...(ownedGoldTables.length === 0 ? {} : { gold: { bucketName: goldBucket, prefix: goldDomainPrefix(domain.name) } }),
+      ...(ownedGoldTables.length === 0 ? {} : { gold: goldLocation }),
       removalPolicy,
     });
     this.goldTables = this.addGoldTables(ownedGoldTables, databaseName, pipelineWorkGroupName);
@@ -160,7 +161,10 @@ export class DomainStack extends Stack {
       removalPolicy,
     });
 
-    const maintainedTables = domainSilverTables(identity, domain);
+    const maintainedTables = [
+      ...domainSilverTables(identity, domain),
+      ...domainGoldTables(databaseName, ownedGoldTables.map(({ table }) => table.table)),
+    ];
     if (maintainedTables.length > 0) {
       this.maintenance = new DomainMaintenance(this, 'Maintenance', {
         identity,
@@ -172,6 +176,7 @@ export class DomainStack extends Stack {
         alertTopic: this.alerts.topic,
         logKey: this.stateMachineLogKey.key,
         ...tables,
+        ...(ownedGoldTables.length === 0 ? {} : { gold: goldLocation }),
         removalPolicy,
       });
     }

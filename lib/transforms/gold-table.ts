@@ -75,15 +75,21 @@ export interface GoldTable {
   readonly createStatement: string;
 }
 
-/** The tables a model owns: none for a view; the published table and its staging table otherwise. */
+/** The names of the tables a model owns: none for a view; the published table and its staging table otherwise. */
+export function ownedTableNames(model: Pick<TransformModel, 'name' | 'materialized'>): string[] {
+  return model.materialized === 'view' ? [] : [model.name, stagingTableName(model)];
+}
+
+/** The tables a model owns (see `ownedTableNames`), with their columns and DDL. */
 export function goldTables(
   model: Pick<TransformModel, 'id' | 'domain' | 'name' | 'materialized' | 'position' | 'columns'>,
   columns: readonly LakeColumn[],
   placement: GoldTablePlacement,
 ): GoldTable[] {
-  if (model.materialized === 'view') return [];
+  const names = ownedTableNames(model);
+  if (names.length === 0) return [];
   const tableColumns = goldColumns(model, columns);
-  return [model.name, stagingTableName(model)].map((table) => {
+  return names.map((table) => {
     const location = s3Uri(placement.goldBucket, goldPrefix(model.domain, table));
     return { table, location, columns: tableColumns, createStatement: createStatement(placement.database, table, location, tableColumns) };
   });

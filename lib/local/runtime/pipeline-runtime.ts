@@ -29,9 +29,11 @@ import type { ValidationOutcome, ZoneBuckets } from '../../ingest/process-landed
 import { retentionTagging } from '../../ingest/retention-tagging.ts';
 import { putText } from '../../ingest/s3-objects.ts';
 import { loadStep } from '../../pipeline/load-step.ts';
-import { domainSilverTables } from '../../pipeline/maintenance-steps.ts';
+import { domainGoldTables, domainSilverTables } from '../../pipeline/maintenance-steps.ts';
 import { PIPELINE_STATES } from '../../pipeline/state-names.ts';
 import { quoteIdentifier } from '../../sql/ansi.ts';
+import { compileTransforms } from '../../transforms/compile.ts';
+import { ownedTableNames } from '../../transforms/gold-table.ts';
 import type { ValidationReport } from '../../validation/report.ts';
 import { LocalLake } from '../lake/local-lake.ts';
 import { openLocalDuckDb } from '../local-duckdb.ts';
@@ -347,7 +349,11 @@ export class LocalPipelineRuntime {
       throw new Error(`no domain '${domainName}' in the contracts (domains: ${catalog.domains.map((candidate) => candidate.name).join(', ')})`);
     }
     for (const dataset of domain.datasets) ensureSilverTable(this.lake, this.database(dataset), dataset);
-    const context = { tables: domainSilverTables(identity, domain), lake: this.lake, connection: this.connection, now: () => new Date() };
+    const goldTables = compileTransforms(catalog)
+      .models.filter((model) => model.domain === domain.name)
+      .flatMap(ownedTableNames);
+    const tables = [...domainSilverTables(identity, domain), ...domainGoldTables(glueDatabaseName(identity, domain.name), goldTables)];
+    const context = { tables, lake: this.lake, connection: this.connection, now: () => new Date() };
     const integrations: LocalIntegrations = {
       'athena:startQueryExecution.sync': (state) => (request) => this.athena.startQueryExecutionSync(request, maintenanceQuery(context, state.name)),
     };

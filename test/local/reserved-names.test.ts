@@ -1,0 +1,201 @@
+/**
+ * Names Athena reserves: a dataset called `order` with columns `select` and `from`, and a model
+ * called `group`, go through the whole offline path: the synthesized pipeline loads them, the
+ * offline build publishes the model, and the domain's synthesized maintenance compacts and
+ * vacuums the silver and the gold table. Every Athena statement of every state machine of that
+ * app quotes those names (test/stacks/athena-identifiers.test.ts checks the shipped app).
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readCdkJsonContext } from '../../lib/config/cdk-json.ts';
+import { maintenanceStateMachineName } from '../../lib/config/names.ts';
+import { environmentOf } from '../../lib/local/runtime/synthesized-environment.ts';
+import type { TaskHandler } from '../../lib/local/stepfunctions/task-handlers.ts';
+import { MAINTENANCE_STATES as M } from '../../lib/pipeline/maintenance-steps.ts';
+import { createLakehouseAppWithBuilds } from '../../lib/stacks/create-lakehouse-app.ts';
+import { buildEnvironmentModels } from '../../lib/transforms/build-environment.ts';
+import { unquotedAthenaNames } from '../stacks/athena-identifiers.ts';
+import { repoRoot, type RuntimeFixture, startRuntime, tableRows } from './runtime/helpers.ts';
+
+const scratch = mkdtempSync(join(tmpdir(), 'reserved-names-'));
+const contracts = join(scratch, 'contracts');
+const INGEST_TIME = new Date('2026-11-21T06:00:00Z');
+const LATER = new Date('2026-11-21T07:00:00Z');
+const DATABASE = 'acme_dev_shop';
+
+function writeContracts(): void {
+  mkdirSync(join(contracts, 'shop', 'transforms'), { recursive: true });
+  writeFileSync(
+    join(contracts, 'shop', 'domain.yaml'),
+    'domain: shop\nowner:\n  team: shop-data\n  email: shop-data@example.com\nalerts:\n  emails: [shop-oncall@example.com]\nmaintenance:\n  schedule: cron(0 3 * * ? *)\n',
+  );
+  writeFileSync(
+    join(contracts, 'shop', 'order.yaml'),
+    [
+      'apiVersion: v3.1.0',
+      'kind: DataContract',
+      'id: urn:datacontract:shop:order',
+      'name: Shop orders',
+      'version: 1.0.0',
+      'status: active',
+      'servers:',
+      '  - server: landing',
+      '    type: s3',
+      '    location: s3://landing/shop/order/',
+      '    format: csv',
+      'slaProperties:',
+      '  - property: retention',
+      '    value: 30',
+      '    unit: d',
+      'schema:',
+      '  - name: order',
+      '    logicalType: object',
+      '    properties:',
+      '      - name: select',
+      '        logicalType: string',
+      '        primaryKey: true',
+      '        primaryKeyPosition: 1',
+      '      - name: from',
+      '        logicalType: date',
+      '        primaryKey: true',
+      '        primaryKeyPosition: 2',
+      '        partitioned: true',
+      '        partitionKeyPosition: 1',
+      '      - name: table',
+      '        logicalType: integer',
+      '',
+    ].join('\n'),
+  );
+  // Incremental on new dates, so a second build adds a data file beside the first one.
+  writeFileSync(
+    join(contracts, 'shop', 'transforms', 'group.sql'),
+    [
+      '---',
+      'materialized: incremental',
+      'unique_key: [from]',
+      'columns:',
+      '  - name: from',
+      '    tests: [not_null, unique]',
+      '---',
+      'SELECT "from", CAST(count(*) AS BIGINT) AS "orders", CAST(sum("table") AS BIGINT) AS "table"',
+      "FROM {{ ref('order') }}",
+      "{% if is_incremental() %}WHERE \"from\" > coalesce((SELECT max(\"from\") FROM {{ this }}), DATE '1970-01-01'){% endif %}",
+      'GROUP BY "from"',
+      '',
+    ].join('\n'),
+  );
+}
+
+function delivery(name: string, lines: readonly string[]): string {
+  const file = join(scratch, name);
+  writeFileSync(file, ['select,from,table', ...lines, ''].join('\n'));
+  return file;
+}
+
+let fixture: RuntimeFixture;
+let shopStack: Template;
+let machines: ReturnType<ReturnType<typeof environmentOf>['stateMachines']>;
+
+beforeAll(async () => {
+  writeContracts();
+  const outdir = join(scratch, 'cdk.out');
+  const app = await createLakehouseAppWithBuilds(contracts, { outdir, context: readCdkJsonContext(join(repoRoot, 'cdk.json')) });
+  const synthesized = environmentOf(app, 'dev');
+  shopStack = Template.fromStack(app.stages.find((stage) => stage.stageName === 'dev')!.domains.get('shop')!.domain);
+  machines = synthesized.stateMachines();
+  fixture = await startRuntime({ contractsRoot: contracts, synthesized });
+}, 240_000);
+
+afterAll(async () => {
+  await fixture?.close();
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+describe('reserved words as dataset, column and model names', () => {
+  it('are quoted in every Athena statement of every synthesized state machine', () => {
+    expect(machines.map((machine) => machine.name)).toEqual(
+      expect.arrayContaining(['acme-dev-shop-pipeline-order', 'acme-dev-shop-maintenance', 'acme-dev-shop-build']),
+    );
+    expect(unquotedAthenaNames(machines, ['order', 'select', 'from', 'table', 'group', DATABASE])).toEqual([]);
+  });
+
+  it("are maintained, silver and gold, by the domain's maintenance, whose role reaches the gold tables' files", () => {
+    const maintenance = machines.find((machine) => machine.name === 'acme-dev-shop-maintenance')!;
+    const listed = (maintenance.definition.States[M.listTables] as unknown as { Result: { table: string; applyRetention?: string }[] }).Result;
+    expect(listed.map((item) => [item.table, item.applyRetention !== undefined])).toEqual([
+      [`${DATABASE}.order`, true],
+      [`${DATABASE}.group`, false],
+      [`${DATABASE}.group__staging`, false],
+    ]);
+    const objectsUnder = (zone: string) => ({
+      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::', { 'Fn::ImportValue': `acme-dev-platform-${zone}BucketName` }, '/shop/*']],
+    });
+    const bucket = (zone: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::', { 'Fn::ImportValue': `acme-dev-platform-${zone}BucketName` }]] });
+    shopStack.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: Match.stringLikeRegexp('^MaintenanceRole') }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Sid: 'FindBuckets', Resource: Match.arrayWith([bucket('Silver'), bucket('Gold')]) }),
+          Match.objectLike({
+            Sid: 'RewriteAndExpireTableFiles',
+            Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'],
+            Resource: [objectsUnder('Silver'), objectsUnder('Gold')],
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('load through the synthesized pipeline, build into gold, and are maintained, silver and gold', async () => {
+    const { runtime } = fixture;
+    const order = runtime.dataset('shop/order');
+    const first = await runtime.run('shop/order', delivery('first.csv', ['A,2026-11-19,1', 'B,2026-11-19,2', 'C,2026-11-20,3']), { ingestTime: INGEST_TIME });
+    expect(first.status).toBe('SUCCEEDED');
+    expect(first.visitedStates).toContain('Load');
+    await buildEnvironmentModels({ catalog: runtime.environment.catalog, identity: runtime.environment.identity, lake: runtime.lake });
+    const second = await runtime.run('shop/order', delivery('second.csv', ['D,2026-11-21,4', 'E,2026-11-21,5']), { ingestTime: LATER });
+    expect(second.status).toBe('SUCCEEDED');
+    const outcomes = await buildEnvironmentModels({ catalog: runtime.environment.catalog, identity: runtime.environment.identity, lake: runtime.lake });
+    expect(outcomes.map((outcome) => [outcome.model, outcome.status])).toEqual([['shop/group', 'published']]);
+
+    expect((await tableRows(runtime, order, '"select"')).map((row) => [row['select'], row['table']])).toEqual([
+      ['A', 1],
+      ['B', 2],
+      ['C', 3],
+      ['D', 4],
+      ['E', 5],
+    ]);
+    // The second load wrote its new keys into a file of their own: something to compact.
+    expect(runtime.lake.currentSnapshot(DATABASE, 'order').files).toHaveLength(2);
+    const gold = runtime.lake.currentSnapshot(DATABASE, 'group');
+
+    const queries: [string, string][] = [];
+    const recordQuery = (state: string, handler: TaskHandler): TaskHandler => async (input) => {
+      queries.push([state, String((input as { QueryString?: unknown }).QueryString)]);
+      return handler(input);
+    };
+    const maintained = await runtime.maintain('shop', { wrapTask: recordQuery });
+
+    expect(maintained.stateMachine).toBe(maintenanceStateMachineName(runtime.environment.identity, 'shop'));
+    expect(maintained.status).toBe('SUCCEEDED');
+    expect(queries).toEqual(
+      expect.arrayContaining([
+        [M.applyRetention, `DELETE FROM "${DATABASE}"."order" WHERE "ingest_date" < current_date - INTERVAL '30' DAY`],
+        [M.optimize, `OPTIMIZE \`${DATABASE}\`.\`order\` REWRITE DATA USING BIN_PACK`],
+        [M.vacuum, `VACUUM \`${DATABASE}\`.\`order\``],
+        [M.optimize, `OPTIMIZE \`${DATABASE}\`.\`group\` REWRITE DATA USING BIN_PACK`],
+        [M.vacuum, `VACUUM \`${DATABASE}\`.\`group\``],
+        [M.optimize, `OPTIMIZE \`${DATABASE}\`.\`group__staging\` REWRITE DATA USING BIN_PACK`],
+      ]),
+    );
+    expect(queries.filter(([state, query]) => state === M.applyRetention && query.includes('group'))).toEqual([]);
+    expect(runtime.lake.currentSnapshot(DATABASE, 'order').files).toHaveLength(1);
+    expect(runtime.lake.currentSnapshot(DATABASE, 'order').summary.totalRows).toBe(5);
+    // The offline build publishes a gold table as one file: compaction leaves it as it was.
+    expect(runtime.lake.currentSnapshot(DATABASE, 'group')).toEqual(gold);
+    expect(gold.summary.totalRows).toBe(3);
+  });
+});
