@@ -27,6 +27,7 @@ import type { SynthesizedStateMachine } from '../../lib/local/stepfunctions/defi
 import { listStates } from '../../lib/local/stepfunctions/states.ts';
 import type { TaskHandler } from '../../lib/local/stepfunctions/task-handlers.ts';
 import { TaskError } from '../../lib/local/stepfunctions/task-error.ts';
+import { LOCK_HOLDER_ATTRIBUTE, LOCK_KEY_ATTRIBUTE, tableLockKey } from '../../lib/pipeline/lock-item.ts';
 import { MAINTENANCE_STATES as M } from '../../lib/pipeline/maintenance-steps.ts';
 import { PIPELINE_STATES as S } from '../../lib/pipeline/state-names.ts';
 import { repoRoot, type RuntimeFixture, SAMPLE_INGEST_TIME, startRuntime } from './runtime/helpers.ts';
@@ -155,7 +156,7 @@ function otherExecution(runtime: LocalPipelineRuntime, dataset: Dataset, status:
 /** Puts the dataset's lock item as AcquireLock would, in the table the definition names. */
 async function holdLock(runtime: LocalPipelineRuntime, dataset: Dataset, holder: string): Promise<void> {
   const acquire = pipelineOf(runtime, dataset).definition.States[S.acquireLock] as unknown as { Parameters: { TableName: string } };
-  await runtime.locks.putItem({ TableName: acquire.Parameters.TableName, Item: { pk: { S: dataset.names.ref }, holder: { S: holder } } });
+  await runtime.locks.putItem({ TableName: acquire.Parameters.TableName, Item: { [LOCK_KEY_ATTRIBUTE]: { S: tableLockKey(dataset) }, [LOCK_HOLDER_ATTRIBUTE]: { S: holder } } });
 }
 
 beforeAll(async () => {
