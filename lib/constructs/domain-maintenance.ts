@@ -198,6 +198,12 @@ export class DomainMaintenance extends Construct {
       stack.formatArn({ service: 'glue', resource, ...(resourceName === undefined ? {} : { resourceName }) });
     const results = objectsUnder(props.athenaResultsBucketName, athenaResultsPrefix(props.domain));
     const tableFiles = objectsUnder(props.tablesBucketName, props.tablesPrefix);
+    const buckets = [props.athenaResultsBucketName, props.tablesBucketName, ...(props.gold === undefined ? [] : [props.gold.bucketName])].map(
+      (bucket) => `arn:${Aws.PARTITION}:s3:::${bucket}`,
+    );
+    const listedPrefixes = [...new Set([athenaResultsPrefix(props.domain), props.tablesPrefix, ...(props.gold === undefined ? [] : [props.gold.prefix])])].map(
+      (prefix) => `${prefix}*`,
+    );
     const goldFiles = props.gold === undefined ? undefined : objectsUnder(props.gold.bucketName, props.gold.prefix);
     const tables = glue('table', `${props.databaseName}/*`);
     const statements = [
@@ -213,10 +219,15 @@ export class DomainMaintenance extends Construct {
       }),
       new iam.PolicyStatement({
         sid: 'FindBuckets',
-        actions: ['s3:GetBucketLocation', 's3:ListBucket'],
-        resources: [props.athenaResultsBucketName, props.tablesBucketName, ...(props.gold === undefined ? [] : [props.gold.bucketName])].map(
-          (bucket) => `arn:${Aws.PARTITION}:s3:::${bucket}`,
-        ),
+        actions: ['s3:GetBucketLocation'],
+        resources: buckets,
+      }),
+      new iam.PolicyStatement({
+        sid: 'ListDomainFiles',
+        actions: ['s3:ListBucket'],
+        resources: buckets,
+        // A listing reveals every key: only the domain's own prefixes in these buckets.
+        conditions: { StringLike: { 's3:prefix': listedPrefixes } },
       }),
       new iam.PolicyStatement({
         sid: 'WriteQueryResults',

@@ -79,8 +79,12 @@ export class AthenaDdlProvider extends Construct {
     const domainTables = glue('table', `${props.databaseName}/*`);
     const results = objectsUnder(props.athenaResultsBucketName, athenaResultsPrefix(domain));
     const tableFiles = objectsUnder(props.tablesBucketName, props.tablesPrefix);
+    const listedPrefixes = [...new Set([athenaResultsPrefix(domain), props.tablesPrefix, ...(props.gold === undefined ? [] : [props.gold.prefix])])].map(
+      (prefix) => `${prefix}*`,
+    );
     const goldFiles = props.gold === undefined ? undefined : objectsUnder(props.gold.bucketName, props.gold.prefix);
     const bucketArn = (bucket: string): string => `arn:${Aws.PARTITION}:s3:::${bucket}`;
+    const buckets = [props.athenaResultsBucketName, props.tablesBucketName, ...(props.gold === undefined ? [] : [props.gold.bucketName])].map(bucketArn);
     role.addToPolicy(
       new iam.PolicyStatement({
         sid: 'RunDdlInTheDomainWorkgroup',
@@ -98,8 +102,17 @@ export class AthenaDdlProvider extends Construct {
     role.addToPolicy(
       new iam.PolicyStatement({
         sid: 'FindBuckets',
-        actions: ['s3:GetBucketLocation', 's3:ListBucket'],
-        resources: [props.athenaResultsBucketName, props.tablesBucketName, ...(props.gold === undefined ? [] : [props.gold.bucketName])].map(bucketArn),
+        actions: ['s3:GetBucketLocation'],
+        resources: buckets,
+      }),
+    );
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'ListDomainFiles',
+        actions: ['s3:ListBucket'],
+        resources: buckets,
+        // A listing reveals every key: only the domain's own prefixes in these buckets.
+        conditions: { StringLike: { 's3:prefix': listedPrefixes } },
       }),
     );
     role.addToPolicy(

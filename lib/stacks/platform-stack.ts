@@ -51,13 +51,16 @@ export class PlatformStack extends Stack {
       removalPolicy,
     });
     // CloudWatch alarms and EventBridge rules publish to the KMS-encrypted topics; SNS then
-    // encrypts with the publisher's permission on the key, so the services need it.
+    // encrypts with the publisher's permission on the key, so the services need it. Only on
+    // behalf of this account: a service principal alone would also admit another account's alarm
+    // or rule publishing through this key (the confused deputy).
     this.key.addToResourcePolicy(
       new iam.PolicyStatement({
         sid: 'AllowServicesPublishingToEncryptedTopics',
         principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com'), new iam.ServicePrincipal('events.amazonaws.com')],
         actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
         resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
       }),
     );
 

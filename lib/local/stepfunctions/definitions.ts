@@ -112,7 +112,8 @@ function asDefinition(value: JsonValue): AslDefinition {
   return value as unknown as AslDefinition;
 }
 
-class AssemblyScopes {
+/** Every stack of an assembly as a resolver scope, `Fn::ImportValue` answered from the other stacks' exports. */
+export class AssemblyScopes {
   readonly scopes: ReadonlyMap<CloudFormationStackArtifact, TemplateScope>;
   private exports?: ReadonlyMap<string, StackExport>;
 
