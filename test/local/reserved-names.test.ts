@@ -1,9 +1,11 @@
 /**
- * Names Athena reserves: a dataset called `order` with columns `select` and `from`, and a model
- * called `group`, go through the whole offline path: the synthesized pipeline loads them, the
- * offline build publishes the model, and the domain's synthesized maintenance compacts and
- * vacuums the silver and the gold table. Every Athena statement of every state machine of that
- * app quotes those names (test/stacks/athena-identifiers.test.ts checks the shipped app).
+ * Names Athena reserves: a keyed, partitioned dataset `order` with columns `select`, `from` and
+ * `table`, a keyless dataset `values` with `where` and `limit`, and models `group` (incremental),
+ * `join` (table) and `case` (view) go through the whole offline path: the synthesized pipelines
+ * load them, the offline build publishes the models, and the domain's synthesized maintenance
+ * compacts and vacuums the silver and the gold tables. Every Athena statement of every state
+ * machine of that app quotes those names (test/stacks/shipped-app-deployment.test.ts checks the
+ * relations of the shipped app).
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,7 +19,7 @@ import type { TaskHandler } from '../../lib/local/stepfunctions/task-handlers.ts
 import { MAINTENANCE_STATES as M } from '../../lib/pipeline/maintenance-steps.ts';
 import { createLakehouseAppWithBuilds } from '../../lib/stacks/create-lakehouse-app.ts';
 import { buildEnvironmentModels } from '../../lib/transforms/build-environment.ts';
-import { unquotedAthenaNames } from '../stacks/athena-identifiers.ts';
+import { athenaStatements, unquotedAthenaNames } from '../stacks/athena-identifiers.ts';
 import { repoRoot, type RuntimeFixture, startRuntime, tableRows } from './runtime/helpers.ts';
 
 const scratch = mkdtempSync(join(tmpdir(), 'reserved-names-'));
@@ -26,6 +28,34 @@ const INGEST_TIME = new Date('2026-11-21T06:00:00Z');
 const LATER = new Date('2026-11-21T07:00:00Z');
 const DATABASE = 'acme_dev_shop';
 
+function contract(dataset: string, extra: readonly string[], properties: readonly string[]): string {
+  return [
+    'apiVersion: v3.1.0',
+    'kind: DataContract',
+    `id: urn:datacontract:shop:${dataset}`,
+    `name: Shop ${dataset}`,
+    'version: 1.0.0',
+    'status: active',
+    'servers:',
+    '  - server: landing',
+    '    type: s3',
+    `    location: s3://landing/shop/${dataset}/`,
+    '    format: csv',
+    ...extra,
+    'schema:',
+    `  - name: ${dataset}`,
+    '    logicalType: object',
+    '    properties:',
+    ...properties,
+    '',
+  ].join('\n');
+}
+
+function model(frontMatter: readonly string[], sql: readonly string[]): string {
+  return ['---', ...frontMatter, '---', ...sql, ''].join('\n');
+}
+
+/** A keyed, partitioned dataset with retention, a keyless one, and an incremental, a table and a view model: every kind of statement. */
 function writeContracts(): void {
   mkdirSync(join(contracts, 'shop', 'transforms'), { recursive: true });
   writeFileSync(
@@ -34,64 +64,56 @@ function writeContracts(): void {
   );
   writeFileSync(
     join(contracts, 'shop', 'order.yaml'),
-    [
-      'apiVersion: v3.1.0',
-      'kind: DataContract',
-      'id: urn:datacontract:shop:order',
-      'name: Shop orders',
-      'version: 1.0.0',
-      'status: active',
-      'servers:',
-      '  - server: landing',
-      '    type: s3',
-      '    location: s3://landing/shop/order/',
-      '    format: csv',
-      'slaProperties:',
-      '  - property: retention',
-      '    value: 30',
-      '    unit: d',
-      'schema:',
-      '  - name: order',
-      '    logicalType: object',
-      '    properties:',
-      '      - name: select',
-      '        logicalType: string',
-      '        primaryKey: true',
-      '        primaryKeyPosition: 1',
-      '      - name: from',
-      '        logicalType: date',
-      '        primaryKey: true',
-      '        primaryKeyPosition: 2',
-      '        partitioned: true',
-      '        partitionKeyPosition: 1',
-      '      - name: table',
-      '        logicalType: integer',
-      '',
-    ].join('\n'),
+    contract(
+      'order',
+      ['slaProperties:', '  - property: retention', '    value: 30', '    unit: d'],
+      [
+        '      - name: select',
+        '        logicalType: string',
+        '        primaryKey: true',
+        '        primaryKeyPosition: 1',
+        '      - name: from',
+        '        logicalType: date',
+        '        primaryKey: true',
+        '        primaryKeyPosition: 2',
+        '        partitioned: true',
+        '        partitionKeyPosition: 1',
+        '      - name: table',
+        '        logicalType: integer',
+      ],
+    ),
   );
-  // Incremental on new dates, so a second build adds a data file beside the first one.
+  writeFileSync(
+    join(contracts, 'shop', 'values.yaml'),
+    contract(
+      'values',
+      ['customProperties:', '  - property: loadMode', '    value: append'],
+      ['      - name: where', '        logicalType: string', '      - name: limit', '        logicalType: integer'],
+    ),
+  );
+  // Incremental on new dates.
   writeFileSync(
     join(contracts, 'shop', 'transforms', 'group.sql'),
-    [
-      '---',
-      'materialized: incremental',
-      'unique_key: [from]',
-      'columns:',
-      '  - name: from',
-      '    tests: [not_null, unique]',
-      '---',
-      'SELECT "from", CAST(count(*) AS BIGINT) AS "orders", CAST(sum("table") AS BIGINT) AS "table"',
-      "FROM {{ ref('order') }}",
-      "{% if is_incremental() %}WHERE \"from\" > coalesce((SELECT max(\"from\") FROM {{ this }}), DATE '1970-01-01'){% endif %}",
-      'GROUP BY "from"',
-      '',
-    ].join('\n'),
+    model(
+      ['materialized: incremental', 'unique_key: [from]', 'columns:', '  - name: from', '    tests: [not_null, unique]'],
+      [
+        'SELECT "from", CAST(count(*) AS BIGINT) AS "orders", CAST(sum("table") AS BIGINT) AS "table"',
+        "FROM {{ ref('order') }}",
+        "{% if is_incremental() %}WHERE \"from\" > coalesce((SELECT max(\"from\") FROM {{ this }}), DATE '1970-01-01'){% endif %}",
+        'GROUP BY "from"',
+      ],
+    ),
   );
+  writeFileSync(
+    join(contracts, 'shop', 'transforms', 'join.sql'),
+    model(['materialized: table', 'columns:', '  - name: where', '    tests: [unique]'], ['SELECT "where", CAST(sum("limit") AS BIGINT) AS "limit"', "FROM {{ ref('values') }}", 'GROUP BY "where"']),
+  );
+  writeFileSync(join(contracts, 'shop', 'transforms', 'case.sql'), model(['materialized: view'], ['SELECT "from", "table" FROM {{ ref(\'group\') }}']));
 }
 
-function delivery(name: string, lines: readonly string[]): string {
+function delivery(name: string, header: string, lines: readonly string[]): string {
   const file = join(scratch, name);
-  writeFileSync(file, ['select,from,table', ...lines, ''].join('\n'));
+  writeFileSync(file, [header, ...lines, ''].join('\n'));
   return file;
 }
 
@@ -119,7 +141,8 @@ describe('reserved words as dataset, column and model names', () => {
     expect(machines.map((machine) => machine.name)).toEqual(
       expect.arrayContaining(['acme-dev-shop-pipeline-order', 'acme-dev-shop-maintenance', 'acme-dev-shop-build']),
     );
-    expect(unquotedAthenaNames(machines, ['order', 'select', 'from', 'table', 'group', DATABASE])).toEqual([]);
+    expect(athenaStatements(machines).length).toBeGreaterThan(10);
+    expect(unquotedAthenaNames(machines, ['order', 'values', 'select', 'from', 'table', 'where', 'limit', 'group', 'join', 'case', DATABASE])).toEqual([]);
   });
 
   it("are maintained, silver and gold, by the domain's maintenance, whose role reaches the gold tables' files", () => {
@@ -127,8 +150,11 @@ describe('reserved words as dataset, column and model names', () => {
     const listed = (maintenance.definition.States[M.listTables] as unknown as { Result: { table: string; applyRetention?: string }[] }).Result;
     expect(listed.map((item) => [item.table, item.applyRetention !== undefined])).toEqual([
       [`${DATABASE}.order`, true],
+      [`${DATABASE}.values`, false],
       [`${DATABASE}.group`, false],
       [`${DATABASE}.group__staging`, false],
+      [`${DATABASE}.join`, false],
+      [`${DATABASE}.join__staging`, false],
     ]);
     const objectsUnder = (zone: string) => ({
       'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::', { 'Fn::ImportValue': `acme-dev-platform-${zone}BucketName` }, '/shop/*']],
@@ -152,14 +178,22 @@ describe('reserved words as dataset, column and model names', () => {
   it('load through the synthesized pipeline, build into gold, and are maintained, silver and gold', async () => {
     const { runtime } = fixture;
     const order = runtime.dataset('shop/order');
-    const first = await runtime.run('shop/order', delivery('first.csv', ['A,2026-11-19,1', 'B,2026-11-19,2', 'C,2026-11-20,3']), { ingestTime: INGEST_TIME });
+    const first = await runtime.run('shop/order', delivery('first.csv', 'select,from,table', ['A,2026-11-19,1', 'B,2026-11-19,2', 'C,2026-11-20,3']), { ingestTime: INGEST_TIME });
     expect(first.status).toBe('SUCCEEDED');
     expect(first.visitedStates).toContain('Load');
+    const values = await runtime.run('shop/values', delivery('values.csv', 'where,limit', ['here,1', 'there,2', 'here,3']), { ingestTime: INGEST_TIME });
+    expect(values.status).toBe('SUCCEEDED');
     await buildEnvironmentModels({ catalog: runtime.environment.catalog, identity: runtime.environment.identity, lake: runtime.lake });
-    const second = await runtime.run('shop/order', delivery('second.csv', ['D,2026-11-21,4', 'E,2026-11-21,5']), { ingestTime: LATER });
+    const second = await runtime.run('shop/order', delivery('second.csv', 'select,from,table', ['D,2026-11-21,4', 'E,2026-11-21,5']), { ingestTime: LATER });
     expect(second.status).toBe('SUCCEEDED');
     const outcomes = await buildEnvironmentModels({ catalog: runtime.environment.catalog, identity: runtime.environment.identity, lake: runtime.lake });
-    expect(outcomes.map((outcome) => [outcome.model, outcome.status])).toEqual([['shop/group', 'published']]);
+    expect(new Map(outcomes.map((outcome) => [outcome.model, outcome.status]))).toEqual(
+      new Map([
+        ['shop/group', 'published'],
+        ['shop/case', 'published'],
+        ['shop/join', 'unchanged'],
+      ]),
+    );
 
     expect((await tableRows(runtime, order, '"select"')).map((row) => [row['select'], row['table']])).toEqual([
       ['A', 1],

@@ -10,6 +10,7 @@ import {
   athenaWorkgroupName,
   buildStateMachineName,
   type EnvironmentIdentity,
+  glueDatabaseName,
   maintenanceStateMachineName,
   pipelineStateMachineName,
 } from '../../lib/config/names.ts';
@@ -17,6 +18,7 @@ import type { EnvironmentSettings, LakehouseSettings } from '../../lib/config/se
 import type { Catalog } from '../../lib/contracts/model.ts';
 import { synthesizedStateMachines } from '../../lib/local/stepfunctions/definitions.ts';
 import type { LakehouseStage } from '../../lib/stacks/lakehouse-stage.ts';
+import { unquotedRelations } from './athena-identifiers.ts';
 import { shippedApp } from './shipped-app.ts';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -236,6 +238,15 @@ describe('creation order', () => {
           expect(assembly.getStackArtifact(stack.artifactId).dependencies.map((artifact) => artifact.id)).toContain(domain.artifactId);
         }
       }
+    }
+  });
+});
+
+describe('names in Athena statements', () => {
+  it('are quoted, database and table, in every statement of every state machine of every environment (a dataset may be called order)', () => {
+    for (const stage of stages) {
+      const databases = catalog.domains.map((domain) => glueDatabaseName(identityOf(stage), domain.name));
+      expect(unquotedRelations(synthesizedStateMachines(stage), databases)).toEqual([]);
     }
   });
 });
