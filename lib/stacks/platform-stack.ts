@@ -25,8 +25,12 @@ export interface PlatformStackProps extends StackProps {
   readonly environment: EnvironmentSettings;
 }
 
-/** Zones whose objects expire by their retention tag; silver and gold hold Iceberg tables and never do. */
-const ZONES_WITH_RETENTION: readonly Zone[] = ['landing', 'validated', 'quarantine', 'audit', 'athena-results'];
+/**
+ * Zones whose objects expire by their retention tag, which the validator writes from the
+ * contract; silver and gold hold Iceberg tables and never expire. Athena results and access logs
+ * expire by age instead (`cdk.json`): no contract governs them and their writers tag nothing.
+ */
+const ZONES_WITH_RETENTION: readonly Zone[] = ['landing', 'validated', 'quarantine', 'audit'];
 
 /**
  * One per environment: the key, the zone buckets, the platform alarm topic and the validators'
@@ -66,7 +70,7 @@ export class PlatformStack extends Stack {
 
     const accessLogs = new ZoneBucket(this, 'AccessLogs', {
       bucketName: bucketName(identity, 'access-logs'),
-      expiresByRetentionTag: true,
+      expiresAfterDays: props.environment.accessLogRetentionDays,
       removalPolicy,
     });
 
@@ -76,6 +80,7 @@ export class PlatformStack extends Stack {
         encryptionKey: this.key,
         accessLogs: { bucket: accessLogs.bucket, prefix: accessLogPrefix(zone) },
         expiresByRetentionTag: ZONES_WITH_RETENTION.includes(zone),
+        ...(zone === 'athena-results' && { expiresAfterDays: props.environment.athenaResultsRetentionDays }),
         sendsEventsToEventBridge: zone === 'landing',
         removalPolicy,
       }).bucket;

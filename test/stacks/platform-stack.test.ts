@@ -15,7 +15,14 @@ function bucket(zone: Zone): { logicalId: string; properties: Record<string, any
   return { logicalId: entry[0], properties: entry[1].Properties };
 }
 
-const EXPIRING_ZONES: readonly Zone[] = ['landing', 'validated', 'quarantine', 'audit', 'athena-results', 'access-logs'];
+/** Zones whose writers tag every object with its contract's retention class. */
+const TAGGED_ZONES: readonly Zone[] = ['landing', 'validated', 'quarantine', 'audit'];
+
+/** Rules that expire current objects, as `Id: ExpirationInDays`. */
+function expiries(zone: Zone, from = bucket): Record<string, number> {
+  const rules = from(zone).properties['LifecycleConfiguration'].Rules as { Id: string; ExpirationInDays?: number }[];
+  return Object.fromEntries(rules.filter((rule) => rule.ExpirationInDays !== undefined).map((rule) => [rule.Id, rule.ExpirationInDays!]));
+}
 
 describe('platform stack', () => {
   it('has one bucket per zone, named from organization, environment, account and region', () => {
@@ -117,8 +124,9 @@ describe('platform stack', () => {
       ExpirationInDays: days,
       TagFilters: [{ Key: 'lakehouse:retention', Value: tag }],
     }));
-    for (const zone of EXPIRING_ZONES) {
+    for (const zone of TAGGED_ZONES) {
       expect(bucket(zone).properties['LifecycleConfiguration'].Rules).toEqual(expect.arrayContaining(tagRules));
+      expect(Object.keys(expiries(zone))).toEqual(tagRules.map((rule) => rule.Id));
     }
     for (const zone of ['silver', 'gold'] as const) {
       for (const rule of bucket(zone).properties['LifecycleConfiguration'].Rules) {
@@ -127,6 +135,24 @@ describe('platform stack', () => {
         expect(rule).not.toHaveProperty('TagFilters');
       }
     }
+  });
+
+  it('expires every Athena result and access log by age, from the environment, whatever its tags', () => {
+    expect(expiries('athena-results')).toEqual({ 'expire-every-object': 30 });
+    expect(expiries('access-logs')).toEqual({ 'expire-every-object': 365 });
+    expect(bucket('athena-results').properties['LifecycleConfiguration'].Rules).toContainEqual({
+      Id: 'expire-every-object',
+      Status: 'Enabled',
+      ExpirationInDays: 30,
+    });
+    const kept = platformOf(buildApp(catalog(), settings({ environments: [environment('dev', { athenaResultsRetentionDays: 7, accessLogRetentionDays: 90 })] })));
+    const keptBuckets = resourcesOf(kept, 'AWS::S3::Bucket');
+    const keptBucket = (zone: Zone) => ({
+      logicalId: zone,
+      properties: Object.values(keptBuckets).find((resource) => resource.Properties['BucketName'] === bucketName(identity, zone))!.Properties as Record<string, any>,
+    });
+    expect(expiries('athena-results', keptBucket)).toEqual({ 'expire-every-object': 7 });
+    expect(expiries('access-logs', keptBucket)).toEqual({ 'expire-every-object': 90 });
   });
 
   it('expires noncurrent versions after 30 days in every bucket', () => {
