@@ -1,4 +1,4 @@
-import { Aws, Duration, RemovalPolicy, Size, Validations } from 'aws-cdk-lib';
+import { Aws, Duration, type RemovalPolicy, Size, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -12,6 +12,7 @@ import type { ZoneBuckets } from '../ingest/process-landed-file.ts';
 import { validatorEnvironmentVariables } from '../ingest/validator-settings.ts';
 import { wildcardFinding } from '../nag/wildcard-finding.ts';
 import { HANDLER, validatorCode } from './lambda-code.ts';
+import { RETAINED } from './retained.ts';
 
 export interface DatasetValidatorProps {
   readonly dataset: Dataset;
@@ -36,7 +37,7 @@ export interface DatasetValidatorProps {
   readonly ephemeralStorageSize?: Size;
   /** @default logs.RetentionDays.ONE_YEAR */
   readonly logRetention?: logs.RetentionDays;
-  /** What happens to the log group when the stack is deleted. @default RemovalPolicy.RETAIN */
+  /** What happens to the log group when the stack is deleted. @default RETAINED (kept, except when its first create rolls back) */
   readonly removalPolicy?: RemovalPolicy;
 }
 
@@ -67,7 +68,7 @@ export class DatasetValidator extends Construct {
     this.logGroup = new logs.LogGroup(this, 'Logs', {
       logGroupName: `/aws/lambda/${functionName}`,
       retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
-      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+      removalPolicy: props.removalPolicy ?? RETAINED,
     });
 
     const landed = objectsUnder(buckets.landing, dataset.names.landingPrefix);

@@ -134,8 +134,8 @@ describe('dataset tables', () => {
   });
 
   it('retains tables by default and drops them when the environment destroys', () => {
-    expect(table(orders, 'orders_raw').deletionPolicy).toBe('Retain');
-    expect(table(orders, 'orders_validated').deletionPolicy).toBe('Retain');
+    expect(table(orders, 'orders_raw').deletionPolicy).toBe('RetainExceptOnCreate');
+    expect(table(orders, 'orders_validated').deletionPolicy).toBe('RetainExceptOnCreate');
     const destroying = buildApp(catalog(salesDomain), settings({ environments: [environment('dev', { removalPolicy: 'destroy' })] }));
     expect(table(datasetTemplate(destroying.stage('dev'), 'sales', 'orders'), 'orders_raw').deletionPolicy).toBe('Delete');
   });

@@ -82,7 +82,7 @@ describe('dataset validator function', () => {
     const logGroupId = (fn['LoggingConfig'] as { LogGroup: { Ref: string } }).LogGroup.Ref;
     const logGroup = resourcesOf(orders, 'AWS::Logs::LogGroup')[logGroupId]!;
     expect(logGroup.Properties).toMatchObject({ LogGroupName: '/aws/lambda/acme-dev-sales-orders-validate', RetentionInDays: 365 });
-    expect(logGroup.DeletionPolicy).toBe('Retain');
+    expect(logGroup.DeletionPolicy).toBe('RetainExceptOnCreate');
   });
 });
 
@@ -208,7 +208,7 @@ describe('DatasetValidator props', () => {
     expect(fn.Properties).toMatchObject({ MemorySize: 2048, Timeout: 600, EphemeralStorage: { Size: 4096 }, Layers: ['arn:aws:lambda:eu-west-1:111111111111:layer:duckdb:3'] });
     const [, logGroup] = only(resourcesOf(template, 'AWS::Logs::LogGroup'));
     expect(logGroup.Properties['RetentionInDays']).toBe(365);
-    expect(logGroup.DeletionPolicy).toBe('Retain');
+    expect(logGroup.DeletionPolicy).toBe('RetainExceptOnCreate');
   });
 
   it("may tag a landed file only with the smallest retention class covering its contract's retention", () => {

@@ -18,7 +18,7 @@ describe('domain stack', () => {
   it('creates the Glue database <org>_<env>_<domain>, retained', () => {
     const [database] = Object.values(resourcesOf(template, 'AWS::Glue::Database'));
     expect(database?.Properties).toMatchObject({ CatalogId: '333333333333', DatabaseInput: { Name: 'acme_prod_sales' } });
-    expect(database?.DeletionPolicy).toBe('Retain');
+    expect(database?.DeletionPolicy).toBe('RetainExceptOnCreate');
   });
 
   it('creates an enforced, KMS-encrypted Athena workgroup with the environment cutoff and metrics', () => {

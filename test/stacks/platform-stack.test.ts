@@ -241,7 +241,7 @@ describe('removal policy', () => {
 
   it('retains buckets and key by default, without warnings', () => {
     for (const type of statefulTypes) {
-      for (const resource of Object.values(resourcesOf(template, type))) expect(resource.DeletionPolicy).toBe('Retain');
+      for (const resource of Object.values(resourcesOf(template, type))) expect(resource.DeletionPolicy).toBe('RetainExceptOnCreate');
     }
     expect(Annotations.fromStack(buildApp().stage('dev').platform).findWarning('*', Match.anyValue())).toEqual([]);
   });
