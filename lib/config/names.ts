@@ -123,6 +123,14 @@ export function silverTableName(dataset: DatasetIdentity): string {
 }
 
 /**
+ * Where a pipeline's load queries write their results: under its domain's results prefix, keyed by
+ * the table it loads, so each pipeline's role reads and writes only its own results.
+ */
+export function pipelineResultsPrefix(dataset: DatasetIdentity): string {
+  return `${athenaResultsPrefix(dataset.domain)}pipelines/${silverTableName(dataset)}/`;
+}
+
+/**
  * Key prefix of a dataset's Iceberg silver table in the silver zone, keyed by table name like
  * the validated prefix, so two major versions never share a location.
  */

@@ -8,11 +8,11 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import {
   athenaPipelineWorkgroupName,
-  athenaResultsPrefix,
   domainAlertTopicName,
   type EnvironmentIdentity,
   glueDatabaseName,
   pipelineLogGroupName,
+  pipelineResultsPrefix,
   pipelineStateMachineName,
   silverPrefix,
   silverTableName,
@@ -129,7 +129,8 @@ export class DatasetPipeline extends Construct {
 
     const validatedFiles = objectsUnder(buckets.validated, validatedPrefix(dataset));
     const silverFiles = objectsUnder(buckets.silver, silverPrefix(dataset));
-    const queryResults = objectsUnder(buckets.athenaResults, athenaResultsPrefix(dataset.domain));
+    const resultsPrefix = pipelineResultsPrefix(dataset);
+    const queryResults = objectsUnder(buckets.athenaResults, resultsPrefix);
     const listUnder = (sid: string, bucket: string, prefix: string): iam.PolicyStatement =>
       new iam.PolicyStatement({
         sid,
@@ -177,7 +178,7 @@ export class DatasetPipeline extends Construct {
       }),
       listUnder('ListValidatedFiles', buckets.validated, validatedPrefix(dataset)),
       listUnder('ListSilverFiles', buckets.silver, silverPrefix(dataset)),
-      listUnder('ListQueryResults', buckets.athenaResults, athenaResultsPrefix(dataset.domain)),
+      listUnder('ListQueryResults', buckets.athenaResults, resultsPrefix),
       new iam.PolicyStatement({ sid: 'UseZoneKey', actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [props.key.keyArn] }),
       new iam.PolicyStatement({ sid: 'PublishAlerts', actions: ['sns:Publish'], resources: [topicArn] }),
       props.lockTable.lockStatement(dataset),
@@ -212,6 +213,7 @@ export class DatasetPipeline extends Construct {
           validator: props.validator,
           load: this.load,
           workgroupName,
+          loadResults: { bucketName: buckets.athenaResults, prefix: resultsPrefix },
           lockTable: props.lockTable.table,
           alertTopic: sns.Topic.fromTopicArn(this, 'AlertTopic', topicArn),
           auditBucketName: buckets.audit,
@@ -240,7 +242,7 @@ export class DatasetPipeline extends Construct {
       },
       {
         id: wildcardFinding(this, queryResults),
-        reason: `Athena writes the load query's results under the domain's results prefix, named by query id.`,
+        reason: `Athena writes the load query's results under ${ref}'s own results prefix, named by query id.`,
       },
       {
         id: wildcardFinding(this, executionArns),

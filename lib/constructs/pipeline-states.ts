@@ -33,6 +33,11 @@ export interface PipelineStatesProps {
   readonly validator: lambda.IFunction;
   readonly load: LoadStep;
   readonly workgroupName: string;
+  /**
+   * Where the load query writes its results (the pipeline workgroup leaves that to the query);
+   * the results bucket encrypts them with the platform key by default.
+   */
+  readonly loadResults: { readonly bucketName: string; readonly prefix: string };
   readonly lockTable: dynamodb.ITable;
   readonly alertTopic: sns.ITopic;
   /** Audit bucket holding the validation reports the alerts point at. */
@@ -159,6 +164,9 @@ export function pipelineStates(scope: Construct, props: PipelineStatesProps): sf
       queryString: sfn.JsonPath.format(props.load.template, ...props.load.argumentPaths.map((path) => text(path))),
       clientRequestToken: text(P.loadToken),
       workGroup: props.workgroupName,
+      resultConfiguration: {
+        outputLocation: { bucketName: props.loadResults.bucketName, objectKey: props.loadResults.prefix },
+      },
       integrationPattern: sfn.IntegrationPattern.RUN_JOB,
       resultSelector: { queryExecutionId: text('$.QueryExecution.QueryExecutionId') },
       resultPath: P.loadResult,

@@ -91,8 +91,11 @@ export class DomainStack extends Stack {
     });
     this.database.applyRemovalPolicy(removalPolicy);
 
-    const workgroupConfiguration = (bytesScannedCutoffPerQuery: number | undefined): athena.CfnWorkGroup.WorkGroupConfigurationProperty => ({
-      enforceWorkGroupConfiguration: true,
+    const workgroupConfiguration = (
+      bytesScannedCutoffPerQuery: number | undefined,
+      enforceWorkGroupConfiguration: boolean,
+    ): athena.CfnWorkGroup.WorkGroupConfigurationProperty => ({
+      enforceWorkGroupConfiguration,
       publishCloudWatchMetricsEnabled: true,
       ...(bytesScannedCutoffPerQuery === undefined ? {} : { bytesScannedCutoffPerQuery }),
       engineVersion: { selectedEngineVersion: ATHENA_ENGINE_VERSION },
@@ -106,13 +109,16 @@ export class DomainStack extends Stack {
       name: athenaWorkgroupName(identity, domain.name),
       description: `Queries of the ${domain.name} domain`,
       state: 'ENABLED',
-      workGroupConfiguration: workgroupConfiguration(props.environment.athenaBytesScannedCutoffPerQuery),
+      workGroupConfiguration: workgroupConfiguration(props.environment.athenaBytesScannedCutoffPerQuery, true),
     });
     this.pipelineWorkgroup = new athena.CfnWorkGroup(this, 'PipelineWorkgroup', {
       name: pipelineWorkGroupName,
       description: `Loads, builds, maintenance and table DDL of the ${domain.name} domain`,
       state: 'ENABLED',
-      workGroupConfiguration: workgroupConfiguration(props.environment.pipelineBytesScannedCutoffPerQuery),
+      // Not enforced: a workgroup's enforced results location overrides the query's, and each
+      // pipeline writes its load results under its own prefix, the only one its role may read.
+      // Queries that name no location (build, maintenance, DDL) still get the domain's, encrypted.
+      workGroupConfiguration: workgroupConfiguration(props.environment.pipelineBytesScannedCutoffPerQuery, false),
     });
 
     this.alerts = new AlertTopic(this, 'Alerts', {

@@ -146,6 +146,18 @@ describe('every role of the dev stage, evaluated by IAM', () => {
   }, 180_000);
 });
 
+describe('Athena results (issue 9 item 12)', () => {
+  it('gives each pipeline its own results prefix, the one its load query names and its role alone may write', () => {
+    const pipelines = subjects.filter((subject) => subject.kind === 'pipeline');
+    const results = pipelines.map(
+      (pipeline) => new Set(pipeline.calls.filter((call) => call.action === 's3:PutObject' && call.why.endsWith('writes the query results')).map((call) => call.resource)),
+    );
+    expect(results.every((written) => written.size === 1)).toBe(true);
+    const all = results.flatMap((written) => [...written]);
+    expect(new Set(all).size).toBe(pipelines.length);
+  });
+});
+
 describe("every role's policies within IAM's size quotas (issue 9 item 11)", () => {
   it('keeps each role under 10,240 inline bytes, each managed policy under 6,144 bytes and 10 per role', () => {
     const sizes = app.roles.map((role) => {

@@ -182,7 +182,7 @@ describe('DatasetPipeline', () => {
       list(statements.find((statement) => statement.Sid === sid)?.Resource).map((resource) => JSON.stringify(resource));
     expect(resources('ReadValidatedFiles')).toEqual([expect.stringContaining(':s3:::acme-dev-validated-111111111111-eu-west-1/sales/orders/*')]);
     expect(resources('WriteSilverFiles')).toEqual([expect.stringContaining(':s3:::acme-dev-silver-111111111111-eu-west-1/sales/orders/*')]);
-    expect(resources('WriteQueryResults')).toEqual([expect.stringContaining(':s3:::acme-dev-athena-results-111111111111-eu-west-1/sales/*')]);
+    expect(resources('WriteQueryResults')).toEqual([expect.stringContaining(':s3:::acme-dev-athena-results-111111111111-eu-west-1/sales/pipelines/orders/*')]);
     expect(resources('CommitSilverTable').join()).toContain(':table/acme_dev_sales/orders"');
     expect(resources('CommitSilverTable').join()).not.toContain('orders_validated');
     expect(resources('ReadTableDefinitions').join()).toContain(':table/acme_dev_sales/orders_validated"');
