@@ -1,7 +1,8 @@
 /**
  * The shipped app (every environment of `cdk.json`, every domain of `contracts/`, builds included)
  * as CloudFormation will deploy it: which workgroup each query runs in, measured over every state
- * machine, role and table the app synthesizes, and the order its tables and pipelines are created in.
+ * machine, role and table the app synthesizes, the order its tables and pipelines are created in,
+ * what a failed first create leaves behind, and what the table owner may ask during a rollback.
  */
 import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +10,7 @@ import {
   athenaPipelineWorkgroupName,
   athenaWorkgroupName,
   buildStateMachineName,
+  domainFunctionName,
   type EnvironmentIdentity,
   glueDatabaseName,
   maintenanceStateMachineName,
@@ -27,6 +29,8 @@ interface TemplateResource {
   readonly Type: string;
   readonly Properties: Record<string, Json>;
   readonly DependsOn?: string[];
+  readonly DeletionPolicy?: string;
+  readonly UpdateReplacePolicy?: string;
 }
 
 let settings: LakehouseSettings;
@@ -249,6 +253,65 @@ describe('names in Athena statements', () => {
     for (const stage of stages) {
       const databases = catalog.domains.map((domain) => glueDatabaseName(identityOf(stage), domain.name));
       expect(unquotedRelations(synthesizedStateMachines(stage), databases)).toEqual([]);
+    }
+  });
+});
+
+/** Every resource of every stack of every environment, named `<stage>/<stack>/<logical id> (<type>)`. */
+function everyResource(): { stage: LakehouseStage; name: string; resource: TemplateResource }[] {
+  return stages.flatMap((stage) =>
+    stage.synth().stacks.flatMap((artifact) =>
+      Object.entries((artifact.template as { Resources: Record<string, TemplateResource> }).Resources).map(([id, resource]) => ({
+        stage,
+        name: `${artifact.hierarchicalId}/${id} (${resource.Type})`,
+        resource,
+      })),
+    ),
+  );
+}
+
+describe('what a failed first create leaves behind (RetainExceptOnCreate)', () => {
+  it('nothing: no resource of any stack keeps a plain Retain, which would survive a rolled-back create and block the retry', () => {
+    expect(everyResource().filter(({ resource }) => resource.DeletionPolicy === 'Retain').map(({ name }) => name)).toEqual([]);
+  });
+
+  it('every retained environment still keeps its data stores on update and delete', () => {
+    const retained = settings.environments.filter((environment) => environment.removalPolicy === 'retain').map(({ name }) => name);
+    expect(retained.length).toBeGreaterThan(0);
+    const kept = everyResource().filter(({ stage, resource }) => retained.includes(stage.stageName) && resource.DeletionPolicy === 'RetainExceptOnCreate');
+    expect(kept.filter(({ resource }) => resource.UpdateReplacePolicy !== 'Retain').map(({ name }) => name)).toEqual([]);
+    expect([...new Set(kept.map(({ resource }) => resource.Type))]).toEqual(
+      expect.arrayContaining(['AWS::S3::Bucket', 'AWS::KMS::Key', 'AWS::Logs::LogGroup', 'AWS::Glue::Database', 'AWS::Glue::Table', 'Custom::IcebergTable']),
+    );
+  });
+});
+
+describe('the table owner during a rollback', () => {
+  it("may read the status of exactly the stacks holding its domain's Iceberg tables, and of no other", () => {
+    for (const stage of stages) {
+      const identity = identityOf(stage);
+      for (const [domain, stacks] of stage.domains) {
+        const expected = [stacks.domain, ...stacks.datasets.values()]
+          .filter((stack) => resources(Template.fromStack(stack), 'Custom::IcebergTable').length > 0)
+          .map((stack) =>
+            stack === stacks.domain
+              ? '<ref:AWS::StackId>'
+              : `arn:<ref:AWS::Partition>:cloudformation:${identity.region}:${identity.account}:stack/${stack.stackName}/*`,
+          );
+        expect(expected.length).toBeGreaterThan(0);
+        const template = Template.fromStack(stacks.domain);
+        const functionName = domainFunctionName(identity, domain, 'athena-ddl');
+        const [, handler] = resources(template, 'AWS::Lambda::Function').find(([, fn]) => fn.Properties['FunctionName'] === functionName)!;
+        const handlerRole = (handler.Properties['Role'] as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+        const policies = new Map(resources(template, 'AWS::IAM::Policy'));
+        const grants = policyStatements(template)
+          .filter(([statement]) => [statement['Action']].flat().includes('cloudformation:DescribeStacks'))
+          .map(([statement, where]) => ({
+            roles: (policies.get(where)?.Properties['Roles'] as { Ref: string }[] | undefined)?.map((role) => role.Ref),
+            resources: [statement['Resource']!].flat().map(text).sort(),
+          }));
+        expect(grants).toEqual([{ roles: [handlerRole], resources: expected.sort() }]);
+      }
     }
   });
 });
