@@ -35,6 +35,21 @@ export function loggedAndTraced(logGroup: logs.ILogGroup): Pick<sfn.StateMachine
   };
 }
 
+/** What Step Functions calls with the role's credentials to deliver execution logs (vended log delivery). */
+export const EXECUTION_LOG_DELIVERY_ACTIONS = [
+  'logs:CreateLogDelivery',
+  'logs:GetLogDelivery',
+  'logs:UpdateLogDelivery',
+  'logs:DeleteLogDelivery',
+  'logs:ListLogDeliveries',
+  'logs:PutResourcePolicy',
+  'logs:DescribeResourcePolicies',
+  'logs:DescribeLogGroups',
+] as const;
+
+/** What Step Functions calls with the role's credentials to send X-Ray traces. */
+export const EXECUTION_TRACING_ACTIONS = ['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'xray:GetSamplingRules', 'xray:GetSamplingTargets'] as const;
+
 /**
  * What a role written out in full needs for `loggedAndTraced`: the log delivery actions and X-Ray
  * support no resource-level permissions, so both are on `*`.
@@ -43,21 +58,12 @@ export function executionTelemetryStatements(): iam.PolicyStatement[] {
   return [
     new iam.PolicyStatement({
       sid: 'DeliverExecutionLogs',
-      actions: [
-        'logs:CreateLogDelivery',
-        'logs:GetLogDelivery',
-        'logs:UpdateLogDelivery',
-        'logs:DeleteLogDelivery',
-        'logs:ListLogDeliveries',
-        'logs:PutResourcePolicy',
-        'logs:DescribeResourcePolicies',
-        'logs:DescribeLogGroups',
-      ],
+      actions: [...EXECUTION_LOG_DELIVERY_ACTIONS],
       resources: ['*'],
     }),
     new iam.PolicyStatement({
       sid: 'TraceExecutions',
-      actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'xray:GetSamplingRules', 'xray:GetSamplingTargets'],
+      actions: [...EXECUTION_TRACING_ACTIONS],
       resources: ['*'],
     }),
   ];

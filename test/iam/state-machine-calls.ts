@@ -4,6 +4,7 @@
  * (`.sync` polls and stops the job too), each Athena statement's calls on the caller's behalf,
  * and the log delivery and X-Ray actions its logging and tracing configuration needs.
  */
+import { EXECUTION_LOG_DELIVERY_ACTIONS, EXECUTION_TRACING_ACTIONS } from '../../lib/constructs/execution-logs.ts';
 import type { SynthesizedStateMachine } from '../../lib/local/stepfunctions/definitions.ts';
 import { type AthenaCatalog, athenaOnBehalf } from './athena-on-behalf.ts';
 import { type Call, distinctCalls } from './call.ts';
@@ -72,17 +73,6 @@ function leadingKey(parameters: Parameters, state: TaskState): string {
   return first['S'];
 }
 
-const LOG_DELIVERY = [
-  'logs:CreateLogDelivery',
-  'logs:GetLogDelivery',
-  'logs:UpdateLogDelivery',
-  'logs:DeleteLogDelivery',
-  'logs:ListLogDeliveries',
-  'logs:PutResourcePolicy',
-  'logs:DescribeResourcePolicies',
-  'logs:DescribeLogGroups',
-];
-const TRACING = ['xray:PutTraceSegments', 'xray:PutTelemetryRecords', 'xray:GetSamplingRules', 'xray:GetSamplingTargets'];
 
 export function stateMachineCalls(
   app: SynthesizedApp,
@@ -173,9 +163,9 @@ export function stateMachineCalls(
 
   const properties = resource.raw.Properties ?? {};
   const telemetry: Call[] = [
-    ...(properties['LoggingConfiguration'] === undefined ? [] : LOG_DELIVERY.map((action) => ({ action, resource: '*', why: 'execution logging' }))),
+    ...(properties['LoggingConfiguration'] === undefined ? [] : EXECUTION_LOG_DELIVERY_ACTIONS.map((action) => ({ action, resource: '*', why: 'execution logging' }))),
     ...((properties['TracingConfiguration'] as { Enabled?: boolean } | undefined)?.Enabled === true
-      ? TRACING.map((action) => ({ action, resource: '*', why: 'X-Ray tracing' }))
+      ? EXECUTION_TRACING_ACTIONS.map((action) => ({ action, resource: '*', why: 'X-Ray tracing' }))
       : []),
   ];
   return distinctCalls([...calls, ...telemetry]);

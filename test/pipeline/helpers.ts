@@ -16,6 +16,21 @@ import { column, dataset } from '../stacks/fixtures.ts';
 
 export const DATABASE = 'acme_dev_sales';
 
+/** Two deliveries of a dataset, a day apart. */
+export const FILE_A: LoadArguments = {
+  fileId: 'a1b2c3d4e5f6a1b2c3d4e5f6',
+  ingestDate: '2026-03-01',
+  ingestedAt: '2026-03-01 06:00:00.000',
+  sourceId: '0000aaaa0000aaaa0000aaaa',
+};
+export const FILE_B: LoadArguments = {
+  fileId: 'ffffeeeeddddccccbbbbaaaa',
+  ingestDate: '2026-03-02',
+  ingestedAt: '2026-03-02 06:00:00.000',
+  sourceId: '0000bbbb0000bbbb0000bbbb',
+};
+
+
 /** A keyed dataset with the types whose conversion into silver matters (timestamp, decimal, 32-bit integer). */
 export const orders: Dataset = dataset('sales', 'orders', {
   columns: [

@@ -7,21 +7,9 @@ import { describe, expect, it } from 'vitest';
 import type { Dataset } from '../../lib/contracts/model.ts';
 import { loadStep, type LoadArguments } from '../../lib/pipeline/load-step.ts';
 import { column, dataset } from '../stacks/fixtures.ts';
-import { DATABASE, useLoadFixture, type ValidatedRow } from './helpers.ts';
+import { DATABASE, FILE_A, FILE_B, useLoadFixture, type ValidatedRow } from './helpers.ts';
 import { evaluateStatesFormat, statesFormatCall } from './states-format.ts';
 
-const FILE_A: LoadArguments = {
-  fileId: 'a1b2c3d4e5f6a1b2c3d4e5f6',
-  ingestDate: '2026-03-01',
-  ingestedAt: '2026-03-01 06:00:00.000',
-  sourceId: '0000aaaa0000aaaa0000aaaa',
-};
-const FILE_B: LoadArguments = {
-  fileId: 'ffffeeeeddddccccbbbbaaaa',
-  ingestDate: '2026-03-02',
-  ingestedAt: '2026-03-02 06:00:00.000',
-  sourceId: '0000bbbb0000bbbb0000bbbb',
-};
 
 const columns = [column('shipment_id', { kind: 'string' }), column('ship_date', { kind: 'date' }), column('status', { kind: 'string' })];
 /** Keyed by shipment and day, partitioned by day: a key lives in one partition. */

@@ -4,21 +4,9 @@ import { loadStep, type LoadArguments } from '../../lib/pipeline/load-step.ts';
 import { PIPELINE_PATHS } from '../../lib/pipeline/pipeline-data.ts';
 import { PIPELINE_STATES } from '../../lib/pipeline/state-names.ts';
 import { dataset } from '../stacks/fixtures.ts';
-import { DATABASE, events, orders, useLoadFixture } from './helpers.ts';
+import { DATABASE, events, FILE_A, FILE_B, orders, useLoadFixture } from './helpers.ts';
 import { evaluateStatesFormat, statesFormatCall } from './states-format.ts';
 
-const FILE_A: LoadArguments = {
-  fileId: 'a1b2c3d4e5f6a1b2c3d4e5f6',
-  ingestDate: '2026-03-01',
-  ingestedAt: '2026-03-01 06:00:00.000',
-  sourceId: '0000aaaa0000aaaa0000aaaa',
-};
-const FILE_B: LoadArguments = {
-  fileId: 'ffffeeeeddddccccbbbbaaaa',
-  ingestDate: '2026-03-02',
-  ingestedAt: '2026-03-02 06:00:00.000',
-  sourceId: '0000bbbb0000bbbb0000bbbb',
-};
 /** A later version of FILE_A's landing key: a corrected re-delivery. */
 const FILE_A2: LoadArguments = { ...FILE_A, fileId: '2222a2a2a2a2a2a2a2a2a2a2', ingestDate: '2026-03-03', ingestedAt: '2026-03-03 08:15:00.250' };
 
