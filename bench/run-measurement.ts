@@ -8,15 +8,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Dataset } from '../lib/contracts/model.ts';
-import { duckdb } from '../lib/sql/duckdb.ts';
-import { compileValidation } from '../lib/validation/compile.ts';
-import { numberValue } from '../lib/validation/json-value.ts';
 import { openSource } from '../lib/validation/read/open-source.ts';
-import { nativeColumns, openDuckDb } from '../lib/validation/run-validation.ts';
+import { openDuckDb } from '../lib/validation/run-validation.ts';
 import { validateFile } from '../lib/validation/validate-file.ts';
 import { benchDataset } from './bench-dataset.ts';
-import { generatedRuleMetrics, handWrittenMetricsSql, handWrittenRuleMetrics, type MetricValues, type RuleMetrics } from './hand-written-metrics.ts';
+import type { RuleMetrics } from './hand-written-metrics.ts';
 import type { MeasurementRequest, MeasurementResult, ValidationOutcome } from './measurement.ts';
+import { generatedMetrics, handWrittenMetrics } from './metrics-queries.ts';
 import { INGEST_TIME } from './orders-data.ts';
 
 interface Timed<T> {
@@ -30,17 +28,11 @@ async function timed<T>(work: () => Promise<T>): Promise<Timed<T>> {
   return { seconds: (performance.now() - started) / 1000, value };
 }
 
+/** Opens the file as validateFile does; the name of the relation holding its rows. */
 async function openedRelation(connection: DuckDBConnection, dataset: Dataset, file: string): Promise<string> {
   const opened = await openSource(connection, dataset, file);
   if (!opened.ok) throw new Error(`${file} cannot be read: ${opened.failure.message}`);
-  return duckdb.identifier(opened.relation);
-}
-
-async function metricRow(connection: DuckDBConnection, sql: string): Promise<MetricValues> {
-  const reader = await connection.runAndReadAll(sql);
-  const [row] = reader.getRows();
-  if (row === undefined) throw new Error('the metrics query returned no row');
-  return new Map(reader.columnNames().map((name, index) => [name, numberValue(row[index] ?? null)]));
+  return opened.relation;
 }
 
 async function timeMetricsQuery(
@@ -48,15 +40,10 @@ async function timeMetricsQuery(
   request: MeasurementRequest,
   dataset: Dataset,
 ): Promise<Timed<RuleMetrics>> {
-  const relation = await openedRelation(connection, dataset, request.file);
-  if (request.kind === 'handWritten') {
-    const sql = handWrittenMetricsSql(relation, request.format);
-    const { seconds, value } = await timed(() => metricRow(connection, sql));
-    return { seconds, value: handWrittenRuleMetrics(value, request.format) };
-  }
-  const compiled = compileValidation(dataset, duckdb, { relation, nativeColumns: await nativeColumns(connection, relation, dataset) });
-  const { seconds, value } = await timed(() => metricRow(connection, compiled.metricsQuery));
-  return { seconds, value: generatedRuleMetrics(compiled, value) };
+  const relationName = await openedRelation(connection, dataset, request.file);
+  if (request.kind === 'handWritten') return timed(() => handWrittenMetrics(connection, relationName, request.format));
+  const { seconds, value } = await timed(() => generatedMetrics(connection, dataset, relationName));
+  return { seconds, value: value.ruleMetrics };
 }
 
 async function timeValidation(request: MeasurementRequest, dataset: Dataset, scratch: string): Promise<Timed<ValidationOutcome>> {

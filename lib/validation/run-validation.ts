@@ -170,19 +170,19 @@ async function countRows(connection: DuckDBConnection, disposition: Disposition,
   return { rowsPassed: numberValue(passed ?? null) ?? 0, rowsQuarantined: numberValue(quarantined ?? null) ?? 0 };
 }
 
+/** The contract compiled for a file's relation, and what its one metrics scan measured. */
+export interface RelationMetrics {
+  readonly compiled: CompiledValidation;
+  readonly metrics: ReadonlyMap<string, number | null>;
+}
+
 /**
- * Validates the rows of one file, already in `relationName` (see `CompileOptions.relation` for
- * its shape), against the dataset's contract: a temp table of each uniqueness key's repeated
- * keys (usually few) that every later query joins, one metrics scan, one query per SQL rule, one
- * scan for the samples of every failed row rule, then the rows split by `splitRows`, or counted
- * when which rows are quarantined is not yet known.
+ * Measures the contract's metrics over the rows in `relationName` as every validation does: the
+ * contract compiled for the relation's columns, a temp table of each uniqueness key's repeated
+ * keys (usually few) that the metrics query and every later query join, then one metrics scan.
+ * bench:validate times this very function, so its figure is the work production runs.
  */
-export async function runValidationQueries(
-  connection: DuckDBConnection,
-  dataset: Dataset,
-  relationName: string,
-  options: RunOptions,
-): Promise<ValidationRun> {
+export async function measureRelation(connection: DuckDBConnection, dataset: Dataset, relationName: string): Promise<RelationMetrics> {
   await useUtc(connection);
   const relation = duckdb.identifier(relationName);
   const repeatedKeyTable = (index: number) => duckdb.identifier(`${relationName}__repeated_keys_${index}`);
@@ -195,7 +195,22 @@ export async function runValidationQueries(
   for (const [index, query] of compiled.repeatedKeyQueries.entries()) {
     await connection.run(`CREATE OR REPLACE TEMP TABLE ${repeatedKeyTable(index)} AS\n${query}`);
   }
-  const metrics = await readMetrics(connection, compiled);
+  return { compiled, metrics: await readMetrics(connection, compiled) };
+}
+
+/**
+ * Validates the rows of one file, already in `relationName` (see `CompileOptions.relation` for
+ * its shape), against the dataset's contract: its metrics measured (`measureRelation`), one query
+ * per SQL rule, one scan for the samples of every failed row rule, then the rows split by `splitRows`, or counted
+ * when which rows are quarantined is not yet known.
+ */
+export async function runValidationQueries(
+  connection: DuckDBConnection,
+  dataset: Dataset,
+  relationName: string,
+  options: RunOptions,
+): Promise<ValidationRun> {
+  const { compiled, metrics } = await measureRelation(connection, dataset, relationName);
   const sqlOutcomes = await runSqlRules(connection, compiled, duckdb.identifier(`${relationName}__typed`));
   const evaluated = evaluateRules(compiled, { metrics, ingestTime: options.ingestTime, sqlOutcomes });
   const results = await withSamples(connection, compiled, evaluated);

@@ -2,15 +2,15 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { duckdb } from '../../lib/sql/duckdb.ts';
-import { compileValidation } from '../../lib/validation/compile.ts';
-import { numberValue } from '../../lib/validation/json-value.ts';
 import { openSource } from '../../lib/validation/read/open-source.ts';
-import { nativeColumns, openDuckDb } from '../../lib/validation/run-validation.ts';
+import { nativeColumns, openDuckDb, runValidationQueries } from '../../lib/validation/run-validation.ts';
 import { validateFile } from '../../lib/validation/validate-file.ts';
 import { benchDataset } from '../../bench/bench-dataset.ts';
 import { validationMismatches } from '../../bench/checks.ts';
-import { generatedRuleMetrics, handWrittenMetricsSql, handWrittenRuleMetrics, metricDifferences } from '../../bench/hand-written-metrics.ts';
+import { metricDifferences } from '../../bench/hand-written-metrics.ts';
+import { generatedMetrics, handWrittenMetrics } from '../../bench/metrics-queries.ts';
 import {
   ensureOrdersFile,
   expectedFailures,
@@ -79,31 +79,48 @@ describe('generated orders files', () => {
     expect(outputs.quarantinedRows).toBeDefined();
   });
 
-  it.each(['csv', 'parquet'] as const)('%s: the hand-written metrics query measures what the generated one does', async (format) => {
+  /** Runs `work` on a DuckDB connection set up as validateFile sets up its own, with the file opened. */
+  async function withOpenedFile<T>(format: BenchFormat, work: (connection: DuckDBConnection, relationName: string) => Promise<T>): Promise<T> {
     const scratch = mkdtempSync(join(root, 'duckdb-'));
     const { instance, connection } = await openDuckDb(scratch, undefined, { files: [files[format]] });
     try {
-      const dataset = benchDataset(format);
-      const opened = await openSource(connection, dataset, files[format]);
+      const opened = await openSource(connection, benchDataset(format), files[format]);
       if (!opened.ok) throw new Error(opened.failure.message);
-      const relation = duckdb.identifier(opened.relation);
-      const native = await nativeColumns(connection, relation, dataset);
-      expect(native).toEqual(format === 'parquet' ? ['order_ts', 'amount'] : []);
-      const compiled = compileValidation(dataset, duckdb, { relation, nativeColumns: native });
-      const row = async (sql: string) => {
-        const reader = await connection.runAndReadAll(sql);
-        const [values] = reader.getRows();
-        return new Map(reader.columnNames().map((name, index) => [name, numberValue(values![index] ?? null)]));
-      };
-      const generated = generatedRuleMetrics(compiled, await row(compiled.metricsQuery));
-      const handWritten = handWrittenRuleMetrics(await row(handWrittenMetricsSql(relation, format)), format);
-      expect(metricDifferences(generated, handWritten)).toEqual([]);
-      expect(handWritten.get('order_id.unique')).toEqual([4, ROWS]);
-      expect(handWritten.get('orders_not_empty')).toEqual([ROWS]);
+      return await work(connection, opened.relation);
     } finally {
       connection.closeSync();
       instance.closeSync();
     }
+  }
+
+  const temporaryTables = async (connection: DuckDBConnection) =>
+    (await connection.runAndReadAll('SELECT table_name FROM duckdb_tables() WHERE temporary ORDER BY table_name')).getRows().map(([name]) => String(name));
+
+  it.each(['csv', 'parquet'] as const)('%s: the generated measurement runs the metrics query a validation runs, after the same set-up', async (format) => {
+    const dataset = benchDataset(format);
+    const production = await withOpenedFile(format, async (connection, relationName) => {
+      const run = await runValidationQueries(connection, dataset, relationName, { ingestTime: INGEST_TIME, file: files[format], startedAt: new Date() });
+      return { metricsQuery: run.compiled.metricsQuery, tables: await temporaryTables(connection) };
+    });
+    const measured = await withOpenedFile(format, async (connection, relationName) => {
+      const { compiled } = await generatedMetrics(connection, dataset, relationName);
+      return { metricsQuery: compiled.metricsQuery, tables: await temporaryTables(connection) };
+    });
+    expect(production.tables).not.toEqual([]);
+    expect(measured).toEqual(production);
+  });
+
+  it.each(['csv', 'parquet'] as const)('%s: the hand-written metrics query measures what the generated one does', async (format) => {
+    await withOpenedFile(format, async (connection, relationName) => {
+      const dataset = benchDataset(format);
+      const relation = duckdb.identifier(relationName);
+      expect(await nativeColumns(connection, relation, dataset)).toEqual(format === 'parquet' ? ['order_ts', 'amount'] : []);
+      const generated = await generatedMetrics(connection, dataset, relationName);
+      const handWritten = await handWrittenMetrics(connection, relationName, format);
+      expect(metricDifferences(generated.ruleMetrics, handWritten)).toEqual([]);
+      expect(handWritten.get('order_id.unique')).toEqual([4, ROWS]);
+      expect(handWritten.get('orders_not_empty')).toEqual([ROWS]);
+    });
   });
 
   it('are the same bytes every time they are written', async () => {
