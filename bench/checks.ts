@@ -1,5 +1,5 @@
 import { metricDifferences } from './hand-written-metrics.ts';
-import type { MeasurementResult, ValidationOutcome } from './measurement.ts';
+import { MEASUREMENT_LABELS, type MeasurementResult, type ValidationOutcome } from './measurement.ts';
 import { expectedFailures, expectedQuarantinedRows } from './orders-data.ts';
 import type { SectionResults } from './section.ts';
 
@@ -38,6 +38,12 @@ export function validationMismatches(outcome: ValidationOutcome, rows: number): 
  */
 export function sectionProblems(section: SectionResults): string[] {
   const problems = new Set<string>();
+  // Two runs that sent no measurements would compare equal: nothing compared must not pass.
+  for (const kind of ['generated', 'handWritten'] as const) {
+    if (section.runs[kind].some((result) => result.ruleMetrics === undefined || result.ruleMetrics.length === 0)) {
+      problems.add(`a run of '${MEASUREMENT_LABELS[kind]}' sent no measurements`);
+    }
+  }
   const [generated] = section.runs.generated;
   const [handWritten] = section.runs.handWritten;
   if (generated !== undefined && handWritten !== undefined) {

@@ -1,5 +1,5 @@
 import { MEASUREMENT_LABELS, MEASUREMENTS } from './measurement.ts';
-import { generatedToHandWritten, MIB, summarize, type SectionResults } from './section.ts';
+import { generatedToHandWritten, MIB, summarize, type CheckedSection } from './section.ts';
 import type { Verdict } from './targets.ts';
 
 /** Pads every column to its widest cell; numbers read best right-aligned, words left-aligned. */
@@ -15,7 +15,7 @@ function alignColumns(rows: readonly (readonly string[])[], rightAligned: (colum
 }
 
 /** One file's table: every run, medians, throughput, peak RSS, the ratio, and whether the figures can be trusted. */
-export function formatSection(section: SectionResults, problems: readonly string[]): string {
+export function formatSection(section: CheckedSection): string {
   const fileMb = section.fileBytes / MIB;
   const header = ['measurement', 'runs (s)', 'median s', 'rows/s', 'MB/s', 'peak RSS MB'];
   const body = MEASUREMENTS.map((kind) => {
@@ -30,9 +30,9 @@ export function formatSection(section: SectionResults, problems: readonly string
     ];
   });
   const checks =
-    problems.length === 0
+    section.problems.length === 0
       ? ['checks: the hand-written metrics equal the generated ones; validateFile found exactly the defects the generator wrote']
-      : problems.map((problem) => `CHECK FAILED: ${problem}`);
+      : section.problems.map((problem) => `CHECK FAILED: ${problem}`);
   return [
     `${section.format}, ${section.rows.toLocaleString('en-US')} rows, ${fileMb.toFixed(1)} MB`,
     ...alignColumns([header, ...body], (column) => column > 1),
@@ -42,6 +42,6 @@ export function formatSection(section: SectionResults, problems: readonly string
 }
 
 export function formatVerdicts(verdicts: readonly Verdict[]): string {
-  const rows = verdicts.map((verdict) => [verdict.pass === undefined ? 'n/a' : verdict.pass ? 'PASS' : 'MISS', verdict.target, verdict.measured]);
+  const rows = verdicts.map((verdict) => [verdict.outcome, verdict.target, verdict.measured]);
   return ['verdict (issue 3, item 9 targets)', ...alignColumns(rows, () => false).map((line) => `  ${line}`)].join('\n');
 }

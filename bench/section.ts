@@ -10,6 +10,11 @@ export interface SectionResults {
   readonly runs: Readonly<Record<MeasurementKind, readonly MeasurementResult[]>>;
 }
 
+/** A section and every way its figures cannot be trusted (`sectionProblems`); none when its checks passed. */
+export interface CheckedSection extends SectionResults {
+  readonly problems: readonly string[];
+}
+
 export interface MeasurementSummary {
   readonly seconds: readonly number[];
   readonly medianSeconds: number;

@@ -16,8 +16,8 @@ import { MEASUREMENT_LABELS, MEASUREMENTS, type MeasurementKind, type Measuremen
 import { parseBenchArguments, UsageError, USAGE, type BenchOptions } from './options.ts';
 import { ensureOrdersFile, GENERATOR_VERSION, type BenchFormat } from './orders-data.ts';
 import { formatSection, formatVerdicts } from './report.ts';
-import type { SectionResults } from './section.ts';
-import { verdicts } from './targets.ts';
+import type { CheckedSection, SectionResults } from './section.ts';
+import { exitCodeOf, verdicts } from './targets.ts';
 
 const DATA_DIRECTORY = fileURLToPath(new URL('./data/', import.meta.url));
 
@@ -73,13 +73,17 @@ async function main(options: BenchOptions): Promise<void> {
       files.push({ format, rows, file });
     }
   }
-  const sections: SectionResults[] = [];
+  const sections: CheckedSection[] = [];
   for (const { format, rows, file } of files) {
     const section = await measureFile(format, rows, file, options.runs);
-    sections.push(section);
-    process.stdout.write(`\n${formatSection(section, sectionProblems(section))}\n`);
+    const checked = { ...section, problems: sectionProblems(section) };
+    sections.push(checked);
+    process.stdout.write(`\n${formatSection(checked)}\n`);
   }
-  process.stdout.write(`\n${formatVerdicts(verdicts(sections))}\nload average at end: ${loads()}\n`);
+  const judged = verdicts(sections);
+  process.stdout.write(`\n${formatVerdicts(judged)}\nload average at end: ${loads()}\n`);
+  process.exitCode = exitCodeOf(judged);
+  if (process.exitCode !== 0) process.stderr.write('bench:validate: a check failed, so some figures time other work than they name (FAIL above)\n');
 }
 
 try {

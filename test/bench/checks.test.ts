@@ -79,6 +79,14 @@ describe('sectionProblems', () => {
     );
   });
 
+  it('reports measurements that sent nothing, which would compare equal', () => {
+    const section = sectionOf('csv', ROWS, uniform(1), { handWritten: { ruleMetrics: [] }, validate: { validation: faithful } });
+    expect(sectionProblems(section)).toEqual([
+      "a run of 'metrics, generated' sent no measurements",
+      "a run of 'metrics, hand-written' sent no measurements",
+    ]);
+  });
+
   it('finds nothing in a faithful section', () => {
     const metrics = { ruleMetrics: [['orders_not_empty', [ROWS]]] as const };
     const section = sectionOf('csv', ROWS, uniform(1), { generated: metrics, handWritten: metrics, validate: { validation: faithful } });

@@ -9,7 +9,7 @@ describe('formatSection', () => {
   });
 
   it('shows every run, the median, throughput, peak RSS and the ratio', () => {
-    const lines = formatSection(section, []).split('\n');
+    const lines = formatSection(section).split('\n');
     expect(lines[0]).toBe(`csv, 2,000,000 rows, ${((2_000_000 * 64) / 2 ** 20).toFixed(1)} MB`);
     const generated = lines.find((line) => line.startsWith('metrics, generated'));
     expect(generated?.split(/\s{2,}/)).toEqual(['metrics, generated', '1.200 1.100 1.300', '1.200', '1.67M', (122.0703125 / 1.2).toFixed(1), '200']);
@@ -18,18 +18,19 @@ describe('formatSection', () => {
   });
 
   it('puts each problem on a CHECK FAILED line', () => {
-    const lines = formatSection(section, ['a', 'b']).split('\n');
+    const lines = formatSection({ ...section, problems: ['a', 'b'] }).split('\n');
     expect(lines.slice(-2)).toEqual(['CHECK FAILED: a', 'CHECK FAILED: b']);
   });
 });
 
 describe('formatVerdicts', () => {
-  it('marks each target PASS, MISS or n/a', () => {
+  it('marks each target PASS, MISS, FAIL or n/a', () => {
     const text = formatVerdicts([
-      { target: 't1', measured: '1', pass: true },
-      { target: 't2', measured: '2', pass: false },
-      { target: 't3', measured: 'not measured' },
+      { target: 't1', measured: '1', outcome: 'PASS' },
+      { target: 't2', measured: '2', outcome: 'MISS' },
+      { target: 't3', measured: '3', outcome: 'FAIL' },
+      { target: 't4', measured: 'not measured', outcome: 'n/a' },
     ]);
-    expect(text.split('\n').slice(1).map((line) => line.trim().split(/\s+/)[0])).toEqual(['PASS', 'MISS', 'n/a']);
+    expect(text.split('\n').slice(1).map((line) => line.trim().split(/\s+/)[0])).toEqual(['PASS', 'MISS', 'FAIL', 'n/a']);
   });
 });
