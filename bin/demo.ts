@@ -19,6 +19,7 @@ import { renderDeploymentSummary, summarizeDeployment } from '../lib/docs/deploy
 import { LocalPipelineRuntime, type PipelineRun } from '../lib/local/runtime/pipeline-runtime.ts';
 import { environmentOf, type SynthesizedEnvironment } from '../lib/local/runtime/synthesized-environment.ts';
 import { createLakehouseApp } from '../lib/stacks/create-lakehouse-app.ts';
+import { replayRowCountProblem } from '../lib/cli/replay-row-count.ts';
 import { renderTable } from '../lib/cli/table.ts';
 import type { ModelOutcome } from '../lib/transforms/build.ts';
 import { buildEnvironmentModels } from '../lib/transforms/build-environment.ts';
@@ -133,7 +134,13 @@ try {
   step(`Running ${again.file} again: loads are idempotent, nothing is duplicated`);
   const before = runtime.tableRowCount(again.dataset);
   deliveries.push(await deliver(again.dataset, again.file));
-  say(`  rows in ${again.run.table}: ${before} before, ${runtime.tableRowCount(again.dataset)} after`);
+  const after = runtime.tableRowCount(again.dataset);
+  say(`  rows in ${again.run.table}: ${before} before, ${after} after`);
+  const replayProblem = replayRowCountProblem({ file: again.file, table: again.run.table, before, after });
+  if (replayProblem !== undefined) {
+    process.stderr.write(`demo: ${replayProblem}\n`);
+    process.exitCode = 1;
+  }
 
   step('Building and testing the models in DAG order (write-audit-publish, as `npx lakehouse build`)');
   models = await buildEnvironmentModels({ catalog, identity: environment.identity, lake: runtime.lake });
