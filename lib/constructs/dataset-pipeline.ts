@@ -1,4 +1,4 @@
-import { Aws, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -28,6 +28,7 @@ import type { DatasetLockTable } from './dataset-lock.ts';
 import { executionLogGroup, type ExecutionLogProps, executionTelemetryStatements, loggedAndTraced } from './execution-logs.ts';
 import { pipelineStates } from './pipeline-states.ts';
 import { stateMachineArns, stateMachinePrincipal } from './state-machine-arns.ts';
+import { ZonePrefix } from './zone-prefix.ts';
 
 /** The zone buckets a pipeline reads or writes, by name. */
 export interface PipelineBuckets {
@@ -66,14 +67,6 @@ export interface DatasetPipelineProps extends ExecutionLogProps {
 
 /** Timeout of the Tasks that make one API call (lock, metrics, event, alerts). */
 const CALL_TIMEOUT = Duration.seconds(30);
-
-function objectsUnder(bucket: string, prefix: string): string {
-  return `arn:${Aws.PARTITION}:s3:::${bucket}/${prefix}*`;
-}
-
-function bucketArn(bucket: string): string {
-  return `arn:${Aws.PARTITION}:s3:::${bucket}`;
-}
 
 /**
  * A dataset's pipeline: a Standard state machine that validates a landed file, loads its passing
@@ -127,17 +120,9 @@ export class DatasetPipeline extends Construct {
     const glue = (resource: string): string => stack.formatArn({ service: 'glue', resource });
     this.load = loadStep(dataset, { database });
 
-    const validatedFiles = objectsUnder(buckets.validated, validatedPrefix(dataset));
-    const silverFiles = objectsUnder(buckets.silver, silverPrefix(dataset));
-    const resultsPrefix = pipelineResultsPrefix(dataset);
-    const queryResults = objectsUnder(buckets.athenaResults, resultsPrefix);
-    const listUnder = (sid: string, bucket: string, prefix: string): iam.PolicyStatement =>
-      new iam.PolicyStatement({
-        sid,
-        actions: ['s3:ListBucket'],
-        resources: [bucketArn(bucket)],
-        conditions: { StringLike: { 's3:prefix': [`${prefix}*`] } },
-      });
+    const validatedFiles = new ZonePrefix(buckets.validated, validatedPrefix(dataset));
+    const silverFiles = new ZonePrefix(buckets.silver, silverPrefix(dataset));
+    const queryResults = new ZonePrefix(buckets.athenaResults, pipelineResultsPrefix(dataset));
     const statements = [
       new iam.PolicyStatement({ sid: 'InvokeValidator', actions: ['lambda:InvokeFunction'], resources: [props.validator.functionArn] }),
       new iam.PolicyStatement({
@@ -160,25 +145,13 @@ export class DatasetPipeline extends Construct {
         actions: ['glue:UpdateTable'],
         resources: [glue('catalog'), glue(`database/${database}`), glue(`table/${database}/${silverTable}`)],
       }),
-      new iam.PolicyStatement({ sid: 'ReadValidatedFiles', actions: ['s3:GetObject'], resources: [validatedFiles] }),
-      new iam.PolicyStatement({
-        sid: 'WriteSilverFiles',
-        actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
-        resources: [silverFiles],
-      }),
-      new iam.PolicyStatement({
-        sid: 'WriteQueryResults',
-        actions: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
-        resources: [queryResults],
-      }),
-      new iam.PolicyStatement({
-        sid: 'LocateBuckets',
-        actions: ['s3:GetBucketLocation'],
-        resources: [buckets.validated, buckets.silver, buckets.athenaResults].map(bucketArn),
-      }),
-      listUnder('ListValidatedFiles', buckets.validated, validatedPrefix(dataset)),
-      listUnder('ListSilverFiles', buckets.silver, silverPrefix(dataset)),
-      listUnder('ListQueryResults', buckets.athenaResults, resultsPrefix),
+      validatedFiles.grantObjects('ReadValidatedFiles', { read: true }),
+      silverFiles.grantObjects('WriteSilverFiles', { read: true, write: true, delete: true, multipartUploads: 'abortAndListParts' }),
+      queryResults.grantObjects('WriteQueryResults', { read: true, write: true, multipartUploads: 'abortAndListParts' }),
+      ZonePrefix.locateBuckets('LocateBuckets', [buckets.validated, buckets.silver, buckets.athenaResults]),
+      validatedFiles.listObjects('ListValidatedFiles'),
+      silverFiles.listObjects('ListSilverFiles'),
+      queryResults.listObjects('ListQueryResults'),
       new iam.PolicyStatement({ sid: 'UseZoneKey', actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [props.key.keyArn] }),
       new iam.PolicyStatement({ sid: 'PublishAlerts', actions: ['sns:Publish'], resources: [topicArn] }),
       props.lockTable.lockStatement(dataset),
@@ -213,7 +186,7 @@ export class DatasetPipeline extends Construct {
           validator: props.validator,
           load: this.load,
           workgroupName,
-          loadResults: { bucketName: buckets.athenaResults, prefix: resultsPrefix },
+          loadResults: queryResults,
           lockTable: props.lockTable.table,
           alertTopic: sns.Topic.fromTopicArn(this, 'AlertTopic', topicArn),
           auditBucketName: buckets.audit,
@@ -233,15 +206,15 @@ export class DatasetPipeline extends Construct {
 
     Validations.of(this.role).acknowledge(
       {
-        id: wildcardFinding(this, validatedFiles),
+        id: wildcardFinding(this, validatedFiles.objectsArn),
         reason: `Reads only ${ref}'s validated Parquet, under its prefix; keys carry the delivery's date and file id.`,
       },
       {
-        id: wildcardFinding(this, silverFiles),
+        id: wildcardFinding(this, silverFiles.objectsArn),
         reason: `Athena writes ${ref}'s Iceberg data and metadata files under the table's location; their names are generated.`,
       },
       {
-        id: wildcardFinding(this, queryResults),
+        id: wildcardFinding(this, queryResults.objectsArn),
         reason: `Athena writes the load query's results under ${ref}'s own results prefix, named by query id.`,
       },
       {

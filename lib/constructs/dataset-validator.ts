@@ -1,4 +1,4 @@
-import { Aws, Duration, type RemovalPolicy, Size, Validations } from 'aws-cdk-lib';
+import { Duration, type RemovalPolicy, Size, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -13,6 +13,7 @@ import { validatorEnvironmentVariables } from '../ingest/validator-settings.ts';
 import { wildcardFinding } from '../nag/wildcard-finding.ts';
 import { HANDLER, validatorCode } from './lambda-code.ts';
 import { RETAINED } from './retained.ts';
+import { ZonePrefix } from './zone-prefix.ts';
 
 export interface DatasetValidatorProps {
   readonly dataset: Dataset;
@@ -41,10 +42,6 @@ export interface DatasetValidatorProps {
   readonly removalPolicy?: RemovalPolicy;
 }
 
-function objectsUnder(bucket: string, prefix: string): string {
-  return `arn:${Aws.PARTITION}:s3:::${bucket}/${prefix}*`;
-}
-
 /**
  * One dataset's validator function (see `lambdas/validate`): its compiled contract bundled
  * with the code, DuckDB from the platform layer, and a role of its own that may read only the
@@ -71,28 +68,23 @@ export class DatasetValidator extends Construct {
       removalPolicy: props.removalPolicy ?? RETAINED,
     });
 
-    const landed = objectsUnder(buckets.landing, dataset.names.landingPrefix);
+    const landed = new ZonePrefix(buckets.landing, dataset.names.landingPrefix);
     const outputs = [
-      objectsUnder(buckets.validated, validatedPrefix(dataset)),
-      objectsUnder(buckets.quarantine, quarantineDatasetPrefix(dataset)),
-      objectsUnder(buckets.audit, reportPrefix(dataset)),
+      new ZonePrefix(buckets.validated, validatedPrefix(dataset)),
+      new ZonePrefix(buckets.quarantine, quarantineDatasetPrefix(dataset)),
+      new ZonePrefix(buckets.audit, reportPrefix(dataset)),
     ];
     const permissions = new iam.PolicyDocument({
       statements: [
-        new iam.PolicyStatement({
-          sid: 'ReadLandedFiles',
-          actions: ['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectTagging', 's3:GetObjectVersionTagging'],
-          resources: [landed],
-        }),
+        landed.grantObjects('ReadLandedFiles', { read: true, readVersionsAndTags: true }),
         // The landed version gets its contract's retention class (its producer's tags kept), and
         // no other: a tag set without it, or with a shorter class, is denied.
-        new iam.PolicyStatement({
-          sid: 'TagLandedFiles',
-          actions: ['s3:PutObjectTagging', 's3:PutObjectVersionTagging'],
-          resources: [landed],
-          conditions: { StringEquals: { [`s3:RequestObjectTag/${RETENTION_TAG_KEY}`]: retentionClassFor(dataset.retentionDays).tag } },
-        }),
-        new iam.PolicyStatement({ sid: 'WriteOutputs', actions: ['s3:PutObject', 's3:PutObjectTagging'], resources: outputs }),
+        landed.grantObjects(
+          'TagLandedFiles',
+          { tag: 'versions' },
+          { StringEquals: { [`s3:RequestObjectTag/${RETENTION_TAG_KEY}`]: retentionClassFor(dataset.retentionDays).tag } },
+        ),
+        ZonePrefix.grantObjects('WriteOutputs', outputs, { write: true, tag: 'objects' }),
         new iam.PolicyStatement({ sid: 'UseZoneKey', actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [props.key.keyArn] }),
         new iam.PolicyStatement({
           sid: 'WriteLogs',
@@ -130,11 +122,11 @@ export class DatasetValidator extends Construct {
 
     Validations.of(this.role).acknowledge(
       {
-        id: wildcardFinding(this, landed),
+        id: wildcardFinding(this, landed.objectsArn),
         reason: `Reads only files landed for ${dataset.names.ref}, under its landing prefix; their keys are not known in advance.`,
       },
-      ...outputs.map((resource) => ({
-        id: wildcardFinding(this, resource),
+      ...outputs.map((output) => ({
+        id: wildcardFinding(this, output.objectsArn),
         reason: `Writes only ${dataset.names.ref}'s own outputs, under its prefix; each key carries the delivery's date and file id.`,
       })),
       {

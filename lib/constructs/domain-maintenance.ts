@@ -14,6 +14,7 @@ import { MAINTENANCE_STATES as STATES, maintenanceItem, type MaintainedTable } f
 import { executionLogGroup, type ExecutionLogProps, loggedAndTraced } from './execution-logs.ts';
 import type { TableLocation } from './iceberg-table.ts';
 import { retryAsNewQuery } from './task-retry.ts';
+import { ZonePrefix } from './zone-prefix.ts';
 
 export interface DomainMaintenanceProps extends ExecutionLogProps {
   readonly identity: EnvironmentIdentity;
@@ -49,10 +50,6 @@ export interface DomainMaintenanceProps extends ExecutionLogProps {
 /** Athena throttling and transient service errors: retried with backoff and full jitter. */
 const ATHENA_SERVICE_ERRORS = ['Athena.TooManyRequestsException', 'Athena.InternalServerException'];
 const SNS_PUBLISH_TIMEOUT = Duration.seconds(30);
-
-function objectsUnder(bucket: string, prefix: string): string {
-  return `arn:${Aws.PARTITION}:s3:::${bucket}/${prefix}*`;
-}
 
 /**
  * A domain's scheduled Iceberg maintenance (DESIGN.md "Retention"): per table, delete rows past
@@ -196,15 +193,10 @@ export class DomainMaintenance extends Construct {
     const stack = Stack.of(this);
     const glue = (resource: string, resourceName?: string): string =>
       stack.formatArn({ service: 'glue', resource, ...(resourceName === undefined ? {} : { resourceName }) });
-    const results = objectsUnder(props.athenaResultsBucketName, athenaResultsPrefix(props.domain));
-    const tableFiles = objectsUnder(props.tablesBucketName, props.tablesPrefix);
-    const buckets = [props.athenaResultsBucketName, props.tablesBucketName, ...(props.gold === undefined ? [] : [props.gold.bucketName])].map(
-      (bucket) => `arn:${Aws.PARTITION}:s3:::${bucket}`,
-    );
-    const listedPrefixes = [...new Set([athenaResultsPrefix(props.domain), props.tablesPrefix, ...(props.gold === undefined ? [] : [props.gold.prefix])])].map(
-      (prefix) => `${prefix}*`,
-    );
-    const goldFiles = props.gold === undefined ? undefined : objectsUnder(props.gold.bucketName, props.gold.prefix);
+    const results = new ZonePrefix(props.athenaResultsBucketName, athenaResultsPrefix(props.domain));
+    const tableFiles = new ZonePrefix(props.tablesBucketName, props.tablesPrefix);
+    const goldFiles = props.gold === undefined ? undefined : new ZonePrefix(props.gold.bucketName, props.gold.prefix);
+    const maintainedFiles = [tableFiles, ...(goldFiles === undefined ? [] : [goldFiles])];
     const tables = glue('table', `${props.databaseName}/*`);
     const statements = [
       new iam.PolicyStatement({
@@ -217,28 +209,10 @@ export class DomainMaintenance extends Construct {
         actions: ['glue:GetDatabase', 'glue:GetTable', 'glue:UpdateTable'],
         resources: [glue('catalog'), glue('database', props.databaseName), tables],
       }),
-      new iam.PolicyStatement({
-        sid: 'FindBuckets',
-        actions: ['s3:GetBucketLocation'],
-        resources: buckets,
-      }),
-      new iam.PolicyStatement({
-        sid: 'ListDomainFiles',
-        actions: ['s3:ListBucket'],
-        resources: buckets,
-        // A listing reveals every key: only the domain's own prefixes in these buckets.
-        conditions: { StringLike: { 's3:prefix': listedPrefixes } },
-      }),
-      new iam.PolicyStatement({
-        sid: 'WriteQueryResults',
-        actions: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'],
-        resources: [results],
-      }),
-      new iam.PolicyStatement({
-        sid: 'RewriteAndExpireTableFiles',
-        actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'],
-        resources: [tableFiles, ...(goldFiles === undefined ? [] : [goldFiles])],
-      }),
+      ZonePrefix.locateBuckets('FindBuckets', [results, ...maintainedFiles].map((files) => files.bucketName)),
+      ZonePrefix.listObjects('ListDomainFiles', [results, ...maintainedFiles]),
+      results.grantObjects('WriteQueryResults', { read: true, write: true, multipartUploads: 'abort' }),
+      ZonePrefix.grantObjects('RewriteAndExpireTableFiles', maintainedFiles, { read: true, write: true, delete: true, multipartUploads: 'abort' }),
       new iam.PolicyStatement({ sid: 'UseZoneKey', actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [props.key.keyArn] }),
     ];
     for (const statement of statements) role.addToPolicy(statement);
@@ -248,16 +222,16 @@ export class DomainMaintenance extends Construct {
         reason: `Commits only to tables of the ${props.databaseName} database; their names come with the contracts.`,
       },
       {
-        id: wildcardFinding(this, results),
+        id: wildcardFinding(this, results.objectsArn),
         reason: `Athena writes query results only under the ${props.domain} domain's results prefix, with keys it chooses.`,
       },
       {
-        id: wildcardFinding(this, tableFiles),
+        id: wildcardFinding(this, tableFiles.objectsArn),
         reason: `OPTIMIZE and VACUUM rewrite and delete data files only under the ${props.domain} domain's table prefix, with keys Iceberg chooses.`,
       },
       ...(goldFiles === undefined
         ? []
-        : [{ id: wildcardFinding(this, goldFiles), reason: `OPTIMIZE and VACUUM rewrite and delete data files only under the ${props.domain} domain's gold prefix, with keys Iceberg chooses.` }]),
+        : [{ id: wildcardFinding(this, goldFiles.objectsArn), reason: `OPTIMIZE and VACUUM rewrite and delete data files only under the ${props.domain} domain's gold prefix, with keys Iceberg chooses.` }]),
       {
         id: wildcardFinding(this, '*'),
         reason: 'Step Functions log delivery (logs:*LogDelivery*, logs:DescribeResourcePolicies) and X-Ray tracing support no resource-level permissions.',

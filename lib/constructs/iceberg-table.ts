@@ -1,4 +1,4 @@
-import { Aws, CustomResource, Duration, type RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { CustomResource, Duration, type RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -11,6 +11,7 @@ import { athenaDdlServiceTokenParameterName, athenaResultsPrefix, domainFunction
 import { wildcardFinding } from '../nag/wildcard-finding.ts';
 import { HANDLER, handlerCode } from './lambda-code.ts';
 import { RETAINED } from './retained.ts';
+import { ZonePrefix } from './zone-prefix.ts';
 
 const ENTRY_POINT = 'lambdas/athena-ddl/index.ts';
 
@@ -40,10 +41,6 @@ export interface AthenaDdlProviderProps {
 export interface TableLocation {
   readonly bucketName: string;
   readonly prefix: string;
-}
-
-function objectsUnder(bucket: string, prefix: string): string {
-  return `arn:${Aws.PARTITION}:s3:::${bucket}/${prefix}*`;
 }
 
 /**
@@ -77,14 +74,10 @@ export class AthenaDdlProvider extends Construct {
     const glue = (resource: string, resourceName?: string): string =>
       stack.formatArn({ service: 'glue', resource, ...(resourceName === undefined ? {} : { resourceName }) });
     const domainTables = glue('table', `${props.databaseName}/*`);
-    const results = objectsUnder(props.athenaResultsBucketName, athenaResultsPrefix(domain));
-    const tableFiles = objectsUnder(props.tablesBucketName, props.tablesPrefix);
-    const listedPrefixes = [...new Set([athenaResultsPrefix(domain), props.tablesPrefix, ...(props.gold === undefined ? [] : [props.gold.prefix])])].map(
-      (prefix) => `${prefix}*`,
-    );
-    const goldFiles = props.gold === undefined ? undefined : objectsUnder(props.gold.bucketName, props.gold.prefix);
-    const bucketArn = (bucket: string): string => `arn:${Aws.PARTITION}:s3:::${bucket}`;
-    const buckets = [props.athenaResultsBucketName, props.tablesBucketName, ...(props.gold === undefined ? [] : [props.gold.bucketName])].map(bucketArn);
+    const results = new ZonePrefix(props.athenaResultsBucketName, athenaResultsPrefix(domain));
+    const tableFiles = new ZonePrefix(props.tablesBucketName, props.tablesPrefix);
+    const goldFiles = props.gold === undefined ? undefined : new ZonePrefix(props.gold.bucketName, props.gold.prefix);
+    const written = [results, tableFiles, ...(goldFiles === undefined ? [] : [goldFiles])];
     role.addToPolicy(
       new iam.PolicyStatement({
         sid: 'RunDdlInTheDomainWorkgroup',
@@ -99,29 +92,9 @@ export class AthenaDdlProvider extends Construct {
         resources: [glue('catalog'), glue('database', props.databaseName), domainTables],
       }),
     );
-    role.addToPolicy(
-      new iam.PolicyStatement({
-        sid: 'FindBuckets',
-        actions: ['s3:GetBucketLocation'],
-        resources: buckets,
-      }),
-    );
-    role.addToPolicy(
-      new iam.PolicyStatement({
-        sid: 'ListDomainFiles',
-        actions: ['s3:ListBucket'],
-        resources: buckets,
-        // A listing reveals every key: only the domain's own prefixes in these buckets.
-        conditions: { StringLike: { 's3:prefix': listedPrefixes } },
-      }),
-    );
-    role.addToPolicy(
-      new iam.PolicyStatement({
-        sid: 'WriteResultsAndTableMetadata',
-        actions: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'],
-        resources: [results, tableFiles, ...(goldFiles === undefined ? [] : [goldFiles])],
-      }),
-    );
+    role.addToPolicy(ZonePrefix.locateBuckets('FindBuckets', written.map((files) => files.bucketName)));
+    role.addToPolicy(ZonePrefix.listObjects('ListDomainFiles', written));
+    role.addToPolicy(ZonePrefix.grantObjects('WriteResultsAndTableMetadata', written, { read: true, write: true, multipartUploads: 'abort' }));
     role.addToPolicy(
       new iam.PolicyStatement({ sid: 'UseZoneKey', actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [props.key.keyArn] }),
     );
@@ -165,16 +138,16 @@ export class AthenaDdlProvider extends Construct {
         reason: `Creates and extends only tables of the ${props.databaseName} database; their names come with the contracts.`,
       },
       {
-        id: wildcardFinding(this, results),
+        id: wildcardFinding(this, results.objectsArn),
         reason: `Athena writes DDL results only under the ${domain} domain's results prefix, with keys it chooses.`,
       },
       {
-        id: wildcardFinding(this, tableFiles),
+        id: wildcardFinding(this, tableFiles.objectsArn),
         reason: `Athena writes Iceberg metadata only under the ${domain} domain's table prefix, with keys it chooses.`,
       },
       ...(goldFiles === undefined
         ? []
-        : [{ id: wildcardFinding(this, goldFiles), reason: `Athena writes Iceberg metadata only under the ${domain} domain's gold prefix, with keys it chooses.` }]),
+        : [{ id: wildcardFinding(this, goldFiles.objectsArn), reason: `Athena writes Iceberg metadata only under the ${domain} domain's gold prefix, with keys it chooses.` }]),
       { id: wildcardFinding(this, '*'), reason: 'X-Ray tracing (xray:PutTraceSegments, xray:PutTelemetryRecords) supports no resource-level permissions.' },
     );
     Validations.of(frameworkRole).acknowledge({
