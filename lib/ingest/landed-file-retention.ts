@@ -2,7 +2,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { s3Uri } from '../config/names.ts';
 import { RETENTION_TAG_KEY, retentionClassFor } from '../config/retention.ts';
 import type { Dataset } from '../contracts/model.ts';
-import type { LandedObject } from './file-id.ts';
+import type { LandedObject } from './delivery-file-id.ts';
 import { objectTags, replaceObjectTags } from './s3-objects.ts';
 
 /** S3 allows at most 10 tags on one object. */

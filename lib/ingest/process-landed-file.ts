@@ -6,7 +6,7 @@ import { s3Uri } from '../config/names.ts';
 import type { Dataset } from '../contracts/model.ts';
 import type { RuleKind, ValidationReport } from '../validation/report.ts';
 import { type ValidatedOutputs, validateFile } from '../validation/validate-file.ts';
-import { fileIdOf, type LandedObject, sourceIdOf } from './file-id.ts';
+import { deliveryFileId, type LandedObject, sourceIdOf } from './delivery-file-id.ts';
 import type { LandedFileEvent } from './landed-file-event.ts';
 import {
   type DeliveredFile,
@@ -152,7 +152,7 @@ export async function processLandedFile(options: ProcessLandedFileOptions): Prom
   }
   const fileName = landedFileName(dataset, event.key);
   const { object, eventTime } = await identify(s3, event);
-  const delivered: DeliveredFile = { dataset, fileName, fileId: fileIdOf(object), ingestDate: ingestDateOf(eventTime) };
+  const delivered: DeliveredFile = { dataset, fileName, fileId: deliveryFileId(object), ingestDate: ingestDateOf(eventTime) };
 
   const scratch = await mkdtemp(join(options.scratchDirectory ?? tmpdir(), 'landed-'));
   try {

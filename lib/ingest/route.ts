@@ -3,7 +3,7 @@
  * Created" event under `<domain>/` to the domain's router, which starts the dataset's state
  * machine. Pure: the router function performs what this decides.
  */
-import { fileIdOf } from './file-id.ts';
+import { deliveryFileId } from './delivery-file-id.ts';
 import type { LandedFileEvent } from './landed-file-event.ts';
 import { type LandingKey, parseLandingKey } from './layout.ts';
 
@@ -72,7 +72,7 @@ export function parseObjectCreated(event: unknown): ObjectCreated {
  * Step Functions keeps unique per state machine, so a duplicated event is refused, not run twice.
  */
 export function executionNameOf(object: ObjectCreated): string {
-  return `file-${fileIdOf(object)}`;
+  return `file-${deliveryFileId(object)}`;
 }
 
 export function routeLandedObject(object: ObjectCreated, routes: DomainRoutes): RouteDecision {

@@ -16,7 +16,7 @@ import {
   PutObjectTaggingCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import type { LandedObject } from './file-id.ts';
+import type { LandedObject } from './delivery-file-id.ts';
 
 export interface ObjectLocation {
   readonly bucket: string;

@@ -4,8 +4,8 @@ import { basename, dirname, join, resolve } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Dataset } from '../contracts/model.ts';
 import { duckdb } from '../sql/duckdb.ts';
+import { contentFileId } from './content-file-id.ts';
 import type { Disposition } from './disposition.ts';
-import { localFileId } from './file-id.ts';
 import { openSource } from './read/open-source.ts';
 import type { ReadFailure } from './read/read-failure.ts';
 import type { ValidationReport } from './report.ts';
@@ -21,7 +21,7 @@ export interface ValidateFileOptions {
   readonly ingestTime: Date;
   /** Where to write `validated.parquet` and the quarantined rows or file; nothing is written without it. */
   readonly outDir?: string;
-  /** The `file_id` every output row carries. @default a hash of the file's bytes */
+  /** The `file_id` every output row carries: a delivery's `deliveryFileId`. @default `contentFileId`, a hash of the file's bytes */
   readonly fileId?: string;
   /** DuckDB's home, extension and spill directories go under it (Lambda can only write /tmp). @default os.tmpdir() */
   readonly scratchDirectory?: string;
@@ -148,7 +148,7 @@ export async function validateFile(options: ValidateFileOptions): Promise<FileVa
     }
     let outputs: ValidatedOutputs = {};
     const writeRowsTo = (directory: string) => async (disposition: Disposition, rowCount: number): Promise<RowSplit> => {
-      const fileId = options.fileId ?? (await localFileId(file));
+      const fileId = options.fileId ?? (await contentFileId(file));
       const written = await writeOutputs(connection, disposition, rowCount, { file, outDir: directory, fileId });
       outputs = written.outputs;
       return written.split;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadContractFile } from '../../lib/contracts/load.ts';
 import type { Dataset } from '../../lib/contracts/model.ts';
-import { fileIdOf, sourceIdOf } from '../../lib/ingest/file-id.ts';
+import { deliveryFileId, sourceIdOf } from '../../lib/ingest/delivery-file-id.ts';
 import { processLandedFile, type ValidationOutcome } from '../../lib/ingest/process-landed-file.ts';
 import { FakeS3 } from './helpers/fake-s3.ts';
 
@@ -40,7 +40,7 @@ describe('a versioned delivery, event time given', () => {
 
   it('needs no HeadObject and names the file by its version', () => {
     expect(s3.sent.map((command) => command.name)).not.toContain('HeadObjectCommand');
-    expect(fileId).toBe(fileIdOf({ bucket: 'landing', key, versionId: 'v+7' }));
+    expect(fileId).toBe(deliveryFileId({ bucket: 'landing', key, versionId: 'v+7' }));
   });
 
   it('tells the load the landing key and time, to order deliveries by', () => {
@@ -95,7 +95,7 @@ describe('a versioned delivery without an event time', () => {
     const { outcome } = await processLandedFile({ s3: s3.client, dataset: orders, buckets, event: { bucket: 'landing', key, versionId: 'v2' }, scratchDirectory: scratch });
     expect(s3.sent[0]).toEqual({ name: 'HeadObjectCommand', input: { Bucket: 'landing', Key: key, VersionId: 'v2' } });
     expect(s3.sent.find((command) => command.name === 'GetObjectCommand')!.input).toEqual({ Bucket: 'landing', Key: key, VersionId: 'v2' });
-    expect(outcome).toMatchObject({ fileId: fileIdOf({ bucket: 'landing', key, versionId: 'v2' }), ingestDate: '2026-11-21', ingestedAt: '2026-11-21 06:00:00.000' });
+    expect(outcome).toMatchObject({ fileId: deliveryFileId({ bucket: 'landing', key, versionId: 'v2' }), ingestDate: '2026-11-21', ingestedAt: '2026-11-21 06:00:00.000' });
   });
 });
 
@@ -106,7 +106,7 @@ describe('an unversioned delivery', () => {
     s3.put('landing', key, { body: await sample('sales', 'customers.broken.csv'), lastModified: new Date('2026-11-21T06:00:00Z') });
     const etag = s3.etagOf('landing', key);
     const { outcome } = await processLandedFile({ s3: s3.client, dataset: customers, buckets, event: { bucket: 'landing', key }, scratchDirectory: scratch });
-    expect(outcome).toMatchObject({ fileId: fileIdOf({ bucket: 'landing', key, etag }), ingestDate: '2026-11-21' });
+    expect(outcome).toMatchObject({ fileId: deliveryFileId({ bucket: 'landing', key, etag }), ingestDate: '2026-11-21' });
     expect(s3.sent[0]).toEqual({ name: 'HeadObjectCommand', input: { Bucket: 'landing', Key: key } });
     expect(s3.sent.find((command) => command.name === 'GetObjectCommand')!.input).toEqual({ Bucket: 'landing', Key: key, IfMatch: etag });
     expect(s3.sent.find((command) => command.name === 'CopyObjectCommand')!.input).toMatchObject({ CopySourceIfMatch: etag });

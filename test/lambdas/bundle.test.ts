@@ -9,7 +9,7 @@ import { linkTree } from '../../lib/constructs/asset-cache.ts';
 import { duckDbLayerAsset } from '../../lib/constructs/duckdb-layer-asset.ts';
 import { stagedValidator } from '../../lib/constructs/lambda-code.ts';
 import { loadContractFile } from '../../lib/contracts/load.ts';
-import { fileIdOf } from '../../lib/ingest/file-id.ts';
+import { deliveryFileId } from '../../lib/ingest/delivery-file-id.ts';
 import type { ValidationOutcome } from '../../lib/ingest/process-landed-file.ts';
 import { validatorEnvironmentVariables } from '../../lib/ingest/validator-settings.ts';
 import { LOCAL_S3_CREDENTIALS, LOCAL_S3_REGION, type LocalS3, startLocalS3 } from './helpers/local-s3.ts';
@@ -73,7 +73,7 @@ describe('the deployed artifact: the bundled validator with the DuckDB layer', (
     const { outcome } = lines.find((line) => 'outcome' in line) as { outcome: ValidationOutcome };
     expect(outcome).toMatchObject({
       passed: true,
-      fileId: fileIdOf({ bucket: BUCKETS.landing, key, etag: head.ETag! }),
+      fileId: deliveryFileId({ bucket: BUCKETS.landing, key, etag: head.ETag! }),
       rowCount: 36,
       rowsPassed: 36,
       validatedKey: expect.stringMatching(/^sales\/orders\/ingest_date=2026-11-21\//),

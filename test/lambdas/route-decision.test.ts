@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fileIdOf } from '../../lib/ingest/file-id.ts';
+import { deliveryFileId } from '../../lib/ingest/delivery-file-id.ts';
 import { type DomainRoutes, executionNameOf, parseObjectCreated, routeLandedObject, unroutableAlert } from '../../lib/ingest/route.ts';
 
 const routes: DomainRoutes = {
@@ -56,7 +56,7 @@ describe('routeLandedObject', () => {
       kind: 'start',
       dataset: 'orders',
       stateMachineName: 'acme-dev-sales-pipeline-orders',
-      executionName: `file-${fileIdOf(object)}`,
+      executionName: `file-${deliveryFileId(object)}`,
       input: {
         bucket: 'acme-dev-landing-111111111111-eu-west-1',
         key: 'sales/orders/2026/11/orders.csv',

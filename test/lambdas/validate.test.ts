@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createValidateHandler } from '../../lambdas/validate/handler.ts';
 import { loadContractFile } from '../../lib/contracts/load.ts';
 import type { Dataset } from '../../lib/contracts/model.ts';
-import { fileIdOf, sourceIdOf } from '../../lib/ingest/file-id.ts';
+import { deliveryFileId, sourceIdOf } from '../../lib/ingest/delivery-file-id.ts';
 import type { ValidationOutcome } from '../../lib/ingest/process-landed-file.ts';
 import { validatorEnvironmentVariables } from '../../lib/ingest/validator-settings.ts';
 import type { ValidationReport } from '../../lib/validation/report.ts';
@@ -88,7 +88,7 @@ async function invoke(target: Dataset, event: unknown): Promise<Invocation> {
 async function land(key: string, body: Buffer): Promise<string> {
   await putObject(local.client, BUCKETS.landing, key, body);
   const head = await local.client.send(new HeadObjectCommand({ Bucket: BUCKETS.landing, Key: key }));
-  return fileIdOf({ bucket: BUCKETS.landing, key, etag: head.ETag! });
+  return deliveryFileId({ bucket: BUCKETS.landing, key, etag: head.ETag! });
 }
 
 async function report(key: string, bucket = BUCKETS.audit): Promise<ValidationReport> {

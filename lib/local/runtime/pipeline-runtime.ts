@@ -23,7 +23,7 @@ import {
 import { PIPELINE_ERRORS } from '../../pipeline/pipeline-errors.ts';
 import { validatorFunctionName } from '../../config/names.ts';
 import type { Dataset, Domain } from '../../contracts/model.ts';
-import { fileIdOf } from '../../ingest/file-id.ts';
+import { deliveryFileId } from '../../ingest/delivery-file-id.ts';
 import { parseLandedFileEvent, type LandedFileEvent } from '../../ingest/landed-file-event.ts';
 import type { ValidationOutcome, ZoneBuckets } from '../../ingest/process-landed-file.ts';
 import { retentionTagging } from '../../ingest/retention-tagging.ts';
@@ -165,7 +165,7 @@ interface ExecutionPlan {
 function ranDelivery(execution: ExecutionRecord, fileId: string): boolean {
   if (execution.fileId === fileId) return true;
   const input = parseLandedFileEvent(execution.input);
-  return input.versionId !== undefined && fileIdOf(input) === fileId;
+  return input.versionId !== undefined && deliveryFileId(input) === fileId;
 }
 
 function compactTime(instant: Date): string {
@@ -457,7 +457,7 @@ export class LocalPipelineRuntime {
       throw new ReleaseError(`${file}${version}, landed as '${fileId}', is no longer in the landing zone`);
     }
     const etag = head.ETag === undefined ? {} : { etag: head.ETag };
-    if (input.versionId === undefined && fileIdOf({ bucket: input.bucket, key: input.key, ...etag }) !== fileId) {
+    if (input.versionId === undefined && deliveryFileId({ bucket: input.bucket, key: input.key, ...etag }) !== fileId) {
       throw new ReleaseError(
         `${file} was delivered again since '${fileId}', landed without a version id, was quarantined: run the new delivery with \`lakehouse run\` instead`,
       );

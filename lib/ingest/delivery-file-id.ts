@@ -13,11 +13,15 @@ function digest(parts: readonly string[]): string {
 }
 
 /**
- * The `file_id` every loaded row carries (DESIGN.md "Loads are idempotent by data"): the same
- * delivery always gets the same id, so a replay replaces its own rows instead of adding more, and
- * a re-delivery of the same key (a new version) gets a new one.
+ * The `file_id` of a delivery, which every loaded row carries (DESIGN.md "Loads are idempotent by
+ * data"): a hash of bucket, key and object version (or ETag), 24 hex digits. The same delivery
+ * always gets the same id, so a replay replaces its own rows instead of adding more, and a
+ * re-delivery of the same key (a new version) gets a new one. Used wherever a file came through
+ * the landing zone, in the cloud and offline. Not to be confused with `contentFileId`
+ * (lib/validation/content-file-id.ts), the id `lakehouse validate` gives a local file that never
+ * landed: a hash of its bytes.
  */
-export function fileIdOf(object: LandedObject): string {
+export function deliveryFileId(object: LandedObject): string {
   const revision = object.versionId ?? object.etag?.replaceAll('"', '');
   if (!revision) throw new Error(`s3://${object.bucket}/${object.key}: neither a version id nor an ETag to identify the file`);
   return digest([object.bucket, object.key, revision]);
