@@ -59,214 +59,214 @@ function anyOf(conditions: readonly sfn.Condition[]): sfn.Condition {
 
 /** Builds the states under `scope` and returns the first one. */
 export function buildStateGraph(scope: Construct, props: BuildStateGraphProps): sfn.IChainable {
-    const { plan } = props;
-    const domain = plan.domain;
-    const failing = { resultPath: PATHS.failure };
+  const { plan } = props;
+  const domain = plan.domain;
+  const failing = { resultPath: PATHS.failure };
 
-    const buildFailed = new sfn.Fail(scope, S.buildFailed, {
-      error: BUILD_ERRORS.failed,
-      cause: `The build of the ${domain} domain failed; the alert and the execution history name the error`,
-    });
-    const alertFailed = alert(scope, props, S.alertFailed, `Build failed: ${domain}`, {
-      alert: 'BuildFailed',
-      input: sfn.JsonPath.executionInput,
-      failure: sfn.JsonPath.objectAt(PATHS.failure),
-    }).next(buildFailed);
-    const lockTask = { table: props.lockTable, key: domain, callTimeout: props.callTimeout };
-    const releaseLockAfterFailure = releaseLockTask(scope, S.releaseLockAfterFailure, lockTask)
-      .addCatch(alertFailed, { errors: [CONDITION_FAILED], resultPath: sfn.JsonPath.DISCARD })
-      .addCatch(alertFailed, { resultPath: '$.lockReleaseFailure' })
-      .next(alertFailed);
+  const buildFailed = new sfn.Fail(scope, S.buildFailed, {
+    error: BUILD_ERRORS.failed,
+    cause: `The build of the ${domain} domain failed; the alert and the execution history name the error`,
+  });
+  const alertFailed = alert(scope, props, S.alertFailed, `Build failed: ${domain}`, {
+    alert: 'BuildFailed',
+    input: sfn.JsonPath.executionInput,
+    failure: sfn.JsonPath.objectAt(PATHS.failure),
+  }).next(buildFailed);
+  const lockTask = { table: props.lockTable, key: domain, callTimeout: props.callTimeout };
+  const releaseLockAfterFailure = releaseLockTask(scope, S.releaseLockAfterFailure, lockTask)
+    .addCatch(alertFailed, { errors: [CONDITION_FAILED], resultPath: sfn.JsonPath.DISCARD })
+    .addCatch(alertFailed, { resultPath: '$.lockReleaseFailure' })
+    .next(alertFailed);
 
-    // The lock: the dataset pipeline's pattern, keyed by the domain.
-    const lock = lockStates(scope, {
-      names: S,
-      paths: PATHS,
-      ...lockTask,
-      executionArns: props.executionArns,
-      waitInterval: props.lockWaitInterval,
-      maxWaits: props.maxLockWaits,
-      countWait: {
-        parameters: {
-          lockWaits: sfn.JsonPath.mathAdd(sfn.JsonPath.numberAt(PATHS.lockWaits), 1),
-          announcedOn: sfn.JsonPath.stringAt(PATHS.announcedOn),
-        },
-        resultPath: PATHS.build,
-      },
-      notAcquired: {
-        error: BUILD_ERRORS.lockNotAcquired,
-        cause: `Another build of ${domain} kept running through ${props.maxLockWaits} waits of ${props.lockWaitInterval.toSeconds()} s; the lock item names it`,
-      },
-      onFailure: releaseLockAfterFailure,
-      onNotAcquired: alertFailed,
-    });
-
-    // The models, one Parallel per layer; each branch ends with its model's outcome.
-    const layerOf = new Map(plan.layers.flatMap((layer, index) => layer.map((build) => [build.outcomeKey, index + 1] as const)));
-    const outcomePath = (key: string): string => `$.outcomes.layer${layerOf.get(key)!}.${key}`;
-    const layers = plan.layers.map((layer, index) => {
-      const parallel = new sfn.Parallel(scope, layerStateName(index + 1), {
-        resultSelector: Object.fromEntries(layer.map((build, branch) => [build.outcomeKey, sfn.JsonPath.objectAt(`$[${branch}]`)])),
-        resultPath: `$.outcomes.layer${index + 1}`,
-      });
-      for (const build of layer) parallel.branch(modelBranch(scope, props, build, outcomePath));
-      parallel.addCatch(releaseLockAfterFailure, failing);
-      return parallel;
-    });
-
-    const modelsFailed = new sfn.Fail(scope, S.modelsFailed, {
-      error: BUILD_ERRORS.modelsFailed,
-      cause: `A model of the ${domain} domain failed its tests or could not run; its alert names it, and nothing reading it was published`,
-    });
-    const allBuilds = plan.layers.flat();
-    const checkModels = new sfn.Choice(scope, S.checkModels)
-      .when(anyOf(allBuilds.map((build) => sfn.Condition.booleanEquals(`${outcomePath(build.outcomeKey)}.blocked`, true))), modelsFailed)
-      .otherwise(new sfn.Succeed(scope, S.built));
-    const release = releaseLockTask(scope, S.releaseLock, lockTask).addCatch(alertFailed, failing).next(checkModels);
-
-    let chain: sfn.INextable = lock.acquire;
-    lock.takeOver.next(layers[0]!);
-    for (const layer of layers) {
-      chain.next(layer);
-      chain = layer;
-    }
-    chain.next(release);
-
-    const prepareBuild = new sfn.Pass(scope, S.prepareBuild, {
+  // The lock: the dataset pipeline's pattern, keyed by the domain.
+  const lock = lockStates(scope, {
+    names: S,
+    paths: PATHS,
+    ...lockTask,
+    executionArns: props.executionArns,
+    waitInterval: props.lockWaitInterval,
+    maxWaits: props.maxLockWaits,
+    countWait: {
       parameters: {
-        lockWaits: 0,
-        announcedOn: sfn.JsonPath.arrayGetItem(sfn.JsonPath.stringSplit(sfn.JsonPath.stringAt('$$.Execution.StartTime'), 'T'), 0),
+        lockWaits: sfn.JsonPath.mathAdd(sfn.JsonPath.numberAt(PATHS.lockWaits), 1),
+        announcedOn: sfn.JsonPath.stringAt(PATHS.announcedOn),
       },
       resultPath: PATHS.build,
+    },
+    notAcquired: {
+      error: BUILD_ERRORS.lockNotAcquired,
+      cause: `Another build of ${domain} kept running through ${props.maxLockWaits} waits of ${props.lockWaitInterval.toSeconds()} s; the lock item names it`,
+    },
+    onFailure: releaseLockAfterFailure,
+    onNotAcquired: alertFailed,
+  });
+
+  // The models, one Parallel per layer; each branch ends with its model's outcome.
+  const layerOf = new Map(plan.layers.flatMap((layer, index) => layer.map((build) => [build.outcomeKey, index + 1] as const)));
+  const outcomePath = (key: string): string => `$.outcomes.layer${layerOf.get(key)!}.${key}`;
+  const layers = plan.layers.map((layer, index) => {
+    const parallel = new sfn.Parallel(scope, layerStateName(index + 1), {
+      resultSelector: Object.fromEntries(layer.map((build, branch) => [build.outcomeKey, sfn.JsonPath.objectAt(`$[${branch}]`)])),
+      resultPath: `$.outcomes.layer${index + 1}`,
     });
-    return prepareBuild.next(lock.acquire);
+    for (const build of layer) parallel.branch(modelBranch(scope, props, build, outcomePath));
+    parallel.addCatch(releaseLockAfterFailure, failing);
+    return parallel;
+  });
+
+  const modelsFailed = new sfn.Fail(scope, S.modelsFailed, {
+    error: BUILD_ERRORS.modelsFailed,
+    cause: `A model of the ${domain} domain failed its tests or could not run; its alert names it, and nothing reading it was published`,
+  });
+  const allBuilds = plan.layers.flat();
+  const checkModels = new sfn.Choice(scope, S.checkModels)
+    .when(anyOf(allBuilds.map((build) => sfn.Condition.booleanEquals(`${outcomePath(build.outcomeKey)}.blocked`, true))), modelsFailed)
+    .otherwise(new sfn.Succeed(scope, S.built));
+  const release = releaseLockTask(scope, S.releaseLock, lockTask).addCatch(alertFailed, failing).next(checkModels);
+
+  let chain: sfn.INextable = lock.acquire;
+  lock.takeOver.next(layers[0]!);
+  for (const layer of layers) {
+    chain.next(layer);
+    chain = layer;
+  }
+  chain.next(release);
+
+  const prepareBuild = new sfn.Pass(scope, S.prepareBuild, {
+    parameters: {
+      lockWaits: 0,
+      announcedOn: sfn.JsonPath.arrayGetItem(sfn.JsonPath.stringSplit(sfn.JsonPath.stringAt('$$.Execution.StartTime'), 'T'), 0),
+    },
+    resultPath: PATHS.build,
+  });
+  return prepareBuild.next(lock.acquire);
 }
 
 /** One model: skip it or run its steps, then test, then publish and announce, or alert. */
 function modelBranch(scope: Construct, props: BuildStateGraphProps, build: ModelBuild, outcomePath: (key: string) => string): sfn.IChainable {
-    const { model } = build;
-    const names = modelStateNames(modelStatePrefix(model));
-    const outcome = (id: string, status: string, blocked: boolean): sfn.Pass =>
-      new sfn.Pass(scope, id, { result: sfn.Result.fromObject({ model: model.id, status, blocked }) });
-    const owner = `${model.owner.team} (${model.owner.email})`;
+  const { model } = build;
+  const names = modelStateNames(modelStatePrefix(model));
+  const outcome = (id: string, status: string, blocked: boolean): sfn.Pass =>
+    new sfn.Pass(scope, id, { result: sfn.Result.fromObject({ model: model.id, status, blocked }) });
+  const owner = `${model.owner.team} (${model.owner.email})`;
 
-    const error = outcome(names.error, 'error', true);
-    const alertError = alert(scope, props, names.alertError, `Model failed to run: ${model.id}`, {
-      alert: 'ModelFailed',
-      model: model.id,
-      owner,
-      failure: sfn.JsonPath.objectAt(PATHS.failure),
-    }).next(error);
-    const failing = { resultPath: PATHS.failure };
+  const error = outcome(names.error, 'error', true);
+  const alertError = alert(scope, props, names.alertError, `Model failed to run: ${model.id}`, {
+    alert: 'ModelFailed',
+    model: model.id,
+    owner,
+    failure: sfn.JsonPath.objectAt(PATHS.failure),
+  }).next(error);
+  const failing = { resultPath: PATHS.failure };
 
-    const statement = (name: string, sql: string, keepId: boolean): tasks.AthenaStartQueryExecution => {
-      const task = withRetry(
-        new tasks.AthenaStartQueryExecution(scope, name, {
-          queryString: sql,
-          workGroup: props.workGroupName,
-          integrationPattern: sfn.IntegrationPattern.RUN_JOB,
-          ...(keepId
-            ? { resultSelector: { id: sfn.JsonPath.stringAt('$.QueryExecution.QueryExecutionId') }, resultPath: PATHS.query }
-            : { resultPath: sfn.JsonPath.DISCARD }),
-          taskTimeout: sfn.Timeout.duration(props.statementTimeout),
-        }),
-        RETRY_POLICIES.athena,
-      );
-      retryAsNewQuery(task);
-      task.addCatch(alertError, failing);
-      return task;
-    };
+  const statement = (name: string, sql: string, keepId: boolean): tasks.AthenaStartQueryExecution => {
+    const task = withRetry(
+      new tasks.AthenaStartQueryExecution(scope, name, {
+        queryString: sql,
+        workGroup: props.workGroupName,
+        integrationPattern: sfn.IntegrationPattern.RUN_JOB,
+        ...(keepId
+          ? { resultSelector: { id: sfn.JsonPath.stringAt('$.QueryExecution.QueryExecutionId') }, resultPath: PATHS.query }
+          : { resultPath: sfn.JsonPath.DISCARD }),
+        taskTimeout: sfn.Timeout.duration(props.statementTimeout),
+      }),
+      RETRY_POLICIES.athena,
+    );
+    retryAsNewQuery(task);
+    task.addCatch(alertError, failing);
+    return task;
+  };
 
-    const chainOf = (states: readonly (sfn.State & sfn.INextable)[], last: sfn.IChainable): sfn.IChainable => {
-      states.forEach((state, index) => state.next(states[index + 1] ?? last));
-      return states[0] ?? last;
-    };
+  const chainOf = (states: readonly (sfn.State & sfn.INextable)[], last: sfn.IChainable): sfn.IChainable => {
+    states.forEach((state, index) => state.next(states[index + 1] ?? last));
+    return states[0] ?? last;
+  };
 
-    const announce = withRetry(
-      new tasks.EventBridgePutEvents(scope, names.announce, {
-        entries: [
-          {
-            source: LAKEHOUSE_EVENT_SOURCE,
-            detailType: DATASET_LOADED_DETAIL_TYPE,
-            detail: sfn.TaskInput.fromObject({
-              dataset: model.id,
-              fileId: sfn.JsonPath.executionId,
-              ingestDate: sfn.JsonPath.stringAt(PATHS.announcedOn),
-            }),
-          },
-        ],
-        resultPath: sfn.JsonPath.DISCARD,
+  const announce = withRetry(
+    new tasks.EventBridgePutEvents(scope, names.announce, {
+      entries: [
+        {
+          source: LAKEHOUSE_EVENT_SOURCE,
+          detailType: DATASET_LOADED_DETAIL_TYPE,
+          detail: sfn.TaskInput.fromObject({
+            dataset: model.id,
+            fileId: sfn.JsonPath.executionId,
+            ingestDate: sfn.JsonPath.stringAt(PATHS.announcedOn),
+          }),
+        },
+      ],
+      resultPath: sfn.JsonPath.DISCARD,
+      taskTimeout: sfn.Timeout.duration(props.callTimeout),
+    }),
+    RETRY_POLICIES.notification,
+  ).addCatch(alertError, failing);
+  announce.next(outcome(names.published, 'published', false));
+  const publish = chainOf(
+    build.steps.filter((step) => step.role === 'publish').map((step) => statement(step.name, step.athena, false)),
+    announce,
+  );
+
+  const errorTests = build.tests.filter((test) => test.severity === 'error');
+  const afterTests =
+    errorTests.length === 0
+      ? publish
+      : new sfn.Choice(scope, names.checkTests)
+          .when(
+            anyOf(errorTests.map((test) => sfn.Condition.not(sfn.Condition.stringEquals(`${PATHS.tests}.${test.field}.failures`, '0')))),
+            alert(scope, props, names.alertTestFailed, `Model test failed: ${model.id}`, {
+              alert: 'ModelTestFailed',
+              model: model.id,
+              owner,
+              failuresByTest: sfn.JsonPath.objectAt(PATHS.tests),
+              message: `An error-severity test of ${model.id} found failing rows; nothing was published and models reading it were skipped`,
+            })
+              .addCatch(error, failing)
+              .next(outcome(names.failed, 'failed', true)),
+          )
+          .otherwise(publish);
+
+  const testStates = build.tests.flatMap((test) => {
+    const step = build.steps.find((candidate) => candidate.name === test.step)!;
+    const results = withRetry(
+      new tasks.AthenaGetQueryResults(scope, resultsStateName(step.name), {
+        queryExecutionId: sfn.JsonPath.stringAt(PATHS.queryId),
+        maxResults: 2,
+        // Row 0 is the header; the test query returns one row with one column, `failures`.
+        resultSelector: { failures: sfn.JsonPath.stringAt('$.ResultSet.Rows[1].Data[0].VarCharValue') },
+        resultPath: `${PATHS.tests}.${test.field}`,
         taskTimeout: sfn.Timeout.duration(props.callTimeout),
       }),
-      RETRY_POLICIES.notification,
+      RETRY_POLICIES.athena,
     ).addCatch(alertError, failing);
-    announce.next(outcome(names.published, 'published', false));
-    const publish = chainOf(
-      build.steps.filter((step) => step.role === 'publish').map((step) => statement(step.name, step.athena, false)),
-      announce,
+    return [statement(step.name, step.athena, true), results];
+  });
+  const stageStates = build.steps.filter((step) => step.role === 'stage').map((step) => statement(step.name, step.athena, false));
+  const run = chainOf([...stageStates, ...testStates], afterTests);
+
+  const affected = new sfn.Choice(scope, names.checkInputs);
+  if (build.upstream.length > 0) {
+    affected.when(
+      anyOf(build.upstream.map((key) => sfn.Condition.booleanEquals(`${outcomePath(key)}.blocked`, true))),
+      outcome(names.skipped, 'skipped', true),
     );
-
-    const errorTests = build.tests.filter((test) => test.severity === 'error');
-    const afterTests =
-      errorTests.length === 0
-        ? publish
-        : new sfn.Choice(scope, names.checkTests)
-            .when(
-              anyOf(errorTests.map((test) => sfn.Condition.not(sfn.Condition.stringEquals(`${PATHS.tests}.${test.field}.failures`, '0')))),
-              alert(scope, props, names.alertTestFailed, `Model test failed: ${model.id}`, {
-                alert: 'ModelTestFailed',
-                model: model.id,
-                owner,
-                failuresByTest: sfn.JsonPath.objectAt(PATHS.tests),
-                message: `An error-severity test of ${model.id} found failing rows; nothing was published and models reading it were skipped`,
-              })
-                .addCatch(error, failing)
-                .next(outcome(names.failed, 'failed', true)),
-            )
-            .otherwise(publish);
-
-    const testStates = build.tests.flatMap((test) => {
-      const step = build.steps.find((candidate) => candidate.name === test.step)!;
-      const results = withRetry(
-        new tasks.AthenaGetQueryResults(scope, resultsStateName(step.name), {
-          queryExecutionId: sfn.JsonPath.stringAt(PATHS.queryId),
-          maxResults: 2,
-          // Row 0 is the header; the test query returns one row with one column, `failures`.
-          resultSelector: { failures: sfn.JsonPath.stringAt('$.ResultSet.Rows[1].Data[0].VarCharValue') },
-          resultPath: `${PATHS.tests}.${test.field}`,
-          taskTimeout: sfn.Timeout.duration(props.callTimeout),
-        }),
-        RETRY_POLICIES.athena,
-      ).addCatch(alertError, failing);
-      return [statement(step.name, step.athena, true), results];
-    });
-    const stageStates = build.steps.filter((step) => step.role === 'stage').map((step) => statement(step.name, step.athena, false));
-    const run = chainOf([...stageStates, ...testStates], afterTests);
-
-    const affected = new sfn.Choice(scope, names.checkInputs);
-    if (build.upstream.length > 0) {
-      affected.when(
-        anyOf(build.upstream.map((key) => sfn.Condition.booleanEquals(`${outcomePath(key)}.blocked`, true))),
-        outcome(names.skipped, 'skipped', true),
-      );
-    }
-    // A scheduled full build carries no dataset; an announcement builds only what reads it. Two
-    // Choices, because a comparison with a path that is absent is a runtime error.
-    const triggered = new sfn.Choice(scope, names.checkTrigger)
-      .when(anyOf(build.triggers.map((trigger) => sfn.Condition.stringEquals(PATHS.dataset, trigger))), run)
-      .otherwise(outcome(names.notAffected, 'not-affected', false));
-    return affected.when(sfn.Condition.isPresent(PATHS.dataset), triggered).otherwise(run);
+  }
+  // A scheduled full build carries no dataset; an announcement builds only what reads it. Two
+  // Choices, because a comparison with a path that is absent is a runtime error.
+  const triggered = new sfn.Choice(scope, names.checkTrigger)
+    .when(anyOf(build.triggers.map((trigger) => sfn.Condition.stringEquals(PATHS.dataset, trigger))), run)
+    .otherwise(outcome(names.notAffected, 'not-affected', false));
+  return affected.when(sfn.Condition.isPresent(PATHS.dataset), triggered).otherwise(run);
 }
 
 function alert(scope: Construct, props: BuildStateGraphProps, id: string, subject: string, message: Record<string, unknown>): tasks.SnsPublish {
-    return withRetry(
-      new tasks.SnsPublish(scope, id, {
-        topic: props.alertTopic,
-        subject: alertSubject(subject),
-        message: sfn.TaskInput.fromObject({ domain: props.plan.domain, execution: sfn.JsonPath.executionId, ...message }),
-        resultPath: sfn.JsonPath.DISCARD,
-        taskTimeout: sfn.Timeout.duration(props.callTimeout),
-      }),
-      RETRY_POLICIES.notification,
-    );
+  return withRetry(
+    new tasks.SnsPublish(scope, id, {
+      topic: props.alertTopic,
+      subject: alertSubject(subject),
+      message: sfn.TaskInput.fromObject({ domain: props.plan.domain, execution: sfn.JsonPath.executionId, ...message }),
+      resultPath: sfn.JsonPath.DISCARD,
+      taskTimeout: sfn.Timeout.duration(props.callTimeout),
+    }),
+    RETRY_POLICIES.notification,
+  );
 }
