@@ -71,7 +71,9 @@ const INPUT_TABLE_ACTIONS = ['glue:GetDatabase', 'glue:GetTable'];
  * the domain as key), then runs the models layer by layer, each layer one `Parallel`: a model
  * stages, tests (a Choice reads `failures` from `getQueryResults`), and only when every
  * error-severity test found nothing, publishes and announces itself. A failing model alerts its
- * owner and skips the models that read it; the run then fails.
+ * owner and skips the models that read it; the run then fails. The states are built by
+ * `buildStateGraph` (build-state-graph.ts); this construct wires them to the role, its policies
+ * and the cdk-nag acknowledgements.
  */
 export class DomainBuild extends Construct {
   readonly stateMachine: sfn.StateMachine;
@@ -87,6 +89,7 @@ export class DomainBuild extends Construct {
   private readonly props: DomainBuildProps;
   /** Where Athena writes the models' Iceberg files: the domain's gold prefix. */
   private readonly modelFiles: ZonePrefix;
+  /** Where Athena writes the build's query results: the domain's results prefix. */
   private readonly queryResults: ZonePrefix;
 
   constructor(scope: Construct, id: string, props: DomainBuildProps) {
