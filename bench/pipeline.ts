@@ -14,8 +14,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { pipelineStateMachineName } from '../lib/config/names.ts';
+import { openOfflineEnvironment } from '../lib/cli/offline-environment.ts';
 import { renderTable } from '../lib/cli/table.ts';
-import { openEnvironment } from '../lib/local/runtime/synthesized-environment.ts';
 import type { JsonValue } from '../lib/local/stepfunctions/json.ts';
 import { runStateMachine } from '../lib/local/stepfunctions/run.ts';
 import { listStates } from '../lib/local/stepfunctions/states.ts';
@@ -74,7 +74,7 @@ const HAPPY_PATH: Readonly<Record<string, JsonValue>> = {
 
 async function interpreterCost(): Promise<{ interpreted: number[]; direct: number[]; states: number }> {
   progress('synthesizing the dev environment for its orders pipeline');
-  const environment = openEnvironment({ projectRoot: repo, environment: 'dev' });
+  const environment = openOfflineEnvironment({ projectRoot: repo, environment: 'dev' });
   const dataset = environment.catalog.domains.flatMap((domain) => domain.datasets).find((candidate) => candidate.names.ref === 'sales/orders')!;
   const machine = environment.stateMachines().find((candidate) => candidate.name === pipelineStateMachineName(environment.identity, dataset))!;
   const tasks = listStates(machine.definition).filter((state) => state.type === 'Task');

@@ -6,6 +6,7 @@
  */
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { openOfflineEnvironment } from '../lib/cli/offline-environment.ts';
 import { pipelineStateMachineName, silverTableName } from '../lib/config/names.ts';
 import { LocalPipelineRuntime } from '../lib/local/runtime/pipeline-runtime.ts';
 import { stateMachineNamed } from '../lib/local/runtime/synthesized-environment.ts';
@@ -54,7 +55,11 @@ function peakRssMb(resettable: boolean): number {
 }
 
 const request = JSON.parse(process.argv[2]!) as DeliveryRequest;
-const runtime = await LocalPipelineRuntime.start({ projectRoot: request.projectRoot, workspace: request.workspace });
+const runtime = await LocalPipelineRuntime.start({
+  projectRoot: request.projectRoot,
+  workspace: request.workspace,
+  synthesized: openOfflineEnvironment({ projectRoot: request.projectRoot, environment: 'dev' }),
+});
 try {
   const dataset = runtime.dataset(request.dataset);
   // Synthesizes the app now, so the run's figures do not include it.

@@ -17,13 +17,14 @@ import type { Dataset } from '../lib/contracts/model.ts';
 import { ContractError, formatProblem } from '../lib/contracts/problems.ts';
 import { renderDeploymentSummary, summarizeDeployment } from '../lib/docs/deployment-summary.ts';
 import { LocalPipelineRuntime, type PipelineRun } from '../lib/local/runtime/pipeline-runtime.ts';
-import { environmentOf, type SynthesizedEnvironment } from '../lib/local/runtime/synthesized-environment.ts';
+import type { SynthesizedEnvironment } from '../lib/local/runtime/synthesized-environment.ts';
 import { createLakehouseApp } from '../lib/stacks/create-lakehouse-app.ts';
+import { offlineEnvironmentOf } from '../lib/cli/offline-environment.ts';
 import { replayRowCountProblem } from '../lib/cli/replay-row-count.ts';
 import { renderTable } from '../lib/cli/table.ts';
-import type { ModelOutcome } from '../lib/transforms/build.ts';
-import { buildEnvironmentModels } from '../lib/transforms/build-environment.ts';
-import { MODEL_OUTCOME_HEADINGS, modelOutcomeCells, modelSucceeded } from '../lib/transforms/model-outcomes.ts';
+import type { ModelOutcome } from '../lib/local/build/build-models.ts';
+import { buildEnvironmentModels } from '../lib/local/build/build-environment.ts';
+import { MODEL_OUTCOME_HEADINGS, modelOutcomeCells, modelSucceeded } from '../lib/local/build/model-outcomes.ts';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const contractsRoot = join(repo, 'contracts');
@@ -59,7 +60,7 @@ try {
   const lakehouse = createLakehouseApp(contractsRoot, { outdir, context: readCdkJsonContext(join(repo, 'cdk.json')) });
   lakehouse.app.synth();
   say(`  ${lakehouse.stages.length} environments synthesized in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-  environment = environmentOf(lakehouse, ENVIRONMENT);
+  environment = offlineEnvironmentOf(lakehouse, ENVIRONMENT);
   // Read now: the definitions live in the cloud assembly, which is deleted below.
   environment.stateMachines();
 

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openOfflineEnvironment } from '../../lib/cli/offline-environment.ts';
 import { LocalPipelineRuntime, type PipelineRun } from '../../lib/local/runtime/pipeline-runtime.ts';
 import { repoRoot, runLakehouse } from './run-cli.ts';
 
@@ -11,7 +12,13 @@ let rowsQuarantined: PipelineRun;
 
 /** Two deliveries quarantined by the runtime in this process: one whole file, one with some rows. */
 beforeAll(async () => {
-  const runtime = await LocalPipelineRuntime.start({ projectRoot: repoRoot, workspace: lake, retryPauseMs: 0, waitPauseMs: 0 });
+  const runtime = await LocalPipelineRuntime.start({
+    projectRoot: repoRoot,
+    workspace: lake,
+    synthesized: openOfflineEnvironment({ projectRoot: repoRoot, environment: 'dev' }),
+    retryPauseMs: 0,
+    waitPauseMs: 0,
+  });
   try {
     const ingestTime = new Date('2026-11-21T06:00:00Z');
     rejected = await runtime.run('marketing/campaigns', join(repoRoot, 'contracts/marketing/samples/campaigns.broken.csv'), { ingestTime });

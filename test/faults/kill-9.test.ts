@@ -22,6 +22,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openOfflineEnvironment } from '../../lib/cli/offline-environment.ts';
 import { pipelineStateMachineName } from '../../lib/config/names.ts';
 import { parseLandedFileEvent } from '../../lib/ingest/landed-file-event.ts';
 import { attachLake } from '../../lib/local/lake/attach-lake.ts';
@@ -31,13 +32,13 @@ import { ExecutionRegistry } from '../../lib/local/runtime/execution-registry.ts
 import { LocalLockTable } from '../../lib/local/runtime/local-lock-table.ts';
 import type { ExecutionOptions } from '../../lib/local/runtime/pipeline-runtime.ts';
 import { runtimePaths } from '../../lib/local/runtime/runtime-paths.ts';
-import { openEnvironment, stateMachineNamed } from '../../lib/local/runtime/synthesized-environment.ts';
+import { stateMachineNamed } from '../../lib/local/runtime/synthesized-environment.ts';
 import type { SynthesizedStateMachine } from '../../lib/local/stepfunctions/definitions.ts';
 import { listStates } from '../../lib/local/stepfunctions/states.ts';
 import { scratchRoot } from '../../lib/local/scratch.ts';
 import { workspaceAt } from '../../lib/local/workspace.ts';
 import { PIPELINE_STATES as S } from '../../lib/pipeline/state-names.ts';
-import { buildEnvironmentModels } from '../../lib/transforms/build-environment.ts';
+import { buildEnvironmentModels } from '../../lib/local/build/build-environment.ts';
 import { buildPlan } from '../../lib/transforms/build-plan.ts';
 import { compileForEnvironment } from '../../lib/transforms/compiled-project.ts';
 import { heldLocks, repoRoot, SAMPLE_INGEST_TIME, sample, startRuntime } from '../local/runtime/helpers.ts';
@@ -47,7 +48,7 @@ import { type BuildKillTarget, FINISHED, FROZEN, type KillPlan, type PipelineKil
 
 const root = mkdtempSync(join(tmpdir(), 'kill-9-'));
 const tsxLoader = new URL('../../node_modules/tsx/dist/loader.mjs', import.meta.url).href;
-const environment = openEnvironment({ projectRoot: repoRoot, environment: 'dev' });
+const environment = openOfflineEnvironment({ projectRoot: repoRoot, environment: 'dev' });
 const datasets = environment.catalog.domains.flatMap((domain) => domain.datasets);
 const orders = datasets.find((dataset) => dataset.names.ref === 'sales/orders')!;
 const pipeline: SynthesizedStateMachine = stateMachineNamed(environment, pipelineStateMachineName(environment.identity, orders));

@@ -16,7 +16,7 @@ import { openEnvironment } from '../../lib/local/runtime/synthesized-environment
 import type { SynthesizedStateMachine } from '../../lib/local/stepfunctions/definitions.ts';
 import { workspaceAt } from '../../lib/local/workspace.ts';
 import { PIPELINE_STATES } from '../../lib/pipeline/state-names.ts';
-import { buildEnvironmentModels } from '../../lib/transforms/build-environment.ts';
+import { buildEnvironmentModels } from '../../lib/local/build/build-environment.ts';
 import { failedQuery, type TaskWrapper } from './fault-injection.ts';
 import { type BuildKillTarget, FINISHED, FROZEN, type KillPlan, type PipelineKillTarget, READY } from './kill-plan.ts';
 
@@ -104,7 +104,17 @@ function withoutTaskTimeouts(states: Record<string, RawState>): void {
 const plan = JSON.parse(await text(process.stdin)) as KillPlan;
 const machines = JSON.parse(readFileSync(plan.machinesFile, 'utf8')) as SynthesizedStateMachine[];
 for (const machine of machines) withoutTaskTimeouts(machine.definition.States as unknown as Record<string, RawState>);
-const environment = { ...openEnvironment({ projectRoot: plan.projectRoot, environment: 'dev' }), stateMachines: () => machines };
+// The parent hands over the machines it synthesized, so the child never synthesizes (nor loads aws-cdk-lib).
+const environment = {
+  ...openEnvironment({
+    projectRoot: plan.projectRoot,
+    environment: 'dev',
+    synthesize: () => {
+      throw new Error('kill-child runs the machines its parent synthesized');
+    },
+  }),
+  stateMachines: () => machines,
+};
 
 for (const [index, target] of plan.pipelines.entries()) {
   const runtime = await LocalPipelineRuntime.start({

@@ -12,7 +12,7 @@ import type { EnvironmentIdentity } from '../../lib/config/names.ts';
 import { buildStateMachineName, maintenanceStateMachineName, pipelineStateMachineName } from '../../lib/config/names.ts';
 import { loadCatalog } from '../../lib/contracts/load.ts';
 import type { Catalog } from '../../lib/contracts/model.ts';
-import { synthesizedStateMachines } from '../../lib/local/stepfunctions/definitions.ts';
+import { stageStateMachines } from '../../lib/cli/offline-environment.ts';
 import { IAM_POLICY_LIMITS } from '../../lib/constructs/policy-size.ts';
 import { DATASET_LOADED_DETAIL_TYPE, LAKEHOUSE_EVENT_SOURCE } from '../../lib/pipeline/dataset-loaded-event.ts';
 import { buildLakehouseApp } from '../../lib/stacks/lakehouse-app.ts';
@@ -80,7 +80,7 @@ beforeAll(async () => {
   app = readSynthesizedApp(stage!);
   athena = readAthenaCatalog(app);
   const kinds = machineSubjects(contracts, identity);
-  const machines = synthesizedStateMachines(stage!).map((machine): RoleUnderTest => {
+  const machines = stageStateMachines(stage!).map((machine): RoleUnderTest => {
     const resource = app.resources.find((candidate) => candidate.stackName === machine.stackName && candidate.logicalId === machine.logicalId)!;
     const known = kinds.get(machine.name);
     if (known === undefined) throw new Error(`state machine ${machine.name} is of no kind this suite knows`);

@@ -5,7 +5,7 @@
  * policy, and the resources whose properties say what a role's code will call.
  */
 import type { Stage } from 'aws-cdk-lib';
-import type { CloudFormationStackArtifact } from 'aws-cdk-lib/cx-api';
+import { type AssemblyStack, readCloudAssembly } from '../../lib/local/stepfunctions/cloud-assembly.ts';
 import { AssemblyScopes } from '../../lib/local/stepfunctions/definitions.ts';
 import { type CfnResource, resolveIntrinsics, type TemplateScope } from '../../lib/local/stepfunctions/intrinsics.ts';
 import type { JsonObject, JsonValue } from '../../lib/local/stepfunctions/json.ts';
@@ -57,8 +57,8 @@ function asDocument(value: JsonValue, where: string): PolicyDocument {
 }
 
 export function readSynthesizedApp(stage: Stage): SynthesizedApp {
-  const assembly = stage.synth();
-  const { scopes } = new AssemblyScopes(assembly.stacks);
+  const stacks = readCloudAssembly(stage.synth().directory);
+  const { scopes } = new AssemblyScopes(stacks);
   const resources: SynthesizedResource[] = [];
   for (const [stack, scope] of scopes) resources.push(...resourcesOf(stack, scope));
 
@@ -111,7 +111,7 @@ export function readSynthesizedApp(stage: Stage): SynthesizedApp {
       ]),
   );
 
-  const [firstStack] = assembly.stacks;
+  const [firstStack] = stacks;
   if (firstStack === undefined) throw new Error(`stage ${stage.stageName} has no stacks`);
   return {
     account: firstStack.environment.account,
@@ -141,7 +141,7 @@ function withStackId(value: unknown, stackArn: string): unknown {
   return Object.fromEntries(entries.map(([key, item]) => [key, withStackId(item, stackArn)]));
 }
 
-function resourcesOf(stack: CloudFormationStackArtifact, scope: TemplateScope): SynthesizedResource[] {
+function resourcesOf(stack: AssemblyStack, scope: TemplateScope): SynthesizedResource[] {
   const { partition, region, account } = scope.environment();
   const stackArn = `arn:${partition}:cloudformation:${region}:${account}:stack/${stack.stackName}/00000000-0000-0000-0000-000000000000`;
   return Object.entries(scope.template.Resources ?? {}).map(([logicalId, raw]) => ({

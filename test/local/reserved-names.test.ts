@@ -12,13 +12,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { offlineEnvironmentOf } from '../../lib/cli/offline-environment.ts';
 import { readCdkJsonContext } from '../../lib/config/cdk-json.ts';
 import { maintenanceStateMachineName } from '../../lib/config/names.ts';
-import { environmentOf } from '../../lib/local/runtime/synthesized-environment.ts';
 import type { TaskHandler } from '../../lib/local/stepfunctions/task-handlers.ts';
 import { MAINTENANCE_STATES as M } from '../../lib/pipeline/maintenance-steps.ts';
 import { createLakehouseAppWithBuilds } from '../../lib/stacks/create-lakehouse-app.ts';
-import { buildEnvironmentModels } from '../../lib/transforms/build-environment.ts';
+import { buildEnvironmentModels } from '../../lib/local/build/build-environment.ts';
 import { athenaStatements, unquotedAthenaNames } from '../stacks/athena-identifiers.ts';
 import { repoRoot, type RuntimeFixture, startRuntime, tableRows } from './runtime/helpers.ts';
 
@@ -119,13 +119,13 @@ function delivery(name: string, header: string, lines: readonly string[]): strin
 
 let fixture: RuntimeFixture;
 let shopStack: Template;
-let machines: ReturnType<ReturnType<typeof environmentOf>['stateMachines']>;
+let machines: ReturnType<ReturnType<typeof offlineEnvironmentOf>['stateMachines']>;
 
 beforeAll(async () => {
   writeContracts();
   const outdir = join(scratch, 'cdk.out');
   const app = await createLakehouseAppWithBuilds(contracts, { outdir, context: readCdkJsonContext(join(repoRoot, 'cdk.json')) });
-  const synthesized = environmentOf(app, 'dev');
+  const synthesized = offlineEnvironmentOf(app, 'dev');
   shopStack = Template.fromStack(app.stages.find((stage) => stage.stageName === 'dev')!.domains.get('shop')!.domain);
   machines = synthesized.stateMachines();
   fixture = await startRuntime({ contractsRoot: contracts, synthesized });

@@ -17,12 +17,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { pipelineStateMachineName } from '../../lib/config/names.ts';
+import { openOfflineEnvironment } from '../../lib/cli/offline-environment.ts';
 import type { Dataset } from '../../lib/contracts/model.ts';
 import { CommitConflictError } from '../../lib/local/lake/lake-errors.ts';
 import { ExecutionRegistry } from '../../lib/local/runtime/execution-registry.ts';
 import { failureReason } from '../../lib/local/runtime/local-athena.ts';
 import type { ExecutionOptions, LocalPipelineRuntime } from '../../lib/local/runtime/pipeline-runtime.ts';
-import { openEnvironment } from '../../lib/local/runtime/synthesized-environment.ts';
 import type { SynthesizedStateMachine } from '../../lib/local/stepfunctions/definitions.ts';
 import { listStates } from '../../lib/local/stepfunctions/states.ts';
 import type { TaskHandler } from '../../lib/local/stepfunctions/task-handlers.ts';
@@ -170,7 +170,7 @@ afterAll(async () => {
   rmSync(scratch, { recursive: true, force: true });
 });
 
-const datasets = openEnvironment({ projectRoot: repoRoot, environment: 'dev' }).catalog.domains.flatMap((domain) => domain.datasets);
+const datasets = openOfflineEnvironment({ projectRoot: repoRoot, environment: 'dev' }).catalog.domains.flatMap((domain) => domain.datasets);
 
 describe.each(datasets.map((dataset) => [dataset.names.ref, dataset] as const))('the pipeline of %s', (_ref, dataset) => {
   it('loads a clean file', async () => {
@@ -221,7 +221,7 @@ describe.each(datasets.map((dataset) => [dataset.names.ref, dataset] as const))(
   });
 });
 
-const domains = openEnvironment({ projectRoot: repoRoot, environment: 'dev' }).catalog.domains.map((domain) => domain.name);
+const domains = openOfflineEnvironment({ projectRoot: repoRoot, environment: 'dev' }).catalog.domains.map((domain) => domain.name);
 
 describe.each(domains)('the maintenance of %s', (domain) => {
   async function maintain(options: ExecutionOptions = {}) {
@@ -277,7 +277,7 @@ describe.each(domains)('the maintenance of %s', (domain) => {
 });
 
 describe('state coverage', () => {
-  const shipped = openEnvironment({ projectRoot: repoRoot, environment: 'dev' });
+  const shipped = openOfflineEnvironment({ projectRoot: repoRoot, environment: 'dev' });
 
   it('ran state machines that are, state for state, those of the shipped contracts', () => {
     const graph = (machines: readonly SynthesizedStateMachine[]) =>

@@ -6,7 +6,8 @@
 import { Duration } from 'aws-cdk-lib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ValidationOutcome } from '../../lib/ingest/process-landed-file.ts';
-import { synthesizedStateMachines, type SynthesizedStateMachine } from '../../lib/local/stepfunctions/definitions.ts';
+import { stageStateMachines } from '../../lib/cli/offline-environment.ts';
+import { type SynthesizedStateMachine } from '../../lib/local/stepfunctions/definitions.ts';
 import type { JsonValue } from '../../lib/local/stepfunctions/json.ts';
 import { runStateMachine, type ExecutionResult } from '../../lib/local/stepfunctions/run.ts';
 import { TaskError } from '../../lib/local/stepfunctions/task-error.ts';
@@ -54,7 +55,7 @@ describe('the pipeline definition, run offline', () => {
       maxCommitConflictRetries: MAX_COMMIT_CONFLICT_RETRIES,
     });
     load = pipeline.load;
-    [machine] = synthesizedStateMachines(stage) as [SynthesizedStateMachine];
+    [machine] = stageStateMachines(stage) as [SynthesizedStateMachine];
   });
 
   async function run(pipeline: OfflinePipeline): Promise<ExecutionResult> {

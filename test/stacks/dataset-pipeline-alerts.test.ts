@@ -1,6 +1,6 @@
 /** Every alert of a pipeline reaches SNS, however long its domain and dataset names (issue 9 item 11). */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { synthesizedStateMachines } from '../../lib/local/stepfunctions/definitions.ts';
+import { stageStateMachines } from '../../lib/cli/offline-environment.ts';
 import type { AslDefinition } from '../../lib/local/stepfunctions/states.ts';
 import { PIPELINE_STATES as S } from '../../lib/pipeline/state-names.ts';
 import { pipelineStage } from '../pipeline/pipeline-stage.ts';
@@ -14,7 +14,7 @@ describe('the alerts of a pipeline whose dataset has a long name', () => {
 
   beforeAll(() => {
     const { stage } = pipelineStage(longNamed);
-    const [machine] = synthesizedStateMachines(stage);
+    const [machine] = stageStateMachines(stage);
     const states = Object.entries((machine!.definition as AslDefinition).States) as [string, { Resource?: string; Parameters?: { Subject?: string } }][];
     subjects = new Map(
       states.filter(([, state]) => state.Resource?.endsWith(':states:::sns:publish')).map(([name, state]) => [name, state.Parameters?.Subject ?? '']),

@@ -8,7 +8,8 @@ import { type EnvironmentIdentity, glueDatabaseName, pipelineStateMachineName } 
 import { validatorFunctionName } from '../../lib/config/names.ts';
 import { readSettings } from '../../lib/config/settings.ts';
 import { loadCatalog } from '../../lib/contracts/load.ts';
-import { synthesizedStateMachines, type SynthesizedStateMachine } from '../../lib/local/stepfunctions/definitions.ts';
+import { stageStateMachines } from '../../lib/cli/offline-environment.ts';
+import { type SynthesizedStateMachine } from '../../lib/local/stepfunctions/definitions.ts';
 import { runStateMachine } from '../../lib/local/stepfunctions/run.ts';
 import { loadStep } from '../../lib/pipeline/load-step.ts';
 import { PIPELINE_STATES } from '../../lib/pipeline/state-names.ts';
@@ -32,7 +33,7 @@ describe('the pipeline of every shipped dataset', () => {
     const [stage] = buildLakehouseApp(new App(), catalog, settings);
     const environment = settings.environments[0]!;
     identity = { organization: settings.organization, environment: environment.name, account: environment.account, region: environment.region };
-    machines = synthesizedStateMachines(stage!);
+    machines = stageStateMachines(stage!);
   });
 
   function pipelineOf(dataset: (typeof datasets)[number]): SynthesizedStateMachine {

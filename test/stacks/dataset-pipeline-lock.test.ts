@@ -1,7 +1,7 @@
 /** The pipeline of a second major version locks its own table and may ask about every holder of that lock (issue 9 item 13). */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { pipelineStateMachineName } from '../../lib/config/names.ts';
-import { synthesizedStateMachines } from '../../lib/local/stepfunctions/definitions.ts';
+import { stageStateMachines } from '../../lib/cli/offline-environment.ts';
 import { listStates, type AslDefinition } from '../../lib/local/stepfunctions/states.ts';
 import { PIPELINE_STATES as S } from '../../lib/pipeline/state-names.ts';
 import { atVersion } from '../pipeline/contract-version.ts';
@@ -22,7 +22,7 @@ describe('the lock of a pipeline writing orders_v2', () => {
 
   beforeAll(() => {
     const { stage, stack } = pipelineStage(ordersV2);
-    definition = synthesizedStateMachines(stage)[0]!.definition;
+    definition = stageStateMachines(stage)[0]!.definition;
     const template = stage.synth().getStackArtifact(stack.artifactId).template as {
       Resources: Record<string, { Type: string; Properties: { Policies?: { PolicyDocument: { Statement: PolicyStatement[] } }[] } }>;
     };

@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { synthesizedStateMachines } from '../../lib/local/stepfunctions/definitions.ts';
+import { stageStateMachines } from '../../lib/cli/offline-environment.ts';
 import type { AslDefinition } from '../../lib/local/stepfunctions/states.ts';
 import { PIPELINE_STATES as S } from '../../lib/pipeline/state-names.ts';
 import { events, orders } from '../pipeline/helpers.ts';
@@ -31,7 +31,7 @@ describe('DatasetPipeline', () => {
   beforeAll(() => {
     const { stage, stack } = pipelineStage(orders);
     template = Template.fromStack(stack);
-    const [machine] = synthesizedStateMachines(stage);
+    const [machine] = stageStateMachines(stage);
     definition = machine!.definition;
     const roles = template.findResources('AWS::IAM::Role', { Properties: { AssumeRolePolicyDocument: { Statement: [{ Principal: { Service: 'states.amazonaws.com' } }] } } });
     const [role] = Object.values(roles) as [{ Properties: { Policies: { PolicyDocument: { Statement: PolicyStatement[] } }[] } }];

@@ -7,7 +7,8 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { attachLake } from '../../lib/local/lake/attach-lake.ts';
 import { LocalLake } from '../../lib/local/lake/local-lake.ts';
-import { synthesizedStateMachines, type SynthesizedStateMachine } from '../../lib/local/stepfunctions/definitions.ts';
+import { stageStateMachines } from '../../lib/cli/offline-environment.ts';
+import { type SynthesizedStateMachine } from '../../lib/local/stepfunctions/definitions.ts';
 import type { JsonValue } from '../../lib/local/stepfunctions/json.ts';
 import { runStateMachine } from '../../lib/local/stepfunctions/run.ts';
 import { listStates, type DefinitionState } from '../../lib/local/stepfunctions/states.ts';
@@ -46,7 +47,7 @@ beforeAll(async () => {
   models = { dag, columns: await inferModelColumns(dag) };
   [stage] = buildLakehouseApp(new App(), catalog, settings(), models) as [LakehouseStage];
   salesPlan = buildPlan(models.dag, models.columns, 'sales', placement);
-  salesBuild = synthesizedStateMachines(stage).find((machine) => machine.name === 'acme-dev-sales-build')!;
+  salesBuild = stageStateMachines(stage).find((machine) => machine.name === 'acme-dev-sales-build')!;
 }, 180_000);
 
 function domainTemplate(domain: string): Template {

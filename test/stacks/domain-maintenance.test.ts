@@ -9,7 +9,8 @@ import { LocalLake } from '../../lib/local/lake/local-lake.ts';
 import type { JsonValue } from '../../lib/local/stepfunctions/json.ts';
 import { runStateMachine } from '../../lib/local/stepfunctions/run.ts';
 import { listStates } from '../../lib/local/stepfunctions/states.ts';
-import { synthesizedStateMachines, type SynthesizedStateMachine } from '../../lib/local/stepfunctions/definitions.ts';
+import { stageStateMachines } from '../../lib/cli/offline-environment.ts';
+import { type SynthesizedStateMachine } from '../../lib/local/stepfunctions/definitions.ts';
 import { TaskError } from '../../lib/local/stepfunctions/task-error.ts';
 import type { TaskHandlers } from '../../lib/local/stepfunctions/task-handlers.ts';
 import {
@@ -34,7 +35,7 @@ const tables = domainSilverTables(identity, sales);
 
 let machine: SynthesizedStateMachine;
 beforeAll(() => {
-  const found = synthesizedStateMachines(stage).find((candidate) => candidate.name === maintenanceStateMachineName(identity, 'sales'));
+  const found = stageStateMachines(stage).find((candidate) => candidate.name === maintenanceStateMachineName(identity, 'sales'));
   if (found === undefined) throw new Error('no maintenance state machine in the synthesized stage');
   machine = found;
 });

@@ -18,7 +18,7 @@ import {
 } from '../../lib/config/names.ts';
 import type { EnvironmentSettings, LakehouseSettings } from '../../lib/config/settings.ts';
 import type { Catalog } from '../../lib/contracts/model.ts';
-import { synthesizedStateMachines } from '../../lib/local/stepfunctions/definitions.ts';
+import { stageStateMachines } from '../../lib/cli/offline-environment.ts';
 import type { LakehouseStage } from '../../lib/stacks/lakehouse-stage.ts';
 import { unquotedRelations } from './athena-identifiers.ts';
 import { shippedApp } from './shipped-app.ts';
@@ -143,7 +143,7 @@ describe('the pipeline workgroup of every domain', () => {
     for (const stage of stages) {
       const identity = identityOf(stage);
       const roles = machineRoles(stage);
-      const machines = synthesizedStateMachines(stage);
+      const machines = stageStateMachines(stage);
       expect(machines.length).toBeGreaterThan(0);
       for (const machine of machines) {
         expect(roles.has(machine.name), `state machine ${machine.name} is a pipeline, build or maintenance`).toBe(true);
@@ -252,7 +252,7 @@ describe('names in Athena statements', () => {
   it('are quoted, database and table, in every statement of every state machine of every environment (a dataset may be called order)', () => {
     for (const stage of stages) {
       const databases = catalog.domains.map((domain) => glueDatabaseName(identityOf(stage), domain.name));
-      expect(unquotedRelations(synthesizedStateMachines(stage), databases)).toEqual([]);
+      expect(unquotedRelations(stageStateMachines(stage), databases)).toEqual([]);
     }
   });
 });

@@ -7,7 +7,7 @@ import type { Catalog } from '../../lib/contracts/model.ts';
 import { attachLake } from '../../lib/local/lake/attach-lake.ts';
 import { LocalLake } from '../../lib/local/lake/local-lake.ts';
 import { silverLakeColumns } from '../../lib/pipeline/silver-table.ts';
-import { buildModels } from '../../lib/transforms/build.ts';
+import { buildModels } from '../../lib/local/build/build-models.ts';
 import { compileTransforms } from '../../lib/transforms/compile.ts';
 import { inferModelColumns } from '../../lib/transforms/infer-columns.ts';
 import type { Placement } from '../../lib/transforms/render.ts';

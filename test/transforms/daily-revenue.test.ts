@@ -11,7 +11,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { attachLake } from '../../lib/local/lake/attach-lake.ts';
 import { LocalLake } from '../../lib/local/lake/local-lake.ts';
 import { silverLakeColumns } from '../../lib/pipeline/silver-table.ts';
-import { buildModels } from '../../lib/transforms/build.ts';
+import { buildModels } from '../../lib/local/build/build-models.ts';
 import { compileTransforms } from '../../lib/transforms/compile.ts';
 import { inferModelColumns } from '../../lib/transforms/infer-columns.ts';
 import { catalogWith, repoContracts } from './helpers.ts';

@@ -1,9 +1,9 @@
 import { parseArgs } from 'node:util';
 import { LocalLake } from '../../local/lake/local-lake.ts';
 import { workspaceAt } from '../../local/workspace.ts';
-import type { ModelOutcome } from '../../transforms/build.ts';
-import { buildEnvironmentModels } from '../../transforms/build-environment.ts';
-import { MODEL_OUTCOME_HEADINGS, modelOutcomeCells, modelSucceeded } from '../../transforms/model-outcomes.ts';
+import type { ModelOutcome } from '../../local/build/build-models.ts';
+import { buildEnvironmentModels } from '../../local/build/build-environment.ts';
+import { MODEL_OUTCOME_HEADINGS, modelOutcomeCells, modelSucceeded } from '../../local/build/model-outcomes.ts';
 import { SelectorError } from '../../transforms/select-models.ts';
 import type { Command } from '../command.ts';
 import { ExitCode } from '../exit-codes.ts';

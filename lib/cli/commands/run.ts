@@ -20,8 +20,8 @@ export const RUNTIME_OPTIONS = {
  * The runtime for the working directory's `cdk.json` and contracts, its progress on stderr.
  * What a user can fix in the call (an unknown environment or dataset, a delivery that cannot be
  * released) is a usage error; `action` runs with the runtime and it is closed afterwards. The
- * runtime loads the CDK app, seconds of imports the other commands should not pay, so it is
- * imported here, when a command needs it.
+ * runtime and the CDK app it is given are seconds of imports the other commands should not pay, so
+ * they are imported here, when a command needs them.
  */
 export async function withRuntime<T>(
   options: { readonly env: string; readonly lake?: string | undefined },
@@ -30,11 +30,12 @@ export async function withRuntime<T>(
 ): Promise<T> {
   const projectRoot = process.cwd();
   const { LocalPipelineRuntime } = await import('../../local/runtime/pipeline-runtime.ts');
+  const { openOfflineEnvironment } = await import('../offline-environment.ts');
   let runtime: LocalPipelineRuntime;
   try {
     runtime = await LocalPipelineRuntime.start({
       projectRoot,
-      environment: options.env,
+      synthesized: openOfflineEnvironment({ projectRoot, environment: options.env }),
       workspace: options.lake ?? join(projectRoot, '.lake'),
       log: (line) => io.err(line),
     });

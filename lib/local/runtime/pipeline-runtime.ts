@@ -58,21 +58,20 @@ import { releaseKey, releasedFileId, releasePrefix, type ReleaseRecord } from '.
 import { ReleaseError } from './runtime-errors.ts';
 import { runtimePaths, type RuntimePaths } from './runtime-paths.ts';
 import { ensureSilverTable } from './silver-table-owner.ts';
-import { findDataset, openEnvironment, stateMachineNamed, type SynthesizedEnvironment } from './synthesized-environment.ts';
+import { findDataset, stateMachineNamed, type SynthesizedEnvironment } from './synthesized-environment.ts';
 import { validatorTask, type ValidatorResponse } from './validator-task.ts';
 import { listKeys, readJsonObject } from './zone-objects.ts';
 
 export interface LocalPipelineRuntimeOptions {
   /** The folder holding `cdk.json`. */
   readonly projectRoot: string;
-  /** @default `<projectRoot>/contracts` */
-  readonly contractsRoot?: string;
-  /** Which environment's definitions and names to use. @default 'dev' */
-  readonly environment?: string;
   /** The workspace folder. @default `<projectRoot>/.lake` */
   readonly workspace?: string;
-  /** The environment of an app already built (the demo builds the whole app itself). @default read from `cdk.json` and the contracts */
-  readonly synthesized?: SynthesizedEnvironment;
+  /**
+   * Which environment's definitions and names to use, its app synthesized by the caller
+   * (`openOfflineEnvironment` in lib/cli): the runtime never builds constructs.
+   */
+  readonly synthesized: SynthesizedEnvironment;
   /** Receives progress and notification lines (the CLI passes stderr). @default nothing is said */
   readonly log?: (line: string) => void;
   /** Pause before every retry, instead of the definition's seconds of backoff. @default 10 */
@@ -209,19 +208,12 @@ export class LocalPipelineRuntime {
   }
 
   /**
-   * Reads the environment (throwing `UnknownEnvironmentError`, `SettingsError` or `ContractError`)
-   * and starts the local S3 server with every zone bucket by its real name. The app is synthesized
-   * when a state machine first runs, once per process.
+   * Starts the local S3 server with every zone bucket of the environment by its real name. The
+   * environment's app is synthesized when a state machine first runs.
    */
   static async start(options: LocalPipelineRuntimeOptions): Promise<LocalPipelineRuntime> {
     const projectRoot = resolve(options.projectRoot);
-    const environment =
-      options.synthesized ??
-      openEnvironment({
-        projectRoot,
-        environment: options.environment ?? 'dev',
-        ...(options.contractsRoot === undefined ? {} : { contractsRoot: options.contractsRoot }),
-      });
+    const environment = options.synthesized;
     const paths = runtimePaths(workspaceAt(options.workspace ?? join(projectRoot, '.lake')));
     const s3 = await startS3Server({
       directory: paths.s3,

@@ -1,20 +1,19 @@
 /**
  * One environment of the app as the offline runtime needs it: its names, its contracts and the
  * state machine definitions CDK synthesized for it (DESIGN.md "Definitions from the app"), never a
- * hand-written copy. Synthesizing costs seconds, so it waits until a state machine is needed
- * (listing the quarantine needs none) and then happens once per process and contracts folder;
- * only the environment's Stage is synthesized (cdk-nag runs with `cdk synth` and the tests).
+ * hand-written copy. The runtime takes the synthesized cloud assembly as data from its caller, which
+ * may build CDK apps (lib/cli), so nothing here depends on constructs. Synthesizing costs seconds,
+ * so it waits until a state machine is needed (listing the quarantine needs none) and then happens
+ * once per process and contracts folder.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { readCdkJsonContext } from '../../config/cdk-json.ts';
 import type { EnvironmentIdentity } from '../../config/names.ts';
 import { readSettings } from '../../config/settings.ts';
 import { loadCatalog } from '../../contracts/load.ts';
 import type { Catalog, Dataset } from '../../contracts/model.ts';
-import { createLakehouseApp, type LakehouseApp } from '../../stacks/create-lakehouse-app.ts';
 import { UnknownEnvironmentError } from '../local-environment.ts';
+import type { AssemblyStack } from '../stepfunctions/cloud-assembly.ts';
 import { synthesizedStateMachines, type SynthesizedStateMachine } from '../stepfunctions/definitions.ts';
 import { UnknownDatasetError } from './runtime-errors.ts';
 
@@ -25,23 +24,28 @@ export interface SynthesizedEnvironment {
   readonly stateMachines: () => readonly SynthesizedStateMachine[];
 }
 
+export interface AssemblyRequest {
+  readonly contractsRoot: string;
+  /** `cdk.json`'s context. */
+  readonly context: Record<string, unknown>;
+  readonly environment: string;
+}
+
+/** Synthesizes the app the request describes and returns the environment's stacks (`readCloudAssembly`). */
+export type SynthesizeAssembly = (request: AssemblyRequest) => readonly AssemblyStack[];
+
 function once<T>(compute: () => T): () => T {
   let value: { readonly result: T } | undefined;
   return () => (value ??= { result: compute() }).result;
 }
 
-/** The environment's part of an app already built (the demo builds one to print what it deploys). */
-export function environmentOf(lakehouse: LakehouseApp, environment: string): SynthesizedEnvironment {
-  const stage = lakehouse.stages.find((candidate) => candidate.stageName === environment);
-  const settings = lakehouse.settings.environments.find((candidate) => candidate.name === environment);
-  if (stage === undefined || settings === undefined) {
-    throw new UnknownEnvironmentError(environment, lakehouse.settings.environments.map((candidate) => candidate.name));
-  }
-  return {
-    identity: { organization: lakehouse.settings.organization, environment: settings.name, account: settings.account, region: settings.region },
-    catalog: lakehouse.catalog,
-    stateMachines: once(() => synthesizedStateMachines(stage)),
-  };
+/** An environment whose cloud assembly `assembly` gives, asked for on first use only. */
+export function environmentFromAssembly(
+  identity: EnvironmentIdentity,
+  catalog: Catalog,
+  assembly: () => readonly AssemblyStack[],
+): SynthesizedEnvironment {
+  return { identity, catalog, stateMachines: once(() => synthesizedStateMachines(assembly())) };
 }
 
 export interface EnvironmentOptions {
@@ -50,6 +54,7 @@ export interface EnvironmentOptions {
   /** @default `<projectRoot>/contracts` */
   readonly contractsRoot?: string;
   readonly environment: string;
+  readonly synthesize: SynthesizeAssembly;
 }
 
 const synthesized = new Map<string, readonly SynthesizedStateMachine[]>();
@@ -74,14 +79,9 @@ export function openEnvironment(options: EnvironmentOptions): SynthesizedEnviron
     stateMachines: () => {
       const cached = synthesized.get(key);
       if (cached !== undefined) return cached;
-      const outdir = mkdtempSync(join(tmpdir(), 'lakehouse-synth-'));
-      try {
-        const machines = environmentOf(createLakehouseApp(contractsRoot, { outdir, context }), environment.name).stateMachines();
-        synthesized.set(key, machines);
-        return machines;
-      } finally {
-        rmSync(outdir, { recursive: true, force: true });
-      }
+      const machines = synthesizedStateMachines(options.synthesize({ contractsRoot, context, environment: environment.name }));
+      synthesized.set(key, machines);
+      return machines;
     },
   };
 }

@@ -2,10 +2,9 @@
  * The state machine definitions an app synthesizes, read from its cloud assembly (never a second,
  * hand-written copy) with every intrinsic resolved to a local value, ready for the interpreter.
  */
-import { Stage } from 'aws-cdk-lib';
-import type { CloudAssembly, CloudFormationStackArtifact } from 'aws-cdk-lib/cx-api';
 import { awsEnvironment } from './aws-environment.ts';
-import { type CfnResource, type CfnTemplate, resolveIntrinsics, type TemplateScope } from './intrinsics.ts';
+import type { AssemblyStack } from './cloud-assembly.ts';
+import { type CfnResource, resolveIntrinsics, type TemplateScope } from './intrinsics.ts';
 import type { JsonValue } from './json.ts';
 import type { AslDefinition } from './states.ts';
 
@@ -41,8 +40,8 @@ interface StackExport {
   readonly value: unknown;
 }
 
-function constructPath(stack: CloudFormationStackArtifact, logicalId: string, resource: CfnResource): string {
-  const fromManifest = stack.findMetadataByType('aws:cdk:logicalId').find((entry) => entry.data === logicalId)?.path;
+function constructPath(stack: AssemblyStack, logicalId: string, resource: CfnResource): string {
+  const fromManifest = stack.constructPaths.get(logicalId);
   if (fromManifest !== undefined) return fromManifest.replace(/^\//, '');
   const fromTemplate = resource.Metadata?.['aws:cdk:path'];
   if (typeof fromTemplate === 'string') return fromTemplate;
@@ -114,16 +113,16 @@ function asDefinition(value: JsonValue): AslDefinition {
 
 /** Every stack of an assembly as a resolver scope, `Fn::ImportValue` answered from the other stacks' exports. */
 export class AssemblyScopes {
-  readonly scopes: ReadonlyMap<CloudFormationStackArtifact, TemplateScope>;
+  readonly scopes: ReadonlyMap<AssemblyStack, TemplateScope>;
   private exports?: ReadonlyMap<string, StackExport>;
 
-  constructor(stacks: readonly CloudFormationStackArtifact[]) {
+  constructor(stacks: readonly AssemblyStack[]) {
     this.scopes = new Map(
       stacks.map((stack) => [
         stack,
         {
           stackName: stack.stackName,
-          template: stack.template as CfnTemplate,
+          template: stack.template,
           environment: () => awsEnvironment(stack.stackName, stack.environment),
           importValue: (name: string) => this.importValue(name),
         },
@@ -157,7 +156,7 @@ export class AssemblyScopes {
   }
 }
 
-function readStateMachine(stack: CloudFormationStackArtifact, scope: TemplateScope, logicalId: string, resource: CfnResource): SynthesizedStateMachine {
+function readStateMachine(stack: AssemblyStack, scope: TemplateScope, logicalId: string, resource: CfnResource): SynthesizedStateMachine {
   const path = constructPath(stack, logicalId, resource);
   try {
     const name = resolveIntrinsics({ 'Fn::GetAtt': [logicalId, 'Name'] }, scope) as string;
@@ -170,12 +169,11 @@ function readStateMachine(stack: CloudFormationStackArtifact, scope: TemplateSco
 }
 
 /**
- * Every `AWS::StepFunctions::StateMachine` in the stacks of a Stage (synthesized here) or of a
- * cloud assembly, in stack order. `Fn::ImportValue` resolves against the other stacks' exports.
+ * Every `AWS::StepFunctions::StateMachine` in the stacks of a cloud assembly (`readCloudAssembly`),
+ * in stack order. `Fn::ImportValue` resolves against the other stacks' exports.
  */
-export function synthesizedStateMachines(source: Stage | CloudAssembly): SynthesizedStateMachine[] {
-  const assembly = Stage.isStage(source) ? source.synth() : source;
-  const { scopes } = new AssemblyScopes(assembly.stacks);
+export function synthesizedStateMachines(stacks: readonly AssemblyStack[]): SynthesizedStateMachine[] {
+  const { scopes } = new AssemblyScopes(stacks);
   return [...scopes].flatMap(([stack, scope]) =>
     Object.entries(scope.template.Resources ?? {})
       .filter(([, resource]) => resource.Type === STATE_MACHINE_TYPE)

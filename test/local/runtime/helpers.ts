@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { silverTableName } from '../../../lib/config/names.ts';
+import { openOfflineEnvironment } from '../../../lib/cli/offline-environment.ts';
 import type { Dataset } from '../../../lib/contracts/model.ts';
 import { attachLake } from '../../../lib/local/lake/attach-lake.ts';
 import { LocalPipelineRuntime, type LocalPipelineRuntimeOptions } from '../../../lib/local/runtime/pipeline-runtime.ts';
@@ -27,9 +28,12 @@ export interface RuntimeFixture {
 }
 
 /** A runtime on the repository's `cdk.json`, its workspace a temporary folder; retries and waits take no time. */
-export async function startRuntime(options: Partial<LocalPipelineRuntimeOptions> = {}): Promise<RuntimeFixture> {
+export async function startRuntime(options: Partial<LocalPipelineRuntimeOptions> & { readonly contractsRoot?: string } = {}): Promise<RuntimeFixture> {
   const workspace = options.workspace ?? mkdtempSync(join(tmpdir(), 'runtime-workspace-'));
-  const runtime = await LocalPipelineRuntime.start({ projectRoot: repoRoot, workspace, retryPauseMs: 0, waitPauseMs: 0, ...options });
+  const { contractsRoot, ...runtimeOptions } = options;
+  const synthesized =
+    options.synthesized ?? openOfflineEnvironment({ projectRoot: repoRoot, environment: 'dev', ...(contractsRoot === undefined ? {} : { contractsRoot }) });
+  const runtime = await LocalPipelineRuntime.start({ projectRoot: repoRoot, workspace, retryPauseMs: 0, waitPauseMs: 0, ...runtimeOptions, synthesized });
   return {
     runtime,
     workspace,

@@ -5,11 +5,18 @@
  */
 import { silverTableName } from '../../../lib/config/names.ts';
 import { TARGET_PLACEHOLDER } from '../../../lib/pipeline/lake-write.ts';
+import { openOfflineEnvironment } from '../../../lib/cli/offline-environment.ts';
 import { LocalPipelineRuntime } from '../../../lib/local/runtime/pipeline-runtime.ts';
 import { PIPELINE_STATES } from '../../../lib/pipeline/state-names.ts';
 import { repoRoot, SAMPLE_INGEST_TIME, sample } from './helpers.ts';
 
-const runtime = await LocalPipelineRuntime.start({ projectRoot: repoRoot, workspace: process.argv[2]!, retryPauseMs: 0, waitPauseMs: 0 });
+const runtime = await LocalPipelineRuntime.start({
+  projectRoot: repoRoot,
+  workspace: process.argv[2]!,
+  synthesized: openOfflineEnvironment({ projectRoot: repoRoot, environment: 'dev' }),
+  retryPauseMs: 0,
+  waitPauseMs: 0,
+});
 const dataset = runtime.dataset('sales/orders');
 await runtime.run('sales/orders', sample('sales', 'orders.csv'), {
   ingestTime: SAMPLE_INGEST_TIME,

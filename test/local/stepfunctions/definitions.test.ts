@@ -2,6 +2,7 @@ import { App, Fn, Stack, Stage } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { readCloudAssembly } from '../../../lib/local/stepfunctions/cloud-assembly.ts';
 import {
   DefinitionResolutionError,
   type SynthesizedStateMachine,
@@ -21,6 +22,11 @@ function state(machine: SynthesizedStateMachine, name: string): Record<string, u
   return machine.definition.States[name] as unknown as Record<string, unknown>;
 }
 
+/** The machines of a Stage's cloud assembly, read from the folder CDK writes. */
+function machinesOf(stage: Stage): SynthesizedStateMachine[] {
+  return synthesizedStateMachines(readCloudAssembly(stage.synth().directory));
+}
+
 /** A stage whose one stack holds a raw `CfnStateMachine`, for intrinsics CDK's L2 never emits. */
 function rawMachineStage(definitionString: unknown, environmentAgnostic = false): Stage {
   const stage = new Stage(new App(), 'Edge', environmentAgnostic ? {} : { env: { account: ACCOUNT, region: REGION } });
@@ -29,13 +35,13 @@ function rawMachineStage(definitionString: unknown, environmentAgnostic = false)
   return stage;
 }
 
-describe('synthesizedStateMachines on a synthesized stage', () => {
+describe('synthesizedStateMachines on the assembly of a synthesized stage', () => {
   let fixture: FixtureStage;
   let machines: SynthesizedStateMachine[];
 
   beforeAll(() => {
     fixture = fixtureStage();
-    machines = synthesizedStateMachines(fixture.stage);
+    machines = machinesOf(fixture.stage);
   });
 
   it('finds every state machine with its stack, logical id, construct path, name and ARN', () => {
@@ -91,9 +97,9 @@ describe('synthesizedStateMachines on a synthesized stage', () => {
     });
   });
 
-  it('reads a cloud assembly as well as a stage, also after the whole app synthesized', () => {
-    fixture.app.synth();
-    const fromAssembly = synthesizedStateMachines(fixture.stage.synth());
+  it('reads the folder of a Stage in the assembly the whole app wrote, as `cdk synth` leaves it', () => {
+    const stageFolder = fixture.app.synth().getNestedAssemblyArtifact(fixture.stage.artifactId).fullPath;
+    const fromAssembly = synthesizedStateMachines(readCloudAssembly(stageFolder));
     expect(fromAssembly.map((machine) => machine.definition)).toEqual(machines.map((machine) => machine.definition));
   });
 
@@ -130,7 +136,7 @@ describe('synthesizedStateMachines on hand-written CloudFormation', () => {
         after ?? '',
       ]),
     });
-    const [machine] = synthesizedStateMachines(stage);
+    const [machine] = machinesOf(stage);
     expect(machine?.definition.States['Describe']).toMatchObject({
       Result: {
         where: `aws-cn|cn-north-1|${ACCOUNT}|amazonaws.com.cn|Edge-Raw`,
@@ -151,30 +157,30 @@ describe('synthesizedStateMachines on hand-written CloudFormation', () => {
       definition: { StartAt: 'Only', States: { Only: { Type: 'Pass', Result: 's3://${LandingBucket}/in/', End: true } } },
       definitionSubstitutions: { LandingBucket: bucket.ref },
     });
-    const [machine] = synthesizedStateMachines(stage);
+    const [machine] = machinesOf(stage);
     expect(machine?.definition.States['Only']).toMatchObject({ Result: 's3://acme-dev-landing/in/' });
   });
 
   it('refuses an unsupported intrinsic, naming the stack, logical id and construct path', () => {
     const stage = rawMachineStage(Fn.join('', ['{"StartAt":"A","States":{"A":{"Type":"Pass","Result":"', Fn.base64('x'), '","End":true}}}']));
-    expect(() => synthesizedStateMachines(stage)).toThrow(DefinitionResolutionError);
-    expect(() => synthesizedStateMachines(stage)).toThrow(
+    expect(() => machinesOf(stage)).toThrow(DefinitionResolutionError);
+    expect(() => machinesOf(stage)).toThrow(
       /state machine RawMachine \(Edge\/Raw\/RawMachine\) in stack Edge-Raw: unsupported intrinsic Fn::Base64/,
     );
   });
 
   it('refuses an import that no stack of the assembly exports', () => {
     const stage = rawMachineStage(Fn.join('', ['{"StartAt":"A","States":{"A":{"Type":"Pass","Result":"', Fn.importValue('nobody-exports-this'), '","End":true}}}']));
-    expect(() => synthesizedStateMachines(stage)).toThrow(/Fn::ImportValue nobody-exports-this: no stack in this assembly exports it/);
+    expect(() => machinesOf(stage)).toThrow(/Fn::ImportValue nobody-exports-this: no stack in this assembly exports it/);
   });
 
   it('refuses an environment-agnostic stack instead of inventing an account', () => {
     const stage = rawMachineStage(Fn.join('', ['{"StartAt":"A","States":{"A":{"Type":"Pass","Result":"', Fn.ref('AWS::Region'), '","End":true}}}']), true);
-    expect(() => synthesizedStateMachines(stage)).toThrow(/stack Edge-Raw is environment-agnostic/);
+    expect(() => machinesOf(stage)).toThrow(/stack Edge-Raw is environment-agnostic/);
   });
 
   it('refuses a definition that is not JSON or has no states', () => {
-    expect(() => synthesizedStateMachines(rawMachineStage('{"StartAt": '))).toThrow(/DefinitionString is not JSON/);
-    expect(() => synthesizedStateMachines(rawMachineStage('{"Comment": "empty"}'))).toThrow(/has no StartAt and States/);
+    expect(() => machinesOf(rawMachineStage('{"StartAt": '))).toThrow(/DefinitionString is not JSON/);
+    expect(() => machinesOf(rawMachineStage('{"Comment": "empty"}'))).toThrow(/has no StartAt and States/);
   });
 });

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type SynthesizedStateMachine, synthesizedStateMachines } from '../../../lib/local/stepfunctions/definitions.ts';
+import { stageStateMachines } from '../../../lib/cli/offline-environment.ts';
+import { type SynthesizedStateMachine } from '../../../lib/local/stepfunctions/definitions.ts';
 import type { JsonValue } from '../../../lib/local/stepfunctions/json.ts';
 import { runStateMachine, type StateEvent } from '../../../lib/local/stepfunctions/run.ts';
 import type { AslDefinition } from '../../../lib/local/stepfunctions/states.ts';
@@ -58,7 +59,7 @@ describe('runStateMachine on synthesized definitions', () => {
   };
 
   beforeAll(() => {
-    machines = synthesizedStateMachines(fixtureStage().stage);
+    machines = stageStateMachines(fixtureStage().stage);
   });
 
   it('runs the happy path to Succeed, passing each integration response on', async () => {

@@ -1,18 +1,18 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { Severity } from '../contracts/model.ts';
-import { attachLake, attachTable } from '../local/lake/attach-lake.ts';
-import type { LocalLake } from '../local/lake/local-lake.ts';
-import type { LakeColumn } from '../pipeline/lake-write.ts';
-import { openLocalDuckDb } from '../local/local-duckdb.ts';
-import { claimScratch, releaseScratch } from '../local/scratch.ts';
-import { workspaceAt } from '../local/workspace.ts';
-import { quoteIdentifier } from '../sql/ansi.ts';
-import { confineFileAccess } from '../sql/duckdb-file-access.ts';
-import { duckDbOneSelectProblem } from '../sql/duckdb-one-select.ts';
-import { jsonValue } from '../validation/json-value.ts';
-import type { ModelTestKind, TransformDag, TransformModel } from './model.ts';
-import { modelSteps, type ModelStep } from './model-steps.ts';
-import { modelRelation, renderModel, stagingRelation, type Placement } from './render.ts';
+import type { Severity } from '../../contracts/model.ts';
+import { attachLake, attachTable } from '../lake/attach-lake.ts';
+import type { LocalLake } from '../lake/local-lake.ts';
+import type { LakeColumn } from '../../pipeline/lake-write.ts';
+import { openLocalDuckDb } from '../local-duckdb.ts';
+import { claimScratch, releaseScratch } from '../scratch.ts';
+import { workspaceAt } from '../workspace.ts';
+import { quoteIdentifier } from '../../sql/ansi.ts';
+import { confineFileAccess } from '../../sql/duckdb-file-access.ts';
+import { duckDbOneSelectProblem } from '../../sql/duckdb-one-select.ts';
+import { jsonValue } from '../../validation/json-value.ts';
+import type { ModelTestKind, TransformDag, TransformModel } from '../../transforms/model.ts';
+import { modelSteps, type ModelStep } from '../../transforms/model-steps.ts';
+import { modelRelation, renderModel, stagingRelation, type Placement } from '../../transforms/render.ts';
 
 /** Failing rows a failed test shows, as in validation reports. */
 const SAMPLE_LIMIT = 5;

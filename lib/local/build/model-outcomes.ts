@@ -1,4 +1,4 @@
-import type { ModelOutcome } from './build.ts';
+import type { ModelOutcome } from './build-models.ts';
 
 /** Whether the model's tests passed and its result is what readers see. */
 export function modelSucceeded(outcome: ModelOutcome): boolean {

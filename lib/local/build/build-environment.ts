@@ -1,9 +1,9 @@
-import type { EnvironmentIdentity } from '../config/names.ts';
-import type { Catalog } from '../contracts/model.ts';
-import type { LocalLake } from '../local/lake/local-lake.ts';
-import { buildModels, type ModelOutcome } from './build.ts';
-import { compileForEnvironment } from './compiled-project.ts';
-import { selectModels } from './select-models.ts';
+import type { EnvironmentIdentity } from '../../config/names.ts';
+import type { Catalog } from '../../contracts/model.ts';
+import type { LocalLake } from '../lake/local-lake.ts';
+import { buildModels, type ModelOutcome } from './build-models.ts';
+import { compileForEnvironment } from '../../transforms/compiled-project.ts';
+import { selectModels } from '../../transforms/select-models.ts';
 
 export interface BuildEnvironmentOptions {
   readonly catalog: Catalog;
