@@ -7,6 +7,7 @@ import { loadCatalog } from '../../lib/contracts/load.ts';
 import { LocalLake } from '../../lib/local/lake/local-lake.ts';
 import { silverLakeColumns } from '../../lib/pipeline/silver-table.ts';
 import { runLakehouse } from './run-cli.ts';
+import { runLakehouseInProcess } from './run-cli-in-process.ts';
 
 const lakeRoot = mkdtempSync(join(tmpdir(), 'build-cli-lake-'));
 const lake = new LocalLake(lakeRoot);
@@ -35,7 +36,7 @@ describe('lakehouse build', () => {
     expect(lake.currentSnapshot('acme_dev_sales', 'daily_revenue').snapshotId).toBe(snapshotId);
 
     await appendOrders(`('ORD-3', DATE '2026-11-22', 'paid', 'XXX', 5.0)`);
-    const failed = runLakehouse(['build', 'daily_revenue', '--lake', lakeRoot]);
+    const failed = await runLakehouseInProcess(['build', 'daily_revenue', '--lake', lakeRoot]);
     expect(failed.status).toBe(1);
     // Rows loaded without _ingested_at count as changed: every group is recomputed.
     expect(failed.stdout).toMatch(/sales\/daily_revenue\s+incremental\s+failed\s+3\s+4\s+1\s+\d+/);
@@ -44,14 +45,14 @@ describe('lakehouse build', () => {
     expect(lake.currentSnapshot('acme_dev_sales', 'daily_revenue').snapshotId).toBe(snapshotId);
   });
 
-  it('exits 1 when a selected model cannot run for a missing input', () => {
-    const result = runLakehouse(['build', '+marketing/campaign_summary', '--lake', lakeRoot]);
+  it('exits 1 when a selected model cannot run for a missing input', async () => {
+    const result = await runLakehouseInProcess(['build', '+marketing/campaign_summary', '--lake', lakeRoot]);
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/marketing\/campaign_summary: input marketing\/campaigns has no table "acme_dev_marketing"\."campaigns"/);
   });
 
-  it('exits 2 for an unknown selector, with a did-you-mean', () => {
-    const result = runLakehouse(['build', 'sales/daily_revenu', '--json', '--lake', lakeRoot]);
+  it('exits 2 for an unknown selector, with a did-you-mean', async () => {
+    const result = await runLakehouseInProcess(['build', 'sales/daily_revenu', '--json', '--lake', lakeRoot]);
     expect(result.status).toBe(2);
     expect(result.stdout).toBe('');
     expect(result.stderr).toMatch(/no model 'sales\/daily_revenu'; did you mean 'sales\/daily_revenue'\?/);

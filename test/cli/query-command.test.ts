@@ -5,6 +5,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { LocalLake } from '../../lib/local/lake/local-lake.ts';
 import { runLakehouse } from './run-cli.ts';
+import { runLakehouseInProcess } from './run-cli-in-process.ts';
 
 const lakeRoot = mkdtempSync(join(tmpdir(), 'query-lake-'));
 
@@ -31,23 +32,23 @@ describe('lakehouse query', () => {
     ]);
   });
 
-  it('resolves unqualified names in the databases of --env', () => {
-    const result = runLakehouse(['query', 'SELECT count(*) AS n FROM orders', '--env', 'dev', '--lake', lakeRoot]);
+  it('resolves unqualified names in the databases of --env', async () => {
+    const result = await runLakehouseInProcess(['query', 'SELECT count(*) AS n FROM orders', '--env', 'dev', '--lake', lakeRoot]);
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(/^n\n-\n2$/m);
     expect(result.stderr).toMatch(/1 row/);
   });
 
-  it('exits 2 with the engine message and the known tables on bad SQL', () => {
-    const result = runLakehouse(['query', 'SELECT * FROM no_such_table', '--lake', lakeRoot]);
+  it('exits 2 with the engine message and the known tables on bad SQL', async () => {
+    const result = await runLakehouseInProcess(['query', 'SELECT * FROM no_such_table', '--lake', lakeRoot]);
     expect(result.status).toBe(2);
     expect(result.stdout).toBe('');
     expect(result.stderr).toMatch(/no_such_table/);
     expect(result.stderr).toMatch(/"acme_dev_sales"\."orders"/);
   });
 
-  it('exits 2 for an environment cdk.json does not have', () => {
-    const result = runLakehouse(['query', 'SELECT 1', '--env', 'qa', '--lake', lakeRoot]);
+  it('exits 2 for an environment cdk.json does not have', async () => {
+    const result = await runLakehouseInProcess(['query', 'SELECT 1', '--env', 'qa', '--lake', lakeRoot]);
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(/no environment 'qa' in cdk\.json \(it has: dev, staging, prod\)/);
   });

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runLakehouse } from './run-cli.ts';
+import { runLakehouseInProcess } from './run-cli-in-process.ts';
 
 const lake = mkdtempSync(join(tmpdir(), 'run-command-'));
 const INGEST_TIME = ['--ingest-time', '2026-11-21T06:00:00Z'];
@@ -31,8 +32,8 @@ describe('lakehouse run', () => {
     expect(result.stderr).toMatch(/^✓ Load \d+ ms$/m);
   });
 
-  it('exits 1 when the file broke its contract, saying it was quarantined and where the report is', () => {
-    const result = runLakehouse(['run', 'sales/customers', 'contracts/sales/samples/customers.broken.csv', '--lake', lake, ...INGEST_TIME]);
+  it('exits 1 when the file broke its contract, saying it was quarantined and where the report is', async () => {
+    const result = await runLakehouseInProcess(['run', 'sales/customers', 'contracts/sales/samples/customers.broken.csv', '--lake', lake, ...INGEST_TIME]);
     expect(result.status).toBe(1);
     expect(result.stdout).toMatch(/^sales\/customers: FAILED: the file broke its contract and was quarantined/);
     expect(result.stdout).toMatch(/^ {2}rows quarantined {2}25$/m);
@@ -40,14 +41,14 @@ describe('lakehouse run', () => {
     expect(result.stderr).toMatch(/⚠ alert to acme-dev-sales-alerts: File rejected: sales\/customers/);
   });
 
-  it('exits 2 for a dataset the contracts do not declare, suggesting the closest', () => {
-    const result = runLakehouse(['run', 'sales/order', 'contracts/sales/samples/orders.csv', '--lake', lake]);
+  it('exits 2 for a dataset the contracts do not declare, suggesting the closest', async () => {
+    const result = await runLakehouseInProcess(['run', 'sales/order', 'contracts/sales/samples/orders.csv', '--lake', lake]);
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(/no dataset 'sales\/order' in the contracts; did you mean 'sales\/orders'\?/);
     expect(result.stdout).toBe('');
   });
 
-  it('exits 2 for a missing file, an unknown environment, a malformed dataset or ingest time', () => {
+  it('exits 2 for a missing file, an unknown environment, a malformed dataset or ingest time', async () => {
     const cases: [string[], RegExp][] = [
       [['run', 'sales/orders', 'no-such.csv'], /no such file: no-such\.csv/],
       [['run', 'sales/orders', 'contracts/sales/samples/orders.csv', '--env', 'qa'], /no environment 'qa' in cdk\.json \(it has: dev, staging, prod\)/],
@@ -56,7 +57,7 @@ describe('lakehouse run', () => {
       [['run', 'sales/orders', 'contracts/sales/samples/orders.csv', '--ingest-time', 'yesterday'], /--ingest-time must be an ISO-8601 timestamp/],
     ];
     for (const [args, message] of cases) {
-      const result = runLakehouse([...args, '--lake', lake]);
+      const result = await runLakehouseInProcess([...args, '--lake', lake]);
       expect(result.status, args.join(' ')).toBe(2);
       expect(result.stderr).toMatch(message);
       expect(result.stderr).toMatch(/usage: lakehouse run <domain>\/<dataset> <file>/);

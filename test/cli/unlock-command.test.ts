@@ -9,6 +9,7 @@ import { localEnvironment } from '../../lib/local/local-environment.ts';
 import { startS3Server } from '../../lib/local/s3-server.ts';
 import { killInsideLoad } from '../local/runtime/kill-inside-load.ts';
 import { repoRoot, runLakehouse } from './run-cli.ts';
+import { runLakehouseInProcess } from './run-cli-in-process.ts';
 
 const lake = mkdtempSync(join(tmpdir(), 'unlock-command-'));
 const auditBucket = bucketName(localEnvironment(repoRoot, 'dev').identity, 'audit');
@@ -27,8 +28,8 @@ afterAll(() => {
 });
 
 describe('lakehouse unlock', () => {
-  it('refuses to unlock without a reason (exit 2), changing nothing', () => {
-    const result = runLakehouse(['unlock', 'sales/orders', '--lake', lake]);
+  it('refuses to unlock without a reason (exit 2), changing nothing', async () => {
+    const result = await runLakehouseInProcess(['unlock', 'sales/orders', '--lake', lake]);
     expect(result.status).toBe(2);
     expect(result.stderr).toContain('--reason is required');
     expect(lockFiles()).toHaveLength(1);
@@ -62,10 +63,10 @@ describe('lakehouse unlock', () => {
     }
   }, 120_000);
 
-  it('says there is nothing to unlock (exit 1) once the lock is gone, recording nothing more', () => {
+  it('says there is nothing to unlock (exit 1) once the lock is gone, recording nothing more', async () => {
     const records = () => readdirSync(join(lake, 's3', auditBucket, 'unlocks', 'sales', 'orders'));
     const before = records();
-    const result = runLakehouse(['unlock', 'sales/orders', '--reason', 'again', '--lake', lake]);
+    const result = await runLakehouseInProcess(['unlock', 'sales/orders', '--reason', 'again', '--lake', lake]);
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('sales/orders is not locked');
     expect(records()).toEqual(before);
