@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { isAbsolute, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildSync } from 'esbuild';
 import type { Dataset } from '../contracts/model.ts';
@@ -91,9 +91,19 @@ export function handlerCode(entryPoint: string, files: Readonly<Record<string, s
   return new LinkedAssetCode(directory, hash);
 }
 
-/** The dataset model as the validator reads it back. */
+/**
+ * The dataset model as the validator reads it back. Source files inside the project are named
+ * relative to it: an absolute path would make the asset hash, so the deployed function, differ
+ * between two checkouts of the same commit (a CI runner's folder and a laptop's).
+ */
 export function compiledContract(dataset: Dataset): string {
-  return `${JSON.stringify(dataset, null, 2)}\n`;
+  return `${JSON.stringify(dataset, projectRelativeFiles, 2)}\n`;
+}
+
+function projectRelativeFiles(key: string, value: unknown): unknown {
+  if (key !== 'file' || typeof value !== 'string' || !isAbsolute(value)) return value;
+  const inside = relative(PROJECT_DIRECTORY, value);
+  return inside.startsWith('..') || isAbsolute(inside) ? value : inside.split(sep).join('/');
 }
 
 /** The directory a dataset's validator is staged from, as Lambda unpacks it to `LAMBDA_TASK_ROOT`. */

@@ -8,6 +8,8 @@ import { fillOnce, linkTree } from '../../lib/constructs/asset-cache.ts';
 import { bundleHandler, compiledContract, handlerCode, stagedValidator } from '../../lib/constructs/lambda-code.ts';
 import { LinkedAssetCode } from '../../lib/constructs/linked-asset-code.ts';
 import { buildApp, datasetTemplate, resourcesOf } from './build.ts';
+import type { Dataset } from '../../lib/contracts/model.ts';
+import { repoRoot } from '../cli/run-cli.ts';
 import { typedOrders, dataset } from './fixtures.ts';
 
 const scratch = mkdtempSync(join(tmpdir(), 'lambda-code-'));
@@ -43,6 +45,16 @@ describe('the validator bundle', () => {
     expect(stagedValidator({ ...typedOrders }).hash).toBe(staged.hash);
     expect(stagedValidator({ ...typedOrders, contract: { ...typedOrders.contract, version: '1.1.0' } }).hash).not.toBe(staged.hash);
     expect(stagedValidator(dataset('sales', 'customers')).hash).not.toBe(staged.hash);
+  });
+
+  it('names the same contract the same in any checkout: source files inside the project are relative to it', () => {
+    const under = (root: string): Dataset =>
+      JSON.parse(JSON.stringify(typedOrders), (key: string, value: unknown) => (key === 'file' ? join(root, value as string) : value)) as Dataset;
+    const compiled = JSON.parse(compiledContract(under(repoRoot))) as Dataset;
+    expect(compiled.contract.file).toBe(typedOrders.contract.file);
+    expect(compiled.columns[0]!.position.file).toBe(typedOrders.columns[0]!.position.file);
+    expect(stagedValidator(under(repoRoot)).hash).toBe(stagedValidator(typedOrders).hash);
+    expect(JSON.parse(compiledContract(under('/elsewhere'))).contract.file).toBe(join('/elsewhere', typedOrders.contract.file));
   });
 
   it("is what the function deploys, hard-linked into the cloud assembly", () => {
