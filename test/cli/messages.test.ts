@@ -5,7 +5,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalLake } from '../../lib/local/lake/local-lake.ts';
 import { manifestPath } from '../../lib/local/lake/table-layout.ts';
-import { repoRoot } from './run-cli.ts';
+import { repoRoot, runLakehouse } from './run-cli.ts';
 import { runLakehouseInProcess } from './run-cli-in-process.ts';
 
 const outside = mkdtempSync(join(tmpdir(), 'no-project-'));
@@ -54,8 +54,9 @@ describe('messages', () => {
     expect(result.stderr).toContain('contracts/sales/orders.yaml is a file, not a directory');
   });
 
-  it('says run outside a project needs the folder holding cdk.json (exit 2, no stack trace)', async () => {
-    const result = await runLakehouseInProcess(['run', 'sales/orders', orders], { cwd: outside });
+  // A process of its own: the CLI started from a folder outside the repo, and a usage error's exit 2 through bin/lakehouse.ts.
+  it('says run outside a project needs the folder holding cdk.json (exit 2, no stack trace)', () => {
+    const result = runLakehouse(['run', 'sales/orders', orders], { cwd: outside });
     expect(result.status).toBe(2);
     expect(result.stderr).toContain(`no cdk.json in ${outside}: run lakehouse in the project's folder`);
     expect(result.stderr).not.toMatch(STACK_FRAME);

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openOfflineEnvironment } from '../../lib/cli/offline-environment.ts';
 import { LocalPipelineRuntime, type PipelineRun } from '../../lib/local/runtime/pipeline-runtime.ts';
 import { repoRoot, runLakehouse } from './run-cli.ts';
+import { runLakehouseInProcess } from './run-cli-in-process.ts';
 
 const lake = mkdtempSync(join(tmpdir(), 'quarantine-command-'));
 let rejected: PipelineRun;
@@ -42,35 +43,35 @@ describe('lakehouse quarantine list', () => {
     ]);
   });
 
-  it('prints a table for one dataset, its id first', () => {
-    const result = runLakehouse(['quarantine', 'list', 'marketing/campaigns', '--lake', lake]);
+  it('prints a table for one dataset, its id first', async () => {
+    const result = await runLakehouseInProcess(['quarantine', 'list', 'marketing/campaigns', '--lake', lake]);
     expect(result.status).toBe(0);
     const lines = result.stdout.trim().split('\n');
     expect(lines[0]).toMatch(/^ID\s+DATASET\s+FILE\s+INGEST DATE\s+QUARANTINED\s+FAILED RULES\s+RELEASED$/);
     expect(lines.slice(2)).toEqual([expect.stringMatching(new RegExp(`^${rejected.fileId}\\s+marketing/campaigns\\s+marketing/campaigns/campaigns\\.broken\\.csv\\s+2026-11-21\\s+20/20\\s+\\S`))]);
   });
 
-  it('exits 2 for a dataset the contracts do not declare', () => {
-    const result = runLakehouse(['quarantine', 'list', 'marketing/campaign', '--lake', lake]);
+  it('exits 2 for a dataset the contracts do not declare', async () => {
+    const result = await runLakehouseInProcess(['quarantine', 'list', 'marketing/campaign', '--lake', lake]);
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(/did you mean 'marketing\/campaigns'\?/);
   });
 });
 
 describe('lakehouse quarantine release', () => {
-  it('runs the delivery again with the current contract, exits as run does and records the release', () => {
+  it('runs the delivery again with the current contract, exits as run does and records the release', async () => {
     const result = runLakehouse(['quarantine', 'release', rejected.fileId!, '--json', '--lake', lake]);
     expect(result.status).toBe(1);
     const document = JSON.parse(result.stdout) as Record<string, unknown>;
     expect(document).toMatchObject({ status: 'FAILED', error: 'Pipeline.FileRejected', fileId: rejected.fileId, rowsQuarantined: 20 });
     expect(document['releaseRecord']).toMatch(new RegExp(`^releases/marketing/campaigns/${rejected.fileId}-\\d{8}T\\d{9}Z\\.json$`));
 
-    const listed = JSON.parse(runLakehouse(['quarantine', 'list', 'marketing/campaigns', '--json', '--lake', lake]).stdout) as unknown[];
+    const listed = JSON.parse((await runLakehouseInProcess(['quarantine', 'list', 'marketing/campaigns', '--json', '--lake', lake])).stdout) as unknown[];
     expect(listed).toEqual([expect.objectContaining({ fileId: rejected.fileId, released: 'FAILED' })]);
   });
 
-  it('exits 2 for an id nothing in the quarantine zone has', () => {
-    const result = runLakehouse(['quarantine', 'release', 'ffffffffffffffffffffffff', '--lake', lake]);
+  it('exits 2 for an id nothing in the quarantine zone has', async () => {
+    const result = await runLakehouseInProcess(['quarantine', 'release', 'ffffffffffffffffffffffff', '--lake', lake]);
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(/no quarantined delivery has id 'ffffffffffffffffffffffff'/);
   });
