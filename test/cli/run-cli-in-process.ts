@@ -48,8 +48,9 @@ function overrideEnv(overrides: NodeJS.ProcessEnv): () => void {
  */
 export async function runLakehouseInProcess(args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
   const cwd = process.cwd();
-  const restoreEnv = overrideEnv(options.env ?? {});
+  // First, so a working directory that does not exist throws before anything was changed.
   process.chdir(options.cwd ?? repoRoot);
+  const restoreEnv = overrideEnv(options.env ?? {});
   const stdout = capture(process.stdout);
   const stderr = capture(process.stderr);
   let status: number;
