@@ -12,9 +12,9 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
 import { alertSubject } from '../pipeline/alert-subject.ts';
 import { BUILD_ERRORS, BUILD_STATES as S, layerStateName, modelStateNames } from '../pipeline/build-states.ts';
-import { DATASET_LOADED_DETAIL_TYPE, LAKEHOUSE_EVENT_SOURCE } from '../pipeline/dataset-loaded-event.ts';
 import { RETRY_POLICIES } from '../pipeline/retry-policy.ts';
 import { type BuildPlan, type ModelBuild, modelStatePrefix, resultsStateName } from '../transforms/build-plan.ts';
+import { announceTask } from './dataset-loaded-announcement.ts';
 import { CONDITION_FAILED, lockStates, releaseLockTask } from './lock-states.ts';
 import { retryAsNewQuery, withRetry } from './task-retry.ts';
 
@@ -182,23 +182,11 @@ function modelBranch(scope: Construct, props: BuildStateGraphProps, build: Model
     return states[0] ?? last;
   };
 
-  const announce = withRetry(
-    new tasks.EventBridgePutEvents(scope, names.announce, {
-      entries: [
-        {
-          source: LAKEHOUSE_EVENT_SOURCE,
-          detailType: DATASET_LOADED_DETAIL_TYPE,
-          detail: sfn.TaskInput.fromObject({
-            dataset: model.id,
-            fileId: sfn.JsonPath.executionId,
-            ingestDate: sfn.JsonPath.stringAt(PATHS.announcedOn),
-          }),
-        },
-      ],
-      resultPath: sfn.JsonPath.DISCARD,
-      taskTimeout: sfn.Timeout.duration(props.callTimeout),
-    }),
-    RETRY_POLICIES.notification,
+  const announce = announceTask(
+    scope,
+    names.announce,
+    { dataset: model.id, fileId: sfn.JsonPath.executionId, ingestDate: sfn.JsonPath.stringAt(PATHS.announcedOn) },
+    sfn.Timeout.duration(props.callTimeout),
   ).addCatch(alertError, failing);
   announce.next(outcome(names.published, 'published', false));
   const publish = chainOf(

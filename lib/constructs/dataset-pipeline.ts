@@ -23,7 +23,7 @@ import type { Dataset } from '../contracts/model.ts';
 import { METRICS_NAMESPACE } from '../ingest/validation-metrics.ts';
 import { loadStep, type LoadStep } from '../pipeline/load-step.ts';
 import { wildcardFinding } from '../nag/wildcard-finding.ts';
-import { announceStatement } from './announce-statement.ts';
+import { announceStatement } from './dataset-loaded-announcement.ts';
 import type { DatasetLockTable } from './dataset-lock.ts';
 import { executionLogGroup, type ExecutionLogProps, executionTelemetryStatements, loggedAndTraced } from './execution-logs.ts';
 import { pipelineStates } from './pipeline-states.ts';

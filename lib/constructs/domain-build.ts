@@ -23,7 +23,7 @@ import { DATASET_LOADED_DETAIL_TYPE, LAKEHOUSE_EVENT_SOURCE } from '../pipeline/
 import type { BuildPlan } from '../transforms/build-plan.ts';
 import type { RefTarget } from '../transforms/model.ts';
 import { stagingTableName } from '../transforms/render.ts';
-import { announceStatement } from './announce-statement.ts';
+import { announceStatement } from './dataset-loaded-announcement.ts';
 import { buildStateGraph } from './build-state-graph.ts';
 import { DatasetLockTable } from './dataset-lock.ts';
 import { executionLogGroup, type ExecutionLogProps, executionTelemetryStatements, loggedAndTraced } from './execution-logs.ts';

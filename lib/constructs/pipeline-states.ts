@@ -12,7 +12,6 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
 import type { Dataset } from '../contracts/model.ts';
 import { METRICS_NAMESPACE } from '../ingest/validation-metrics.ts';
-import { DATASET_LOADED_DETAIL_TYPE, LAKEHOUSE_EVENT_SOURCE } from '../pipeline/dataset-loaded-event.ts';
 import type { LoadStep } from '../pipeline/load-step.ts';
 import { PIPELINE_PATHS as P, VALIDATION_FIELDS } from '../pipeline/pipeline-data.ts';
 import { RETRY_POLICIES } from '../pipeline/retry-policy.ts';
@@ -20,6 +19,7 @@ import { PIPELINE_STATES as S } from '../pipeline/state-names.ts';
 import { tableLockKey } from '../pipeline/lock-item.ts';
 import { alertSubject } from '../pipeline/alert-subject.ts';
 import { ICEBERG_COMMIT_CONFLICT, PIPELINE_ERRORS } from '../pipeline/pipeline-errors.ts';
+import { announceTask } from './dataset-loaded-announcement.ts';
 import { CONDITION_FAILED, lockStates, releaseLockTask } from './lock-states.ts';
 import { withRetry } from './task-retry.ts';
 
@@ -210,24 +210,11 @@ export function pipelineStates(scope: Construct, props: PipelineStatesProps): sf
   const checkQuarantinedRows = new sfn.Choice(scope, S.checkQuarantinedRows)
     .when(sfn.Condition.numberGreaterThan(P.rowsQuarantined, 0), alertQuarantined)
     .otherwise(loaded);
-  const announceLoaded = withRetry(
-    new tasks.EventBridgePutEvents(scope, S.announceLoaded, {
-      entries: [
-        {
-          source: LAKEHOUSE_EVENT_SOURCE,
-          detailType: DATASET_LOADED_DETAIL_TYPE,
-          detail: sfn.TaskInput.fromObject({
-            dataset: ref,
-            fileId: text(P.fileId),
-            ingestDate: text(P.ingestDate),
-            rowsLoaded: num(P.rowsPassed),
-          }),
-        },
-      ],
-      resultPath: sfn.JsonPath.DISCARD,
-      taskTimeout: call,
-    }),
-    RETRY_POLICIES.notification,
+  const announceLoaded = announceTask(
+    scope,
+    S.announceLoaded,
+    { dataset: ref, fileId: text(P.fileId), ingestDate: text(P.ingestDate), rowsLoaded: num(P.rowsPassed) },
+    call,
   )
     .addCatch(alertFailed, failing)
     .next(checkQuarantinedRows);
