@@ -8,7 +8,7 @@ import { glueDatabaseName, INGEST_DATE_COLUMN, silverTableName, type Environment
 import type { Domain } from '../contracts/model.ts';
 import { athena } from '../sql/athena.ts';
 import type { Dialect } from '../sql/dialect.ts';
-import { ddlIdentifier } from '../sql/ddl-identifier.ts';
+import { ddlNameWhereNeeded } from '../sql/ddl-identifier.ts';
 import { duckdb } from '../sql/duckdb.ts';
 
 /** States of the maintenance state machine; Task states are marked. */
@@ -76,14 +76,14 @@ export interface MaintenanceItem {
 }
 
 /**
- * `OPTIMIZE` and `VACUUM` name the table Hive-style, with backticks. Athena sends them by their first
- * keyword past its Trino parser (which rejects them: "mismatched input 'OPTIMIZE'"), and a
- * double-quoted name fails there (dbt-athena strips double quotes from exactly these two statements,
- * dbt-athena#154, #191); unquoted, a reserved word such as `order` fails too. DML (`DELETE`) quotes
- * with double quotes, as Trino does.
+ * `OPTIMIZE` and `VACUUM` go past Athena's Trino parser (which rejects them: "mismatched input
+ * 'OPTIMIZE'"), and a double-quoted name fails there (dbt-athena strips double quotes from exactly
+ * these two statements, dbt-athena#154, #191). A plain name stays bare, as these statements have
+ * always run; a reserved word such as `order`, which fails bare, gets the backticks Athena
+ * documents for DDL. DML (`DELETE`) quotes every name with double quotes, as Trino does.
  */
 function ddlTableName(table: MaintainedTable): string {
-  return `${ddlIdentifier(table.database)}.${ddlIdentifier(table.table)}`;
+  return `${ddlNameWhereNeeded(table.database)}.${ddlNameWhereNeeded(table.table)}`;
 }
 
 /** The rows a retention of `days` removes: ingested more than `days` days before today (UTC, as both engines' `current_date` in a UTC session). */

@@ -218,11 +218,11 @@ describe('reserved words as dataset, column and model names', () => {
     expect(queries).toEqual(
       expect.arrayContaining([
         [M.applyRetention, `DELETE FROM "${DATABASE}"."order" WHERE "ingest_date" < current_date - INTERVAL '30' DAY`],
-        [M.optimize, `OPTIMIZE \`${DATABASE}\`.\`order\` REWRITE DATA USING BIN_PACK`],
-        [M.vacuum, `VACUUM \`${DATABASE}\`.\`order\``],
-        [M.optimize, `OPTIMIZE \`${DATABASE}\`.\`group\` REWRITE DATA USING BIN_PACK`],
-        [M.vacuum, `VACUUM \`${DATABASE}\`.\`group\``],
-        [M.optimize, `OPTIMIZE \`${DATABASE}\`.\`group__staging\` REWRITE DATA USING BIN_PACK`],
+        [M.optimize, `OPTIMIZE ${DATABASE}.\`order\` REWRITE DATA USING BIN_PACK`],
+        [M.vacuum, `VACUUM ${DATABASE}.\`order\``],
+        [M.optimize, `OPTIMIZE ${DATABASE}.\`group\` REWRITE DATA USING BIN_PACK`],
+        [M.vacuum, `VACUUM ${DATABASE}.\`group\``],
+        [M.optimize, `OPTIMIZE ${DATABASE}.group__staging REWRITE DATA USING BIN_PACK`],
       ]),
     );
     expect(queries.filter(([state, query]) => state === M.applyRetention && query.includes('group'))).toEqual([]);

@@ -256,7 +256,7 @@ describe.each(domains)('the maintenance of %s', (domain) => {
         state !== M.optimize
           ? handler
           : async (input) => {
-              if ((input as { QueryString: string }).QueryString.endsWith(`.\`${broken!.names.table}\` REWRITE DATA USING BIN_PACK`)) {
+              if ((input as { QueryString: string }).QueryString.endsWith(`.${broken!.names.table} REWRITE DATA USING BIN_PACK`)) {
                 throw failedQuery('ICEBERG_OPTIMIZE_ERROR: the table is corrupt');
               }
               return handler(input);

@@ -1,5 +1,13 @@
 /** Finds the Athena statements of synthesized state machines and the names they leave unquoted. */
 import type { SynthesizedStateMachine } from '../../lib/local/stepfunctions/definitions.ts';
+import { ddlNameWhereNeeded } from '../../lib/sql/ddl-identifier.ts';
+
+/** `OPTIMIZE` and `VACUUM` leave a plain name bare on purpose (lib/pipeline/maintenance-steps.ts). */
+const BARE_WHERE_PLAIN = /^(?:OPTIMIZE|VACUUM)\b/;
+
+function mayStayBare(statement: string, name: string): boolean {
+  return BARE_WHERE_PLAIN.test(statement) && ddlNameWhereNeeded(name) === name;
+}
 
 /** How every statement the app sends to Athena starts; `States.Format('` wraps the parameterized ones. */
 const STATEMENT = /^(?:States\.Format\(')?\s*(?:MERGE|INSERT|DELETE|UPDATE|OPTIMIZE|VACUUM|SELECT|WITH|CREATE|ALTER|DROP)\b/;
@@ -32,6 +40,7 @@ export function unquotedAthenaNames(machines: readonly SynthesizedStateMachine[]
   const found: string[] = [];
   for (const { machine, statement } of athenaStatements(machines)) {
     for (const name of names) {
+      if (mayStayBare(statement, name)) continue;
       const bare = new RegExp(`(?<![\\w"\`])${escapeRegExp(name)}(?![\\w"\`])`, 'g');
       for (const match of statement.matchAll(bare)) {
         found.push(`${machine}: ...${statement.slice(Math.max(0, match.index - 30), match.index + name.length + 30)}...`);
@@ -46,6 +55,7 @@ export function unquotedRelations(machines: readonly SynthesizedStateMachine[], 
   const found: string[] = [];
   for (const { machine, statement } of athenaStatements(machines)) {
     for (const database of databases) {
+      if (mayStayBare(statement, database)) continue;
       const relation = new RegExp(`(?<![\\w"\`])${escapeRegExp(database)}(?![\\w"\`])|(["\`])${escapeRegExp(database)}\\1\\.(?!["\`])`, 'g');
       for (const match of statement.matchAll(relation)) {
         found.push(`${machine}: ...${statement.slice(Math.max(0, match.index - 30), match.index + match[0].length + 30)}...`);

@@ -20,8 +20,8 @@ describe('maintenanceSteps', () => {
   it('deletes expired rows, then compacts, then vacuums, in Athena SQL', () => {
     expect(maintenanceSteps(orders).map((step) => [step.task, step.athena])).toEqual([
       ['ApplyRetention', `DELETE FROM "acme_dev_sales"."orders" WHERE "ingest_date" < current_date - INTERVAL '30' DAY`],
-      ['Optimize', 'OPTIMIZE `acme_dev_sales`.`orders` REWRITE DATA USING BIN_PACK'],
-      ['Vacuum', 'VACUUM `acme_dev_sales`.`orders`'],
+      ['Optimize', 'OPTIMIZE acme_dev_sales.orders REWRITE DATA USING BIN_PACK'],
+      ['Vacuum', 'VACUUM acme_dev_sales.orders'],
     ]);
   });
 
@@ -40,9 +40,18 @@ describe('maintenanceSteps', () => {
   it('quotes a reserved word in every statement: backticks in OPTIMIZE and VACUUM, double quotes in DELETE', () => {
     expect(maintenanceSteps({ database: 'acme_dev_shop', table: 'order', retentionDays: 7 }).map((step) => step.athena)).toEqual([
       `DELETE FROM "acme_dev_shop"."order" WHERE "ingest_date" < current_date - INTERVAL '7' DAY`,
-      'OPTIMIZE `acme_dev_shop`.`order` REWRITE DATA USING BIN_PACK',
-      'VACUUM `acme_dev_shop`.`order`',
+      'OPTIMIZE acme_dev_shop.`order` REWRITE DATA USING BIN_PACK',
+      'VACUUM acme_dev_shop.`order`',
     ]);
+  });
+
+  it('leaves a plain name bare in OPTIMIZE and VACUUM and escapes any other, whatever its case', () => {
+    for (const [table, quoted] of [['orders_v2', 'orders_v2'], ['values', '`values`'], ['Select', '`Select`'], ['2024_sales', '`2024_sales`'], ['a`b', '`a``b`']]) {
+      expect(maintenanceSteps({ database: 'acme_dev_shop', table: table! }).map((step) => step.athena)).toEqual([
+        `OPTIMIZE acme_dev_shop.${quoted} REWRITE DATA USING BIN_PACK`,
+        `VACUUM acme_dev_shop.${quoted}`,
+      ]);
+    }
   });
 
   it.each([0, -1, 1.5, Number.NaN])('refuses a retention of %s days', (days) => {
@@ -78,16 +87,16 @@ describe('the domain table list', () => {
     expect(maintenanceItem(orders)).toEqual({
       table: 'acme_dev_sales.orders',
       applyRetention: maintenanceSteps(orders)[0]!.athena,
-      optimize: 'OPTIMIZE `acme_dev_sales`.`orders` REWRITE DATA USING BIN_PACK',
-      vacuum: 'VACUUM `acme_dev_sales`.`orders`',
+      optimize: 'OPTIMIZE acme_dev_sales.orders REWRITE DATA USING BIN_PACK',
+      vacuum: 'VACUUM acme_dev_sales.orders',
     });
     expect(maintenanceItem(customers)).not.toHaveProperty('applyRetention');
   });
 
   it('finds the step a Task runs from its state name and query string', () => {
     const tables = [orders, customers];
-    expect(findMaintenanceStep(tables, MAINTENANCE_STATES.vacuum, 'VACUUM `acme_dev_sales`.`customers`')?.table).toEqual(customers);
-    expect(findMaintenanceStep(tables, MAINTENANCE_STATES.optimize, 'VACUUM `acme_dev_sales`.`customers`')).toBeUndefined();
-    expect(findMaintenanceStep(tables, MAINTENANCE_STATES.vacuum, 'VACUUM `acme_dev_sales`.`unknown`')).toBeUndefined();
+    expect(findMaintenanceStep(tables, MAINTENANCE_STATES.vacuum, 'VACUUM acme_dev_sales.customers')?.table).toEqual(customers);
+    expect(findMaintenanceStep(tables, MAINTENANCE_STATES.optimize, 'VACUUM acme_dev_sales.customers')).toBeUndefined();
+    expect(findMaintenanceStep(tables, MAINTENANCE_STATES.vacuum, 'VACUUM acme_dev_sales.unknown')).toBeUndefined();
   });
 });

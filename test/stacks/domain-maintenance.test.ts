@@ -236,7 +236,7 @@ describe('the synthesized maintenance definition, run offline on the local lake'
       handlers: {
         ...handlers,
         [STATES.optimize]: async (input) => {
-          if ((input as { QueryString: string }).QueryString.includes('.`orders` ')) {
+          if ((input as { QueryString: string }).QueryString.includes('.orders ')) {
             throw new TaskError('States.TaskFailed', 'ICEBERG_COMMIT_ERROR: conflicting commit');
           }
           return handlers[STATES.optimize]!(input);
