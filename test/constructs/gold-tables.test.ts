@@ -14,6 +14,7 @@ import type { ModelsAtSynth } from '../../lib/transforms/models-at-synth.ts';
 import { buildApp } from '../stacks/build.ts';
 import { settings } from '../stacks/fixtures.ts';
 import { catalogWith, modelFile } from '../transforms/helpers.ts';
+import { type Json, templateText } from '../stacks/template-text.ts';
 
 const catalog = catalogWith({
   'sales/status_counts': modelFile('materialized: table', "SELECT status, count(*) AS n, max(order_date) AS latest FROM {{ ref('orders') }} GROUP BY status"),
@@ -33,18 +34,6 @@ beforeAll(async () => {
   models = { dag, columns: await inferModelColumns(dag) };
   [stage] = buildLakehouseApp(new App(), catalog, settings(), models) as [LakehouseStage];
 }, 180_000);
-
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-
-/** A template value as one string: an imported value reads `<import:name>`, any other token `<token>`. */
-function text(value: Json): string {
-  if (typeof value === 'string') return value;
-  if (Array.isArray(value) || value === null || typeof value !== 'object') return JSON.stringify(value);
-  const join = value['Fn::Join'] as [string, Json[]] | undefined;
-  if (join !== undefined) return join[1].map(text).join(join[0]);
-  if (typeof value['Fn::ImportValue'] === 'string') return `<import:${value['Fn::ImportValue']}>`;
-  return '<token>';
-}
 
 interface TemplateResource {
   readonly Type: string;
@@ -88,7 +77,7 @@ describe('gold tables owned by the Athena DDL custom resource', () => {
       { name: 'n', type: 'bigint' },
       { name: 'latest', type: 'date' },
     ]);
-    expect(text(statusCounts.Properties['createStatement']!)).toBe(
+    expect(templateText(statusCounts.Properties['createStatement']!)).toBe(
       [
         'CREATE TABLE IF NOT EXISTS `acme_dev_sales`.`status_counts` (',
         '  `status` string,',
@@ -104,8 +93,8 @@ describe('gold tables owned by the Athena DDL custom resource', () => {
       { name: 'order_date', type: 'date' },
       { name: 'amount', type: 'decimal(18,2)' },
     ]);
-    expect(text(staging.Properties['createStatement']!)).toContain(`LOCATION 's3://${goldBucket}/sales/daily_amounts__staging/'`);
-    expect(text(icebergTables(domainTemplate('marketing')).get('order_mix')!.Properties['createStatement']!)).toContain(
+    expect(templateText(staging.Properties['createStatement']!)).toContain(`LOCATION 's3://${goldBucket}/sales/daily_amounts__staging/'`);
+    expect(templateText(icebergTables(domainTemplate('marketing')).get('order_mix')!.Properties['createStatement']!)).toContain(
       `LOCATION 's3://${goldBucket}/marketing/order_mix/'`,
     );
   });
@@ -128,7 +117,7 @@ describe('gold tables owned by the Athena DDL custom resource', () => {
   it('makes the build state machine wait for every gold table of its domain', () => {
     const template = domainTemplate('sales');
     const [machine] = Object.values(resources(template, 'AWS::StepFunctions::StateMachine')).filter((resource) =>
-      text(resource.Properties['StateMachineName']!).endsWith('-build'),
+      templateText(resource.Properties['StateMachineName']!).endsWith('-build'),
     );
     const tableIds = [...icebergTables(template).values()].map((table) => table.logicalId);
     expect(tableIds).toHaveLength(4);
@@ -137,12 +126,12 @@ describe('gold tables owned by the Athena DDL custom resource', () => {
 
   it("lets the provider write Iceberg metadata under the domain's gold prefix, and nowhere else in the gold zone", () => {
     const statements = Object.values(resources(domainTemplate('sales'), 'AWS::IAM::Policy'))
-      .filter((policy) => text(policy.Properties['PolicyName']!).startsWith('TableOwnerRole'))
+      .filter((policy) => templateText(policy.Properties['PolicyName']!).startsWith('TableOwnerRole'))
       .flatMap((policy) => (policy.Properties['PolicyDocument'] as { Statement: { Sid?: string; Resource: Json }[] }).Statement);
-    const resourcesOf = (sid: string) => [statements.find((statement) => statement.Sid === sid)!.Resource].flat().map(text);
+    const resourcesOf = (sid: string) => [statements.find((statement) => statement.Sid === sid)!.Resource].flat().map(templateText);
     const goldObjects = resourcesOf('WriteResultsAndTableMetadata').filter((arn) => arn.includes(goldBucket));
-    expect(goldObjects).toEqual([`arn:<token>:s3:::${goldBucket}/sales/*`]);
-    expect(resourcesOf('FindBuckets')).toContain(`arn:<token>:s3:::${goldBucket}`);
+    expect(goldObjects).toEqual([`arn:<ref:AWS::Partition>:s3:::${goldBucket}/sales/*`]);
+    expect(resourcesOf('FindBuckets')).toContain(`arn:<ref:AWS::Partition>:s3:::${goldBucket}`);
   });
 });
 

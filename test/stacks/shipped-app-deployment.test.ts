@@ -22,8 +22,7 @@ import { stageStateMachines } from '../../lib/cli/offline-environment.ts';
 import type { LakehouseStage } from '../../lib/stacks/lakehouse-stage.ts';
 import { unquotedRelations } from './athena-identifiers.ts';
 import { shippedApp } from './shipped-app.ts';
-
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+import { type Json, templateText } from './template-text.ts';
 
 interface TemplateResource {
   readonly Type: string;
@@ -64,16 +63,6 @@ function machineRoles(stage: LakehouseStage): Map<string, { domain: string; kind
 
 function resources(template: Template, type: string): [string, TemplateResource][] {
   return Object.entries(template.findResources(type) as Record<string, TemplateResource>);
-}
-
-/** A template value as one string: `Fn::Join` joined, a `Ref` as `<ref:id>`, any other token `<token>`. */
-function text(value: Json): string {
-  if (typeof value === 'string') return value;
-  if (Array.isArray(value) || value === null || typeof value !== 'object') return JSON.stringify(value);
-  const join = value['Fn::Join'] as [string, Json[]] | undefined;
-  if (join !== undefined) return join[1].map(text).join(join[0]);
-  if (typeof value['Ref'] === 'string') return `<ref:${value['Ref']}>`;
-  return '<token>';
 }
 
 /** Every Task state calling Athena's StartQueryExecution, however deeply nested in Map or Parallel states. */
@@ -184,7 +173,7 @@ describe('the pipeline workgroup of every domain', () => {
           const actions = [statement['Action']].flat() as string[];
           if (!actions.some((action) => action.startsWith('athena:') && action !== 'athena:GetDataCatalog')) continue;
           athenaStatements += 1;
-          const workgroups = ([statement['Resource']].flat() as Json[]).map(text);
+          const workgroups = ([statement['Resource']].flat() as Json[]).map(templateText);
           expect({ where, workgroups }).toEqual({
             where,
             workgroups: workgroups.map(() => `arn:<ref:AWS::Partition>:athena:${identity.region}:${identity.account}:workgroup/${athenaPipelineWorkgroupName(identity, domain)}`),
@@ -308,7 +297,7 @@ describe('the table owner during a rollback', () => {
           .filter(([statement]) => [statement['Action']].flat().includes('cloudformation:DescribeStacks'))
           .map(([statement, where]) => ({
             roles: (policies.get(where)?.Properties['Roles'] as { Ref: string }[] | undefined)?.map((role) => role.Ref),
-            resources: [statement['Resource']!].flat().map(text).sort(),
+            resources: [statement['Resource']!].flat().map(templateText).sort(),
           }));
         expect(grants).toEqual([{ roles: [handlerRole], resources: expected.sort() }]);
       }
