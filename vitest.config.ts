@@ -9,10 +9,8 @@ export default defineConfig({
     // Vitest defaults to cores - 1 workers, one on a 2-core machine; many tests wait on child
     // processes (the CLI, synth, s3rver), so two workers keep both cores busy.
     maxWorkers: 2,
-    // A worker that dies (a V8 heap limit reached, a native crash) fails the run without naming
-    // its test file; the heap figure per file in the log says which file grew, and a heap limit
-    // above V8's default (about 4 GB) keeps a whole-app synth plus DuckDB in one worker clear of it.
+    // A worker that dies (a native crash) fails the run without naming its test file; the heap
+    // figure each file prints in the log says which files ran, and which grew.
     logHeapUsage: true,
-    execArgv: ['--max-old-space-size=6144'],
   },
 });

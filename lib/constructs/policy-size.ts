@@ -59,16 +59,17 @@ export function packStatements(scope: Construct, statements: readonly iam.Policy
   return documents.map((document) => document.statements);
 }
 
-/**
- * Customer managed policies of at most `IAM_POLICY_LIMITS.managedPolicyBytes` each, attached to
- * `role`, holding the statements that grow with what the role serves (one per model, one per
- * input). Throws, naming the fix, when the role would need more than IAM attaches by default.
- */
+/** A managed policy attached to a role, and the statements it holds. */
 export interface AttachedGrant {
   readonly policy: iam.ManagedPolicy;
   readonly statements: readonly iam.PolicyStatement[];
 }
 
+/**
+ * Customer managed policies of at most `IAM_POLICY_LIMITS.managedPolicyBytes` each, attached to
+ * `role`, holding the statements that grow with what the role serves (one per model, one per
+ * input). Throws, naming the fix, when the role would need more than IAM attaches by default.
+ */
 export function attachGrowingStatements(
   scope: Construct,
   options: { role: iam.Role; what: string; statements: readonly iam.PolicyStatement[]; description: string; fix: string },
