@@ -6,15 +6,23 @@ import type { StateMachineDefinition } from 'aws-local-stepfunctions';
 
 export type AslDefinition = StateMachineDefinition;
 
-type AslState = StateMachineDefinition['States'][string];
+export type AslState = StateMachineDefinition['States'][string];
 
 interface StateGraph {
+  readonly StartAt: string;
   readonly States: Readonly<Record<string, AslState>>;
 }
 
 export interface DefinitionState {
   readonly name: string;
   readonly type: AslState['Type'];
+  /** The state as the definition declares it. */
+  readonly definition: AslState;
+  /**
+   * The `StartAt` of the states list holding this one (the machine's, a Parallel branch's or a Map's
+   * item processor's): state names are unique within a machine, so it names that list.
+   */
+  readonly graph: string;
   /** The `Resource` of a Task state. */
   readonly resource?: string;
   readonly hasRetry: boolean;
@@ -36,6 +44,8 @@ function collect(graph: StateGraph, enclosing: readonly string[], into: Definiti
     into.push({
       name,
       type: state.Type,
+      definition: state,
+      graph: graph.StartAt,
       ...(state.Type === 'Task' ? { resource: state.Resource } : {}),
       hasRetry: 'Retry' in state && state.Retry !== undefined && state.Retry.length > 0,
       enclosing,

@@ -35,14 +35,16 @@ const NESTED: AslDefinition = {
 };
 
 describe('listStates', () => {
-  it('lists states inside Parallel branches and Map iterators with what encloses them', () => {
-    expect(listStates(NESTED)).toEqual([
-      { name: 'Fan', type: 'Parallel', hasRetry: false, enclosing: [] },
-      { name: 'Left', type: 'Task', resource: TASK, hasRetry: false, enclosing: ['Fan'] },
-      { name: 'Items', type: 'Map', hasRetry: false, enclosing: ['Fan'] },
-      { name: 'Item', type: 'Task', resource: TASK, hasRetry: true, enclosing: ['Fan', 'Items'] },
-      { name: 'Done', type: 'Succeed', hasRetry: false, enclosing: [] },
+  it('lists states inside Parallel branches and Map iterators with what encloses them and the states list holding them', () => {
+    const listed = listStates(NESTED);
+    expect(listed.map(({ definition: _definition, ...state }) => state)).toEqual([
+      { name: 'Fan', type: 'Parallel', graph: 'Fan', hasRetry: false, enclosing: [] },
+      { name: 'Left', type: 'Task', graph: 'Left', resource: TASK, hasRetry: false, enclosing: ['Fan'] },
+      { name: 'Items', type: 'Map', graph: 'Items', hasRetry: false, enclosing: ['Fan'] },
+      { name: 'Item', type: 'Task', graph: 'Item', resource: TASK, hasRetry: true, enclosing: ['Fan', 'Items'] },
+      { name: 'Done', type: 'Succeed', graph: 'Fan', hasRetry: false, enclosing: [] },
     ]);
+    expect(listed.find((state) => state.name === 'Done')!.definition).toBe(NESTED.States['Done']);
   });
 
   it('lets the runtime demand a handler for a Task nested two levels deep', async () => {
