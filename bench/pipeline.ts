@@ -76,7 +76,7 @@ async function interpreterCost(): Promise<{ interpreted: number[]; direct: numbe
   progress('synthesizing the dev environment for its orders pipeline');
   const environment = openOfflineEnvironment({ projectRoot: repo, environment: 'dev' });
   const dataset = environment.catalog.domains.flatMap((domain) => domain.datasets).find((candidate) => candidate.names.ref === 'sales/orders')!;
-  const machine = environment.stateMachines().find((candidate) => candidate.name === pipelineStateMachineName(environment.identity, dataset))!;
+  const machine = (await environment.stateMachines()).find((candidate) => candidate.name === pipelineStateMachineName(environment.identity, dataset))!;
   const tasks = listStates(machine.definition).filter((state) => state.type === 'Task');
   const handlers: TaskHandlers = Object.fromEntries(
     tasks.map((state): [string, TaskHandler] => [state.name, async () => HAPPY_PATH[state.name] ?? {}]),

@@ -63,7 +63,7 @@ const runtime = await LocalPipelineRuntime.start({
 try {
   const dataset = runtime.dataset(request.dataset);
   // Synthesizes the app now, so the run's figures do not include it.
-  stateMachineNamed(runtime.environment, pipelineStateMachineName(runtime.environment.identity, dataset));
+  await stateMachineNamed(runtime.environment, pipelineStateMachineName(runtime.environment.identity, dataset));
   const database = runtime.database(dataset);
   const table = silverTableName(dataset);
   const tablePath = runtime.lake.tableDirectory(database, table);

@@ -5,12 +5,12 @@
 import { fileURLToPath } from 'node:url';
 import { SettingsError } from '../lib/config/settings.ts';
 import { ContractError } from '../lib/contracts/problems.ts';
-import { createLakehouseAppWithBuilds } from '../lib/stacks/create-lakehouse-app.ts';
+import { createLakehouseApp } from '../lib/stacks/create-lakehouse-app.ts';
 
 const CONTRACTS_ROOT = fileURLToPath(new URL('../contracts', import.meta.url));
 
 try {
-  (await createLakehouseAppWithBuilds(CONTRACTS_ROOT)).app.synth();
+  (await createLakehouseApp(CONTRACTS_ROOT)).app.synth();
 } catch (error) {
   if (!(error instanceof SettingsError || error instanceof ContractError)) throw error;
   process.stderr.write(`${error.message}\n`);

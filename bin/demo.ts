@@ -57,12 +57,12 @@ const outdir = mkdtempSync(join(tmpdir(), 'lakehouse-demo-'));
 let environment: SynthesizedEnvironment;
 try {
   const started = performance.now();
-  const lakehouse = createLakehouseApp(contractsRoot, { outdir, context: readCdkJsonContext(join(repo, 'cdk.json')) });
+  const lakehouse = await createLakehouseApp(contractsRoot, { outdir, context: readCdkJsonContext(join(repo, 'cdk.json')) });
   lakehouse.app.synth();
   say(`  ${lakehouse.stages.length} environments synthesized in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   environment = offlineEnvironmentOf(lakehouse, ENVIRONMENT);
   // Read now: the definitions live in the cloud assembly, which is deleted below.
-  environment.stateMachines();
+  await environment.stateMachines();
 
   step('What `npx cdk deploy <env>/*` would deploy');
   say(renderDeploymentSummary(summarizeDeployment(lakehouse.stages)));

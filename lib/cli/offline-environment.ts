@@ -27,10 +27,10 @@ import { synthesizeAssembly, synthesizeEnvironmentAssembly } from '../stacks/syn
 export function openOfflineEnvironment(options: Omit<EnvironmentOptions, 'synthesize'>): SynthesizedEnvironment {
   return openEnvironment({
     ...options,
-    synthesize: ({ contractsRoot, context, environment }) => {
+    synthesize: async ({ contractsRoot, context, environment }) => {
       const outdir = mkdtempSync(join(tmpdir(), 'lakehouse-synth-'));
       try {
-        return readCloudAssembly(synthesizeAssembly(contractsRoot, environment, { outdir, context }));
+        return readCloudAssembly(await synthesizeAssembly(contractsRoot, environment, { outdir, context }));
       } finally {
         rmSync(outdir, { recursive: true, force: true });
       }
@@ -47,7 +47,7 @@ export function offlineEnvironmentOf(lakehouse: LakehouseApp, environment: strin
   return environmentFromAssembly(
     { organization: lakehouse.settings.organization, environment: settings.name, account: settings.account, region: settings.region },
     lakehouse.catalog,
-    () => readCloudAssembly(synthesizeEnvironmentAssembly(lakehouse, environment)),
+    async () => readCloudAssembly(synthesizeEnvironmentAssembly(lakehouse, environment)),
   );
 }
 

@@ -34,7 +34,7 @@ function loadApp(contractsRoot: string, appProps: AppProps): LoadedApp {
   return { app, settings, catalog, modelCatalog: settings.domains === undefined ? catalog : loadCatalog(contractsRoot) };
 }
 
-function assemble(loaded: LoadedApp, models?: ModelsAtSynth): LakehouseApp {
+function assemble(loaded: LoadedApp, models: ModelsAtSynth): LakehouseApp {
   const stages = buildLakehouseApp(loaded.app, loaded.catalog, loaded.settings, models);
   enableNagChecks(loaded.app);
   return { app: loaded.app, settings: loaded.settings, catalog: loaded.catalog, stages };
@@ -42,22 +42,13 @@ function assemble(loaded: LoadedApp, models?: ModelsAtSynth): LakehouseApp {
 
 /**
  * The one way the app is assembled, whether the CDK CLI runs it (`bin/app.ts`), the demo prints
- * it, or the offline runtime reads its state machines: same settings, same contracts, same nag
- * checks. Throws `SettingsError` or `ContractError` with every problem listed. The models are
- * compiled (a bad ref or a cycle fails here) but, their columns being inferred asynchronously,
- * no build is added: `createLakehouseAppWithBuilds` adds them.
+ * it, the offline runtime reads its state machines or a test synthesizes it: same settings, same
+ * contracts, same nag checks, and each domain's build, its gold tables and their columns. Every
+ * domain's models are compiled into one DAG (a bad ref or a cycle fails here) and their columns
+ * inferred on DuckDB before any construct is built. Throws `SettingsError` or `ContractError`
+ * with every problem listed.
  */
-export function createLakehouseApp(contractsRoot: string, appProps: AppProps = {}): LakehouseApp {
-  const loaded = loadApp(contractsRoot, appProps);
-  compileTransforms(loaded.modelCatalog);
-  return assemble(loaded);
-}
-
-/**
- * `createLakehouseApp` with each domain's build: every domain's models are compiled into one DAG
- * and their columns inferred on DuckDB before any construct is built.
- */
-export async function createLakehouseAppWithBuilds(contractsRoot: string, appProps: AppProps = {}): Promise<LakehouseApp> {
+export async function createLakehouseApp(contractsRoot: string, appProps: AppProps = {}): Promise<LakehouseApp> {
   const loaded = loadApp(contractsRoot, appProps);
   const dag = compileTransforms(loaded.modelCatalog);
   const columns = await inferModelColumns(dag);

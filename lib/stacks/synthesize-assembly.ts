@@ -15,7 +15,7 @@ export function synthesizeEnvironmentAssembly(lakehouse: LakehouseApp, environme
   return stage.synth().directory;
 }
 
-/** Builds the app of `contractsRoot` as `createLakehouseApp` does and synthesizes `environment`'s Stage into `appProps.outdir`. */
-export function synthesizeAssembly(contractsRoot: string, environment: string, appProps: AppProps): string {
-  return synthesizeEnvironmentAssembly(createLakehouseApp(contractsRoot, appProps), environment);
+/** Builds the app of `contractsRoot` with `createLakehouseApp` and synthesizes `environment`'s Stage into `appProps.outdir`. */
+export async function synthesizeAssembly(contractsRoot: string, environment: string, appProps: AppProps): Promise<string> {
+  return synthesizeEnvironmentAssembly(await createLakehouseApp(contractsRoot, appProps), environment);
 }

@@ -56,7 +56,7 @@ const subjects = () => alerts(runtime).map((alert) => alert.subject);
 
 describe('Athena throttling on every first attempt', () => {
   it("is absorbed by the definitions' retries: the load and the maintenance succeed, each row once", async () => {
-    const load = failFirstAttempts(tasksCalling(pipelineOf(orders), 'athena:startQueryExecution.sync'), athenaThrottle);
+    const load = failFirstAttempts(tasksCalling(await pipelineOf(orders), 'athena:startQueryExecution.sync'), athenaThrottle);
     const run = await runtime.run(orders.names.ref, partlyBad, { ingestTime: SAMPLE_INGEST_TIME, wrapTask: load });
     expect([run.status, run.error]).toEqual(['SUCCEEDED', undefined]);
     expect(run.states.find((visit) => visit.state === S.load)).toMatchObject({ outcome: 'succeeded', retries: 1 });
@@ -64,7 +64,7 @@ describe('Athena throttling on every first attempt', () => {
     expect(subjects()).toEqual([expect.stringContaining('quarantined')]);
 
     const before = await silverCounts(runtime, orders);
-    const maintenance = stateMachineNamed(runtime.environment, maintenanceStateMachineName(runtime.environment.identity, 'sales'));
+    const maintenance = await stateMachineNamed(runtime.environment, maintenanceStateMachineName(runtime.environment.identity, 'sales'));
     const athenaStates = tasksCalling(maintenance, 'athena:startQueryExecution.sync');
     const maintained = await runtime.maintain('sales', { wrapTask: failFirstAttempts(athenaStates, athenaThrottle) });
     expect([maintained.status, maintained.error]).toEqual(['SUCCEEDED', undefined]);

@@ -51,7 +51,7 @@ const tsxLoader = new URL('../../node_modules/tsx/dist/loader.mjs', import.meta.
 const environment = openOfflineEnvironment({ projectRoot: repoRoot, environment: 'dev' });
 const datasets = environment.catalog.domains.flatMap((domain) => domain.datasets);
 const orders = datasets.find((dataset) => dataset.names.ref === 'sales/orders')!;
-const pipeline: SynthesizedStateMachine = stateMachineNamed(environment, pipelineStateMachineName(environment.identity, orders));
+const pipeline: SynthesizedStateMachine = await stateMachineNamed(environment, pipelineStateMachineName(environment.identity, orders));
 const taskStates = listStates(pipeline.definition).filter((state) => state.type === 'Task').map((state) => state.name);
 /** The execution named in the lock a dead run left. */
 const STALE_HOLDER = 'killed-earlier';
@@ -255,7 +255,7 @@ let builds: BuildTargets;
 
 beforeAll(async () => {
   const machinesFile = join(root, 'machines.json');
-  writeFileSync(machinesFile, JSON.stringify(environment.stateMachines()));
+  writeFileSync(machinesFile, JSON.stringify(await environment.stateMachines()));
   outcome = await killed(
     (async () => {
       const pipelines = await pipelineTargets();

@@ -113,7 +113,7 @@ const environment = {
       throw new Error('kill-child runs the machines its parent synthesized');
     },
   }),
-  stateMachines: () => machines,
+  stateMachines: async () => machines,
 };
 
 for (const [index, target] of plan.pipelines.entries()) {

@@ -17,7 +17,7 @@ import { readCdkJsonContext } from '../../lib/config/cdk-json.ts';
 import { maintenanceStateMachineName } from '../../lib/config/names.ts';
 import type { TaskHandler } from '../../lib/local/stepfunctions/task-handlers.ts';
 import { MAINTENANCE_STATES as M } from '../../lib/pipeline/maintenance-steps.ts';
-import { createLakehouseAppWithBuilds } from '../../lib/stacks/create-lakehouse-app.ts';
+import { createLakehouseApp } from '../../lib/stacks/create-lakehouse-app.ts';
 import { buildEnvironmentModels } from '../../lib/local/build/build-environment.ts';
 import { athenaStatements, unquotedAthenaNames } from '../stacks/athena-identifiers.ts';
 import { repoRoot, type RuntimeFixture, startRuntime, tableRows } from './runtime/helpers.ts';
@@ -119,15 +119,15 @@ function delivery(name: string, header: string, lines: readonly string[]): strin
 
 let fixture: RuntimeFixture;
 let shopStack: Template;
-let machines: ReturnType<ReturnType<typeof offlineEnvironmentOf>['stateMachines']>;
+let machines: Awaited<ReturnType<ReturnType<typeof offlineEnvironmentOf>['stateMachines']>>;
 
 beforeAll(async () => {
   writeContracts();
   const outdir = join(scratch, 'cdk.out');
-  const app = await createLakehouseAppWithBuilds(contracts, { outdir, context: readCdkJsonContext(join(repoRoot, 'cdk.json')) });
+  const app = await createLakehouseApp(contracts, { outdir, context: readCdkJsonContext(join(repoRoot, 'cdk.json')) });
   const synthesized = offlineEnvironmentOf(app, 'dev');
   shopStack = Template.fromStack(app.stages.find((stage) => stage.stageName === 'dev')!.domains.get('shop')!.domain);
-  machines = synthesized.stateMachines();
+  machines = await synthesized.stateMachines();
   fixture = await startRuntime({ contractsRoot: contracts, synthesized });
 }, 240_000);
 

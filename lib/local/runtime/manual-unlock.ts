@@ -64,8 +64,8 @@ export function unlockKey(dataset: Pick<Dataset, 'names'>, unlockedAt: Date): st
 }
 
 /** The lock table's name and the dataset's item key, as the pipeline's AcquireLock state writes them. */
-function lockAddress(runtime: LocalPipelineRuntime, dataset: Dataset): { readonly table: string; readonly key: JsonObject } {
-  const machine = stateMachineNamed(runtime.environment, pipelineStateMachineName(runtime.environment.identity, dataset));
+async function lockAddress(runtime: LocalPipelineRuntime, dataset: Dataset): Promise<{ readonly table: string; readonly key: JsonObject }> {
+  const machine = await stateMachineNamed(runtime.environment, pipelineStateMachineName(runtime.environment.identity, dataset));
   const state = (machine.definition.States as unknown as Record<string, JsonValue>)[PIPELINE_STATES.acquireLock];
   const parameters = isObject(state) ? state['Parameters'] : undefined;
   const item = isObject(parameters) ? parameters['Item'] : undefined;
@@ -95,7 +95,7 @@ function datasetToUnlock(runtime: LocalPipelineRuntime, ref: string): Dataset {
  */
 export async function unlockDataset(runtime: LocalPipelineRuntime, ref: string, reason: string, unlockedBy: string): Promise<UnlockResult> {
   const dataset = datasetToUnlock(runtime, ref);
-  const { table, key } = lockAddress(runtime, dataset);
+  const { table, key } = await lockAddress(runtime, dataset);
   const { Item: item } = await runtime.locks.getItem({ TableName: table, Key: key, ConsistentRead: true });
   if (!isObject(item)) return { status: 'not-locked' };
   const holder = stringAttribute(item, LOCK_HOLDER_ATTRIBUTE) ?? '';

@@ -301,7 +301,7 @@ export class LocalPipelineRuntime {
         return (request) => this.athena.startQueryExecutionSync(request, query);
       },
     };
-    const machine = stateMachineNamed(this.environment, pipelineStateMachineName(identity, dataset));
+    const machine = await stateMachineNamed(this.environment, pipelineStateMachineName(identity, dataset));
     const { result, executionArn, trace } = await this.execute(
       { machine, input: { ...input }, integrations, fileId: () => outcome?.fileId },
       options,
@@ -349,7 +349,7 @@ export class LocalPipelineRuntime {
     const integrations: LocalIntegrations = {
       'athena:startQueryExecution.sync': (state) => (request) => this.athena.startQueryExecutionSync(request, maintenanceQuery(context, state.name)),
     };
-    const machine = stateMachineNamed(this.environment, maintenanceStateMachineName(identity, domain.name));
+    const machine = await stateMachineNamed(this.environment, maintenanceStateMachineName(identity, domain.name));
     const { result, executionArn, trace } = await this.execute({ machine, input: {}, integrations, fileId: () => undefined }, options);
     return {
       status: result.status,
@@ -390,7 +390,7 @@ export class LocalPipelineRuntime {
     const delivery = (await this.quarantined()).find((candidate) => candidate.fileId === fileId);
     if (delivery === undefined) throw new ReleaseError(`no quarantined delivery has id '${fileId}' (\`lakehouse quarantine list\` shows them)`);
     const dataset = this.dataset(delivery.dataset);
-    const pipelineArn = stateMachineNamed(this.environment, pipelineStateMachineName(this.environment.identity, dataset)).arn;
+    const pipelineArn = (await stateMachineNamed(this.environment, pipelineStateMachineName(this.environment.identity, dataset))).arn;
     const original = this.executions.executionsOf(pipelineArn).findLast((execution) => ranDelivery(execution, fileId));
     if (original === undefined) {
       throw new ReleaseError(`no execution in ${this.paths.executions} ran delivery '${fileId}': its landing event is unknown`);

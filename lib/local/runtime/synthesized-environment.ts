@@ -21,7 +21,7 @@ export interface SynthesizedEnvironment {
   readonly identity: EnvironmentIdentity;
   readonly catalog: Catalog;
   /** The environment's state machines as CDK synthesized them; the first call synthesizes. */
-  readonly stateMachines: () => readonly SynthesizedStateMachine[];
+  readonly stateMachines: () => Promise<readonly SynthesizedStateMachine[]>;
 }
 
 export interface AssemblyRequest {
@@ -32,20 +32,27 @@ export interface AssemblyRequest {
 }
 
 /** Synthesizes the app the request describes and returns the environment's stacks (`readCloudAssembly`). */
-export type SynthesizeAssembly = (request: AssemblyRequest) => readonly AssemblyStack[];
+export type SynthesizeAssembly = (request: AssemblyRequest) => Promise<readonly AssemblyStack[]>;
 
-function once<T>(compute: () => T): () => T {
-  let value: { readonly result: T } | undefined;
-  return () => (value ??= { result: compute() }).result;
+/** `compute` once, on the first call; a failure is not remembered, so the next call tries again. */
+function once<T>(compute: () => Promise<T>): () => Promise<T> {
+  let pending: Promise<T> | undefined;
+  return () => {
+    pending ??= compute().catch((error: unknown) => {
+      pending = undefined;
+      throw error;
+    });
+    return pending;
+  };
 }
 
 /** An environment whose cloud assembly `assembly` gives, asked for on first use only. */
 export function environmentFromAssembly(
   identity: EnvironmentIdentity,
   catalog: Catalog,
-  assembly: () => readonly AssemblyStack[],
+  assembly: () => Promise<readonly AssemblyStack[]>,
 ): SynthesizedEnvironment {
-  return { identity, catalog, stateMachines: once(() => synthesizedStateMachines(assembly())) };
+  return { identity, catalog, stateMachines: once(async () => synthesizedStateMachines(await assembly())) };
 }
 
 export interface EnvironmentOptions {
@@ -57,7 +64,7 @@ export interface EnvironmentOptions {
   readonly synthesize: SynthesizeAssembly;
 }
 
-const synthesized = new Map<string, readonly SynthesizedStateMachine[]>();
+const synthesized = new Map<string, () => Promise<readonly SynthesizedStateMachine[]>>();
 
 /**
  * Reads `cdk.json` and the contracts as the app does (throwing `SettingsError`, `ContractError` or
@@ -73,16 +80,14 @@ export function openEnvironment(options: EnvironmentOptions): SynthesizedEnviron
     throw new UnknownEnvironmentError(options.environment, settings.environments.map((candidate) => candidate.name));
   }
   const key = JSON.stringify([projectRoot, contractsRoot, environment.name]);
+  const stateMachines =
+    synthesized.get(key) ??
+    once(async () => synthesizedStateMachines(await options.synthesize({ contractsRoot, context, environment: environment.name })));
+  synthesized.set(key, stateMachines);
   return {
     identity: { organization: settings.organization, environment: environment.name, account: environment.account, region: environment.region },
     catalog: loadCatalog(contractsRoot, settings.domains === undefined ? {} : { domains: settings.domains }),
-    stateMachines: () => {
-      const cached = synthesized.get(key);
-      if (cached !== undefined) return cached;
-      const machines = synthesizedStateMachines(options.synthesize({ contractsRoot, context, environment: environment.name }));
-      synthesized.set(key, machines);
-      return machines;
-    },
+    stateMachines,
   };
 }
 
@@ -95,8 +100,8 @@ export function findDataset(catalog: Catalog, ref: string): Dataset {
 }
 
 /** The state machine CDK named `name`; a missing one means the app and the runtime disagree. */
-export function stateMachineNamed(environment: SynthesizedEnvironment, name: string): SynthesizedStateMachine {
-  const machines = environment.stateMachines();
+export async function stateMachineNamed(environment: SynthesizedEnvironment, name: string): Promise<SynthesizedStateMachine> {
+  const machines = await environment.stateMachines();
   const found = machines.find((machine) => machine.name === name);
   if (found === undefined) {
     throw new Error(

@@ -240,11 +240,11 @@ describe('a lock held on the table of the previous major version', () => {
   let customersV1: Dataset;
   let lockTable: string;
 
-  beforeAll(() => {
+  beforeAll(async () => {
     const { runtime } = fixture;
     customers = runtime.dataset('sales/customers');
     customersV1 = atVersion(customers, '1.4.0');
-    const machine = stateMachineNamed(runtime.environment, pipelineStateMachineName(runtime.environment.identity, customers));
+    const machine = await stateMachineNamed(runtime.environment, pipelineStateMachineName(runtime.environment.identity, customers));
     lockTable = (machine.definition.States[S.acquireLock] as unknown as { Parameters: { TableName: string } }).Parameters.TableName;
   });
 
