@@ -19,6 +19,8 @@ import {
 import type { EnvironmentSettings, LakehouseSettings } from '../../lib/config/settings.ts';
 import type { Catalog } from '../../lib/contracts/model.ts';
 import { stageStateMachines } from '../../lib/cli/offline-environment.ts';
+import { listStates } from '../../lib/local/stepfunctions/states.ts';
+import { listTransitions } from '../../lib/local/stepfunctions/transitions.ts';
 import type { LakehouseStage } from '../../lib/stacks/lakehouse-stage.ts';
 import { unquotedRelations } from './athena-identifiers.ts';
 import { shippedApp } from './shipped-app.ts';
@@ -300,6 +302,22 @@ describe('the table owner during a rollback', () => {
             resources: [statement['Resource']!].flat().map(templateText).sort(),
           }));
         expect(grants).toEqual([{ roles: [handlerRole], resources: expected.sort() }]);
+      }
+    }
+  });
+});
+
+describe('the transitions state coverage counts', () => {
+  it('have an id of their own in every state machine of every environment, and lead to states of that machine', () => {
+    for (const stage of stages) {
+      for (const machine of stageStateMachines(stage)) {
+        const states = new Set(listStates(machine.definition).map((state) => state.name));
+        const transitions = listTransitions(machine.definition);
+        const ids = transitions.map((transition) => transition.id);
+        expect(states.size, machine.name).toBeGreaterThan(0);
+        expect(ids.length, machine.name).toBeGreaterThan(0);
+        expect(ids.filter((id, index) => ids.indexOf(id) !== index), machine.name).toEqual([]);
+        expect(transitions.filter((transition) => 'to' in transition && !states.has(transition.to)), machine.name).toEqual([]);
       }
     }
   });
