@@ -11,7 +11,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
 import { alertSubject } from '../pipeline/alert-subject.ts';
-import { BUILD_ERRORS, BUILD_STATES as S, layerStateName, modelStateNames } from '../pipeline/build-states.ts';
+import { BUILD_ERRORS, BUILD_STATES as S, layerStateName, MODEL_SELECTION_FIELD, modelStateNames } from '../pipeline/build-states.ts';
 import { RETRY_POLICIES } from '../pipeline/retry-policy.ts';
 import { type BuildPlan, type ModelBuild, modelStatePrefix, resultsStateName } from '../transforms/build-plan.ts';
 import { announceTask } from './dataset-loaded-announcement.ts';
@@ -39,6 +39,7 @@ export interface BuildStateGraphProps {
 /** Where the build keeps its state; every path is JSONPath-safe. */
 const PATHS = {
   dataset: '$.detail.dataset',
+  selection: `$.${MODEL_SELECTION_FIELD}`,
   build: '$.build',
   lockWaits: '$.build.lockWaits',
   lock: '$.lock',
@@ -238,12 +239,18 @@ function modelBranch(scope: Construct, props: BuildStateGraphProps, build: Model
       outcome(names.skipped, 'skipped', true),
     );
   }
-  // A scheduled full build carries no dataset; an announcement builds only what reads it. Two
-  // Choices, because a comparison with a path that is absent is a runtime error.
+  // An explicit selection decides alone: a model left out of it keeps its published table as it
+  // is. Without one, a scheduled full build carries no dataset and an announcement builds only
+  // what reads it. Presence tests and a second Choice, because a comparison with a path that is
+  // absent is a runtime error.
   const triggered = new sfn.Choice(scope, names.checkTrigger)
     .when(anyOf(build.triggers.map((trigger) => sfn.Condition.stringEquals(PATHS.dataset, trigger))), run)
     .otherwise(outcome(names.notAffected, 'not-affected', false));
-  return affected.when(sfn.Condition.isPresent(PATHS.dataset), triggered).otherwise(run);
+  return affected
+    .when(sfn.Condition.isPresent(`${PATHS.selection}.${build.outcomeKey}`), run)
+    .when(sfn.Condition.isPresent(PATHS.selection), outcome(names.notSelected, 'not-selected', false))
+    .when(sfn.Condition.isPresent(PATHS.dataset), triggered)
+    .otherwise(run);
 }
 
 function alert(scope: Construct, props: BuildStateGraphProps, id: string, subject: string, message: Record<string, unknown>): tasks.SnsPublish {

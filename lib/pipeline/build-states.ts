@@ -51,8 +51,17 @@ export function modelStateNames(stepPrefix: string) {
     error: `${stepPrefix}-error`,
     skipped: `${stepPrefix}-skipped`,
     notAffected: `${stepPrefix}-not-affected`,
+    notSelected: `${stepPrefix}-not-selected`,
   } as const;
 }
+
+/**
+ * The execution input field holding an explicit model selection, `{"models": {"<outcome key>":
+ * true, ...}}` (outcome keys `<domain>__<model>` are JSONPath-safe; model ids are not). When it is
+ * present, a model runs if its key is there (the value is not read) and is `not-selected`
+ * otherwise, whatever `detail.dataset` says.
+ */
+export const MODEL_SELECTION_FIELD = 'models';
 
 export const BUILD_ERRORS = {
   failed: 'Build.Failed',

@@ -311,6 +311,23 @@ describe('the build, run offline on DuckDB', () => {
     expect(events).toEqual([]);
   });
 
+  it('runs only the models an explicit selection names; a model left out keeps its published table and is read as it is', async () => {
+    await seedOrders([['ORD-1', 'shipped', 'EUR']]);
+    expect((await run()).execution.status).toBe('SUCCEEDED');
+    const published = lake.currentSnapshot(sales, 'status_counts').snapshotId;
+
+    await seedOrders([['ORD-2', 'shipped', 'SEK']]);
+    // The selection decides alone, even when the input also announces a dataset the model reads.
+    const { execution, events } = await run({ models: { sales__shipped_counts: true }, detail: { dataset: 'sales/customers' } });
+    expect([execution.status, execution.error]).toEqual(['SUCCEEDED', undefined]);
+    expect(execution.visitedStates).toContain('sales-status_counts-not-selected');
+    expect(execution.visitedStates).not.toContain('sales-status_counts-stage');
+    expect(execution.visitedStates).toContain('sales-shipped_counts-publish');
+    expect(lake.currentSnapshot(sales, 'status_counts').snapshotId).toBe(published);
+    expect(await rows('SELECT n FROM "acme_dev_sales"."shipped_counts"')).toEqual([[1n]]);
+    expect(events.map((event) => (event as { Entries: { Detail: { dataset: string } }[] }).Entries[0]!.Detail.dataset)).toEqual(['sales/shipped_counts']);
+  });
+
   it('builds nothing for an announcement no model reads', async () => {
     const { execution } = await run({ detail: { dataset: 'sales/customers' } });
     expect(execution.status).toBe('SUCCEEDED');
