@@ -20,6 +20,8 @@ beforeAll(async () => {
   await lake.write(connection, 'acme_dev_sales', 'orders', 'append', `INSERT INTO {{target}} VALUES ('ORD-1', 10.50), ('ORD-2', 7.25)`);
   connection.closeSync();
   instance.closeSync();
+  // What a build leaves behind for a view model, as Athena leaves the view in Glue.
+  lake.replaceView('acme_dev_sales', 'large_orders', 'SELECT order_id FROM "acme_dev_sales"."orders" WHERE amount > 10');
 });
 
 describe('lakehouse query', () => {
@@ -37,6 +39,12 @@ describe('lakehouse query', () => {
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(/^n\n-\n2$/m);
     expect(result.stderr).toMatch(/1 row/);
+  });
+
+  it('reads a view a build published in another process', async () => {
+    const result = await runLakehouseInProcess(['query', 'SELECT order_id FROM large_orders', '--env', 'dev', '--lake', lakeRoot]);
+    expect([result.status, result.stderr]).toEqual([0, '1 row\n']);
+    expect(result.stdout).toMatch(/^order_id\n-+\nORD-1$/m);
   });
 
   it('exits 2 with the engine message and the known tables on bad SQL', async () => {

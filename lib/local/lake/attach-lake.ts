@@ -5,6 +5,7 @@ import type { LocalLake } from './local-lake.ts';
 import type { Snapshot, TableName } from './snapshot.ts';
 import { snapshotRelation, snapshotsRelation } from './table-relation.ts';
 import { qualifiedName } from './table-names.ts';
+import type { LakeView } from './view-catalog.ts';
 
 /**
  * How the lake appears in DuckDB, named as in Athena. For each table, in schema `<database>`:
@@ -13,14 +14,15 @@ import { qualifiedName } from './table-names.ts';
  * - `"<table>@<snapshot id>"`: the table as of that snapshot. This view name is the DuckDB
  *   rendering of Athena's `FOR VERSION AS OF <snapshot id>`, so time travel stays plain SQL.
  * Views show the lake as it was when attached; `LocalLake.write` refreshes the table it wrote.
+ * Then each stored view (`LocalLake.replaceView`), as `"<database>"."<view>"`.
  */
 
 export interface AttachOptions {
   /** Pins tables, keyed `<database>.<table>`, to a snapshot id instead of the current snapshot. */
   readonly asOf?: Readonly<Record<string, number>>;
   /**
-   * Called for a table whose manifests cannot be read (a damaged manifest), which is then left out
-   * so the other tables stay queryable. @default the error is thrown
+   * Called for a table whose manifests cannot be read (a damaged manifest) or a view that does not
+   * bind, which is then left out so the other tables stay queryable. @default the error is thrown
    */
   readonly onUnreadable?: (name: TableName, error: LakeError) => void;
 }
@@ -97,7 +99,38 @@ export async function attachTable(
   await connection.run(statements.join(';\n'));
 }
 
-/** Makes every table of the lake queryable on `connection`; returns the tables attached. */
+/**
+ * Creates the lake's stored views on `connection`. A view may read another, and DuckDB binds a
+ * view when it is created, so views are created in passes until none more binds; one that never
+ * binds (it reads a table that is gone) is unreadable.
+ */
+async function attachViews(connection: DuckDBConnection, lake: LocalLake, options: AttachOptions): Promise<TableName[]> {
+  let pending = lake.views();
+  const attached: TableName[] = [];
+  while (pending.length > 0) {
+    const failed: { view: LakeView; error: Error }[] = [];
+    for (const stored of pending) {
+      try {
+        await connection.run(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(stored.database)};\n${view(stored.database, stored.table, stored.select)}`);
+        attached.push({ database: stored.database, table: stored.table });
+      } catch (error) {
+        failed.push({ view: stored, error: error as Error });
+      }
+    }
+    if (failed.length === pending.length) {
+      for (const { view: stored, error } of failed) {
+        const unreadable = new LakeError(`view ${qualifiedName(stored)} does not bind: ${error.message}`, { cause: error });
+        if (options.onUnreadable === undefined) throw unreadable;
+        options.onUnreadable({ database: stored.database, table: stored.table }, unreadable);
+      }
+      break;
+    }
+    pending = failed.map(({ view: stored }) => stored);
+  }
+  return attached;
+}
+
+/** Makes every table and view of the lake queryable on `connection`; returns those attached. */
 export async function attachLake(
   connection: DuckDBConnection,
   lake: LocalLake,
@@ -121,5 +154,5 @@ export async function attachLake(
       options.onUnreadable(name, error);
     }
   }
-  return attached;
+  return [...attached, ...(await attachViews(connection, lake, options))];
 }

@@ -1,5 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { readdirSync, type Dirent } from 'node:fs';
+import { existsSync, readdirSync, type Dirent } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { openLocalDuckDb } from '../local-duckdb.ts';
 import { claimScratch, releaseScratch } from '../scratch.ts';
@@ -15,8 +15,9 @@ import { manifestSequences, readManifest, readManifests } from './manifest-file.
 import { removeOrphanFiles, type OrphanOptions } from './orphan-files.ts';
 import { newSnapshotId } from './snapshot-id.ts';
 import type { Snapshot, TableName } from './snapshot.ts';
-import { tableDirectory, tablesDirectory } from './table-layout.ts';
+import { tableDirectory, tablesDirectory, viewFile } from './table-layout.ts';
 import { checkTableName, isAthenaName, qualifiedName } from './table-names.ts';
+import { listViews, replaceView, type LakeView } from './view-catalog.ts';
 
 export interface LocalLakeOptions {
   /**
@@ -164,6 +165,7 @@ export class LocalLake {
       if (options.ifNotExists === true) return this.currentSnapshot(database, table);
       throw new LakeError(`table ${qualifiedName(name)} already exists`);
     }
+    if (this.hasView(database, table)) throw new LakeError(`${qualifiedName(name)} is a view: a table cannot take its name`);
     try {
       return this.commit(name, null, {
         operation: 'create',
@@ -310,6 +312,26 @@ export class LocalLake {
   removeOrphanFiles(database: string, table: string, options: OrphanOptions): string[] {
     this.currentSnapshot(database, table);
     return removeOrphanFiles(this.tableDirectory(database, table), options);
+  }
+
+  /**
+   * Stores a view's DuckDB `SELECT` so it outlives this connection, as Athena's `CREATE OR REPLACE
+   * VIEW` stores it in Glue; `attachLake` creates it on every connection after the tables.
+   */
+  replaceView(database: string, view: string, select: string): void {
+    if (this.hasTable(database, view)) throw new LakeError(`${qualifiedName({ database, table: view })} is a table, not a view: a view cannot replace it`);
+    replaceView(this.root, { database, table: view }, select);
+  }
+
+  hasView(database: string, view: string): boolean {
+    const name = { database, table: view };
+    checkTableName(name);
+    return existsSync(viewFile(this.root, name));
+  }
+
+  /** Every stored view, sorted by database then name. */
+  views(): LakeView[] {
+    return listViews(this.root);
   }
 
   private commit(name: TableName, parent: Snapshot | null, draft: ChangeDraft): Snapshot {

@@ -4,7 +4,8 @@ import type { TableName } from './snapshot.ts';
 
 /**
  * Where a local table lives under the lake root:
- * `tables/<database>/<table>/data/<uuid>.parquet` and `tables/<database>/<table>/metadata/<sequence>.json`.
+ * `tables/<database>/<table>/data/<uuid>.parquet` and `tables/<database>/<table>/metadata/<sequence>.json`;
+ * a view: `views/<database>/<view>.sql`.
  */
 
 /** Zero-padded so a directory listing sorts manifests in commit order. */
@@ -40,4 +41,12 @@ export function manifestSequence(fileName: string): number | undefined {
 /** A fresh data file name, relative to the table folder as manifests record it. */
 export function newDataFile(): string {
   return `data/${randomUUID()}.parquet`;
+}
+
+export function viewsDirectory(root: string): string {
+  return join(root, 'views');
+}
+
+export function viewFile(root: string, name: TableName): string {
+  return join(viewsDirectory(root), name.database, `${name.table}.sql`);
 }
