@@ -1,0 +1,34 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { confineFileAccess } from '../../sql/duckdb-file-access.ts';
+import { attachLake } from '../lake/attach-lake.ts';
+import type { LocalLake } from '../lake/local-lake.ts';
+import { openLocalDuckDb } from '../local-duckdb.ts';
+import { claimScratch, releaseScratch } from '../scratch.ts';
+import { workspaceAt } from '../workspace.ts';
+
+export interface BuildConnection {
+  readonly connection: DuckDBConnection;
+  close(): void;
+}
+
+/**
+ * The DuckDB connection a build's queries run on: bounded memory spilling under the workspace
+ * (the lake's root), as every DuckDB of the runtime, and the lake's tables and views attached.
+ * Models and their tests are user-written SQL, so it opens nothing outside the lake.
+ */
+export async function openBuildConnection(lake: LocalLake): Promise<BuildConnection> {
+  const scratch = claimScratch(workspaceAt(lake.root));
+  const duckdb = await openLocalDuckDb(scratch);
+  const close = (): void => {
+    duckdb.close();
+    releaseScratch(scratch);
+  };
+  try {
+    await confineFileAccess(duckdb.connection, { directories: [lake.root] });
+    await attachLake(duckdb.connection, lake);
+    return { connection: duckdb.connection, close };
+  } catch (error) {
+    close();
+    throw error;
+  }
+}
