@@ -63,7 +63,7 @@ function indexStates(definition: AslDefinition): ReadonlyMap<string, IndexedStat
   return index;
 }
 
-function describe(transition: Transition): string {
+function transitionName(transition: Transition): string {
   return transition.kind === 'Choice rule' ? `Choice rule ${transition.rule}` : transition.kind;
 }
 
@@ -125,7 +125,7 @@ class Replay {
       if (position.leaving.to !== state.name) {
         throw new CoverageReplayError(
           position.state,
-          `its ${describe(position.leaving)} leads to ${position.leaving.to}, but ${state.name} was entered next in the same states list`,
+          `its ${transitionName(position.leaving)} leads to ${position.leaving.to}, but ${state.name} was entered next in the same states list`,
         );
       }
       this.taken.add(position.leaving.id);

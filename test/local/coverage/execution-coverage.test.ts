@@ -181,6 +181,52 @@ describe('a Parallel whose branches interleave', () => {
   });
 });
 
+describe('a Parallel retried after a branch failed', () => {
+  const definition: AslDefinition = {
+    StartAt: 'Both',
+    States: {
+      Both: {
+        Type: 'Parallel',
+        Retry: [{ ErrorEquals: ['Flaky'], MaxAttempts: 1 }],
+        Branches: [
+          { StartAt: 'Quick', States: { Quick: { Type: 'Task', Resource: TASK, TimeoutSeconds: 5, End: true } } },
+          {
+            StartAt: 'SlowFirst',
+            States: {
+              SlowFirst: { Type: 'Task', Resource: TASK, TimeoutSeconds: 5, Next: 'SlowSecond' },
+              SlowSecond: { Type: 'Pass', End: true },
+            },
+          },
+        ],
+        End: true,
+      },
+    },
+  };
+
+  it('starts both branches afresh: the run aborted while its sibling failed is over', async () => {
+    let quickCalls = 0;
+    const handlers: TaskHandlers = {
+      Quick: async () => {
+        quickCalls += 1;
+        if (quickCalls === 1) throw new TaskError('Flaky', 'first attempt');
+        return {};
+      },
+      SlowFirst: () => sleep(20),
+    };
+    const execution = await run(definition, {}, handlers);
+    expect(execution.status).toBe('SUCCEEDED');
+    // The first SlowFirst was aborted while running: it entered twice and exited once.
+    expect(execution.events.filter((event) => event.state === 'SlowFirst').map((event) => event.kind)).toEqual(['entered', 'entered', 'exited']);
+    expect(taken(definition, execution)).toEqual([
+      'Both (End)',
+      'Both (Retry 1: Flaky)',
+      'Quick (End)',
+      'SlowFirst -> SlowSecond (Next)',
+      'SlowSecond (End)',
+    ]);
+  });
+});
+
 describe('a Map with several iterations', () => {
   const definition: AslDefinition = {
     StartAt: 'EachItem',
