@@ -63,8 +63,9 @@ function indexStates(definition: AslDefinition): ReadonlyMap<string, IndexedStat
   return index;
 }
 
-function transitionName(transition: Transition): string {
-  return transition.kind === 'Choice rule' ? `Choice rule ${transition.rule}` : transition.kind;
+function transitionName(transition: Move): string {
+  if (transition.kind === 'Choice rule') return `Choice rule ${transition.rule}`;
+  return transition.kind === 'Catch' ? `Catch ${transition.catcher}` : transition.kind;
 }
 
 class Replay {
