@@ -1,40 +1,59 @@
 /**
  * Where the cloud path meets the offline one: the app is synthesized here (lib/stacks) and its cloud
  * assembly handed to the offline runtime as data (lib/local), which never builds constructs itself.
- * Importing this module loads aws-cdk-lib, seconds a command that runs no state machine should not pay.
+ * lib/stacks, and with it aws-cdk-lib (seconds of imports), is loaded only when an assembly is
+ * synthesized: a command that runs no state machine, or finds its assembly in the cache, never pays it.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Stage } from 'aws-cdk-lib';
+import { AssemblyCache, projectAssemblyCacheDirectory } from '../local/assembly-cache/assembly-cache.ts';
+import { assemblyVariables } from '../local/assembly-cache/assembly-key.ts';
+import { cachedAssembly } from '../local/assembly-cache/cached-assembly.ts';
 import { UnknownEnvironmentError } from '../local/local-environment.ts';
 import {
+  type AssemblyRequest,
   type EnvironmentOptions,
   environmentFromAssembly,
   openEnvironment,
   type SynthesizedEnvironment,
 } from '../local/runtime/synthesized-environment.ts';
-import { readCloudAssembly } from '../local/stepfunctions/cloud-assembly.ts';
+import { type AssemblyStack, readCloudAssembly } from '../local/stepfunctions/cloud-assembly.ts';
 import { synthesizedStateMachines, type SynthesizedStateMachine } from '../local/stepfunctions/definitions.ts';
 import type { LakehouseApp } from '../stacks/create-lakehouse-app.ts';
-import { synthesizeAssembly, synthesizeEnvironmentAssembly } from '../stacks/synthesize-assembly.ts';
+
+/** The folder holding lib/, lambdas/ and package.json: the app's code, wherever the project is. */
+const CODE_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+/**
+ * What synthesis runs, relative to `CODE_ROOT`: the app (lib/), the handlers bundled into its
+ * assets (lambdas/), and the toolchain (the locked dependency versions, the compiler and module
+ * settings esbuild bundles with).
+ */
+const APP_CODE = ['lib', 'lambdas', 'package.json', 'package-lock.json', 'tsconfig.json'];
+
+/**
+ * The stacks of the request's environment, from the project's assembly cache
+ * (`<projectRoot>/.lake/assemblies`) when its inputs are unchanged, else synthesized and stored.
+ */
+export async function projectAssembly(projectRoot: string, request: AssemblyRequest): Promise<{ stacks: AssemblyStack[]; hit: boolean }> {
+  return cachedAssembly({
+    cache: new AssemblyCache(projectAssemblyCacheDirectory(projectRoot)),
+    inputs: { ...request, variables: assemblyVariables(process.env), codeRoot: CODE_ROOT, code: APP_CODE },
+    synthesizeInto: async (outdir) => {
+      const { synthesizeAssembly } = await import('../stacks/synthesize-assembly.ts');
+      return synthesizeAssembly(request.contractsRoot, request.environment, { outdir, context: request.context });
+    },
+  });
+}
 
 /**
  * The environment of `cdk.json` and the contracts under `projectRoot` (throwing `SettingsError`,
- * `ContractError` or `UnknownEnvironmentError`); its app is synthesized into a temporary folder
- * when a state machine is first needed, read, and the folder removed.
+ * `ContractError` or `UnknownEnvironmentError`); its stacks are read from the assembly cache, or
+ * synthesized, when a state machine is first needed.
  */
 export function openOfflineEnvironment(options: Omit<EnvironmentOptions, 'synthesize'>): SynthesizedEnvironment {
   return openEnvironment({
     ...options,
-    synthesize: async ({ contractsRoot, context, environment }) => {
-      const outdir = mkdtempSync(join(tmpdir(), 'lakehouse-synth-'));
-      try {
-        return readCloudAssembly(await synthesizeAssembly(contractsRoot, environment, { outdir, context }));
-      } finally {
-        rmSync(outdir, { recursive: true, force: true });
-      }
-    },
+    synthesize: async (request) => (await projectAssembly(options.projectRoot, request)).stacks,
   });
 }
 
@@ -47,7 +66,10 @@ export function offlineEnvironmentOf(lakehouse: LakehouseApp, environment: strin
   return environmentFromAssembly(
     { organization: lakehouse.settings.organization, environment: settings.name, account: settings.account, region: settings.region },
     lakehouse.catalog,
-    async () => readCloudAssembly(synthesizeEnvironmentAssembly(lakehouse, environment)),
+    async () => {
+      const { synthesizeEnvironmentAssembly } = await import('../stacks/synthesize-assembly.ts');
+      return readCloudAssembly(synthesizeEnvironmentAssembly(lakehouse, environment));
+    },
   );
 }
 

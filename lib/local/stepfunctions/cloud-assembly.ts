@@ -84,10 +84,26 @@ function readStack(directory: string, id: string, artifact: ManifestArtifact): A
   };
 }
 
+const MANIFEST_FILE = 'manifest.json';
+
+function stackArtifacts(directory: string): [string, ManifestArtifact][] {
+  const manifest = readJson(directory, MANIFEST_FILE) as { readonly artifacts?: Readonly<Record<string, ManifestArtifact>> };
+  return Object.entries(manifest.artifacts ?? {}).filter(([, artifact]) => artifact.type === STACK_ARTIFACT);
+}
+
 /** Every stack of the assembly in `directory`, in the manifest's order (CDK writes dependencies first). */
 export function readCloudAssembly(directory: string): AssemblyStack[] {
-  const manifest = readJson(directory, 'manifest.json') as { readonly artifacts?: Readonly<Record<string, ManifestArtifact>> };
-  return Object.entries(manifest.artifacts ?? {})
-    .filter(([, artifact]) => artifact.type === STACK_ARTIFACT)
-    .map(([id, artifact]) => readStack(directory, id, artifact));
+  return stackArtifacts(directory).map(([id, artifact]) => readStack(directory, id, artifact));
+}
+
+/**
+ * The files `readCloudAssembly` reads, relative to `directory`: the manifest and each stack's
+ * template and metadata file. A copy of just these reads back as the same stacks, without the
+ * assets (bundled Lambda code, layers) that make up most of a synthesized folder.
+ */
+export function cloudAssemblyFiles(directory: string): string[] {
+  return [
+    MANIFEST_FILE,
+    ...stackArtifacts(directory).flatMap(([, artifact]) => [artifact.properties?.templateFile ?? [], artifact.additionalMetadataFile ?? []].flat()),
+  ];
 }
