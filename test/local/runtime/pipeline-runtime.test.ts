@@ -14,6 +14,8 @@ import { ExecutionRegistry } from '../../../lib/local/runtime/execution-registry
 import { unlockDataset } from '../../../lib/local/runtime/manual-unlock.ts';
 import type { PipelineRun } from '../../../lib/local/runtime/pipeline-runtime.ts';
 import { stateMachineNamed } from '../../../lib/local/runtime/synthesized-environment.ts';
+import type { SynthesizedStateMachine } from '../../../lib/local/stepfunctions/definitions.ts';
+import type { ExecutionResult } from '../../../lib/local/stepfunctions/run.ts';
 import { TaskError } from '../../../lib/local/stepfunctions/task-error.ts';
 import { tableLockKey } from '../../../lib/pipeline/lock-item.ts';
 import { PIPELINE_STATES as S } from '../../../lib/pipeline/state-names.ts';
@@ -21,9 +23,11 @@ import { atVersion } from '../../pipeline/contract-version.ts';
 import { heldLocks, logLines, type RuntimeFixture, sample, SAMPLE_INGEST_TIME, startRuntime, tableRows } from './helpers.ts';
 
 let fixture: RuntimeFixture;
+/** What the runtime's `onExecution` observer was told, in order. */
+const observed: { machine: SynthesizedStateMachine; result: ExecutionResult }[] = [];
 
 beforeAll(async () => {
-  fixture = await startRuntime();
+  fixture = await startRuntime({ onExecution: (machine, result) => observed.push({ machine, result }) });
 });
 
 afterAll(async () => {
@@ -296,5 +300,24 @@ describe('a lock held on the table of the previous major version', () => {
     expect(result).toMatchObject({ status: 'unlocked', record: { dataset: 'sales/customers', previousHolder: { execution: stopped } } });
     expect(await holderOf(customers)).toBeUndefined();
     expect(await holderOf(customersV1)).toBeDefined();
+  });
+});
+
+/** The hook state and transition coverage is measured by: every execution the engine runs, with its events. */
+describe('the onExecution observer', () => {
+  const enteredStates = (result: ExecutionResult): string[] =>
+    result.events.filter((event) => event.kind === 'entered').map((event) => event.state);
+
+  it('is told of each pipeline and maintenance execution, with its machine and every state event', async () => {
+    const { runtime } = fixture;
+    const before = observed.length;
+    const run = await runtime.run('sales/orders', sample('sales', 'orders.csv'), at);
+    const maintained = await runtime.maintain('sales');
+
+    const told = observed.slice(before);
+    expect(maintained.status).toBe('SUCCEEDED');
+    expect(told.map(({ machine }) => machine.name)).toEqual([run.stateMachine, maintained.stateMachine]);
+    expect(told.map(({ result }) => result.status)).toEqual([run.status, maintained.status]);
+    expect(told.map(({ result }) => enteredStates(result))).toEqual([run.visitedStates, maintained.visitedStates]);
   });
 });

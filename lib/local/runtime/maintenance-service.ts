@@ -1,0 +1,69 @@
+/**
+ * A domain's maintenance offline: its synthesized maintenance state machine run on the engine,
+ * each Athena Task (retention `DELETE`, `OPTIMIZE`, `VACUUM`) answered by the local lake's
+ * copy-on-write delete, compaction, snapshot expiry and removal of orphan data files, on every
+ * silver and gold table the domain owns.
+ */
+import { glueDatabaseName, maintenanceStateMachineName } from '../../config/names.ts';
+import type { Domain } from '../../contracts/model.ts';
+import { domainGoldTables, domainSilverTables } from '../../pipeline/maintenance-steps.ts';
+import { compileTransforms } from '../../transforms/compile.ts';
+import { ownedTableNames } from '../../transforms/gold-table.ts';
+import type { ExecutionStatus } from '../stepfunctions/run.ts';
+import type { ExecutionEngine, ExecutionOptions } from './execution-engine.ts';
+import type { StateVisit } from './execution-trace.ts';
+import type { LocalIntegrations } from './integrations.ts';
+import type { LocalServices } from './local-services.ts';
+import { maintenanceQuery } from './maintenance-query.ts';
+import { ensureSilverTable } from './silver-table-owner.ts';
+import { stateMachineNamed } from './synthesized-environment.ts';
+
+export interface MaintenanceRun {
+  readonly status: ExecutionStatus;
+  readonly error?: string;
+  readonly cause?: string;
+  readonly domain: string;
+  readonly stateMachine: string;
+  readonly executionArn: string;
+  readonly states: readonly StateVisit[];
+  readonly visitedStates: readonly string[];
+}
+
+export class MaintenanceService {
+  constructor(
+    private readonly engine: ExecutionEngine,
+    private readonly services: LocalServices,
+  ) {}
+
+  /** Runs a domain's synthesized maintenance state machine: retention deletes, compaction and snapshot expiry on the local lake. */
+  async maintain(domainName: string, options: ExecutionOptions = {}): Promise<MaintenanceRun> {
+    const { environment, lake, connection, athena } = this.services;
+    const { identity, catalog } = environment;
+    const domain: Domain | undefined = catalog.domains.find((candidate) => candidate.name === domainName);
+    if (domain === undefined) {
+      throw new Error(`no domain '${domainName}' in the contracts (domains: ${catalog.domains.map((candidate) => candidate.name).join(', ')})`);
+    }
+    // The silver tables' owner stands in first, as in the cloud, where the tables exist before any schedule fires.
+    for (const dataset of domain.datasets) ensureSilverTable(lake, this.services.database(dataset), dataset);
+    const goldTables = compileTransforms(catalog)
+      .models.filter((model) => model.domain === domain.name)
+      .flatMap(ownedTableNames);
+    const tables = [...domainSilverTables(identity, domain), ...domainGoldTables(glueDatabaseName(identity, domain.name), goldTables)];
+    const context = { tables, lake, connection, now: () => new Date() };
+    const integrations: LocalIntegrations = {
+      'athena:startQueryExecution.sync': (state) => (request) => athena.startQueryExecutionSync(request, maintenanceQuery(context, state.name)),
+    };
+    const machine = await stateMachineNamed(environment, maintenanceStateMachineName(identity, domain.name));
+    const { result, executionArn, trace } = await this.engine.execute({ machine, input: {}, integrations }, options);
+    return {
+      status: result.status,
+      ...(result.error === undefined ? {} : { error: result.error }),
+      ...(result.cause === undefined ? {} : { cause: result.cause }),
+      domain: domain.name,
+      stateMachine: machine.name,
+      executionArn,
+      states: trace.visits,
+      visitedStates: result.visitedStates,
+    };
+  }
+}
