@@ -121,14 +121,16 @@ function executionContext(executionName: string, stateMachineArn: string | undef
 
 /**
  * Constructing a StateMachine validates the definition with asl-validator, which costs about
- * 250 ms each time; executions are independent, so every run of one definition shares it.
+ * 250 ms each time; executions are independent, so every run of one definition shares it. The
+ * library writes defaults into the definition it is given (`QueryLanguage` on every state), so it
+ * gets a copy: the synthesized definition stays what CDK wrote, comparable with another synthesis.
  */
 const validatedMachines = new WeakMap<AslDefinition, StateMachine>();
 
 function validatedMachine(definition: AslDefinition): StateMachine {
   let machine = validatedMachines.get(definition);
   if (machine === undefined) {
-    machine = new StateMachine(definition);
+    machine = new StateMachine(structuredClone(definition));
     validatedMachines.set(definition, machine);
   }
   return machine;

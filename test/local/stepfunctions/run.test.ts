@@ -79,6 +79,13 @@ describe('runStateMachine on synthesized definitions', () => {
     });
   });
 
+  it('leaves the definition as CDK synthesized it (the interpreter fills in defaults on its own copy)', async () => {
+    const synthesized = definition('dev-pipeline');
+    const before = structuredClone(synthesized);
+    await runStateMachine({ definition: synthesized, input: INPUT, handlers: pipelineHandlers().handlers });
+    expect(synthesized).toStrictEqual(before);
+  });
+
   it('renders States.Format with escaped braces and States.UUID()', async () => {
     const { handlers } = pipelineHandlers();
     const result = await runStateMachine({ definition: definition('dev-pipeline'), input: INPUT, handlers });
