@@ -7,7 +7,7 @@
 import { fileURLToPath } from 'node:url';
 import type { Stage } from 'aws-cdk-lib';
 import { AssemblyCache, projectAssemblyCacheDirectory } from '../local/assembly-cache/assembly-cache.ts';
-import { assemblyVariables } from '../local/assembly-cache/assembly-key.ts';
+import { type AssemblyInputs, assemblyVariables } from '../local/assembly-cache/assembly-key.ts';
 import { cachedAssembly } from '../local/assembly-cache/cached-assembly.ts';
 import { UnknownEnvironmentError } from '../local/local-environment.ts';
 import {
@@ -30,6 +30,11 @@ const CODE_ROOT = fileURLToPath(new URL('../..', import.meta.url));
  */
 const APP_CODE = ['lib', 'lambdas', 'package.json', 'package-lock.json', 'tsconfig.json'];
 
+/** Everything the request's synthesis depends on, in this process: what its assembly is cached under. */
+export function projectAssemblyInputs(request: AssemblyRequest): AssemblyInputs {
+  return { ...request, variables: assemblyVariables(process.env), codeRoot: CODE_ROOT, code: APP_CODE };
+}
+
 /**
  * The stacks of the request's environment, from the project's assembly cache
  * (`<projectRoot>/.lake/assemblies`) when its inputs are unchanged, else synthesized and stored.
@@ -37,7 +42,7 @@ const APP_CODE = ['lib', 'lambdas', 'package.json', 'package-lock.json', 'tsconf
 export async function projectAssembly(projectRoot: string, request: AssemblyRequest): Promise<{ stacks: AssemblyStack[]; hit: boolean }> {
   return cachedAssembly({
     cache: new AssemblyCache(projectAssemblyCacheDirectory(projectRoot)),
-    inputs: { ...request, variables: assemblyVariables(process.env), codeRoot: CODE_ROOT, code: APP_CODE },
+    inputs: projectAssemblyInputs(request),
     synthesizeInto: async (outdir) => {
       const { synthesizeAssembly } = await import('../stacks/synthesize-assembly.ts');
       return synthesizeAssembly(request.contractsRoot, request.environment, { outdir, context: request.context });
