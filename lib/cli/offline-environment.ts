@@ -4,7 +4,6 @@
  * lib/stacks, and with it aws-cdk-lib (seconds of imports), is loaded only when an assembly is
  * synthesized: a command that runs no state machine, or finds its assembly in the cache, never pays it.
  */
-import { fileURLToPath } from 'node:url';
 import type { Stage } from 'aws-cdk-lib';
 import { AssemblyCache, projectAssemblyCacheDirectory } from '../local/assembly-cache/assembly-cache.ts';
 import { type AssemblyInputs, assemblyVariables } from '../local/assembly-cache/assembly-key.ts';
@@ -20,15 +19,7 @@ import {
 import { type AssemblyStack, readCloudAssembly } from '../local/stepfunctions/cloud-assembly.ts';
 import { synthesizedStateMachines, type SynthesizedStateMachine } from '../local/stepfunctions/definitions.ts';
 import type { LakehouseApp } from '../stacks/create-lakehouse-app.ts';
-
-/** The folder holding lib/, lambdas/ and package.json: the app's code, wherever the project is. */
-const CODE_ROOT = fileURLToPath(new URL('../..', import.meta.url));
-/**
- * What synthesis runs, relative to `CODE_ROOT`: the app (lib/), the handlers bundled into its
- * assets (lambdas/), and the toolchain (the locked dependency versions, the compiler and module
- * settings esbuild bundles with).
- */
-const APP_CODE = ['lib', 'lambdas', 'package.json', 'package-lock.json', 'tsconfig.json'];
+import { APP_CODE, CODE_ROOT } from './app-code.ts';
 
 /** Everything the request's synthesis depends on, in this process: what its assembly is cached under. */
 export function projectAssemblyInputs(request: AssemblyRequest): AssemblyInputs {

@@ -3,14 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { APP_CODE } from '../../../lib/cli/app-code.ts';
 import { readCdkJsonContext } from '../../../lib/config/cdk-json.ts';
 import { readSettings } from '../../../lib/config/settings.ts';
 import { type AssemblyInputs, assemblyKey, assemblyVariables } from '../../../lib/local/assembly-cache/assembly-key.ts';
 
 const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
-const APP_CODE = ['lib', 'lambdas', 'package.json', 'package-lock.json', 'tsconfig.json'];
 
-/** A copy of the project (contracts, app code, lock file), so bytes can be changed without touching the repository. */
+/** A copy of the project (contracts and what APP_CODE names), so bytes can be changed without touching the repository. */
 let project: string;
 let inputs: AssemblyInputs;
 
