@@ -1,0 +1,177 @@
+/**
+ * Runs every coverage scenario of one environment's state machines and counts the states entered
+ * and transitions taken (issue 10 item 3). The machines counted are every state machine the shipped
+ * contracts' assembly holds; the scenarios run the assembly of `writeEveryPathContracts`'s copy,
+ * and every execution counted must run a definition equal, as a whole, to the shipped one of its
+ * name. Each scenario runs once on flaky services (`flakyServices`: every retrier retries, and the
+ * scenario's check shows the run ends as without faults); then, for each catcher no run took, a
+ * scenario whose run entered its state runs again with an error only that catcher handles.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
+import { LocalPipelineRuntime } from '../../runtime/pipeline-runtime.ts';
+import type { SynthesizedEnvironment } from '../../runtime/synthesized-environment.ts';
+import type { SynthesizedStateMachine } from '../../stepfunctions/definitions.ts';
+import type { ExecutionResult } from '../../stepfunctions/run.ts';
+import { listStates } from '../../stepfunctions/states.ts';
+import { listTransitions } from '../../stepfunctions/transitions.ts';
+import { executionCoverage } from '../execution-coverage.ts';
+import { StateCoverage, type StateCoverageReport } from '../state-coverage.ts';
+import { Deliveries } from './deliveries.ts';
+import { maintenanceScenarios } from './maintenance-scenarios.ts';
+import { pipelineScenarios } from './pipeline-scenarios.ts';
+import type { Scenario } from './scenario.ts';
+import { composeFaults, failingInto, flakyServices, type TaskWrapper } from './task-faults.ts';
+
+export interface CoverageRunOptions {
+  /** The folder holding `cdk.json`. */
+  readonly projectRoot: string;
+  /** The shipped contracts folder: its samples are what the scenarios deliver. */
+  readonly contractsRoot: string;
+  /** The environment as the shipped contracts synthesize it: its machines are the ones counted. */
+  readonly shipped: SynthesizedEnvironment;
+  /** The same environment synthesized from `writeEveryPathContracts`'s copy: its machines run. */
+  readonly scenarios: SynthesizedEnvironment;
+  /** An empty folder for the runtime's workspace and the delivered files. */
+  readonly workspace: string;
+  /** Receives one line per scenario run. @default nothing is said */
+  readonly log?: (line: string) => void;
+}
+
+export interface CoverageRunResult {
+  readonly report: StateCoverageReport;
+  /** Every scenario whose run went elsewhere than it says, and every execution that could not be counted. */
+  readonly problems: readonly string[];
+}
+
+/** One execution a scenario ran, with the faults it ran with, so a later run can reach what it reached. */
+interface ScenarioExecution {
+  readonly scenario: Scenario;
+  readonly faults: readonly TaskWrapper[];
+  readonly visited: ReadonlySet<string>;
+}
+
+interface Catcher {
+  readonly id: string;
+  readonly state: string;
+  readonly catcher: number;
+}
+
+class CoverageRun {
+  readonly coverage = new StateCoverage();
+  readonly problems: string[] = [];
+  private readonly counted: ReadonlyMap<string, SynthesizedStateMachine>;
+  /** The last execution of each machine since the current scenario started. */
+  private latest = new Map<string, ExecutionResult>();
+
+  constructor(machines: readonly SynthesizedStateMachine[]) {
+    this.counted = new Map(machines.map((machine) => [machine.name, machine]));
+    for (const machine of machines) this.coverage.addMachine(machine);
+  }
+
+  machine(name: string): SynthesizedStateMachine {
+    const machine = this.counted.get(name);
+    if (machine === undefined) throw new Error(`a scenario runs ${name}, which the shipped assembly does not hold`);
+    return machine;
+  }
+
+  /** The runtime's `onExecution`: counts the execution against the shipped machine of its name. */
+  readonly onExecution = (machine: SynthesizedStateMachine, result: ExecutionResult): void => {
+    const counted = this.counted.get(machine.name);
+    if (counted === undefined) {
+      this.problems.push(`${machine.name}: ran, but the shipped assembly holds no state machine of that name`);
+      return;
+    }
+    if (!isDeepStrictEqual(machine.definition, counted.definition)) {
+      this.problems.push(`${machine.name}: the scenarios' contracts synthesize another definition than the shipped ones, so its runs cannot count`);
+      return;
+    }
+    try {
+      this.coverage.record(counted, result);
+    } catch (error) {
+      this.problems.push(`${machine.name}: ${(error as Error).message}`);
+    }
+    this.latest.set(machine.name, result);
+  };
+
+  /** Runs the scenario with the faults, and returns what its own machine's execution entered. */
+  async execute(scenario: Scenario, faults: readonly TaskWrapper[]): Promise<{ visited: ReadonlySet<string>; problems: readonly string[] } | undefined> {
+    this.latest = new Map();
+    const machine = this.machine(scenario.machine);
+    try {
+      const { problems } = await scenario.execute(composeFaults(flakyServices(machine.definition), ...faults));
+      const result = this.latest.get(scenario.machine);
+      if (result === undefined) {
+        this.problems.push(`${scenario.name}: ran no execution of ${scenario.machine}`);
+        return undefined;
+      }
+      return { visited: executionCoverage(machine.definition, result).visited, problems };
+    } catch (error) {
+      this.problems.push(`${scenario.name}: ${(error as Error).stack ?? String(error)}`);
+      return undefined;
+    }
+  }
+
+  /** Catchers of the machine no execution took yet, in the definition's order. */
+  untakenCatchers(machine: SynthesizedStateMachine): Catcher[] {
+    const missing = new Set(this.coverage.report().machines.find((entry) => entry.name === machine.name)?.transitions.missing ?? []);
+    return listTransitions(machine.definition).flatMap((transition) =>
+      transition.kind === 'Catch' && missing.has(transition.id) ? [{ id: transition.id, state: transition.from, catcher: transition.catcher }] : [],
+    );
+  }
+}
+
+async function scenariosOf(runtime: LocalPipelineRuntime, deliveries: Deliveries): Promise<Scenario[]> {
+  const { catalog } = runtime.environment;
+  const context = { runtime, deliveries };
+  const pipelines = await Promise.all(catalog.domains.flatMap((domain) => domain.datasets).map((dataset) => pipelineScenarios(context, dataset)));
+  return [...pipelines.flat(), ...catalog.domains.flatMap((domain) => maintenanceScenarios(context, domain))];
+}
+
+export async function runCoverageScenarios(options: CoverageRunOptions): Promise<CoverageRunResult> {
+  const say = options.log ?? (() => undefined);
+  const run = new CoverageRun(await options.shipped.stateMachines());
+  const files = join(options.workspace, 'deliveries');
+  mkdirSync(files, { recursive: true });
+  const runtime = await LocalPipelineRuntime.start({
+    projectRoot: options.projectRoot,
+    workspace: join(options.workspace, 'lake'),
+    synthesized: options.scenarios,
+    retryPauseMs: 0,
+    waitPauseMs: 0,
+    onExecution: run.onExecution,
+  });
+  try {
+    const executions: ScenarioExecution[] = [];
+    for (const scenario of await scenariosOf(runtime, new Deliveries(options.contractsRoot, files))) {
+      say(scenario.name);
+      const outcome = await run.execute(scenario, []);
+      if (outcome === undefined) continue;
+      run.problems.push(...outcome.problems.map((problem) => `${scenario.name}: ${problem}`));
+      executions.push({ scenario, faults: [], visited: outcome.visited });
+    }
+    for (const machine of new Map(executions.map(({ scenario }) => [scenario.machine, run.machine(scenario.machine)])).values()) {
+      const tried = new Set<string>();
+      let next: Catcher | undefined;
+      while ((next = run.untakenCatchers(machine).find((catcher) => !tried.has(catcher.id))) !== undefined) {
+        const target = next;
+        tried.add(target.id);
+        const base = executions.find((execution) => execution.scenario.machine === machine.name && execution.visited.has(target.state));
+        if (base === undefined) continue;
+        const state = listStates(machine.definition).find((candidate) => candidate.name === target.state)!;
+        say(`${base.scenario.name}, ${target.id} injected`);
+        const faults = [...base.faults, failingInto(state.name, state.definition, target.catcher)];
+        const outcome = await run.execute(base.scenario, faults);
+        if (outcome === undefined) continue;
+        executions.push({ scenario: base.scenario, faults, visited: outcome.visited });
+        if (run.untakenCatchers(machine).some((catcher) => catcher.id === target.id)) {
+          run.problems.push(`${base.scenario.name}: an error only ${target.id} handles was injected, but the run did not take it`);
+        }
+      }
+    }
+  } finally {
+    await runtime.close();
+  }
+  return { report: run.coverage.report(), problems: run.problems };
+}
