@@ -2,7 +2,7 @@
  * The offline runtime of one environment, as the CLI, the demo and the tests use it: the local
  * stand-ins of its services (`LocalServices`), an engine that runs any of its synthesized state
  * machines on them (`ExecutionEngine`), and one service per concern on the engine: dataset
- * pipelines, domain maintenance, the quarantine. This class only composes them, so a new kind of
+ * pipelines, domain maintenance, domain builds, the quarantine. This class only composes them, so a new kind of
  * execution is a new service (it gets the engine and the shared services), not a longer class.
  */
 import type { Zone } from '../../config/names.ts';
@@ -14,12 +14,14 @@ import { ExecutionEngine, type ExecutionEngineOptions, type ExecutionOptions } f
 import type { ExecutionRegistry } from './execution-registry.ts';
 import type { LocalLockTable } from './local-lock-table.ts';
 import { LocalServices, type LocalServicesOptions } from './local-services.ts';
+import { BuildService, type BuildRun } from './build-service.ts';
 import { MaintenanceService, type MaintenanceRun } from './maintenance-service.ts';
 import { PipelineService, type LandedObject, type PipelineRun, type RunOptions } from './pipeline-service.ts';
 import { QuarantineService, type QuarantineEntry, type Release } from './quarantine-service.ts';
 import type { RuntimePaths } from './runtime-paths.ts';
 import type { SynthesizedEnvironment } from './synthesized-environment.ts';
 
+export type { BuildRun } from './build-service.ts';
 export type { ExecutionOptions } from './execution-engine.ts';
 export type { MaintenanceRun } from './maintenance-service.ts';
 export type { PipelineRun, RunOptions } from './pipeline-service.ts';
@@ -37,6 +39,7 @@ export class LocalPipelineRuntime {
   readonly locks: LocalLockTable;
   private readonly pipelines: PipelineService;
   private readonly maintenance: MaintenanceService;
+  private readonly builds: BuildService;
   private readonly quarantine: QuarantineService;
 
   private constructor(
@@ -53,6 +56,7 @@ export class LocalPipelineRuntime {
     const engine = new ExecutionEngine(services, options);
     this.pipelines = new PipelineService(engine, services);
     this.maintenance = new MaintenanceService(engine, services);
+    this.builds = new BuildService(engine, services);
     this.quarantine = new QuarantineService(services, this.pipelines);
   }
 
@@ -100,6 +104,14 @@ export class LocalPipelineRuntime {
   /** Runs a domain's synthesized maintenance state machine on the local lake. */
   maintain(domain: string, options: ExecutionOptions = {}): Promise<MaintenanceRun> {
     return this.maintenance.maintain(domain, options);
+  }
+
+  /**
+   * Runs the synthesized build state machine of each domain with a model the dbt `selector` picks
+   * (every domain's full build without one), the selection as its execution input.
+   */
+  build(selector?: string, options: ExecutionOptions = {}): Promise<BuildRun[]> {
+    return this.builds.build(selector, options);
   }
 
   /** Quarantined deliveries of one dataset or all, with the status of their latest release. */

@@ -1,0 +1,82 @@
+/**
+ * A domain's build offline: its synthesized build state machine run on the engine, as
+ * `lakehouse run` runs a pipeline. Each Athena Task is answered by the DuckDB rendering of the
+ * same compiled model step (`buildQueries`) on a connection confined to the lake; the build lock,
+ * alerts and announcements by the shared stand-ins. The selection is the execution input the
+ * cloud machine also takes (`buildSelectionInputs`).
+ */
+import { buildStateMachineName } from '../../config/names.ts';
+import { buildPlan } from '../../transforms/build-plan.ts';
+import { buildSelectionInputs } from '../../transforms/build-selection.ts';
+import { compileForEnvironment } from '../../transforms/compiled-project.ts';
+import type { JsonValue } from '../stepfunctions/json.ts';
+import type { ExecutionStatus } from '../stepfunctions/run.ts';
+import { openBuildConnection } from './build-connection.ts';
+import { BuildObservations } from './build-observations.ts';
+import { buildModelOutcomes, type BuildModelOutcome } from './build-outcomes.ts';
+import { buildQueries } from './build-query.ts';
+import type { ExecutionEngine, ExecutionOptions } from './execution-engine.ts';
+import type { StateVisit } from './execution-trace.ts';
+import type { LocalIntegrations } from './integrations.ts';
+import type { LocalServices } from './local-services.ts';
+import { stateMachineNamed } from './synthesized-environment.ts';
+
+export interface BuildRun {
+  readonly domain: string;
+  readonly stateMachine: string;
+  readonly executionArn: string;
+  readonly status: ExecutionStatus;
+  readonly error?: string;
+  readonly cause?: string;
+  readonly states: readonly StateVisit[];
+  readonly visitedStates: readonly string[];
+  /** Each model that reached an outcome, in DAG order. */
+  readonly models: readonly BuildModelOutcome[];
+}
+
+export class BuildService {
+  constructor(
+    private readonly engine: ExecutionEngine,
+    private readonly services: LocalServices,
+  ) {}
+
+  /**
+   * Runs the build of every domain with a model the dbt `selector` picks, one after another in
+   * the order of their first selected model; without a selector, every domain's full build (the
+   * scheduled one's input). Throws `SelectorError` for a selector naming no model.
+   */
+  async build(selector?: string, options: ExecutionOptions = {}): Promise<BuildRun[]> {
+    const { environment, lake, athena } = this.services;
+    const { dag, columns, placement } = await compileForEnvironment(environment.catalog, environment.identity);
+    const inputs: ReadonlyMap<string, JsonValue> =
+      selector === undefined ? new Map([...new Set(dag.order.map((id) => id.split('/')[0]!))].map((domain) => [domain, {}])) : buildSelectionInputs(dag, selector);
+    const runs: BuildRun[] = [];
+    for (const [domain, input] of inputs) {
+      const plan = buildPlan(dag, columns, domain, placement);
+      const machine = await stateMachineNamed(environment, buildStateMachineName(environment.identity, domain));
+      const connection = await openBuildConnection(lake);
+      try {
+        const observations = new BuildObservations();
+        const query = buildQueries({ plan, columns, placement, lake, connection: connection.connection, observations });
+        const integrations: LocalIntegrations = {
+          'athena:startQueryExecution.sync': (state) => (request) => athena.startQueryExecutionSync(request, query(state.name)),
+        };
+        const { result, executionArn, trace } = await this.engine.execute({ machine, input, integrations }, options);
+        runs.push({
+          domain,
+          stateMachine: machine.name,
+          executionArn,
+          status: result.status,
+          ...(result.error === undefined ? {} : { error: result.error }),
+          ...(result.cause === undefined ? {} : { cause: result.cause }),
+          states: trace.visits,
+          visitedStates: result.visitedStates,
+          models: buildModelOutcomes({ plan, visitedStates: result.visitedStates, observations, lake, placement }),
+        });
+      } finally {
+        connection.close();
+      }
+    }
+    return runs;
+  }
+}
