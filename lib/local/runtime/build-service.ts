@@ -48,8 +48,9 @@ export class BuildService {
   async build(selector?: string, options: ExecutionOptions = {}): Promise<BuildRun[]> {
     const { environment, lake, athena } = this.services;
     const { dag, columns, placement } = await compileForEnvironment(environment.catalog, environment.identity);
+    // No selection is the scheduled full build's input: every model of every domain with models.
     const inputs: ReadonlyMap<string, JsonValue> =
-      selector === undefined ? new Map([...new Set(dag.order.map((id) => id.split('/')[0]!))].map((domain) => [domain, {}])) : buildSelectionInputs(dag, selector);
+      selector === undefined ? new Map(dag.models.map((model) => [model.domain, {}])) : buildSelectionInputs(dag, selector);
     const runs: BuildRun[] = [];
     for (const [domain, input] of inputs) {
       const plan = buildPlan(dag, columns, domain, placement);

@@ -34,6 +34,17 @@ describe('BuildService', () => {
     expect(model!.tests.every((test) => test.passed)).toBe(true);
   });
 
+  it("runs every domain's full build without a selector; a model whose input was never loaded is an error naming it", async () => {
+    const runs = new Map((await fixture.runtime.build()).map((run) => [run.domain, run]));
+    expect([...runs.keys()].sort()).toEqual(['marketing', 'sales']);
+    expect(runs.get('sales')!.status).toBe('SUCCEEDED');
+    expect([runs.get('marketing')!.status, runs.get('marketing')!.error]).toEqual(['FAILED', 'Build.ModelsFailed']);
+    const summary = runs.get('marketing')!.models.find((model) => model.model === 'marketing/campaign_summary');
+    expect(summary).toMatchObject({ status: 'error' });
+    expect(summary!.message).toContain('input marketing/campaigns has no table "acme_dev_marketing"."campaigns" in the lake yet: load it first (lakehouse run)');
+    expect(heldLocks(fixture.runtime)).toEqual([]);
+  });
+
   it('refuses a selector that names no model before any execution', async () => {
     await expect(fixture.runtime.build('sales/daily_revenu')).rejects.toThrow(SelectorError);
   });
