@@ -22,9 +22,8 @@ import { createLakehouseApp } from '../lib/stacks/create-lakehouse-app.ts';
 import { offlineEnvironmentOf } from '../lib/cli/offline-environment.ts';
 import { replayRowCountProblem } from '../lib/cli/replay-row-count.ts';
 import { renderTable } from '../lib/cli/table.ts';
-import type { ModelOutcome } from '../lib/local/build/build-models.ts';
-import { buildEnvironmentModels } from '../lib/local/build/build-environment.ts';
-import { MODEL_OUTCOME_HEADINGS, modelOutcomeCells, modelSucceeded } from '../lib/local/build/model-outcomes.ts';
+import type { BuildModelOutcome } from '../lib/local/runtime/build-outcomes.ts';
+import { MODEL_OUTCOME_HEADINGS, modelOutcomeCells } from '../lib/cli/build-outcome-table.ts';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const contractsRoot = join(repo, 'contracts');
@@ -117,7 +116,8 @@ async function deliver(dataset: Dataset, file: string): Promise<Delivery> {
 }
 
 const deliveries: Delivery[] = [];
-let models: ModelOutcome[] = [];
+let models: BuildModelOutcome[] = [];
+let failedBuilds: string[] = [];
 try {
   for (const domain of catalog.domains) {
     for (const dataset of domain.datasets) {
@@ -143,8 +143,10 @@ try {
     process.exitCode = 1;
   }
 
-  step('Building and testing the models in DAG order (write-audit-publish, as `npx lakehouse build`)');
-  models = await buildEnvironmentModels({ catalog, identity: environment.identity, lake: runtime.lake });
+  step("Building and testing the models: each domain's build state machine, as `npx lakehouse build` runs it");
+  const builds = await runtime.build();
+  models = builds.flatMap((run) => run.models);
+  failedBuilds = builds.filter((run) => run.status !== 'SUCCEEDED').map((run) => `${run.stateMachine} ${run.status} (${run.error ?? ''})`);
   say(renderTable(MODEL_OUTCOME_HEADINGS, models.map(modelOutcomeCells)));
 
   step('Summary');
@@ -175,8 +177,9 @@ if (unexpected.length > 0) {
   process.stderr.write(`demo: ${unexpected.map(({ file, run }) => `${file} ${run.status} (${run.error ?? ''})`).join(', ')}\n`);
   process.exitCode = 1;
 }
-const unbuilt = models.filter((outcome) => !modelSucceeded(outcome));
-if (unbuilt.length > 0) {
-  process.stderr.write(`demo: ${unbuilt.map((outcome) => `${outcome.model} ${outcome.status}${outcome.message === undefined ? '' : ` (${outcome.message})`}`).join(', ')}\n`);
+const unbuilt = models.filter((outcome) => outcome.status !== 'published');
+if (failedBuilds.length > 0 || unbuilt.length > 0) {
+  const problems = [...failedBuilds, ...unbuilt.map((outcome) => `${outcome.model} ${outcome.status}${outcome.message === undefined ? '' : ` (${outcome.message})`}`)];
+  process.stderr.write(`demo: ${problems.join(', ')}\n`);
   process.exitCode = 1;
 }

@@ -42,6 +42,10 @@ describe('lakehouse build', () => {
     expect(failed.stdout).toMatch(/sales\/daily_revenue\s+incremental\s+failed\s+3\s+4\s+1\s+\d+/);
     expect(failed.stderr).toMatch(/FAIL sales\/daily_revenue currency\.accepted_values: 1 failing row/);
     expect(failed.stderr).toContain('"currency":"XXX"');
+    // The synthesized build machine ran: its states show as they run, the owner's alert under its Task.
+    expect(failed.stderr).toMatch(/acme-dev-sales-build: execution /);
+    expect(failed.stderr).toMatch(/✓ AcquireBuildLock/);
+    expect(failed.stderr).toMatch(/✓ sales-daily_revenue-alert-test-failed/);
     expect(lake.currentSnapshot('acme_dev_sales', 'daily_revenue').snapshotId).toBe(snapshotId);
   });
 

@@ -10,13 +10,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { text } from 'node:stream/consumers';
-import { LocalLake } from '../../lib/local/lake/local-lake.ts';
+import type { LocalLake } from '../../lib/local/lake/local-lake.ts';
 import { LocalPipelineRuntime } from '../../lib/local/runtime/pipeline-runtime.ts';
 import { openEnvironment } from '../../lib/local/runtime/synthesized-environment.ts';
 import type { SynthesizedStateMachine } from '../../lib/local/stepfunctions/definitions.ts';
-import { workspaceAt } from '../../lib/local/workspace.ts';
 import { PIPELINE_STATES } from '../../lib/pipeline/state-names.ts';
-import { buildEnvironmentModels } from '../../lib/local/build/build-environment.ts';
 import { failedQuery, type TaskWrapper } from './fault-injection.ts';
 import { type BuildKillTarget, FINISHED, FROZEN, type KillPlan, type PipelineKillTarget, READY } from './kill-plan.ts';
 
@@ -36,9 +34,8 @@ function freezingTasks(target: PipelineKillTarget, frozen: () => void): TaskWrap
   };
 }
 
-/** The lake of one build, its publication of the target table cut at the target's phase. */
-function freezingLake(target: BuildKillTarget, frozen: () => void): LocalLake {
-  const lake = new LocalLake(workspaceAt(target.workspace).root);
+/** Cuts `lake`'s publication of the target table at the target's phase. */
+function freezeLake(lake: LocalLake, target: BuildKillTarget, frozen: () => void): void {
   const stageWrite = lake.stageWrite.bind(lake);
   lake.stageWrite = async (connection, database, table, operation, sql) => {
     const staged = await stageWrite(connection, database, table, operation, sql);
@@ -56,7 +53,6 @@ function freezingLake(target: BuildKillTarget, frozen: () => void): LocalLake {
       },
     };
   };
-  return lake;
 }
 
 /** Starts `run`, resolving once it froze or ended. */
@@ -130,9 +126,17 @@ for (const [index, target] of plan.pipelines.entries()) {
   });
 }
 for (const [index, target] of plan.builds.entries()) {
+  const runtime = await LocalPipelineRuntime.start({
+    projectRoot: plan.projectRoot,
+    synthesized: environment,
+    workspace: target.workspace,
+    retryPauseMs: 0,
+    waitPauseMs: 0,
+  });
   await untilFrozen('build', index, async (frozen) => {
-    const outcomes = await buildEnvironmentModels({ catalog: environment.catalog, identity: environment.identity, lake: freezingLake(target, frozen) });
-    return outcomes.map((outcome) => `${outcome.model}:${outcome.status}`).join(',');
+    freezeLake(runtime.lake, target, frozen);
+    const runs = await runtime.build();
+    return runs.flatMap((run) => run.models.map((outcome) => `${outcome.model}:${outcome.status}`)).join(',');
   });
 }
 say(READY);

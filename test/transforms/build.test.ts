@@ -7,10 +7,11 @@ import type { Catalog } from '../../lib/contracts/model.ts';
 import { attachLake } from '../../lib/local/lake/attach-lake.ts';
 import { LocalLake } from '../../lib/local/lake/local-lake.ts';
 import { silverLakeColumns } from '../../lib/pipeline/silver-table.ts';
-import { buildModels } from '../../lib/local/build/build-models.ts';
+import { buildPlan } from '../../lib/transforms/build-plan.ts';
 import { compileTransforms } from '../../lib/transforms/compile.ts';
 import { inferModelColumns } from '../../lib/transforms/infer-columns.ts';
 import type { Placement } from '../../lib/transforms/render.ts';
+import { runBuildMachine, synthesizeBuildMachine } from '../local/runtime/build-machine.ts';
 import { catalogWith, modelFile } from './helpers.ts';
 
 const placement: Placement = { database: (domain) => `acme_dev_${domain}` };
@@ -56,9 +57,24 @@ function query(sql: string): Promise<unknown[][]> {
   });
 }
 
-async function build(select: readonly string[], from: Catalog = catalog) {
+/** Each catalog's sales build, compiled and synthesized once. */
+const builds = new Map<Catalog, ReturnType<typeof compileBuild>>();
+
+async function compileBuild(from: Catalog) {
   const dag = compileTransforms(from);
-  return buildModels({ lake, dag, columns: await inferModelColumns(dag), placement, select });
+  const columns = await inferModelColumns(dag);
+  const plan = buildPlan(dag, columns, 'sales', placement);
+  return { plan, columns, machine: synthesizeBuildMachine(plan) };
+}
+
+/** Runs the synthesized sales build with `select` as its selection; the outcomes of the selected models, in DAG order. */
+async function build(select: readonly string[], from: Catalog = catalog) {
+  if (!builds.has(from)) builds.set(from, compileBuild(from));
+  const { plan, columns, machine } = await builds.get(from)!;
+  const selected = plan.layers.flat().filter((entry) => select.includes(entry.model.id));
+  const input = { models: Object.fromEntries(selected.map((entry) => [entry.outcomeKey, true])) };
+  const { outcomes } = await runBuildMachine({ machine, plan, columns, placement, lake, input });
+  return outcomes.filter((outcome) => select.includes(outcome.model));
 }
 
 beforeEach(async () => {
@@ -71,8 +87,8 @@ beforeEach(async () => {
   ]);
 });
 
-describe('buildModels: incremental', () => {
-  it('merges new rows on the unique key and is idempotent when nothing new arrived', async () => {
+describe('the build machine offline: incremental', () => {
+  it('merges new rows on the unique key, and a run with nothing new publishes the same rows', async () => {
     const [first] = await build(['sales/daily_revenue']);
     expect(first).toMatchObject({ status: 'published', rows: 2, tests: [{ name: 'currency.accepted_values', passed: true }] });
     const sql = 'SELECT CAST(order_date AS VARCHAR), currency, CAST(revenue AS DOUBLE), orders FROM "acme_dev_sales"."daily_revenue" ORDER BY 1, 2';
@@ -81,8 +97,13 @@ describe('buildModels: incremental', () => {
       ['2026-11-21', 'SEK', 30, 1n],
     ]);
 
+    // As in the cloud, every build publishes: the groups recomputed merge onto equal rows.
     const [again] = await build(['sales/daily_revenue']);
-    expect(again).toMatchObject({ status: 'unchanged', snapshotId: first!.snapshotId });
+    expect(again).toMatchObject({ status: 'published' });
+    expect(await query(sql)).toEqual([
+      ['2026-11-20', 'EUR', 15, 2n],
+      ['2026-11-21', 'SEK', 30, 1n],
+    ]);
 
     await seedOrders([
       ['ORD-4', '2026-11-21', 'paid', 'SEK', 5],
@@ -108,7 +129,7 @@ describe('buildModels: incremental', () => {
   });
 });
 
-describe('buildModels: write-audit-publish of a table', () => {
+describe('the build machine offline: write-audit-publish of a table', () => {
   it('publishes after its tests pass, then a failing test leaves the published table readable and unchanged', async () => {
     const [published, view] = await build(['sales/status_counts', 'sales/shipped_counts']);
     expect(published).toMatchObject({ status: 'published', rows: 2 });
@@ -122,7 +143,7 @@ describe('buildModels: write-audit-publish of a table', () => {
     const [failed, skipped] = await build(['sales/status_counts', 'sales/shipped_counts']);
     expect(failed).toMatchObject({ status: 'failed', snapshotId: published!.snapshotId, message: 'test status.accepted_values failed on 1 row: nothing was published' });
     expect(failed!.tests.find((test) => test.name === 'status.accepted_values')!.samples).toEqual([{ status: 'cancelled', n: 1 }]);
-    expect(skipped).toMatchObject({ status: 'skipped', message: 'upstream model sales/status_counts did not publish' });
+    expect(skipped).toMatchObject({ status: 'skipped', message: 'a model it reads did not publish in this build' });
     expect(lake.currentSnapshot('acme_dev_sales', 'status_counts').snapshotId).toBe(published!.snapshotId);
     expect(await query(sql)).toEqual([['placed', 1n], ['shipped', 2n]]);
   });
@@ -142,7 +163,7 @@ describe('buildModels: write-audit-publish of a table', () => {
   });
 });
 
-describe('buildModels: a table is published in one commit that replaces its contents', () => {
+describe('the build machine offline: a table is published in one commit that replaces its contents', () => {
   // Nulls in the first column and repeated rows: the rows the delete markers and the insert must get right.
   const statuses = catalogWith({
     'sales/order_statuses': modelFile('materialized: table', "SELECT nullif(status, 'placed') AS status, currency, amount FROM {{ ref('orders') }}"),

@@ -12,14 +12,9 @@ import { attachLake } from '../../../lib/local/lake/attach-lake.ts';
 import { LocalLake } from '../../../lib/local/lake/local-lake.ts';
 import { openBuildConnection, type BuildConnection } from '../../../lib/local/runtime/build-connection.ts';
 import { BuildObservations } from '../../../lib/local/runtime/build-observations.ts';
-import { buildModelOutcomes } from '../../../lib/local/runtime/build-outcomes.ts';
 import { buildQueries } from '../../../lib/local/runtime/build-query.ts';
-import { LocalAthena } from '../../../lib/local/runtime/local-athena.ts';
 import type { SynthesizedStateMachine } from '../../../lib/local/stepfunctions/definitions.ts';
 import type { JsonValue } from '../../../lib/local/stepfunctions/json.ts';
-import { runStateMachine } from '../../../lib/local/stepfunctions/run.ts';
-import { listStates } from '../../../lib/local/stepfunctions/states.ts';
-import type { TaskHandlers } from '../../../lib/local/stepfunctions/task-handlers.ts';
 import { BUILD_STATES } from '../../../lib/pipeline/build-states.ts';
 import type { LakeColumn } from '../../../lib/pipeline/lake-write.ts';
 import { silverLakeColumns } from '../../../lib/pipeline/silver-table.ts';
@@ -28,7 +23,7 @@ import { compileTransforms } from '../../../lib/transforms/compile.ts';
 import { inferModelColumns } from '../../../lib/transforms/infer-columns.ts';
 import type { Placement } from '../../../lib/transforms/render.ts';
 import { catalogWith, modelFile } from '../../transforms/helpers.ts';
-import { synthesizeBuildMachine } from './build-machine.ts';
+import { runBuildMachine, synthesizeBuildMachine } from './build-machine.ts';
 
 const placement: Placement = { database: (domain) => `acme_dev_${domain}` };
 const sales = 'acme_dev_sales';
@@ -80,26 +75,8 @@ async function seedOrders(rows: readonly [string, string][]): Promise<void> {
 }
 
 /** One build execution, as a process would run it: its own confined connection, LocalAthena and observations. */
-async function build(input: JsonValue = {}, buildPlanOf: BuildPlan = plan) {
-  const connection = await openBuildConnection(lake);
-  opened.push(connection);
-  const observations = new BuildObservations();
-  const query = buildQueries({ plan: buildPlanOf, columns, placement, lake, connection: connection.connection, observations });
-  const athena = new LocalAthena();
-  const alerts: JsonValue[] = [];
-  const events: JsonValue[] = [];
-  const handlers: Record<string, TaskHandlers[string]> = {};
-  for (const state of listStates(machine.definition).filter((candidate) => candidate.type === 'Task')) {
-    const resource = state.resource ?? '';
-    if (resource.includes('athena:startQueryExecution')) handlers[state.name] = (request) => athena.startQueryExecutionSync(request, query(state.name));
-    else if (resource.includes('athena:getQueryResults')) handlers[state.name] = (request) => athena.getQueryResults(request);
-    else if (resource.includes(':sns:')) handlers[state.name] = async (request) => void alerts.push(request);
-    else if (resource.includes(':events:')) handlers[state.name] = async (request) => void events.push(request);
-    else handlers[state.name] = async () => ({});
-  }
-  const execution = await runStateMachine({ definition: machine.definition, input, handlers, retryPauseMs: 0, stateMachineArn: machine.arn });
-  const outcomes = buildModelOutcomes({ plan: buildPlanOf, visitedStates: execution.visitedStates, observations, lake, placement });
-  return { execution, alerts, events, outcomes };
+function build(input: JsonValue = {}, buildPlanOf: BuildPlan = plan) {
+  return runBuildMachine({ machine, plan: buildPlanOf, columns, placement, lake, input });
 }
 
 /** A new process on the same lake folder: a new LocalLake and DuckDB instance, the lake attached. */

@@ -1,14 +1,10 @@
-import type { ModelOutcome } from './build-models.ts';
+import type { BuildModelOutcome } from '../local/runtime/build-outcomes.ts';
 
-/** Whether the model's tests passed and its result is what readers see. */
-export function modelSucceeded(outcome: ModelOutcome): boolean {
-  return outcome.status === 'published' || outcome.status === 'unchanged';
-}
-
+/** `lakehouse build`'s table of models (the demo prints the same). */
 export const MODEL_OUTCOME_HEADINGS = ['model', 'materialized', 'status', 'rows', 'tests passed', 'tests failed', 'snapshot'] as const;
 
 /** One table row per model, under `MODEL_OUTCOME_HEADINGS`. */
-export function modelOutcomeCells(outcome: ModelOutcome): string[] {
+export function modelOutcomeCells(outcome: BuildModelOutcome): string[] {
   return [
     outcome.model,
     outcome.materialized,
