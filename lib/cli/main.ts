@@ -3,6 +3,7 @@ import { build } from './commands/build.ts';
 import { compile } from './commands/compile.ts';
 import { contractsCheck } from './commands/contracts-check.ts';
 import { contractsList } from './commands/contracts-list.ts';
+import { maintain } from './commands/maintain.ts';
 import { quarantineList } from './commands/quarantine-list.ts';
 import { quarantineRelease } from './commands/quarantine-release.ts';
 import { query } from './commands/query.ts';
@@ -16,7 +17,7 @@ import { ContractError } from '../contracts/problems.ts';
 import type { CommandIO } from './io.ts';
 import { UsageError } from './usage-error.ts';
 
-const commands: readonly Command[] = [contractsCheck, contractsList, validate, run, query, quarantineList, quarantineRelease, unlock, build, compile];
+const commands: readonly Command[] = [contractsCheck, contractsList, validate, run, query, quarantineList, quarantineRelease, unlock, build, maintain, compile];
 
 function usageText(): string {
   const width = Math.max(...commands.map((command) => command.usage.length));

@@ -17,6 +17,15 @@ import type { LocalServices } from './local-services.ts';
 import { maintenanceQuery } from './maintenance-query.ts';
 import { ensureSilverTable } from './silver-table-owner.ts';
 import { stateMachineNamed } from './synthesized-environment.ts';
+import { tableFigures, type TableFigures } from './table-figures.ts';
+
+/** One table the run maintained, as the local lake shows it before and after (null: not in the lake). */
+export interface MaintainedTableFigures {
+  /** `<database>.<table>`, as the machine's alerts name it. */
+  readonly table: string;
+  readonly before: TableFigures | null;
+  readonly after: TableFigures | null;
+}
 
 export interface MaintenanceRun {
   readonly status: ExecutionStatus;
@@ -27,6 +36,7 @@ export interface MaintenanceRun {
   readonly executionArn: string;
   readonly states: readonly StateVisit[];
   readonly visitedStates: readonly string[];
+  readonly tables: readonly MaintainedTableFigures[];
 }
 
 export class MaintenanceService {
@@ -54,7 +64,10 @@ export class MaintenanceService {
       'athena:startQueryExecution.sync': (state) => (request) => athena.startQueryExecutionSync(request, maintenanceQuery(context, state.name)),
     };
     const machine = await stateMachineNamed(environment, maintenanceStateMachineName(identity, domain.name));
+    const figures = (): (TableFigures | null)[] => tables.map(({ database, table }) => tableFigures(lake, database, table) ?? null);
+    const before = figures();
     const { result, executionArn, trace } = await this.engine.execute({ machine, input: {}, integrations }, options);
+    const after = figures();
     return {
       status: result.status,
       ...(result.error === undefined ? {} : { error: result.error }),
@@ -64,6 +77,7 @@ export class MaintenanceService {
       executionArn,
       states: trace.visits,
       visitedStates: result.visitedStates,
+      tables: tables.map(({ database, table }, index) => ({ table: `${database}.${table}`, before: before[index]!, after: after[index]! })),
     };
   }
 }
