@@ -288,3 +288,37 @@ export function datasetStackId(domain: string, shard: number): string {
 export function validatorFunctionName(identity: EnvironmentIdentity, dataset: Pick<Dataset, 'domain' | 'name'>): string {
   return fitName(`${identity.organization}-${identity.environment}-${dataset.domain}-${dataset.name}-validate`, MAX_FUNCTION_NAME_LENGTH);
 }
+
+/** SageMaker's limit on a Model Package Group name's length. */
+const MAX_MODEL_PACKAGE_GROUP_NAME_LENGTH = 63;
+/** SageMaker's pattern for Model Package Group names: letters, digits and hyphens, no leading or trailing hyphen. */
+const MODEL_PACKAGE_GROUP_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
+
+/** The text of a group name before it is checked: underscores, which SageMaker refuses, become hyphens. */
+function composeModelPackageGroupName(identity: Pick<EnvironmentIdentity, 'organization' | 'environment'>, domain: string, model: string): string {
+  return `${identity.organization}-${identity.environment}-${domain}-${model}`.replaceAll('_', '-');
+}
+
+/**
+ * Why the Model Package Group name of an ML model would be refused by SageMaker, or undefined when
+ * it fits. Never shortened with a hash like other names: the group is what people approve
+ * versions in, so its name must say which model it holds.
+ */
+export function modelPackageGroupNameProblem(identity: Pick<EnvironmentIdentity, 'organization' | 'environment'>, domain: string, model: string): string | undefined {
+  const name = composeModelPackageGroupName(identity, domain, model);
+  if (name.length > MAX_MODEL_PACKAGE_GROUP_NAME_LENGTH) {
+    return (
+      `its SageMaker Model Package Group name '${name}' would be ${name.length} characters, over the limit of ` +
+      `${MAX_MODEL_PACKAGE_GROUP_NAME_LENGTH}: shorten the model's file name`
+    );
+  }
+  if (!MODEL_PACKAGE_GROUP_NAME.test(name)) return `its SageMaker Model Package Group name '${name}' is not one SageMaker accepts (letters, digits and hyphens, starting and ending with a letter or digit)`;
+  return undefined;
+}
+
+/** `<org>-<env>-<domain>-<model>`, underscores as hyphens: the Model Package Group of an ML model's versions. */
+export function modelPackageGroupName(identity: Pick<EnvironmentIdentity, 'organization' | 'environment'>, domain: string, model: string): string {
+  const problem = modelPackageGroupNameProblem(identity, domain, model);
+  if (problem !== undefined) throw new Error(`ML model '${domain}/${model}': ${problem}`);
+  return composeModelPackageGroupName(identity, domain, model);
+}

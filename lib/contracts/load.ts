@@ -138,7 +138,8 @@ function byName(a: Dataset, b: Dataset): number {
   return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 }
 
-function sortProblems(problems: readonly ContractProblem[]): ContractProblem[] {
+/** In file, line and column order: how every checker reports. */
+export function sortProblems(problems: readonly ContractProblem[]): ContractProblem[] {
   return [...problems].sort(
     (a, b) =>
       (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) ||

@@ -15,7 +15,9 @@ const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
 /** The CDK itself: lib/local reads what it synthesizes, never builds it. */
 const CDK_PACKAGES = ['aws-cdk-lib', 'constructs', 'cdk-nag'];
-const CORE = ['contracts', 'sql', 'config', 'validation', 'ingest', 'pipeline', 'transforms'];
+/** What lib/ml builds on; none of it may import lib/ml. */
+const BELOW_ML = ['contracts', 'sql', 'config', 'validation', 'ingest', 'pipeline', 'transforms'];
+const CORE = [...BELOW_ML, 'ml'];
 
 interface Rule {
   readonly name: string;
@@ -29,8 +31,9 @@ const RULES: readonly Rule[] = [
   {
     name: 'contracts and sql are the bottom layer',
     from: ['contracts', 'sql'],
-    to: ['validation', 'ingest', 'pipeline', 'transforms', 'constructs', 'stacks', 'local', 'cli'],
+    to: ['validation', 'ingest', 'pipeline', 'transforms', 'ml', 'constructs', 'stacks', 'local', 'cli'],
   },
+  { name: 'the layers lib/ml builds on never import it', from: BELOW_ML, to: ['ml'] },
 ];
 
 /** `lib/<layer>/...` -> layer; `lambdas/...` -> 'lambdas'; a package -> its name; anything else -> null. */
@@ -126,5 +129,9 @@ describe('import direction', () => {
     expect(importing('lib/local/x.ts', '../transforms/model.ts')).toEqual([]);
     expect(importing('lib/cli/x.ts', '../stacks/synthesize-assembly.ts')).toEqual([]);
     expect(importing('lib/stacks/x.ts', 'aws-cdk-lib')).toEqual([]);
+    expect(importing('lib/transforms/x.ts', '../ml/model.ts')).toEqual([RULES[3]!.name]);
+    expect(importing('lib/contracts/x.ts', '../ml/model.ts')).toEqual([RULES[2]!.name, RULES[3]!.name]);
+    expect(importing('lib/ml/x.ts', '../local/workspace.ts')).toEqual([RULES[1]!.name]);
+    expect(importing('lib/ml/x.ts', '../transforms/model.ts')).toEqual([]);
   });
 });

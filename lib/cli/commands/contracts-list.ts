@@ -1,9 +1,12 @@
 import { checkCatalog } from '../../contracts/load.ts';
 import { formatProblem } from '../../contracts/problems.ts';
+import { checkMlModels } from '../../ml/load.ts';
 import type { Command } from '../command.ts';
 import { parseContractsRootArgs } from '../contracts-root-args.ts';
 import { ExitCode } from '../exit-codes.ts';
 import { printJson } from '../io.ts';
+import { ML_MODEL_HEADERS, mlModelListing, mlModelRow } from '../ml-model-listing.ts';
+import { projectSettings } from '../project-settings.ts';
 import { renderTable } from '../table.ts';
 
 /** One row of `contracts list --json`: a public shape (DESIGN.md), keep it stable. */
@@ -20,16 +23,25 @@ export interface ContractListing {
 
 export const contractsList: Command = {
   words: ['contracts', 'list'],
-  usage: 'contracts list [dir] [--json]',
-  summary: 'list every dataset with its contract, version, owner and format',
+  usage: 'contracts list [dir] [--ml] [--json]',
+  summary: 'list every dataset with its contract, version, owner and format, then every ML model (--ml: only the ML models)',
   async run(args, io) {
-    const { root, json } = parseContractsRootArgs(args);
+    const { root, json, ml } = parseContractsRootArgs(args, { withMl: true });
 
-    const { catalog, problems } = checkCatalog(root);
-    if (!catalog || problems.length > 0) {
+    const { catalog, problems: contractProblems } = checkCatalog(root);
+    const checkedMl = catalog === undefined ? undefined : await checkMlModels(catalog, projectSettings);
+    const problems = [...contractProblems, ...(checkedMl?.problems ?? [])];
+    if (!catalog || checkedMl?.models === undefined || problems.length > 0) {
       for (const problem of problems) io.err(formatProblem(problem));
       io.err(`cannot list: the contracts have problems (run 'lakehouse contracts check ${root}')`);
       return ExitCode.usage;
+    }
+    const environments = checkedMl.models.length === 0 ? [] : projectSettings().environments;
+    const mlListing = checkedMl.models.map((model) => mlModelListing(model, environments));
+    if (ml) {
+      if (json) printJson(io, mlListing);
+      else io.out(renderTable(ML_MODEL_HEADERS, mlListing.map(mlModelRow)));
+      return ExitCode.success;
     }
     const listing: ContractListing[] = catalog.domains.flatMap((domain) =>
       domain.datasets.map((dataset) => ({
@@ -43,6 +55,7 @@ export const contractsList: Command = {
         file: dataset.contract.file,
       })),
     );
+    // The datasets' JSON stays the array DESIGN.md documents; ML models have their own (--ml).
     if (json) {
       printJson(io, listing);
     } else {
@@ -52,6 +65,7 @@ export const contractsList: Command = {
           listing.map((row) => [`${row.domain}/${row.dataset}`, row.version, row.status, row.owner, row.format, row.file]),
         ),
       );
+      if (mlListing.length > 0) io.out(`\n${renderTable(ML_MODEL_HEADERS, mlListing.map(mlModelRow))}`);
     }
     return ExitCode.success;
   },
