@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { EnvironmentSettings } from '../../lib/config/settings.ts';
@@ -36,11 +36,14 @@ trigger:
   schedule: cron(0 4 ? * MON *)
 `;
 
+/** The example spec of the README's "ML models (spec)" section, so the docs cannot drift from what loads. */
+const README_SPEC = /## ML models \(spec\)[\s\S]*?```yaml\n([\s\S]*?)```/.exec(readFileSync(new URL('../../README.md', import.meta.url), 'utf8'))![1]!;
+
 let models: readonly MlModel[];
 let dir: string;
 
 beforeAll(async () => {
-  dir = mlProject({ 'churn.yaml': CHURN_SPEC, 'opt_in.yaml': OPT_IN_SPEC });
+  dir = mlProject({ 'churn.yaml': CHURN_SPEC, 'opt_in.yaml': OPT_IN_SPEC, 'readme_churn.yaml': README_SPEC });
   writeFileSync(join(dir, 'contracts/marketing/transforms/customer_signups.sql'), SIGNUPS_MODEL);
   models = await loadMlModels(loadCatalog(join(dir, 'contracts')), () => naming);
 });
@@ -91,6 +94,13 @@ describe('a good ML model spec', () => {
     expect(optIn.algorithm).toMatchObject({ name: 'xgboost', objective: 'binary:hinge', evalMetrics: ['auc', 'error'] });
     expect(optIn.trigger).toEqual({ kind: 'schedule', expression: 'cron(0 4 ? * MON *)' });
     expect(optIn.approval).toBe('manual');
+  });
+
+  it("is the README's example, which loads to the same model", () => {
+    const withoutSource = ({ id, name, file, position, thresholds, ...model }: MlModel) => ({ ...model, thresholds: thresholds.map(({ position, ...threshold }) => threshold) });
+    const churn = models.find((model) => model.id === 'marketing/churn')!;
+    const readme = models.find((model) => model.id === 'marketing/readme_churn')!;
+    expect(withoutSource(readme)).toEqual(withoutSource(churn));
   });
 
   it('needs no settings and compiles nothing when no domain has a spec', async () => {
