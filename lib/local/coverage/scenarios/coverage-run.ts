@@ -10,19 +10,23 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { LocalPipelineRuntime } from '../../runtime/pipeline-runtime.ts';
+import type { Domain } from '../../../contracts/model.ts';
+import { compileTransforms } from '../../../transforms/compile.ts';
 import type { SynthesizedEnvironment } from '../../runtime/synthesized-environment.ts';
 import type { SynthesizedStateMachine } from '../../stepfunctions/definitions.ts';
 import type { ExecutionResult } from '../../stepfunctions/run.ts';
-import { listStates } from '../../stepfunctions/states.ts';
+import { type DefinitionState, listStates } from '../../stepfunctions/states.ts';
 import { listTransitions } from '../../stepfunctions/transitions.ts';
 import { executionCoverage } from '../execution-coverage.ts';
 import { StateCoverage, type StateCoverageReport } from '../state-coverage.ts';
+import { buildScenarios, unloadedBuildScenarios } from './build-scenarios.ts';
 import { Deliveries } from './deliveries.ts';
 import { maintenanceScenarios } from './maintenance-scenarios.ts';
 import { pipelineScenarios } from './pipeline-scenarios.ts';
 import type { Scenario } from './scenario.ts';
-import { composeFaults, failingInto, flakyServices, type TaskWrapper } from './task-faults.ts';
+import { ScenarioRuntime } from './scenario-runtime.ts';
+import { catcherError } from './handled-errors.ts';
+import { composeFaults, failingWith, flakyServices, type TaskWrapper } from './task-faults.ts';
 
 export interface CoverageRunOptions {
   /** The folder holding `cdk.json`. */
@@ -50,6 +54,8 @@ interface ScenarioExecution {
   readonly scenario: Scenario;
   readonly faults: readonly TaskWrapper[];
   readonly visited: ReadonlySet<string>;
+  /** Milliseconds the scenario took: the quickest one reaching a state is run again. */
+  readonly took: number;
 }
 
 interface Catcher {
@@ -122,19 +128,96 @@ class CoverageRun {
   }
 }
 
-async function scenariosOf(runtime: LocalPipelineRuntime, deliveries: Deliveries): Promise<Scenario[]> {
+async function scenariosOf(runtime: ScenarioRuntime, deliveries: Deliveries, scratch: string): Promise<Scenario[]> {
   const { catalog } = runtime.environment;
-  const context = { runtime, deliveries };
-  const pipelines = await Promise.all(catalog.domains.flatMap((domain) => domain.datasets).map((dataset) => pipelineScenarios(context, dataset)));
-  return [...pipelines.flat(), ...catalog.domains.flatMap((domain) => maintenanceScenarios(context, domain))];
+  const context = { runtime, deliveries, dag: compileTransforms(catalog), scratch };
+  const each = async (make: (domain: Domain) => Promise<Scenario[]> | Scenario[]): Promise<Scenario[]> => (await Promise.all(catalog.domains.map(make))).flat();
+  return [
+    // Before any delivery: a build whose inputs were never loaded.
+    ...(await each((domain) => unloadedBuildScenarios(context, domain))),
+    ...(await each(async (domain) => (await Promise.all(domain.datasets.map((dataset) => pipelineScenarios(context, dataset)))).flat())),
+    ...(await each((domain) => maintenanceScenarios(context, domain))),
+    ...(await each((domain) => buildScenarios(context, domain))),
+  ];
+}
+
+/**
+ * A fault only the catcher handles: in its Task, or, for a Parallel or Map state, in every Task
+ * inside it, so whichever path a branch takes fails, down to a Task whose own catchers let the
+ * error out of the branch and into the state around it.
+ */
+function faultReaching(states: readonly DefinitionState[], target: Catcher): TaskWrapper {
+  const state = states.find((candidate) => candidate.name === target.state)!;
+  const error = catcherError(state.definition, target.catcher);
+  if (state.type === 'Task') return failingWith(state.name, error);
+  return composeFaults(...states.filter((inner) => inner.type === 'Task' && inner.enclosing.includes(state.name)).map((inner) => failingWith(inner.name, error)));
+}
+
+/** Task states in sibling branches of one Parallel: a fault in each leaves the others' runs as they were. */
+function siblings(states: readonly DefinitionState[], batch: readonly Catcher[], candidate: Catcher): boolean {
+  const byName = (name: string) => states.find((state) => state.name === name)!;
+  const state = byName(candidate.state);
+  const enclosing = state.enclosing.at(-1);
+  return (
+    state.type === 'Task' &&
+    enclosing !== undefined &&
+    byName(enclosing).type === 'Parallel' &&
+    batch.every((member) => {
+      const other = byName(member.state);
+      return other.type === 'Task' && other.enclosing.at(-1) === enclosing && other.graph !== state.graph;
+    })
+  );
+}
+
+/**
+ * Runs scenarios again until every catcher of the machine was taken or tried: each time the base
+ * execution that first entered an untaken catcher's state, with a fault only that catcher handles,
+ * and one in each sibling Parallel branch whose catcher the same base reached (a build's models).
+ */
+async function reachCatchers(run: CoverageRun, machine: SynthesizedStateMachine, executions: ScenarioExecution[], say: (line: string) => void): Promise<void> {
+  const states = listStates(machine.definition);
+  const byName = new Map(states.map((state) => [state.name, state]));
+  const tried = new Set<string>();
+  let next: Catcher | undefined;
+  while ((next = run.untakenCatchers(machine).find((catcher) => !tried.has(catcher.id))) !== undefined) {
+    const first = next;
+    tried.add(first.id);
+    // A fault for a Parallel or Map state is injected into the Tasks inside it: the base must have run one.
+    const reaches = (visited: ReadonlySet<string>): boolean =>
+      visited.has(first.state) && (byName.get(first.state)!.type === 'Task' || states.some((inner) => inner.type === 'Task' && inner.enclosing.includes(first.state) && visited.has(inner.name)));
+    const base = executions
+      .filter((execution) => execution.scenario.machine === machine.name && reaches(execution.visited))
+      .sort((left, right) => left.took - right.took)[0];
+    if (base === undefined) continue;
+    const batch = [first];
+    for (const candidate of run.untakenCatchers(machine)) {
+      if (!tried.has(candidate.id) && base.visited.has(candidate.state) && siblings(states, batch, candidate) && siblings(states, [candidate], first)) {
+        batch.push(candidate);
+        tried.add(candidate.id);
+      }
+    }
+    const injected = batch.map((target) => faultReaching(states, target));
+    say(`${base.scenario.name}, faults for ${batch.map((target) => target.id).join('; ')}`);
+    const faults = [...base.faults, ...injected];
+    const started = Date.now();
+    const outcome = await run.execute(base.scenario, faults);
+    if (outcome === undefined) continue;
+    executions.push({ scenario: base.scenario, faults, visited: outcome.visited, took: Date.now() - started });
+    const untaken = new Set(run.untakenCatchers(machine).map((catcher) => catcher.id));
+    for (const target of batch.filter((member) => untaken.has(member.id))) {
+      run.problems.push(`${base.scenario.name}: a fault only ${target.id} handles was injected, but the run did not take it`);
+    }
+  }
 }
 
 export async function runCoverageScenarios(options: CoverageRunOptions): Promise<CoverageRunResult> {
   const say = options.log ?? (() => undefined);
   const run = new CoverageRun(await options.shipped.stateMachines());
   const files = join(options.workspace, 'deliveries');
+  const scratch = join(options.workspace, 'duckdb');
   mkdirSync(files, { recursive: true });
-  const runtime = await LocalPipelineRuntime.start({
+  mkdirSync(scratch, { recursive: true });
+  const runtime = await ScenarioRuntime.start({
     projectRoot: options.projectRoot,
     workspace: join(options.workspace, 'lake'),
     synthesized: options.scenarios,
@@ -144,31 +227,16 @@ export async function runCoverageScenarios(options: CoverageRunOptions): Promise
   });
   try {
     const executions: ScenarioExecution[] = [];
-    for (const scenario of await scenariosOf(runtime, new Deliveries(options.contractsRoot, files))) {
+    for (const scenario of await scenariosOf(runtime, new Deliveries(options.contractsRoot, files), scratch)) {
       say(scenario.name);
+      const started = Date.now();
       const outcome = await run.execute(scenario, []);
       if (outcome === undefined) continue;
       run.problems.push(...outcome.problems.map((problem) => `${scenario.name}: ${problem}`));
-      executions.push({ scenario, faults: [], visited: outcome.visited });
+      executions.push({ scenario, faults: [], visited: outcome.visited, took: Date.now() - started });
     }
     for (const machine of new Map(executions.map(({ scenario }) => [scenario.machine, run.machine(scenario.machine)])).values()) {
-      const tried = new Set<string>();
-      let next: Catcher | undefined;
-      while ((next = run.untakenCatchers(machine).find((catcher) => !tried.has(catcher.id))) !== undefined) {
-        const target = next;
-        tried.add(target.id);
-        const base = executions.find((execution) => execution.scenario.machine === machine.name && execution.visited.has(target.state));
-        if (base === undefined) continue;
-        const state = listStates(machine.definition).find((candidate) => candidate.name === target.state)!;
-        say(`${base.scenario.name}, ${target.id} injected`);
-        const faults = [...base.faults, failingInto(state.name, state.definition, target.catcher)];
-        const outcome = await run.execute(base.scenario, faults);
-        if (outcome === undefined) continue;
-        executions.push({ scenario: base.scenario, faults, visited: outcome.visited });
-        if (run.untakenCatchers(machine).some((catcher) => catcher.id === target.id)) {
-          run.problems.push(`${base.scenario.name}: an error only ${target.id} handles was injected, but the run did not take it`);
-        }
-      }
+      await reachCatchers(run, machine, executions, say);
     }
   } finally {
     await runtime.close();

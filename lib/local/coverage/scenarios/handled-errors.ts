@@ -59,3 +59,4 @@ export function catcherError(state: AslState, catcher: number): string {
   if (error === undefined) throw new Error(`Catch ${catcher} (${catchers[catcher - 1]!.ErrorEquals.join(', ')}): an earlier catcher catches every error it names`);
   return error;
 }
+

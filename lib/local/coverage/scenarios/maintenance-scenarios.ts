@@ -6,16 +6,16 @@
 import { maintenanceStateMachineName } from '../../../config/names.ts';
 import type { Domain } from '../../../contracts/model.ts';
 import { MAINTENANCE_STATES as M } from '../../../pipeline/maintenance-steps.ts';
-import type { LocalPipelineRuntime } from '../../runtime/pipeline-runtime.ts';
 import { TaskError } from '../../stepfunctions/task-error.ts';
 import { type Deliveries, lines } from './deliveries.ts';
 import { failedQuery } from './failed-query.ts';
 import { runProblems, valueProblems } from './run-expectations.ts';
 import type { Scenario } from './scenario.ts';
+import type { ScenarioRuntime } from './scenario-runtime.ts';
 import { composeFaults, type TaskWrapper } from './task-faults.ts';
 
 export interface MaintenanceScenarioContext {
-  readonly runtime: LocalPipelineRuntime;
+  readonly runtime: ScenarioRuntime;
   readonly deliveries: Deliveries;
 }
 

@@ -3,10 +3,10 @@
  * handler still answers every call the fault lets through, so the run goes on as it would with the
  * service failing that way.
  */
-import { listStates, type AslDefinition, type AslState } from '../../stepfunctions/states.ts';
+import { listStates, type AslDefinition } from '../../stepfunctions/states.ts';
 import { TaskError } from '../../stepfunctions/task-error.ts';
 import type { TaskHandler } from '../../stepfunctions/task-handlers.ts';
-import { catcherError, retrierErrors } from './handled-errors.ts';
+import { retrierErrors } from './handled-errors.ts';
 
 /** What `ExecutionOptions.wrapTask` takes: called once per Task state and execution. */
 export type TaskWrapper = (state: string, handler: TaskHandler) => TaskHandler;
@@ -37,9 +37,8 @@ export function flakyServices(definition: AslDefinition): TaskWrapper {
   };
 }
 
-/** Every call of `state` fails with an error its 1-based `catcher` is the first to catch. */
-export function failingInto(stateName: string, state: AslState, catcher: number): TaskWrapper {
-  const error = catcherError(state, catcher);
+/** Every call of the Task `state` fails with `error`. */
+export function failingWith(stateName: string, error: string): TaskWrapper {
   return (name, handler) => (name !== stateName ? handler : async () => Promise.reject(injected(error, stateName)));
 }
 
