@@ -118,23 +118,21 @@ export async function loadMlModels(catalog: Catalog, readNaming: () => MlNaming)
 /**
  * The model's name as a file name and as the Model Package Group name of each environment, which
  * must also differ from every other model's (SageMaker has one namespace per account and region,
- * and underscores become hyphens there, so `a_b/c` and `a/b_c` would collide).
+ * and underscores become hyphens there, so `a_b/c` and `a/b_c` would collide). Environments differ
+ * only in the group name's prefix, so a collision is reported once, in the first environment's name.
  */
 function nameProblems(domain: string, name: string, naming: MlNaming, groups: Map<string, string>): string[] {
   if (!MODEL_NAME.test(name)) return [`'${name}' is not a model name: name the file in lowercase snake_case (a-z, 0-9 and _, starting with a letter)`];
   const id = `${domain}/${name}`;
-  const problems: string[] = [];
-  for (const environment of naming.environments) {
-    const identity = { organization: naming.organization, environment: environment.name };
+  const identities = naming.environments.map((environment) => ({ organization: naming.organization, environment: environment.name }));
+  const problems = identities.flatMap((identity) => {
     const problem = modelPackageGroupNameProblem(identity, domain, name);
-    if (problem !== undefined) {
-      problems.push(`ML model '${id}' in environment '${environment.name}': ${problem}`);
-      continue;
-    }
-    const group = modelPackageGroupName(identity, domain, name);
-    const taken = groups.get(group);
-    if (taken !== undefined) problems.push(`ML model '${id}' would share the Model Package Group '${group}' with '${taken}': rename one of them`);
-    else groups.set(group, id);
-  }
-  return problems;
+    return problem === undefined ? [] : [`ML model '${id}' in environment '${identity.environment}': ${problem}`];
+  });
+  if (problems.length > 0 || identities.length === 0) return problems;
+  const group = modelPackageGroupName(identities[0]!, domain, name);
+  const taken = groups.get(group);
+  if (taken !== undefined) return [`ML model '${id}' would share the Model Package Group '${group}' with '${taken}': rename one of them`];
+  groups.set(group, id);
+  return [];
 }

@@ -1,5 +1,5 @@
 /** `contracts check` and `contracts list` on a project with ML model specs, run in the test process. */
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runLakehouseInProcess } from '../cli/run-cli-in-process.ts';
@@ -29,6 +29,16 @@ describe('lakehouse contracts check with ML model specs', () => {
       `contracts/marketing/ml/churn.yaml:${line}:${column}: algorithm.hyperparameters: unknown field 'max_dept'; did you mean 'max_depth'?\n`,
     );
     expect(result.stderr).toMatch(/^1 problem in 1 file$/m);
+  });
+
+  it("exits 2 outside a project: a spec's names need cdk.json, which a project without specs does not", async () => {
+    const bare = mlProject({ 'churn.yaml': CHURN_SPEC });
+    rmSync(join(bare, 'cdk.json'));
+    const result = await runLakehouseInProcess(['contracts', 'check'], { cwd: bare });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/no cdk\.json in /);
+    rmSync(join(bare, 'contracts/marketing/ml'), { recursive: true });
+    expect((await runLakehouseInProcess(['contracts', 'check'], { cwd: bare })).status).toBe(0);
   });
 
   it('reports a feature model that does not compile, since the spec cannot be checked without it', async () => {

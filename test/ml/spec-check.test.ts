@@ -36,6 +36,7 @@ const BAD_SPECS: Record<string, string> = {
   [`${LONG_NAME}.yaml`]: CHURN_SPEC,
   'Churn.yaml': CHURN_SPEC,
   'churn.yml': CHURN_SPEC,
+  'eu_churn.yaml': CHURN_SPEC,
 };
 
 let dir: string;
@@ -46,6 +47,10 @@ beforeAll(async () => {
   // A spec of sales reading marketing's model, which marketing does not share.
   mkdirSync(join(dir, 'contracts/sales/ml'));
   writeFileSync(join(dir, 'contracts/sales/ml/churn.yaml'), CHURN_SPEC);
+  // marketing_eu/churn and marketing/eu_churn would both be SageMaker's acme-<env>-marketing-eu-churn.
+  mkdirSync(join(dir, 'contracts/marketing_eu/ml'), { recursive: true });
+  writeFileSync(join(dir, 'contracts/marketing_eu/domain.yaml'), 'domain: marketing_eu\nowner: {team: eu-marketing, email: eu@example.com}\nalerts: {emails: [eu@example.com]}\n');
+  writeFileSync(join(dir, 'contracts/marketing_eu/ml/churn.yaml'), CHURN_SPEC);
   const result = await checkMlModels(loadCatalog(join(dir, 'contracts')), () => naming);
   expect(result.models).toBeUndefined();
   problems = result.problems;
@@ -146,5 +151,12 @@ describe('a bad ML model spec', () => {
     ]);
     expect(problemsOf('Churn.yaml')).toEqual(["Churn.yaml:1:1: 'Churn' is not a model name: name the file in lowercase snake_case (a-z, 0-9 and _, starting with a letter)"]);
     expect(problemsOf('churn.yml')).toEqual(['churn.yml:1:1: ML model specs end in .yaml; this file is not read']);
+  });
+
+  it('names a model whose Model Package Group would be the same as another domain\'s model', () => {
+    expect(problemsOf('eu_churn.yaml')).toEqual([]);
+    expect(problemsOf('churn.yaml', 'marketing_eu').filter((problem) => problem.startsWith('churn.yaml:1:1:'))).toEqual([
+      "churn.yaml:1:1: ML model 'marketing_eu/churn' would share the Model Package Group 'acme-dev-marketing-eu-churn' with 'marketing/eu_churn': rename one of them",
+    ]);
   });
 });
