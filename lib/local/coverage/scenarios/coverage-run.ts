@@ -4,8 +4,9 @@
  * contracts' assembly holds; the scenarios run the assembly of `writeEveryPathContracts`'s copy,
  * and every execution counted must run a definition equal, as a whole, to the shipped one of its
  * name. Each scenario runs once on flaky services (`flakyServices`: every retrier retries, and the
- * scenario's check shows the run ends as without faults); then, for each catcher no run took, a
- * scenario whose run entered its state runs again with an error only that catcher handles.
+ * scenario's check shows the run ends as without faults), builds whose inputs were never loaded
+ * first; then, for each catcher no run took, a scenario whose run entered its state runs again
+ * with an error only that catcher handles (`reachCatchers`).
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -170,9 +171,11 @@ function siblings(states: readonly DefinitionState[], batch: readonly Catcher[],
 }
 
 /**
- * Runs scenarios again until every catcher of the machine was taken or tried: each time the base
- * execution that first entered an untaken catcher's state, with a fault only that catcher handles,
- * and one in each sibling Parallel branch whose catcher the same base reached (a build's models).
+ * Runs scenarios again until every catcher of the machine was taken or tried: each time the
+ * quickest scenario whose execution entered an untaken catcher's state, with the faults it ran
+ * with, a fault only that catcher handles, and one in each sibling Parallel branch whose catcher
+ * the same execution reached (a build's models). The scenario's own check is not asked: the
+ * faults send it elsewhere on purpose; the catchers it had to take are checked instead.
  */
 async function reachCatchers(run: CoverageRun, machine: SynthesizedStateMachine, executions: ScenarioExecution[], say: (line: string) => void): Promise<void> {
   const states = listStates(machine.definition);
