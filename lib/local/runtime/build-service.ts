@@ -35,6 +35,9 @@ export interface BuildRun {
 }
 
 export class BuildService {
+  /** The environment's models compiled and their columns inferred, once: the contracts do not change while the runtime runs. */
+  private compiled: ReturnType<typeof compileForEnvironment> | undefined;
+
   constructor(
     private readonly engine: ExecutionEngine,
     private readonly services: LocalServices,
@@ -46,38 +49,51 @@ export class BuildService {
    * scheduled one's input). Throws `SelectorError` for a selector naming no model.
    */
   async build(selector?: string, options: ExecutionOptions = {}): Promise<BuildRun[]> {
-    const { environment, lake, athena } = this.services;
-    const { dag, columns, placement } = await compileForEnvironment(environment.catalog, environment.identity);
+    const { dag } = await this.compiledProject();
     // No selection is the scheduled full build's input: every model of every domain with models.
     const inputs: ReadonlyMap<string, JsonValue> =
       selector === undefined ? new Map(dag.models.map((model) => [model.domain, {}])) : buildSelectionInputs(dag, selector);
     const runs: BuildRun[] = [];
-    for (const [domain, input] of inputs) {
-      const plan = buildPlan(dag, columns, domain, placement);
-      const machine = await stateMachineNamed(environment, buildStateMachineName(environment.identity, domain));
-      const connection = await openBuildConnection(lake);
-      try {
-        const observations = new BuildObservations();
-        const query = buildQueries({ plan, columns, placement, lake, connection: connection.connection, observations });
-        const integrations: LocalIntegrations = {
-          'athena:startQueryExecution.sync': (state) => (request) => athena.startQueryExecutionSync(request, query(state.name)),
-        };
-        const { result, executionArn, trace } = await this.engine.execute({ machine, input, integrations }, options);
-        runs.push({
-          domain,
-          stateMachine: machine.name,
-          executionArn,
-          status: result.status,
-          ...(result.error === undefined ? {} : { error: result.error }),
-          ...(result.cause === undefined ? {} : { cause: result.cause }),
-          states: trace.visits,
-          visitedStates: result.visitedStates,
-          models: buildModelOutcomes({ plan, visitedStates: result.visitedStates, observations, lake, placement }),
-        });
-      } finally {
-        connection.close();
-      }
-    }
+    for (const [domain, input] of inputs) runs.push(await this.buildDomain(domain, input, options));
     return runs;
+  }
+
+  /**
+   * Runs `domain`'s build machine with any input the cloud machine takes: `{}` (the scheduled full
+   * build), a selection, or the `DatasetLoaded` event that starts it in the cloud.
+   */
+  async buildDomain(domain: string, input: JsonValue, options: ExecutionOptions = {}): Promise<BuildRun> {
+    const { environment, lake, athena } = this.services;
+    const { dag, columns, placement } = await this.compiledProject();
+    const plan = buildPlan(dag, columns, domain, placement);
+    const machine = await stateMachineNamed(environment, buildStateMachineName(environment.identity, domain));
+    const connection = await openBuildConnection(lake);
+    try {
+      const observations = new BuildObservations();
+      const query = buildQueries({ plan, columns, placement, lake, connection: connection.connection, observations });
+      const integrations: LocalIntegrations = {
+        'athena:startQueryExecution.sync': (state) => (request) => athena.startQueryExecutionSync(request, query(state.name)),
+      };
+      const { result, executionArn, trace } = await this.engine.execute({ machine, input, integrations }, options);
+      return {
+        domain,
+        stateMachine: machine.name,
+        executionArn,
+        status: result.status,
+        ...(result.error === undefined ? {} : { error: result.error }),
+        ...(result.cause === undefined ? {} : { cause: result.cause }),
+        states: trace.visits,
+        visitedStates: result.visitedStates,
+        models: buildModelOutcomes({ plan, visitedStates: result.visitedStates, observations, lake, placement }),
+      };
+    } finally {
+      connection.close();
+    }
+  }
+
+  private compiledProject(): ReturnType<typeof compileForEnvironment> {
+    const { environment } = this.services;
+    this.compiled ??= compileForEnvironment(environment.catalog, environment.identity);
+    return this.compiled;
   }
 }

@@ -4,26 +4,18 @@
  * takes, such as the `DatasetLoaded` event that starts it in the cloud or a selection naming
  * another domain's models, which `lakehouse build` (a dbt selector) never sends.
  */
-import { buildStateMachineName } from '../../../config/names.ts';
 import type { Dataset } from '../../../contracts/model.ts';
-import { buildPlan } from '../../../transforms/build-plan.ts';
-import { compileForEnvironment } from '../../../transforms/compiled-project.ts';
-import { openBuildConnection } from '../../runtime/build-connection.ts';
-import { BuildObservations } from '../../runtime/build-observations.ts';
-import { buildQueries } from '../../runtime/build-query.ts';
 import { type BuildRun, BuildService } from '../../runtime/build-service.ts';
 import { ExecutionEngine, type ExecutionEngineOptions, type ExecutionOptions } from '../../runtime/execution-engine.ts';
 import { LocalServices, type LocalServicesOptions } from '../../runtime/local-services.ts';
 import { type MaintenanceRun, MaintenanceService } from '../../runtime/maintenance-service.ts';
 import { type PipelineRun, PipelineService, type RunOptions } from '../../runtime/pipeline-service.ts';
-import { stateMachineNamed } from '../../runtime/synthesized-environment.ts';
 import type { JsonValue } from '../../stepfunctions/json.ts';
 import type { ScenarioRun } from './scenario.ts';
 
 export class ScenarioRuntime {
   private constructor(
     readonly services: LocalServices,
-    private readonly engine: ExecutionEngine,
     private readonly pipelines: PipelineService,
     private readonly maintenance: MaintenanceService,
     private readonly builds: BuildService,
@@ -33,7 +25,7 @@ export class ScenarioRuntime {
     const services = await LocalServices.start(options);
     const engine = new ExecutionEngine(services, options);
     const pipelines = new PipelineService(engine, services);
-    return new ScenarioRuntime(services, engine, pipelines, new MaintenanceService(engine, services), new BuildService(engine, services));
+    return new ScenarioRuntime(services, pipelines, new MaintenanceService(engine, services), new BuildService(engine, services));
   }
 
   get environment(): LocalServices['environment'] {
@@ -62,21 +54,7 @@ export class ScenarioRuntime {
   }
 
   /** The domain's build machine started with `input`, its Athena Tasks answered as `build` answers them. */
-  async buildWith(domain: string, input: JsonValue, options: ExecutionOptions = {}): Promise<ScenarioRun> {
-    const { environment, lake, athena } = this.services;
-    const { dag, columns, placement } = await compileForEnvironment(environment.catalog, environment.identity);
-    const plan = buildPlan(dag, columns, domain, placement);
-    const machine = await stateMachineNamed(environment, buildStateMachineName(environment.identity, domain));
-    const connection = await openBuildConnection(lake);
-    try {
-      const query = buildQueries({ plan, columns, placement, lake, connection: connection.connection, observations: new BuildObservations() });
-      const { result } = await this.engine.execute(
-        { machine, input, integrations: { 'athena:startQueryExecution.sync': (state) => (request) => athena.startQueryExecutionSync(request, query(state.name)) } },
-        options,
-      );
-      return result;
-    } finally {
-      connection.close();
-    }
+  buildWith(domain: string, input: JsonValue, options: ExecutionOptions = {}): Promise<ScenarioRun> {
+    return this.builds.buildDomain(domain, input, options);
   }
 }
