@@ -1,0 +1,74 @@
+/**
+ * The offline stand-in for a SageMaker built-in XGBoost training job on a binary label: a random
+ * forest (ml-random-forest; see the README for why not boosting) trained on the training side of
+ * the split and evaluated on the validation side, reporting XGBoost's validation metric names.
+ * Deterministic: the same rows, split and hyperparameters give the same model and metrics.
+ */
+import { RandomForestClassifier } from 'ml-random-forest';
+import { validationMetrics } from './binary-metrics.ts';
+import { encodeRows, fitEncoding, type Feature, type Row } from './feature-encoding.ts';
+import { forestSettings, type HyperparameterValue } from './forest-hyperparameters.ts';
+import { localModel, score, type LocalModel } from './local-model.ts';
+import { splitRows, type TrainValidationSplit } from './train-validation-split.ts';
+
+export interface TrainingRequest {
+  readonly rows: readonly Row[];
+  readonly features: readonly Feature[];
+  /** A boolean column, or one holding 0 and 1. */
+  readonly label: string;
+  /** Columns identifying a row: the split hashes them and orders rows by them. */
+  readonly key: readonly string[];
+  readonly split: TrainValidationSplit;
+  readonly hyperparameters: Readonly<Record<string, HyperparameterValue>>;
+}
+
+export interface TrainingResult {
+  readonly model: LocalModel;
+  /** `validation:auc`, `validation:logloss`, `validation:error`. */
+  readonly metrics: Readonly<Record<string, number>>;
+  readonly trainingRows: number;
+  readonly validationRows: number;
+}
+
+export class TrainingError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TrainingError';
+  }
+}
+
+function labelsOf(rows: readonly Row[], label: string, side: string): number[] {
+  return rows.map((row, index) => {
+    const value = row[label];
+    if (value === true || value === 1 || value === 1n) return 1;
+    if (value === false || value === 0 || value === 0n) return 0;
+    throw new TrainingError(`${side} row ${index + 1}: label '${label}' is ${JSON.stringify(String(value))}; a binary label is true/false or 1/0`);
+  });
+}
+
+export function trainLocally(request: TrainingRequest): TrainingResult {
+  const { training, validation } = splitRows(request.rows, request.split, request.key);
+  const trainingLabels = labelsOf(training, request.label, 'training');
+  const validationLabels = labelsOf(validation, request.label, 'validation');
+  if (new Set(trainingLabels).size < 2) {
+    throw new TrainingError(`the training side of the split has ${training.length} rows, all labelled ${trainingLabels[0] ?? 'nothing'}: a binary model needs both labels`);
+  }
+  const encoding = fitEncoding(request.features, training);
+  const settings = forestSettings(request.hyperparameters);
+  const forest = new RandomForestClassifier(settings.options);
+  forest.train(encodeRows(encoding, training), trainingLabels);
+  const model = localModel({
+    label: request.label,
+    features: request.features,
+    encoding,
+    hyperparameters: request.hyperparameters,
+    ignoredHyperparameters: settings.ignored,
+    forest: forest.toJSON(),
+  });
+  return {
+    model,
+    metrics: validationMetrics(validationLabels, score(model, validation)),
+    trainingRows: training.length,
+    validationRows: validation.length,
+  };
+}
