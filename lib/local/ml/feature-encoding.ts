@@ -22,6 +22,10 @@ export type ColumnEncoding =
   | { readonly name: string; readonly kind: 'numeric' | 'boolean'; readonly fill: number }
   | { readonly name: string; readonly kind: 'categorical'; readonly categories: readonly string[] };
 
+/** How an error names a row; by default its 1-based position among the rows given. */
+export type RowName = (index: number) => string;
+const byPosition: RowName = (index) => `row ${index + 1}`;
+
 export class FeatureValueError extends Error {
   constructor(message: string) {
     super(message);
@@ -31,32 +35,32 @@ export class FeatureValueError extends Error {
 
 const isMissing = (value: unknown): boolean => value === null || value === undefined;
 
-function numberOf(feature: Feature, value: unknown, row: number): number | undefined {
+function numberOf(feature: Feature, value: unknown, row: string): number | undefined {
   if (isMissing(value)) return undefined;
   if (feature.kind === 'boolean') {
     if (typeof value === 'boolean') return value ? 1 : 0;
-    throw new FeatureValueError(`row ${row}: boolean feature '${feature.name}' holds ${JSON.stringify(String(value))}`);
+    throw new FeatureValueError(`${row}: boolean feature '${feature.name}' holds ${JSON.stringify(String(value))}`);
   }
   const number = typeof value === 'number' ? value : typeof value === 'bigint' ? Number(value) : typeof value === 'string' && value.trim() !== '' ? Number(value) : Number.NaN;
-  if (!Number.isFinite(number)) throw new FeatureValueError(`row ${row}: numeric feature '${feature.name}' holds ${JSON.stringify(String(value))}`);
+  if (!Number.isFinite(number)) throw new FeatureValueError(`${row}: numeric feature '${feature.name}' holds ${JSON.stringify(String(value))}`);
   return number;
 }
 
-/** Fits each feature's encoding on `rows` (the training rows; `row` numbers in errors are 1-based). */
-export function fitEncoding(features: readonly Feature[], rows: readonly Row[]): ColumnEncoding[] {
+/** Fits each feature's encoding on `rows`, the training rows. */
+export function fitEncoding(features: readonly Feature[], rows: readonly Row[], rowName: RowName = byPosition): ColumnEncoding[] {
   return features.map((feature): ColumnEncoding => {
     if (feature.kind === 'categorical') {
       const categories = new Set(rows.filter((row) => !isMissing(row[feature.name])).map((row) => String(row[feature.name])));
       return { name: feature.name, kind: 'categorical', categories: [...categories].sort() };
     }
-    const present = rows.map((row, index) => numberOf(feature, row[feature.name], index + 1)).filter((value) => value !== undefined);
+    const present = rows.map((row, index) => numberOf(feature, row[feature.name], rowName(index))).filter((value) => value !== undefined);
     const fill = present.length === 0 ? 0 : present.reduce((sum, value) => sum + value, 0) / present.length;
     return { name: feature.name, kind: feature.kind, fill };
   });
 }
 
 /** The matrix of `rows` under `encoding`, one row each, columns in encoding order. */
-export function encodeRows(encoding: readonly ColumnEncoding[], rows: readonly Row[]): number[][] {
+export function encodeRows(encoding: readonly ColumnEncoding[], rows: readonly Row[], rowName: RowName = byPosition): number[][] {
   return rows.map((row, index) =>
     encoding.flatMap((column) => {
       const value = row[column.name];
@@ -64,7 +68,7 @@ export function encodeRows(encoding: readonly ColumnEncoding[], rows: readonly R
         const category = isMissing(value) ? undefined : String(value);
         return column.categories.map((known) => (known === category ? 1 : 0));
       }
-      return [numberOf(column, value, index + 1) ?? column.fill];
+      return [numberOf(column, value, rowName(index)) ?? column.fill];
     }),
   );
 }

@@ -6,7 +6,7 @@
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { RandomForestClassifier } from 'ml-random-forest';
-import { encodeRows, type ColumnEncoding, type Feature, type Row } from './feature-encoding.ts';
+import { encodeRows, type ColumnEncoding, type Feature, type Row, type RowName } from './feature-encoding.ts';
 import type { HyperparameterValue } from './forest-hyperparameters.ts';
 
 const FORMAT = 'contract-lakehouse/local-model';
@@ -44,11 +44,11 @@ export function localModel(parts: Omit<LocalModel, 'format' | 'formatVersion' | 
  * for it, add-one smoothed ((votes + 1) / (trees + 2)). XGBoost's logistic output is never exactly
  * 0 or 1, but a unanimous vote share is, and one such sure mistake costs 36.8 in logloss.
  */
-export function score(model: LocalModel, rows: readonly Row[]): number[] {
+export function score(model: LocalModel, rows: readonly Row[], rowName?: RowName): number[] {
   if (rows.length === 0) return [];
   const trees = model.forest.baseModel.nEstimators;
   return RandomForestClassifier.load(model.forest)
-    .predictProbability(encodeRows(model.encoding, rows), 1)
+    .predictProbability(encodeRows(model.encoding, rows, rowName), 1)
     .map((share) => (Math.round(share * trees) + 1) / (trees + 2));
 }
 

@@ -6,7 +6,7 @@
  */
 import { RandomForestClassifier } from 'ml-random-forest';
 import { validationMetrics } from './binary-metrics.ts';
-import { encodeRows, fitEncoding, type Feature, type Row } from './feature-encoding.ts';
+import { encodeRows, fitEncoding, type Feature, type Row, type RowName } from './feature-encoding.ts';
 import { forestSettings, type HyperparameterValue } from './forest-hyperparameters.ts';
 import { localModel, score, type LocalModel } from './local-model.ts';
 import { splitRows, type TrainValidationSplit } from './train-validation-split.ts';
@@ -37,26 +37,33 @@ export class TrainingError extends Error {
   }
 }
 
-function labelsOf(rows: readonly Row[], label: string, side: string): number[] {
+/** Names a row by its key, since the split reorders rows: `the row with customer_id "C00042"`. */
+function rowNamer(rows: readonly Row[], key: readonly string[]): RowName {
+  return (index) => `the row with ${key.map((column) => `${column} ${JSON.stringify(String(rows[index]![column]))}`).join(', ')}`;
+}
+
+function labelsOf(rows: readonly Row[], label: string, rowName: RowName): number[] {
   return rows.map((row, index) => {
     const value = row[label];
     if (value === true || value === 1 || value === 1n) return 1;
     if (value === false || value === 0 || value === 0n) return 0;
-    throw new TrainingError(`${side} row ${index + 1}: label '${label}' is ${JSON.stringify(String(value))}; a binary label is true/false or 1/0`);
+    throw new TrainingError(`${rowName(index)}: label '${label}' is ${JSON.stringify(String(value))}; a binary label is true/false or 1/0`);
   });
 }
 
 export function trainLocally(request: TrainingRequest): TrainingResult {
   const { training, validation } = splitRows(request.rows, request.split, request.key);
-  const trainingLabels = labelsOf(training, request.label, 'training');
-  const validationLabels = labelsOf(validation, request.label, 'validation');
+  const trainingName = rowNamer(training, request.key);
+  const validationName = rowNamer(validation, request.key);
+  const trainingLabels = labelsOf(training, request.label, trainingName);
+  const validationLabels = labelsOf(validation, request.label, validationName);
   if (new Set(trainingLabels).size < 2) {
     throw new TrainingError(`the training side of the split has ${training.length} rows, all labelled ${trainingLabels[0] ?? 'nothing'}: a binary model needs both labels`);
   }
-  const encoding = fitEncoding(request.features, training);
+  const encoding = fitEncoding(request.features, training, trainingName);
   const settings = forestSettings(request.hyperparameters);
   const forest = new RandomForestClassifier(settings.options);
-  forest.train(encodeRows(encoding, training), trainingLabels);
+  forest.train(encodeRows(encoding, training, trainingName), trainingLabels);
   const model = localModel({
     label: request.label,
     features: request.features,
@@ -67,7 +74,7 @@ export function trainLocally(request: TrainingRequest): TrainingResult {
   });
   return {
     model,
-    metrics: validationMetrics(validationLabels, score(model, validation)),
+    metrics: validationMetrics(validationLabels, score(model, validation, validationName)),
     trainingRows: training.length,
     validationRows: validation.length,
   };

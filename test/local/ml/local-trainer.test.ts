@@ -82,6 +82,7 @@ describe('the local trainer', () => {
     expect(probabilities).toEqual(score(trained.model, sample));
     expect(probabilities.every((probability) => probability >= 0 && probability <= 1)).toBe(true);
     expect(score(trained.model, [{ orders: 3n, days_since_last_order: null, plan: 'unseen-plan', newsletter: null }])).toHaveLength(1);
+    expect(() => score(trained.model, [sample[0]!, { ...sample[1]!, newsletter: 'yes' }])).toThrow(`row 2: boolean feature 'newsletter' holds "yes"`);
   });
 
   it('maps the hyperparameters that have an equivalent and names the ones ignored offline', () => {
@@ -96,10 +97,10 @@ describe('the local trainer', () => {
   });
 
   it('names a row whose label or feature is not what it must be', () => {
-    const badLabel = withSignal.map((row, index) => (index === 0 ? { ...row, churned: 'maybe' } : row));
-    expect(() => trainLocally(request(badLabel))).toThrow(/row \d+: label 'churned' is "maybe"; a binary label is true\/false or 1\/0/);
-    const badFeature = withSignal.map((row, index) => (index === 0 ? { ...row, orders: 'many' } : row));
-    expect(() => trainLocally(request(badFeature))).toThrow(/numeric feature 'orders' holds "many"/);
+    const badLabel = withSignal.map((row, index) => (index === 42 ? { ...row, churned: 'maybe' } : row));
+    expect(() => trainLocally(request(badLabel))).toThrow(`the row with customer_id "C00042": label 'churned' is "maybe"; a binary label is true/false or 1/0`);
+    const badFeature = withSignal.map((row, index) => (index === 7 ? { ...row, orders: 'many' } : row));
+    expect(() => trainLocally(request(badFeature))).toThrow(`the row with customer_id "C00007": numeric feature 'orders' holds "many"`);
   });
 });
 
