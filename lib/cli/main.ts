@@ -4,6 +4,8 @@ import { compile } from './commands/compile.ts';
 import { contractsCheck } from './commands/contracts-check.ts';
 import { contractsList } from './commands/contracts-list.ts';
 import { maintain } from './commands/maintain.ts';
+import { modelsApprove } from './commands/models-approve.ts';
+import { modelsList } from './commands/models-list.ts';
 import { quarantineList } from './commands/quarantine-list.ts';
 import { quarantineRelease } from './commands/quarantine-release.ts';
 import { query } from './commands/query.ts';
@@ -17,7 +19,7 @@ import { ContractError } from '../contracts/problems.ts';
 import type { CommandIO } from './io.ts';
 import { UsageError } from './usage-error.ts';
 
-const commands: readonly Command[] = [contractsCheck, contractsList, validate, run, query, quarantineList, quarantineRelease, unlock, build, maintain, compile];
+const commands: readonly Command[] = [contractsCheck, contractsList, validate, run, query, quarantineList, quarantineRelease, unlock, build, maintain, compile, modelsList, modelsApprove];
 
 function usageText(): string {
   const width = Math.max(...commands.map((command) => command.usage.length));

@@ -35,6 +35,16 @@ function parsedMessage(message: JsonValue): JsonValue {
   }
 }
 
+/** An EventBridge event as AWS services emit it. */
+export interface AwsServiceEvent {
+  readonly id: string;
+  readonly 'detail-type': string;
+  readonly source: string;
+  /** ISO-8601 UTC. */
+  readonly time: string;
+  readonly detail: JsonObject;
+}
+
 export class LocalNotifications {
   constructor(
     private readonly logs: NotificationLogs,
@@ -68,7 +78,7 @@ export class LocalNotifications {
       const detailType = reader.string(entry, 'DetailType');
       const detail = (entry as JsonObject)['Detail'];
       const eventId = randomUUID();
-      appendLine(this.logs.eventsLog, {
+      this.logEvent({
         time: this.now().toISOString(),
         id: eventId,
         source,
@@ -80,6 +90,19 @@ export class LocalNotifications {
       return { EventId: eventId };
     });
     return { Entries: ids, FailedEntryCount: 0 };
+  }
+
+  /**
+   * An event an AWS service puts on the default bus itself rather than through PutEvents
+   * (SageMaker's Model Package State Change), logged as a PutEvents entry is, with its own id and time.
+   */
+  recordServiceEvent(event: AwsServiceEvent): void {
+    this.logEvent({ time: event.time, id: event.id, source: event.source, detailType: event['detail-type'], eventBusName: 'default', detail: event.detail });
+  }
+
+  /** One line of `events.log`: the one shape every reader of the log parses. */
+  private logEvent(line: { time: string; id: string; source: string; detailType: string; eventBusName: string; detail: JsonValue }): void {
+    appendLine(this.logs.eventsLog, line);
   }
 
   async putMetricData(request: JsonValue, say: (line: string) => void): Promise<JsonObject> {

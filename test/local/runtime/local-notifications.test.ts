@@ -51,6 +51,14 @@ describe('notifications offline', () => {
     ]);
   });
 
+  it("logs an event a service emits itself as a PutEvents entry is, keeping the event's id and time", () => {
+    const event = { id: 'e-1', 'detail-type': 'SageMaker Model Package State Change', source: 'aws.sagemaker', time: '2026-11-20T10:00:00.000Z', detail: { ModelPackageVersion: 2 } };
+    notifications.recordServiceEvent(event);
+    expect(lines('events.log')).toEqual([
+      { time: '2026-11-20T10:00:00.000Z', id: 'e-1', source: 'aws.sagemaker', detailType: 'SageMaker Model Package State Change', eventBusName: 'default', detail: { ModelPackageVersion: 2 } },
+    ]);
+  });
+
   it('logs metric data and says each value with its dimensions', async () => {
     await notifications.putMetricData(
       { Namespace: 'ContractLakehouse', MetricData: [{ MetricName: 'RowsLoaded', Value: 36, Unit: 'Count', Dimensions: [{ Name: 'Dataset', Value: 'orders' }] }] },
