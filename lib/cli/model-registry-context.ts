@@ -78,6 +78,6 @@ export function findModel(context: ModelRegistryContext, ref: string): RegistryM
   const model = context.models.find((candidate) => candidate.id === ref);
   if (model !== undefined) return model;
   const known = context.models.map((candidate) => candidate.id);
-  const listed = known.length === 0 ? 'the contracts have no ML model specs (contracts/<domain>/ml/<model>.yaml)' : `ML models: ${known.join(', ')}`;
-  throw new UsageError(`no ML model '${ref}' in the contracts${didYouMean(ref, known)} (${listed})`);
+  if (known.length === 0) throw new UsageError(`no ML model '${ref}' in the contracts: no domain has a spec (contracts/<domain>/ml/<model>.yaml)`);
+  throw new UsageError(`no ML model '${ref}' in the contracts${didYouMean(ref, known)} (ML models: ${known.join(', ')})`);
 }

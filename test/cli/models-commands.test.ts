@@ -69,6 +69,16 @@ describe('lakehouse models list', () => {
     expect(unknown.stderr).toMatch(/no environment 'stagin' in cdk\.json; did you mean 'staging'\? \(it has: dev, staging, prod\)/);
   });
 
+  it('says so when no domain has a spec, and approve names where specs live', async () => {
+    const bare = mlProject({});
+    const list = await runLakehouseInProcess(['models', 'list', '--json'], { cwd: bare });
+    expect([list.status, JSON.parse(list.stdout)]).toEqual([0, []]);
+    expect((await runLakehouseInProcess(['models', 'list'], { cwd: bare })).stderr).toMatch(/^no ML models in the contracts/);
+    const approve = await runLakehouseInProcess(['models', 'approve', 'marketing/churn', '1'], { cwd: bare });
+    expect(approve.status).toBe(2);
+    expect(approve.stderr).toMatch(/no ML model 'marketing\/churn' in the contracts: no domain has a spec \(contracts\/<domain>\/ml\/<model>\.yaml\)/);
+  });
+
   it('stops with exit 2 naming a damaged registry file and its field', async () => {
     const lake = join(dir, 'damaged-lake');
     await new LocalModelRegistry({ workspace: lake, ...DEV }).register(registration(CHURN, 'run-1'));
