@@ -294,6 +294,11 @@ const MAX_MODEL_PACKAGE_GROUP_NAME_LENGTH = 63;
 /** SageMaker's pattern for Model Package Group names: letters, digits and hyphens, no leading or trailing hyphen. */
 const MODEL_PACKAGE_GROUP_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
 
+/** Whether SageMaker accepts `name` as a Model Package Group name. */
+export function isModelPackageGroupName(name: string): boolean {
+  return MODEL_PACKAGE_GROUP_NAME.test(name);
+}
+
 /** The text of a group name before it is checked: underscores, which SageMaker refuses, become hyphens. */
 function composeModelPackageGroupName(identity: Pick<EnvironmentIdentity, 'organization' | 'environment'>, domain: string, model: string): string {
   return `${identity.organization}-${identity.environment}-${domain}-${model}`.replaceAll('_', '-');
@@ -321,4 +326,52 @@ export function modelPackageGroupName(identity: Pick<EnvironmentIdentity, 'organ
   const problem = modelPackageGroupNameProblem(identity, domain, model);
   if (problem !== undefined) throw new Error(`ML model '${domain}/${model}': ${problem}`);
   return composeModelPackageGroupName(identity, domain, model);
+}
+
+/** `<org>-<env>-<domain>-<model>-training`: the state machine training an ML model (its log group shares the domain's prefix). */
+export function trainingStateMachineName(identity: EnvironmentIdentity, domain: string, model: string): string {
+  return fitName(`${identity.organization}-${identity.environment}-${domain}-${model}-training`, MAX_STEP_FUNCTIONS_NAME_LENGTH);
+}
+
+/** Execution log group of an ML model's training state machine, named after it. */
+export function trainingLogGroupName(identity: EnvironmentIdentity, domain: string, model: string): string {
+  return `/aws/vendedlogs/states/${trainingStateMachineName(identity, domain, model)}`;
+}
+
+/** `<org>-<env>-<domain>-<model>-register`, fitted to Lambda's limit: the function registering the model's versions. */
+export function registerFunctionName(identity: EnvironmentIdentity, domain: string, model: string): string {
+  return fitName(`${identity.organization}-${identity.environment}-${domain}-${model}-register`, MAX_FUNCTION_NAME_LENGTH);
+}
+
+/** Key prefix of everything an ML model's runs keep in the audit zone: `ml/<domain>/<model>/`. */
+export function mlModelPrefix(domain: string, model: string): string {
+  return `ml/${domain}/${model}/`;
+}
+
+/** Key prefix of one training run's files (training set, model artifact, metrics): `ml/<domain>/<model>/runs/<run id>/`. */
+export function trainingRunPrefix(domain: string, model: string, runId: string): string {
+  return `${mlModelPrefix(domain, model)}runs/${runId}/`;
+}
+
+/** Key of a training run's record: `ml/<domain>/<model>/runs/<run id>.json`, beside its folder. */
+export function trainingRunRecordKey(domain: string, model: string, runId: string): string {
+  return `${mlModelPrefix(domain, model)}runs/${runId}.json`;
+}
+
+/** SageMaker's limit on a training job name's length. */
+const MAX_TRAINING_JOB_NAME_LENGTH = 63;
+/** A run id is a UUID (`States.UUID()`), 36 characters. */
+const RUN_ID_LENGTH = 36;
+
+/**
+ * The start of every training job name of an ML model, `<start of its group>-<hash of the group>`,
+ * so that `<prefix>-<run id>` fits SageMaker's 63 characters and the IAM grant on `<prefix>-*`
+ * reaches no other model's jobs (a bare group name would: `churn-*` matches `churn-eu`'s jobs).
+ * Lowercase, as SageMaker writes names in ARNs.
+ */
+export function trainingJobPrefix(identity: Pick<EnvironmentIdentity, 'organization' | 'environment'>, domain: string, model: string): string {
+  const group = modelPackageGroupName(identity, domain, model);
+  const hash = createHash('sha256').update(group).digest('hex').slice(0, 8);
+  const room = MAX_TRAINING_JOB_NAME_LENGTH - RUN_ID_LENGTH - 1 - hash.length - 1;
+  return `${group.slice(0, room).replace(/-+$/, '')}-${hash}`.toLowerCase();
 }

@@ -1,20 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { closeSync, fsyncSync, linkSync, mkdirSync, openSync, rmSync, writeSync } from 'node:fs';
+import { linkSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { CommitConflictError } from './lake-errors.ts';
 import { manifestSequences, readManifest } from './manifest-file.ts';
 import type { Snapshot } from './snapshot.ts';
 import { manifestPath, metadataDirectory } from './table-layout.ts';
-
-function writeDurably(path: string, text: string): void {
-  const descriptor = openSync(path, 'wx');
-  try {
-    writeSync(descriptor, text);
-    fsyncSync(descriptor);
-  } finally {
-    closeSync(descriptor);
-  }
-}
+import { writeDurably } from '../durable-file.ts';
 
 /**
  * True when `snapshot` landed in a slot that expiry had emptied below newer commits: its writer

@@ -11,7 +11,7 @@
  * many processes retry it at once.
  */
 import { randomUUID } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, linkSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { modelPackageStateChange, type ModelPackageStateChangeEvent } from '../../ml/model-package-state-change.ts';
 import {
@@ -25,9 +25,9 @@ import {
 } from '../../ml/model-registry.ts';
 import { encodeRegistryMetadata } from '../../ml/registry-metadata.ts';
 import { readVersionFile, versionFileText } from './registry-version-file.ts';
+import { writeDurably } from '../durable-file.ts';
+import { isModelPackageGroupName } from '../../config/names.ts';
 
-/** Letters, digits and inner hyphens, as SageMaker names groups: also a safe folder name. */
-const GROUP_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
 const VERSION_FILE = /^([1-9][0-9]*)\.json$/;
 
 export interface LocalRegistryOptions {
@@ -41,16 +41,6 @@ export interface LocalRegistryOptions {
   readonly account?: string;
   /** @default the system clock */
   readonly now?: () => Date;
-}
-
-function writeDurably(path: string, text: string): void {
-  const descriptor = openSync(path, 'wx');
-  try {
-    writeSync(descriptor, text);
-    fsyncSync(descriptor);
-  } finally {
-    closeSync(descriptor);
-  }
 }
 
 export class LocalModelRegistry implements ModelRegistry {
@@ -117,7 +107,8 @@ export class LocalModelRegistry implements ModelRegistry {
   }
 
   private versionsDirectory(group: string): string {
-    if (!GROUP_NAME.test(group)) {
+    // A name SageMaker accepts (letters, digits, inner hyphens) is also a safe folder name.
+    if (!isModelPackageGroupName(group)) {
       throw new Error(`'${group}' is not a Model Package Group name: 1 to 63 letters, digits and hyphens, starting and ending with a letter or digit`);
     }
     return join(this.root, group, 'versions');
