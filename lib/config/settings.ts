@@ -79,7 +79,8 @@ export class SettingsError extends Error {
   }
 }
 
-const SETTINGS_KEYS = ['organization', 'datasetStacksPerDomain', 'environments', 'domains'];
+// `gitRevision` is read by the domain stacks (GIT_REVISION_CONTEXT) as lineage of registered ML model versions.
+const SETTINGS_KEYS = ['organization', 'datasetStacksPerDomain', 'environments', 'domains', 'gitRevision'];
 const ENVIRONMENT_KEYS = [
   'account',
   'region',

@@ -2,6 +2,8 @@ import { App, type AppProps } from 'aws-cdk-lib';
 import { type LakehouseSettings, readSettings } from '../config/settings.ts';
 import { loadCatalog } from '../contracts/load.ts';
 import type { Catalog } from '../contracts/model.ts';
+import { loadMlModels } from '../ml/load.ts';
+import type { MlModel } from '../ml/model.ts';
 import { enableNagChecks } from '../nag/nag-checks.ts';
 import { compileTransforms } from '../transforms/compile.ts';
 import { inferModelColumns } from '../transforms/infer-columns.ts';
@@ -34,8 +36,8 @@ function loadApp(contractsRoot: string, appProps: AppProps): LoadedApp {
   return { app, settings, catalog, modelCatalog: settings.domains === undefined ? catalog : loadCatalog(contractsRoot) };
 }
 
-function assemble(loaded: LoadedApp, models: ModelsAtSynth): LakehouseApp {
-  const stages = buildLakehouseApp(loaded.app, loaded.catalog, loaded.settings, models);
+function assemble(loaded: LoadedApp, models: ModelsAtSynth, mlModels: readonly MlModel[]): LakehouseApp {
+  const stages = buildLakehouseApp(loaded.app, loaded.catalog, loaded.settings, models, mlModels);
   enableNagChecks(loaded.app);
   return { app: loaded.app, settings: loaded.settings, catalog: loaded.catalog, stages };
 }
@@ -43,7 +45,8 @@ function assemble(loaded: LoadedApp, models: ModelsAtSynth): LakehouseApp {
 /**
  * The one way the app is assembled, whether the CDK CLI runs it (`bin/app.ts`), the demo prints
  * it, the offline runtime reads its state machines or a test synthesizes it: same settings, same
- * contracts, same nag checks, and each domain's build, its gold tables and their columns. Every
+ * contracts, same nag checks, and each domain's build, its gold tables and their columns, and the
+ * training of each ML model spec (`contracts/<domain>/ml/*.yaml`; none costs nothing). Every
  * domain's models are compiled into one DAG (a bad ref or a cycle fails here) and their columns
  * inferred on DuckDB before any construct is built. Throws `SettingsError` or `ContractError`
  * with every problem listed.
@@ -52,5 +55,6 @@ export async function createLakehouseApp(contractsRoot: string, appProps: AppPro
   const loaded = loadApp(contractsRoot, appProps);
   const dag = compileTransforms(loaded.modelCatalog);
   const columns = await inferModelColumns(dag);
-  return assemble(loaded, { dag, columns });
+  const mlModels = await loadMlModels(loaded.modelCatalog, () => loaded.settings);
+  return assemble(loaded, { dag, columns }, mlModels);
 }

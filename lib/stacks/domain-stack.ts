@@ -1,4 +1,4 @@
-import { Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import { type RemovalPolicy, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import * as athena from 'aws-cdk-lib/aws-athena';
 import * as glue from 'aws-cdk-lib/aws-glue';
 import { Construct } from 'constructs';
@@ -22,7 +22,10 @@ import { DomainBuild } from '../constructs/domain-build.ts';
 import { DomainMaintenance } from '../constructs/domain-maintenance.ts';
 import { DomainRouter } from '../constructs/domain-router.ts';
 import { AthenaDdlProvider, IcebergTable } from '../constructs/iceberg-table.ts';
+import { ModelTraining } from '../constructs/model-training.ts';
 import { PipelineLogKey } from '../constructs/pipeline-log-key.ts';
+import { featureContractVersions } from '../ml/feature-inputs.ts';
+import type { MlModel } from '../ml/model.ts';
 import { domainGoldTables, domainSilverTables } from '../pipeline/maintenance-steps.ts';
 import { type BuildPlan, buildPlan } from '../transforms/build-plan.ts';
 import { type GoldTable, type GoldTablePlacement, goldTables } from '../transforms/gold-table.ts';
@@ -36,7 +39,17 @@ export interface DomainStackProps extends StackProps {
   readonly domain: Domain;
   /** Every domain's models with their inferred columns; the domain's own get a build. @default no build */
   readonly models?: ModelsAtSynth;
+  /** Every domain's ML models; the domain's own get their training (they need `models`). @default none */
+  readonly mlModels?: readonly MlModel[];
 }
+
+/**
+ * The CDK context value recorded as the git revision of every registered model version
+ * (`-c gitRevision=$(git rev-parse HEAD)` at deploy); a synth without it records `unrecorded`.
+ */
+export const GIT_REVISION_CONTEXT = 'gitRevision';
+const GIT_REVISION_UNRECORDED = 'unrecorded';
+const GIT_REVISION = /^[0-9a-f]{7,64}$/;
 
 /** Athena's current engine; pinned so an AWS default change never alters query behaviour unannounced. */
 const ATHENA_ENGINE_VERSION = 'Athena engine version 3';
@@ -71,6 +84,8 @@ export class DomainStack extends Stack {
    * staging tables, owned by `tableOwner` like silver tables; the build depends on them.
    */
   readonly goldTables: ReadonlyMap<string, IcebergTable>;
+  /** By model name: the training of each of the domain's ML models. */
+  readonly training: ReadonlyMap<string, ModelTraining>;
 
   constructor(scope: Construct, id: string, props: DomainStackProps) {
     super(scope, id, props);
@@ -204,6 +219,39 @@ export class DomainStack extends Stack {
       // A build started before its tables exist would fail on its first INSERT.
       for (const table of this.goldTables.values()) this.build.stateMachine.node.addDependency(table);
     }
+
+    this.training = this.addTraining(props, pipelineWorkGroupName, removalPolicy);
+  }
+
+  private addTraining(props: DomainStackProps, workGroupName: string, removalPolicy: RemovalPolicy): Map<string, ModelTraining> {
+    const own = (props.mlModels ?? []).filter((model) => model.domain === props.domain.name);
+    if (own.length === 0) return new Map();
+    if (props.models === undefined) throw new Error(`domain '${props.domain.name}': its ML models need the compiled transforms (models) to read their features`);
+    const scope = new Construct(this, 'Ml');
+    const gitRevision = String(this.node.tryGetContext(GIT_REVISION_CONTEXT) ?? GIT_REVISION_UNRECORDED);
+    if (gitRevision !== GIT_REVISION_UNRECORDED && !GIT_REVISION.test(gitRevision)) {
+      throw new Error(`context value ${GIT_REVISION_CONTEXT} '${gitRevision}' is not a git commit id (7 to 64 hexadecimal digits)`);
+    }
+    return new Map(
+      own.map((model) => [
+        model.name,
+        new ModelTraining(scope, pascalCase(model.name), {
+          identity: props.identity,
+          model,
+          environmentApproval: props.environment.modelApproval,
+          contractVersions: featureContractVersions(props.models!.dag, model.featureModel),
+          gitRevision,
+          workGroupName,
+          key: this.platform.key,
+          logKey: this.stateMachineLogKey.key,
+          alertTopic: this.alerts.topic,
+          auditBucketName: this.platform.bucketName('audit'),
+          goldBucketName: this.platform.bucketName('gold'),
+          athenaResultsBucketName: this.platform.bucketName('athena-results'),
+          removalPolicy,
+        }),
+      ]),
+    );
   }
 
   private addGoldTables(owned: readonly OwnedGoldTable[], databaseName: string, workGroupName: string): Map<string, IcebergTable> {

@@ -4,6 +4,7 @@ import { datasetStackId, domainStackId, type EnvironmentIdentity, PLATFORM_STACK
 import type { EnvironmentSettings, LakehouseSettings } from '../config/settings.ts';
 import type { Catalog, Domain } from '../contracts/model.ts';
 import { ContractError } from '../contracts/problems.ts';
+import type { MlModel } from '../ml/model.ts';
 import type { ModelsAtSynth } from '../transforms/models-at-synth.ts';
 import { groupByShard } from './dataset-shards.ts';
 import { DatasetStack } from './dataset-stack.ts';
@@ -16,6 +17,8 @@ export interface LakehouseStageProps extends StageProps {
   readonly catalog: Catalog;
   /** Every domain's models with their inferred columns. @default no builds */
   readonly models?: ModelsAtSynth;
+  /** Every domain's ML models, each trained in its domain's stack. @default none */
+  readonly mlModels?: readonly MlModel[];
 }
 
 export interface DomainStacks {
@@ -33,7 +36,7 @@ export class LakehouseStage extends Stage {
   readonly domains: ReadonlyMap<string, DomainStacks>;
 
   constructor(scope: Construct, props: LakehouseStageProps) {
-    const { environment, settings, catalog, models: _models, ...stageProps } = props;
+    const { environment, settings, catalog, models: _models, mlModels: _mlModels, ...stageProps } = props;
     super(scope, environment.name, {
       ...stageProps,
       env: { account: environment.account, region: environment.region },
@@ -62,6 +65,7 @@ export class LakehouseStage extends Stage {
       environment,
       domain,
       ...(props.models === undefined ? {} : { models: props.models }),
+      ...(props.mlModels === undefined ? {} : { mlModels: props.mlModels }),
       description: `Lakehouse domain ${domain.name} in ${identity.environment}: Glue database, Athena workgroup, alerts`,
     });
     domainStack.addStackDependency(this.platform);

@@ -1,0 +1,355 @@
+import { ArnFormat, Duration, Size, Stack, Validations } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { registerEnvironmentVariables } from '../../lambdas/register-model/settings.ts';
+import {
+  athenaResultsPrefix,
+  type EnvironmentIdentity,
+  glueDatabaseName,
+  goldPrefix,
+  mlModelPrefix,
+  modelPackageGroupName,
+  registerFunctionName,
+  trainingJobPrefix,
+  trainingLogGroupName,
+  trainingStateMachineName,
+} from '../config/names.ts';
+import type { ModelApproval } from '../config/settings.ts';
+import { approvalIn } from '../ml/approval.ts';
+import type { MlModel } from '../ml/model.ts';
+import { trainingHyperparameters } from '../ml/training-hyperparameters.ts';
+import { xgboostImageUri } from '../ml/xgboost-image.ts';
+import { wildcardFinding } from '../nag/wildcard-finding.ts';
+import { DATASET_LOADED_DETAIL_TYPE, LAKEHOUSE_EVENT_SOURCE } from '../pipeline/dataset-loaded-event.ts';
+import { executionLogGroup, type ExecutionLogProps, executionTelemetryStatements, loggedAndTraced } from './execution-logs.ts';
+import { HANDLER, handlerCode } from './lambda-code.ts';
+import { RETAINED } from './retained.ts';
+import { stateMachineArns, stateMachinePrincipal } from './state-machine-arns.ts';
+import { trainingStateGraph } from './training-state-graph.ts';
+import { ZonePrefix } from './zone-prefix.ts';
+
+const REGISTER_ENTRY_POINT = 'lambdas/register-model/index.ts';
+
+export interface ModelTrainingProps extends ExecutionLogProps {
+  readonly identity: EnvironmentIdentity;
+  readonly model: MlModel;
+  /** The environment's `modelApproval`; the stricter of it and the spec's decides (`approvalIn`). */
+  readonly environmentApproval: ModelApproval;
+  /** Contract version per dataset the feature model reads (`featureContractVersions`). */
+  readonly contractVersions: Readonly<Record<string, string>>;
+  /** Recorded with every registered version; `-c gitRevision=$(git rev-parse HEAD)` at deploy. */
+  readonly gitRevision: string;
+  /** The domain's pipeline workgroup every statement runs in. */
+  readonly workGroupName: string;
+  /** The environment's key: zone buckets, Athena results, training volumes and artifacts are encrypted with it. */
+  readonly key: kms.IKey;
+  /** The domain's topic: a failed run alerts its owner there. */
+  readonly alertTopic: sns.ITopic;
+  readonly auditBucketName: string;
+  readonly goldBucketName: string;
+  readonly athenaResultsBucketName: string;
+  /** SageMaker's training instance type, without `ml.`. @default m5.xlarge */
+  readonly instanceType?: string;
+  /** @default Size.gibibytes(30) */
+  readonly volumeSize?: Size;
+  /** The training job's stopping condition. @default Duration.hours(2) */
+  readonly maxTrainingTime?: Duration;
+  /** How long one snapshot or UNLOAD statement may run. @default Duration.minutes(30) */
+  readonly statementTimeout?: Duration;
+  /** Longest execution. @default Duration.hours(6) */
+  readonly timeout?: Duration;
+}
+
+/** Timeout of the Tasks that make one API call (results, metrics, register, record, alert). */
+const CALL_TIMEOUT = Duration.seconds(60);
+
+/** The EventBridge rule Step Functions manages to learn that a `.sync` training job ended. */
+const SYNC_TRAINING_RULE = 'StepFunctionsGetEventsForSageMakerTrainingJobsRule';
+
+/**
+ * One ML model's training (issue 11): its SageMaker Model Package Group, kept like the other
+ * stateful resources, and a Standard state machine (`trainingStateGraph`) started after each build
+ * that published its feature model, or on the spec's schedule. Each run pins the feature table's
+ * snapshot, keeps its training set, model and record under `ml/<domain>/<model>/runs/<run id>`
+ * in the audit zone, and registers a version when every threshold passes. Three roles, each
+ * scoped to this model: the state machine's, SageMaker's training role (it reads only training
+ * sets and writes only model artifacts), and the register function's (its group only).
+ */
+export class ModelTraining extends Construct {
+  readonly group: sagemaker.CfnModelPackageGroup;
+  readonly stateMachine: sfn.StateMachine;
+  readonly role: iam.Role;
+  readonly trainingRole: iam.Role;
+  readonly registerFunction: lambda.Function;
+  readonly logGroup: logs.LogGroup;
+  readonly trigger: events.Rule;
+
+  constructor(scope: Construct, id: string, props: ModelTrainingProps) {
+    super(scope, id);
+    const { identity, model } = props;
+    const stack = Stack.of(this);
+    const groupName = modelPackageGroupName(identity, model.domain, model.name);
+    const [featureDomain, featureTable] = model.featureModel.split('/') as [string, string];
+    const featureDatabase = glueDatabaseName(identity, featureDomain);
+    const runs = new ZonePrefix(props.auditBucketName, mlModelPrefix(model.domain, model.name));
+    const featureFiles = new ZonePrefix(props.goldBucketName, goldPrefix(featureDomain, featureTable));
+    const queryResults = new ZonePrefix(props.athenaResultsBucketName, athenaResultsPrefix(model.domain));
+    const jobPrefix = trainingJobPrefix(identity, model.domain, model.name);
+    const image = xgboostImageUri(identity.region);
+    const removalPolicy = props.removalPolicy ?? RETAINED;
+
+    this.group = new sagemaker.CfnModelPackageGroup(this, 'ModelPackageGroup', {
+      modelPackageGroupName: groupName,
+      modelPackageGroupDescription: `Versions of ML model ${model.id} trained on ${model.featureModel} (${identity.environment})`,
+      tags: [{ key: 'lakehouse:ml-model', value: model.id }],
+    });
+    this.group.applyRemovalPolicy(removalPolicy);
+
+    // SageMaker's own role for the job: the run's training set in, its model artifact out.
+    const trainingSets = `${runs.objectsArn.slice(0, -1)}runs/*/training-set/*`;
+    const artifacts = `${runs.objectsArn.slice(0, -1)}runs/*/model/*`;
+    const trainingLogs = stack.formatArn({
+      service: 'logs',
+      resource: 'log-group',
+      resourceName: '/aws/sagemaker/TrainingJobs:*',
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    const trainingJobs = stack.formatArn({ service: 'sagemaker', resource: 'training-job', resourceName: `${jobPrefix}-*` });
+    this.trainingRole = new iam.Role(this, 'TrainingRole', {
+      assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': stack.account } } }),
+      description: `SageMaker training jobs of ML model ${model.id} in ${identity.environment}`,
+      inlinePolicies: {
+        Train: new iam.PolicyDocument({
+          statements: [
+            new iam.PolicyStatement({ sid: 'ReadTrainingSets', actions: ['s3:GetObject'], resources: [trainingSets] }),
+            new iam.PolicyStatement({
+              sid: 'ListTrainingSets',
+              actions: ['s3:ListBucket'],
+              resources: [runs.bucketArn],
+              conditions: { StringLike: { 's3:prefix': [`${runs.prefix}runs/*/training-set/*`] } },
+            }),
+            new iam.PolicyStatement({ sid: 'WriteModelArtifacts', actions: ['s3:PutObject', 's3:AbortMultipartUpload'], resources: [artifacts] }),
+            new iam.PolicyStatement({ sid: 'UseZoneKey', actions: ['kms:Decrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'], resources: [props.key.keyArn] }),
+            new iam.PolicyStatement({
+              sid: 'EncryptTrainingVolume',
+              actions: ['kms:CreateGrant'],
+              resources: [props.key.keyArn],
+              conditions: { Bool: { 'kms:GrantIsForAWSResource': 'true' } },
+            }),
+            new iam.PolicyStatement({
+              sid: 'WriteTrainingLogs',
+              actions: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
+              resources: [trainingLogs],
+            }),
+            new iam.PolicyStatement({
+              sid: 'PublishTrainingMetrics',
+              actions: ['cloudwatch:PutMetricData'],
+              resources: ['*'],
+              conditions: { StringEquals: { 'cloudwatch:namespace': '/aws/sagemaker/TrainingJobs' } },
+            }),
+          ],
+        }),
+      },
+    });
+
+    const logGroup = new logs.LogGroup(this, 'RegisterLogs', {
+      logGroupName: `/aws/lambda/${registerFunctionName(identity, model.domain, model.name)}`,
+      retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
+      removalPolicy,
+    });
+    const packages = stack.formatArn({ service: 'sagemaker', resource: 'model-package', resourceName: `${groupName.toLowerCase()}/*` });
+    const registerRole = new iam.Role(this, 'RegisterRole', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Registers versions of ML model ${model.id} in ${identity.environment}`,
+      inlinePolicies: {
+        Register: new iam.PolicyDocument({
+          statements: [
+            new iam.PolicyStatement({
+              sid: 'RegisterVersions',
+              actions: ['sagemaker:CreateModelPackage', 'sagemaker:DescribeModelPackage'],
+              // SageMaker writes names in ARNs in lowercase.
+              resources: [packages, stack.formatArn({ service: 'sagemaker', resource: 'model-package-group', resourceName: groupName.toLowerCase() })],
+            }),
+          ],
+        }),
+      },
+    });
+    logGroup.grantWrite(registerRole);
+    this.registerFunction = new lambda.Function(this, 'Register', {
+      functionName: registerFunctionName(identity, model.domain, model.name),
+      description: `Registers a version of ML model ${model.id} that passed its thresholds`,
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.X86_64,
+      handler: HANDLER,
+      code: handlerCode(REGISTER_ENTRY_POINT),
+      memorySize: 256,
+      timeout: Duration.seconds(30),
+      tracing: lambda.Tracing.ACTIVE,
+      role: registerRole,
+      logGroup,
+      environment: registerEnvironmentVariables({
+        group: groupName,
+        featureTable: model.featureModel,
+        contractVersions: props.contractVersions,
+        gitRevision: props.gitRevision,
+        image,
+        approval: approvalIn(model, { modelApproval: props.environmentApproval }),
+      }),
+    });
+    this.registerFunction.node.addDependency(this.group);
+
+    const stateMachineName = trainingStateMachineName(identity, model.domain, model.name);
+    const arns = stateMachineArns(this, stateMachineName);
+    const maxTrainingTime = props.maxTrainingTime ?? Duration.hours(2);
+    const definition = trainingStateGraph(new Construct(this, 'States'), {
+      model,
+      group: groupName,
+      featureTable: { database: featureDatabase, table: featureTable },
+      workGroupName: props.workGroupName,
+      auditBucketName: props.auditBucketName,
+      runsPrefix: `${runs.prefix}runs/`,
+      trainingJobPrefix: jobPrefix,
+      image,
+      hyperparameters: trainingHyperparameters(model.algorithm),
+      // Its inline policy is the whole grant: the task would add broader key grants of its own.
+      trainingRole: this.trainingRole.withoutPolicyUpdates(),
+      key: props.key,
+      instanceType: props.instanceType ?? 'm5.xlarge',
+      volumeSize: props.volumeSize ?? Size.gibibytes(30),
+      maxTrainingTime,
+      registerFunction: this.registerFunction,
+      alertTopic: props.alertTopic,
+      statementTimeout: props.statementTimeout ?? Duration.minutes(30),
+      callTimeout: CALL_TIMEOUT,
+      contractVersions: props.contractVersions,
+    });
+
+    const glue = (resource: string): string => stack.formatArn({ service: 'glue', resource });
+    const statements = [
+      new iam.PolicyStatement({
+        sid: 'RunSnapshotQueries',
+        actions: ['athena:StartQueryExecution', 'athena:GetQueryExecution', 'athena:GetQueryResults', 'athena:StopQueryExecution'],
+        resources: [stack.formatArn({ service: 'athena', resource: 'workgroup', resourceName: props.workGroupName })],
+      }),
+      new iam.PolicyStatement({
+        sid: 'ReadDataCatalog',
+        actions: ['athena:GetDataCatalog'],
+        resources: [stack.formatArn({ service: 'athena', resource: 'datacatalog', resourceName: 'AwsDataCatalog' })],
+      }),
+      new iam.PolicyStatement({
+        sid: 'ReadFeatureTable',
+        actions: ['glue:GetDatabase', 'glue:GetTable'],
+        resources: [glue('catalog'), glue(`database/${featureDatabase}`), glue(`table/${featureDatabase}/${featureTable}`)],
+      }),
+      featureFiles.grantObjects('ReadFeatureFiles', { read: true }),
+      featureFiles.listObjects('ListFeatureFiles'),
+      runs.grantObjects('WriteRunFiles', { write: true, multipartUploads: 'abortAndListParts' }),
+      runs.listObjects('ListRunFiles'),
+      queryResults.grantObjects('WriteQueryResults', { read: true, write: true, multipartUploads: 'abortAndListParts' }),
+      queryResults.listObjects('ListQueryResults'),
+      ZonePrefix.locateBuckets('LocateBuckets', [props.goldBucketName, props.auditBucketName, props.athenaResultsBucketName]),
+      new iam.PolicyStatement({ sid: 'UseZoneKey', actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [props.key.keyArn] }),
+      new iam.PolicyStatement({
+        sid: 'EncryptTrainingVolume',
+        actions: ['kms:CreateGrant', 'kms:DescribeKey'],
+        resources: [props.key.keyArn],
+        conditions: { Bool: { 'kms:GrantIsForAWSResource': 'true' } },
+      }),
+      new iam.PolicyStatement({
+        sid: 'RunTrainingJobs',
+        actions: ['sagemaker:CreateTrainingJob', 'sagemaker:DescribeTrainingJob', 'sagemaker:StopTrainingJob'],
+        resources: [trainingJobs],
+      }),
+      new iam.PolicyStatement({
+        sid: 'PassTrainingRole',
+        actions: ['iam:PassRole'],
+        resources: [this.trainingRole.roleArn],
+        conditions: { StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } },
+      }),
+      new iam.PolicyStatement({
+        sid: 'FollowTrainingJobs',
+        actions: ['events:PutTargets', 'events:PutRule', 'events:DescribeRule'],
+        resources: [stack.formatArn({ service: 'events', resource: 'rule', resourceName: SYNC_TRAINING_RULE })],
+      }),
+      new iam.PolicyStatement({
+        sid: 'InvokeRegister',
+        actions: ['lambda:InvokeFunction'],
+        resources: [this.registerFunction.functionArn],
+      }),
+      new iam.PolicyStatement({ sid: 'AlertOwners', actions: ['sns:Publish'], resources: [props.alertTopic.topicArn] }),
+      ...executionTelemetryStatements(),
+    ];
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: stateMachinePrincipal(this, arns),
+      description: `Training of ML model ${model.id} in ${identity.environment}`,
+      inlinePolicies: { Train: new iam.PolicyDocument({ statements }) },
+    });
+    this.logGroup = executionLogGroup(this, trainingLogGroupName(identity, model.domain, model.name), props);
+    this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
+      stateMachineName,
+      ...loggedAndTraced(this.logGroup),
+      comment: `Trains ML model ${model.id} on a pinned snapshot of ${model.featureModel} and registers it when it passes its thresholds`,
+      definitionBody: sfn.DefinitionBody.fromChainable(definition),
+      timeout: props.timeout ?? Duration.hours(6),
+      // The policy above is the whole grant: the tasks' own generated statements would be broader.
+      role: this.role.withoutPolicyUpdates(),
+    });
+
+    this.trigger =
+      model.trigger.kind === 'after-feature-build'
+        ? new events.Rule(this, 'Trigger', {
+            description: `Trains ${model.id} after each build that published ${model.featureModel}`,
+            eventPattern: {
+              source: [LAKEHOUSE_EVENT_SOURCE],
+              detailType: [DATASET_LOADED_DETAIL_TYPE],
+              detail: { dataset: [model.featureModel] },
+            },
+            targets: [new targets.SfnStateMachine(this.stateMachine)],
+          })
+        : new events.Rule(this, 'Trigger', {
+            description: `Trains ${model.id} on its schedule`,
+            schedule: events.Schedule.expression(model.trigger.expression),
+            targets: [new targets.SfnStateMachine(this.stateMachine, { input: events.RuleTargetInput.fromObject({}) })],
+          });
+
+    this.acknowledgeFindings(model.id, { runs, featureFiles, queryResults, trainingSets, artifacts, trainingLogs, trainingJobs, packages, registerRole });
+  }
+
+  private acknowledgeFindings(model: string, granted: {
+    runs: ZonePrefix;
+    featureFiles: ZonePrefix;
+    queryResults: ZonePrefix;
+    trainingSets: string;
+    artifacts: string;
+    trainingLogs: string;
+    trainingJobs: string;
+    packages: string;
+    registerRole: iam.Role;
+  }): void {
+    Validations.of(this.role).acknowledge(
+      { id: wildcardFinding(this, granted.runs.objectsArn), reason: `Athena UNLOADs each run's training set and the machine writes its record under ${model}'s own runs prefix; names hold the run id.` },
+      { id: wildcardFinding(this, granted.featureFiles.objectsArn), reason: `Reads only the files of ${model}'s feature table; Iceberg names them.` },
+      { id: wildcardFinding(this, granted.queryResults.objectsArn), reason: `Athena writes the snapshot query's results under the domain's results prefix, named by query id.` },
+      { id: wildcardFinding(this, granted.trainingJobs), reason: `Starts and follows only ${model}'s training jobs, named <prefix>-<run id>.` },
+      { id: wildcardFinding(this, '*'), reason: 'The log delivery actions and X-Ray support no resource-level permissions.' },
+    );
+    Validations.of(this.trainingRole).acknowledge(
+      { id: wildcardFinding(this, granted.trainingSets), reason: `SageMaker reads the training sets of ${model}'s runs, one folder per run id.` },
+      { id: wildcardFinding(this, granted.artifacts), reason: `SageMaker writes the model artifacts of ${model}'s runs, one folder per run id.` },
+      { id: wildcardFinding(this, granted.trainingLogs), reason: 'SageMaker names each training job\'s log stream.' },
+      { id: wildcardFinding(this, '*'), reason: 'cloudwatch:PutMetricData supports no resource-level permissions; it is limited to the training namespace by condition.' },
+    );
+    Validations.of(granted.registerRole).acknowledge(
+      { id: wildcardFinding(this, granted.packages), reason: `Creates and reads only versions of ${model}'s Model Package Group, numbered by SageMaker.` },
+      { id: wildcardFinding(this, '*'), reason: 'X-Ray tracing (xray:PutTraceSegments, xray:PutTelemetryRecords) supports no resource-level permissions.' },
+    );
+  }
+}

@@ -1,0 +1,101 @@
+/**
+ * The Athena statements of a training run's snapshot step: the feature table's newest snapshot id,
+ * then one `UNLOAD` per channel (train, validation) of the rows at that snapshot, so the training
+ * set is pinned and kept with the run (DESIGN.md "ML training data is pinned via UNLOAD"). Pure:
+ * data in, SQL text out.
+ *
+ * The training set is Parquet (`application/x-parquet`, which SageMaker's XGBoost reads, taking
+ * the first column as the label): typed columns need no quoting rules, unlike headerless CSV.
+ * Every column is cast to DOUBLE (booleans to 0 and 1), the one type XGBoost learns from.
+ */
+import { athena } from '../sql/athena.ts';
+import type { MlModel, TrainValidationSplit } from './model.ts';
+
+/** The content type of the UNLOAD output, as the training job's channels declare it. */
+export const TRAINING_SET_CONTENT_TYPE = 'application/x-parquet';
+
+/** The split's share is counted in these buckets of a key's hash: 0.8 trains buckets 0 to 7999. */
+const SPLIT_BUCKETS = 10_000;
+
+export type TrainingChannel = 'train' | 'validation';
+export const TRAINING_CHANNELS: readonly TrainingChannel[] = ['train', 'validation'];
+
+/** A gold table in Athena's catalog. */
+export interface FeatureTable {
+  readonly database: string;
+  readonly table: string;
+}
+
+/**
+ * A statement whose runtime values come from the execution: `template` is `States.Format`'s first
+ * argument (`{}` per value), `argumentPaths` the JSONPaths of the values in order.
+ */
+export interface FormattedStatement {
+  readonly template: string;
+  readonly argumentPaths: readonly string[];
+  /** The statement for given values, in placeholder order (what Athena receives). */
+  render(values: readonly string[]): string;
+}
+
+function relation(table: FeatureTable, suffix = ''): string {
+  return `${athena.identifier(table.database)}.${athena.identifier(`${table.table}${suffix}`)}`;
+}
+
+/** One row, one column (`snapshot_id`, as text: Iceberg's ids are 64-bit): the table's newest snapshot. */
+export function featureSnapshotQuery(table: FeatureTable): string {
+  return `SELECT CAST(snapshot_id AS varchar) AS snapshot_id FROM ${relation(table, '$snapshots')} ORDER BY committed_at DESC LIMIT 1`;
+}
+
+/** True for the training rows, false for the validation rows; never NULL, so every row is in one of them. */
+function trainingRowPredicate(model: Pick<MlModel, 'key'>, split: TrainValidationSplit): string {
+  if (split.kind === 'cutoff') {
+    // A row without a cut-off value cannot be placed in time: it validates, never trains.
+    return `coalesce(${athena.identifier(split.column)} < from_iso8601_timestamp(${athena.string(split.at)}), false)`;
+  }
+  // A seeded hash of the key, not rand(): the same row lands in the same channel in every run.
+  const keyText = [...model.key.map((column) => `coalesce(CAST(${athena.identifier(column)} AS varchar), '')`), athena.string(String(split.seed))].join(
+    " || '|' || ",
+  );
+  const bucket = `mod(mod(from_big_endian_64(xxhash64(to_utf8(${keyText}))), ${SPLIT_BUCKETS}) + ${SPLIT_BUCKETS}, ${SPLIT_BUCKETS})`;
+  return `${bucket} < ${Math.round(split.trainFraction * SPLIT_BUCKETS)}`;
+}
+
+/** The label first, then the features in spec order, each as DOUBLE. */
+function trainingColumns(model: Pick<MlModel, 'label' | 'features'>): string {
+  return [model.label, ...model.features.map((feature) => feature.name)]
+    .map((column) => `CAST(${athena.identifier(column)} AS DOUBLE) AS ${athena.identifier(column)}`)
+    .join(', ');
+}
+
+/**
+ * `UNLOAD` of one channel's rows at the snapshot `paths.snapshotId` names, to the folder
+ * `paths.channelUri` names (a run's own, so UNLOAD finds it empty as it requires).
+ */
+export function unloadStatement(
+  model: Pick<MlModel, 'key' | 'label' | 'features' | 'split'>,
+  table: FeatureTable,
+  channel: TrainingChannel,
+  paths: { readonly snapshotId: string; readonly channelUri: string },
+): FormattedStatement {
+  const predicate = trainingRowPredicate(model, model.split);
+  const where = channel === 'train' ? predicate : `NOT (${predicate})`;
+  const pieces = [
+    `UNLOAD (SELECT ${trainingColumns(model)} FROM ${relation(table)} FOR VERSION AS OF `,
+    ` WHERE ${where}) TO '`,
+    `' WITH (format = 'PARQUET', compression = 'SNAPPY')`,
+  ];
+  if (pieces.some((piece) => /[{}\\]/.test(piece))) {
+    // States.Format reads braces as placeholders and `\` as an escape.
+    throw new Error(`ML model training set of ${table.database}.${table.table}: the statement holds a brace or backslash`);
+  }
+  return {
+    template: pieces.join('{}'),
+    argumentPaths: [paths.snapshotId, paths.channelUri],
+    render: (values) => pieces.reduce((statement, piece, index) => `${statement}${index === 0 ? '' : values[index - 1]}${piece}`, ''),
+  };
+}
+
+/** Where a channel's rows go inside a run's folder. */
+export function trainingSetFolder(channel: TrainingChannel): string {
+  return `training-set/${channel}/`;
+}

@@ -1,0 +1,354 @@
+/**
+ * The training of an ML model in its domain's stack (issue 11 item 2, training half): the churn
+ * fixture spec in a temporary copy of the contracts (none is shipped), the app synthesized once
+ * with cdk-nag on, its training definition run in the local interpreter both ways.
+ */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createRegisterHandler } from '../../lambdas/register-model/handler.ts';
+import { readRegisterSettings } from '../../lambdas/register-model/settings.ts';
+import { stageStateMachines } from '../../lib/cli/offline-environment.ts';
+import { modelPackageGroupName, trainingJobPrefix } from '../../lib/config/names.ts';
+import { loadCatalog } from '../../lib/contracts/load.ts';
+import { LocalModelRegistry } from '../../lib/local/ml/local-registry.ts';
+import type { SynthesizedStateMachine } from '../../lib/local/stepfunctions/definitions.ts';
+import type { JsonValue } from '../../lib/local/stepfunctions/json.ts';
+import { runStateMachine } from '../../lib/local/stepfunctions/run.ts';
+import { listStates } from '../../lib/local/stepfunctions/states.ts';
+import { TaskError } from '../../lib/local/stepfunctions/task-error.ts';
+import type { TaskHandlers } from '../../lib/local/stepfunctions/task-handlers.ts';
+import { approvalIn } from '../../lib/ml/approval.ts';
+import { loadMlModels } from '../../lib/ml/load.ts';
+import type { MlModel } from '../../lib/ml/model.ts';
+import { featureSnapshotQuery } from '../../lib/ml/training-queries.ts';
+import { thresholdStateName, TRAINING_STATES as S } from '../../lib/ml/training-states.ts';
+import { xgboostImageUri } from '../../lib/ml/xgboost-image.ts';
+import { enableNagChecks } from '../../lib/nag/nag-checks.ts';
+import { buildLakehouseApp } from '../../lib/stacks/lakehouse-app.ts';
+import type { LakehouseStage } from '../../lib/stacks/lakehouse-stage.ts';
+import { compileTransforms } from '../../lib/transforms/compile.ts';
+import { inferModelColumns } from '../../lib/transforms/infer-columns.ts';
+import { CHURN_SPEC, mlProject } from '../ml/ml-project.ts';
+import { settings } from './fixtures.ts';
+
+const appSettings = settings();
+const environment = appSettings.environments[0]!;
+const identity = { organization: appSettings.organization, environment: environment.name, account: environment.account, region: environment.region };
+const group = modelPackageGroupName(identity, 'marketing', 'churn');
+
+let outdir: string;
+let stage: LakehouseStage;
+let churn: MlModel;
+let template: Template;
+let machine: SynthesizedStateMachine;
+
+interface ValidationReport {
+  readonly pluginReports: readonly {
+    readonly violations: readonly { readonly ruleName: string; readonly violatingConstructs: readonly { readonly constructPath: string }[] }[];
+  }[];
+}
+
+beforeAll(async () => {
+  const catalog = loadCatalog(join(mlProject({ 'churn.yaml': CHURN_SPEC }), 'contracts'));
+  const dag = compileTransforms(catalog);
+  const models = { dag, columns: await inferModelColumns(dag) };
+  [churn] = (await loadMlModels(catalog, () => appSettings)) as [MlModel];
+  outdir = mkdtempSync(join(tmpdir(), 'lakehouse-ml-training-'));
+  const app = new App({ outdir, postCliContext: { '@aws-cdk/core:failSynthOnValidationErrors': false } });
+  [stage] = buildLakehouseApp(app, catalog, appSettings, models, [churn]) as [LakehouseStage];
+  enableNagChecks(app);
+  app.synth();
+  const marketing = stage.domains.get('marketing')!.domain;
+  template = Template.fromJSON(stage.synth().getStackArtifact(marketing.artifactId).template as Record<string, unknown>);
+  machine = stageStateMachines(stage).find((candidate) => candidate.name === 'acme-dev-marketing-churn-training')!;
+}, 300_000);
+
+function rawState(name: string): Record<string, unknown> {
+  const state = (machine.definition.States as unknown as Record<string, Record<string, unknown>>)[name];
+  if (state === undefined) throw new Error(`no state ${name}`);
+  return state;
+}
+
+describe('ModelTraining in the domain stack', () => {
+  it('has the model package group, named from the spec, retained and tagged', () => {
+    const groups = template.findResources('AWS::SageMaker::ModelPackageGroup');
+    expect(Object.values(groups)).toHaveLength(1);
+    const [resource] = Object.values(groups) as [{ Properties: { ModelPackageGroupName: string; Tags: { Key: string; Value: string }[] }; DeletionPolicy: string }];
+    expect(resource.Properties.ModelPackageGroupName).toBe(group);
+    expect(resource.DeletionPolicy).toBe('RetainExceptOnCreate');
+    expect(resource.Properties.Tags).toEqual(expect.arrayContaining([{ Key: 'lakehouse:ml-model', Value: 'marketing/churn' }, { Key: 'lakehouse:domain', Value: 'marketing' }]));
+  });
+
+  it('is started by the DatasetLoaded announcement of its feature model', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: { source: ['contract-lakehouse'], 'detail-type': ['DatasetLoaded'], detail: { dataset: ['marketing/customer_churn_features'] } },
+      Targets: Match.arrayWith([Match.objectLike({ Arn: Match.anyValue() })]),
+    });
+  });
+
+  it("gives the register function the group, lineage and the approval of the spec and environment", () => {
+    const functions = template.findResources('AWS::Lambda::Function', { Properties: { FunctionName: 'acme-dev-marketing-churn-register' } });
+    const [fn] = Object.values(functions) as [{ Properties: { Environment: { Variables: Record<string, string> } } }];
+    const variables = fn.Properties.Environment.Variables;
+    const read = readRegisterSettings(variables);
+    expect(read).toEqual({
+      group,
+      featureTable: 'marketing/customer_churn_features',
+      contractVersions: { 'marketing/web_events': expect.any(String), 'sales/customers': expect.any(String), 'sales/orders': expect.any(String) },
+      gitRevision: 'unrecorded',
+      image: xgboostImageUri('eu-west-1'),
+      approval: approvalIn(churn, environment),
+    });
+    // The spec says auto, the fixture environment manual: the stricter wins.
+    expect(read.approval).toBe('manual');
+  });
+
+  it('leaves nothing for cdk-nag to find', () => {
+    const report = JSON.parse(readFileSync(join(outdir, 'validation-report.json'), 'utf8')) as ValidationReport;
+    const findings = report.pluginReports.flatMap((plugin) =>
+      plugin.violations.flatMap((violation) => violation.violatingConstructs.map((construct) => `${violation.ruleName} at ${construct.constructPath}`)),
+    );
+    expect(findings).toEqual([]);
+  });
+});
+
+describe('the roles, scoped to the model', () => {
+  function policyOf(roleIdPart: string): { Action: string | string[]; Resource: unknown; Condition?: unknown; Sid: string }[] {
+    const roles = template.findResources('AWS::IAM::Role');
+    const [id] = Object.keys(roles).filter((candidate) => new RegExp(`MlChurn${roleIdPart}[0-9A-F]{8}$`).test(candidate));
+    if (id === undefined) throw new Error(`no role ${roleIdPart}`);
+    const role = roles[id] as { Properties: { Policies: { PolicyDocument: { Statement: never[] } }[] } };
+    return role.Properties.Policies.flatMap((policy) => policy.PolicyDocument.Statement);
+  }
+  const text = (value: unknown): string => JSON.stringify(value);
+
+  it('lets the state machine start only its own training jobs and pass only its training role, to SageMaker', () => {
+    const statements = policyOf('Role');
+    const start = statements.find((statement) => statement.Sid === 'RunTrainingJobs')!;
+    expect(text(start.Resource)).toContain(`training-job/${trainingJobPrefix(identity, 'marketing', 'churn')}-*`);
+    const pass = statements.find((statement) => statement.Sid === 'PassTrainingRole')!;
+    expect(pass.Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } });
+    expect(text(pass.Resource)).toContain('TrainingRole');
+    const writes = statements.find((statement) => statement.Sid === 'WriteRunFiles')!;
+    expect(text(writes.Resource)).toContain('/ml/marketing/churn/*');
+    const reads = statements.find((statement) => statement.Sid === 'ReadFeatureFiles')!;
+    expect(text(reads.Resource)).toContain('/marketing/customer_churn_features/*');
+    // No statement but the telemetry one reaches every resource.
+    const everything = statements.filter((statement) => text(statement.Resource) === '"*"').map((statement) => statement.Sid);
+    expect(everything).toEqual(['DeliverExecutionLogs', 'TraceExecutions']);
+  });
+
+  it("lets SageMaker's training role read only training sets and write only model artifacts of this model", () => {
+    const statements = policyOf('TrainingRole');
+    expect(text(statements.find((statement) => statement.Sid === 'ReadTrainingSets')!.Resource)).toContain('/ml/marketing/churn/runs/*/training-set/*');
+    expect(text(statements.find((statement) => statement.Sid === 'WriteModelArtifacts')!.Resource)).toContain('/ml/marketing/churn/runs/*/model/*');
+    expect(statements.filter((statement) => text(statement.Action).includes('s3:PutObject')).map((statement) => statement.Sid)).toEqual(['WriteModelArtifacts']);
+  });
+
+  it('lets the register function create versions only in its group', () => {
+    const statement = policyOf('RegisterRole').find((candidate) => candidate.Sid === 'RegisterVersions')!;
+    expect(statement.Action).toEqual(['sagemaker:CreateModelPackage', 'sagemaker:DescribeModelPackage']);
+    expect(text(statement.Resource)).toContain(`model-package/${group}/*`);
+    expect(text(statement.Resource)).toContain(`model-package-group/${group}`);
+  });
+});
+
+describe('the training definition', () => {
+  it('runs snapshot, the two UNLOADs, training, evaluation and one Choice per threshold, in that order', () => {
+    const order: string[] = [];
+    let name: string | undefined = machine.definition.StartAt;
+    while (name !== undefined && !order.includes(name)) {
+      order.push(name);
+      const state = rawState(name);
+      name = (state['Next'] as string | undefined) ?? (state['Type'] === 'Choice' ? ((state['Choices'] as { Next: string }[]).at(-1)!.Next) : undefined);
+    }
+    expect(order).toEqual([
+      S.prepareRun,
+      S.nameRunFiles,
+      S.findFeatureSnapshot,
+      S.readFeatureSnapshot,
+      S.checkFeatureSnapshot,
+      S.pinFeatureSnapshot,
+      S.unloadTrainingSet,
+      S.unloadValidationSet,
+      S.train,
+      S.collectMetrics,
+      S.evaluate,
+      thresholdStateName(churn.thresholds[0]!, 0),
+      thresholdStateName(churn.thresholds[1]!, 1),
+      S.writeMetrics,
+      S.register,
+      S.registered,
+      S.recordRun,
+      S.runRecorded,
+    ]);
+  });
+
+  it('reads the newest snapshot of the feature table and unloads at it, label first, in the split', () => {
+    expect(rawState(S.findFeatureSnapshot)['Parameters']).toMatchObject({
+      QueryString: featureSnapshotQuery({ database: 'acme_dev_marketing', table: 'customer_churn_features' }),
+      WorkGroup: 'acme-dev-marketing-pipeline',
+    });
+    const unload = (rawState(S.unloadTrainingSet)['Parameters'] as Record<string, string>)['QueryString.$']!;
+    expect(unload).toMatch(/^States\.Format\('UNLOAD \(SELECT CAST\("churned" AS DOUBLE\) AS "churned", /);
+    expect(unload).toContain('FOR VERSION AS OF {}');
+    expect(unload).toContain('< 8000');
+    expect(unload).toContain("|\\' || \\'42\\'");
+    expect(unload).toMatch(/\$\.snapshot\.id, \$\.files\.train\)$/);
+    expect((rawState(S.unloadValidationSet)['Parameters'] as Record<string, string>)['QueryString.$']).toContain('WHERE NOT (');
+  });
+
+  it('trains synchronously with the region\'s XGBoost, encrypted, with a stopping condition and the spec\'s hyperparameters', () => {
+    const train = rawState(S.train);
+    expect(train['Resource']).toMatch(/:states:::sagemaker:createTrainingJob\.sync$/);
+    const parameters = train['Parameters'] as Record<string, Record<string, unknown>>;
+    expect(parameters['AlgorithmSpecification']).toEqual({ TrainingImage: xgboostImageUri('eu-west-1'), TrainingInputMode: 'File' });
+    expect(parameters['HyperParameters']).toEqual({
+      eta: '0.2',
+      eval_metric: 'logloss,auc',
+      max_depth: '4',
+      num_round: '100',
+      objective: 'binary:logistic',
+      subsample: '0.8',
+    });
+    expect(parameters['ResourceConfig']!['VolumeKmsKeyId']).toBeDefined();
+    expect(parameters['OutputDataConfig']!['KmsKeyId']).toBeDefined();
+    expect(parameters['StoppingCondition']).toEqual({ MaxRuntimeInSeconds: 7200 });
+    expect(parameters['VpcConfig']).toBeUndefined();
+    expect(JSON.stringify(parameters['InputDataConfig'])).toContain('application/x-parquet');
+  });
+
+  it('checks each threshold on its metric, one the job did not report failing the gate', () => {
+    const auc = rawState(thresholdStateName(churn.thresholds[0]!, 0));
+    expect(auc['Choices']).toEqual([
+      { Not: { Variable: '$.metrics.validation_auc[0]', IsNumeric: true }, Next: S.belowThreshold },
+      { Variable: '$.metrics.validation_auc[0]', NumericGreaterThanEquals: 0.8, Next: thresholdStateName(churn.thresholds[1]!, 1) },
+    ]);
+    expect(auc['Default']).toBe(S.belowThreshold);
+    const logloss = rawState(thresholdStateName(churn.thresholds[1]!, 1));
+    expect((logloss['Choices'] as unknown[])[1]).toEqual({ Variable: '$.metrics.validation_logloss[0]', NumericLessThanEquals: 0.5, Next: S.writeMetrics });
+  });
+
+  it('sets TimeoutSeconds on every Task', () => {
+    const taskStates = listStates(machine.definition).filter((state) => state.type === 'Task');
+    expect(taskStates.length).toBeGreaterThan(8);
+    for (const state of taskStates) expect(rawState(state.name)['TimeoutSeconds'], state.name).toBeGreaterThan(0);
+  });
+});
+
+describe('a training run in the local interpreter', () => {
+  const register = (workspace: string) => {
+    const functions = template.findResources('AWS::Lambda::Function', { Properties: { FunctionName: 'acme-dev-marketing-churn-register' } });
+    const [fn] = Object.values(functions) as [{ Properties: { Environment: { Variables: Record<string, string> } } }];
+    return createRegisterHandler(new LocalModelRegistry({ workspace }), readRegisterSettings(fn.Properties.Environment.Variables));
+  };
+
+  async function run(metrics: readonly { MetricName: string; Value: number }[], failTraining?: string) {
+    const workspace = mkdtempSync(join(tmpdir(), 'ml-training-run-'));
+    const recorded = { queries: [] as string[], objects: [] as { Key: string; Body: Record<string, unknown> }[], alerts: [] as JsonValue[], trainingJobs: [] as Record<string, unknown>[] };
+    const registerHandler = register(workspace);
+    const query = (id: string) => ({ QueryExecution: { QueryExecutionId: id, Status: { State: 'SUCCEEDED' } } });
+    const handlers: TaskHandlers = {
+      [S.findFeatureSnapshot]: async (input) => {
+        recorded.queries.push((input as { QueryString: string }).QueryString);
+        return query('snapshot-query');
+      },
+      [S.readFeatureSnapshot]: async () => ({ ResultSet: { Rows: [{ Data: [{ VarCharValue: 'snapshot_id' }] }, { Data: [{ VarCharValue: '8123456789' }] }] } }),
+      [S.unloadTrainingSet]: async (input) => {
+        recorded.queries.push((input as { QueryString: string }).QueryString);
+        return query('unload-train');
+      },
+      [S.unloadValidationSet]: async (input) => {
+        recorded.queries.push((input as { QueryString: string }).QueryString);
+        return query('unload-validation');
+      },
+      [S.train]: async (input) => {
+        const job = input as { TrainingJobName: string; OutputDataConfig: { S3OutputPath: string } };
+        recorded.trainingJobs.push(job as unknown as Record<string, unknown>);
+        if (failTraining !== undefined) throw new TaskError('SageMaker.AmazonSageMakerException', failTraining);
+        return { TrainingJobName: job.TrainingJobName, ModelArtifacts: { S3ModelArtifacts: `${job.OutputDataConfig.S3OutputPath}${job.TrainingJobName}/output/model.tar.gz` }, FinalMetricDataList: metrics };
+      },
+      [S.writeMetrics]: async (input) => void recorded.objects.push(input as never),
+      // Lambda hands the function the Task's Payload and returns its result as Payload.
+      [S.register]: async (input) => ({ Payload: (await registerHandler((input as { Payload: JsonValue }).Payload)) as unknown as JsonValue }),
+      [S.recordRun]: async (input) => void recorded.objects.push(input as never),
+      [S.recordFailedRun]: async (input) => void recorded.objects.push(input as never),
+      [S.alertFailed]: async (input) => void recorded.alerts.push(input),
+    };
+    const execution = await runStateMachine({ definition: machine.definition, input: {}, handlers, retryPauseMs: 0, stateMachineArn: machine.arn });
+    return { execution, workspace, ...recorded };
+  }
+
+  it('registers a model whose metrics pass every threshold, with its lineage, and records the run', async () => {
+    const { execution, workspace, queries, objects, trainingJobs, alerts } = await run([
+      { MetricName: 'train:auc', Value: 0.97 },
+      { MetricName: 'validation:auc', Value: 0.91 },
+      { MetricName: 'validation:logloss', Value: 0.31 },
+    ]);
+    expect([execution.status, execution.error, execution.cause, alerts]).toEqual(['SUCCEEDED', undefined, undefined, []]);
+    expect(execution.visitedStates).toContain(S.register);
+    expect(execution.visitedStates.at(-1)).toBe(S.runRecorded);
+    expect(alerts).toEqual([]);
+
+    const runId = (objects.at(-1)!.Body as { runId: string }).runId;
+    expect(runId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(queries[1]).toContain('FOR VERSION AS OF 8123456789 WHERE');
+    expect(queries[1]).toContain(`TO 's3://acme-dev-audit-111111111111-eu-west-1/ml/marketing/churn/runs/${runId}/training-set/train/'`);
+    expect(queries[2]).toContain(`runs/${runId}/training-set/validation/'`);
+    expect(trainingJobs[0]!['TrainingJobName']).toBe(`${trainingJobPrefix(identity, 'marketing', 'churn')}-${runId}`);
+    expect((trainingJobs[0]!['TrainingJobName'] as string).length).toBeLessThanOrEqual(63);
+
+    const [version] = await new LocalModelRegistry({ workspace }).listVersions(group);
+    expect(version).toMatchObject({
+      version: 1,
+      approval: 'PendingManualApproval',
+      metrics: { 'train:auc': 0.97, 'validation:auc': 0.91, 'validation:logloss': 0.31 },
+      lineage: {
+        runId,
+        featureSnapshots: { 'marketing/customer_churn_features': '8123456789' },
+        gitRevision: 'unrecorded',
+        trainingSet: `s3://acme-dev-audit-111111111111-eu-west-1/ml/marketing/churn/runs/${runId}/training-set/`,
+      },
+      metricsDocument: `s3://acme-dev-audit-111111111111-eu-west-1/ml/marketing/churn/runs/${runId}/metrics.json`,
+    });
+    expect(Object.keys(version!.lineage.contractVersions).sort()).toEqual(['marketing/web_events', 'sales/customers', 'sales/orders']);
+
+    expect(objects.map((object) => object.Key)).toEqual([`ml/marketing/churn/runs/${runId}/metrics.json`, `ml/marketing/churn/runs/${runId}.json`]);
+    expect(objects[1]!.Body).toMatchObject({
+      runId,
+      model: 'marketing/churn',
+      group,
+      featureSnapshotId: '8123456789',
+      outcome: { status: 'registered', version: 1, approval: 'PendingManualApproval', modelPackageArn: version!.arn },
+    });
+  });
+
+  it('records a run below a threshold, or missing a metric, without registering it', async () => {
+    for (const metrics of [
+      [{ MetricName: 'validation:auc', Value: 0.62 }, { MetricName: 'validation:logloss', Value: 0.31 }],
+      [{ MetricName: 'validation:auc', Value: 0.91 }],
+    ]) {
+      const { execution, workspace, objects } = await run(metrics);
+      expect([execution.status, execution.error, execution.cause]).toEqual(['SUCCEEDED', undefined, undefined]);
+      expect(execution.visitedStates).toContain(S.belowThreshold);
+      expect(execution.visitedStates).not.toContain(S.register);
+      expect(await new LocalModelRegistry({ workspace }).listVersions(group)).toEqual([]);
+      expect(objects).toHaveLength(1);
+      expect(objects[0]!.Body).toMatchObject({ outcome: { status: 'below-threshold' }, metrics, thresholds: ['validation:auc >= 0.8', 'validation:logloss <= 0.5'] });
+    }
+  });
+
+  it('records a failed training as a failed run, alerts the owner and fails the execution', async () => {
+    const { execution, workspace, objects, alerts } = await run([], 'ClientError: no data in the validation channel');
+    expect([execution.status, execution.error]).toEqual(['FAILED', 'Training.Failed']);
+    expect(execution.visitedStates).toEqual(expect.arrayContaining([S.train, S.runFailed, S.recordFailedRun, S.alertFailed]));
+    expect(await new LocalModelRegistry({ workspace }).listVersions(group)).toEqual([]);
+    expect(objects).toHaveLength(1);
+    expect(objects[0]!.Body).toMatchObject({ outcome: { status: 'failed' }, failure: { Error: 'SageMaker.AmazonSageMakerException' } });
+    expect(alerts).toHaveLength(1);
+  });
+});
