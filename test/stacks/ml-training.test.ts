@@ -10,6 +10,8 @@ import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createRegisterHandler } from '../../lambdas/register-model/handler.ts';
+import { decide, rolePrincipal } from '../iam/evaluate.ts';
+import { readSynthesizedApp } from '../iam/synthesized-app.ts';
 import { readRegisterSettings } from '../../lambdas/register-model/settings.ts';
 import { stageStateMachines } from '../../lib/cli/offline-environment.ts';
 import { modelPackageGroupName, trainingJobPrefix } from '../../lib/config/names.ts';
@@ -154,6 +156,51 @@ describe('the roles, scoped to the model', () => {
     expect(statement.Action).toEqual(['sagemaker:CreateModelPackage', 'sagemaker:DescribeModelPackage']);
     expect(text(statement.Resource)).toContain(`model-package/${group}/*`);
     expect(text(statement.Resource)).toContain(`model-package-group/${group}`);
+  });
+});
+
+describe('the roles, as IAM decides (iam-simulate on the synthesized policies)', () => {
+  const arn = (service: string, resource: string) => `arn:aws:${service}:eu-west-1:111111111111:${resource}`;
+
+  async function decisions(roleIdPart: string, calls: readonly { action: string; resource: string; context?: Record<string, string> }[]) {
+    const app = readSynthesizedApp(stage);
+    const role = app.roles.find((candidate) => new RegExp(`MlChurn${roleIdPart}[0-9A-F]{8}$`).test(candidate.logicalId))!;
+    return Promise.all(calls.map(async (call) => `${call.action} ${call.resource}: ${await decide(app, rolePrincipal(role), { ...call, why: 'test' })}`));
+  }
+
+  it("allows the state machine this model's training jobs and its training role for SageMaker, nothing of another model's", async () => {
+    const own = `training-job/${trainingJobPrefix(identity, 'marketing', 'churn')}-0b4e7a4c-3f1a-4f5e-9d7c-2a1b3c4d5e6f`;
+    const other = `training-job/${trainingJobPrefix(identity, 'marketing', 'churn_eu')}-0b4e7a4c-3f1a-4f5e-9d7c-2a1b3c4d5e6f`;
+    const app = readSynthesizedApp(stage);
+    const trainingRole = app.roles.find((candidate) => /MlChurnTrainingRole[0-9A-F]{8}$/.test(candidate.logicalId))!.arn;
+    expect(
+      await decisions('Role', [
+        { action: 'sagemaker:CreateTrainingJob', resource: arn('sagemaker', own) },
+        { action: 'sagemaker:CreateTrainingJob', resource: arn('sagemaker', other) },
+        { action: 'iam:PassRole', resource: trainingRole, context: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } },
+        { action: 'iam:PassRole', resource: trainingRole, context: { 'iam:PassedToService': 'lambda.amazonaws.com' } },
+        { action: 's3:PutObject', resource: 'arn:aws:s3:::acme-dev-audit-111111111111-eu-west-1/ml/marketing/churn/runs/r1.json' },
+        { action: 's3:PutObject', resource: 'arn:aws:s3:::acme-dev-audit-111111111111-eu-west-1/ml/marketing/churn_eu/runs/r1.json' },
+      ]),
+    ).toEqual([
+      `sagemaker:CreateTrainingJob ${arn('sagemaker', own)}: Allowed`,
+      `sagemaker:CreateTrainingJob ${arn('sagemaker', other)}: ImplicitlyDenied`,
+      `iam:PassRole ${trainingRole}: Allowed`,
+      `iam:PassRole ${trainingRole}: ImplicitlyDenied`,
+      's3:PutObject arn:aws:s3:::acme-dev-audit-111111111111-eu-west-1/ml/marketing/churn/runs/r1.json: Allowed',
+      's3:PutObject arn:aws:s3:::acme-dev-audit-111111111111-eu-west-1/ml/marketing/churn_eu/runs/r1.json: ImplicitlyDenied',
+    ]);
+  });
+
+  it('allows the register function versions of its own group only', async () => {
+    const own = arn('sagemaker', `model-package/${group}/3`);
+    const other = arn('sagemaker', 'model-package/acme-dev-sales-churn/3');
+    expect(
+      await decisions('RegisterRole', [
+        { action: 'sagemaker:CreateModelPackage', resource: own },
+        { action: 'sagemaker:CreateModelPackage', resource: other },
+      ]),
+    ).toEqual([`sagemaker:CreateModelPackage ${own}: Allowed`, `sagemaker:CreateModelPackage ${other}: ImplicitlyDenied`]);
   });
 });
 
