@@ -114,8 +114,8 @@ export class ModelTraining extends Construct {
     this.group.applyRemovalPolicy(removalPolicy);
 
     // SageMaker's own role for the job: the run's training set in, its model artifact out.
-    const trainingSets = `${runs.objectsArn.slice(0, -1)}runs/*/training-set/*`;
-    const artifacts = `${runs.objectsArn.slice(0, -1)}runs/*/model/*`;
+    const trainingSets = `${runs.bucketArn}/${runs.prefix}runs/*/training-set/*`;
+    const artifacts = `${runs.bucketArn}/${runs.prefix}runs/*/model/*`;
     const trainingLogs = stack.formatArn({
       service: 'logs',
       resource: 'log-group',

@@ -17,7 +17,7 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
 import type { MlModel, MetricThreshold } from '../ml/model.ts';
 import { featureSnapshotQuery, type FeatureTable, TRAINING_CHANNELS, TRAINING_SET_CONTENT_TYPE, trainingSetFolder, unloadStatement } from '../ml/training-queries.ts';
-import { metricField, thresholdStateName, TRAINING_ERRORS, UNREPORTED_METRIC, TRAINING_PATHS as P, TRAINING_STATES as S } from '../ml/training-states.ts';
+import { metricField, thresholdStateName, TRAINING_ERRORS, type TrainingOutcome, UNREPORTED_METRIC, TRAINING_PATHS as P, TRAINING_STATES as S } from '../ml/training-states.ts';
 import { alertSubject } from '../pipeline/alert-subject.ts';
 import { RETRY_POLICIES } from '../pipeline/retry-policy.ts';
 import { withRetry } from './task-retry.ts';
@@ -105,7 +105,7 @@ export function trainingStateGraph(scope: Construct, props: TrainingStateGraphPr
   })
     .addCatch(alertFailed, { resultPath: '$.recordFailure' })
     .next(alertFailed);
-  const runFailed = new sfn.Pass(scope, S.runFailed, { parameters: { status: 'failed' }, resultPath: P.outcome }).next(recordFailedRun);
+  const runFailed = new sfn.Pass(scope, S.runFailed, { parameters: outcome('failed'), resultPath: P.outcome }).next(recordFailedRun);
 
   // Registered or below threshold: a recorded outcome, so the execution succeeds either way.
   const runRecorded = new sfn.Succeed(scope, S.runRecorded);
@@ -119,10 +119,10 @@ export function trainingStateGraph(scope: Construct, props: TrainingStateGraphPr
     .addCatch(runFailed, failing)
     .next(runRecorded);
 
-  const belowThreshold = new sfn.Pass(scope, S.belowThreshold, { parameters: { status: 'below-threshold' }, resultPath: P.outcome }).next(recordRun);
+  const belowThreshold = new sfn.Pass(scope, S.belowThreshold, { parameters: outcome('below-threshold'), resultPath: P.outcome }).next(recordRun);
   const registered = new sfn.Pass(scope, S.registered, {
     parameters: {
-      status: 'registered',
+      ...outcome('registered'),
       modelPackageArn: sfn.JsonPath.stringAt(`${P.registered}.arn`),
       version: sfn.JsonPath.numberAt(`${P.registered}.version`),
       approval: sfn.JsonPath.stringAt(`${P.registered}.approval`),
@@ -324,6 +324,10 @@ export function trainingStateGraph(scope: Construct, props: TrainingStateGraphPr
     resultPath: P.run,
   });
   return prepareRun.next(nameRunFiles);
+}
+
+function outcome(status: TrainingOutcome): { status: TrainingOutcome } {
+  return { status };
 }
 
 function passes(threshold: MetricThreshold, path: string): sfn.Condition {
