@@ -32,6 +32,15 @@ describe('lakehouse build', () => {
     expect(first.status).toBe(0);
     const report = JSON.parse(first.stdout);
     expect(report).toMatchObject({ env: 'dev', passed: true, models: [{ model: 'sales/daily_revenue', status: 'published', rows: 2 }] });
+    expect(report.runs).toEqual([
+      {
+        domain: 'sales',
+        stateMachine: 'acme-dev-sales-build',
+        executionArn: expect.stringMatching(/^arn:aws:states:eu-west-1:111111111111:execution:acme-dev-sales-build:/),
+        status: 'SUCCEEDED',
+        states: expect.arrayContaining([expect.objectContaining({ state: 'AcquireBuildLock' })]),
+      },
+    ]);
     const snapshotId = report.models[0].snapshotId;
     expect(lake.currentSnapshot('acme_dev_sales', 'daily_revenue').snapshotId).toBe(snapshotId);
 
@@ -53,6 +62,17 @@ describe('lakehouse build', () => {
     const result = await runLakehouseInProcess(['build', '+marketing/campaign_summary', '--lake', lakeRoot]);
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/marketing\/campaign_summary: input marketing\/campaigns has no table "acme_dev_marketing"\."campaigns"/);
+  });
+
+  it('says in --json why a build failed: its execution\'s error and cause', async () => {
+    const result = await runLakehouseInProcess(['build', '+marketing/campaign_summary', '--json', '--lake', lakeRoot]);
+    expect(result.status).toBe(1);
+    const report = JSON.parse(result.stdout);
+    expect(report).toMatchObject({ env: 'dev', passed: false });
+    expect(report.runs).toEqual([
+      expect.objectContaining({ domain: 'marketing', stateMachine: 'acme-dev-marketing-build', status: 'FAILED', error: expect.any(String), cause: expect.any(String) }),
+    ]);
+    expect(report.runs[0].states.at(-1)).toMatchObject({ type: 'Fail' });
   });
 
   it('exits 2 for an unknown selector, with a did-you-mean', async () => {
