@@ -61,7 +61,7 @@ export function offlineEnvironmentOf(lakehouse: LakehouseApp, environment: strin
   }
   return environmentFromAssembly(
     { organization: lakehouse.settings.organization, environment: settings.name, account: settings.account, region: settings.region },
-    lakehouse.catalog,
+    { catalog: lakehouse.catalog, modelCatalog: lakehouse.modelCatalog },
     async () => {
       const { synthesizeEnvironmentAssembly } = await import('../stacks/synthesize-assembly.ts');
       return readCloudAssembly(synthesizeEnvironmentAssembly(lakehouse, environment));

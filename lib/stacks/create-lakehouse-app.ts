@@ -14,7 +14,10 @@ import type { LakehouseStage } from './lakehouse-stage.ts';
 export interface LakehouseApp {
   readonly app: App;
   readonly settings: LakehouseSettings;
+  /** The domains `-c domains=...` selects (every domain without it): those the app deploys. */
   readonly catalog: Catalog;
+  /** Every domain, even with `-c domains=...`: the app compiles models over these. */
+  readonly modelCatalog: Catalog;
   readonly stages: readonly LakehouseStage[];
 }
 
@@ -39,7 +42,7 @@ function loadApp(contractsRoot: string, appProps: AppProps): LoadedApp {
 function assemble(loaded: LoadedApp, models: ModelsAtSynth, mlModels: readonly MlModel[]): LakehouseApp {
   const stages = buildLakehouseApp(loaded.app, loaded.catalog, loaded.settings, models, mlModels);
   enableNagChecks(loaded.app);
-  return { app: loaded.app, settings: loaded.settings, catalog: loaded.catalog, stages };
+  return { app: loaded.app, settings: loaded.settings, catalog: loaded.catalog, modelCatalog: loaded.modelCatalog, stages };
 }
 
 /**

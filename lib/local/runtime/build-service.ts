@@ -9,6 +9,7 @@ import { buildStateMachineName } from '../../config/names.ts';
 import { buildPlan } from '../../transforms/build-plan.ts';
 import { buildSelectionInputs } from '../../transforms/build-selection.ts';
 import { compileForEnvironment } from '../../transforms/compiled-project.ts';
+import { SelectorError } from '../../transforms/select-models.ts';
 import type { JsonValue } from '../stepfunctions/json.ts';
 import type { ExecutionStatus } from '../stepfunctions/run.ts';
 import { openBuildConnection } from './build-connection.ts';
@@ -35,7 +36,10 @@ export interface BuildRun {
 }
 
 export class BuildService {
-  /** The environment's models compiled and their columns inferred, once: the contracts do not change while the runtime runs. */
+  /**
+   * Every domain's models compiled and their columns inferred, as the app does, once: the
+   * contracts do not change while the runtime runs.
+   */
   private compiled: ReturnType<typeof compileForEnvironment> | undefined;
 
   constructor(
@@ -46,15 +50,22 @@ export class BuildService {
   /**
    * Runs the build of every domain with a model the dbt `selector` picks, one after another in
    * the order of their first selected model; without a selector, every domain's full build (the
-   * scheduled one's input). Throws `SelectorError` for a selector naming no model.
+   * scheduled one's input). Throws `SelectorError` for a selector naming no model, or only models
+   * of domains the app does not deploy.
    */
   async build(selector?: string, options: ExecutionOptions = {}): Promise<BuildRun[]> {
     const { dag } = await this.compiledProject();
     // No selection is the scheduled full build's input: every model of every domain with models.
     const inputs: ReadonlyMap<string, JsonValue> =
       selector === undefined ? new Map(dag.models.map((model) => [model.domain, {}])) : buildSelectionInputs(dag, selector);
+    // Only the domains the app deploys have a build machine; the others' models are read as published.
+    const deployed = this.services.environment.catalog.domains.map((domain) => domain.name);
+    const built = [...inputs].filter(([domain]) => deployed.includes(domain));
+    if (selector !== undefined && built.length === 0) {
+      throw new SelectorError(`'${selector}' selects models of ${[...inputs.keys()].join(', ')} only, which cdk.json's domains leaves out (deployed: ${deployed.join(', ')})`);
+    }
     const runs: BuildRun[] = [];
-    for (const [domain, input] of inputs) runs.push(await this.buildDomain(domain, input, options));
+    for (const [domain, input] of built) runs.push(await this.buildDomain(domain, input, options));
     return runs;
   }
 
@@ -93,7 +104,7 @@ export class BuildService {
 
   private compiledProject(): ReturnType<typeof compileForEnvironment> {
     const { environment } = this.services;
-    this.compiled ??= compileForEnvironment(environment.catalog, environment.identity);
+    this.compiled ??= compileForEnvironment(environment.modelCatalog, environment.identity);
     return this.compiled;
   }
 }

@@ -55,7 +55,8 @@ export class MaintenanceService {
     }
     // The silver tables' owner stands in first, as in the cloud, where the tables exist before any schedule fires.
     for (const dataset of domain.datasets) ensureSilverTable(lake, this.services.database(dataset), dataset);
-    const goldTables = compileTransforms(catalog)
+    // Compiled over every domain, as the app does: this domain's models may read the others'.
+    const goldTables = compileTransforms(environment.modelCatalog)
       .models.filter((model) => model.domain === domain.name)
       .flatMap(ownedTableNames);
     const tables = [...domainSilverTables(identity, domain), ...domainGoldTables(glueDatabaseName(identity, domain.name), goldTables)];

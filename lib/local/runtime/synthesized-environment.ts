@@ -19,7 +19,13 @@ import { UnknownDatasetError } from './runtime-errors.ts';
 
 export interface SynthesizedEnvironment {
   readonly identity: EnvironmentIdentity;
+  /** The domains the app deploys: only these have stacks, pipelines, builds and maintenance. */
   readonly catalog: Catalog;
+  /**
+   * Every domain, even when `cdk.json`'s `domains` selects some: the app compiles models over
+   * these, since a selected domain's models may read the others' tables.
+   */
+  readonly modelCatalog: Catalog;
   /** The environment's state machines as CDK synthesized them; the first call synthesizes. */
   readonly stateMachines: () => Promise<readonly SynthesizedStateMachine[]>;
 }
@@ -49,10 +55,10 @@ function once<T>(compute: () => Promise<T>): () => Promise<T> {
 /** An environment whose cloud assembly `assembly` gives, asked for on first use only. */
 export function environmentFromAssembly(
   identity: EnvironmentIdentity,
-  catalog: Catalog,
+  catalogs: Pick<SynthesizedEnvironment, 'catalog' | 'modelCatalog'>,
   assembly: () => Promise<readonly AssemblyStack[]>,
 ): SynthesizedEnvironment {
-  return { identity, catalog, stateMachines: once(async () => synthesizedStateMachines(await assembly())) };
+  return { identity, ...catalogs, stateMachines: once(async () => synthesizedStateMachines(await assembly())) };
 }
 
 export interface EnvironmentOptions {
@@ -84,9 +90,11 @@ export function openEnvironment(options: EnvironmentOptions): SynthesizedEnviron
     synthesized.get(key) ??
     once(async () => synthesizedStateMachines(await options.synthesize({ contractsRoot, context, environment: environment.name })));
   synthesized.set(key, stateMachines);
+  const catalog = loadCatalog(contractsRoot, settings.domains === undefined ? {} : { domains: settings.domains });
   return {
     identity: { organization: settings.organization, environment: environment.name, account: environment.account, region: environment.region },
-    catalog: loadCatalog(contractsRoot, settings.domains === undefined ? {} : { domains: settings.domains }),
+    catalog,
+    modelCatalog: settings.domains === undefined ? catalog : loadCatalog(contractsRoot),
     stateMachines,
   };
 }
