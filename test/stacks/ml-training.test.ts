@@ -280,6 +280,15 @@ describe('the training definition', () => {
     expect((logloss['Choices'] as unknown[])[1]).toEqual({ Variable: '$.metrics.validation_logloss[0]', NumericLessThanEquals: 0.5, Next: S.writeMetrics });
   });
 
+  it('has the documented defaults: one ml.m5.xlarge with 30 GiB, 2 hours of training, 30 minutes per statement, 6 hours per run', () => {
+    const train = rawState(S.train);
+    expect((train['Parameters'] as Record<string, unknown>)['ResourceConfig']).toMatchObject({ InstanceCount: 1, InstanceType: 'ml.m5.xlarge', VolumeSizeInGB: 30 });
+    expect(train['TimeoutSeconds']).toBe(7200 + 1800);
+    expect(rawState(S.unloadTrainingSet)['TimeoutSeconds']).toBe(1800);
+    expect(machine.definition['TimeoutSeconds' as never]).toBe(21600);
+    template.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: '/aws/vendedlogs/states/acme-dev-marketing-churn-training', RetentionInDays: 365 });
+  });
+
   it('sets TimeoutSeconds on every Task', () => {
     const taskStates = listStates(machine.definition).filter((state) => state.type === 'Task');
     expect(taskStates.length).toBeGreaterThan(8);
