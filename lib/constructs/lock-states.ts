@@ -15,7 +15,8 @@ import { withRetry } from './task-retry.ts';
 
 /** DynamoDB's error when a lock item's condition does not hold: taken by another, or not ours. */
 export const CONDITION_FAILED = 'DynamoDB.ConditionalCheckFailedException';
-const HOLDER_GONE = 'Sfn.ExecutionDoesNotExistException';
+/** DescribeExecution's error for an execution whose history expired: its holder stopped long ago. */
+export const HOLDER_GONE = 'Sfn.ExecutionDoesNotExistException';
 
 /** The state names of one lock, from `PIPELINE_STATES` or `BUILD_STATES`. */
 export interface LockStateNames {

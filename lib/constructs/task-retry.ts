@@ -1,6 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import type { RetryPolicy } from '../pipeline/retry-policy.ts';
+import { NEW_QUERY_RETRY, type RetryPolicy } from '../pipeline/retry-policy.ts';
 
 /** Adds `policy` to `state` as one retrier with exponential backoff and full jitter. */
 export function withRetry<T extends sfn.TaskStateBase>(state: T, policy: RetryPolicy): T {
@@ -15,11 +15,13 @@ export function withRetry<T extends sfn.TaskStateBase>(state: T, policy: RetryPo
   return state;
 }
 
-/**
- * Retries an Athena statement that failed, for instance by losing an Iceberg commit race:
- * without a ClientRequestToken each attempt is a new query, so it runs afresh, and a failed
- * statement committed nothing.
- */
+/** Retries an Athena statement that failed as a new query (`NEW_QUERY_RETRY`), with full jitter. */
 export function retryAsNewQuery(state: sfn.TaskStateBase | sfn.CustomState): void {
-  state.addRetry({ errors: [sfn.Errors.TASKS_FAILED], interval: Duration.seconds(30), backoffRate: 2, maxAttempts: 2, jitterStrategy: sfn.JitterType.FULL });
+  state.addRetry({
+    errors: [...NEW_QUERY_RETRY.errors],
+    interval: Duration.seconds(NEW_QUERY_RETRY.intervalSeconds),
+    backoffRate: NEW_QUERY_RETRY.backoffRate,
+    maxAttempts: NEW_QUERY_RETRY.maxAttempts,
+    jitterStrategy: sfn.JitterType.FULL,
+  });
 }

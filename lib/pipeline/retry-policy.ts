@@ -51,3 +51,11 @@ export const RETRY_POLICIES = {
    */
   notification: { ...BACKOFF, maxAttempts: 4, errors: ['States.TaskFailed'] },
 } as const satisfies Readonly<Record<string, RetryPolicy>>;
+
+/**
+ * An Athena statement that ran and failed, for instance by losing an Iceberg commit race, tried
+ * again as a new query: without a ClientRequestToken each attempt is a new query, and a failed
+ * statement committed nothing. Few, widely spaced attempts: a statement that keeps failing is
+ * alerted, not hammered.
+ */
+export const NEW_QUERY_RETRY = { errors: ['States.TaskFailed'], intervalSeconds: 30, backoffRate: 2, maxAttempts: 2 } as const;

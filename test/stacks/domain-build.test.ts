@@ -13,11 +13,13 @@ import type { JsonValue } from '../../lib/local/stepfunctions/json.ts';
 import { runStateMachine } from '../../lib/local/stepfunctions/run.ts';
 import { listStates, type DefinitionState } from '../../lib/local/stepfunctions/states.ts';
 import type { TaskHandlers } from '../../lib/local/stepfunctions/task-handlers.ts';
-import { BUILD_STATES } from '../../lib/pipeline/build-states.ts';
+import { CONDITION_FAILED, HOLDER_GONE } from '../../lib/constructs/lock-states.ts';
+import { BUILD_STATES, layerStateName, modelStateNames } from '../../lib/pipeline/build-states.ts';
+import { NEW_QUERY_RETRY, RETRY_POLICIES, type RetryPolicy } from '../../lib/pipeline/retry-policy.ts';
 import { silverLakeColumns } from '../../lib/pipeline/silver-table.ts';
 import { buildLakehouseApp } from '../../lib/stacks/lakehouse-app.ts';
 import type { LakehouseStage } from '../../lib/stacks/lakehouse-stage.ts';
-import { buildPlan, resultsStateName, type BuildPlan } from '../../lib/transforms/build-plan.ts';
+import { buildPlan, modelStatePrefix, resultsStateName, type BuildPlan } from '../../lib/transforms/build-plan.ts';
 import { compileTransforms } from '../../lib/transforms/compile.ts';
 import { inferModelColumns } from '../../lib/transforms/infer-columns.ts';
 import type { ModelsAtSynth } from '../../lib/transforms/models-at-synth.ts';
@@ -142,6 +144,82 @@ describe('the build definition', () => {
     const tasks = listStates(salesBuild.definition).filter((state) => state.type === 'Task');
     expect(tasks.length).toBeGreaterThan(10);
     for (const task of tasks) expect(rawState(task.name)['TimeoutSeconds'], task.name).toBeGreaterThan(0);
+  });
+
+  it('retries and catches in every Task (and each layer) exactly as the graph means: what it calls decides how it retries, where it sits where it goes', () => {
+    const P = RETRY_POLICIES;
+    const retrier = (policy: RetryPolicy) => ({
+      ErrorEquals: [...policy.errors],
+      IntervalSeconds: policy.intervalSeconds,
+      BackoffRate: policy.backoffRate,
+      MaxAttempts: policy.maxAttempts,
+      MaxDelaySeconds: policy.maxDelaySeconds,
+      JitterStrategy: 'FULL',
+    });
+    const asNewQuery = {
+      ErrorEquals: [...NEW_QUERY_RETRY.errors],
+      IntervalSeconds: NEW_QUERY_RETRY.intervalSeconds,
+      BackoffRate: NEW_QUERY_RETRY.backoffRate,
+      MaxAttempts: NEW_QUERY_RETRY.maxAttempts,
+      JitterStrategy: 'FULL',
+    };
+    const catchAll = (next: string, resultPath: string | null = '$.failure') => ({ ErrorEquals: ['States.ALL'], ResultPath: resultPath, Next: next });
+    const onCondition = (next: string) => ({ ErrorEquals: [CONDITION_FAILED], ResultPath: null, Next: next });
+    const toFailure = catchAll(BUILD_STATES.releaseLockAfterFailure);
+    interface Handling {
+      readonly calls: RegExp;
+      readonly Retry?: unknown[];
+      readonly Catch?: unknown[];
+    }
+    const lockCall = /:states:::dynamodb:(putItem|getItem|deleteItem)$/;
+    const expected = new Map<string, Handling>([
+      [BUILD_STATES.acquireLock, { calls: lockCall, Retry: [retrier(P.dynamodb)], Catch: [onCondition(BUILD_STATES.readLockHolder), toFailure] }],
+      [BUILD_STATES.readLockHolder, { calls: lockCall, Retry: [retrier(P.dynamodb)], Catch: [toFailure] }],
+      [
+        BUILD_STATES.describeLockHolder,
+        {
+          calls: /:states:::aws-sdk:sfn:describeExecution$/,
+          Retry: [{ ErrorEquals: [HOLDER_GONE], MaxAttempts: 0 }, retrier(P.notification)],
+          Catch: [{ ErrorEquals: [HOLDER_GONE], ResultPath: null, Next: BUILD_STATES.takeOverLock }, toFailure],
+        },
+      ],
+      [BUILD_STATES.takeOverLock, { calls: lockCall, Retry: [retrier(P.dynamodb)], Catch: [onCondition(BUILD_STATES.waitForLock), toFailure] }],
+      [BUILD_STATES.releaseLock, { calls: lockCall, Retry: [retrier(P.dynamodb)], Catch: [catchAll(BUILD_STATES.alertFailed)] }],
+      [
+        BUILD_STATES.releaseLockAfterFailure,
+        {
+          calls: lockCall,
+          Retry: [retrier(P.dynamodb)],
+          Catch: [onCondition(BUILD_STATES.alertFailed), catchAll(BUILD_STATES.alertFailed, '$.lockReleaseFailure')],
+        },
+      ],
+      // The last resort: nothing left to tell.
+      [BUILD_STATES.alertFailed, { calls: /:states:::sns:publish$/, Retry: [retrier(P.notification)] }],
+    ]);
+    salesPlan.layers.forEach((_layer, index) => expected.set(layerStateName(index + 1), { calls: /^$/, Catch: [toFailure] }));
+    for (const build of salesPlan.layers.flat()) {
+      const names = modelStateNames(modelStatePrefix(build.model));
+      const toAlert = catchAll(names.alertError);
+      for (const step of build.steps) {
+        expected.set(step.name, { calls: /:states:::athena:startQueryExecution\.sync$/, Retry: [retrier(P.athena), asNewQuery], Catch: [toAlert] });
+      }
+      for (const test of build.tests) {
+        expected.set(resultsStateName(test.step), { calls: /:states:::athena:getQueryResults$/, Retry: [retrier(P.athena)], Catch: [toAlert] });
+      }
+      expected.set(names.announce, { calls: /:states:::events:putEvents$/, Retry: [retrier(P.notification)], Catch: [toAlert] });
+      expected.set(names.alertError, { calls: /:states:::sns:publish$/, Retry: [retrier(P.notification)] });
+      if (build.tests.some((test) => test.severity === 'error')) {
+        expected.set(names.alertTestFailed, { calls: /:states:::sns:publish$/, Retry: [retrier(P.notification)], Catch: [catchAll(names.error)] });
+      }
+    }
+    const handling = listStates(salesBuild.definition).filter((state) => state.type === 'Task' || state.type === 'Parallel');
+    expect(handling.map((state) => state.name).sort()).toEqual([...expected.keys()].sort());
+    for (const state of handling) {
+      const { calls, ...errors } = expected.get(state.name)!;
+      expect(state.resource ?? '', state.name).toMatch(calls);
+      const raw = state.definition as unknown as Record<string, unknown>;
+      expect({ Retry: raw['Retry'], Catch: raw['Catch'] }, state.name).toEqual({ Retry: errors.Retry, Catch: errors.Catch });
+    }
   });
 });
 

@@ -12,6 +12,7 @@ import { listStates } from '../../lib/local/stepfunctions/states.ts';
 import { stageStateMachines } from '../../lib/cli/offline-environment.ts';
 import { type SynthesizedStateMachine } from '../../lib/local/stepfunctions/definitions.ts';
 import { TaskError } from '../../lib/local/stepfunctions/task-error.ts';
+import { NEW_QUERY_RETRY } from '../../lib/pipeline/retry-policy.ts';
 import type { TaskHandlers } from '../../lib/local/stepfunctions/task-handlers.ts';
 import {
   domainSilverTables,
@@ -84,27 +85,48 @@ describe('maintenance in the domain stack', () => {
     expect(listTables.Result).toEqual(tables.map(maintenanceItem));
   });
 
-  it('gives every Task a timeout, retries with full jitter and a catch of everything', () => {
+  it('gives every Task a timeout', () => {
     const tasks = listStates(machine.definition).filter((state) => state.type === 'Task');
     expect(tasks.map((state) => state.name).sort()).toEqual(
       [STATES.alertMaintenanceFailed, STATES.alertTableFailed, STATES.applyRetention, STATES.optimize, STATES.vacuum].sort(),
     );
-    const byName = (name: string): Record<string, unknown> => {
-      const map = machine.definition.States[STATES.forEachTable] as unknown as { ItemProcessor: { States: Record<string, Record<string, unknown>> } };
-      return (map.ItemProcessor.States[name] ?? machine.definition.States[name]) as Record<string, unknown>;
+    for (const task of tasks) expect((task.definition as unknown as Record<string, unknown>)['TimeoutSeconds'], task.name).toBeGreaterThan(0);
+  });
+
+  it('retries and catches in every Task and the table Map exactly as the construct means', () => {
+    // domain-maintenance.ts's own retriers: Athena's service errors, then a failed statement as a new query; an alert's failure.
+    const athenaService = {
+      ErrorEquals: ['Athena.TooManyRequestsException', 'Athena.InternalServerException'],
+      IntervalSeconds: 5,
+      BackoffRate: 2,
+      MaxAttempts: 5,
+      MaxDelaySeconds: 120,
+      JitterStrategy: 'FULL',
     };
-    for (const { name } of tasks) {
-      const state = byName(name);
-      expect(state['TimeoutSeconds'], name).toBeGreaterThan(0);
-      const retries = state['Retry'] as { JitterStrategy?: string }[];
-      expect(retries.length, name).toBeGreaterThan(0);
-      expect(retries.every((retry) => retry.JitterStrategy === 'FULL'), name).toBe(true);
-    }
-    for (const name of [STATES.applyRetention, STATES.optimize, STATES.vacuum]) {
-      expect(byName(name)['Catch']).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: STATES.alertTableFailed }]);
-      expect(byName(name)['Retry']).toContainEqual(
-        expect.objectContaining({ ErrorEquals: ['Athena.TooManyRequestsException', 'Athena.InternalServerException'] }),
-      );
+    const asNewQuery = {
+      ErrorEquals: [...NEW_QUERY_RETRY.errors],
+      IntervalSeconds: NEW_QUERY_RETRY.intervalSeconds,
+      BackoffRate: NEW_QUERY_RETRY.backoffRate,
+      MaxAttempts: NEW_QUERY_RETRY.maxAttempts,
+      JitterStrategy: 'FULL',
+    };
+    const alertRetry = { ErrorEquals: ['States.TaskFailed'], IntervalSeconds: 2, BackoffRate: 2, MaxAttempts: 3, JitterStrategy: 'FULL' };
+    const catchAll = (next: string) => [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: next }];
+    const statement = { Retry: [athenaService, asNewQuery], Catch: catchAll(STATES.alertTableFailed) };
+    const expected: Record<string, { Retry?: unknown[]; Catch?: unknown[] }> = {
+      [STATES.applyRetention]: statement,
+      [STATES.optimize]: statement,
+      [STATES.vacuum]: statement,
+      [STATES.alertTableFailed]: { Retry: [alertRetry] },
+      // The last resort: nothing left to tell.
+      [STATES.alertMaintenanceFailed]: { Retry: [alertRetry] },
+      [STATES.forEachTable]: { Catch: catchAll(STATES.alertMaintenanceFailed) },
+    };
+    const handling = listStates(machine.definition).filter((state) => state.type === 'Task' || state.type === 'Map');
+    expect(handling.map((state) => state.name).sort()).toEqual(Object.keys(expected).sort());
+    for (const state of handling) {
+      const raw = state.definition as unknown as Record<string, unknown>;
+      expect({ Retry: raw['Retry'], Catch: raw['Catch'] }, state.name).toEqual({ Retry: expected[state.name]!.Retry, Catch: expected[state.name]!.Catch });
     }
   });
 });
