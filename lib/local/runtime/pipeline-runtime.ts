@@ -10,6 +10,7 @@ import type { Dataset } from '../../contracts/model.ts';
 import type { LandedFileEvent } from '../../ingest/landed-file-event.ts';
 import type { LocalLake } from '../lake/local-lake.ts';
 import type { S3Server } from '../s3-server.ts';
+import type { JsonValue } from '../stepfunctions/json.ts';
 import { ExecutionEngine, type ExecutionEngineOptions, type ExecutionOptions } from './execution-engine.ts';
 import type { ExecutionRegistry } from './execution-registry.ts';
 import type { LocalLockTable } from './local-lock-table.ts';
@@ -112,6 +113,15 @@ export class LocalPipelineRuntime {
    */
   build(selector?: string, options: ExecutionOptions = {}): Promise<BuildRun[]> {
     return this.builds.build(selector, options);
+  }
+
+  /**
+   * Runs `domain`'s synthesized build state machine with any input the cloud machine takes: `{}`
+   * (the scheduled full build), a selection, or the `DatasetLoaded` event that starts it in the
+   * cloud, which `build`'s dbt selector never sends.
+   */
+  buildDomain(domain: string, input: JsonValue, options: ExecutionOptions = {}): Promise<BuildRun> {
+    return this.builds.buildDomain(domain, input, options);
   }
 
   /** Quarantined deliveries of one dataset or all, with the status of their latest release. */

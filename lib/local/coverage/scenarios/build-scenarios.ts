@@ -11,17 +11,16 @@ import { BUILD_ERRORS, BUILD_STATES as S, layerStateName, MODEL_SELECTION_FIELD,
 import { DATASET_LOADED_DETAIL_TYPE, LAKEHOUSE_EVENT_SOURCE } from '../../../pipeline/dataset-loaded-event.ts';
 import { modelStatePrefix } from '../../../transforms/build-plan.ts';
 import type { TransformDag, TransformModel } from '../../../transforms/model.ts';
-import type { BuildRun } from '../../runtime/build-service.ts';
+import type { BuildRun, LocalPipelineRuntime } from '../../runtime/pipeline-runtime.ts';
 import { stateMachineNamed } from '../../runtime/synthesized-environment.ts';
 import { lockScenarios } from './lock-scenarios.ts';
 import { LockSituation } from './lock-situation.ts';
 import { runProblems, valueProblems } from './run-expectations.ts';
 import type { Scenario } from './scenario.ts';
-import type { ScenarioRuntime } from './scenario-runtime.ts';
 import { updateSilverRows } from './silver-edit.ts';
 
 export interface BuildScenarioContext {
-  readonly runtime: ScenarioRuntime;
+  readonly runtime: LocalPipelineRuntime;
   readonly dag: TransformDag;
   /** A folder for DuckDB's files when silver rows are changed by hand. */
   readonly scratch: string;
@@ -108,7 +107,7 @@ export async function buildScenarios({ runtime, dag, scratch }: BuildScenarioCon
 
   return [
     scenario('publishes every model in a full build', async (faults) => {
-      const run = (await runtime.build(undefined, { wrapTask: faults })).find((candidate) => candidate.domain === domain.name)!;
+      const run = await runtime.buildDomain(domain.name, {}, { wrapTask: faults });
       return {
         run,
         problems: [
@@ -122,7 +121,7 @@ export async function buildScenarios({ runtime, dag, scratch }: BuildScenarioCon
       if (breakage === undefined) return [];
       return [
         scenario(`fails ${model.id}, whose test ${breakage.test} fails once ${breakage.dataset.names.ref} rows were changed by hand in silver`, async (faults) => {
-          const undo = await updateSilverRows(runtime.services, breakage.dataset, breakage.column, breakage.value, scratch);
+          const undo = await updateSilverRows(runtime, breakage.dataset, breakage.column, breakage.value, scratch);
           try {
             const [run] = await runtime.build(model.id, { wrapTask: faults });
             return {
@@ -140,7 +139,7 @@ export async function buildScenarios({ runtime, dag, scratch }: BuildScenarioCon
     }),
     ...announced.map((dataset) =>
       scenario(`runs the models reading ${dataset.names.ref} when its pipeline announces a load, the others not affected`, async (faults) => {
-        const run = await runtime.buildWith(domain.name, datasetLoaded(dataset), { wrapTask: faults });
+        const run = await runtime.buildDomain(domain.name, datasetLoaded(dataset), { wrapTask: faults });
         const reading = models.filter((model) => readsDataset(model, dataset));
         return {
           run,
@@ -155,19 +154,19 @@ export async function buildScenarios({ runtime, dag, scratch }: BuildScenarioCon
       ? []
       : [
           scenario(`leaves every model not affected when ${unread.names.ref}, which none reads, announces a load`, async (faults) => {
-            const run = await runtime.buildWith(domain.name, datasetLoaded(unread), { wrapTask: faults });
+            const run = await runtime.buildDomain(domain.name, datasetLoaded(unread), { wrapTask: faults });
             return { run, problems: runProblems(run, { status: 'SUCCEEDED', includes: [...models.map((model) => states(model).notAffected), S.built] }) };
           }),
         ]),
     scenario('runs no model when started with an empty selection', async (faults) => {
-      const run = await runtime.buildWith(domain.name, { [MODEL_SELECTION_FIELD]: {} }, { wrapTask: faults });
+      const run = await runtime.buildDomain(domain.name, { [MODEL_SELECTION_FIELD]: {} }, { wrapTask: faults });
       return { run, problems: runProblems(run, { status: 'SUCCEEDED', includes: [...models.map((model) => states(model).notSelected), S.built] }) };
     }),
     ...lockScenarios({
       subject,
       machine: machine.name,
       names: S,
-      lock: new LockSituation(runtime.services, machine, S.acquireLock),
+      lock: new LockSituation(runtime, machine, S.acquireLock),
       run: async (faults) => (await runtime.build(last.id, { wrapTask: faults }))[0]!,
       holding: layerStateName(1),
       givenUp: [S.alertFailed, S.buildFailed],

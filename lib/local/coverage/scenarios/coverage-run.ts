@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import type { Domain } from '../../../contracts/model.ts';
 import { compileTransforms } from '../../../transforms/compile.ts';
+import { LocalPipelineRuntime } from '../../runtime/pipeline-runtime.ts';
 import type { SynthesizedEnvironment } from '../../runtime/synthesized-environment.ts';
 import type { SynthesizedStateMachine } from '../../stepfunctions/definitions.ts';
 import type { ExecutionResult } from '../../stepfunctions/run.ts';
@@ -25,7 +26,6 @@ import { Deliveries } from './deliveries.ts';
 import { maintenanceScenarios } from './maintenance-scenarios.ts';
 import { pipelineScenarios } from './pipeline-scenarios.ts';
 import type { Scenario } from './scenario.ts';
-import { ScenarioRuntime } from './scenario-runtime.ts';
 import { catcherError } from './handled-errors.ts';
 import { composeFaults, failingWith, flakyServices, type TaskWrapper } from './task-faults.ts';
 
@@ -129,16 +129,26 @@ class CoverageRun {
   }
 }
 
-async function scenariosOf(runtime: ScenarioRuntime, deliveries: Deliveries, scratch: string): Promise<Scenario[]> {
+async function scenariosOf(runtime: LocalPipelineRuntime, deliveries: Deliveries, scratch: string): Promise<Scenario[]> {
   const { catalog } = runtime.environment;
-  const context = { runtime, deliveries, dag: compileTransforms(catalog), scratch };
-  const each = async (make: (domain: Domain) => Promise<Scenario[]> | Scenario[]): Promise<Scenario[]> => (await Promise.all(catalog.domains.map(make))).flat();
+  const dag = compileTransforms(catalog);
+  const context = { runtime, deliveries, dag, scratch };
+  const each = async (domains: readonly Domain[], make: (domain: Domain) => Promise<Scenario[]> | Scenario[]): Promise<Scenario[]> =>
+    (await Promise.all(domains.map(make))).flat();
+  // Each build scenario runs its own domain's build alone: the domains go in the order a full
+  // build runs them (of their first model in the DAG), so models another domain's read were
+  // published by that domain's scenarios first.
+  const firstModel = (domain: Domain): number => {
+    const index = dag.models.findIndex((model) => model.domain === domain.name);
+    return index === -1 ? dag.models.length : index;
+  };
+  const inBuildOrder = [...catalog.domains].sort((left, right) => firstModel(left) - firstModel(right));
   return [
     // Before any delivery: a build whose inputs were never loaded.
-    ...(await each((domain) => unloadedBuildScenarios(context, domain))),
-    ...(await each(async (domain) => (await Promise.all(domain.datasets.map((dataset) => pipelineScenarios(context, dataset)))).flat())),
-    ...(await each((domain) => maintenanceScenarios(context, domain))),
-    ...(await each((domain) => buildScenarios(context, domain))),
+    ...(await each(catalog.domains, (domain) => unloadedBuildScenarios(context, domain))),
+    ...(await each(catalog.domains, async (domain) => (await Promise.all(domain.datasets.map((dataset) => pipelineScenarios(context, dataset)))).flat())),
+    ...(await each(catalog.domains, (domain) => maintenanceScenarios(context, domain))),
+    ...(await each(inBuildOrder, (domain) => buildScenarios(context, domain))),
   ];
 }
 
@@ -220,7 +230,7 @@ export async function runCoverageScenarios(options: CoverageRunOptions): Promise
   const scratch = join(options.workspace, 'duckdb');
   mkdirSync(files, { recursive: true });
   mkdirSync(scratch, { recursive: true });
-  const runtime = await ScenarioRuntime.start({
+  const runtime = await LocalPipelineRuntime.start({
     projectRoot: options.projectRoot,
     workspace: join(options.workspace, 'lake'),
     synthesized: options.scenarios,

@@ -8,9 +8,10 @@
  * so the copy's definitions must equal the shipped ones as a whole, which the coverage run checks
  * for every execution it counts.
  */
-import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
 import { parse, stringify } from 'yaml';
+import { syncFolder } from '../../synced-folder.ts';
 
 interface CustomProperty {
   readonly property: string;
@@ -41,16 +42,30 @@ function everyPath(contract: EditedContract): void {
   }
 }
 
-/** Copies the contracts folder `from` (domains, models, samples) to `to`, every contract edited as above. */
-export function writeEveryPathContracts(from: string, to: string): void {
-  cpSync(from, to, { recursive: true });
-  for (const domain of readdirSync(to, { withFileTypes: true }).filter((entry) => entry.isDirectory())) {
-    const folder = join(to, domain.name);
-    for (const name of readdirSync(folder).filter((file) => file.endsWith('.yaml') && file !== 'domain.yaml')) {
-      const file = join(folder, name);
-      const contract = parse(readFileSync(file, 'utf8')) as EditedContract;
-      everyPath(contract);
-      writeFileSync(file, stringify(contract));
+/** A contract of a domain folder: a YAML file directly in it, but its `domain.yaml`. */
+function isContract(path: string): boolean {
+  const parts = path.split('/');
+  return parts.length === 2 && parts[1]!.endsWith('.yaml') && parts[1] !== 'domain.yaml';
+}
+
+/**
+ * Makes `to` a copy of the contracts folder `from` (domains, models, samples), every contract
+ * edited as above. A file already as it should be is not written again, so the copy of an
+ * unchanged project is unchanged, down to the assembly cache's key; `staging` (outside `to`, on
+ * its file system) holds each file written until it is renamed into place.
+ */
+export function writeEveryPathContracts(from: string, to: string, staging: string): void {
+  const files = new Map<string, Buffer>();
+  for (const entry of readdirSync(from, { recursive: true, withFileTypes: true }).filter((candidate) => candidate.isFile())) {
+    const file = join(entry.parentPath, entry.name);
+    const path = relative(from, file).split(sep).join('/');
+    if (!isContract(path)) {
+      files.set(path, readFileSync(file));
+      continue;
     }
+    const contract = parse(readFileSync(file, 'utf8')) as EditedContract;
+    everyPath(contract);
+    files.set(path, Buffer.from(stringify(contract)));
   }
+  syncFolder(to, files, staging);
 }

@@ -11,11 +11,11 @@ import { type Deliveries, lines } from './deliveries.ts';
 import { failedQuery } from './failed-query.ts';
 import { runProblems, valueProblems } from './run-expectations.ts';
 import type { Scenario } from './scenario.ts';
-import type { ScenarioRuntime } from './scenario-runtime.ts';
+import type { LocalPipelineRuntime } from '../../runtime/pipeline-runtime.ts';
 import { composeFaults, type TaskWrapper } from './task-faults.ts';
 
 export interface MaintenanceScenarioContext {
-  readonly runtime: ScenarioRuntime;
+  readonly runtime: LocalPipelineRuntime;
   readonly deliveries: Deliveries;
 }
 

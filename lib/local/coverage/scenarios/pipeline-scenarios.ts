@@ -9,7 +9,7 @@ import { PIPELINE_ERRORS } from '../../../pipeline/pipeline-errors.ts';
 import { PIPELINE_STATES as S } from '../../../pipeline/state-names.ts';
 import { CommitConflictError } from '../../lake/lake-errors.ts';
 import { failureReason } from '../../runtime/local-athena.ts';
-import type { PipelineRun } from '../../runtime/pipeline-service.ts';
+import type { LocalPipelineRuntime, PipelineRun } from '../../runtime/pipeline-runtime.ts';
 import { stateMachineNamed } from '../../runtime/synthesized-environment.ts';
 import { type Deliveries, lines } from './deliveries.ts';
 import { failedQuery } from './failed-query.ts';
@@ -17,20 +17,19 @@ import { lockScenarios } from './lock-scenarios.ts';
 import { LockSituation } from './lock-situation.ts';
 import { runProblems, valueProblems } from './run-expectations.ts';
 import type { Scenario } from './scenario.ts';
-import type { ScenarioRuntime } from './scenario-runtime.ts';
 import { composeFaults, onFirstCall, type TaskWrapper } from './task-faults.ts';
 
 /** When the shipped samples were delivered (contracts/<domain>/samples/README.md). */
 export const SAMPLES_DELIVERED_AT = new Date('2026-11-21T06:00:00Z');
 
 export interface PipelineScenarioContext {
-  readonly runtime: ScenarioRuntime;
+  readonly runtime: LocalPipelineRuntime;
   readonly deliveries: Deliveries;
 }
 
 export async function pipelineScenarios({ runtime, deliveries }: PipelineScenarioContext, dataset: Dataset): Promise<Scenario[]> {
   const machine = await stateMachineNamed(runtime.environment, pipelineStateMachineName(runtime.environment.identity, dataset));
-  const lock = new LockSituation(runtime.services, machine, S.acquireLock);
+  const lock = new LockSituation(runtime, machine, S.acquireLock);
   const ref = dataset.names.ref;
   const deliver = (file: string, faults: TaskWrapper): Promise<PipelineRun> =>
     runtime.run(ref, file, { ingestTime: SAMPLES_DELIVERED_AT, wrapTask: faults });

@@ -10,21 +10,21 @@ import { TARGET_PLACEHOLDER } from '../../../pipeline/lake-write.ts';
 import { quoteIdentifier } from '../../../sql/ansi.ts';
 import { snapshotRelation } from '../../lake/table-relation.ts';
 import { openLocalDuckDb } from '../../local-duckdb.ts';
-import type { LocalServices } from '../../runtime/local-services.ts';
+import type { LocalPipelineRuntime } from '../../runtime/pipeline-runtime.ts';
 
 /**
  * Sets `column` of every row of the dataset's silver table to `expression` (DuckDB SQL over the
  * row); returns what puts the rows back as they were.
  */
 export async function updateSilverRows(
-  services: LocalServices,
+  runtime: Pick<LocalPipelineRuntime, 'lake' | 'database'>,
   dataset: Dataset,
   column: string,
   expression: string,
   scratch: string,
 ): Promise<() => Promise<void>> {
-  const { lake } = services;
-  const database = services.database(dataset);
+  const { lake } = runtime;
+  const database = runtime.database(dataset);
   const table = silverTableName(dataset);
   const before = lake.currentSnapshot(database, table);
   const write = async (statements: readonly string[]): Promise<void> => {
