@@ -84,6 +84,7 @@ const SYNC_TRAINING_RULE = 'StepFunctionsGetEventsForSageMakerTrainingJobsRule';
  * sets and writes only model artifacts), and the register function's (its group only).
  */
 export class ModelTraining extends Construct {
+  readonly model: MlModel;
   readonly group: sagemaker.CfnModelPackageGroup;
   readonly stateMachine: sfn.StateMachine;
   readonly role: iam.Role;
@@ -95,6 +96,7 @@ export class ModelTraining extends Construct {
   constructor(scope: Construct, id: string, props: ModelTrainingProps) {
     super(scope, id);
     const { identity, model } = props;
+    this.model = model;
     const stack = Stack.of(this);
     const groupName = modelPackageGroupName(identity, model.domain, model.name);
     const [featureDomain, featureTable] = model.featureModel.split('/') as [string, string];

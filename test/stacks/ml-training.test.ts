@@ -1,12 +1,13 @@
 /**
  * The training of an ML model in its domain's stack (issue 11 item 2, training half): the churn
- * fixture spec in a temporary copy of the contracts (none is shipped), the app synthesized once
- * with cdk-nag on, its training definition run in the local interpreter both ways.
+ * fixture spec in a temporary copy of the contracts (none is shipped), the app created as
+ * bin/app.ts creates it and synthesized once with cdk-nag on, its training definition run in the
+ * local interpreter both ways.
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { App } from 'aws-cdk-lib';
+import { fileURLToPath } from 'node:url';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createRegisterHandler } from '../../lambdas/register-model/handler.ts';
@@ -14,8 +15,9 @@ import { decide, rolePrincipal } from '../iam/evaluate.ts';
 import { readSynthesizedApp } from '../iam/synthesized-app.ts';
 import { readRegisterSettings } from '../../lambdas/register-model/settings.ts';
 import { stageStateMachines } from '../../lib/cli/offline-environment.ts';
+import { readCdkJsonContext } from '../../lib/config/cdk-json.ts';
 import { modelPackageGroupName, trainingJobPrefix } from '../../lib/config/names.ts';
-import { loadCatalog } from '../../lib/contracts/load.ts';
+import type { EnvironmentSettings } from '../../lib/config/settings.ts';
 import { LocalModelRegistry } from '../../lib/local/ml/local-registry.ts';
 import type { SynthesizedStateMachine } from '../../lib/local/stepfunctions/definitions.ts';
 import type { JsonValue } from '../../lib/local/stepfunctions/json.ts';
@@ -24,22 +26,25 @@ import { listStates } from '../../lib/local/stepfunctions/states.ts';
 import { TaskError } from '../../lib/local/stepfunctions/task-error.ts';
 import type { TaskHandlers } from '../../lib/local/stepfunctions/task-handlers.ts';
 import { approvalIn } from '../../lib/ml/approval.ts';
-import { loadMlModels } from '../../lib/ml/load.ts';
 import type { MlModel } from '../../lib/ml/model.ts';
 import { featureSnapshotQuery } from '../../lib/ml/training-queries.ts';
 import { thresholdStateName, TRAINING_STATES as S } from '../../lib/ml/training-states.ts';
 import { xgboostImageUri } from '../../lib/ml/xgboost-image.ts';
-import { enableNagChecks } from '../../lib/nag/nag-checks.ts';
-import { buildLakehouseApp } from '../../lib/stacks/lakehouse-app.ts';
+import { createLakehouseApp } from '../../lib/stacks/create-lakehouse-app.ts';
 import type { LakehouseStage } from '../../lib/stacks/lakehouse-stage.ts';
-import { compileTransforms } from '../../lib/transforms/compile.ts';
-import { inferModelColumns } from '../../lib/transforms/infer-columns.ts';
 import { CHURN_SPEC, mlProject } from '../ml/ml-project.ts';
-import { settings } from './fixtures.ts';
 
-const appSettings = settings();
-const environment = appSettings.environments[0]!;
-const identity = { organization: appSettings.organization, environment: environment.name, account: environment.account, region: environment.region };
+const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+const GIT_REVISION = '4f9c2e1ab7d3';
+const projectContext = readCdkJsonContext(join(repoRoot, 'cdk.json'));
+/** The project's dev environment, with manual approval (stricter than the spec's auto) and data retained. */
+const environment = {
+  ...(projectContext['environments'] as Record<string, EnvironmentSettings>)['dev']!,
+  name: 'dev',
+  modelApproval: 'manual',
+  removalPolicy: 'retain',
+} as const;
+const identity = { organization: 'acme', environment: 'dev', account: environment.account, region: environment.region };
 const group = modelPackageGroupName(identity, 'marketing', 'churn');
 
 let outdir: string;
@@ -55,16 +60,18 @@ interface ValidationReport {
 }
 
 beforeAll(async () => {
-  const catalog = loadCatalog(join(mlProject({ 'churn.yaml': CHURN_SPEC }), 'contracts'));
-  const dag = compileTransforms(catalog);
-  const models = { dag, columns: await inferModelColumns(dag) };
-  [churn] = (await loadMlModels(catalog, () => appSettings)) as [MlModel];
+  // The app as bin/app.ts makes it, from a copy of the contracts holding the churn spec, one environment.
+  const { name: _name, ...dev } = environment;
   outdir = mkdtempSync(join(tmpdir(), 'lakehouse-ml-training-'));
-  const app = new App({ outdir, postCliContext: { '@aws-cdk/core:failSynthOnValidationErrors': false } });
-  [stage] = buildLakehouseApp(app, catalog, appSettings, models, [churn]) as [LakehouseStage];
-  enableNagChecks(app);
-  app.synth();
+  const lakehouse = await createLakehouseApp(join(mlProject({ 'churn.yaml': CHURN_SPEC }), 'contracts'), {
+    outdir,
+    context: { ...projectContext, environments: { dev }, gitRevision: GIT_REVISION },
+  });
+  [stage] = lakehouse.stages as [LakehouseStage];
+  // Fails on any unacknowledged cdk-nag finding, as cdk synth does.
+  lakehouse.app.synth();
   const marketing = stage.domains.get('marketing')!.domain;
+  churn = marketing.training.get('churn')!.model;
   template = Template.fromJSON(stage.synth().getStackArtifact(marketing.artifactId).template as Record<string, unknown>);
   machine = stageStateMachines(stage).find((candidate) => candidate.name === 'acme-dev-marketing-churn-training')!;
 }, 300_000);
@@ -101,7 +108,7 @@ describe('ModelTraining in the domain stack', () => {
       group,
       featureTable: 'marketing/customer_churn_features',
       contractVersions: { 'marketing/web_events': expect.any(String), 'sales/customers': expect.any(String), 'sales/orders': expect.any(String) },
-      gitRevision: 'unrecorded',
+      gitRevision: GIT_REVISION,
       image: xgboostImageUri('eu-west-1'),
       approval: approvalIn(churn, environment),
     });
@@ -366,7 +373,7 @@ describe('a training run in the local interpreter', () => {
       lineage: {
         runId,
         featureSnapshots: { 'marketing/customer_churn_features': '8123456789' },
-        gitRevision: 'unrecorded',
+        gitRevision: GIT_REVISION,
         trainingSet: `s3://acme-dev-audit-111111111111-eu-west-1/ml/marketing/churn/runs/${runId}/training-set/`,
       },
       metricsDocument: `s3://acme-dev-audit-111111111111-eu-west-1/ml/marketing/churn/runs/${runId}/metrics.json`,
