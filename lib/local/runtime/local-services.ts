@@ -71,13 +71,21 @@ export class LocalServices {
       buckets: ZONES.map((zone) => bucketName(environment.identity, zone)),
       region: environment.identity.region,
     });
-    // Copies of landed and validated files, and DuckDB's spill files, stay in the workspace and go with this runtime.
-    const scratch = claimScratch(paths);
-    // Executions of processes killed meanwhile are stopped for good: their locks can be taken over.
-    new ExecutionRegistry(paths.executions).markAbandoned();
-    // Bounded memory: a load spills to the scratch folder instead of growing with the table.
-    const duckdb = await openLocalDuckDb(scratch);
-    return new LocalServices(environment, paths, s3, duckdb, scratch);
+    // A step failing after the server started gives everything back: a listening server would keep the process from exiting.
+    let scratch: string | undefined;
+    try {
+      // Copies of landed and validated files, and DuckDB's spill files, stay in the workspace and go with this runtime.
+      scratch = claimScratch(paths);
+      // Executions of processes killed meanwhile are stopped for good: their locks can be taken over.
+      new ExecutionRegistry(paths.executions).markAbandoned();
+      // Bounded memory: a load spills to the scratch folder instead of growing with the table.
+      const duckdb = await openLocalDuckDb(scratch);
+      return new LocalServices(environment, paths, s3, duckdb, scratch);
+    } catch (error) {
+      if (scratch !== undefined) releaseScratch(scratch);
+      await s3.close();
+      throw error;
+    }
   }
 
   /** The connection loads and maintenance run on, with the lake's memory limit and spill folder. */
