@@ -2,11 +2,11 @@
  * The build state machine of one domain, synthesized cheaply for the offline build tests: the real
  * state graph (`buildStateGraph`) in a state machine of a bare stack, read back from the cloud
  * assembly as the runtime reads every machine, without synthesizing a whole app; and one run of it
- * with the build's Athena stand-in.
+ * on the execution engine.
  */
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -14,6 +14,12 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { buildStateGraph } from '../../../lib/constructs/build-state-graph.ts';
 import type { LocalLake } from '../../../lib/local/lake/local-lake.ts';
 import { openBuildConnection } from '../../../lib/local/runtime/build-connection.ts';
+import { ExecutionEngine } from '../../../lib/local/runtime/execution-engine.ts';
+import { ExecutionRegistry } from '../../../lib/local/runtime/execution-registry.ts';
+import { LocalLockTable } from '../../../lib/local/runtime/local-lock-table.ts';
+import { LocalNotifications } from '../../../lib/local/runtime/local-notifications.ts';
+import { runtimePaths } from '../../../lib/local/runtime/runtime-paths.ts';
+import { workspaceAt } from '../../../lib/local/workspace.ts';
 import { BuildObservations } from '../../../lib/local/runtime/build-observations.ts';
 import { buildModelOutcomes, type BuildModelOutcome } from '../../../lib/local/runtime/build-outcomes.ts';
 import { buildQueries } from '../../../lib/local/runtime/build-query.ts';
@@ -22,9 +28,7 @@ import { readCloudAssembly } from '../../../lib/local/stepfunctions/cloud-assemb
 import { synthesizedStateMachines, type SynthesizedStateMachine } from '../../../lib/local/stepfunctions/definitions.ts';
 import { LOCK_KEY_ATTRIBUTE } from '../../../lib/pipeline/lock-item.ts';
 import type { JsonValue } from '../../../lib/local/stepfunctions/json.ts';
-import { runStateMachine, type ExecutionResult } from '../../../lib/local/stepfunctions/run.ts';
-import { listStates } from '../../../lib/local/stepfunctions/states.ts';
-import type { TaskHandlers } from '../../../lib/local/stepfunctions/task-handlers.ts';
+import type { ExecutionResult } from '../../../lib/local/stepfunctions/run.ts';
 import type { LakeColumn } from '../../../lib/pipeline/lake-write.ts';
 import type { BuildPlan } from '../../../lib/transforms/build-plan.ts';
 import type { Placement } from '../../../lib/transforms/render.ts';
@@ -50,8 +54,10 @@ export function synthesizeBuildMachine(plan: BuildPlan): SynthesizedStateMachine
 
 export interface BuildMachineRun {
   readonly execution: ExecutionResult;
+  /** The SNS alerts the execution published, as the local stand-in logged them (`{topicArn, subject, message}`). */
   readonly alerts: JsonValue[];
-  readonly events: JsonValue[];
+  /** The keys of the lock table's items once the execution ended: none, once it released the build lock. */
+  readonly heldLocks: readonly string[];
   readonly outcomes: BuildModelOutcome[];
 }
 
@@ -64,31 +70,45 @@ export interface RunBuildMachineOptions {
   readonly input?: JsonValue;
 }
 
+function loggedLines(file: string): JsonValue[] {
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8').split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as JsonValue);
+}
+
+function lockKeys(directory: string): string[] {
+  if (!existsSync(directory)) return [];
+  return readdirSync(directory, { recursive: true, encoding: 'utf8' })
+    .filter((entry) => entry.endsWith('.json'))
+    .map((entry) => decodeURIComponent(basename(entry, '.json')));
+}
+
 /**
- * One build execution as a process runs it: its own confined connection, LocalAthena answering
- * the Athena Tasks with `buildQueries`, and recording handlers for the lock, alerts and events.
+ * One build execution as a process runs it: on the execution engine, with the shared stand-ins in
+ * the lake's folder (the lock table, alerts and events, DescribeExecution from the execution
+ * registry), and its Athena Tasks answered by `buildQueries` on its own confined connection, as
+ * `BuildService` answers them; the plan is the caller's, not compiled from an environment, so a
+ * test can hand the machine a tampered one.
  */
 export async function runBuildMachine(options: RunBuildMachineOptions): Promise<BuildMachineRun> {
   const { machine, plan, columns, placement, lake } = options;
+  const paths = runtimePaths(workspaceAt(lake.root));
+  const alertsBefore = loggedLines(paths.alertsLog).length;
+  const athena = new LocalAthena();
+  const engine = new ExecutionEngine(
+    { athena, locks: new LocalLockTable(paths.locks), notifications: new LocalNotifications(paths), executions: new ExecutionRegistry(paths.executions) },
+    { retryPauseMs: 0, waitPauseMs: 0 },
+  );
   const connection = await openBuildConnection(lake);
   try {
     const observations = new BuildObservations();
     const query = buildQueries({ plan, columns, placement, lake, connection: connection.connection, observations });
-    const athena = new LocalAthena();
-    const alerts: JsonValue[] = [];
-    const events: JsonValue[] = [];
-    const handlers: Record<string, TaskHandlers[string]> = {};
-    for (const state of listStates(machine.definition).filter((candidate) => candidate.type === 'Task')) {
-      const resource = state.resource ?? '';
-      if (resource.includes('athena:startQueryExecution')) handlers[state.name] = (request) => athena.startQueryExecutionSync(request, query(state.name));
-      else if (resource.includes('athena:getQueryResults')) handlers[state.name] = (request) => athena.getQueryResults(request);
-      else if (resource.includes(':sns:')) handlers[state.name] = async (request) => void alerts.push(request);
-      else if (resource.includes(':events:')) handlers[state.name] = async (request) => void events.push(request);
-      else handlers[state.name] = async () => ({});
-    }
-    const execution = await runStateMachine({ definition: machine.definition, input: options.input ?? {}, handlers, retryPauseMs: 0, stateMachineArn: machine.arn });
+    const { result: execution } = await engine.execute({
+      machine,
+      input: options.input ?? {},
+      integrations: { 'athena:startQueryExecution.sync': (state) => (request) => athena.startQueryExecutionSync(request, query(state.name)) },
+    });
     const outcomes = buildModelOutcomes({ plan, visitedStates: execution.visitedStates, observations, lake, placement });
-    return { execution, alerts, events, outcomes };
+    return { execution, alerts: loggedLines(paths.alertsLog).slice(alertsBefore), heldLocks: lockKeys(paths.locks), outcomes };
   } finally {
     connection.close();
   }

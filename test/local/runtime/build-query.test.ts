@@ -95,8 +95,9 @@ async function readAfterRestart(sql: string): Promise<unknown[][]> {
 describe('buildQueries under the synthesized build machine', () => {
   it('stages, tests and publishes each model: a table in one lake commit, views in the lake catalog', async () => {
     await seedOrders([['ORD-1', 'placed'], ['ORD-2', 'shipped'], ['ORD-3', 'shipped']]);
-    const { execution, alerts, outcomes } = await build();
-    expect([execution.status, execution.error, alerts]).toEqual(['SUCCEEDED', undefined, []]);
+    const { execution, alerts, heldLocks, outcomes } = await build();
+    expect([execution.status, execution.error, alerts, heldLocks]).toEqual(['SUCCEEDED', undefined, [], []]);
+    expect(execution.visitedStates).toContain(BUILD_STATES.releaseLock);
     expect(execution.visitedStates.at(-1)).toBe(BUILD_STATES.built);
 
     const snapshots = lake.snapshots(sales, 'status_counts');
@@ -121,8 +122,8 @@ describe('buildQueries under the synthesized build machine', () => {
     const kept = lake.currentSnapshot(sales, 'status_counts').snapshotId;
     await seedOrders([['ORD-2', 'cancelled'], ['ORD-3', 'cancelled']]);
 
-    const { execution, alerts, outcomes } = await build();
-    expect([execution.status, execution.error]).toEqual(['FAILED', 'Build.ModelsFailed']);
+    const { execution, alerts, heldLocks, outcomes } = await build();
+    expect([execution.status, execution.error, heldLocks]).toEqual(['FAILED', 'Build.ModelsFailed', []]);
     expect(lake.currentSnapshot(sales, 'status_counts').snapshotId).toBe(kept);
     const [statusCounts, shippedCounts] = outcomes;
     expect(statusCounts).toMatchObject({
@@ -137,7 +138,7 @@ describe('buildQueries under the synthesized build machine', () => {
       samples: [{ status: 'cancelled', n: 2 }],
     });
     expect(shippedCounts).toMatchObject({ status: 'skipped' });
-    expect(alerts.map((alert) => (alert as { Message: { alert: string } }).Message.alert)).toEqual(['ModelTestFailed']);
+    expect(alerts.map((alert) => (alert as { message: { alert: string } }).message.alert)).toEqual(['ModelTestFailed']);
   });
 
   it("builds only the selection in a later process, reading the earlier build's view from the lake", async () => {
@@ -171,7 +172,7 @@ describe('buildQueries under the synthesized build machine', () => {
     expect(outcomes[0]).toMatchObject({ model: 'sales/status_counts', status: 'error', rows: 0 });
     expect(outcomes[0]!.message).toContain("DuckDB reads 'orders.csv' as a file, which is not allowed");
     expect(alerts).toHaveLength(1);
-    expect((alerts[0] as { Message: { alert: string; model: string } }).Message).toMatchObject({ alert: 'ModelFailed', model: 'sales/status_counts' });
+    expect((alerts[0] as { message: { alert: string; model: string } }).message).toMatchObject({ alert: 'ModelFailed', model: 'sales/status_counts' });
   });
 
   it('fails the first stage query of a model whose gold table has other columns, as its owner refuses the change', async () => {
