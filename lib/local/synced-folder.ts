@@ -4,8 +4,8 @@
  * and each file written is staged outside the folder and renamed into place, so a process reading
  * the folder meanwhile, or another one syncing it to the same files, never sees a partial file.
  */
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 
 function bytesOf(path: string): Buffer | undefined {
@@ -20,6 +20,7 @@ function bytesOf(path: string): Buffer | undefined {
 /** Makes `folder` hold exactly `files` (bytes by `/`-separated path relative to it); `staging` must be on the same file system and outside `folder`. */
 export function syncFolder(folder: string, files: ReadonlyMap<string, Buffer>, staging: string): void {
   mkdirSync(staging, { recursive: true });
+  mkdirSync(folder, { recursive: true });
   for (const [path, bytes] of files) {
     const target = join(folder, path);
     if (bytesOf(target)?.equals(bytes)) continue;
