@@ -6,6 +6,8 @@ import { contractsList } from './commands/contracts-list.ts';
 import { maintain } from './commands/maintain.ts';
 import { modelsApprove } from './commands/models-approve.ts';
 import { modelsList } from './commands/models-list.ts';
+import { modelsRuns } from './commands/models-runs.ts';
+import { modelsTrain } from './commands/models-train.ts';
 import { quarantineList } from './commands/quarantine-list.ts';
 import { quarantineRelease } from './commands/quarantine-release.ts';
 import { query } from './commands/query.ts';
@@ -19,7 +21,7 @@ import { ContractError } from '../contracts/problems.ts';
 import type { CommandIO } from './io.ts';
 import { UsageError } from './usage-error.ts';
 
-const commands: readonly Command[] = [contractsCheck, contractsList, validate, run, query, quarantineList, quarantineRelease, unlock, build, maintain, compile, modelsList, modelsApprove];
+const commands: readonly Command[] = [contractsCheck, contractsList, validate, run, query, quarantineList, quarantineRelease, unlock, build, maintain, compile, modelsList, modelsApprove, modelsTrain, modelsRuns];
 
 function usageText(): string {
   const width = Math.max(...commands.map((command) => command.usage.length));

@@ -9,6 +9,7 @@
  * Every column is cast to DOUBLE (booleans to 0 and 1), the one type XGBoost learns from.
  */
 import { athena } from '../sql/athena.ts';
+import { duckdb } from '../sql/duckdb.ts';
 import type { MlModel, TrainValidationSplit } from './model.ts';
 
 /** The content type of the UNLOAD output, as the training job's channels declare it. */
@@ -46,24 +47,56 @@ export function featureSnapshotQuery(table: FeatureTable): string {
   return `SELECT CAST(snapshot_id AS varchar) AS snapshot_id FROM ${relation(table, '$snapshots')} ORDER BY committed_at DESC LIMIT 1`;
 }
 
+/**
+ * The SQL that differs between the engines: Athena hashes with `xxhash64`, DuckDB, which has no
+ * such function, with `md5_number`. Each engine splits deterministically; the offline split is
+ * its own, not the cloud's.
+ */
+interface SplitDialect {
+  readonly identifier: (name: string) => string;
+  readonly string: (value: string) => string;
+  readonly timestamp: (literal: string) => string;
+  /** A non-negative bucket of `text` in [0, buckets). */
+  readonly bucket: (text: string, buckets: number) => string;
+}
+
+const ATHENA_SPLIT: SplitDialect = {
+  identifier: athena.identifier,
+  string: athena.string,
+  timestamp: (literal) => `from_iso8601_timestamp(${literal})`,
+  bucket: (text, buckets) => `mod(mod(from_big_endian_64(xxhash64(to_utf8(${text}))), ${buckets}) + ${buckets}, ${buckets})`,
+};
+
+const DUCKDB_SPLIT: SplitDialect = {
+  identifier: duckdb.identifier,
+  string: duckdb.string,
+  timestamp: (literal) => `CAST(${literal} AS TIMESTAMPTZ)`,
+  // md5_number is an unsigned 128-bit number: never negative.
+  bucket: (text, buckets) => `CAST(md5_number(${text}) % ${buckets} AS BIGINT)`,
+};
+
 /** True for the training rows, false for the validation rows; never NULL, so every row is in one of them. */
-function trainingRowPredicate(model: Pick<MlModel, 'key'>, split: TrainValidationSplit): string {
+function trainingRowPredicate(model: Pick<MlModel, 'key'>, split: TrainValidationSplit, dialect: SplitDialect): string {
   if (split.kind === 'cutoff') {
     // A row without a cut-off value cannot be placed in time: it validates, never trains.
-    return `coalesce(${athena.identifier(split.column)} < from_iso8601_timestamp(${athena.string(split.at)}), false)`;
+    return `coalesce(${dialect.identifier(split.column)} < ${dialect.timestamp(dialect.string(split.at))}, false)`;
   }
   // A seeded hash of the key, not rand(): the same row lands in the same channel in every run.
-  const keyText = [...model.key.map((column) => `coalesce(CAST(${athena.identifier(column)} AS varchar), '')`), athena.string(String(split.seed))].join(
+  const keyText = [...model.key.map((column) => `coalesce(CAST(${dialect.identifier(column)} AS varchar), '')`), dialect.string(String(split.seed))].join(
     " || '|' || ",
   );
-  const bucket = `mod(mod(from_big_endian_64(xxhash64(to_utf8(${keyText}))), ${SPLIT_BUCKETS}) + ${SPLIT_BUCKETS}, ${SPLIT_BUCKETS})`;
-  return `${bucket} < ${Math.round(split.trainFraction * SPLIT_BUCKETS)}`;
+  return `${dialect.bucket(keyText, SPLIT_BUCKETS)} < ${Math.round(split.trainFraction * SPLIT_BUCKETS)}`;
+}
+
+function channelPredicate(model: Pick<MlModel, 'key' | 'split'>, channel: TrainingChannel, dialect: SplitDialect): string {
+  const predicate = trainingRowPredicate(model, model.split, dialect);
+  return channel === 'train' ? predicate : `NOT (${predicate})`;
 }
 
 /** The label first, then the features in spec order, each as DOUBLE. */
-function trainingColumns(model: Pick<MlModel, 'label' | 'features'>): string {
+function trainingColumns(model: Pick<MlModel, 'label' | 'features'>, identifier: (name: string) => string): string {
   return [model.label, ...model.features.map((feature) => feature.name)]
-    .map((column) => `CAST(${athena.identifier(column)} AS DOUBLE) AS ${athena.identifier(column)}`)
+    .map((column) => `CAST(${identifier(column)} AS DOUBLE) AS ${identifier(column)}`)
     .join(', ');
 }
 
@@ -77,10 +110,9 @@ export function unloadStatement(
   channel: TrainingChannel,
   paths: { readonly snapshotId: string; readonly channelUri: string },
 ): FormattedStatement {
-  const predicate = trainingRowPredicate(model, model.split);
-  const where = channel === 'train' ? predicate : `NOT (${predicate})`;
+  const where = channelPredicate(model, channel, ATHENA_SPLIT);
   const pieces = [
-    `UNLOAD (SELECT ${trainingColumns(model)} FROM ${relation(table)} FOR VERSION AS OF `,
+    `UNLOAD (SELECT ${trainingColumns(model, athena.identifier)} FROM ${relation(table)} FOR VERSION AS OF `,
     ` WHERE ${where}) TO '`,
     `' WITH (format = 'PARQUET', compression = 'SNAPPY')`,
   ];
@@ -93,6 +125,14 @@ export function unloadStatement(
     argumentPaths: [paths.snapshotId, paths.channelUri],
     render: (values) => pieces.reduce((statement, piece, index) => `${statement}${index === 0 ? '' : values[index - 1]}${piece}`, ''),
   };
+}
+
+/**
+ * The DuckDB rendering of one channel's UNLOAD: the SELECT alone, over `relation`, the feature
+ * table at the pinned snapshot as the offline lake names it; the caller writes its rows as Parquet.
+ */
+export function duckDbTrainingSelect(model: Pick<MlModel, 'key' | 'label' | 'features' | 'split'>, relation: string, channel: TrainingChannel): string {
+  return `SELECT ${trainingColumns(model, duckdb.identifier)} FROM ${relation} WHERE ${channelPredicate(model, channel, DUCKDB_SPLIT)}`;
 }
 
 /** Where a channel's rows go inside a run's folder. */

@@ -53,8 +53,25 @@ function labelsOf(rows: readonly Row[], label: string, rowName: RowName): number
 
 export function trainLocally(request: TrainingRequest): TrainingResult {
   const { training, validation } = splitRows(request.rows, request.split, request.key);
-  const trainingName = rowNamer(training, request.key);
-  const validationName = rowNamer(validation, request.key);
+  return trainOnSplit({ ...request, training, validation, rowName: (rows) => rowNamer(rows, request.key) });
+}
+
+export interface SplitTrainingRequest {
+  readonly training: readonly Row[];
+  readonly validation: readonly Row[];
+  readonly features: readonly Feature[];
+  readonly label: string;
+  readonly hyperparameters: Readonly<Record<string, HyperparameterValue>>;
+  /** How an error names a row of `rows`. @default its 1-based position among them */
+  readonly rowName?: (rows: readonly Row[]) => RowName;
+}
+
+/** Trains on rows already divided, as a training job reads its train and validation channels. */
+export function trainOnSplit(request: SplitTrainingRequest): TrainingResult {
+  const { training, validation } = request;
+  const nameIn = request.rowName ?? (() => (index: number) => `row ${index + 1}`);
+  const trainingName = nameIn(training);
+  const validationName = nameIn(validation);
   const trainingLabels = labelsOf(training, request.label, trainingName);
   const validationLabels = labelsOf(validation, request.label, validationName);
   if (new Set(trainingLabels).size < 2) {

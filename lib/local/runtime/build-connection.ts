@@ -9,6 +9,8 @@ import { workspaceAt } from '../workspace.ts';
 
 export interface BuildConnection {
   readonly connection: DuckDBConnection;
+  /** The connection's own folder, which it may read and write. */
+  readonly scratch: string;
   close(): void;
 }
 
@@ -29,7 +31,7 @@ export async function openBuildConnection(lake: LocalLake): Promise<BuildConnect
   try {
     await confineFileAccess(duckdb.connection, { directories: [tablesDirectory(lake.root), scratch] });
     await attachLake(duckdb.connection, lake);
-    return { connection: duckdb.connection, close };
+    return { connection: duckdb.connection, scratch, close };
   } catch (error) {
     close();
     throw error;

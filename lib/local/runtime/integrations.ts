@@ -19,6 +19,8 @@ export const INTEGRATIONS = [
   'events:putEvents',
   'cloudwatch:putMetricData',
   'sfn:describeExecution',
+  'sagemaker:createTrainingJob.sync',
+  's3:putObject',
 ] as const;
 
 export type Integration = (typeof INTEGRATIONS)[number];

@@ -2,7 +2,7 @@
  * The offline runtime of one environment, as the CLI, the demo and the tests use it: the local
  * stand-ins of its services (`LocalServices`), an engine that runs any of its synthesized state
  * machines on them (`ExecutionEngine`), and one service per concern on the engine: dataset
- * pipelines, domain maintenance, domain builds, the quarantine. This class only composes them, so a new kind of
+ * pipelines, domain maintenance, domain builds, ML training, the quarantine. This class only composes them, so a new kind of
  * execution is a new service (it gets the engine and the shared services), not a longer class.
  */
 import type { Zone } from '../../config/names.ts';
@@ -21,12 +21,14 @@ import { PipelineService, type LandedObject, type PipelineRun, type RunOptions }
 import { QuarantineService, type QuarantineEntry, type Release } from './quarantine-service.ts';
 import type { RuntimePaths } from './runtime-paths.ts';
 import type { SynthesizedEnvironment } from './synthesized-environment.ts';
+import { TrainingService, type TrainingRun, type TrainingRunRecord } from './training-service.ts';
 
 export type { BuildRun } from './build-service.ts';
 export type { ExecutionOptions } from './execution-engine.ts';
 export type { MaintenanceRun } from './maintenance-service.ts';
 export type { PipelineRun, RunOptions } from './pipeline-service.ts';
 export type { QuarantineEntry, Release } from './quarantine-service.ts';
+export type { TrainingRun, TrainingRunRecord } from './training-service.ts';
 
 export type LocalPipelineRuntimeOptions = LocalServicesOptions & ExecutionEngineOptions;
 
@@ -42,6 +44,7 @@ export class LocalPipelineRuntime {
   private readonly maintenance: MaintenanceService;
   private readonly builds: BuildService;
   private readonly quarantine: QuarantineService;
+  private readonly training: TrainingService;
 
   private constructor(
     private readonly services: LocalServices,
@@ -59,6 +62,7 @@ export class LocalPipelineRuntime {
     this.maintenance = new MaintenanceService(engine, services);
     this.builds = new BuildService(engine, services);
     this.quarantine = new QuarantineService(services, this.pipelines);
+    this.training = new TrainingService(engine, services);
   }
 
   /**
@@ -132,5 +136,15 @@ export class LocalPipelineRuntime {
   /** Runs a quarantined delivery through its pipeline again with the current contract, and records the release. */
   release(fileId: string, releasedBy: string): Promise<Release> {
     return this.quarantine.release(fileId, releasedBy);
+  }
+
+  /** Runs the synthesized training state machine of the ML model `<domain>/<model>`: one run, recorded whatever its outcome. */
+  train(model: string, options: ExecutionOptions = {}): Promise<TrainingRun> {
+    return this.training.train(model, options);
+  }
+
+  /** The ML model's run records in the audit zone, newest first. */
+  trainingRuns(model: string): Promise<TrainingRunRecord[]> {
+    return this.training.runs(model);
   }
 }

@@ -18,3 +18,14 @@ export class ReleaseError extends Error {
     this.name = 'ReleaseError';
   }
 }
+
+export class UnknownModelError extends Error {
+  constructor(ref: string, known: readonly string[]) {
+    super(
+      known.length === 0
+        ? `no ML model '${ref}' in the contracts: no domain has a spec (contracts/<domain>/ml/<model>.yaml)`
+        : `no ML model '${ref}' in the contracts${didYouMean(ref, known)} (ML models: ${known.join(', ')})`,
+    );
+    this.name = 'UnknownModelError';
+  }
+}

@@ -15,6 +15,7 @@ import type { Catalog, Dataset } from '../../contracts/model.ts';
 import { UnknownEnvironmentError } from '../local-environment.ts';
 import type { AssemblyStack } from '../stepfunctions/cloud-assembly.ts';
 import { synthesizedStateMachines, type SynthesizedStateMachine } from '../stepfunctions/definitions.ts';
+import { synthesizedFunctionEnvironment } from '../stepfunctions/synthesized-functions.ts';
 import { UnknownDatasetError } from './runtime-errors.ts';
 
 export interface SynthesizedEnvironment {
@@ -28,6 +29,11 @@ export interface SynthesizedEnvironment {
   readonly modelCatalog: Catalog;
   /** The environment's state machines as CDK synthesized them; the first call synthesizes. */
   readonly stateMachines: () => Promise<readonly SynthesizedStateMachine[]>;
+  /**
+   * The environment variables of the function CDK named `name`, as deployed (a local stand-in of
+   * a Lambda runs with them); undefined when the app has no such function.
+   */
+  readonly functionEnvironment: (name: string) => Promise<Record<string, string> | undefined>;
 }
 
 export interface AssemblyRequest {
@@ -58,7 +64,15 @@ export function environmentFromAssembly(
   catalogs: Pick<SynthesizedEnvironment, 'catalog' | 'modelCatalog'>,
   assembly: () => Promise<readonly AssemblyStack[]>,
 ): SynthesizedEnvironment {
-  return { identity, ...catalogs, stateMachines: once(async () => synthesizedStateMachines(await assembly())) };
+  return { identity, ...catalogs, ...synthesizedParts(once(assembly)) };
+}
+
+/** What the environment reads from its assembly, which `stacks` gives once. */
+function synthesizedParts(stacks: () => Promise<readonly AssemblyStack[]>): Pick<SynthesizedEnvironment, 'stateMachines' | 'functionEnvironment'> {
+  return {
+    stateMachines: once(async () => synthesizedStateMachines(await stacks())),
+    functionEnvironment: async (name) => synthesizedFunctionEnvironment(await stacks(), name),
+  };
 }
 
 export interface EnvironmentOptions {
@@ -70,7 +84,7 @@ export interface EnvironmentOptions {
   readonly synthesize: SynthesizeAssembly;
 }
 
-const synthesized = new Map<string, () => Promise<readonly SynthesizedStateMachine[]>>();
+const synthesized = new Map<string, Pick<SynthesizedEnvironment, 'stateMachines' | 'functionEnvironment'>>();
 
 /**
  * Reads `cdk.json` and the contracts as the app does (throwing `SettingsError`, `ContractError` or
@@ -86,16 +100,14 @@ export function openEnvironment(options: EnvironmentOptions): SynthesizedEnviron
     throw new UnknownEnvironmentError(options.environment, settings.environments.map((candidate) => candidate.name));
   }
   const key = JSON.stringify([projectRoot, contractsRoot, environment.name]);
-  const stateMachines =
-    synthesized.get(key) ??
-    once(async () => synthesizedStateMachines(await options.synthesize({ contractsRoot, context, environment: environment.name })));
-  synthesized.set(key, stateMachines);
+  const parts = synthesized.get(key) ?? synthesizedParts(once(() => options.synthesize({ contractsRoot, context, environment: environment.name })));
+  synthesized.set(key, parts);
   const catalog = loadCatalog(contractsRoot, settings.domains === undefined ? {} : { domains: settings.domains });
   return {
     identity: { organization: settings.organization, environment: environment.name, account: environment.account, region: environment.region },
     catalog,
     modelCatalog: settings.domains === undefined ? catalog : loadCatalog(contractsRoot),
-    stateMachines,
+    ...parts,
   };
 }
 

@@ -1,0 +1,96 @@
+/**
+ * The training machine's Athena statements offline, by state name, each checked against the
+ * statement the definition holds:
+ * - the snapshot query reads the lake's `$snapshots` view of the feature table, which has
+ *   Athena's shape and name, so it runs as written; a table the lake does not have yet (its model
+ *   never published) answers no row, as the empty table its owner created answers in the cloud;
+ * - each UNLOAD runs the DuckDB rendering of the same channel's SELECT on the table AT the pinned
+ *   snapshot (the lake's time-travel view) and puts the rows, as one Parquet file, under the
+ *   channel's folder in the local audit bucket; a folder that is not empty is refused, as Athena
+ *   refuses it.
+ */
+import { randomUUID } from 'node:crypto';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { quoteIdentifier, quoteString } from '../../sql/ansi.ts';
+import type { MlModel } from '../../ml/model.ts';
+import { duckDbTrainingSelect, featureSnapshotQuery, type FeatureTable, type TrainingChannel, unloadStatement } from '../../ml/training-queries.ts';
+import { TRAINING_PATHS, TRAINING_STATES } from '../../ml/training-states.ts';
+import { timeTravelViewName } from '../lake/attach-lake.ts';
+import type { LocalLake } from '../lake/local-lake.ts';
+import type { OfflineQuery } from './local-athena.ts';
+import { parseS3Uri } from './s3-uri.ts';
+import { listKeys } from './zone-objects.ts';
+
+export interface TrainingQueryContext {
+  readonly model: MlModel;
+  readonly featureTable: FeatureTable;
+  readonly lake: LocalLake;
+  /** Confined to the lake's tables and `scratch`, with the lake attached (`openBuildConnection`). */
+  readonly connection: DuckDBConnection;
+  readonly scratch: string;
+  readonly s3: S3Client;
+}
+
+const CHANNEL_OF_STATE: Readonly<Record<string, TrainingChannel>> = {
+  [TRAINING_STATES.unloadTrainingSet]: 'train',
+  [TRAINING_STATES.unloadValidationSet]: 'validation',
+};
+
+/** The values `States.Format` put into `template`'s placeholders to make `text`, or undefined when it does not fit. */
+function formatValues(template: string, text: string): string[] | undefined {
+  const pieces = template.split('{}');
+  if (!text.startsWith(pieces[0]!)) return undefined;
+  const values: string[] = [];
+  let rest = text.slice(pieces[0]!.length);
+  for (const piece of pieces.slice(1)) {
+    const end = piece === '' ? rest.length : rest.indexOf(piece);
+    if (end < 0) return undefined;
+    values.push(rest.slice(0, end));
+    rest = rest.slice(end + piece.length);
+  }
+  return rest === '' ? values : undefined;
+}
+
+export function trainingQueries(context: TrainingQueryContext): (stateName: string) => OfflineQuery {
+  const { model, featureTable, lake } = context;
+  return (stateName) => async (queryString) => {
+    if (stateName === TRAINING_STATES.findFeatureSnapshot) {
+      if (queryString !== featureSnapshotQuery(featureTable)) throw new Error(`state ${stateName}: the query is not the feature snapshot query; synthesize the app again`);
+      if (!lake.hasTable(featureTable.database, featureTable.table)) return { columns: ['snapshot_id'], rows: [] };
+      const reader = await context.connection.runAndReadAll(queryString);
+      return { columns: reader.columnNames(), rows: reader.getRows().map((row) => row.map((value) => (value === null ? null : String(value)))) };
+    }
+    const channel = CHANNEL_OF_STATE[stateName];
+    if (channel === undefined) throw new Error(`state ${stateName} runs no statement of ${model.id}'s training`);
+    const statement = unloadStatement(model, featureTable, channel, { snapshotId: TRAINING_PATHS.snapshotId, channelUri: `${TRAINING_PATHS.files}.${channel}` });
+    const values = formatValues(statement.template, queryString);
+    if (values === undefined || statement.render(values) !== queryString) {
+      throw new Error(`state ${stateName}: the query is not the UNLOAD of ${model.id}'s ${channel} rows; synthesize the app again`);
+    }
+    const [snapshotText, channelUri] = values as [string, string];
+    await unload(context, channel, Number(snapshotText), channelUri);
+    return undefined;
+  };
+}
+
+async function unload(context: TrainingQueryContext, channel: TrainingChannel, snapshotId: number, channelUri: string): Promise<void> {
+  const { featureTable } = context;
+  const target = parseS3Uri(channelUri);
+  if (target === undefined) throw new Error(`UNLOAD target '${channelUri}' is not an s3:// URI`);
+  // Throws Athena's words for a snapshot the table does not have (expired, or never its own).
+  context.lake.snapshot(featureTable.database, featureTable.table, snapshotId);
+  if ((await listKeys(context.s3, target.bucket, target.key)).length > 0) {
+    throw new Error(`HIVE_PATH_ALREADY_EXISTS: Target directory for table already exists: ${channelUri}; UNLOAD writes only to an empty folder`);
+  }
+  const relation = `${quoteIdentifier(featureTable.database)}.${quoteIdentifier(timeTravelViewName(featureTable.table, snapshotId))}`;
+  const file = join(context.scratch, `unload-${randomUUID()}.parquet`);
+  try {
+    await context.connection.run(`COPY (${duckDbTrainingSelect(context.model, relation, channel)}) TO ${quoteString(file)} (FORMAT PARQUET, COMPRESSION SNAPPY)`);
+    await context.s3.send(new PutObjectCommand({ Bucket: target.bucket, Key: `${target.key}${randomUUID()}.parquet`, Body: readFileSync(file) }));
+  } finally {
+    rmSync(file, { force: true });
+  }
+}

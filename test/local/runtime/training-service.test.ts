@@ -1,0 +1,172 @@
+/**
+ * An ML model's SYNTHESIZED training machine run offline (issue 11 item 4): a fixture project
+ * with the churn spec and a stricter twin (none is shipped), synthesized once for the file, its
+ * feature table seeded in the local lake. The Athena statements run on the lake, the training job
+ * on the local trainer, Register on the workspace's local registry, the records in local S3.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openOfflineEnvironment } from '../../../lib/cli/offline-environment.ts';
+import { glueDatabaseName, modelPackageGroupName } from '../../../lib/config/names.ts';
+import { workspaceModelRegistry } from '../../../lib/local/ml/workspace-registry.ts';
+import { openBuildConnection } from '../../../lib/local/runtime/build-connection.ts';
+import { LocalPipelineRuntime, type TrainingRun } from '../../../lib/local/runtime/pipeline-runtime.ts';
+import { parseS3Uri } from '../../../lib/local/runtime/s3-uri.ts';
+import { listKeys } from '../../../lib/local/runtime/zone-objects.ts';
+import { workspaceAt } from '../../../lib/local/workspace.ts';
+import { TRAINING_ERRORS, TRAINING_STATES as S } from '../../../lib/ml/training-states.ts';
+import { CHURN_SPEC, churnSpecWith, mlProject } from '../../ml/ml-project.ts';
+import { runLakehouseInProcess } from '../../cli/run-cli-in-process.ts';
+
+const identity = { organization: 'acme', environment: 'dev', account: '111111111111', region: 'eu-west-1' };
+const database = glueDatabaseName(identity, 'marketing');
+const FEATURE_TABLE = 'customer_churn_features';
+/** The shipped thresholds (auc >= 0.80, logloss <= 0.5) pass on the seeded rows; an auc of 0.99 does not (a tenth of the labels are flipped). */
+const STRICT_SPEC = churnSpecWith('validation:auc >= 0.80', 'validation:auc >= 0.99');
+
+let project: string;
+let workspace: string;
+let runtime: LocalPipelineRuntime;
+
+beforeAll(async () => {
+  project = mlProject({ 'churn.yaml': CHURN_SPEC, 'churn_strict.yaml': STRICT_SPEC });
+  workspace = mkdtempSync(join(tmpdir(), 'training-service-'));
+  runtime = await LocalPipelineRuntime.start({
+    projectRoot: project,
+    workspace,
+    retryPauseMs: 0,
+    waitPauseMs: 0,
+    synthesized: openOfflineEnvironment({ projectRoot: project, environment: 'dev' }),
+  });
+}, 300_000);
+
+afterAll(async () => {
+  await runtime?.close();
+  for (const folder of [workspace, project]) if (folder !== undefined) rmSync(folder, { recursive: true, force: true });
+});
+
+/** 600 customers whose churn follows their orders, a tenth of the labels flipped, as the feature model's table. */
+async function seedFeatureTable(): Promise<void> {
+  runtime.lake.createTable(database, FEATURE_TABLE, [
+    { name: 'customer_id', type: 'VARCHAR' },
+    { name: 'marketing_opt_in', type: 'BOOLEAN' },
+    { name: 'orders', type: 'BIGINT' },
+    { name: 'revenue', type: 'DOUBLE' },
+    { name: 'web_events', type: 'BIGINT' },
+    { name: 'churned', type: 'BOOLEAN' },
+  ]);
+  const connection = await openBuildConnection(runtime.lake);
+  try {
+    await runtime.lake.write(
+      connection.connection,
+      database,
+      FEATURE_TABLE,
+      'append',
+      `INSERT INTO {{target}}
+       SELECT 'C' || lpad(CAST(i AS VARCHAR), 5, '0'), i % 3 = 0, i % 7, (i % 7) * 20.5 + i % 13, (i * 7) % 11, ((i % 7) <= 1) <> (i % 10 = 0)
+       FROM range(600) AS t(i)`,
+    );
+  } finally {
+    connection.close();
+  }
+}
+
+async function objectBytes(uri: string): Promise<Uint8Array> {
+  const location = parseS3Uri(uri)!;
+  const response = await runtime.s3.client.send(new GetObjectCommand({ Bucket: location.bucket, Key: location.key }));
+  return response.Body!.transformToByteArray();
+}
+
+const registry = () => workspaceModelRegistry(workspaceAt(workspace), identity);
+
+describe('a training run offline', () => {
+  let failed: TrainingRun;
+  let registered: TrainingRun;
+
+  it('fails, recorded with its error, while the feature table has no data', async () => {
+    failed = await runtime.train('marketing/churn');
+    expect([failed.status, failed.error]).toEqual(['FAILED', TRAINING_ERRORS.failed]);
+    expect(failed.states.map((visit) => visit.state)).toContain(S.noFeatureData);
+    expect(failed.record).toMatchObject({ model: 'marketing/churn', outcome: { status: 'failed' }, failure: { Error: TRAINING_ERRORS.noFeatureData } });
+  });
+
+  it('registers version 1 when every threshold passes, with the metrics the local trainer measured', async () => {
+    await seedFeatureTable();
+    registered = await runtime.train('marketing/churn');
+    expect([registered.status, registered.error, registered.cause]).toEqual(['SUCCEEDED', undefined, undefined]);
+    const snapshotId = String(runtime.lake.currentSnapshot(database, FEATURE_TABLE).snapshotId);
+    expect(registered.record).toMatchObject({ featureSnapshotId: snapshotId, outcome: { status: 'registered', version: 1 } });
+    const [version, ...others] = await registry().listVersions(modelPackageGroupName(identity, 'marketing', 'churn'));
+    expect(others).toEqual([]);
+    expect(version!.lineage).toMatchObject({ runId: registered.record!.runId, featureSnapshots: { [`marketing/${FEATURE_TABLE}`]: snapshotId } });
+    expect(version!.metrics['validation:auc']).toBeGreaterThanOrEqual(0.8);
+    expect(version!.metrics['validation:logloss']).toBeLessThanOrEqual(0.5);
+    // The model artifact the version points to is the local trainer's model, in local S3.
+    expect(JSON.parse(Buffer.from(await objectBytes(version!.artifact)).toString('utf8'))).toMatchObject({ label: 'churned' });
+
+    const listed = await runLakehouseInProcess(['models', 'list', '--json', '--lake', workspace], { cwd: project });
+    expect(listed.status, listed.stderr).toBe(0);
+    expect(JSON.parse(listed.stdout)).toEqual(
+      expect.arrayContaining([expect.objectContaining({ model: 'marketing/churn', version: 1, runId: registered.record!.runId })]),
+    );
+  });
+
+  it('unloads a training set that, read back, is the feature table at the pinned snapshot', async () => {
+    const trainingSet = registered.record!['trainingSet'] as string;
+    const location = parseS3Uri(trainingSet)!;
+    const keys = await listKeys(runtime.s3.client, location.bucket, location.key);
+    expect(keys.map((key) => key.slice(location.key.length).split('/')[0])).toEqual(['train', 'validation']);
+    const folder = mkdtempSync(join(tmpdir(), 'training-set-'));
+    const files = await Promise.all(
+      keys.map(async (key, index) => {
+        const file = join(folder, `${index}.parquet`);
+        writeFileSync(file, await objectBytes(`s3://${location.bucket}/${key}`));
+        return file;
+      }),
+    );
+    // More rows land in the table after the run: the training set stays what the snapshot held.
+    const later = await openBuildConnection(runtime.lake);
+    await runtime.lake.write(later.connection, database, FEATURE_TABLE, 'append', `INSERT INTO {{target}} VALUES ('X00001', true, 3, 1.0, 2, false)`).finally(() => later.close());
+    const { DuckDBInstance } = await import('@duckdb/node-api');
+    const duckdb = await (await DuckDBInstance.create(':memory:')).connect();
+    const rows = async (sql: string) => (await duckdb.runAndReadAll(sql)).getRows().map((row) => JSON.stringify(row));
+    const snapshot = runtime.lake.snapshot(database, FEATURE_TABLE, Number(registered.record!['featureSnapshotId']));
+    const tableFiles = snapshot.files.map((file) => `'${join(runtime.lake.tableDirectory(database, FEATURE_TABLE), file)}'`);
+    const columns = 'churned, marketing_opt_in, orders, revenue, web_events';
+    const unloaded = await rows(`SELECT ${columns} FROM read_parquet([${files.map((file) => `'${file}'`).join(', ')}]) ORDER BY ALL`);
+    const atSnapshot = await rows(
+      `SELECT ${columns.split(', ').map((column) => `CAST(${column} AS DOUBLE) AS ${column}`).join(', ')} FROM read_parquet([${tableFiles.join(', ')}]) ORDER BY ALL`,
+    );
+    duckdb.closeSync();
+    rmSync(folder, { recursive: true, force: true });
+    expect(unloaded).toHaveLength(600);
+    expect(unloaded).toEqual(atSnapshot);
+  });
+
+  it('records a run below a threshold without registering it (models train exits 1)', async () => {
+    const result = await runLakehouseInProcess(['models', 'train', 'marketing/churn_strict', '--json', '--lake', workspace], { cwd: project });
+    expect(result.status, result.stderr).toBe(1);
+    const document = JSON.parse(result.stdout) as Record<string, unknown>;
+    expect(document).toMatchObject({ model: 'marketing/churn_strict', status: 'SUCCEEDED', outcome: { status: 'below-threshold' } });
+    expect(document['gates']).toEqual([
+      { threshold: 'validation:auc >= 0.99', observed: expect.any(Number), passed: false },
+      { threshold: 'validation:logloss <= 0.5', observed: expect.any(Number), passed: true },
+    ]);
+    expect(await registry().listVersions(modelPackageGroupName(identity, 'marketing', 'churn_strict'))).toEqual([]);
+  });
+
+  it('lists the runs of a model from their records, newest first (models runs)', async () => {
+    const result = await runLakehouseInProcess(['models', 'runs', 'marketing/churn', '--json', '--lake', workspace], { cwd: project });
+    expect(result.status, result.stderr).toBe(0);
+    const runs = JSON.parse(result.stdout) as { runId: string; outcome: { status: string } }[];
+    expect(runs.map((run) => [run.runId, run.outcome.status])).toEqual([
+      [registered.record!.runId, 'registered'],
+      [failed.record!.runId, 'failed'],
+    ]);
+    const unknown = await runLakehouseInProcess(['models', 'runs', 'marketing/churm', '--lake', workspace], { cwd: project });
+    expect([unknown.status, unknown.stderr]).toEqual([2, expect.stringContaining("did you mean 'marketing/churn'?")]);
+  });
+});
