@@ -15,6 +15,8 @@ import { workspaceModelRegistry } from '../../../lib/local/ml/workspace-registry
 import { openBuildConnection } from '../../../lib/local/runtime/build-connection.ts';
 import { LocalPipelineRuntime, type TrainingRun } from '../../../lib/local/runtime/pipeline-runtime.ts';
 import { parseS3Uri } from '../../../lib/local/runtime/s3-uri.ts';
+import { trainingJobTask } from '../../../lib/local/runtime/training-job-task.ts';
+import { TaskError } from '../../../lib/local/stepfunctions/task-error.ts';
 import { listKeys } from '../../../lib/local/runtime/zone-objects.ts';
 import { workspaceAt } from '../../../lib/local/workspace.ts';
 import { TRAINING_ERRORS, TRAINING_STATES as S } from '../../../lib/ml/training-states.ts';
@@ -168,5 +170,25 @@ describe('a training run offline', () => {
     ]);
     const unknown = await runLakehouseInProcess(['models', 'runs', 'marketing/churm', '--lake', workspace], { cwd: project });
     expect([unknown.status, unknown.stderr]).toEqual([2, expect.stringContaining("did you mean 'marketing/churn'?")]);
+  });
+
+  it('fails a training job that cannot train as SageMaker fails a job: States.TaskFailed with the Failed description', async () => {
+    const connection = await openBuildConnection(runtime.lake);
+    const audit = `s3://${runtime.buckets.audit}/ml/marketing/churn/runs/no-such-run`;
+    const error = await trainingJobTask({ s3: runtime.s3.client, connection: connection.connection, scratch: connection.scratch })({
+      TrainingJobName: 'acme-dev-marketing-churn-no-such-run',
+      HyperParameters: { num_round: '10' },
+      InputDataConfig: ['train', 'validation'].map((channel) => ({ ChannelName: channel, DataSource: { S3DataSource: { S3Uri: `${audit}/training-set/${channel}/` } } })),
+      OutputDataConfig: { S3OutputPath: `${audit}/model/` },
+    })
+      .catch((caught: unknown) => caught)
+      .finally(() => connection.close());
+    expect(error).toBeInstanceOf(TaskError);
+    expect((error as TaskError).name).toBe('States.TaskFailed');
+    expect(JSON.parse((error as TaskError).message)).toMatchObject({
+      TrainingJobName: 'acme-dev-marketing-churn-no-such-run',
+      TrainingJobStatus: 'Failed',
+      FailureReason: `no training data under ${audit}/training-set/train/`,
+    });
   });
 });
