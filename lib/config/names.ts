@@ -375,3 +375,41 @@ export function trainingJobPrefix(identity: Pick<EnvironmentIdentity, 'organizat
   const room = MAX_TRAINING_JOB_NAME_LENGTH - RUN_ID_LENGTH - 1 - hash.length - 1;
   return `${group.slice(0, room).replace(/-+$/, '')}-${hash}`.toLowerCase();
 }
+
+/** `<org>-<env>-<domain>-<model>-promotion`: the state machine promoting an approved version of an ML model. */
+export function promotionStateMachineName(identity: EnvironmentIdentity, domain: string, model: string): string {
+  return fitName(`${identity.organization}-${identity.environment}-${domain}-${model}-promotion`, MAX_STEP_FUNCTIONS_NAME_LENGTH);
+}
+
+/** Execution log group of an ML model's promotion state machine, named after it. */
+export function promotionLogGroupName(identity: EnvironmentIdentity, domain: string, model: string): string {
+  return `/aws/vendedlogs/states/${promotionStateMachineName(identity, domain, model)}`;
+}
+
+/** SSM parameter naming the model package ARN an environment serves for an ML model (written by promotion). */
+export function currentModelVersionParameterName(identity: EnvironmentIdentity, domain: string, model: string): string {
+  return `/${identity.organization}/${identity.environment}/${domain}/ml/${model}/current-version`;
+}
+
+/**
+ * The start of the names of an ML model's SageMaker models and transform jobs, `<prefix>-<run id>`:
+ * the training job prefix, which fits the same 63 characters and reaches no other model's names.
+ */
+export function batchInferencePrefix(identity: Pick<EnvironmentIdentity, 'organization' | 'environment'>, domain: string, model: string): string {
+  return trainingJobPrefix(identity, domain, model);
+}
+
+/** Key prefix of an ML model's batch inference files in the audit zone: `ml/<domain>/<model>/predictions/<run id>/`. */
+export function inferenceRunsPrefix(domain: string, model: string): string {
+  return `${mlModelPrefix(domain, model)}predictions/`;
+}
+
+/** The gold Iceberg table of an ML model's predictions. */
+export function predictionsTableName(model: string): string {
+  return `${model}_predictions`;
+}
+
+/** The external table over an ML model's transform job output, partitioned by run id. */
+export function inferenceOutputTableName(model: string): string {
+  return `${model}_inference_output`;
+}

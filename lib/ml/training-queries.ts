@@ -116,13 +116,19 @@ export function unloadStatement(
     ` WHERE ${where}) TO '`,
     `' WITH (format = 'PARQUET', compression = 'SNAPPY')`,
   ];
-  if (pieces.some((piece) => /[{}\\]/.test(piece))) {
-    // States.Format reads braces as placeholders and `\` as an escape.
-    throw new Error(`ML model training set of ${table.database}.${table.table}: the statement holds a brace or backslash`);
-  }
+  return formattedStatement(`ML model training set of ${table.database}.${table.table}`, pieces, [paths.snapshotId, paths.channelUri]);
+}
+
+/**
+ * The statement whose text is `pieces` with one runtime value between each two, the values at
+ * `argumentPaths`. Throws naming `what` when a piece holds a brace or a backslash, which
+ * States.Format reads as a placeholder and an escape.
+ */
+export function formattedStatement(what: string, pieces: readonly string[], argumentPaths: readonly string[]): FormattedStatement {
+  if (pieces.some((piece) => /[{}\\]/.test(piece))) throw new Error(`${what}: the statement holds a brace or backslash`);
   return {
     template: pieces.join('{}'),
-    argumentPaths: [paths.snapshotId, paths.channelUri],
+    argumentPaths,
     render: (values) => pieces.reduce((statement, piece, index) => `${statement}${index === 0 ? '' : values[index - 1]}${piece}`, ''),
   };
 }

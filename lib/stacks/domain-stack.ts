@@ -22,6 +22,7 @@ import { DomainBuild } from '../constructs/domain-build.ts';
 import { DomainMaintenance } from '../constructs/domain-maintenance.ts';
 import { DomainRouter } from '../constructs/domain-router.ts';
 import { AthenaDdlProvider, IcebergTable } from '../constructs/iceberg-table.ts';
+import { ModelPromotion } from '../constructs/model-promotion.ts';
 import { ModelTraining } from '../constructs/model-training.ts';
 import { PipelineLogKey } from '../constructs/pipeline-log-key.ts';
 import { featureContractVersions } from '../ml/feature-inputs.ts';
@@ -86,6 +87,8 @@ export class DomainStack extends Stack {
   readonly goldTables: ReadonlyMap<string, IcebergTable>;
   /** By model name: the training of each of the domain's ML models. */
   readonly training: ReadonlyMap<string, ModelTraining>;
+  /** By model name: the promotion of each of the domain's ML models' approved versions. */
+  readonly promotion: ReadonlyMap<string, ModelPromotion>;
 
   constructor(scope: Construct, id: string, props: DomainStackProps) {
     super(scope, id, props);
@@ -155,13 +158,15 @@ export class DomainStack extends Stack {
     });
     const ownedGoldTables =
       props.models === undefined || plan === undefined ? [] : modelGoldTables(plan, props.models, { database: databaseName, goldBucket });
+    // An ML model's predictions are a gold table of its domain, whoever owns its feature model.
+    const ownsMlModels = (props.mlModels ?? []).some((model) => model.domain === domain.name);
     this.tableOwner = new AthenaDdlProvider(this, 'TableOwner', {
       identity,
       domain: domain.name,
       databaseName,
       workGroupName: pipelineWorkGroupName,
       ...tables,
-      ...(ownedGoldTables.length === 0 ? {} : { gold: goldLocation }),
+      ...(ownedGoldTables.length === 0 && !ownsMlModels ? {} : { gold: goldLocation }),
       removalPolicy,
     });
     this.goldTables = this.addGoldTables(ownedGoldTables, databaseName, pipelineWorkGroupName);
@@ -221,6 +226,35 @@ export class DomainStack extends Stack {
     }
 
     this.training = this.addTraining(props, pipelineWorkGroupName, removalPolicy);
+    this.promotion = this.addPromotion(props, pipelineWorkGroupName, removalPolicy);
+  }
+
+  private addPromotion(props: DomainStackProps, workGroupName: string, removalPolicy: RemovalPolicy): Map<string, ModelPromotion> {
+    const promotion = new Map<string, ModelPromotion>();
+    for (const [name, training] of this.training) {
+      const { model } = training;
+      const featureColumns = props.models!.columns.get(model.featureModel);
+      if (featureColumns === undefined) throw new Error(`ML model '${model.id}': its feature model '${model.featureModel}' has no inferred columns`);
+      const promote = new ModelPromotion(training.node.scope!, `${training.node.id}Promotion`, {
+        identity: props.identity,
+        model,
+        featureColumns,
+        tableServiceToken: this.tableOwner.provider.serviceToken,
+        workGroupName,
+        key: this.platform.key,
+        logKey: this.stateMachineLogKey.key,
+        alertTopic: this.alerts.topic,
+        auditBucketName: this.platform.bucketName('audit'),
+        goldBucketName: this.platform.bucketName('gold'),
+        athenaResultsBucketName: this.platform.bucketName('athena-results'),
+        removalPolicy,
+      });
+      // Names alone do not order creation: the DDL would run before its database or workgroup exists.
+      promote.predictionsTable.node.addDependency(this.database, this.pipelineWorkgroup);
+      promote.outputTable.addDependency(this.database);
+      promotion.set(name, promote);
+    }
+    return promotion;
   }
 
   private addTraining(props: DomainStackProps, workGroupName: string, removalPolicy: RemovalPolicy): Map<string, ModelTraining> {

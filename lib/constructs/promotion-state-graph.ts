@@ -1,0 +1,251 @@
+/**
+ * The state graph of an ML model's promotion (see `ModelPromotion`), started by the approval of a
+ * version. Idempotent: a repeated event finds the version already recorded as the environment's
+ * and ends. Otherwise it records the version, creates a SageMaker model from its inference
+ * container, unloads the feature table at its newest snapshot, scores it with a batch transform
+ * job (`.sync`) and inserts the scores into the model's predictions table. JSONPath only, a
+ * timeout on every Task, state names from `PROMOTION_STATES`, which the offline runtime overrides by.
+ */
+import { Aws, type Duration } from 'aws-cdk-lib';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import type { Construct } from 'constructs';
+import type { MlModel } from '../ml/model.ts';
+import { INFERENCE_DATA_PROCESSING, INFERENCE_INPUT_CONTENT_TYPE, inferenceUnloadStatement, predictionsInsertStatement } from '../ml/prediction-queries.ts';
+import { PARAMETER_NOT_FOUND, PROMOTION_ERRORS, PROMOTION_PATHS as P, PROMOTION_STATES as S } from '../ml/promotion-states.ts';
+import { featureSnapshotQuery, type FeatureTable, type FormattedStatement } from '../ml/training-queries.ts';
+import type { TableColumn } from '../pipeline/iceberg-schema-change.ts';
+import { alertSubject } from '../pipeline/alert-subject.ts';
+import { RETRY_POLICIES } from '../pipeline/retry-policy.ts';
+import { withRetry } from './task-retry.ts';
+
+export interface PromotionStateGraphProps {
+  readonly model: MlModel;
+  readonly featureTable: FeatureTable;
+  readonly predictionsTable: FeatureTable;
+  /** The external table over the transform jobs' output, partitioned by run id. */
+  readonly outputTable: FeatureTable;
+  readonly keyColumns: readonly TableColumn[];
+  /** The SSM parameter naming the version the environment serves. */
+  readonly currentVersionParameter: string;
+  readonly workGroupName: string;
+  readonly auditBucketName: string;
+  /** `ml/<domain>/<model>/predictions/`: each run's input and output folders are under it. */
+  readonly runsPrefix: string;
+  /** Every SageMaker model and transform job name is `<prefix>-<run id>`. */
+  readonly namePrefix: string;
+  /** The role SageMaker serves the model with. */
+  readonly inferenceRoleArn: string;
+  /** Encrypts the transform job's volume and output. */
+  readonly key: kms.IKey;
+  readonly instanceType: string;
+  readonly alertTopic: sns.ITopic;
+  /** One UNLOAD or INSERT statement. */
+  readonly statementTimeout: Duration;
+  /** The transform job. */
+  readonly transformTimeout: Duration;
+  /** Every other Task: one API call. */
+  readonly callTimeout: Duration;
+}
+
+/** Builds the states under `scope` and returns the first one. */
+export function promotionStateGraph(scope: Construct, props: PromotionStateGraphProps): sfn.IChainable {
+  const { model } = props;
+  const failing = { resultPath: P.failure };
+  const call = sfn.Timeout.duration(props.callTimeout);
+  const statement = (formatted: FormattedStatement): string =>
+    sfn.JsonPath.format(formatted.template, ...formatted.argumentPaths.map((path) => sfn.JsonPath.stringAt(path)));
+  // The role's policy is written out in full by ModelPromotion.
+  const sdk = (id: string, service: string, action: string, parameters: Record<string, unknown>, result?: { selector: Record<string, string>; path: string }) =>
+    new tasks.CallAwsService(scope, id, {
+      service,
+      action,
+      parameters,
+      iamResources: ['*'],
+      ...(result === undefined ? { resultPath: sfn.JsonPath.DISCARD } : { resultSelector: result.selector, resultPath: result.path }),
+      taskTimeout: call,
+    });
+
+  const promotionFailed = new sfn.Fail(scope, S.promotionFailed, {
+    error: PROMOTION_ERRORS.failed,
+    cause: `Promotion of ${model.id} failed; the alert and the execution history name the error`,
+  });
+  const alertFailed = withRetry(
+    new tasks.SnsPublish(scope, S.alertFailed, {
+      topic: props.alertTopic,
+      subject: alertSubject(`Promotion failed: ${model.id}`),
+      message: sfn.TaskInput.fromObject({
+        alert: 'PromotionFailed',
+        domain: model.domain,
+        model: model.id,
+        execution: sfn.JsonPath.executionId,
+        modelPackageArn: sfn.JsonPath.stringAt(P.modelPackageArn),
+        failure: sfn.JsonPath.objectAt(P.failure),
+      }),
+      resultPath: sfn.JsonPath.DISCARD,
+      taskTimeout: call,
+    }),
+    RETRY_POLICIES.notification,
+  ).next(promotionFailed);
+
+  const promoted = new sfn.Succeed(scope, S.promoted);
+  const insert = predictionsInsertStatement(props.predictionsTable, props.outputTable, props.keyColumns, {
+    modelPackageArn: P.modelPackageArn,
+    modelVersion: P.modelVersion,
+    snapshotId: P.snapshotId,
+    runId: P.runId,
+    predictedAt: P.startedAt,
+  });
+  const insertPredictions = withRetry(
+    new tasks.AthenaStartQueryExecution(scope, S.insertPredictions, {
+      queryString: statement(insert),
+      workGroup: props.workGroupName,
+      integrationPattern: sfn.IntegrationPattern.RUN_JOB,
+      resultPath: sfn.JsonPath.DISCARD,
+      taskTimeout: sfn.Timeout.duration(props.statementTimeout),
+    }),
+    // Only the start is retried: a second INSERT of the same run would add its rows twice.
+    RETRY_POLICIES.athena,
+  )
+    .addCatch(alertFailed, failing)
+    .next(promoted);
+
+  // The L2 task has no DataProcessing (the join of output to input), so the state is written out.
+  const transform = new sfn.CustomState(scope, S.transform, {
+    stateJson: {
+      Type: 'Task',
+      Resource: `arn:${Aws.PARTITION}:states:::sagemaker:createTransformJob.sync`,
+      Parameters: {
+        'TransformJobName.$': sfn.JsonPath.format(`${props.namePrefix}-{}`, sfn.JsonPath.stringAt(P.runId)),
+        'ModelName.$': sfn.JsonPath.format(`${props.namePrefix}-{}`, sfn.JsonPath.stringAt(P.runId)),
+        TransformInput: {
+          ContentType: INFERENCE_INPUT_CONTENT_TYPE,
+          CompressionType: 'Gzip',
+          SplitType: 'Line',
+          DataSource: { S3DataSource: { S3DataType: 'S3Prefix', 'S3Uri.$': `${P.files}.input` } },
+        },
+        TransformOutput: { 'S3OutputPath.$': `${P.files}.output`, AssembleWith: 'Line', Accept: INFERENCE_INPUT_CONTENT_TYPE, KmsKeyId: props.key.keyArn },
+        TransformResources: { InstanceCount: 1, InstanceType: `ml.${props.instanceType}`, VolumeKmsKeyId: props.key.keyArn },
+        DataProcessing: { ...INFERENCE_DATA_PROCESSING },
+      },
+      ResultPath: null,
+      TimeoutSeconds: props.transformTimeout.toSeconds(),
+    },
+  });
+  // Not retried: a second CreateTransformJob under the same name is refused.
+  transform.addCatch(alertFailed, failing).next(insertPredictions);
+
+  const unloadFeatures = withRetry(
+    new tasks.AthenaStartQueryExecution(scope, S.unloadFeatures, {
+      queryString: statement(inferenceUnloadStatement(model, props.featureTable, { snapshotId: P.snapshotId, inputUri: `${P.files}.input` })),
+      workGroup: props.workGroupName,
+      integrationPattern: sfn.IntegrationPattern.RUN_JOB,
+      resultPath: sfn.JsonPath.DISCARD,
+      taskTimeout: sfn.Timeout.duration(props.statementTimeout),
+    }),
+    // Only the start is retried: a failed UNLOAD may have left files, and UNLOAD refuses a folder that is not empty.
+    RETRY_POLICIES.athena,
+  )
+    .addCatch(alertFailed, failing)
+    .next(transform);
+
+  const snapshotCell = `${P.snapshotRows}[1].Data[0].VarCharValue`;
+  const pinSnapshot = new sfn.Pass(scope, S.pinFeatureSnapshot, { parameters: { id: sfn.JsonPath.stringAt(snapshotCell) }, resultPath: P.snapshot }).next(unloadFeatures);
+  const noFeatureData = new sfn.Pass(scope, S.noFeatureData, {
+    parameters: {
+      Error: PROMOTION_ERRORS.noFeatureData,
+      Cause: `The feature table ${props.featureTable.database}.${props.featureTable.table} has no snapshot: build and publish ${model.featureModel} first`,
+    },
+    resultPath: P.failure,
+  }).next(alertFailed);
+  const checkSnapshot = new sfn.Choice(scope, S.checkFeatureSnapshot).when(sfn.Condition.isPresent(snapshotCell), pinSnapshot).otherwise(noFeatureData);
+  const readSnapshot = withRetry(
+    new tasks.AthenaGetQueryResults(scope, S.readFeatureSnapshot, {
+      queryExecutionId: sfn.JsonPath.stringAt(P.queryId),
+      maxResults: 2,
+      resultSelector: { rows: sfn.JsonPath.objectAt('$.ResultSet.Rows') },
+      resultPath: P.snapshot,
+      taskTimeout: call,
+    }),
+    RETRY_POLICIES.athena,
+  )
+    .addCatch(alertFailed, failing)
+    .next(checkSnapshot);
+  const findSnapshot = withRetry(
+    new tasks.AthenaStartQueryExecution(scope, S.findFeatureSnapshot, {
+      queryString: featureSnapshotQuery(props.featureTable),
+      workGroup: props.workGroupName,
+      integrationPattern: sfn.IntegrationPattern.RUN_JOB,
+      resultSelector: { id: sfn.JsonPath.stringAt('$.QueryExecution.QueryExecutionId') },
+      resultPath: P.query,
+      taskTimeout: sfn.Timeout.duration(props.statementTimeout),
+    }),
+    RETRY_POLICIES.athena,
+  )
+    .addCatch(alertFailed, failing)
+    .next(readSnapshot);
+
+  const createModel = withRetry(
+    sdk(S.createModel, 'sagemaker', 'createModel', {
+      ModelName: sfn.JsonPath.format(`${props.namePrefix}-{}`, sfn.JsonPath.stringAt(P.runId)),
+      ExecutionRoleArn: props.inferenceRoleArn,
+      PrimaryContainer: { Image: sfn.JsonPath.stringAt(`${P.container}.image`), ModelDataUrl: sfn.JsonPath.stringAt(`${P.container}.modelDataUrl`) },
+      EnableNetworkIsolation: true,
+    }),
+    RETRY_POLICIES.notification,
+  )
+    .addCatch(alertFailed, failing)
+    .next(findSnapshot);
+  const describeVersion = withRetry(
+    sdk(S.describeVersion, 'sagemaker', 'describeModelPackage', { ModelPackageName: sfn.JsonPath.stringAt(P.modelPackageArn) }, {
+      selector: {
+        image: sfn.JsonPath.stringAt('$.InferenceSpecification.Containers[0].Image'),
+        modelDataUrl: sfn.JsonPath.stringAt('$.InferenceSpecification.Containers[0].ModelDataUrl'),
+      },
+      path: P.container,
+    }),
+    RETRY_POLICIES.notification,
+  )
+    .addCatch(alertFailed, failing)
+    .next(createModel);
+  const recordCurrentVersion = withRetry(
+    sdk(S.recordCurrentVersion, 'ssm', 'putParameter', {
+      Name: props.currentVersionParameter,
+      Value: sfn.JsonPath.stringAt(P.modelPackageArn),
+      Type: 'String',
+      Overwrite: true,
+    }),
+    RETRY_POLICIES.notification,
+  )
+    .addCatch(alertFailed, failing)
+    .next(describeVersion);
+
+  const alreadyPromoted = new sfn.Succeed(scope, S.alreadyPromoted, { comment: 'The environment serves this version already: a repeated approval event.' });
+  const checkCurrentVersion = new sfn.Choice(scope, S.checkCurrentVersion)
+    .when(sfn.Condition.stringEqualsJsonPath(P.currentVersion, P.modelPackageArn), alreadyPromoted)
+    .otherwise(recordCurrentVersion);
+  const noCurrentVersion = new sfn.Pass(scope, S.noCurrentVersion, { parameters: { value: '' }, resultPath: P.current }).next(checkCurrentVersion);
+  const readCurrentVersion = withRetry(
+    sdk(S.readCurrentVersion, 'ssm', 'getParameter', { Name: props.currentVersionParameter }, {
+      selector: { value: sfn.JsonPath.stringAt('$.Parameter.Value') },
+      path: P.current,
+    }),
+    RETRY_POLICIES.notification,
+  );
+  readCurrentVersion.addCatch(noCurrentVersion, { errors: [PARAMETER_NOT_FOUND], resultPath: sfn.JsonPath.DISCARD });
+  readCurrentVersion.addCatch(alertFailed, failing).next(checkCurrentVersion);
+
+  const runFolder = (suffix: string): string =>
+    sfn.JsonPath.format(`s3://${props.auditBucketName}/${props.runsPrefix}{}/${suffix}`, sfn.JsonPath.stringAt(P.runId));
+  const prepare = new sfn.Pass(scope, S.preparePromotion, {
+    parameters: { id: sfn.JsonPath.uuid(), startedAt: sfn.JsonPath.stringAt('$$.Execution.StartTime') },
+    resultPath: P.run,
+  });
+  const nameFiles = new sfn.Pass(scope, S.nameRunFiles, {
+    parameters: { input: runFolder('input/'), output: runFolder('output/') },
+    resultPath: P.files,
+  });
+  return prepare.next(nameFiles).next(readCurrentVersion);
+}

@@ -1,0 +1,69 @@
+/**
+ * The states of an ML model's promotion state machine (see `ModelPromotion`), named once here so
+ * the offline runtime can override its Tasks by name, and where the machine keeps its data. Pure.
+ */
+
+export const PROMOTION_STATES = {
+  /** Pass: the approved version from the event, a run id (names of the SageMaker model and transform job) and the start. */
+  preparePromotion: 'PreparePromotion',
+  /** Pass: the run's input and output folders in the audit zone. */
+  nameRunFiles: 'NameRunFiles',
+  /** Task: SSM GetParameter of the version the environment serves. */
+  readCurrentVersion: 'ReadCurrentVersion',
+  /** Pass: the parameter does not exist yet: no version was ever promoted. */
+  noCurrentVersion: 'NoCurrentVersion',
+  checkCurrentVersion: 'CheckCurrentVersion',
+  /** Succeed: the event was a repeat; the environment serves this version already. */
+  alreadyPromoted: 'AlreadyPromoted',
+  /** Task: SSM PutParameter of the approved version. */
+  recordCurrentVersion: 'RecordCurrentVersion',
+  /** Task: SageMaker DescribeModelPackage: the version's inference container. */
+  describeVersion: 'DescribeVersion',
+  /** Task: SageMaker CreateModel from that container. */
+  createModel: 'CreateModel',
+  /** Task: Athena query of the feature table's newest snapshot id. */
+  findFeatureSnapshot: 'FindFeatureSnapshot',
+  /** Task: Athena GetQueryResults of that query. */
+  readFeatureSnapshot: 'ReadFeatureSnapshot',
+  checkFeatureSnapshot: 'CheckFeatureSnapshot',
+  /** Pass: the feature table has no snapshot: nothing to score, a failure. */
+  noFeatureData: 'NoFeatureData',
+  pinFeatureSnapshot: 'PinFeatureSnapshot',
+  /** Task: Athena UNLOAD of the feature rows at the pinned snapshot, the transform job's input. */
+  unloadFeatures: 'UnloadFeatures',
+  /** Task: SageMaker CreateTransformJob, run to completion (`.sync`). */
+  transform: 'Transform',
+  /** Task: Athena INSERT of the job's output into the predictions table. */
+  insertPredictions: 'InsertPredictions',
+  promoted: 'Promoted',
+  /** Task: SNS publish to the domain's topic. */
+  alertFailed: 'AlertPromotionFailed',
+  promotionFailed: 'PromotionFailed',
+} as const;
+
+export const PROMOTION_ERRORS = {
+  failed: 'Promotion.Failed',
+  noFeatureData: 'Promotion.NoFeatureData',
+} as const;
+
+/** Step Functions' name of SSM's error for a parameter that does not exist. */
+export const PARAMETER_NOT_FOUND = 'Ssm.ParameterNotFoundException';
+
+/** Where the machine keeps its state; the event's `detail` stays where EventBridge put it. */
+export const PROMOTION_PATHS = {
+  modelPackageArn: '$.detail.ModelPackageArn',
+  modelVersion: '$.detail.ModelPackageVersion',
+  run: '$.run',
+  runId: '$.run.id',
+  startedAt: '$.run.startedAt',
+  current: '$.current',
+  currentVersion: '$.current.value',
+  container: '$.container',
+  query: '$.query',
+  queryId: '$.query.id',
+  snapshot: '$.snapshot',
+  snapshotRows: '$.snapshot.rows',
+  snapshotId: '$.snapshot.id',
+  files: '$.files',
+  failure: '$.failure',
+} as const;
