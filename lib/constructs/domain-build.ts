@@ -23,6 +23,7 @@ import { DATASET_LOADED_DETAIL_TYPE, LAKEHOUSE_EVENT_SOURCE } from '../pipeline/
 import type { BuildPlan } from '../transforms/build-plan.ts';
 import type { RefTarget } from '../transforms/model.ts';
 import { stagingTableName } from '../transforms/render.ts';
+import { athenaQueryStatements } from './athena-query-statements.ts';
 import { announceStatement } from './dataset-loaded-announcement.ts';
 import { buildStateGraph } from './build-state-graph.ts';
 import { DatasetLockTable } from './dataset-lock.ts';
@@ -192,16 +193,7 @@ export class DomainBuild extends Construct {
     const readDatabases = [...new Set(plan.reads.map((target) => glue(`database/${glueDatabaseName(identity, target.domain)}`)))];
     const { modelFiles, queryResults } = this;
     const shared = [
-      new iam.PolicyStatement({
-        sid: 'RunModelQueries',
-        actions: ['athena:StartQueryExecution', 'athena:GetQueryExecution', 'athena:GetQueryResults', 'athena:StopQueryExecution'],
-        resources: [stack.formatArn({ service: 'athena', resource: 'workgroup', resourceName: props.workGroupName })],
-      }),
-      new iam.PolicyStatement({
-        sid: 'ReadDataCatalog',
-        actions: ['athena:GetDataCatalog'],
-        resources: [stack.formatArn({ service: 'athena', resource: 'datacatalog', resourceName: 'AwsDataCatalog' })],
-      }),
+      ...athenaQueryStatements(stack, 'RunModelQueries', props.workGroupName),
       new iam.PolicyStatement({
         sid: 'UseModelDatabase',
         actions: MODEL_TABLE_ACTIONS,

@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as glue from 'aws-cdk-lib/aws-glue';
@@ -30,9 +30,11 @@ import { INFERENCE_OUTPUT_COLUMNS, predictionKeyColumns, predictionsCreateStatem
 import { wildcardFinding } from '../nag/wildcard-finding.ts';
 import type { LakeColumn } from '../pipeline/lake-write.ts';
 import { athenaDdlType } from '../transforms/gold-table.ts';
+import { athenaQueryStatements } from './athena-query-statements.ts';
 import { executionLogGroup, type ExecutionLogProps, executionTelemetryStatements, loggedAndTraced } from './execution-logs.ts';
 import { IcebergTable } from './iceberg-table.ts';
 import { promotionStateGraph } from './promotion-state-graph.ts';
+import { followJobsStatement, jobKeyStatements, passRoleToSageMaker, sageMakerJobRoleStatements } from './sagemaker-job-grants.ts';
 import { stateMachineArns, stateMachinePrincipal } from './state-machine-arns.ts';
 import { bucketArnOf, ZonePrefix } from './zone-prefix.ts';
 
@@ -64,9 +66,6 @@ export interface ModelPromotionProps extends ExecutionLogProps {
 
 /** Timeout of the Tasks that make one API call. */
 const CALL_TIMEOUT = Duration.seconds(60);
-
-/** The EventBridge rule Step Functions manages to learn that a `.sync` transform job ended. */
-const SYNC_TRANSFORM_RULE = 'StepFunctionsGetEventsForSageMakerTransformJobsRule';
 
 /**
  * The promotion of one ML model's approved versions (issue 11 item 2): an EventBridge rule on the
@@ -154,12 +153,8 @@ export class ModelPromotion extends Construct {
     const artifacts = `${bucketArnOf(props.auditBucketName)}/${mlModelPrefix(model.domain, model.name)}runs/*/model/*`;
     const inputs = `${inferenceRuns.bucketArn}/${inferenceRuns.prefix}*/input/*`;
     const outputs = `${inferenceRuns.bucketArn}/${inferenceRuns.prefix}*/output/*`;
-    const transformLogs = stack.formatArn({
-      service: 'logs',
-      resource: 'log-group',
-      resourceName: '/aws/sagemaker/TransformJobs:*',
-      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-    });
+    const jobGrants = sageMakerJobRoleStatements(stack, props.key, 'Transform');
+    const transformLogs = jobGrants.jobLogs;
     this.inferenceRole = new iam.Role(this, 'InferenceRole', {
       assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': stack.account } } }),
       description: `SageMaker batch inference of ML model ${model.id} in ${identity.environment}`,
@@ -175,24 +170,7 @@ export class ModelPromotion extends Construct {
               conditions: { StringLike: { 's3:prefix': [`${inferenceRuns.prefix}*/input/*`] } },
             }),
             new iam.PolicyStatement({ sid: 'WriteInferenceOutput', actions: ['s3:PutObject', 's3:AbortMultipartUpload'], resources: [outputs] }),
-            new iam.PolicyStatement({ sid: 'UseZoneKey', actions: ['kms:Decrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'], resources: [props.key.keyArn] }),
-            new iam.PolicyStatement({
-              sid: 'EncryptTransformVolume',
-              actions: ['kms:CreateGrant'],
-              resources: [props.key.keyArn],
-              conditions: { Bool: { 'kms:GrantIsForAWSResource': 'true' } },
-            }),
-            new iam.PolicyStatement({
-              sid: 'WriteTransformLogs',
-              actions: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
-              resources: [transformLogs],
-            }),
-            new iam.PolicyStatement({
-              sid: 'PublishTransformMetrics',
-              actions: ['cloudwatch:PutMetricData'],
-              resources: ['*'],
-              conditions: { StringEquals: { 'cloudwatch:namespace': '/aws/sagemaker/TransformJobs' } },
-            }),
+            ...jobGrants.statements,
           ],
         }),
       },
@@ -240,27 +218,9 @@ export class ModelPromotion extends Construct {
         actions: ['sagemaker:CreateTransformJob', 'sagemaker:DescribeTransformJob', 'sagemaker:StopTransformJob'],
         resources: [transformJobs],
       }),
-      new iam.PolicyStatement({
-        sid: 'PassInferenceRole',
-        actions: ['iam:PassRole'],
-        resources: [this.inferenceRole.roleArn],
-        conditions: { StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } },
-      }),
-      new iam.PolicyStatement({
-        sid: 'FollowTransformJobs',
-        actions: ['events:PutTargets', 'events:PutRule', 'events:DescribeRule'],
-        resources: [stack.formatArn({ service: 'events', resource: 'rule', resourceName: SYNC_TRANSFORM_RULE })],
-      }),
-      new iam.PolicyStatement({
-        sid: 'RunInferenceQueries',
-        actions: ['athena:StartQueryExecution', 'athena:GetQueryExecution', 'athena:GetQueryResults', 'athena:StopQueryExecution'],
-        resources: [stack.formatArn({ service: 'athena', resource: 'workgroup', resourceName: props.workGroupName })],
-      }),
-      new iam.PolicyStatement({
-        sid: 'ReadDataCatalog',
-        actions: ['athena:GetDataCatalog'],
-        resources: [stack.formatArn({ service: 'athena', resource: 'datacatalog', resourceName: 'AwsDataCatalog' })],
-      }),
+      passRoleToSageMaker('PassInferenceRole', this.inferenceRole),
+      followJobsStatement(stack, 'Transform'),
+      ...athenaQueryStatements(stack, 'RunInferenceQueries', props.workGroupName),
       new iam.PolicyStatement({
         sid: 'ReadInferenceTables',
         actions: ['glue:GetDatabase', 'glue:GetTable'],
@@ -283,13 +243,7 @@ export class ModelPromotion extends Construct {
       queryResults.grantObjects('WriteQueryResults', { read: true, write: true, multipartUploads: 'abortAndListParts' }),
       ZonePrefix.listObjects('ListFiles', [featureFiles, predictionFiles, inferenceRuns, queryResults]),
       ZonePrefix.locateBuckets('LocateBuckets', [props.goldBucketName, props.auditBucketName, props.athenaResultsBucketName]),
-      new iam.PolicyStatement({ sid: 'UseZoneKey', actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [props.key.keyArn] }),
-      new iam.PolicyStatement({
-        sid: 'EncryptTransformVolume',
-        actions: ['kms:CreateGrant', 'kms:DescribeKey'],
-        resources: [props.key.keyArn],
-        conditions: { Bool: { 'kms:GrantIsForAWSResource': 'true' } },
-      }),
+      ...jobKeyStatements(props.key, 'Transform'),
       new iam.PolicyStatement({ sid: 'AlertOwners', actions: ['sns:Publish'], resources: [props.alertTopic.topicArn] }),
       ...executionTelemetryStatements(),
     ];

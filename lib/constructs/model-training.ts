@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, Size, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Size, Stack, Validations } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -29,9 +29,11 @@ import { trainingHyperparameters } from '../ml/training-hyperparameters.ts';
 import { xgboostImageUri } from '../ml/xgboost-image.ts';
 import { wildcardFinding } from '../nag/wildcard-finding.ts';
 import { DATASET_LOADED_DETAIL_TYPE, LAKEHOUSE_EVENT_SOURCE } from '../pipeline/dataset-loaded-event.ts';
+import { athenaQueryStatements } from './athena-query-statements.ts';
 import { executionLogGroup, type ExecutionLogProps, executionTelemetryStatements, loggedAndTraced } from './execution-logs.ts';
 import { HANDLER, handlerCode } from './lambda-code.ts';
 import { RETAINED } from './retained.ts';
+import { followJobsStatement, jobKeyStatements, passRoleToSageMaker, sageMakerJobRoleStatements } from './sagemaker-job-grants.ts';
 import { stateMachineArns, stateMachinePrincipal } from './state-machine-arns.ts';
 import { trainingStateGraph } from './training-state-graph.ts';
 import { ZonePrefix } from './zone-prefix.ts';
@@ -70,9 +72,6 @@ export interface ModelTrainingProps extends ExecutionLogProps {
 
 /** Timeout of the Tasks that make one API call (results, metrics, register, record, alert). */
 const CALL_TIMEOUT = Duration.seconds(60);
-
-/** The EventBridge rule Step Functions manages to learn that a `.sync` training job ended. */
-const SYNC_TRAINING_RULE = 'StepFunctionsGetEventsForSageMakerTrainingJobsRule';
 
 /**
  * One ML model's training (issue 11): its SageMaker Model Package Group, kept like the other
@@ -118,12 +117,8 @@ export class ModelTraining extends Construct {
     // SageMaker's own role for the job: the run's training set in, its model artifact out.
     const trainingSets = `${runs.bucketArn}/${runs.prefix}runs/*/training-set/*`;
     const artifacts = `${runs.bucketArn}/${runs.prefix}runs/*/model/*`;
-    const trainingLogs = stack.formatArn({
-      service: 'logs',
-      resource: 'log-group',
-      resourceName: '/aws/sagemaker/TrainingJobs:*',
-      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-    });
+    const jobGrants = sageMakerJobRoleStatements(stack, props.key, 'Training');
+    const trainingLogs = jobGrants.jobLogs;
     const trainingJobs = stack.formatArn({ service: 'sagemaker', resource: 'training-job', resourceName: `${jobPrefix}-*` });
     this.trainingRole = new iam.Role(this, 'TrainingRole', {
       assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': stack.account } } }),
@@ -139,24 +134,7 @@ export class ModelTraining extends Construct {
               conditions: { StringLike: { 's3:prefix': [`${runs.prefix}runs/*/training-set/*`] } },
             }),
             new iam.PolicyStatement({ sid: 'WriteModelArtifacts', actions: ['s3:PutObject', 's3:AbortMultipartUpload'], resources: [artifacts] }),
-            new iam.PolicyStatement({ sid: 'UseZoneKey', actions: ['kms:Decrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'], resources: [props.key.keyArn] }),
-            new iam.PolicyStatement({
-              sid: 'EncryptTrainingVolume',
-              actions: ['kms:CreateGrant'],
-              resources: [props.key.keyArn],
-              conditions: { Bool: { 'kms:GrantIsForAWSResource': 'true' } },
-            }),
-            new iam.PolicyStatement({
-              sid: 'WriteTrainingLogs',
-              actions: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
-              resources: [trainingLogs],
-            }),
-            new iam.PolicyStatement({
-              sid: 'PublishTrainingMetrics',
-              actions: ['cloudwatch:PutMetricData'],
-              resources: ['*'],
-              conditions: { StringEquals: { 'cloudwatch:namespace': '/aws/sagemaker/TrainingJobs' } },
-            }),
+            ...jobGrants.statements,
           ],
         }),
       },
@@ -236,16 +214,7 @@ export class ModelTraining extends Construct {
 
     const glue = (resource: string): string => stack.formatArn({ service: 'glue', resource });
     const statements = [
-      new iam.PolicyStatement({
-        sid: 'RunSnapshotQueries',
-        actions: ['athena:StartQueryExecution', 'athena:GetQueryExecution', 'athena:GetQueryResults', 'athena:StopQueryExecution'],
-        resources: [stack.formatArn({ service: 'athena', resource: 'workgroup', resourceName: props.workGroupName })],
-      }),
-      new iam.PolicyStatement({
-        sid: 'ReadDataCatalog',
-        actions: ['athena:GetDataCatalog'],
-        resources: [stack.formatArn({ service: 'athena', resource: 'datacatalog', resourceName: 'AwsDataCatalog' })],
-      }),
+      ...athenaQueryStatements(stack, 'RunSnapshotQueries', props.workGroupName),
       new iam.PolicyStatement({
         sid: 'ReadFeatureTable',
         actions: ['glue:GetDatabase', 'glue:GetTable'],
@@ -258,29 +227,14 @@ export class ModelTraining extends Construct {
       queryResults.grantObjects('WriteQueryResults', { read: true, write: true, multipartUploads: 'abortAndListParts' }),
       queryResults.listObjects('ListQueryResults'),
       ZonePrefix.locateBuckets('LocateBuckets', [props.goldBucketName, props.auditBucketName, props.athenaResultsBucketName]),
-      new iam.PolicyStatement({ sid: 'UseZoneKey', actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [props.key.keyArn] }),
-      new iam.PolicyStatement({
-        sid: 'EncryptTrainingVolume',
-        actions: ['kms:CreateGrant', 'kms:DescribeKey'],
-        resources: [props.key.keyArn],
-        conditions: { Bool: { 'kms:GrantIsForAWSResource': 'true' } },
-      }),
+      ...jobKeyStatements(props.key, 'Training'),
       new iam.PolicyStatement({
         sid: 'RunTrainingJobs',
         actions: ['sagemaker:CreateTrainingJob', 'sagemaker:DescribeTrainingJob', 'sagemaker:StopTrainingJob'],
         resources: [trainingJobs],
       }),
-      new iam.PolicyStatement({
-        sid: 'PassTrainingRole',
-        actions: ['iam:PassRole'],
-        resources: [this.trainingRole.roleArn],
-        conditions: { StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } },
-      }),
-      new iam.PolicyStatement({
-        sid: 'FollowTrainingJobs',
-        actions: ['events:PutTargets', 'events:PutRule', 'events:DescribeRule'],
-        resources: [stack.formatArn({ service: 'events', resource: 'rule', resourceName: SYNC_TRAINING_RULE })],
-      }),
+      passRoleToSageMaker('PassTrainingRole', this.trainingRole),
+      followJobsStatement(stack, 'Training'),
       new iam.PolicyStatement({
         sid: 'InvokeRegister',
         actions: ['lambda:InvokeFunction'],

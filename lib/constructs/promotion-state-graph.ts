@@ -15,10 +15,11 @@ import type { Construct } from 'constructs';
 import type { MlModel } from '../ml/model.ts';
 import { INFERENCE_DATA_PROCESSING, INFERENCE_INPUT_CONTENT_TYPE, inferenceUnloadStatement, predictionsInsertStatement } from '../ml/prediction-queries.ts';
 import { PARAMETER_NOT_FOUND, PROMOTION_ERRORS, PROMOTION_PATHS as P, PROMOTION_STATES as S } from '../ml/promotion-states.ts';
-import { featureSnapshotQuery, type FeatureTable, type FormattedStatement } from '../ml/training-queries.ts';
+import { type FeatureTable, type FormattedStatement } from '../ml/training-queries.ts';
 import type { TableColumn } from '../pipeline/iceberg-schema-change.ts';
 import { alertSubject } from '../pipeline/alert-subject.ts';
 import { RETRY_POLICIES } from '../pipeline/retry-policy.ts';
+import { featureSnapshotPinning } from './feature-snapshot-pinning.ts';
 import { withRetry } from './task-retry.ts';
 
 export interface PromotionStateGraphProps {
@@ -151,41 +152,18 @@ export function promotionStateGraph(scope: Construct, props: PromotionStateGraph
     .addCatch(alertFailed, failing)
     .next(transform);
 
-  const snapshotCell = `${P.snapshotRows}[1].Data[0].VarCharValue`;
-  const pinSnapshot = new sfn.Pass(scope, S.pinFeatureSnapshot, { parameters: { id: sfn.JsonPath.stringAt(snapshotCell) }, resultPath: P.snapshot }).next(unloadFeatures);
-  const noFeatureData = new sfn.Pass(scope, S.noFeatureData, {
-    parameters: {
-      Error: PROMOTION_ERRORS.noFeatureData,
-      Cause: `The feature table ${props.featureTable.database}.${props.featureTable.table} has no snapshot: build and publish ${model.featureModel} first`,
-    },
-    resultPath: P.failure,
-  }).next(alertFailed);
-  const checkSnapshot = new sfn.Choice(scope, S.checkFeatureSnapshot).when(sfn.Condition.isPresent(snapshotCell), pinSnapshot).otherwise(noFeatureData);
-  const readSnapshot = withRetry(
-    new tasks.AthenaGetQueryResults(scope, S.readFeatureSnapshot, {
-      queryExecutionId: sfn.JsonPath.stringAt(P.queryId),
-      maxResults: 2,
-      resultSelector: { rows: sfn.JsonPath.objectAt('$.ResultSet.Rows') },
-      resultPath: P.snapshot,
-      taskTimeout: call,
-    }),
-    RETRY_POLICIES.athena,
-  )
-    .addCatch(alertFailed, failing)
-    .next(checkSnapshot);
-  const findSnapshot = withRetry(
-    new tasks.AthenaStartQueryExecution(scope, S.findFeatureSnapshot, {
-      queryString: featureSnapshotQuery(props.featureTable),
-      workGroup: props.workGroupName,
-      integrationPattern: sfn.IntegrationPattern.RUN_JOB,
-      resultSelector: { id: sfn.JsonPath.stringAt('$.QueryExecution.QueryExecutionId') },
-      resultPath: P.query,
-      taskTimeout: sfn.Timeout.duration(props.statementTimeout),
-    }),
-    RETRY_POLICIES.athena,
-  )
-    .addCatch(alertFailed, failing)
-    .next(readSnapshot);
+  const findSnapshot = featureSnapshotPinning(scope, {
+    model,
+    featureTable: props.featureTable,
+    workGroupName: props.workGroupName,
+    states: S,
+    paths: P,
+    noFeatureDataError: PROMOTION_ERRORS.noFeatureData,
+    statementTimeout: props.statementTimeout,
+    callTimeout: props.callTimeout,
+    failed: alertFailed,
+    pinned: unloadFeatures,
+  });
 
   const createModel = withRetry(
     sdk(S.createModel, 'sagemaker', 'createModel', {

@@ -16,10 +16,11 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
 import type { MlModel, MetricThreshold } from '../ml/model.ts';
-import { featureSnapshotQuery, type FeatureTable, TRAINING_CHANNELS, TRAINING_SET_CONTENT_TYPE, trainingSetFolder, unloadStatement } from '../ml/training-queries.ts';
+import { type FeatureTable, TRAINING_CHANNELS, TRAINING_SET_CONTENT_TYPE, trainingSetFolder, unloadStatement } from '../ml/training-queries.ts';
 import { metricField, thresholdStateName, TRAINING_ERRORS, type TrainingOutcome, UNREPORTED_METRIC, TRAINING_PATHS as P, TRAINING_STATES as S } from '../ml/training-states.ts';
 import { alertSubject } from '../pipeline/alert-subject.ts';
 import { RETRY_POLICIES } from '../pipeline/retry-policy.ts';
+import { featureSnapshotPinning } from './feature-snapshot-pinning.ts';
 import { withRetry } from './task-retry.ts';
 
 export interface TrainingStateGraphProps {
@@ -259,46 +260,18 @@ export function trainingStateGraph(scope: Construct, props: TrainingStateGraphPr
   });
   unloads[0]!.next(unloads[1]!).next(train);
 
-  const snapshotCell = `${P.snapshotRows}[1].Data[0].VarCharValue`;
-  const pinSnapshot = new sfn.Pass(scope, S.pinFeatureSnapshot, {
-    parameters: { id: sfn.JsonPath.stringAt(snapshotCell) },
-    resultPath: P.snapshot,
-  }).next(unloads[0]!);
-  const noFeatureData = new sfn.Pass(scope, S.noFeatureData, {
-    parameters: {
-      Error: TRAINING_ERRORS.noFeatureData,
-      Cause: `The feature table ${props.featureTable.database}.${props.featureTable.table} has no snapshot: build and publish ${model.featureModel} first`,
-    },
-    resultPath: P.failure,
-  }).next(runFailed);
-  const checkSnapshot = new sfn.Choice(scope, S.checkFeatureSnapshot).when(sfn.Condition.isPresent(snapshotCell), pinSnapshot).otherwise(noFeatureData);
-
-  const readSnapshot = withRetry(
-    new tasks.AthenaGetQueryResults(scope, S.readFeatureSnapshot, {
-      queryExecutionId: sfn.JsonPath.stringAt(P.queryId),
-      maxResults: 2,
-      // Row 0 is the header; an empty table answers no row 1, which the Choice tests for.
-      resultSelector: { rows: sfn.JsonPath.objectAt('$.ResultSet.Rows') },
-      resultPath: P.snapshot,
-      taskTimeout: call,
-    }),
-    RETRY_POLICIES.athena,
-  )
-    .addCatch(runFailed, failing)
-    .next(checkSnapshot);
-  const findSnapshot = withRetry(
-    new tasks.AthenaStartQueryExecution(scope, S.findFeatureSnapshot, {
-      queryString: featureSnapshotQuery(props.featureTable),
-      workGroup: props.workGroupName,
-      integrationPattern: sfn.IntegrationPattern.RUN_JOB,
-      resultSelector: { id: sfn.JsonPath.stringAt('$.QueryExecution.QueryExecutionId') },
-      resultPath: P.query,
-      taskTimeout: sfn.Timeout.duration(props.statementTimeout),
-    }),
-    RETRY_POLICIES.athena,
-  )
-    .addCatch(runFailed, failing)
-    .next(readSnapshot);
+  const findSnapshot = featureSnapshotPinning(scope, {
+    model,
+    featureTable: props.featureTable,
+    workGroupName: props.workGroupName,
+    states: S,
+    paths: P,
+    noFeatureDataError: TRAINING_ERRORS.noFeatureData,
+    statementTimeout: props.statementTimeout,
+    callTimeout: props.callTimeout,
+    failed: runFailed,
+    pinned: unloads[0]!,
+  });
 
   const runFolder = (suffix: string): string =>
     sfn.JsonPath.format(`s3://${props.auditBucketName}/${props.runsPrefix}{}/${suffix}`, sfn.JsonPath.stringAt(P.runId));
