@@ -4,27 +4,12 @@ import type { BuildRun } from '../../local/runtime/pipeline-runtime.ts';
 import { SelectorError } from '../../transforms/select-models.ts';
 import { MODEL_OUTCOME_HEADINGS, modelOutcomeCells } from '../build-outcome-table.ts';
 import type { Command } from '../command.ts';
+import { domainRunDocument } from '../domain-run-document.ts';
 import { ExitCode } from '../exit-codes.ts';
 import { printJson, type CommandIO } from '../io.ts';
 import { renderTable } from '../table.ts';
 import { UsageError } from '../usage-error.ts';
 import { RUNTIME_OPTIONS, withRuntime } from './run.ts';
-
-/**
- * A domain's build execution as `--json` prints it (README, "lakehouse build"), as `maintain`
- * prints its runs: why a build failed outside its models (its lock never taken) is only here.
- */
-function buildRunDocument(run: BuildRun): Record<string, unknown> {
-  return {
-    domain: run.domain,
-    stateMachine: run.stateMachine,
-    executionArn: run.executionArn,
-    status: run.status,
-    ...(run.error === undefined ? {} : { error: run.error }),
-    ...(run.cause === undefined ? {} : { cause: run.cause }),
-    states: run.states,
-  };
-}
 
 export const build: Command = {
   words: ['build'],
@@ -48,7 +33,7 @@ export const build: Command = {
     // The machine fails when a model failed its tests or could not run, or the build itself broke.
     const passed = runs.every((run) => run.status === 'SUCCEEDED');
     const models = runs.flatMap((run) => run.models);
-    if (values.json) printJson(io, { env: values.env, passed, models, runs: runs.map(buildRunDocument) });
+    if (values.json) printJson(io, { env: values.env, passed, models, runs: runs.map(domainRunDocument) });
     else printOutcomes(io, runs, models);
     return passed ? ExitCode.success : ExitCode.checksFailed;
   },

@@ -3,6 +3,7 @@ import { didYouMean } from '../../contracts/did-you-mean.ts';
 import type { TableFigures } from '../../local/runtime/table-figures.ts';
 import type { MaintenanceRun } from '../../local/runtime/pipeline-runtime.ts';
 import type { Command } from '../command.ts';
+import { domainRunDocument } from '../domain-run-document.ts';
 import { ExitCode } from '../exit-codes.ts';
 import { printJson } from '../io.ts';
 import { renderTable } from '../table.ts';
@@ -11,16 +12,7 @@ import { LABEL_WIDTH, RUNTIME_OPTIONS, withRuntime } from './run.ts';
 
 /** A domain's run as `--json` prints it (README, "lakehouse maintain"). */
 export function maintenanceDocument(run: MaintenanceRun): Record<string, unknown> {
-  return {
-    domain: run.domain,
-    stateMachine: run.stateMachine,
-    executionArn: run.executionArn,
-    status: run.status,
-    ...(run.error === undefined ? {} : { error: run.error }),
-    ...(run.cause === undefined ? {} : { cause: run.cause }),
-    states: run.states,
-    tables: run.tables,
-  };
+  return { ...domainRunDocument(run), tables: run.tables };
 }
 
 /** `before → after`, or the one figure when the run left it as it was. */

@@ -1,12 +1,10 @@
-import { parseArgs } from 'node:util';
 import type { TrainingRun } from '../../local/runtime/pipeline-runtime.ts';
-import { UnknownModelError } from '../../local/runtime/runtime-errors.ts';
 import { gateDecisions, type GateDecision } from '../../ml/threshold-gates.ts';
 import type { Command } from '../command.ts';
 import { ExitCode } from '../exit-codes.ts';
 import { printJson, type CommandIO } from '../io.ts';
-import { UsageError } from '../usage-error.ts';
-import { LABEL_WIDTH, RUNTIME_OPTIONS, withRuntime } from './run.ts';
+import { onMlModel } from './ml-model-runtime.ts';
+import { LABEL_WIDTH } from './run.ts';
 import { recordMetrics } from './training-record.ts';
 
 /** `models train --json` (README, "lakehouse models"). */
@@ -58,22 +56,9 @@ export const modelsTrain: Command = {
   usage: 'models train <domain>/<model> [--env <name>] [--json] [--lake <dir>]',
   summary: "run an ML model's training state machine offline: pin the feature table, train, gate, register",
   async run(args, io) {
-    const { values, positionals } = parseArgs({
-      args: [...args],
-      allowPositionals: true,
-      options: { ...RUNTIME_OPTIONS, json: { type: 'boolean', default: false } },
-    });
-    if (positionals.length !== 1) throw new UsageError(`expected one ML model <domain>/<model>, got ${positionals.length} arguments`);
-    const run = await withRuntime(values, io, async (runtime) => {
-      try {
-        return await runtime.train(positionals[0]!);
-      } catch (error) {
-        if (error instanceof UnknownModelError) throw new UsageError(error.message);
-        throw error;
-      }
-    });
+    const { env, json, result: run } = await onMlModel(args, io, (runtime, model) => runtime.train(model));
     const gates = run.record === undefined ? [] : gateDecisions(run.model.thresholds, recordMetrics(run.record));
-    if (values.json) printJson(io, trainingDocument(values.env, run, gates));
+    if (json) printJson(io, trainingDocument(env, run, gates));
     else printRun(io, run, gates);
     return run.status === 'SUCCEEDED' && run.record?.outcome['status'] === 'registered' ? ExitCode.success : ExitCode.checksFailed;
   },

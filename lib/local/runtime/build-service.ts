@@ -11,25 +11,18 @@ import { buildSelectionInputs } from '../../transforms/build-selection.ts';
 import { compileForEnvironment } from '../../transforms/compiled-project.ts';
 import { SelectorError } from '../../transforms/select-models.ts';
 import type { JsonValue } from '../stepfunctions/json.ts';
-import type { ExecutionStatus } from '../stepfunctions/run.ts';
 import { openBuildConnection } from './build-connection.ts';
 import { BuildObservations } from './build-observations.ts';
 import { buildModelOutcomes, type BuildModelOutcome } from './build-outcomes.ts';
 import { buildQueries } from './build-query.ts';
 import type { ExecutionEngine, ExecutionOptions } from './execution-engine.ts';
-import type { StateVisit } from './execution-trace.ts';
 import type { LocalIntegrations } from './integrations.ts';
 import type { LocalServices } from './local-services.ts';
+import { machineRun, type MachineRun } from './machine-run.ts';
 import { stateMachineNamed } from './synthesized-environment.ts';
 
-export interface BuildRun {
+export interface BuildRun extends MachineRun {
   readonly domain: string;
-  readonly stateMachine: string;
-  readonly executionArn: string;
-  readonly status: ExecutionStatus;
-  readonly error?: string;
-  readonly cause?: string;
-  readonly states: readonly StateVisit[];
   readonly visitedStates: readonly string[];
   /** Each model that reached an outcome, in DAG order. */
   readonly models: readonly BuildModelOutcome[];
@@ -85,17 +78,13 @@ export class BuildService {
       const integrations: LocalIntegrations = {
         'athena:startQueryExecution.sync': (state) => (request) => athena.startQueryExecutionSync(request, query(state.name)),
       };
-      const { result, executionArn, trace } = await this.engine.execute({ machine, input, integrations }, options);
+      const outcome = await this.engine.execute({ machine, input, integrations }, options);
+      const { visitedStates } = outcome.result;
       return {
         domain,
-        stateMachine: machine.name,
-        executionArn,
-        status: result.status,
-        ...(result.error === undefined ? {} : { error: result.error }),
-        ...(result.cause === undefined ? {} : { cause: result.cause }),
-        states: trace.visits,
-        visitedStates: result.visitedStates,
-        models: buildModelOutcomes({ plan, visitedStates: result.visitedStates, observations, lake, placement }),
+        ...machineRun(machine, outcome),
+        visitedStates,
+        models: buildModelOutcomes({ plan, visitedStates, observations, lake, placement }),
       };
     } finally {
       connection.close();

@@ -13,12 +13,11 @@ import type { FeatureTable } from '../../ml/training-queries.ts';
 import { TRAINING_STATES } from '../../ml/training-states.ts';
 import { workspaceModelRegistry } from '../ml/workspace-registry.ts';
 import type { JsonObject } from '../stepfunctions/json.ts';
-import type { ExecutionStatus } from '../stepfunctions/run.ts';
 import { openBuildConnection } from './build-connection.ts';
 import type { ExecutionEngine, ExecutionOptions } from './execution-engine.ts';
-import type { StateVisit } from './execution-trace.ts';
 import type { LocalIntegrations } from './integrations.ts';
 import type { LocalServices } from './local-services.ts';
+import { machineRun, type MachineRun } from './machine-run.ts';
 import { putObjectTask } from './put-object-task.ts';
 import { registerTask } from './register-task.ts';
 import { UnknownModelError } from './runtime-errors.ts';
@@ -30,14 +29,8 @@ import { listKeys, readJsonObject } from './zone-objects.ts';
 /** A run record as the machine writes it to the audit zone (README, "lakehouse models runs"). */
 export type TrainingRunRecord = JsonObject & { readonly runId: string; readonly startedAt: string; readonly outcome: JsonObject };
 
-export interface TrainingRun {
+export interface TrainingRun extends MachineRun {
   readonly model: MlModel;
-  readonly stateMachine: string;
-  readonly executionArn: string;
-  readonly status: ExecutionStatus;
-  readonly error?: string;
-  readonly cause?: string;
-  readonly states: readonly StateVisit[];
   /** What the run recorded; undefined only when even its record could not be written. */
   readonly record?: TrainingRunRecord;
 }
@@ -93,15 +86,10 @@ export class TrainingService {
           return response;
         },
       };
-      const { result, executionArn, trace } = await this.engine.execute({ machine, input: {}, integrations }, options);
+      const outcome = await this.engine.execute({ machine, input: {}, integrations }, options);
       return {
         model,
-        stateMachine: machine.name,
-        executionArn,
-        status: result.status,
-        ...(result.error === undefined ? {} : { error: result.error }),
-        ...(result.cause === undefined ? {} : { cause: result.cause }),
-        states: trace.visits,
+        ...machineRun(machine, outcome),
         ...(record === undefined ? {} : { record }),
       };
     } finally {
