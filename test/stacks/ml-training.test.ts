@@ -4,17 +4,16 @@
  * bin/app.ts creates it and synthesized once with cdk-nag on, its training definition run in the
  * local interpreter both ways.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createRegisterHandler } from '../../lambdas/register-model/handler.ts';
 import { decide, rolePrincipal } from '../iam/evaluate.ts';
 import { readSynthesizedApp } from '../iam/synthesized-app.ts';
 import { readRegisterSettings } from '../../lambdas/register-model/settings.ts';
-import { stageStateMachines } from '../../lib/cli/offline-environment.ts';
 import { readCdkJsonContext } from '../../lib/config/cdk-json.ts';
 import { modelPackageGroupName, trainingJobPrefix } from '../../lib/config/names.ts';
 import type { EnvironmentSettings } from '../../lib/config/settings.ts';
@@ -30,9 +29,8 @@ import type { MlModel } from '../../lib/ml/model.ts';
 import { featureSnapshotQuery } from '../../lib/ml/training-queries.ts';
 import { thresholdStateName, TRAINING_STATES as S } from '../../lib/ml/training-states.ts';
 import { xgboostImageUri } from '../../lib/ml/xgboost-image.ts';
-import { createLakehouseApp } from '../../lib/stacks/create-lakehouse-app.ts';
 import type { LakehouseStage } from '../../lib/stacks/lakehouse-stage.ts';
-import { CHURN_SPEC, mlProject } from '../ml/ml-project.ts';
+import { definitionState, type MlApp, synthesizeMlApp } from './ml-app.ts';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const GIT_REVISION = '4f9c2e1ab7d3';
@@ -47,39 +45,21 @@ const environment = {
 const identity = { organization: 'acme', environment: 'dev', account: environment.account, region: environment.region };
 const group = modelPackageGroupName(identity, 'marketing', 'churn');
 
-let outdir: string;
+let synthesized: MlApp;
 let stage: LakehouseStage;
 let churn: MlModel;
 let template: Template;
 let machine: SynthesizedStateMachine;
 
-interface ValidationReport {
-  readonly pluginReports: readonly {
-    readonly violations: readonly { readonly ruleName: string; readonly violatingConstructs: readonly { readonly constructPath: string }[] }[];
-  }[];
-}
-
 beforeAll(async () => {
-  // The app as bin/app.ts makes it, from a copy of the contracts holding the churn spec, one environment.
   const { name: _name, ...dev } = environment;
-  outdir = mkdtempSync(join(tmpdir(), 'lakehouse-ml-training-'));
-  const lakehouse = await createLakehouseApp(join(mlProject({ 'churn.yaml': CHURN_SPEC }), 'contracts'), {
-    outdir,
-    context: { ...projectContext, environments: { dev }, gitRevision: GIT_REVISION },
-  });
-  [stage] = lakehouse.stages as [LakehouseStage];
-  // Fails on any unacknowledged cdk-nag finding, as cdk synth does.
-  lakehouse.app.synth();
-  const marketing = stage.domains.get('marketing')!.domain;
-  churn = marketing.training.get('churn')!.model;
-  template = Template.fromJSON(stage.synth().getStackArtifact(marketing.artifactId).template as Record<string, unknown>);
-  machine = stageStateMachines(stage).find((candidate) => candidate.name === 'acme-dev-marketing-churn-training')!;
+  synthesized = await synthesizeMlApp({ ...projectContext, environments: { dev }, gitRevision: GIT_REVISION }, 'acme-dev-marketing-churn-training');
+  ({ stage, template, machine } = synthesized);
+  churn = stage.domains.get('marketing')!.domain.training.get('churn')!.model;
 }, 300_000);
 
 function rawState(name: string): Record<string, unknown> {
-  const state = (machine.definition.States as unknown as Record<string, Record<string, unknown>>)[name];
-  if (state === undefined) throw new Error(`no state ${name}`);
-  return state;
+  return definitionState(machine, name);
 }
 
 describe('ModelTraining in the domain stack', () => {
@@ -117,11 +97,7 @@ describe('ModelTraining in the domain stack', () => {
   });
 
   it('leaves nothing for cdk-nag to find', () => {
-    const report = JSON.parse(readFileSync(join(outdir, 'validation-report.json'), 'utf8')) as ValidationReport;
-    const findings = report.pluginReports.flatMap((plugin) =>
-      plugin.violations.flatMap((violation) => violation.violatingConstructs.map((construct) => `${violation.ruleName} at ${construct.constructPath}`)),
-    );
-    expect(findings).toEqual([]);
+    expect(synthesized.nagFindings()).toEqual([]);
   });
 });
 
