@@ -6,7 +6,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
-import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import {
   athenaResultsPrefix,
@@ -31,11 +31,11 @@ import { wildcardFinding } from '../nag/wildcard-finding.ts';
 import type { LakeColumn } from '../pipeline/lake-write.ts';
 import { athenaDdlType } from '../transforms/gold-table.ts';
 import { athenaQueryStatements } from './athena-query-statements.ts';
-import { executionLogGroup, type ExecutionLogProps, executionTelemetryStatements, loggedAndTraced } from './execution-logs.ts';
+import type { ExecutionLogProps } from './execution-logs.ts';
 import { IcebergTable } from './iceberg-table.ts';
+import { mlModelMachine } from './ml-model-machine.ts';
 import { promotionStateGraph } from './promotion-state-graph.ts';
 import { followJobsStatement, jobKeyStatements, passRoleToSageMaker, sageMakerJobRoleStatements } from './sagemaker-job-grants.ts';
-import { stateMachineArns, stateMachinePrincipal } from './state-machine-arns.ts';
 import { bucketArnOf, ZonePrefix } from './zone-prefix.ts';
 
 export interface ModelPromotionProps extends ExecutionLogProps {
@@ -177,7 +177,6 @@ export class ModelPromotion extends Construct {
     });
 
     const stateMachineName = promotionStateMachineName(identity, model.domain, model.name);
-    const arns = stateMachineArns(this, stateMachineName);
     const transformTimeout = props.transformTimeout ?? Duration.hours(2);
     const definition = promotionStateGraph(new Construct(this, 'States'), {
       model,
@@ -244,24 +243,19 @@ export class ModelPromotion extends Construct {
       ZonePrefix.listObjects('ListFiles', [featureFiles, predictionFiles, inferenceRuns, queryResults]),
       ZonePrefix.locateBuckets('LocateBuckets', [props.goldBucketName, props.auditBucketName, props.athenaResultsBucketName]),
       ...jobKeyStatements(props.key, 'Transform'),
-      new iam.PolicyStatement({ sid: 'AlertOwners', actions: ['sns:Publish'], resources: [props.alertTopic.topicArn] }),
-      ...executionTelemetryStatements(),
     ];
-    this.role = new iam.Role(this, 'Role', {
-      assumedBy: stateMachinePrincipal(this, arns),
-      description: `Promotion of ML model ${model.id} in ${identity.environment}`,
-      inlinePolicies: { Promote: new iam.PolicyDocument({ statements }) },
-    });
-    this.logGroup = executionLogGroup(this, promotionLogGroupName(identity, model.domain, model.name), props);
-    this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
+    ({ role: this.role, logGroup: this.logGroup, stateMachine: this.stateMachine } = mlModelMachine(this, {
       stateMachineName,
-      ...loggedAndTraced(this.logGroup),
+      logGroupName: promotionLogGroupName(identity, model.domain, model.name),
+      logs: props,
+      roleDescription: `Promotion of ML model ${model.id} in ${identity.environment}`,
+      policyName: 'Promote',
+      statements,
+      alertTopic: props.alertTopic,
       comment: `Promotes an approved version of ML model ${model.id}: records it as current and scores ${model.featureModel} into ${predictions.table}`,
-      definitionBody: sfn.DefinitionBody.fromChainable(definition),
+      definition,
       timeout: props.timeout ?? Duration.hours(4),
-      // The policy above is the whole grant: the tasks' own generated statements would be broader.
-      role: this.role.withoutPolicyUpdates(),
-    });
+    }));
     // An approval before the predictions table exists would fail on its INSERT.
     this.stateMachine.node.addDependency(this.predictionsTable, this.outputTable);
 

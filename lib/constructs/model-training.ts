@@ -7,7 +7,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import type * as sns from 'aws-cdk-lib/aws-sns';
-import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { registerEnvironmentVariables } from '../../lambdas/register-model/settings.ts';
 import {
@@ -30,11 +30,11 @@ import { xgboostImageUri } from '../ml/xgboost-image.ts';
 import { wildcardFinding } from '../nag/wildcard-finding.ts';
 import { DATASET_LOADED_DETAIL_TYPE, LAKEHOUSE_EVENT_SOURCE } from '../pipeline/dataset-loaded-event.ts';
 import { athenaQueryStatements } from './athena-query-statements.ts';
-import { executionLogGroup, type ExecutionLogProps, executionTelemetryStatements, loggedAndTraced } from './execution-logs.ts';
+import type { ExecutionLogProps } from './execution-logs.ts';
 import { HANDLER, handlerCode } from './lambda-code.ts';
+import { mlModelMachine } from './ml-model-machine.ts';
 import { RETAINED } from './retained.ts';
 import { followJobsStatement, jobKeyStatements, passRoleToSageMaker, sageMakerJobRoleStatements } from './sagemaker-job-grants.ts';
-import { stateMachineArns, stateMachinePrincipal } from './state-machine-arns.ts';
 import { trainingStateGraph } from './training-state-graph.ts';
 import { ZonePrefix } from './zone-prefix.ts';
 
@@ -187,7 +187,6 @@ export class ModelTraining extends Construct {
     this.registerFunction.node.addDependency(this.group);
 
     const stateMachineName = trainingStateMachineName(identity, model.domain, model.name);
-    const arns = stateMachineArns(this, stateMachineName);
     const maxTrainingTime = props.maxTrainingTime ?? Duration.hours(2);
     const definition = trainingStateGraph(new Construct(this, 'States'), {
       model,
@@ -240,24 +239,19 @@ export class ModelTraining extends Construct {
         actions: ['lambda:InvokeFunction'],
         resources: [this.registerFunction.functionArn],
       }),
-      new iam.PolicyStatement({ sid: 'AlertOwners', actions: ['sns:Publish'], resources: [props.alertTopic.topicArn] }),
-      ...executionTelemetryStatements(),
     ];
-    this.role = new iam.Role(this, 'Role', {
-      assumedBy: stateMachinePrincipal(this, arns),
-      description: `Training of ML model ${model.id} in ${identity.environment}`,
-      inlinePolicies: { Train: new iam.PolicyDocument({ statements }) },
-    });
-    this.logGroup = executionLogGroup(this, trainingLogGroupName(identity, model.domain, model.name), props);
-    this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
+    ({ role: this.role, logGroup: this.logGroup, stateMachine: this.stateMachine } = mlModelMachine(this, {
       stateMachineName,
-      ...loggedAndTraced(this.logGroup),
+      logGroupName: trainingLogGroupName(identity, model.domain, model.name),
+      logs: props,
+      roleDescription: `Training of ML model ${model.id} in ${identity.environment}`,
+      policyName: 'Train',
+      statements,
+      alertTopic: props.alertTopic,
       comment: `Trains ML model ${model.id} on a pinned snapshot of ${model.featureModel} and registers it when it passes its thresholds`,
-      definitionBody: sfn.DefinitionBody.fromChainable(definition),
+      definition,
       timeout: props.timeout ?? Duration.hours(6),
-      // The policy above is the whole grant: the tasks' own generated statements would be broader.
-      role: this.role.withoutPolicyUpdates(),
-    });
+    }));
 
     this.trigger =
       model.trigger.kind === 'after-feature-build'
