@@ -17,9 +17,9 @@ import { INFERENCE_DATA_PROCESSING, INFERENCE_INPUT_CONTENT_TYPE, inferenceUnloa
 import { PARAMETER_NOT_FOUND, PROMOTION_ERRORS, PROMOTION_PATHS as P, PROMOTION_STATES as S } from '../ml/promotion-states.ts';
 import { type FeatureTable, type FormattedStatement } from '../ml/training-queries.ts';
 import type { TableColumn } from '../pipeline/iceberg-schema-change.ts';
-import { alertSubject } from '../pipeline/alert-subject.ts';
 import { RETRY_POLICIES } from '../pipeline/retry-policy.ts';
 import { featureSnapshotPinning } from './feature-snapshot-pinning.ts';
+import { mlFailureAlert } from './ml-failure-alert.ts';
 import { withRetry } from './task-retry.ts';
 
 export interface PromotionStateGraphProps {
@@ -69,27 +69,19 @@ export function promotionStateGraph(scope: Construct, props: PromotionStateGraph
       taskTimeout: call,
     });
 
-  const promotionFailed = new sfn.Fail(scope, S.promotionFailed, {
+  const alertFailed = mlFailureAlert(scope, {
+    model,
+    alertTopic: props.alertTopic,
+    alert: 'PromotionFailed',
+    subject: 'Promotion failed',
+    alertState: S.alertFailed,
+    failState: S.promotionFailed,
     error: PROMOTION_ERRORS.failed,
     cause: `Promotion of ${model.id} failed; the alert and the execution history name the error`,
+    run: { modelPackageArn: sfn.JsonPath.stringAt(P.modelPackageArn) },
+    failurePath: P.failure,
+    callTimeout: props.callTimeout,
   });
-  const alertFailed = withRetry(
-    new tasks.SnsPublish(scope, S.alertFailed, {
-      topic: props.alertTopic,
-      subject: alertSubject(`Promotion failed: ${model.id}`),
-      message: sfn.TaskInput.fromObject({
-        alert: 'PromotionFailed',
-        domain: model.domain,
-        model: model.id,
-        execution: sfn.JsonPath.executionId,
-        modelPackageArn: sfn.JsonPath.stringAt(P.modelPackageArn),
-        failure: sfn.JsonPath.objectAt(P.failure),
-      }),
-      resultPath: sfn.JsonPath.DISCARD,
-      taskTimeout: call,
-    }),
-    RETRY_POLICIES.notification,
-  ).next(promotionFailed);
 
   const promoted = new sfn.Succeed(scope, S.promoted);
   const insert = predictionsInsertStatement(props.predictionsTable, props.outputTable, props.keyColumns, {

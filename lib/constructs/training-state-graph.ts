@@ -18,9 +18,9 @@ import type { Construct } from 'constructs';
 import type { MlModel, MetricThreshold } from '../ml/model.ts';
 import { type FeatureTable, TRAINING_CHANNELS, TRAINING_SET_CONTENT_TYPE, trainingSetFolder, unloadStatement } from '../ml/training-queries.ts';
 import { metricField, thresholdStateName, TRAINING_ERRORS, type TrainingOutcome, UNREPORTED_METRIC, TRAINING_PATHS as P, TRAINING_STATES as S } from '../ml/training-states.ts';
-import { alertSubject } from '../pipeline/alert-subject.ts';
 import { RETRY_POLICIES } from '../pipeline/retry-policy.ts';
 import { featureSnapshotPinning } from './feature-snapshot-pinning.ts';
+import { mlFailureAlert } from './ml-failure-alert.ts';
 import { withRetry } from './task-retry.ts';
 
 export interface TrainingStateGraphProps {
@@ -79,27 +79,19 @@ export function trainingStateGraph(scope: Construct, props: TrainingStateGraphPr
   const call = sfn.Timeout.duration(props.callTimeout);
 
   // Every failure is recorded as a run, then alerted; the execution fails.
-  const trainingFailed = new sfn.Fail(scope, S.trainingFailed, {
+  const alertFailed = mlFailureAlert(scope, {
+    model,
+    alertTopic: props.alertTopic,
+    alert: 'TrainingFailed',
+    subject: 'Training failed',
+    alertState: S.alertFailed,
+    failState: S.trainingFailed,
     error: TRAINING_ERRORS.failed,
     cause: `Training of ${model.id} failed; the alert, the run record and the execution history name the error`,
+    run: { runId: sfn.JsonPath.stringAt(P.runId) },
+    failurePath: P.failure,
+    callTimeout: props.callTimeout,
   });
-  const alertFailed = withRetry(
-    new tasks.SnsPublish(scope, S.alertFailed, {
-      topic: props.alertTopic,
-      subject: alertSubject(`Training failed: ${model.id}`),
-      message: sfn.TaskInput.fromObject({
-        alert: 'TrainingFailed',
-        domain: model.domain,
-        model: model.id,
-        execution: sfn.JsonPath.executionId,
-        runId: sfn.JsonPath.stringAt(P.runId),
-        failure: sfn.JsonPath.objectAt(P.failure),
-      }),
-      resultPath: sfn.JsonPath.DISCARD,
-      taskTimeout: call,
-    }),
-    RETRY_POLICIES.notification,
-  ).next(trainingFailed);
   const recordFailedRun = putRunRecord(scope, props, S.recordFailedRun, {
     outcome: sfn.JsonPath.objectAt(P.outcome),
     failure: sfn.JsonPath.objectAt(P.failure),
