@@ -236,18 +236,10 @@ export class DomainStack extends Stack {
       const featureColumns = props.models!.columns.get(model.featureModel);
       if (featureColumns === undefined) throw new Error(`ML model '${model.id}': its feature model '${model.featureModel}' has no inferred columns`);
       const promote = new ModelPromotion(training.node.scope!, `${training.node.id}Promotion`, {
-        identity: props.identity,
+        ...this.mlMachineProps(props, workGroupName, removalPolicy),
         model,
         featureColumns,
         tableServiceToken: this.tableOwner.provider.serviceToken,
-        workGroupName,
-        key: this.platform.key,
-        logKey: this.stateMachineLogKey.key,
-        alertTopic: this.alerts.topic,
-        auditBucketName: this.platform.bucketName('audit'),
-        goldBucketName: this.platform.bucketName('gold'),
-        athenaResultsBucketName: this.platform.bucketName('athena-results'),
-        removalPolicy,
       });
       // Names alone do not order creation: the DDL would run before its database or workgroup exists.
       promote.predictionsTable.node.addDependency(this.database, this.pipelineWorkgroup);
@@ -255,6 +247,21 @@ export class DomainStack extends Stack {
       promotion.set(name, promote);
     }
     return promotion;
+  }
+
+  /** What an ML model's training and promotion machines both get from the domain and the platform. */
+  private mlMachineProps(props: DomainStackProps, workGroupName: string, removalPolicy: RemovalPolicy) {
+    return {
+      identity: props.identity,
+      workGroupName,
+      key: this.platform.key,
+      logKey: this.stateMachineLogKey.key,
+      alertTopic: this.alerts.topic,
+      auditBucketName: this.platform.bucketName('audit'),
+      goldBucketName: this.platform.bucketName('gold'),
+      athenaResultsBucketName: this.platform.bucketName('athena-results'),
+      removalPolicy,
+    };
   }
 
   private addTraining(props: DomainStackProps, workGroupName: string, removalPolicy: RemovalPolicy): Map<string, ModelTraining> {
@@ -270,19 +277,11 @@ export class DomainStack extends Stack {
       own.map((model) => [
         model.name,
         new ModelTraining(scope, pascalCase(model.name), {
-          identity: props.identity,
+          ...this.mlMachineProps(props, workGroupName, removalPolicy),
           model,
           environmentApproval: props.environment.modelApproval,
           contractVersions: featureContractVersions(props.models!.dag, model.featureModel),
           gitRevision,
-          workGroupName,
-          key: this.platform.key,
-          logKey: this.stateMachineLogKey.key,
-          alertTopic: this.alerts.topic,
-          auditBucketName: this.platform.bucketName('audit'),
-          goldBucketName: this.platform.bucketName('gold'),
-          athenaResultsBucketName: this.platform.bucketName('athena-results'),
-          removalPolicy,
         }),
       ]),
     );
