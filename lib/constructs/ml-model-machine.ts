@@ -6,12 +6,30 @@
  */
 import type { Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
+import type { EnvironmentIdentity } from '../config/names.ts';
+import type { MlModel } from '../ml/model.ts';
 import { executionLogGroup, type ExecutionLogProps, executionTelemetryStatements, loggedAndTraced } from './execution-logs.ts';
 import { stateMachineArns, stateMachinePrincipal } from './state-machine-arns.ts';
+
+/** What an ML model's training and promotion both take from their domain and the platform. */
+export interface MlModelDomainProps extends ExecutionLogProps {
+  readonly identity: EnvironmentIdentity;
+  readonly model: MlModel;
+  /** The domain's pipeline workgroup every statement runs in. */
+  readonly workGroupName: string;
+  /** The environment's key: zone buckets, Athena results and SageMaker volumes and outputs are encrypted with it. */
+  readonly key: kms.IKey;
+  /** The domain's topic: a failed run alerts its owner there. */
+  readonly alertTopic: sns.ITopic;
+  readonly auditBucketName: string;
+  readonly goldBucketName: string;
+  readonly athenaResultsBucketName: string;
+}
 
 export interface MlModelMachineProps {
   readonly stateMachineName: string;

@@ -3,16 +3,13 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as glue from 'aws-cdk-lib/aws-glue';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as logs from 'aws-cdk-lib/aws-logs';
-import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import {
   athenaResultsPrefix,
   batchInferencePrefix,
   currentModelVersionParameterName,
-  type EnvironmentIdentity,
   glueDatabaseName,
   goldPrefix,
   inferenceOutputTableName,
@@ -24,36 +21,23 @@ import {
   promotionStateMachineName,
   s3Uri,
 } from '../config/names.ts';
-import type { MlModel } from '../ml/model.ts';
 import { MODEL_PACKAGE_STATE_CHANGE, SAGEMAKER_EVENT_SOURCE } from '../ml/model-package-state-change.ts';
 import { INFERENCE_OUTPUT_COLUMNS, predictionKeyColumns, predictionsCreateStatement, predictionsTableColumns } from '../ml/prediction-queries.ts';
 import { wildcardFinding } from '../nag/wildcard-finding.ts';
 import type { LakeColumn } from '../pipeline/lake-write.ts';
 import { athenaDdlType } from '../transforms/gold-table.ts';
 import { athenaQueryStatements } from './athena-query-statements.ts';
-import type { ExecutionLogProps } from './execution-logs.ts';
 import { IcebergTable } from './iceberg-table.ts';
-import { mlModelMachine } from './ml-model-machine.ts';
+import { type MlModelDomainProps, mlModelMachine } from './ml-model-machine.ts';
 import { promotionStateGraph } from './promotion-state-graph.ts';
 import { followJobsStatement, jobKeyStatements, passRoleToSageMaker, sageMakerJobRoleStatements } from './sagemaker-job-grants.ts';
 import { bucketArnOf, ZonePrefix } from './zone-prefix.ts';
 
-export interface ModelPromotionProps extends ExecutionLogProps {
-  readonly identity: EnvironmentIdentity;
-  readonly model: MlModel;
+export interface ModelPromotionProps extends MlModelDomainProps {
   /** The feature table's columns as the build infers them: the key columns' types come from them. */
   readonly featureColumns: readonly LakeColumn[];
   /** The domain's `AthenaDdlProvider` service token: it creates the predictions table. */
   readonly tableServiceToken: string;
-  /** The domain's pipeline workgroup every statement runs in. */
-  readonly workGroupName: string;
-  /** The environment's key: zone buckets, Athena results, transform volumes and outputs are encrypted with it. */
-  readonly key: kms.IKey;
-  /** The domain's topic: a failed promotion alerts its owner there. */
-  readonly alertTopic: sns.ITopic;
-  readonly auditBucketName: string;
-  readonly goldBucketName: string;
-  readonly athenaResultsBucketName: string;
   /** SageMaker's transform instance type, without `ml.`. @default m5.xlarge */
   readonly instanceType?: string;
   /** How long the transform job may run. @default Duration.hours(2) */

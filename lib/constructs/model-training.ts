@@ -2,17 +2,14 @@ import { Duration, Size, Stack, Validations } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
-import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { registerEnvironmentVariables } from '../../lambdas/register-model/settings.ts';
 import {
   athenaResultsPrefix,
-  type EnvironmentIdentity,
   glueDatabaseName,
   goldPrefix,
   mlModelPrefix,
@@ -30,9 +27,8 @@ import { xgboostImageUri } from '../ml/xgboost-image.ts';
 import { wildcardFinding } from '../nag/wildcard-finding.ts';
 import { DATASET_LOADED_DETAIL_TYPE, LAKEHOUSE_EVENT_SOURCE } from '../pipeline/dataset-loaded-event.ts';
 import { athenaQueryStatements } from './athena-query-statements.ts';
-import type { ExecutionLogProps } from './execution-logs.ts';
 import { HANDLER, handlerCode } from './lambda-code.ts';
-import { mlModelMachine } from './ml-model-machine.ts';
+import { type MlModelDomainProps, mlModelMachine } from './ml-model-machine.ts';
 import { RETAINED } from './retained.ts';
 import { followJobsStatement, jobKeyStatements, passRoleToSageMaker, sageMakerJobRoleStatements } from './sagemaker-job-grants.ts';
 import { trainingStateGraph } from './training-state-graph.ts';
@@ -40,24 +36,13 @@ import { ZonePrefix } from './zone-prefix.ts';
 
 const REGISTER_ENTRY_POINT = 'lambdas/register-model/index.ts';
 
-export interface ModelTrainingProps extends ExecutionLogProps {
-  readonly identity: EnvironmentIdentity;
-  readonly model: MlModel;
+export interface ModelTrainingProps extends MlModelDomainProps {
   /** The environment's `modelApproval`; the stricter of it and the spec's decides (`approvalIn`). */
   readonly environmentApproval: ModelApproval;
   /** Contract version per dataset the feature model reads (`featureContractVersions`). */
   readonly contractVersions: Readonly<Record<string, string>>;
   /** Recorded with every registered version; `-c gitRevision=$(git rev-parse HEAD)` at deploy. */
   readonly gitRevision: string;
-  /** The domain's pipeline workgroup every statement runs in. */
-  readonly workGroupName: string;
-  /** The environment's key: zone buckets, Athena results, training volumes and artifacts are encrypted with it. */
-  readonly key: kms.IKey;
-  /** The domain's topic: a failed run alerts its owner there. */
-  readonly alertTopic: sns.ITopic;
-  readonly auditBucketName: string;
-  readonly goldBucketName: string;
-  readonly athenaResultsBucketName: string;
   /** SageMaker's training instance type, without `ml.`. @default m5.xlarge */
   readonly instanceType?: string;
   /** @default Size.gibibytes(30) */
