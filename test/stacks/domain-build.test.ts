@@ -15,7 +15,8 @@ import { listStates, type DefinitionState } from '../../lib/local/stepfunctions/
 import type { TaskHandlers } from '../../lib/local/stepfunctions/task-handlers.ts';
 import { CONDITION_FAILED, HOLDER_GONE } from '../../lib/constructs/lock-states.ts';
 import { BUILD_STATES, layerStateName, modelStateNames } from '../../lib/pipeline/build-states.ts';
-import { NEW_QUERY_RETRY, RETRY_POLICIES, type RetryPolicy } from '../../lib/pipeline/retry-policy.ts';
+import { RETRY_POLICIES } from '../../lib/pipeline/retry-policy.ts';
+import { EXPECTED_NEW_QUERY_RETRIER, expectedRetrier } from './expected-retriers.ts';
 import { silverLakeColumns } from '../../lib/pipeline/silver-table.ts';
 import { buildLakehouseApp } from '../../lib/stacks/lakehouse-app.ts';
 import type { LakehouseStage } from '../../lib/stacks/lakehouse-stage.ts';
@@ -148,21 +149,8 @@ describe('the build definition', () => {
 
   it('retries and catches in every Task (and each layer) exactly as the graph means: what it calls decides how it retries, where it sits where it goes', () => {
     const P = RETRY_POLICIES;
-    const retrier = (policy: RetryPolicy) => ({
-      ErrorEquals: [...policy.errors],
-      IntervalSeconds: policy.intervalSeconds,
-      BackoffRate: policy.backoffRate,
-      MaxAttempts: policy.maxAttempts,
-      MaxDelaySeconds: policy.maxDelaySeconds,
-      JitterStrategy: 'FULL',
-    });
-    const asNewQuery = {
-      ErrorEquals: [...NEW_QUERY_RETRY.errors],
-      IntervalSeconds: NEW_QUERY_RETRY.intervalSeconds,
-      BackoffRate: NEW_QUERY_RETRY.backoffRate,
-      MaxAttempts: NEW_QUERY_RETRY.maxAttempts,
-      JitterStrategy: 'FULL',
-    };
+    const retrier = expectedRetrier;
+    const asNewQuery = EXPECTED_NEW_QUERY_RETRIER;
     const catchAll = (next: string, resultPath: string | null = '$.failure') => ({ ErrorEquals: ['States.ALL'], ResultPath: resultPath, Next: next });
     const onCondition = (next: string) => ({ ErrorEquals: [CONDITION_FAILED], ResultPath: null, Next: next });
     const toFailure = catchAll(BUILD_STATES.releaseLockAfterFailure);

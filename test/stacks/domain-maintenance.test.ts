@@ -12,7 +12,7 @@ import { listStates } from '../../lib/local/stepfunctions/states.ts';
 import { stageStateMachines } from '../../lib/cli/offline-environment.ts';
 import { type SynthesizedStateMachine } from '../../lib/local/stepfunctions/definitions.ts';
 import { TaskError } from '../../lib/local/stepfunctions/task-error.ts';
-import { NEW_QUERY_RETRY } from '../../lib/pipeline/retry-policy.ts';
+import { EXPECTED_NEW_QUERY_RETRIER } from './expected-retriers.ts';
 import type { TaskHandlers } from '../../lib/local/stepfunctions/task-handlers.ts';
 import {
   domainSilverTables,
@@ -103,13 +103,7 @@ describe('maintenance in the domain stack', () => {
       MaxDelaySeconds: 120,
       JitterStrategy: 'FULL',
     };
-    const asNewQuery = {
-      ErrorEquals: [...NEW_QUERY_RETRY.errors],
-      IntervalSeconds: NEW_QUERY_RETRY.intervalSeconds,
-      BackoffRate: NEW_QUERY_RETRY.backoffRate,
-      MaxAttempts: NEW_QUERY_RETRY.maxAttempts,
-      JitterStrategy: 'FULL',
-    };
+    const asNewQuery = EXPECTED_NEW_QUERY_RETRIER;
     const alertRetry = { ErrorEquals: ['States.TaskFailed'], IntervalSeconds: 2, BackoffRate: 2, MaxAttempts: 3, JitterStrategy: 'FULL' };
     const catchAll = (next: string) => [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: next }];
     const statement = { Retry: [athenaService, asNewQuery], Catch: catchAll(STATES.alertTableFailed) };
