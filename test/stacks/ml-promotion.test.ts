@@ -26,6 +26,7 @@ import { xgboostImageUri } from '../../lib/ml/xgboost-image.ts';
 import type { LakehouseStage } from '../../lib/stacks/lakehouse-stage.ts';
 import { definitionState, type MlApp, synthesizeMlApp } from './ml-app.ts';
 import { type Json, templateText } from './template-text.ts';
+import { PREDICTION_COLUMNS } from '../../lib/ml/prediction-queries.ts';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const projectContext = readCdkJsonContext(join(repoRoot, 'cdk.json'));
@@ -68,15 +69,8 @@ describe('ModelPromotion in the domain stack', () => {
     const [table] = Object.values(tables) as [{ Properties: { database: string; createStatement: Json; columns: { name: string; type: string }[] } }];
     const createStatement = templateText(table.Properties.createStatement);
     expect(table.Properties.database).toBe('acme_dev_marketing');
-    expect(table.Properties.columns).toEqual([
-      { name: 'customer_id', type: expect.any(String) },
-      { name: 'score', type: 'double' },
-      { name: 'model_package_arn', type: 'string' },
-      { name: 'model_version', type: 'int' },
-      { name: 'feature_snapshot_id', type: 'string' },
-      { name: 'run_id', type: 'string' },
-      { name: 'predicted_at', type: 'timestamp' },
-    ]);
+    // The columns themselves are pinned in test/ml/prediction-queries.test.ts; here, that the table gets them.
+    expect(table.Properties.columns).toEqual([{ name: 'customer_id', type: expect.any(String) }, ...PREDICTION_COLUMNS]);
     expect(createStatement).toContain('PARTITIONED BY (day(`predicted_at`))');
     expect(createStatement).toContain("TBLPROPERTIES ('table_type'='ICEBERG')");
     expect(createStatement).toMatch(/LOCATION 's3:\/\/[^']*\/marketing\/churn_predictions\/'/);
