@@ -11,6 +11,7 @@
  * line and keeps it with the score in the output, which the output table reads back.
  */
 import { athena } from '../sql/athena.ts';
+import { duckdb } from '../sql/duckdb.ts';
 import { ddlIdentifier } from '../sql/ddl-identifier.ts';
 import { quoteString } from '../sql/ansi.ts';
 import type { TableColumn } from '../pipeline/iceberg-schema-change.ts';
@@ -130,4 +131,48 @@ export function predictionsInsertStatement(
     `') AS timestamp(6)) FROM ${relation(output)} WHERE ${athena.identifier(INFERENCE_OUTPUT_COLUMNS.run)} = '`,
     `'`,
   ], [paths.modelPackageArn, paths.modelVersion, paths.snapshotId, paths.runId, paths.predictedAt, paths.runId]);
+}
+
+/**
+ * The DuckDB rendering of the inference UNLOAD: the SELECT alone, over `relation`, the feature
+ * table at the pinned snapshot as the offline lake names it; the caller writes its rows as
+ * headerless gzip CSV. The key field is the same base64url text, and a missing feature is NULL,
+ * which DuckDB writes as an empty field as Athena writes its empty string (an empty string DuckDB
+ * would quote).
+ */
+export function duckDbInferenceSelect(model: Pick<MlModel, 'key' | 'features'>, relation: string): string {
+  const keyValues = model.key.map((column) => `CAST(${duckdb.identifier(column)} AS VARCHAR)`).join(', ');
+  const keyField = `replace(replace(to_base64(encode(CAST(to_json(list_value(${keyValues})) AS VARCHAR))), '+', '-'), '/', '_')`;
+  const features = model.features.map((feature) => `CAST(CAST(${duckdb.identifier(feature.name)} AS DOUBLE) AS VARCHAR)`);
+  return `SELECT ${[keyField, ...features].join(', ')} FROM ${relation}`;
+}
+
+/** The prediction values of one run, as `predictionsInsertStatement` takes them from the execution. */
+export interface PredictionValues {
+  readonly modelPackageArn: string;
+  readonly modelVersion: string;
+  readonly snapshotId: string;
+  readonly runId: string;
+  /** ISO-8601 UTC. */
+  readonly predictedAt: string;
+}
+
+/**
+ * The DuckDB rendering of the predictions INSERT's SELECT over `output`, a relation with the
+ * transform output's columns (`INFERENCE_OUTPUT_COLUMNS.key`, `.score`) of one run: the key decoded
+ * into its columns, cast to `keyTypes` (DuckDB types, in key order), every row stamped with `values`.
+ */
+export function duckDbPredictionsSelect(keyColumns: readonly TableColumn[], keyTypes: readonly string[], output: string, values: PredictionValues): string {
+  const key = `decode(from_base64(replace(replace(${duckdb.identifier(INFERENCE_OUTPUT_COLUMNS.key)}, '-', '+'), '_', '/')))`;
+  const keys = keyColumns.map((column, index) => `CAST(json_extract_string(${key}, '$[${index}]') AS ${keyTypes[index]}) AS ${duckdb.identifier(column.name)}`);
+  const stamps = [
+    `CAST(${duckdb.identifier(INFERENCE_OUTPUT_COLUMNS.score)} AS DOUBLE)`,
+    quoteString(values.modelPackageArn),
+    `CAST(${quoteString(values.modelVersion)} AS INTEGER)`,
+    quoteString(values.snapshotId),
+    quoteString(values.runId),
+    // Execution start times are UTC with a Z, which a TIMESTAMP cast reads as UTC.
+    `CAST(${quoteString(values.predictedAt)} AS TIMESTAMP)`,
+  ].map((value, index) => `${value} AS ${duckdb.identifier(PREDICTION_COLUMNS[index]!.name)}`);
+  return `SELECT ${[...keys, ...stamps].join(', ')} FROM ${output}`;
 }

@@ -20,6 +20,11 @@ export const INTEGRATIONS = [
   'cloudwatch:putMetricData',
   'sfn:describeExecution',
   'sagemaker:createTrainingJob.sync',
+  'sagemaker:describeModelPackage',
+  'sagemaker:createModel',
+  'sagemaker:createTransformJob.sync',
+  'ssm:getParameter',
+  'ssm:putParameter',
   's3:putObject',
 ] as const;
 

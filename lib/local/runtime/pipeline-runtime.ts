@@ -2,7 +2,7 @@
  * The offline runtime of one environment, as the CLI, the demo and the tests use it: the local
  * stand-ins of its services (`LocalServices`), an engine that runs any of its synthesized state
  * machines on them (`ExecutionEngine`), and one service per concern on the engine: dataset
- * pipelines, domain maintenance, domain builds, ML training, the quarantine. This class only composes them, so a new kind of
+ * pipelines, domain maintenance, domain builds, ML training and promotion, the quarantine. This class only composes them, so a new kind of
  * execution is a new service (it gets the engine and the shared services), not a longer class.
  */
 import type { Zone } from '../../config/names.ts';
@@ -10,6 +10,7 @@ import type { Dataset } from '../../contracts/model.ts';
 import type { LandedFileEvent } from '../../ingest/landed-file-event.ts';
 import type { LocalLake } from '../lake/local-lake.ts';
 import type { S3Server } from '../s3-server.ts';
+import type { ModelPackageStateChangeEvent } from '../../ml/model-package-state-change.ts';
 import type { JsonValue } from '../stepfunctions/json.ts';
 import { ExecutionEngine, type ExecutionEngineOptions, type ExecutionOptions } from './execution-engine.ts';
 import type { ExecutionRegistry } from './execution-registry.ts';
@@ -18,6 +19,7 @@ import { LocalServices, type LocalServicesOptions } from './local-services.ts';
 import { BuildService, type BuildRun } from './build-service.ts';
 import { MaintenanceService, type MaintenanceRun } from './maintenance-service.ts';
 import { PipelineService, type LandedObject, type PipelineRun, type RunOptions } from './pipeline-service.ts';
+import { PromotionService, type PromotionRun } from './promotion-service.ts';
 import { QuarantineService, type QuarantineEntry, type Release } from './quarantine-service.ts';
 import type { RuntimePaths } from './runtime-paths.ts';
 import type { SynthesizedEnvironment } from './synthesized-environment.ts';
@@ -27,6 +29,7 @@ export type { BuildRun } from './build-service.ts';
 export type { ExecutionOptions } from './execution-engine.ts';
 export type { MaintenanceRun } from './maintenance-service.ts';
 export type { PipelineRun, RunOptions } from './pipeline-service.ts';
+export type { PromotionRun } from './promotion-service.ts';
 export type { QuarantineEntry, Release } from './quarantine-service.ts';
 export type { TrainingRun, TrainingRunRecord } from './training-service.ts';
 
@@ -45,6 +48,7 @@ export class LocalPipelineRuntime {
   private readonly builds: BuildService;
   private readonly quarantine: QuarantineService;
   private readonly training: TrainingService;
+  private readonly promotion: PromotionService;
 
   private constructor(
     private readonly services: LocalServices,
@@ -63,6 +67,7 @@ export class LocalPipelineRuntime {
     this.builds = new BuildService(engine, services);
     this.quarantine = new QuarantineService(services, this.pipelines);
     this.training = new TrainingService(engine, services);
+    this.promotion = new PromotionService(engine, services, (model) => this.training.model(model));
   }
 
   /**
@@ -141,6 +146,19 @@ export class LocalPipelineRuntime {
   /** Runs the synthesized training state machine of the ML model `<domain>/<model>`: one run, recorded whatever its outcome. */
   train(model: string, options: ExecutionOptions = {}): Promise<TrainingRun> {
     return this.training.train(model, options);
+  }
+
+  /**
+   * Puts a SageMaker Model Package State Change event on the default bus: the synthesized rules
+   * start the model's promotion machine once per delivery, never when they do not match it.
+   */
+  deliverModelEvent(model: string, event: ModelPackageStateChangeEvent, options: ExecutionOptions = {}): Promise<PromotionRun[]> {
+    return this.promotion.deliver(model, event, options);
+  }
+
+  /** Delivers the state change event of the model's `version` as it is now (registered, or its approval changed). */
+  modelVersionChanged(model: string, version: number, options: ExecutionOptions = {}): Promise<PromotionRun[]> {
+    return this.promotion.versionChanged(model, version, options);
   }
 
   /** The ML model's run records in the audit zone, newest first. */

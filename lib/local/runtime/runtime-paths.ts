@@ -16,6 +16,10 @@ export interface RuntimePaths extends Workspace {
   readonly metricsLog: string;
   /** What each Lambda function wrote to stdout, one file per function, as CloudWatch Logs would keep it. */
   readonly functionLogs: string;
+  /** One file per SSM parameter (the Parameter Store stand-in). */
+  readonly parameters: string;
+  /** One file per SageMaker model created for batch inference. */
+  readonly sageMakerModels: string;
 }
 
 export function runtimePaths(workspace: Workspace): RuntimePaths {
@@ -26,5 +30,7 @@ export function runtimePaths(workspace: Workspace): RuntimePaths {
     eventsLog: join(workspace.root, 'events.log'),
     metricsLog: join(workspace.root, 'metrics.log'),
     functionLogs: join(workspace.root, 'logs'),
+    parameters: join(workspace.root, 'ssm', 'parameters'),
+    sageMakerModels: join(workspace.root, 'ml', 'models'),
   };
 }

@@ -16,6 +16,7 @@ import { UnknownEnvironmentError } from '../local-environment.ts';
 import type { AssemblyStack } from '../stepfunctions/cloud-assembly.ts';
 import { synthesizedStateMachines, type SynthesizedStateMachine } from '../stepfunctions/definitions.ts';
 import { synthesizedFunctionEnvironment } from '../stepfunctions/synthesized-functions.ts';
+import { synthesizedResources, type SynthesizedResource } from '../stepfunctions/synthesized-resources.ts';
 import { UnknownDatasetError } from './runtime-errors.ts';
 
 export interface SynthesizedEnvironment {
@@ -34,6 +35,8 @@ export interface SynthesizedEnvironment {
    * a Lambda runs with them); undefined when the app has no such function.
    */
   readonly functionEnvironment: (name: string) => Promise<Record<string, string> | undefined>;
+  /** The resources of a CloudFormation type (`AWS::Events::Rule`), as deployed: what a stand-in of their service reads. */
+  readonly resources: (type: string) => Promise<readonly SynthesizedResource[]>;
 }
 
 export interface AssemblyRequest {
@@ -67,11 +70,14 @@ export function environmentFromAssembly(
   return { identity, ...catalogs, ...synthesizedParts(once(assembly)) };
 }
 
+type SynthesizedParts = Pick<SynthesizedEnvironment, 'stateMachines' | 'functionEnvironment' | 'resources'>;
+
 /** What the environment reads from its assembly, which `stacks` gives once. */
-function synthesizedParts(stacks: () => Promise<readonly AssemblyStack[]>): Pick<SynthesizedEnvironment, 'stateMachines' | 'functionEnvironment'> {
+function synthesizedParts(stacks: () => Promise<readonly AssemblyStack[]>): SynthesizedParts {
   return {
     stateMachines: once(async () => synthesizedStateMachines(await stacks())),
     functionEnvironment: async (name) => synthesizedFunctionEnvironment(await stacks(), name),
+    resources: async (type) => synthesizedResources(await stacks(), type),
   };
 }
 
@@ -84,7 +90,7 @@ export interface EnvironmentOptions {
   readonly synthesize: SynthesizeAssembly;
 }
 
-const synthesized = new Map<string, Pick<SynthesizedEnvironment, 'stateMachines' | 'functionEnvironment'>>();
+const synthesized = new Map<string, SynthesizedParts>();
 
 /**
  * Reads `cdk.json` and the contracts as the app does (throwing `SettingsError`, `ContractError` or

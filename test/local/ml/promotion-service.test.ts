@@ -1,0 +1,176 @@
+/**
+ * An ML model's SYNTHESIZED promotion machine run offline (issue 11 items 2 and 4): the churn
+ * fixture project synthesized once for the file, its feature table seeded in the local lake and
+ * trained once (the spec's auto approval registers version 1 Approved). Events reach the machine
+ * only through the synthesized rule; SSM, CreateModel, the batch transform and the Athena
+ * statements run on the workspace's stand-ins and the local lake.
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openOfflineEnvironment } from '../../../lib/cli/offline-environment.ts';
+import { currentModelVersionParameterName, inferenceRunsPrefix, modelPackageGroupName, predictionsTableName, promotionStateMachineName } from '../../../lib/config/names.ts';
+import { readLocalModel, score } from '../../../lib/local/ml/local-model.ts';
+import { workspaceModelRegistry } from '../../../lib/local/ml/workspace-registry.ts';
+import { LocalParameterStore } from '../../../lib/local/runtime/local-parameter-store.ts';
+import { LocalPipelineRuntime, type PromotionRun } from '../../../lib/local/runtime/pipeline-runtime.ts';
+import { parseS3Uri } from '../../../lib/local/runtime/s3-uri.ts';
+import { stateMachineNamed } from '../../../lib/local/runtime/synthesized-environment.ts';
+import { listKeys } from '../../../lib/local/runtime/zone-objects.ts';
+import { workspaceAt } from '../../../lib/local/workspace.ts';
+import { modelPackageStateChange } from '../../../lib/ml/model-package-state-change.ts';
+import type { ModelVersion } from '../../../lib/ml/model-registry.ts';
+import { PROMOTION_ERRORS, PROMOTION_STATES as S } from '../../../lib/ml/promotion-states.ts';
+import { CHURN_SPEC, mlProject } from '../../ml/ml-project.ts';
+import { CHURN_FEATURE_TABLE, churnFeatureDatabase, seedChurnFeatureTable } from './churn-feature-table.ts';
+
+const identity = { organization: 'acme', environment: 'dev', account: '111111111111', region: 'eu-west-1' };
+const database = churnFeatureDatabase(identity);
+const group = modelPackageGroupName(identity, 'marketing', 'churn');
+const MODEL = 'marketing/churn';
+
+let project: string;
+let workspace: string;
+let runtime: LocalPipelineRuntime;
+let version1: ModelVersion;
+
+const registry = () => workspaceModelRegistry(workspaceAt(workspace), identity);
+const eventOf = (version: ModelVersion) => modelPackageStateChange(version, { account: identity.account, region: identity.region, time: new Date() });
+const visited = (run: PromotionRun) => run.states.map((visit) => visit.state);
+
+beforeAll(async () => {
+  project = mlProject({ 'churn.yaml': CHURN_SPEC });
+  workspace = mkdtempSync(join(tmpdir(), 'promotion-service-'));
+  runtime = await LocalPipelineRuntime.start({
+    projectRoot: project,
+    workspace,
+    retryPauseMs: 0,
+    waitPauseMs: 0,
+    synthesized: openOfflineEnvironment({ projectRoot: project, environment: 'dev' }),
+  });
+  await seedChurnFeatureTable(runtime.lake, database);
+  const trained = await runtime.train(MODEL);
+  expect(trained.record?.outcome).toMatchObject({ status: 'registered', version: 1, approval: 'Approved' });
+  version1 = await registry().describeVersion(group, 1);
+}, 300_000);
+
+afterAll(async () => {
+  await runtime?.close();
+  for (const folder of [workspace, project]) if (folder !== undefined) rmSync(folder, { recursive: true, force: true });
+});
+
+async function predictionRows(): Promise<Record<string, unknown>[]> {
+  const table = predictionsTableName('churn');
+  const snapshot = runtime.lake.currentSnapshot(database, table);
+  if (snapshot.files.length === 0) return [];
+  const files = snapshot.files.map((file) => `'${join(runtime.lake.tableDirectory(database, table), file)}'`);
+  const duckdb = await (await DuckDBInstance.create(':memory:')).connect();
+  try {
+    const reader = await duckdb.runAndReadAll(`SELECT * FROM read_parquet([${files.join(', ')}]) ORDER BY customer_id`);
+    return reader.getRowObjectsJson() as Record<string, unknown>[];
+  } finally {
+    duckdb.closeSync();
+  }
+}
+
+async function featureRows(): Promise<Record<string, unknown>[]> {
+  const snapshot = runtime.lake.currentSnapshot(database, CHURN_FEATURE_TABLE);
+  const files = snapshot.files.map((file) => `'${join(runtime.lake.tableDirectory(database, CHURN_FEATURE_TABLE), file)}'`);
+  const duckdb = await (await DuckDBInstance.create(':memory:')).connect();
+  try {
+    const reader = await duckdb.runAndReadAll(
+      `SELECT customer_id, CAST(marketing_opt_in AS DOUBLE) AS marketing_opt_in, CAST(orders AS DOUBLE) AS orders, revenue, CAST(web_events AS DOUBLE) AS web_events
+       FROM read_parquet([${files.join(', ')}]) ORDER BY customer_id`,
+    );
+    return reader.getRowObjects() as Record<string, unknown>[];
+  } finally {
+    duckdb.closeSync();
+  }
+}
+
+describe('the promotion rule offline', () => {
+  it('starts no execution for an event its pattern refuses: a version pending approval, a rejected one, another group', async () => {
+    const machine = await stateMachineNamed(runtime.environment, promotionStateMachineName(identity, 'marketing', 'churn'));
+    const before = runtime.executions.executionsOf(machine.arn).length;
+    for (const approval of ['PendingManualApproval', 'Rejected'] as const) {
+      expect(await runtime.deliverModelEvent(MODEL, eventOf({ ...version1, approval }))).toEqual([]);
+    }
+    expect(await runtime.deliverModelEvent(MODEL, eventOf({ ...version1, group: modelPackageGroupName(identity, 'marketing', 'other') }))).toEqual([]);
+    expect(runtime.executions.executionsOf(machine.arn)).toHaveLength(before);
+  });
+});
+
+describe('a promotion offline', () => {
+  let first: PromotionRun;
+
+  it('promotes the first approved version: no current version yet, recorded, scored and inserted', async () => {
+    const parameter = currentModelVersionParameterName(identity, 'marketing', 'churn');
+    expect(new LocalParameterStore(join(workspace, 'ssm', 'parameters')).read(parameter)).toBeUndefined();
+    const runs = await runtime.deliverModelEvent(MODEL, eventOf(version1));
+    expect(runs).toHaveLength(1);
+    first = runs[0]!;
+    expect([first.status, first.error, first.cause]).toEqual(['SUCCEEDED', undefined, undefined]);
+    expect(visited(first)).toEqual(expect.arrayContaining([S.readCurrentVersion, S.noCurrentVersion, S.recordCurrentVersion, S.createModel, S.transform, S.insertPredictions, S.promoted]));
+    expect(first.predictions).toEqual({ table: `${database}.${predictionsTableName('churn')}`, rows: 600 });
+    expect(new LocalParameterStore(join(workspace, 'ssm', 'parameters')).read(parameter)).toMatchObject({ Value: version1.arn, Version: 1 });
+  });
+
+  it("stamps every prediction with the version, the feature snapshot and the run, and scores it as the local model scores the key's features", async () => {
+    const rows = await predictionRows();
+    const features = await featureRows();
+    expect(rows.map((row) => row['customer_id'])).toEqual(features.map((row) => row['customer_id']));
+    const snapshotId = String(runtime.lake.currentSnapshot(database, CHURN_FEATURE_TABLE).snapshotId);
+    const runIds = new Set(rows.map((row) => row['run_id']));
+    expect(runIds.size).toBe(1);
+    for (const row of rows) {
+      expect(row).toMatchObject({ model_package_arn: version1.arn, model_version: 1, feature_snapshot_id: snapshotId });
+    }
+    const artifact = parseS3Uri(version1.artifact)!;
+    const response = await runtime.s3.client.send(new GetObjectCommand({ Bucket: artifact.bucket, Key: artifact.key }));
+    const file = join(workspace, 'model-copy.json');
+    writeFileSync(file, await response.Body!.transformToByteArray());
+    const expected = score(readLocalModel(file), features);
+    expect(rows.map((row) => row['score'])).toEqual(expected);
+    // The run's input and output stay in the audit zone, under the run id the rows carry.
+    const [runId] = [...runIds] as [string];
+    const keys = await listKeys(runtime.s3.client, runtime.buckets.audit, `${inferenceRunsPrefix('marketing', 'churn')}${runId}/`);
+    expect(keys.map((key) => key.split('/').at(-2))).toEqual(['input', 'output']);
+  });
+
+  it('promotes once when the approval event arrives twice: the repeat ends AlreadyPromoted and adds no prediction', async () => {
+    const [again, ...others] = await runtime.deliverModelEvent(MODEL, eventOf(version1));
+    expect(others).toEqual([]);
+    expect([again!.status, visited(again!).at(-1)]).toEqual(['SUCCEEDED', S.alreadyPromoted]);
+    expect(again!.predictions.rows).toBe(0);
+    expect(await predictionRows()).toHaveLength(600);
+  });
+
+  it('alerts and fails a promotion whose transform cannot read its model, and loses nothing', async () => {
+    // Version 2 points at an artifact that is no model: the transform job fails as SageMaker's would.
+    const bad = `${version1.artifact.replace(/model\.json$/, '')}not-a-model.json`;
+    const location = parseS3Uri(bad)!;
+    await runtime.s3.client.send(new PutObjectCommand({ Bucket: location.bucket, Key: location.key, Body: 'not a model' }));
+    const version2 = await registry().register({
+      group,
+      lineage: { ...version1.lineage, runId: 'run-with-a-broken-artifact' },
+      metrics: version1.metrics,
+      metricsDocument: version1.metricsDocument,
+      artifact: bad,
+      image: version1.image,
+      approval: 'auto',
+    });
+    const before = await predictionRows();
+    const alerts = existsSync(join(workspace, 'alerts.log')) ? readFileSync(join(workspace, 'alerts.log'), 'utf8') : '';
+    const [failed] = await runtime.deliverModelEvent(MODEL, eventOf(version2));
+    expect([failed!.status, failed!.error]).toEqual(['FAILED', PROMOTION_ERRORS.failed]);
+    expect(visited(failed!).slice(-3)).toEqual([S.transform, S.alertFailed, S.promotionFailed]);
+    expect(failed!.states.find((visit) => visit.state === S.transform)).toMatchObject({ outcome: 'caught', error: 'States.TaskFailed' });
+    const alert = readFileSync(join(workspace, 'alerts.log'), 'utf8').slice(alerts.length);
+    expect(alert).toContain('PromotionFailed');
+    expect(alert).toContain('not-a-model.json');
+    expect(await predictionRows()).toEqual(before);
+  });
+});
