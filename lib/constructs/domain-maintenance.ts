@@ -13,13 +13,14 @@ import { wildcardFinding } from '../nag/wildcard-finding.ts';
 import { MAINTENANCE_STATES as STATES, maintenanceItem, type MaintainedTable } from '../pipeline/maintenance-steps.ts';
 import { executionLogGroup, type ExecutionLogProps, loggedAndTraced } from './execution-logs.ts';
 import type { TableLocation } from './iceberg-table.ts';
+import { attachGrowingStatements } from './policy-size.ts';
 import { retryAsNewQuery } from './task-retry.ts';
 import { ZonePrefix } from './zone-prefix.ts';
 
 export interface DomainMaintenanceProps extends ExecutionLogProps {
   readonly identity: EnvironmentIdentity;
   readonly domain: string;
-  /** The domain's Iceberg tables, silver and gold, with their contracts' retention. */
+  /** The domain's Iceberg tables, silver and gold (its models' and its ML models' predictions), with their contracts' retention; the role may commit to these only. */
   readonly tables: readonly MaintainedTable[];
   /** EventBridge schedule expression from `domain.yaml`, e.g. `cron(0 3 * * ? *)`. */
   readonly schedule: string;
@@ -35,7 +36,7 @@ export interface DomainMaintenanceProps extends ExecutionLogProps {
   readonly tablesBucketName: string;
   /** Key prefix of the domain's tables in that bucket. */
   readonly tablesPrefix: string;
-  /** Where the domain's gold tables (its models) live, for a domain that owns some. @default no gold table is maintained */
+  /** Where the domain's gold tables (its models' and its ML models' predictions) live, for a domain that owns some. @default no gold table is maintained */
   readonly gold?: TableLocation;
   /**
    * Tables maintained at once: each runs Athena DML, which counts against the account's
@@ -47,6 +48,8 @@ export interface DomainMaintenanceProps extends ExecutionLogProps {
   readonly statementTimeout?: Duration;
 }
 
+/** What Athena's `DELETE`, `OPTIMIZE` and `VACUUM` ask Glue for, on the catalog, the database and the table alike. */
+const TABLE_COMMIT_ACTIONS = ['glue:GetDatabase', 'glue:GetTable', 'glue:UpdateTable'];
 /** Athena throttling and transient service errors: retried with backoff and full jitter. */
 const ATHENA_SERVICE_ERRORS = ['Athena.TooManyRequestsException', 'Athena.InternalServerException'];
 const SNS_PUBLISH_TIMEOUT = Duration.seconds(30);
@@ -60,6 +63,8 @@ export class DomainMaintenance extends Construct {
   readonly stateMachine: sfn.StateMachine;
   readonly logGroup: logs.LogGroup;
   readonly schedule: events.Rule;
+  /** The managed policies granting the commits to each maintained table, which grow with the domain. */
+  readonly grants: readonly iam.ManagedPolicy[];
 
   constructor(scope: Construct, id: string, props: DomainMaintenanceProps) {
     super(scope, id);
@@ -180,7 +185,9 @@ export class DomainMaintenance extends Construct {
       definitionBody: sfn.DefinitionBody.fromChainable(definition),
       role,
     });
-    this.grantStatements(role, props);
+    this.grants = this.grantStatements(role, props);
+    // A run started before its grants are attached would fail on its first table.
+    for (const grant of this.grants) this.stateMachine.node.addDependency(grant);
 
     this.schedule = new events.Rule(this, 'Schedule', {
       description: `Iceberg maintenance of the ${domain} domain on its domain.yaml schedule`,
@@ -189,7 +196,13 @@ export class DomainMaintenance extends Construct {
     });
   }
 
-  private grantStatements(role: iam.Role, props: DomainMaintenanceProps): void {
+  /**
+   * What the statements need: the workgroup, the zone's files, the key, and Glue commits to exactly
+   * the maintained tables (not the validated, raw or inference output tables of the same database).
+   * One statement per table grows with the domain: those go to managed policies, as IAM caps a
+   * role's inline policies at 10,240 bytes.
+   */
+  private grantStatements(role: iam.Role, props: DomainMaintenanceProps): iam.ManagedPolicy[] {
     const stack = Stack.of(this);
     const glue = (resource: string, resourceName?: string): string =>
       stack.formatArn({ service: 'glue', resource, ...(resourceName === undefined ? {} : { resourceName }) });
@@ -197,7 +210,6 @@ export class DomainMaintenance extends Construct {
     const tableFiles = new ZonePrefix(props.tablesBucketName, props.tablesPrefix);
     const goldFiles = props.gold === undefined ? undefined : new ZonePrefix(props.gold.bucketName, props.gold.prefix);
     const maintainedFiles = [tableFiles, ...(goldFiles === undefined ? [] : [goldFiles])];
-    const tables = glue('table', `${props.databaseName}/*`);
     const statements = [
       new iam.PolicyStatement({
         sid: 'RunStatementsInTheDomainWorkgroup',
@@ -205,9 +217,9 @@ export class DomainMaintenance extends Construct {
         resources: [stack.formatArn({ service: 'athena', resource: 'workgroup', resourceName: props.workGroupName })],
       }),
       new iam.PolicyStatement({
-        sid: 'CommitToTheDomainTables',
-        actions: ['glue:GetDatabase', 'glue:GetTable', 'glue:UpdateTable'],
-        resources: [glue('catalog'), glue('database', props.databaseName), tables],
+        sid: 'UseTheDomainDatabase',
+        actions: TABLE_COMMIT_ACTIONS,
+        resources: [glue('catalog'), glue('database', props.databaseName)],
       }),
       ZonePrefix.locateBuckets('FindBuckets', [results, ...maintainedFiles].map((files) => files.bucketName)),
       ZonePrefix.listObjects('ListDomainFiles', [results, ...maintainedFiles]),
@@ -216,11 +228,21 @@ export class DomainMaintenance extends Construct {
       new iam.PolicyStatement({ sid: 'UseZoneKey', actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [props.key.keyArn] }),
     ];
     for (const statement of statements) role.addToPolicy(statement);
+    const grants = attachGrowingStatements(this, {
+      role,
+      what: `maintenance of domain '${props.domain}'`,
+      statements: props.tables.map(
+        (table) =>
+          // No Sid: one must be unique in a policy, and table names are not unique in PascalCase.
+          new iam.PolicyStatement({
+            actions: TABLE_COMMIT_ACTIONS,
+            resources: [glue('table', `${table.database}/${table.table}`)],
+          }),
+      ),
+      description: `Iceberg maintenance of the ${props.domain} domain in ${props.identity.environment}: the tables it commits to`,
+      fix: `move some of its datasets or models to another domain, or raise the account's IAM quota of managed policies per role to 20 and IAM_POLICY_LIMITS.managedPoliciesPerRole with it`,
+    });
     Validations.of(role).acknowledge(
-      {
-        id: wildcardFinding(this, tables),
-        reason: `Commits only to tables of the ${props.databaseName} database; their names come with the contracts.`,
-      },
       {
         id: wildcardFinding(this, results.objectsArn),
         reason: `Athena writes query results only under the ${props.domain} domain's results prefix, with keys it chooses.`,
@@ -237,5 +259,6 @@ export class DomainMaintenance extends Construct {
         reason: 'Step Functions log delivery (logs:*LogDelivery*, logs:DescribeResourcePolicies) and X-Ray tracing support no resource-level permissions.',
       },
     );
+    return grants.map((grant) => grant.policy);
   }
 }

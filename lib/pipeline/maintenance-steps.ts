@@ -4,7 +4,7 @@
  * construct puts the Athena renderings into the definition; offline, the same steps run against
  * the local lake, which compacts and expires snapshots itself because DuckDB has no `OPTIMIZE`.
  */
-import { glueDatabaseName, INGEST_DATE_COLUMN, silverTableName, type EnvironmentIdentity } from '../config/names.ts';
+import { glueDatabaseName, INGEST_DATE_COLUMN, predictionsTableName, silverTableName, type EnvironmentIdentity } from '../config/names.ts';
 import type { Domain } from '../contracts/model.ts';
 import { athena } from '../sql/athena.ts';
 import type { Dialect } from '../sql/dialect.ts';
@@ -136,12 +136,23 @@ export function domainSilverTables(identity: EnvironmentIdentity, domain: Domain
   }));
 }
 
+/** The gold tables of a domain, by name: what it owns beside its silver tables. */
+export interface DomainGoldTables {
+  /** The tables its models own (`lib/transforms/gold-table.ts` names them), staging tables too. */
+  readonly modelTables: readonly string[];
+  /** Its ML models by name, each owning a predictions table (`predictionsTableName`). */
+  readonly mlModels: readonly string[];
+}
+
 /**
- * A domain's gold tables (`lib/transforms/gold-table.ts` names them): compacted and vacuumed like
- * silver tables, never deleted from, since no model declares a retention.
+ * Every Iceberg table of a domain's maintenance: its silver tables with their retention, then its
+ * gold tables, compacted and vacuumed but never deleted from: no model declares a retention, and
+ * a prediction has none yet.
  */
-export function domainGoldTables(database: string, tables: readonly string[]): MaintainedTable[] {
-  return tables.map((table) => ({ database, table }));
+export function domainMaintainedTables(identity: EnvironmentIdentity, domain: Domain, gold: DomainGoldTables): MaintainedTable[] {
+  const database = glueDatabaseName(identity, domain.name);
+  const goldTables = [...gold.modelTables, ...gold.mlModels.map(predictionsTableName)];
+  return [...domainSilverTables(identity, domain), ...goldTables.map((table) => ({ database, table }))];
 }
 
 /** The Map item for one table, built at synth into the definition. */

@@ -27,7 +27,7 @@ import { ModelTraining } from '../constructs/model-training.ts';
 import { PipelineLogKey } from '../constructs/pipeline-log-key.ts';
 import { featureContractVersions } from '../ml/feature-inputs.ts';
 import type { MlModel } from '../ml/model.ts';
-import { domainGoldTables, domainSilverTables } from '../pipeline/maintenance-steps.ts';
+import { domainMaintainedTables } from '../pipeline/maintenance-steps.ts';
 import { type BuildPlan, buildPlan } from '../transforms/build-plan.ts';
 import { type GoldTable, type GoldTablePlacement, goldTables } from '../transforms/gold-table.ts';
 import type { ModelsAtSynth } from '../transforms/models-at-synth.ts';
@@ -159,14 +159,15 @@ export class DomainStack extends Stack {
     const ownedGoldTables =
       props.models === undefined || plan === undefined ? [] : modelGoldTables(plan, props.models, { database: databaseName, goldBucket });
     // An ML model's predictions are a gold table of its domain, whoever owns its feature model.
-    const ownsMlModels = (props.mlModels ?? []).some((model) => model.domain === domain.name);
+    const ownMlModels = (props.mlModels ?? []).filter((model) => model.domain === domain.name);
+    const ownsGoldTables = ownedGoldTables.length > 0 || ownMlModels.length > 0;
     this.tableOwner = new AthenaDdlProvider(this, 'TableOwner', {
       identity,
       domain: domain.name,
       databaseName,
       workGroupName: pipelineWorkGroupName,
       ...tables,
-      ...(ownedGoldTables.length === 0 && !ownsMlModels ? {} : { gold: goldLocation }),
+      ...(ownsGoldTables ? { gold: goldLocation } : {}),
       removalPolicy,
     });
     this.goldTables = this.addGoldTables(ownedGoldTables, databaseName, pipelineWorkGroupName);
@@ -187,10 +188,10 @@ export class DomainStack extends Stack {
       removalPolicy,
     });
 
-    const maintainedTables = [
-      ...domainSilverTables(identity, domain),
-      ...domainGoldTables(databaseName, ownedGoldTables.map(({ table }) => table.table)),
-    ];
+    const maintainedTables = domainMaintainedTables(identity, domain, {
+      modelTables: ownedGoldTables.map(({ table }) => table.table),
+      mlModels: ownMlModels.map((model) => model.name),
+    });
     if (maintainedTables.length > 0) {
       this.maintenance = new DomainMaintenance(this, 'Maintenance', {
         identity,
@@ -202,7 +203,7 @@ export class DomainStack extends Stack {
         alertTopic: this.alerts.topic,
         logKey: this.stateMachineLogKey.key,
         ...tables,
-        ...(ownedGoldTables.length === 0 ? {} : { gold: goldLocation }),
+        ...(ownsGoldTables ? { gold: goldLocation } : {}),
         removalPolicy,
       });
     }

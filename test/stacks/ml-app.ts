@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
 import { stageStateMachines } from '../../lib/cli/offline-environment.ts';
 import type { SynthesizedStateMachine } from '../../lib/local/stepfunctions/definitions.ts';
-import { createLakehouseApp } from '../../lib/stacks/create-lakehouse-app.ts';
+import { createLakehouseApp, type LakehouseApp } from '../../lib/stacks/create-lakehouse-app.ts';
 import type { LakehouseStage } from '../../lib/stacks/lakehouse-stage.ts';
 import { CHURN_SPEC, mlProject } from '../ml/ml-project.ts';
 
@@ -20,6 +20,8 @@ interface ValidationReport {
 }
 
 export interface MlApp {
+  /** The app as createLakehouseApp made it, already synthesized (`offlineEnvironmentOf` runs it offline). */
+  readonly lakehouse: LakehouseApp;
   /** The app's one stage. */
   readonly stage: LakehouseStage;
   /** The marketing stack's template, where the churn model lives. */
@@ -41,6 +43,7 @@ export async function synthesizeMlApp(context: Record<string, unknown>, machineN
   const machine = stageStateMachines(stage).find((candidate) => candidate.name === machineName);
   if (machine === undefined) throw new Error(`no state machine ${machineName}`);
   return {
+    lakehouse,
     stage,
     template,
     machine,

@@ -2,11 +2,12 @@
  * A domain's maintenance offline: its synthesized maintenance state machine run on the engine,
  * each Athena Task (retention `DELETE`, `OPTIMIZE`, `VACUUM`) answered by the local lake's
  * copy-on-write delete, compaction, snapshot expiry and removal of orphan data files, on every
- * silver and gold table the domain owns.
+ * silver and gold table the domain owns (its models' and its ML models' predictions).
  */
-import { glueDatabaseName, maintenanceStateMachineName } from '../../config/names.ts';
+import { maintenanceStateMachineName } from '../../config/names.ts';
 import type { Domain } from '../../contracts/model.ts';
-import { domainGoldTables, domainSilverTables } from '../../pipeline/maintenance-steps.ts';
+import { mlSpecFiles } from '../../ml/load.ts';
+import { domainMaintainedTables } from '../../pipeline/maintenance-steps.ts';
 import { compileTransforms } from '../../transforms/compile.ts';
 import { ownedTableNames } from '../../transforms/gold-table.ts';
 import type { ExecutionStatus } from '../stepfunctions/run.ts';
@@ -56,10 +57,14 @@ export class MaintenanceService {
     // The silver tables' owner stands in first, as in the cloud, where the tables exist before any schedule fires.
     for (const dataset of domain.datasets) ensureSilverTable(lake, this.services.database(dataset), dataset);
     // Compiled over every domain, as the app does: this domain's models may read the others'.
-    const goldTables = compileTransforms(environment.modelCatalog)
+    const modelTables = compileTransforms(environment.modelCatalog)
       .models.filter((model) => model.domain === domain.name)
       .flatMap(ownedTableNames);
-    const tables = [...domainSilverTables(identity, domain), ...domainGoldTables(glueDatabaseName(identity, domain.name), goldTables)];
+    // An ML model is named by its spec's file; the app has checked the specs when it synthesized.
+    const mlModels = mlSpecFiles(environment.modelCatalog)
+      .filter((spec) => spec.domain === domain.name)
+      .map((spec) => spec.name);
+    const tables = domainMaintainedTables(identity, domain, { modelTables, mlModels });
     const context = { tables, lake, connection, now: () => new Date() };
     const integrations: LocalIntegrations = {
       'athena:startQueryExecution.sync': (state) => (request) => athena.startQueryExecutionSync(request, maintenanceQuery(context, state.name)),
