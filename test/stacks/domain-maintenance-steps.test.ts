@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { duckdb } from '../../lib/sql/duckdb.ts';
 import { athena } from '../../lib/sql/athena.ts';
 import {
+  domainMaintainedTables,
   domainSilverTables,
   findMaintenanceStep,
   MAINTENANCE_STATES,
@@ -81,6 +82,17 @@ describe('the domain table list', () => {
   it("lists every dataset's silver table with its contract retention", () => {
     const sales = domain('sales', [dataset('sales', 'orders', { retentionDays: 30 }), dataset('sales', 'customers')]);
     expect(domainSilverTables(identity, sales)).toEqual([orders, customers]);
+  });
+
+  it("adds the gold tables its models own and each ML model's predictions table, none of them with a retention", () => {
+    const sales = domain('sales', [dataset('sales', 'orders', { retentionDays: 30 }), dataset('sales', 'customers')]);
+    expect(domainMaintainedTables(identity, sales, { modelTables: ['daily_revenue', 'daily_revenue__staging'], mlModels: ['churn'] })).toEqual([
+      orders,
+      customers,
+      { database: 'acme_dev_sales', table: 'daily_revenue' },
+      { database: 'acme_dev_sales', table: 'daily_revenue__staging' },
+      { database: 'acme_dev_sales', table: 'churn_predictions' },
+    ]);
   });
 
   it('puts into each Map item the exact query each Task runs', () => {
