@@ -1,7 +1,8 @@
 /**
  * `lakehouse models list` and `models approve`, in process, on a temporary project with two ML
  * model specs and versions registered through the real local registry, in the workspace the
- * commands read by default (`.lake/` of the project).
+ * commands read by default (`.lake/` of the project). Its feature table was never built, so each
+ * approval's promotion fails (test/local/ml/promotion-service.test.ts promotes for real).
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -91,9 +92,12 @@ describe('lakehouse models list', () => {
 });
 
 describe('lakehouse models approve', () => {
-  it('approves a pending version, saying who and why, and records the state change event', async () => {
+  it('approves a pending version, saying who and why, records the state change event and reports the promotion it started', async () => {
     const result = await models('approve', 'marketing/churn', '2', '--reason', 'AUC 0.90 on the holdout');
-    expect(result.status).toBe(0);
+    // Approved, but the promotion the event started found no feature data: exit 1, saying so.
+    expect(result.status).toBe(1);
+    expect(result.stdout).toMatch(/promotion\s+FAILED: Promotion\.Failed/);
+    expect(result.stdout).toMatch(/states\s+PreparePromotion → .* → NoFeatureData → AlertPromotionFailed → PromotionFailed/);
     const description = `Approved by ${currentUser()}: AUC 0.90 on the holdout`;
     expect(result.stdout).toContain('marketing/churn version 2: Approved (was PendingManualApproval)');
     expect(result.stdout).toContain(description);
@@ -126,7 +130,7 @@ describe('lakehouse models approve', () => {
 
   it('approves a rejected version, as SageMaker allows', async () => {
     const result = await models('approve', 'marketing/churn', '3', '--json');
-    expect(result.status).toBe(0);
+    expect(result.status).toBe(1);
     expect(JSON.parse(result.stdout)).toEqual({
       model: 'marketing/churn',
       version: 3,
@@ -135,6 +139,15 @@ describe('lakehouse models approve', () => {
       approval: 'Approved',
       approvalDescription: `Approved by ${currentUser()}`,
       changed: true,
+      promotion: {
+        stateMachine: 'acme-dev-marketing-churn-promotion',
+        executionArn: expect.stringContaining(':execution:acme-dev-marketing-churn-promotion:'),
+        status: 'FAILED',
+        error: 'Promotion.Failed',
+        cause: expect.any(String),
+        states: expect.arrayContaining([expect.objectContaining({ state: 'NoFeatureData' })]),
+        predictions: { table: 'acme_dev_marketing.churn_predictions', rows: 0 },
+      },
     });
     expect(events().map((event) => (event['detail'] as { ModelPackageVersion: number }).ModelPackageVersion)).toEqual([2, 3]);
   });

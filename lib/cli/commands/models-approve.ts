@@ -9,13 +9,15 @@ import { ExitCode } from '../exit-codes.ts';
 import { printJson } from '../io.ts';
 import { findModel, withModelRegistry } from '../model-registry-context.ts';
 import { UsageError } from '../usage-error.ts';
-import { LABEL_WIDTH, RUNTIME_OPTIONS } from './run.ts';
+import type { PromotionRun } from '../../local/runtime/pipeline-runtime.ts';
+import { promotionDocument, promotionLines } from '../promotion-report.ts';
+import { LABEL_WIDTH, RUNTIME_OPTIONS, withRuntime } from './run.ts';
 
 /** A version number as SageMaker numbers them: 1, 2, 3, ... */
 const VERSION_NUMBER = /^[1-9][0-9]*$/;
 
 /** `models approve --json` (README, "lakehouse models"). */
-function approvalDocument(model: string, previous: ModelVersion, current: ModelVersion): Record<string, unknown> {
+function approvalDocument(model: string, previous: ModelVersion, current: ModelVersion, promotion: PromotionRun | undefined): Record<string, unknown> {
   return {
     model,
     version: current.version,
@@ -24,13 +26,16 @@ function approvalDocument(model: string, previous: ModelVersion, current: ModelV
     approval: current.approval,
     approvalDescription: current.approvalDescription ?? null,
     changed: previous.approval !== current.approval,
+    promotion: promotion === undefined ? null : promotionDocument(promotion),
   };
 }
 
 /**
- * Exit 0 when the version is approved (already or now), 1 when the model has no such version, 2
- * on a usage error. As in SageMaker, any version can be approved, a rejected one included, and the
- * spec's approval mode does not apply: it decides how new versions start, not what people decide.
+ * Exit 0 when the version is approved (already or now), 1 when the model has no such version or
+ * the promotion its approval started failed, 2 on a usage error. As in SageMaker, any version can
+ * be approved, a rejected one included, and the spec's approval mode does not apply: it decides
+ * how new versions start, not what people decide. A version that becomes Approved has its state
+ * change event delivered offline as EventBridge delivers it: the model's promotion machine runs.
  */
 export const modelsApprove: Command = {
   words: ['models', 'approve'],
@@ -67,8 +72,10 @@ export const modelsApprove: Command = {
       }
       // Approving again would rewrite who approved it and why, and change nothing SageMaker acts on.
       const current = previous.approval === 'Approved' ? previous : await context.registry.updateApproval(model.group, version, 'Approved', description);
+      // SageMaker emits no event for an approval that changes nothing.
+      const promotion = current === previous ? undefined : (await withRuntime(values, io, (runtime) => runtime.modelVersionChanged(ref, version)))[0];
       if (values.json) {
-        printJson(io, approvalDocument(ref, previous, current));
+        printJson(io, approvalDocument(ref, previous, current, promotion));
       } else if (previous.approval === 'Approved') {
         io.out(`${ref} version ${version}: already Approved${previous.approvalDescription === undefined ? '' : ` (${previous.approvalDescription})`}; nothing changed`);
       } else {
@@ -81,10 +88,11 @@ export const modelsApprove: Command = {
             `  ${'description'.padEnd(LABEL_WIDTH)}${description}`,
             `  ${'model package'.padEnd(LABEL_WIDTH)}${current.arn}`,
             `  ${'event'.padEnd(LABEL_WIDTH)}${MODEL_PACKAGE_STATE_CHANGE}, in ${eventsLog}`,
+            ...(promotion === undefined ? [] : promotionLines(promotion)),
           ].join('\n'),
         );
       }
-      return ExitCode.success;
+      return promotion === undefined || promotion.status === 'SUCCEEDED' ? ExitCode.success : ExitCode.checksFailed;
     });
   },
 };

@@ -1,9 +1,9 @@
 /**
  * An ML model's SYNTHESIZED promotion machine run offline (issue 11 items 2 and 4): the churn
- * fixture project synthesized once for the file, its feature table seeded in the local lake and
- * trained once (the spec's auto approval registers version 1 Approved). Events reach the machine
- * only through the synthesized rule; SSM, CreateModel, the batch transform and the Athena
- * statements run on the workspace's stand-ins and the local lake.
+ * fixture project (auto approval) and a manual twin, synthesized once for the file, the feature
+ * table seeded in the local lake. `models train` registers churn's version 1 Approved and promotes
+ * it; events reach the machine only through the synthesized rule; SSM, CreateModel, the batch
+ * transform and the Athena statements run on the workspace's stand-ins and the local lake.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,7 +24,8 @@ import { workspaceAt } from '../../../lib/local/workspace.ts';
 import { modelPackageStateChange } from '../../../lib/ml/model-package-state-change.ts';
 import type { ModelVersion } from '../../../lib/ml/model-registry.ts';
 import { PROMOTION_ERRORS, PROMOTION_STATES as S } from '../../../lib/ml/promotion-states.ts';
-import { CHURN_SPEC, mlProject } from '../../ml/ml-project.ts';
+import { runLakehouseInProcess } from '../../cli/run-cli-in-process.ts';
+import { CHURN_SPEC, churnSpecWith, mlProject } from '../../ml/ml-project.ts';
 import { CHURN_FEATURE_TABLE, churnFeatureDatabase, seedChurnFeatureTable } from './churn-feature-table.ts';
 
 const identity = { organization: 'acme', environment: 'dev', account: '111111111111', region: 'eu-west-1' };
@@ -42,7 +43,7 @@ const eventOf = (version: ModelVersion) => modelPackageStateChange(version, { ac
 const visited = (run: PromotionRun) => run.states.map((visit) => visit.state);
 
 beforeAll(async () => {
-  project = mlProject({ 'churn.yaml': CHURN_SPEC });
+  project = mlProject({ 'churn.yaml': CHURN_SPEC, 'churn_manual.yaml': churnSpecWith('approval: auto', 'approval: manual') });
   workspace = mkdtempSync(join(tmpdir(), 'promotion-service-'));
   runtime = await LocalPipelineRuntime.start({
     projectRoot: project,
@@ -52,9 +53,6 @@ beforeAll(async () => {
     synthesized: openOfflineEnvironment({ projectRoot: project, environment: 'dev' }),
   });
   await seedChurnFeatureTable(runtime.lake, database);
-  const trained = await runtime.train(MODEL);
-  expect(trained.record?.outcome).toMatchObject({ status: 'registered', version: 1, approval: 'Approved' });
-  version1 = await registry().describeVersion(group, 1);
 }, 300_000);
 
 afterAll(async () => {
@@ -91,6 +89,28 @@ async function featureRows(): Promise<Record<string, unknown>[]> {
   }
 }
 
+describe('models train of an auto-approved model', () => {
+  it('delivers the new version\'s event: the promotion runs, reported under promotion in --json', async () => {
+    const result = await runLakehouseInProcess(['models', 'train', MODEL, '--json', '--lake', workspace], { cwd: project });
+    expect(result.status, result.stderr).toBe(0);
+    const document = JSON.parse(result.stdout) as { outcome: unknown; promotion: Record<string, unknown> };
+    expect(document.outcome).toMatchObject({ status: 'registered', version: 1, approval: 'Approved' });
+    version1 = await registry().describeVersion(group, 1);
+    expect(document.promotion).toMatchObject({
+      stateMachine: promotionStateMachineName(identity, 'marketing', 'churn'),
+      executionArn: expect.stringContaining(':execution:'),
+      status: 'SUCCEEDED',
+      predictions: { table: `${database}.${predictionsTableName('churn')}`, rows: 600 },
+    });
+    const states = (document.promotion['states'] as { state: string }[]).map((visit) => visit.state);
+    // The parameter did not exist yet: its Catch went on as no version promoted before.
+    expect(states).toEqual(expect.arrayContaining([S.readCurrentVersion, S.noCurrentVersion, S.recordCurrentVersion, S.createModel, S.transform, S.insertPredictions]));
+    expect(states.at(-1)).toBe(S.promoted);
+    const parameter = currentModelVersionParameterName(identity, 'marketing', 'churn');
+    expect(new LocalParameterStore(join(workspace, 'ssm', 'parameters')).read(parameter)).toMatchObject({ Value: version1.arn, Version: 1 });
+  });
+});
+
 describe('the promotion rule offline', () => {
   it('starts no execution for an event its pattern refuses: a version pending approval, a rejected one, another group', async () => {
     const machine = await stateMachineNamed(runtime.environment, promotionStateMachineName(identity, 'marketing', 'churn'));
@@ -104,20 +124,6 @@ describe('the promotion rule offline', () => {
 });
 
 describe('a promotion offline', () => {
-  let first: PromotionRun;
-
-  it('promotes the first approved version: no current version yet, recorded, scored and inserted', async () => {
-    const parameter = currentModelVersionParameterName(identity, 'marketing', 'churn');
-    expect(new LocalParameterStore(join(workspace, 'ssm', 'parameters')).read(parameter)).toBeUndefined();
-    const runs = await runtime.deliverModelEvent(MODEL, eventOf(version1));
-    expect(runs).toHaveLength(1);
-    first = runs[0]!;
-    expect([first.status, first.error, first.cause]).toEqual(['SUCCEEDED', undefined, undefined]);
-    expect(visited(first)).toEqual(expect.arrayContaining([S.readCurrentVersion, S.noCurrentVersion, S.recordCurrentVersion, S.createModel, S.transform, S.insertPredictions, S.promoted]));
-    expect(first.predictions).toEqual({ table: `${database}.${predictionsTableName('churn')}`, rows: 600 });
-    expect(new LocalParameterStore(join(workspace, 'ssm', 'parameters')).read(parameter)).toMatchObject({ Value: version1.arn, Version: 1 });
-  });
-
   it("stamps every prediction with the version, the feature snapshot and the run, and scores it as the local model scores the key's features", async () => {
     const rows = await predictionRows();
     const features = await featureRows();
@@ -146,6 +152,22 @@ describe('a promotion offline', () => {
     expect([again!.status, visited(again!).at(-1)]).toEqual(['SUCCEEDED', S.alreadyPromoted]);
     expect(again!.predictions.rows).toBe(0);
     expect(await predictionRows()).toHaveLength(600);
+  });
+
+  it('promotes a manually approved version when models approve approves it, and only then', async () => {
+    const trained = await runtime.train('marketing/churn_manual');
+    expect(trained.record?.outcome).toMatchObject({ status: 'registered', version: 1, approval: 'PendingManualApproval' });
+    const approve = (...args: string[]) => runLakehouseInProcess(['models', 'approve', 'marketing/churn_manual', '1', ...args, '--lake', workspace], { cwd: project });
+    const approved = await approve('--json');
+    expect(approved.status, approved.stderr).toBe(0);
+    const document = JSON.parse(approved.stdout) as Record<string, unknown>;
+    expect(document).toMatchObject({ previousApproval: 'PendingManualApproval', approval: 'Approved', changed: true });
+    expect(document['promotion']).toMatchObject({ status: 'SUCCEEDED', predictions: { table: `${database}.${predictionsTableName('churn_manual')}`, rows: 600 } });
+    expect((document['promotion'] as { states: { state: string }[] }).states.at(-1)?.state).toBe(S.promoted);
+    // Approving it again changes nothing, so SageMaker emits no event: no promotion.
+    const again = await approve();
+    expect([again.status, again.stdout]).toEqual([0, expect.stringContaining('already Approved')]);
+    expect(again.stdout).not.toContain('promotion');
   });
 
   it('alerts and fails a promotion whose transform cannot read its model, and loses nothing', async () => {
