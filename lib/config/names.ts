@@ -353,10 +353,30 @@ export function trainingRunPrefix(domain: string, model: string, runId: string):
   return `${mlModelPrefix(domain, model)}runs/${runId}/`;
 }
 
-/** Key of a training run's record: `ml/<domain>/<model>/runs/<run id>.json`, beside its folder. */
-export function trainingRunRecordKey(domain: string, model: string, runId: string): string {
-  return `${mlModelPrefix(domain, model)}runs/${runId}.json`;
+/**
+ * Key prefix of an ML model's run records: `ml/<domain>/<model>/records/`. Each record sits alone
+ * in its run's folder under it, so the external table over the records (partitioned by run id)
+ * reads one record per run and nothing else of the run.
+ */
+export function trainingRunRecordsPrefix(domain: string, model: string): string {
+  return `${mlModelPrefix(domain, model)}records/`;
 }
+
+/** Key of a training run's record: `ml/<domain>/<model>/records/<run id>/run.json`. */
+export function trainingRunRecordKey(domain: string, model: string, runId: string): string {
+  return `${trainingRunRecordsPrefix(domain, model)}${runId}/${TRAINING_RUN_RECORD_FILE}`;
+}
+
+/** The file name of a run record inside its run's records folder. */
+export const TRAINING_RUN_RECORD_FILE = 'run.json';
+
+/** The external JSON table over an ML model's run records, partitioned by run id. */
+export function trainingRunRecordsTableName(model: string): string {
+  return `${model}_run_records`;
+}
+
+/** The Iceberg table, one per domain in its database, with one row per training run of the domain's ML models. */
+export const ML_RUNS_TABLE = 'ml_runs';
 
 /** SageMaker's limit on a training job name's length. */
 const MAX_TRAINING_JOB_NAME_LENGTH = 63;

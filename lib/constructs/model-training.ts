@@ -1,5 +1,6 @@
 import { Duration, Size, Stack, Validations } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
+import * as glue from 'aws-cdk-lib/aws-glue';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -12,16 +13,22 @@ import {
   athenaResultsPrefix,
   glueDatabaseName,
   goldPrefix,
+  ML_RUNS_TABLE,
   mlModelPrefix,
   modelPackageGroupName,
   registerFunctionName,
+  s3Uri,
+  TRAINING_RUN_RECORD_FILE,
   trainingJobPrefix,
   trainingLogGroupName,
+  trainingRunRecordsPrefix,
+  trainingRunRecordsTableName,
   trainingStateMachineName,
 } from '../config/names.ts';
 import type { ModelApproval } from '../config/settings.ts';
 import { approvalIn } from '../ml/approval.ts';
 import type { MlModel } from '../ml/model.ts';
+import { RUN_RECORDS_PARTITION, runRecordsTableColumns } from '../ml/run-tracking-queries.ts';
 import { trainingHyperparameters } from '../ml/training-hyperparameters.ts';
 import { xgboostImageUri } from '../ml/xgboost-image.ts';
 import { wildcardFinding } from '../nag/wildcard-finding.ts';
@@ -76,6 +83,8 @@ export class ModelTraining extends Construct {
   readonly registerFunction: lambda.Function;
   readonly logGroup: logs.LogGroup;
   readonly trigger: events.Rule;
+  /** The external table over this model's run records, from which each run's `ml_runs` row is inserted. */
+  readonly recordsTable: glue.CfnTable;
 
   constructor(scope: Construct, id: string, props: ModelTrainingProps) {
     super(scope, id);
@@ -86,6 +95,11 @@ export class ModelTraining extends Construct {
     const [featureDomain, featureTable] = model.featureModel.split('/') as [string, string];
     const featureDatabase = glueDatabaseName(identity, featureDomain);
     const runs = new ZonePrefix(props.auditBucketName, mlModelPrefix(model.domain, model.name));
+    const records = new ZonePrefix(props.auditBucketName, trainingRunRecordsPrefix(model.domain, model.name));
+    const database = glueDatabaseName(identity, model.domain);
+    const runsTable = { database, table: ML_RUNS_TABLE };
+    const recordsTable = { database, table: trainingRunRecordsTableName(model.name) };
+    const runsTableFiles = new ZonePrefix(props.goldBucketName, goldPrefix(model.domain, ML_RUNS_TABLE));
     const featureFiles = new ZonePrefix(props.goldBucketName, goldPrefix(featureDomain, featureTable));
     const queryResults = new ZonePrefix(props.athenaResultsBucketName, athenaResultsPrefix(model.domain));
     const jobPrefix = trainingJobPrefix(identity, model.domain, model.name);
@@ -171,6 +185,32 @@ export class ModelTraining extends Construct {
     });
     this.registerFunction.node.addDependency(this.group);
 
+    // The run records, one folder per run read by run id alone (injected projection), in the JSON
+    // SerDe that reads the same rows every time (Athena documents OpenX's as non-deterministic).
+    this.recordsTable = new glue.CfnTable(this, 'RunRecordsTable', {
+      catalogId: stack.account,
+      databaseName: database,
+      tableInput: {
+        name: recordsTable.table,
+        description: `Run records of ML model ${model.id}, one per training run, by run id`,
+        tableType: 'EXTERNAL_TABLE',
+        parameters: {
+          classification: 'json',
+          'projection.enabled': 'true',
+          [`projection.${RUN_RECORDS_PARTITION}.type`]: 'injected',
+          'storage.location.template': `${s3Uri(props.auditBucketName, records.prefix)}\${${RUN_RECORDS_PARTITION}}/`,
+        },
+        partitionKeys: [{ name: RUN_RECORDS_PARTITION, type: 'string' }],
+        storageDescriptor: {
+          columns: runRecordsTableColumns(),
+          location: s3Uri(props.auditBucketName, records.prefix),
+          inputFormat: 'org.apache.hadoop.mapred.TextInputFormat',
+          outputFormat: 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat',
+          serdeInfo: { serializationLibrary: 'org.apache.hive.hcatalog.data.JsonSerDe' },
+        },
+      },
+    });
+
     const stateMachineName = trainingStateMachineName(identity, model.domain, model.name);
     const maxTrainingTime = props.maxTrainingTime ?? Duration.hours(2);
     const definition = trainingStateGraph(new Construct(this, 'States'), {
@@ -180,6 +220,10 @@ export class ModelTraining extends Construct {
       workGroupName: props.workGroupName,
       auditBucketName: props.auditBucketName,
       runsPrefix: `${runs.prefix}runs/`,
+      recordsPrefix: records.prefix,
+      recordFile: TRAINING_RUN_RECORD_FILE,
+      runsTable,
+      recordsTable,
       trainingJobPrefix: jobPrefix,
       image,
       hyperparameters: trainingHyperparameters(model.algorithm),
@@ -196,18 +240,32 @@ export class ModelTraining extends Construct {
       contractVersions: props.contractVersions,
     });
 
-    const glue = (resource: string): string => stack.formatArn({ service: 'glue', resource });
+    const glueArn = (resource: string): string => stack.formatArn({ service: 'glue', resource });
     const statements = [
       ...athenaQueryStatements(stack, 'RunSnapshotQueries', props.workGroupName),
       new iam.PolicyStatement({
         sid: 'ReadFeatureTable',
         actions: ['glue:GetDatabase', 'glue:GetTable'],
-        resources: [glue('catalog'), glue(`database/${featureDatabase}`), glue(`table/${featureDatabase}/${featureTable}`)],
+        resources: [glueArn('catalog'), glueArn(`database/${featureDatabase}`), glueArn(`table/${featureDatabase}/${featureTable}`)],
       }),
       featureFiles.grantObjects('ReadFeatureFiles', { read: true }),
       featureFiles.listObjects('ListFeatureFiles'),
       runs.grantObjects('WriteRunFiles', { write: true, multipartUploads: 'abortAndListParts' }),
       runs.listObjects('ListRunFiles'),
+      // Athena reads a run's record with the machine's own credentials to insert its ml_runs row.
+      records.grantObjects('ReadRunRecords', { read: true }),
+      new iam.PolicyStatement({
+        sid: 'ReadRunRecordsTable',
+        actions: ['glue:GetDatabase', 'glue:GetTable'],
+        resources: [glueArn('catalog'), glueArn(`database/${database}`), glueArn(`table/${database}/${recordsTable.table}`)],
+      }),
+      new iam.PolicyStatement({
+        sid: 'WriteRunsTable',
+        actions: ['glue:GetDatabase', 'glue:GetTable', 'glue:UpdateTable'],
+        resources: [glueArn('catalog'), glueArn(`database/${database}`), glueArn(`table/${database}/${ML_RUNS_TABLE}`)],
+      }),
+      runsTableFiles.grantObjects('WriteRunsTableFiles', { read: true, write: true, delete: true, multipartUploads: 'abortAndListParts' }),
+      runsTableFiles.listObjects('ListRunsTableFiles'),
       queryResults.grantObjects('WriteQueryResults', { read: true, write: true, multipartUploads: 'abortAndListParts' }),
       queryResults.listObjects('ListQueryResults'),
       ZonePrefix.locateBuckets('LocateBuckets', [props.goldBucketName, props.auditBucketName, props.athenaResultsBucketName]),
@@ -255,11 +313,13 @@ export class ModelTraining extends Construct {
             targets: [new targets.SfnStateMachine(this.stateMachine, { input: events.RuleTargetInput.fromObject({}) })],
           });
 
-    this.acknowledgeFindings(model.id, { runs, featureFiles, queryResults, trainingSets, artifacts, trainingLogs, trainingJobs, packages, registerRole });
+    this.acknowledgeFindings(model.id, { runs, records, runsTableFiles, featureFiles, queryResults, trainingSets, artifacts, trainingLogs, trainingJobs, packages, registerRole });
   }
 
   private acknowledgeFindings(model: string, granted: {
     runs: ZonePrefix;
+    records: ZonePrefix;
+    runsTableFiles: ZonePrefix;
     featureFiles: ZonePrefix;
     queryResults: ZonePrefix;
     trainingSets: string;
@@ -271,6 +331,8 @@ export class ModelTraining extends Construct {
   }): void {
     Validations.of(this.role).acknowledge(
       { id: wildcardFinding(this, granted.runs.objectsArn), reason: `Athena UNLOADs each run's training set and the machine writes its record under ${model}'s own runs prefix; names hold the run id.` },
+      { id: wildcardFinding(this, granted.records.objectsArn), reason: `Athena reads each run's record under ${model}'s own records prefix, one folder per run id.` },
+      { id: wildcardFinding(this, granted.runsTableFiles.objectsArn), reason: `Athena writes ${model}'s runs into its domain's ml_runs table only; Iceberg names the files.` },
       { id: wildcardFinding(this, granted.featureFiles.objectsArn), reason: `Reads only the files of ${model}'s feature table; Iceberg names them.` },
       { id: wildcardFinding(this, granted.queryResults.objectsArn), reason: `Athena writes the snapshot query's results under the domain's results prefix, named by query id.` },
       { id: wildcardFinding(this, granted.trainingJobs), reason: `Starts and follows only ${model}'s training jobs, named <prefix>-<run id>.` },

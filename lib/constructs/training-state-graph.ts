@@ -3,7 +3,8 @@
  * snapshot, UNLOAD the training and validation rows at it into the run's folder, train with
  * SageMaker's built-in XGBoost (`.sync`), read the final metrics, check every threshold, and
  * register the model when all pass. Every run, registered, below threshold or failed, ends by
- * writing its record to the audit zone. JSONPath only, a timeout on every Task, state names from
+ * writing its record to the audit zone and inserting its row, read from that record, into the
+ * domain's `ml_runs` table. JSONPath only, a timeout on every Task, state names from
  * `TRAINING_STATES`, which the offline runtime overrides by.
  */
 import { Duration, Size } from 'aws-cdk-lib';
@@ -16,10 +17,12 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
 import type { MlModel, MetricThreshold } from '../ml/model.ts';
+import { mlRunsInsertStatement } from '../ml/run-tracking-queries.ts';
 import { type FeatureTable, TRAINING_CHANNELS, TRAINING_SET_CONTENT_TYPE, trainingSetFolder, unloadStatement } from '../ml/training-queries.ts';
 import { metricField, thresholdStateName, TRAINING_ERRORS, type TrainingOutcome, UNREPORTED_METRIC, TRAINING_PATHS as P, TRAINING_STATES as S } from '../ml/training-states.ts';
 import { RETRY_POLICIES } from '../pipeline/retry-policy.ts';
 import { featureSnapshotPinning } from './feature-snapshot-pinning.ts';
+import { alertSubject } from '../pipeline/alert-subject.ts';
 import { mlFailureAlert } from './ml-failure-alert.ts';
 import { withRetry } from './task-retry.ts';
 
@@ -32,8 +35,16 @@ export interface TrainingStateGraphProps {
   readonly workGroupName: string;
   /** The audit zone's bucket, which keeps every run's files and record. */
   readonly auditBucketName: string;
-  /** `ml/<domain>/<model>/runs/`: each run's folder and record are under it. */
+  /** `ml/<domain>/<model>/runs/`: each run's folder is under it. */
   readonly runsPrefix: string;
+  /** `ml/<domain>/<model>/records/`: each run's record is alone in `<run id>/` under it. */
+  readonly recordsPrefix: string;
+  /** The record's file name in its folder. */
+  readonly recordFile: string;
+  /** The domain's `ml_runs` Iceberg table. */
+  readonly runsTable: FeatureTable;
+  /** The model's external table over its run records, partitioned by run id. */
+  readonly recordsTable: FeatureTable;
   /** Every training job name is `<prefix>-<run id>`. */
   readonly trainingJobPrefix: string;
   /** The built-in XGBoost image of the stack's region. */
@@ -97,11 +108,35 @@ export function trainingStateGraph(scope: Construct, props: TrainingStateGraphPr
     failure: sfn.JsonPath.objectAt(P.failure),
   })
     .addCatch(alertFailed, { resultPath: '$.recordFailure' })
-    .next(alertFailed);
+    .next(
+      // A failed run's row is tracked like any other; the run stays failed whether or not it is.
+      trackRun(scope, props, S.trackFailedRun).addCatch(alertFailed, { resultPath: P.trackingFailure }).next(alertFailed),
+    );
   const runFailed = new sfn.Pass(scope, S.runFailed, { parameters: outcome('failed'), resultPath: P.outcome }).next(recordFailedRun);
 
   // Registered or below threshold: a recorded outcome, so the execution succeeds either way.
   const runRecorded = new sfn.Succeed(scope, S.runRecorded);
+  // The record is written and the version registered: a missing ml_runs row is alerted, not a failed run.
+  const alertNotTracked = withRetry(
+    new tasks.SnsPublish(scope, S.alertRunNotTracked, {
+      topic: props.alertTopic,
+      subject: alertSubject(`Training run not tracked: ${model.id}`),
+      message: sfn.TaskInput.fromObject({
+        alert: 'TrainingRunNotTracked',
+        domain: model.domain,
+        model: model.id,
+        execution: sfn.JsonPath.executionId,
+        runId: sfn.JsonPath.stringAt(P.runId),
+        record: sfn.JsonPath.stringAt(FILES.recordKey),
+        outcome: sfn.JsonPath.objectAt(P.outcome),
+        failure: sfn.JsonPath.objectAt(P.trackingFailure),
+      }),
+      resultPath: sfn.JsonPath.DISCARD,
+      taskTimeout: call,
+    }),
+    RETRY_POLICIES.notification,
+  ).next(runRecorded);
+  const track = trackRun(scope, props, S.trackRun).addCatch(alertNotTracked, { resultPath: P.trackingFailure }).next(runRecorded);
   const recordRun = putRunRecord(scope, props, S.recordRun, {
     featureSnapshotId: sfn.JsonPath.stringAt(P.snapshotId),
     trainingJob: sfn.JsonPath.stringAt(`${P.training}.jobName`),
@@ -110,7 +145,7 @@ export function trainingStateGraph(scope: Construct, props: TrainingStateGraphPr
     outcome: sfn.JsonPath.objectAt(P.outcome),
   })
     .addCatch(runFailed, failing)
-    .next(runRecorded);
+    .next(track);
 
   const belowThreshold = new sfn.Pass(scope, S.belowThreshold, { parameters: outcome('below-threshold'), resultPath: P.outcome }).next(recordRun);
   const registered = new sfn.Pass(scope, S.registered, {
@@ -276,7 +311,7 @@ export function trainingStateGraph(scope: Construct, props: TrainingStateGraphPr
       output: runFolder('model/'),
       metricsKey: runKey('/metrics.json'),
       metricsDocument: runFolder('metrics.json'),
-      recordKey: runKey('.json'),
+      recordKey: sfn.JsonPath.format(`${props.recordsPrefix}{}/${props.recordFile}`, sfn.JsonPath.stringAt(P.runId)),
     },
     resultPath: P.files,
   }).next(findSnapshot);
@@ -306,6 +341,24 @@ function passes(threshold: MetricThreshold, path: string): sfn.Condition {
     case '<':
       return sfn.Condition.numberLessThan(path, threshold.value);
   }
+}
+
+/**
+ * Athena INSERT of the run's row into `ml_runs`, read from the record just written. Only the start
+ * is retried: a second INSERT of a run that was inserted would add its row twice.
+ */
+function trackRun(scope: Construct, props: TrainingStateGraphProps, id: string): tasks.AthenaStartQueryExecution {
+  const statement = mlRunsInsertStatement(props.runsTable, props.recordsTable, P.runId);
+  return withRetry(
+    new tasks.AthenaStartQueryExecution(scope, id, {
+      queryString: sfn.JsonPath.format(statement.template, ...statement.argumentPaths.map((path) => sfn.JsonPath.stringAt(path))),
+      workGroup: props.workGroupName,
+      integrationPattern: sfn.IntegrationPattern.RUN_JOB,
+      resultPath: sfn.JsonPath.DISCARD,
+      taskTimeout: sfn.Timeout.duration(props.statementTimeout),
+    }),
+    RETRY_POLICIES.athena,
+  );
 }
 
 /** S3 PutObject of the run record: what every run says, plus `fields`. Safe to repeat, so retried like notifications. */

@@ -36,11 +36,17 @@ export const TRAINING_STATES = {
   belowThreshold: 'BelowThreshold',
   /** Task: S3 PutObject of the run record, registered or below threshold. */
   recordRun: 'RecordRun',
+  /** Task: Athena INSERT of the run's row into the domain's ml_runs table, from its record. */
+  trackRun: 'TrackRun',
+  /** Task: SNS publish to the domain's topic: the run is recorded and its outcome stands, but ml_runs lacks its row. */
+  alertRunNotTracked: 'AlertRunNotTracked',
   runRecorded: 'RunRecorded',
   /** Pass: the outcome of a run that failed. */
   runFailed: 'RunFailed',
   /** Task: S3 PutObject of the failed run's record. */
   recordFailedRun: 'RecordFailedRun',
+  /** Task: Athena INSERT of the failed run's row into ml_runs, from its record. */
+  trackFailedRun: 'TrackFailedRun',
   /** Task: SNS publish to the domain's topic. */
   alertFailed: 'AlertTrainingFailed',
   trainingFailed: 'TrainingFailed',
@@ -76,6 +82,8 @@ export const TRAINING_PATHS = {
   registered: '$.registered',
   outcome: '$.outcome',
   failure: '$.failure',
+  /** Why TrackRun failed, for its alert. */
+  trackingFailure: '$.trackingFailure',
 } as const;
 
 /**

@@ -11,6 +11,8 @@ import {
   type EnvironmentIdentity,
   glueDatabaseName,
   goldDomainPrefix,
+  goldPrefix,
+  ML_RUNS_TABLE,
   pascalCase,
   s3Uri,
   silverDomainPrefix,
@@ -27,6 +29,7 @@ import { ModelTraining } from '../constructs/model-training.ts';
 import { PipelineLogKey } from '../constructs/pipeline-log-key.ts';
 import { featureContractVersions } from '../ml/feature-inputs.ts';
 import type { MlModel } from '../ml/model.ts';
+import { mlRunsCreateStatement, mlRunsTableColumns } from '../ml/run-tracking-queries.ts';
 import { domainMaintainedTables } from '../pipeline/maintenance-steps.ts';
 import { type BuildPlan, buildPlan } from '../transforms/build-plan.ts';
 import { type GoldTable, type GoldTablePlacement, goldTables } from '../transforms/gold-table.ts';
@@ -274,17 +277,32 @@ export class DomainStack extends Stack {
     if (gitRevision !== GIT_REVISION_UNRECORDED && !GIT_REVISION.test(gitRevision)) {
       throw new Error(`context value ${GIT_REVISION_CONTEXT} '${gitRevision}' is not a git commit id (7 to 64 hexadecimal digits)`);
     }
+    // One row per training run of the domain's models, created like the other Iceberg tables.
+    const runs = { database: glueDatabaseName(props.identity, props.domain.name), table: ML_RUNS_TABLE };
+    const runsTable = new IcebergTable(scope, 'RunsTable', {
+      serviceToken: this.tableOwner.provider.serviceToken,
+      spec: {
+        ...runs,
+        workGroup: workGroupName,
+        createStatement: mlRunsCreateStatement(runs, s3Uri(this.platform.bucketName('gold'), goldPrefix(props.domain.name, ML_RUNS_TABLE))),
+        columns: mlRunsTableColumns(),
+      },
+    });
+    runsTable.node.addDependency(this.database, this.pipelineWorkgroup);
     return new Map(
-      own.map((model) => [
-        model.name,
-        new ModelTraining(scope, pascalCase(model.name), {
+      own.map((model) => {
+        const training = new ModelTraining(scope, pascalCase(model.name), {
           ...this.mlMachineProps(props, workGroupName, removalPolicy),
           model,
           environmentApproval: props.environment.modelApproval,
           contractVersions: featureContractVersions(props.models!.dag, model.featureModel),
           gitRevision,
-        }),
-      ]),
+        });
+        // A run started before its tables exist would fail on its INSERT.
+        training.recordsTable.node.addDependency(this.database);
+        training.stateMachine.node.addDependency(runsTable, training.recordsTable);
+        return [model.name, training];
+      }),
     );
   }
 

@@ -15,7 +15,7 @@ import { decide, rolePrincipal } from '../iam/evaluate.ts';
 import { readSynthesizedApp } from '../iam/synthesized-app.ts';
 import { readRegisterSettings } from '../../lambdas/register-model/settings.ts';
 import { readCdkJsonContext } from '../../lib/config/cdk-json.ts';
-import { modelPackageGroupName, trainingJobPrefix } from '../../lib/config/names.ts';
+import { ML_RUNS_TABLE, modelPackageGroupName, trainingJobPrefix, trainingRunRecordKey } from '../../lib/config/names.ts';
 import type { EnvironmentSettings } from '../../lib/config/settings.ts';
 import { LocalModelRegistry } from '../../lib/local/ml/local-registry.ts';
 import type { SynthesizedStateMachine } from '../../lib/local/stepfunctions/definitions.ts';
@@ -26,7 +26,10 @@ import { TaskError } from '../../lib/local/stepfunctions/task-error.ts';
 import type { TaskHandlers } from '../../lib/local/stepfunctions/task-handlers.ts';
 import { approvalIn } from '../../lib/ml/approval.ts';
 import type { MlModel } from '../../lib/ml/model.ts';
+import { mlRunsCreateStatement, mlRunsInsertStatement, mlRunsTableColumns } from '../../lib/ml/run-tracking-queries.ts';
 import { featureSnapshotQuery } from '../../lib/ml/training-queries.ts';
+import { RETRY_POLICIES } from '../../lib/pipeline/retry-policy.ts';
+import { expectedRetrier } from './expected-retriers.ts';
 import { thresholdStateName, TRAINING_STATES as S } from '../../lib/ml/training-states.ts';
 import { xgboostImageUri } from '../../lib/ml/xgboost-image.ts';
 import type { LakehouseStage } from '../../lib/stacks/lakehouse-stage.ts';
@@ -175,6 +178,38 @@ describe('the roles, as IAM decides (iam-simulate on the synthesized policies)',
     ]);
   });
 
+  it("allows the state machine to read only its model's run records and to write only its domain's ml_runs table", async () => {
+    const audit = (key: string) => `arn:aws:s3:::acme-dev-audit-111111111111-eu-west-1/${key}`;
+    const gold = (key: string) => `arn:aws:s3:::acme-dev-gold-111111111111-eu-west-1/${key}`;
+    const record = (model: string) => audit(trainingRunRecordKey('marketing', model, '0b4e7a4c-3f1a-4f5e-9d7c-2a1b3c4d5e6f'));
+    const glue = (resource: string) => arn('glue', resource);
+    expect(
+      await decisions('Role', [
+        { action: 's3:GetObject', resource: record('churn') },
+        { action: 's3:GetObject', resource: record('churn_eu') },
+        { action: 's3:GetObject', resource: audit('ml/marketing/churn/runs/r1/training-set/train/part-0.parquet') },
+        { action: 'glue:GetTable', resource: glue('table/acme_dev_marketing/churn_run_records') },
+        { action: 'glue:UpdateTable', resource: glue(`table/acme_dev_marketing/${ML_RUNS_TABLE}`) },
+        { action: 'glue:UpdateTable', resource: glue(`table/acme_dev_sales/${ML_RUNS_TABLE}`) },
+        { action: 'glue:UpdateTable', resource: glue('table/acme_dev_marketing/churn_run_records') },
+        { action: 's3:PutObject', resource: gold(`marketing/${ML_RUNS_TABLE}/data/f.parquet`) },
+        { action: 's3:PutObject', resource: gold(`sales/${ML_RUNS_TABLE}/data/f.parquet`) },
+        { action: 's3:PutObject', resource: gold('marketing/customer_churn_features/data/f.parquet') },
+      ]),
+    ).toEqual([
+      `s3:GetObject ${record('churn')}: Allowed`,
+      `s3:GetObject ${record('churn_eu')}: ImplicitlyDenied`,
+      `s3:GetObject ${audit('ml/marketing/churn/runs/r1/training-set/train/part-0.parquet')}: ImplicitlyDenied`,
+      `glue:GetTable ${glue('table/acme_dev_marketing/churn_run_records')}: Allowed`,
+      `glue:UpdateTable ${glue(`table/acme_dev_marketing/${ML_RUNS_TABLE}`)}: Allowed`,
+      `glue:UpdateTable ${glue(`table/acme_dev_sales/${ML_RUNS_TABLE}`)}: ImplicitlyDenied`,
+      `glue:UpdateTable ${glue('table/acme_dev_marketing/churn_run_records')}: ImplicitlyDenied`,
+      `s3:PutObject ${gold(`marketing/${ML_RUNS_TABLE}/data/f.parquet`)}: Allowed`,
+      `s3:PutObject ${gold(`sales/${ML_RUNS_TABLE}/data/f.parquet`)}: ImplicitlyDenied`,
+      `s3:PutObject ${gold('marketing/customer_churn_features/data/f.parquet')}: ImplicitlyDenied`,
+    ]);
+  });
+
   it('allows the register function versions of its own group only', async () => {
     const own = arn('sagemaker', `model-package/${group}/3`);
     const other = arn('sagemaker', 'model-package/acme-dev-sales-churn/3');
@@ -214,6 +249,55 @@ describe('the training definition', () => {
       S.register,
       S.registered,
       S.recordRun,
+      S.trackRun,
+      S.runRecorded,
+    ]);
+  });
+
+  it("tracks every run in the domain's ml_runs, created like the other Iceberg tables, from the record the run wrote", () => {
+    const runs = { database: 'acme_dev_marketing', table: ML_RUNS_TABLE };
+    const tables = Object.values(template.findResources('Custom::IcebergTable', { Properties: runs })) as { Properties: { createStatement: unknown; columns: unknown } }[];
+    expect(tables).toHaveLength(1);
+    expect(tables[0]!.Properties.columns).toEqual(mlRunsTableColumns());
+    // The gold bucket's name is the platform stack's export, joined into the statement.
+    const [head, tail] = mlRunsCreateStatement(runs, 's3://GOLD/marketing/ml_runs/').split('GOLD');
+    expect(JSON.stringify(tables[0]!.Properties.createStatement)).toContain(JSON.stringify(head).slice(1, -1));
+    expect(JSON.stringify(tables[0]!.Properties.createStatement)).toContain(JSON.stringify(tail).slice(1, -1));
+    template.hasResourceProperties('AWS::Glue::Table', {
+      TableInput: Match.objectLike({
+        Name: 'churn_run_records',
+        Parameters: Match.objectLike({
+          'projection.run_id.type': 'injected',
+          'storage.location.template': Match.anyValue(),
+        }),
+        StorageDescriptor: Match.objectLike({ SerdeInfo: { SerializationLibrary: 'org.apache.hive.hcatalog.data.JsonSerDe' } }),
+      }),
+    });
+    const [records] = Object.values(template.findResources('AWS::Glue::Table', { Properties: { TableInput: { Name: 'churn_run_records' } } })) as [unknown];
+    expect(JSON.stringify(records)).toContain('/ml/marketing/churn/records/${run_id}/');
+    const insert = mlRunsInsertStatement(runs, { database: 'acme_dev_marketing', table: 'churn_run_records' }, '$.run.id');
+    for (const name of [S.trackRun, S.trackFailedRun]) {
+      const parameters = rawState(name)['Parameters'] as Record<string, string>;
+      expect(parameters['QueryString.$']).toBe(`States.Format('${insert.template.replaceAll("'", "\\'")}', $.run.id)`);
+      expect(parameters['WorkGroup']).toBe('acme-dev-marketing-pipeline');
+    }
+    expect(rawState(S.recordFailedRun)['Next']).toBe(S.trackFailedRun);
+  });
+
+  it('retries only the start of a tracking INSERT; a registered run whose row failed is alerted and still succeeds, a failed one still fails', () => {
+    const athena = [expectedRetrier(RETRY_POLICIES.athena)];
+    expect([rawState(S.trackRun)['Retry'], rawState(S.trackRun)['Catch']]).toEqual([
+      athena,
+      [{ ErrorEquals: ['States.ALL'], ResultPath: '$.trackingFailure', Next: S.alertRunNotTracked }],
+    ]);
+    expect([rawState(S.trackFailedRun)['Retry'], rawState(S.trackFailedRun)['Catch'], rawState(S.trackFailedRun)['Next']]).toEqual([
+      athena,
+      [{ ErrorEquals: ['States.ALL'], ResultPath: '$.trackingFailure', Next: S.alertFailed }],
+      S.alertFailed,
+    ]);
+    expect([rawState(S.alertRunNotTracked)['Retry'], rawState(S.alertRunNotTracked)['Catch'], rawState(S.alertRunNotTracked)['Next']]).toEqual([
+      [expectedRetrier(RETRY_POLICIES.notification)],
+      undefined,
       S.runRecorded,
     ]);
   });
@@ -286,9 +370,15 @@ describe('a training run in the local interpreter', () => {
     return createRegisterHandler(new LocalModelRegistry({ workspace }), readRegisterSettings(fn.Properties.Environment.Variables));
   };
 
-  async function run(metrics: readonly { MetricName: string; Value: number }[], failTraining?: string) {
+  async function run(metrics: readonly { MetricName: string; Value: number }[], failTraining?: string, failTracking?: string) {
     const workspace = mkdtempSync(join(tmpdir(), 'ml-training-run-'));
-    const recorded = { queries: [] as string[], objects: [] as { Key: string; Body: Record<string, unknown> }[], alerts: [] as JsonValue[], trainingJobs: [] as Record<string, unknown>[] };
+    const recorded = {
+      queries: [] as string[],
+      objects: [] as { Key: string; Body: Record<string, unknown> }[],
+      alerts: [] as JsonValue[],
+      trainingJobs: [] as Record<string, unknown>[],
+      tracked: [] as string[],
+    };
     const registerHandler = register(workspace);
     const query = (id: string) => ({ QueryExecution: { QueryExecutionId: id, Status: { State: 'SUCCEEDED' } } });
     const handlers: TaskHandlers = {
@@ -316,14 +406,25 @@ describe('a training run in the local interpreter', () => {
       [S.register]: async (input) => ({ Payload: (await registerHandler((input as { Payload: JsonValue }).Payload)) as unknown as JsonValue }),
       [S.recordRun]: async (input) => void recorded.objects.push(input as never),
       [S.recordFailedRun]: async (input) => void recorded.objects.push(input as never),
+      ...Object.fromEntries(
+        [S.trackRun, S.trackFailedRun].map((name) => [
+          name,
+          async (input: JsonValue) => {
+            if (failTracking !== undefined) throw new TaskError('Athena.InvalidRequestException', failTracking);
+            recorded.tracked.push((input as { QueryString: string }).QueryString);
+            return query('track');
+          },
+        ]),
+      ),
       [S.alertFailed]: async (input) => void recorded.alerts.push(input),
+      [S.alertRunNotTracked]: async (input) => void recorded.alerts.push(input),
     };
     const execution = await runStateMachine({ definition: machine.definition, input: {}, handlers, retryPauseMs: 0, stateMachineArn: machine.arn });
     return { execution, workspace, ...recorded };
   }
 
   it('registers a model whose metrics pass every threshold, with its lineage, and records the run', async () => {
-    const { execution, workspace, queries, objects, trainingJobs, alerts } = await run([
+    const { execution, workspace, queries, objects, trainingJobs, alerts, tracked } = await run([
       { MetricName: 'train:auc', Value: 0.97 },
       { MetricName: 'validation:auc', Value: 0.91 },
       { MetricName: 'validation:logloss', Value: 0.31 },
@@ -356,7 +457,7 @@ describe('a training run in the local interpreter', () => {
     });
     expect(Object.keys(version!.lineage.contractVersions).sort()).toEqual(['marketing/web_events', 'sales/customers', 'sales/orders']);
 
-    expect(objects.map((object) => object.Key)).toEqual([`ml/marketing/churn/runs/${runId}/metrics.json`, `ml/marketing/churn/runs/${runId}.json`]);
+    expect(objects.map((object) => object.Key)).toEqual([`ml/marketing/churn/runs/${runId}/metrics.json`, trainingRunRecordKey('marketing', 'churn', runId)]);
     expect(objects[1]!.Body).toMatchObject({
       runId,
       model: 'marketing/churn',
@@ -364,6 +465,25 @@ describe('a training run in the local interpreter', () => {
       featureSnapshotId: '8123456789',
       outcome: { status: 'registered', version: 1, approval: 'PendingManualApproval', modelPackageArn: version!.arn },
     });
+    // Then its ml_runs row, from that record: the run id is the one value in the statement.
+    expect(tracked).toHaveLength(1);
+    expect(tracked[0]).toMatch(new RegExp(`WHERE "run_id" = '${runId}'$`));
+  });
+
+  it('keeps a registered run registered when its ml_runs row cannot be inserted, and alerts the owner', async () => {
+    const { execution, workspace, alerts } = await run(
+      [{ MetricName: 'validation:auc', Value: 0.91 }, { MetricName: 'validation:logloss', Value: 0.31 }],
+      undefined,
+      'TABLE_NOT_FOUND: ml_runs',
+    );
+    expect([execution.status, execution.error]).toEqual(['SUCCEEDED', undefined]);
+    expect(execution.visitedStates.slice(-3)).toEqual([S.trackRun, S.alertRunNotTracked, S.runRecorded]);
+    expect(await new LocalModelRegistry({ workspace }).listVersions(group)).toHaveLength(1);
+    expect(alerts).toEqual([
+      expect.objectContaining({
+        Message: expect.objectContaining({ alert: 'TrainingRunNotTracked', outcome: expect.objectContaining({ status: 'registered' }), failure: expect.objectContaining({ Error: 'Athena.InvalidRequestException' }) }),
+      }),
+    ]);
   });
 
   it('records a run below a threshold, or missing a metric, without registering it', async () => {
@@ -382,9 +502,10 @@ describe('a training run in the local interpreter', () => {
   });
 
   it('records a failed training as a failed run, alerts the owner and fails the execution', async () => {
-    const { execution, workspace, objects, alerts } = await run([], 'ClientError: no data in the validation channel');
+    const { execution, workspace, objects, alerts, tracked } = await run([], 'ClientError: no data in the validation channel');
     expect([execution.status, execution.error]).toEqual(['FAILED', 'Training.Failed']);
-    expect(execution.visitedStates).toEqual(expect.arrayContaining([S.train, S.runFailed, S.recordFailedRun, S.alertFailed]));
+    expect(execution.visitedStates).toEqual(expect.arrayContaining([S.train, S.runFailed, S.recordFailedRun, S.trackFailedRun, S.alertFailed]));
+    expect(tracked).toHaveLength(1);
     expect(await new LocalModelRegistry({ workspace }).listVersions(group)).toEqual([]);
     expect(objects).toHaveLength(1);
     expect(objects[0]!.Body).toMatchObject({ outcome: { status: 'failed' }, failure: { Error: 'SageMaker.AmazonSageMakerException' } });

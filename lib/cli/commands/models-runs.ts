@@ -28,10 +28,11 @@ export const modelsRuns: Command = {
         status,
         version === undefined ? '-' : String(version),
         typeof record['featureSnapshotId'] === 'string' ? record['featureSnapshotId'] : '-',
+        record.durationMs === null ? '-' : `${(record.durationMs / 1000).toFixed(1)} s`,
         Object.entries(recordMetrics(record)).map(([name, value]) => `${name}=${value}`).join(' ') || '-',
       ];
     };
-    io.out(renderTable(['RUN', 'STARTED', 'OUTCOME', 'VERSION', 'FEATURE SNAPSHOT', 'METRICS'], records.map(row)));
+    io.out(renderTable(['RUN', 'STARTED', 'OUTCOME', 'VERSION', 'FEATURE SNAPSHOT', 'DURATION', 'METRICS'], records.map(row)));
     return ExitCode.success;
   },
 };

@@ -23,7 +23,7 @@ import { PromotionService, type PromotionRun } from './promotion-service.ts';
 import { QuarantineService, type QuarantineEntry, type Release } from './quarantine-service.ts';
 import type { RuntimePaths } from './runtime-paths.ts';
 import type { SynthesizedEnvironment } from './synthesized-environment.ts';
-import { TrainingService, type TrainingRun, type TrainingRunRecord } from './training-service.ts';
+import { type TrackedTrainingRun, TrainingService, type TrainingRun } from './training-service.ts';
 
 export type { BuildRun } from './build-service.ts';
 export type { ExecutionOptions } from './execution-engine.ts';
@@ -31,7 +31,7 @@ export type { MaintenanceRun } from './maintenance-service.ts';
 export type { PipelineRun, RunOptions } from './pipeline-service.ts';
 export type { PromotionRun } from './promotion-service.ts';
 export type { QuarantineEntry, Release } from './quarantine-service.ts';
-export type { TrainingRun, TrainingRunRecord } from './training-service.ts';
+export type { TrackedTrainingRun, TrainingRun, TrainingRunRecord } from './training-service.ts';
 
 export type LocalPipelineRuntimeOptions = LocalServicesOptions & ExecutionEngineOptions;
 
@@ -162,7 +162,7 @@ export class LocalPipelineRuntime {
   }
 
   /** The ML model's run records in the audit zone, newest first. */
-  trainingRuns(model: string): Promise<TrainingRunRecord[]> {
+  trainingRuns(model: string): Promise<TrackedTrainingRun[]> {
     return this.training.runs(model);
   }
 }

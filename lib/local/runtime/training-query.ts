@@ -7,15 +7,22 @@
  * - each UNLOAD runs the DuckDB rendering of the same channel's SELECT on the table AT the pinned
  *   snapshot (the lake's time-travel view) and puts the rows, as one Parquet file, under the
  *   channel's folder in the local audit bucket; a folder that is not empty is refused, as Athena
- *   refuses it.
+ *   refuses it;
+ * - each INSERT into the domain's `ml_runs` (TrackRun, TrackFailedRun) checks the run id it was
+ *   given, reads that run's record from the local audit bucket and appends the DuckDB rendering
+ *   of the same row to the lake's `ml_runs`, which it creates as the custom resource does in the
+ *   cloud when the lake has none yet. A run without a record inserts no row, as Athena's INSERT
+ *   reads an empty partition.
  */
 import { randomUUID } from 'node:crypto';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { quoteIdentifier, quoteString } from '../../sql/ansi.ts';
+import { ML_RUNS_TABLE, trainingRunRecordKey } from '../../config/names.ts';
 import type { MlModel } from '../../ml/model.ts';
+import { checkedRunId, duckDbRunRowSelect, ML_RUNS_COLUMNS, mlRunsInsertStatement, RUN_RECORD_JSON_COLUMN } from '../../ml/run-tracking-queries.ts';
 import { duckDbTrainingSelect, featureSnapshotQuery, type FeatureTable, type TrainingChannel, unloadStatement } from '../../ml/training-queries.ts';
 import { TRAINING_PATHS, TRAINING_STATES } from '../../ml/training-states.ts';
 import { timeTravelViewName } from '../lake/attach-lake.ts';
@@ -32,7 +39,13 @@ export interface TrainingQueryContext {
   readonly connection: DuckDBConnection;
   readonly scratch: string;
   readonly s3: S3Client;
+  /** The local audit bucket, which holds the run records. */
+  readonly auditBucket: string;
+  /** The model's external table over its run records, as the definition names it. */
+  readonly recordsTable: FeatureTable;
 }
+
+const TRACKING_STATES: readonly string[] = [TRAINING_STATES.trackRun, TRAINING_STATES.trackFailedRun];
 
 const CHANNEL_OF_STATE: Readonly<Record<string, TrainingChannel>> = {
   [TRAINING_STATES.unloadTrainingSet]: 'train',
@@ -63,6 +76,10 @@ export function trainingQueries(context: TrainingQueryContext): (stateName: stri
       const reader = await context.connection.runAndReadAll(queryString);
       return { columns: reader.columnNames(), rows: reader.getRows().map((row) => row.map((value) => (value === null ? null : String(value)))) };
     }
+    if (TRACKING_STATES.includes(stateName)) {
+      await trackRun(context, stateName, queryString);
+      return undefined;
+    }
     const channel = CHANNEL_OF_STATE[stateName];
     if (channel === undefined) throw new Error(`state ${stateName} runs no statement of ${model.id}'s training`);
     const statement = unloadStatement(model, featureTable, channel, { snapshotId: TRAINING_PATHS.snapshotId, channelUri: `${TRAINING_PATHS.files}.${channel}` });
@@ -90,6 +107,34 @@ async function unload(context: TrainingQueryContext, channel: TrainingChannel, s
   try {
     await context.connection.run(`COPY (${duckDbTrainingSelect(context.model, relation, channel)}) TO ${quoteString(file)} (FORMAT PARQUET, COMPRESSION SNAPPY)`);
     await context.s3.send(new PutObjectCommand({ Bucket: target.bucket, Key: `${target.key}${randomUUID()}.parquet`, Body: readFileSync(file) }));
+  } finally {
+    rmSync(file, { force: true });
+  }
+}
+
+async function trackRun(context: TrainingQueryContext, stateName: string, queryString: string): Promise<void> {
+  const { model, lake } = context;
+  const runs = { database: context.recordsTable.database, table: ML_RUNS_TABLE };
+  const statement = mlRunsInsertStatement(runs, context.recordsTable, TRAINING_PATHS.runId);
+  const values = formatValues(statement.template, queryString);
+  if (values === undefined || statement.render(values) !== queryString) {
+    throw new Error(`state ${stateName}: the query is not the INSERT of ${model.id}'s run into ${ML_RUNS_TABLE}; synthesize the app again`);
+  }
+  const runId = checkedRunId(values[0]!);
+  let record: Uint8Array;
+  try {
+    const response = await context.s3.send(new GetObjectCommand({ Bucket: context.auditBucket, Key: trainingRunRecordKey(model.domain, model.name, runId) }));
+    record = await response.Body!.transformToByteArray();
+  } catch (error) {
+    if ((error as Error).name === 'NoSuchKey') return;
+    throw error;
+  }
+  lake.createTable(runs.database, runs.table, ML_RUNS_COLUMNS, { ifNotExists: true });
+  const file = join(context.scratch, `run-record-${randomUUID()}.json`);
+  try {
+    writeFileSync(file, record);
+    const relation = `(SELECT CAST(content AS JSON) AS ${quoteIdentifier(RUN_RECORD_JSON_COLUMN)} FROM read_text(${quoteString(file)}))`;
+    await lake.write(context.connection, runs.database, runs.table, 'append', `INSERT INTO {{target}} ${duckDbRunRowSelect(relation, runId)}`);
   } finally {
     rmSync(file, { force: true });
   }

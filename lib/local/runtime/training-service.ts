@@ -3,9 +3,20 @@
  * `lakehouse build` runs a build. The Athena statements run on the local lake (`trainingQueries`),
  * the training job on the local trainer (`trainingJobTask`), Register is the register function's
  * own handler on the workspace's local registry with the settings the synthesized function has,
- * and the metrics and run records go to the local S3 server's audit bucket.
+ * the metrics and run records go to the local S3 server's audit bucket, and each run's row to the
+ * lake's `ml_runs`.
  */
-import { glueDatabaseName, mlModelPrefix, registerFunctionName, trainingRunRecordKey, trainingStateMachineName } from '../../config/names.ts';
+import {
+  glueDatabaseName,
+  ML_RUNS_TABLE,
+  registerFunctionName,
+  TRAINING_RUN_RECORD_FILE,
+  trainingRunRecordKey,
+  trainingRunRecordsPrefix,
+  trainingRunRecordsTableName,
+  trainingStateMachineName,
+} from '../../config/names.ts';
+import { quoteIdentifier, quoteString } from '../../sql/ansi.ts';
 import { readRegisterSettings } from '../../../lambdas/register-model/settings.ts';
 import { loadMlModels } from '../../ml/load.ts';
 import type { MlModel } from '../../ml/model.ts';
@@ -28,6 +39,9 @@ import { listKeys, readJsonObject } from './zone-objects.ts';
 
 /** A run record as the machine writes it to the audit zone (README, "lakehouse models runs"). */
 export type TrainingRunRecord = JsonObject & { readonly runId: string; readonly startedAt: string; readonly outcome: JsonObject };
+
+/** A run record with the duration its `ml_runs` row measured; null when the run has no row. */
+export type TrackedTrainingRun = TrainingRunRecord & { readonly durationMs: number | null };
 
 export interface TrainingRun extends MachineRun {
   readonly model: MlModel;
@@ -72,7 +86,16 @@ export class TrainingService {
     const connection = await openBuildConnection(lake);
     let record: TrainingRunRecord | undefined;
     try {
-      const query = trainingQueries({ model, featureTable, lake, connection: connection.connection, scratch: connection.scratch, s3: s3.client });
+      const query = trainingQueries({
+        model,
+        featureTable,
+        lake,
+        connection: connection.connection,
+        scratch: connection.scratch,
+        s3: s3.client,
+        auditBucket: this.services.buckets.audit,
+        recordsTable: { database: glueDatabaseName(identity, model.domain), table: trainingRunRecordsTableName(model.name) },
+      });
       const putObject = putObjectTask(s3.client);
       const integrations: LocalIntegrations = {
         'athena:startQueryExecution.sync': (state) => (request) => athena.startQueryExecutionSync(request, query(state.name)),
@@ -97,14 +120,34 @@ export class TrainingService {
     }
   }
 
-  /** Every run record of the model in the audit zone, newest first. */
-  async runs(ref: string): Promise<TrainingRunRecord[]> {
+  /** Every run record of the model in the audit zone, newest first, each with its duration from `ml_runs`. */
+  async runs(ref: string): Promise<TrackedTrainingRun[]> {
     const model = await this.model(ref);
     const { s3, buckets } = this.services;
-    const keys = await listKeys(s3.client, buckets.audit, mlModelPrefix(model.domain, model.name));
-    // A record sits beside its run's folder; the folders' own files (metrics, training set) are no records.
-    const recordKeys = keys.filter((key) => key.endsWith('.json') && key === trainingRunRecordKey(model.domain, model.name, key.slice(key.lastIndexOf('/') + 1, -'.json'.length)));
+    const prefix = trainingRunRecordsPrefix(model.domain, model.name);
+    const keys = await listKeys(s3.client, buckets.audit, prefix);
+    // Only `<run id>/run.json` under the prefix is a record.
+    const recordKeys = keys.filter((key) => key === trainingRunRecordKey(model.domain, model.name, key.slice(prefix.length, -`/${TRAINING_RUN_RECORD_FILE}`.length)));
     const records = await Promise.all(recordKeys.map((key) => readJsonObject<TrainingRunRecord>(s3.client, buckets.audit, key)));
-    return records.sort((a, b) => (a.startedAt < b.startedAt ? 1 : a.startedAt > b.startedAt ? -1 : 0));
+    const durations = await this.durations(model);
+    return records
+      .sort((a, b) => (a.startedAt < b.startedAt ? 1 : a.startedAt > b.startedAt ? -1 : 0))
+      .map((record) => ({ ...record, durationMs: durations.get(record.runId) ?? null }));
+  }
+
+  /** `duration_ms` by run id of the model's rows in its domain's `ml_runs`; none while the lake has no such table. */
+  private async durations(model: MlModel): Promise<Map<string, number>> {
+    const { lake, environment } = this.services;
+    const database = glueDatabaseName(environment.identity, model.domain);
+    if (!lake.hasTable(database, ML_RUNS_TABLE)) return new Map();
+    const connection = await openBuildConnection(lake);
+    try {
+      const reader = await connection.connection.runAndReadAll(
+        `SELECT run_id, duration_ms FROM ${quoteIdentifier(database)}.${quoteIdentifier(ML_RUNS_TABLE)} WHERE model = ${quoteString(model.id)}`,
+      );
+      return new Map(reader.getRows().map(([runId, duration]) => [String(runId), Number(duration)]));
+    } finally {
+      connection.close();
+    }
   }
 }

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openOfflineEnvironment } from '../../../lib/cli/offline-environment.ts';
-import { glueDatabaseName, modelPackageGroupName } from '../../../lib/config/names.ts';
+import { glueDatabaseName, ML_RUNS_TABLE, modelPackageGroupName } from '../../../lib/config/names.ts';
 import { workspaceModelRegistry } from '../../../lib/local/ml/workspace-registry.ts';
 import { openBuildConnection } from '../../../lib/local/runtime/build-connection.ts';
 import { LocalPipelineRuntime, type TrainingRun } from '../../../lib/local/runtime/pipeline-runtime.ts';
@@ -80,6 +80,17 @@ async function objectBytes(uri: string): Promise<Uint8Array> {
   const location = parseS3Uri(uri)!;
   const response = await runtime.s3.client.send(new GetObjectCommand({ Bucket: location.bucket, Key: location.key }));
   return response.Body!.transformToByteArray();
+}
+
+/** The rows of marketing's ml_runs in the local lake, oldest first. */
+async function mlRuns(): Promise<Record<string, unknown>[]> {
+  const connection = await openBuildConnection(runtime.lake);
+  try {
+    const reader = await connection.connection.runAndReadAll(`SELECT * FROM "${database}"."${ML_RUNS_TABLE}" ORDER BY started_at`);
+    return reader.getRowObjectsJson() as Record<string, unknown>[];
+  } finally {
+    connection.close();
+  }
 }
 
 const registry = () => workspaceModelRegistry(workspaceAt(workspace), identity);
@@ -163,13 +174,51 @@ describe('a training run offline', () => {
   it('lists the runs of a model from their records, newest first (models runs)', async () => {
     const result = await runLakehouseInProcess(['models', 'runs', 'marketing/churn', '--json', '--lake', workspace], { cwd: project });
     expect(result.status, result.stderr).toBe(0);
-    const runs = JSON.parse(result.stdout) as { runId: string; outcome: { status: string } }[];
+    const runs = JSON.parse(result.stdout) as { runId: string; outcome: { status: string }; durationMs: number }[];
     expect(runs.map((run) => [run.runId, run.outcome.status])).toEqual([
       [registered.record!.runId, 'registered'],
       [failed.record!.runId, 'failed'],
     ]);
+    // The duration is the one the run's ml_runs row measured.
+    const tracked = new Map((await mlRuns()).map((row) => [row['run_id'], Number(row['duration_ms'])]));
+    expect(runs.map((run) => run.durationMs)).toEqual([tracked.get(registered.record!.runId), tracked.get(failed.record!.runId)]);
     const unknown = await runLakehouseInProcess(['models', 'runs', 'marketing/churm', '--lake', workspace], { cwd: project });
     expect([unknown.status, unknown.stderr]).toEqual([2, expect.stringContaining("did you mean 'marketing/churn'?")]);
+  });
+
+  it("tracks every run, failed, registered or below threshold, as one row of the domain's ml_runs, read from its record", async () => {
+    const rows = await mlRuns();
+    expect(rows.map((row) => [row['model'], row['outcome']])).toEqual([
+      ['marketing/churn', 'failed'],
+      ['marketing/churn', 'registered'],
+      ['marketing/churn_strict', 'below-threshold'],
+    ]);
+    const [failedRow, registeredRow, belowRow] = rows as [Record<string, unknown>, Record<string, unknown>, Record<string, unknown>];
+    const record = registered.record!;
+    expect(registeredRow).toMatchObject({
+      run_id: record.runId,
+      execution: registered.executionArn,
+      model_version: 1,
+      model_package_arn: record.outcome['modelPackageArn'],
+      approval: record.outcome['approval'],
+      feature_snapshot_id: record['featureSnapshotId'],
+      training_set: record['trainingSet'],
+      failure: null,
+    });
+    expect(JSON.parse(registeredRow['parameters'] as string)).toEqual((record['parameters'] as { hyperparameters: unknown }).hyperparameters);
+    expect(JSON.parse(registeredRow['contract_versions'] as string)).toEqual(record['contractVersions']);
+    expect(JSON.parse(registeredRow['metrics'] as string)).toEqual(
+      Object.fromEntries((record['metrics'] as { MetricName: string; Value: number }[]).map((metric) => [metric.MetricName, metric.Value])),
+    );
+    expect(JSON.parse(registeredRow['thresholds'] as string)).toEqual(record['thresholds']);
+    expect(failedRow).toMatchObject({ run_id: failed.record!.runId, metrics: null, failure: expect.stringMatching(/^Training\.NoFeatureData: /) });
+    expect(belowRow).toMatchObject({ model_version: null, failure: null });
+    // A real duration: from the execution's start to the INSERT, which ran after the training.
+    for (const row of rows) {
+      const duration = Number(row['duration_ms']);
+      expect(duration).toBeGreaterThan(0);
+      expect(duration).toBe(Date.parse(`${row['finished_at'] as string}Z`) - Date.parse(`${row['started_at'] as string}Z`));
+    }
   });
 
   it('fails a training job that cannot train as SageMaker fails a job: States.TaskFailed with the Failed description', async () => {
