@@ -51,7 +51,7 @@ export interface CoverageRunResult {
 }
 
 /** One execution a scenario ran, with the faults it ran with, so a later run can reach what it reached. */
-interface ScenarioExecution {
+export interface ScenarioExecution {
   readonly scenario: Scenario;
   readonly faults: readonly TaskWrapper[];
   readonly visited: ReadonlySet<string>;
@@ -65,7 +65,7 @@ interface Catcher {
   readonly catcher: number;
 }
 
-class CoverageRun {
+export class CoverageRun {
   readonly coverage = new StateCoverage();
   readonly problems: string[] = [];
   private readonly counted: ReadonlyMap<string, SynthesizedStateMachine>;
@@ -187,7 +187,7 @@ function siblings(states: readonly DefinitionState[], batch: readonly Catcher[],
  * the same execution reached (a build's models). The scenario's own check is not asked: the
  * faults send it elsewhere on purpose; the catchers it had to take are checked instead.
  */
-async function reachCatchers(run: CoverageRun, machine: SynthesizedStateMachine, executions: ScenarioExecution[], say: (line: string) => void): Promise<void> {
+export async function reachCatchers(run: CoverageRun, machine: SynthesizedStateMachine, executions: ScenarioExecution[], say: (line: string) => void): Promise<void> {
   const states = listStates(machine.definition);
   const byName = new Map(states.map((state) => [state.name, state]));
   const tried = new Set<string>();
