@@ -20,7 +20,7 @@ import { ZonePrefix } from './zone-prefix.ts';
 export interface DomainMaintenanceProps extends ExecutionLogProps {
   readonly identity: EnvironmentIdentity;
   readonly domain: string;
-  /** The domain's Iceberg tables, silver and gold (its models' and its ML models' predictions), with their contracts' retention; the role may commit to these only. */
+  /** The domain's Iceberg tables, silver and gold (its models', its ML models' predictions and ml_runs), with their contracts' retention; the role may commit to these only. */
   readonly tables: readonly MaintainedTable[];
   /** EventBridge schedule expression from `domain.yaml`, e.g. `cron(0 3 * * ? *)`. */
   readonly schedule: string;
@@ -36,7 +36,7 @@ export interface DomainMaintenanceProps extends ExecutionLogProps {
   readonly tablesBucketName: string;
   /** Key prefix of the domain's tables in that bucket. */
   readonly tablesPrefix: string;
-  /** Where the domain's gold tables (its models' and its ML models' predictions) live, for a domain that owns some. @default no gold table is maintained */
+  /** Where the domain's gold tables (its models', its ML models' predictions and ml_runs) live, for a domain that owns some. @default no gold table is maintained */
   readonly gold?: TableLocation;
   /**
    * Tables maintained at once: each runs Athena DML, which counts against the account's

@@ -4,7 +4,7 @@
  * construct puts the Athena renderings into the definition; offline, the same steps run against
  * the local lake, which compacts and expires snapshots itself because DuckDB has no `OPTIMIZE`.
  */
-import { glueDatabaseName, INGEST_DATE_COLUMN, predictionsTableName, silverTableName, type EnvironmentIdentity } from '../config/names.ts';
+import { glueDatabaseName, INGEST_DATE_COLUMN, ML_RUNS_TABLE, predictionsTableName, silverTableName, type EnvironmentIdentity } from '../config/names.ts';
 import type { Domain } from '../contracts/model.ts';
 import { athena } from '../sql/athena.ts';
 import type { Dialect } from '../sql/dialect.ts';
@@ -140,18 +140,19 @@ export function domainSilverTables(identity: EnvironmentIdentity, domain: Domain
 export interface DomainGoldTables {
   /** The tables its models own (`lib/transforms/gold-table.ts` names them), staging tables too. */
   readonly modelTables: readonly string[];
-  /** Its ML models by name, each owning a predictions table (`predictionsTableName`). */
+  /** Its ML models by name, each owning a predictions table (`predictionsTableName`); with any, the domain owns `ML_RUNS_TABLE`. */
   readonly mlModels: readonly string[];
 }
 
 /**
  * Every Iceberg table of a domain's maintenance: its silver tables with their retention, then its
  * gold tables, compacted and vacuumed but never deleted from: no model declares a retention, and
- * a prediction has none yet.
+ * a prediction or a training run's row has none yet.
  */
 export function domainMaintainedTables(identity: EnvironmentIdentity, domain: Domain, gold: DomainGoldTables): MaintainedTable[] {
   const database = glueDatabaseName(identity, domain.name);
-  const goldTables = [...gold.modelTables, ...gold.mlModels.map(predictionsTableName)];
+  const mlTables = gold.mlModels.length === 0 ? [] : [...gold.mlModels.map(predictionsTableName), ML_RUNS_TABLE];
+  const goldTables = [...gold.modelTables, ...mlTables];
   return [...domainSilverTables(identity, domain), ...goldTables.map((table) => ({ database, table }))];
 }
 

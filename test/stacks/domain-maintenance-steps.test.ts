@@ -84,15 +84,22 @@ describe('the domain table list', () => {
     expect(domainSilverTables(identity, sales)).toEqual([orders, customers]);
   });
 
-  it("adds the gold tables its models own and each ML model's predictions table, none of them with a retention", () => {
+  it("adds the gold tables its models own, each ML model's predictions table and the domain's ml_runs, none of them with a retention", () => {
     const sales = domain('sales', [dataset('sales', 'orders', { retentionDays: 30 }), dataset('sales', 'customers')]);
-    expect(domainMaintainedTables(identity, sales, { modelTables: ['daily_revenue', 'daily_revenue__staging'], mlModels: ['churn'] })).toEqual([
+    expect(domainMaintainedTables(identity, sales, { modelTables: ['daily_revenue', 'daily_revenue__staging'], mlModels: ['churn', 'upsell'] })).toEqual([
       orders,
       customers,
       { database: 'acme_dev_sales', table: 'daily_revenue' },
       { database: 'acme_dev_sales', table: 'daily_revenue__staging' },
       { database: 'acme_dev_sales', table: 'churn_predictions' },
+      { database: 'acme_dev_sales', table: 'upsell_predictions' },
+      { database: 'acme_dev_sales', table: 'ml_runs' },
     ]);
+  });
+
+  it('has no ml_runs table to maintain in a domain without ML models', () => {
+    const sales = domain('sales', [dataset('sales', 'customers')]);
+    expect(domainMaintainedTables(identity, sales, { modelTables: [], mlModels: [] })).toEqual([customers]);
   });
 
   it('puts into each Map item the exact query each Task runs', () => {

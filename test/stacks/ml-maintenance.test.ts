@@ -15,7 +15,15 @@ import { stateMachineCalls } from '../iam/state-machine-calls.ts';
 import { readSynthesizedApp, type SynthesizedApp } from '../iam/synthesized-app.ts';
 import { offlineEnvironmentOf } from '../../lib/cli/offline-environment.ts';
 import { readCdkJsonContext } from '../../lib/config/cdk-json.ts';
-import { glueDatabaseName, inferenceRunsPrefix, maintenanceStateMachineName, predictionsTableName } from '../../lib/config/names.ts';
+import {
+  glueDatabaseName,
+  inferenceOutputTableName,
+  inferenceRunsPrefix,
+  maintenanceStateMachineName,
+  ML_RUNS_TABLE,
+  predictionsTableName,
+  trainingRunRecordsTableName,
+} from '../../lib/config/names.ts';
 import type { EnvironmentSettings } from '../../lib/config/settings.ts';
 import { openBuildConnection } from '../../lib/local/runtime/build-connection.ts';
 import { LocalPipelineRuntime } from '../../lib/local/runtime/pipeline-runtime.ts';
@@ -57,11 +65,13 @@ afterAll(async () => {
 });
 
 describe("the domain's maintenance machine with an ML model", () => {
-  it('compacts and vacuums the predictions table, never deleting from it: a prediction has no retention', () => {
+  it('compacts and vacuums the predictions table and ml_runs, never deleting from them: a prediction or a run has no retention', () => {
     const items = definitionState(synthesized.machine, MAINTENANCE_STATES.listTables)['Result'] as Record<string, unknown>[];
-    const item = maintenanceItem({ database, table: predictions });
-    expect(items).toContainEqual(item);
-    expect(item).not.toHaveProperty('applyRetention');
+    for (const table of [predictions, ML_RUNS_TABLE]) {
+      const item = maintenanceItem({ database, table });
+      expect(items).toContainEqual(item);
+      expect(item).not.toHaveProperty('applyRetention');
+    }
   });
 
   it('maintains it in the table Map: no state is added', () => {
@@ -80,10 +90,12 @@ describe('the maintenance role, as IAM decides (iam-simulate on the synthesized 
     return { resource, role: app.roleOf(resource) };
   };
 
-  it('allows every call its definition makes, the predictions table among them', async () => {
+  it('allows every call its definition makes, the predictions table and ml_runs among them', async () => {
     const { resource, role } = roleOfMachine();
     const calls = stateMachineCalls(app, readAthenaCatalog(app), synthesized.machine, resource);
-    expect(calls).toContainEqual(expect.objectContaining({ action: 'glue:UpdateTable', resource: expect.stringMatching(new RegExp(`:table/${database}/${predictions}$`)) }));
+    for (const table of [predictions, ML_RUNS_TABLE]) {
+      expect(calls).toContainEqual(expect.objectContaining({ action: 'glue:UpdateTable', resource: expect.stringMatching(new RegExp(`:table/${database}/${table}$`)) }));
+    }
     const refused = [];
     for (const call of calls) {
       const decision = await decide(app, rolePrincipal(role), call);
@@ -92,21 +104,23 @@ describe('the maintenance role, as IAM decides (iam-simulate on the synthesized 
     expect(refused).toEqual([]);
   });
 
-  it('commits to the maintained tables only: not the inference output table of the same database, nor the inference files', async () => {
+  it('commits to the maintained tables only: not the inference output or run records tables of the same database, nor the inference files', async () => {
     const { role } = roleOfMachine();
     const glue = (table: string) => `arn:aws:glue:${identity.region}:${identity.account}:table/${database}/${table}`;
     const audit = `arn:aws:s3:::acme-dev-audit-${identity.account}-${identity.region}/${inferenceRunsPrefix('marketing', 'churn')}`;
     const gold = `arn:aws:s3:::acme-dev-gold-${identity.account}-${identity.region}/marketing/${predictions}/data`;
     const calls = [
       { action: 'glue:UpdateTable', resource: glue(predictions) },
-      { action: 'glue:UpdateTable', resource: glue('churn_inference_output') },
+      { action: 'glue:UpdateTable', resource: glue(inferenceOutputTableName('churn')) },
+      { action: 'glue:UpdateTable', resource: glue(trainingRunRecordsTableName('churn')) },
       { action: 's3:DeleteObject', resource: `${gold}/part-1.parquet` },
       { action: 's3:DeleteObject', resource: `${audit}r1/output/part.out` },
     ];
     const decisions = await Promise.all(calls.map(async (call) => `${call.action} ${call.resource}: ${await decide(app, rolePrincipal(role), { ...call, why: 'test' })}`));
     expect(decisions).toEqual([
       `glue:UpdateTable ${glue(predictions)}: Allowed`,
-      `glue:UpdateTable ${glue('churn_inference_output')}: ImplicitlyDenied`,
+      `glue:UpdateTable ${glue(inferenceOutputTableName('churn'))}: ImplicitlyDenied`,
+      `glue:UpdateTable ${glue(trainingRunRecordsTableName('churn'))}: ImplicitlyDenied`,
       `s3:DeleteObject ${gold}/part-1.parquet: Allowed`,
       `s3:DeleteObject ${audit}r1/output/part.out: ImplicitlyDenied`,
     ]);
@@ -118,10 +132,11 @@ describe('the synthesized maintenance machine run offline', () => {
   const LAKE_TYPES: Readonly<Record<string, string>> = { double: 'DOUBLE', string: 'VARCHAR', int: 'INTEGER', timestamp: 'TIMESTAMP' };
   const tableOf = (run: Awaited<ReturnType<LocalPipelineRuntime['maintain']>>) => run.tables.find((entry) => entry.table === `${database}.${predictions}`);
 
-  it('names the predictions table as not in the lake before any promotion wrote it', async () => {
+  it('names the predictions table and ml_runs as not in the lake before any promotion or training wrote them', async () => {
     const run = await runtime.maintain('marketing');
     expect(run.status).toBe('SUCCEEDED');
     expect(tableOf(run)).toEqual({ table: `${database}.${predictions}`, before: null, after: null });
+    expect(run.tables).toContainEqual({ table: `${database}.${ML_RUNS_TABLE}`, before: null, after: null });
   }, 120_000);
 
   it('compacts its batches into one file and keeps every prediction, however old', async () => {

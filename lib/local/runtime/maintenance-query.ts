@@ -28,8 +28,8 @@ export function maintenanceQuery(context: MaintenanceQueryContext, stateName: st
     const { database, table } = step.table;
     // Silver tables are created before the run. A gold table is in the lake once its model was
     // built (a staging table lives only in the build's DuckDB session), a predictions table once
-    // a promotion wrote to it: until then there is nothing to rewrite or expire, as for an empty
-    // Iceberg table.
+    // a promotion wrote to it, ml_runs once a training run was tracked: until then there is
+    // nothing to rewrite or expire, as for an empty Iceberg table.
     if (!lake.hasTable(database, table)) return undefined;
     const { offline } = step;
     switch (offline.kind) {

@@ -2,7 +2,7 @@
  * A domain's maintenance offline: its synthesized maintenance state machine run on the engine,
  * each Athena Task (retention `DELETE`, `OPTIMIZE`, `VACUUM`) answered by the local lake's
  * copy-on-write delete, compaction, snapshot expiry and removal of orphan data files, on every
- * silver and gold table the domain owns (its models' and its ML models' predictions).
+ * silver and gold table the domain owns (its models', its ML models' predictions and ml_runs).
  */
 import { maintenanceStateMachineName } from '../../config/names.ts';
 import type { Domain } from '../../contracts/model.ts';
