@@ -5,6 +5,7 @@ import { contractsCheck } from './commands/contracts-check.ts';
 import { contractsList } from './commands/contracts-list.ts';
 import { maintain } from './commands/maintain.ts';
 import { modelsApprove } from './commands/models-approve.ts';
+import { modelsLineage } from './commands/models-lineage.ts';
 import { modelsList } from './commands/models-list.ts';
 import { modelsRuns } from './commands/models-runs.ts';
 import { modelsTrain } from './commands/models-train.ts';
@@ -21,7 +22,7 @@ import { ContractError } from '../contracts/problems.ts';
 import type { CommandIO } from './io.ts';
 import { UsageError } from './usage-error.ts';
 
-const commands: readonly Command[] = [contractsCheck, contractsList, validate, run, query, quarantineList, quarantineRelease, unlock, build, maintain, compile, modelsList, modelsApprove, modelsTrain, modelsRuns];
+const commands: readonly Command[] = [contractsCheck, contractsList, validate, run, query, quarantineList, quarantineRelease, unlock, build, maintain, compile, modelsList, modelsApprove, modelsTrain, modelsRuns, modelsLineage];
 
 function usageText(): string {
   const width = Math.max(...commands.map((command) => command.usage.length));

@@ -69,10 +69,12 @@ const CALL_TIMEOUT = Duration.seconds(60);
  * One ML model's training (issue 11): its SageMaker Model Package Group, kept like the other
  * stateful resources, and a Standard state machine (`trainingStateGraph`) started after each build
  * that published its feature model, or on the spec's schedule. Each run pins the feature table's
- * snapshot, keeps its training set, model and record under `ml/<domain>/<model>/runs/<run id>`
- * in the audit zone, and registers a version when every threshold passes. Three roles, each
- * scoped to this model: the state machine's, SageMaker's training role (it reads only training
- * sets and writes only model artifacts), and the register function's (its group only).
+ * snapshot, keeps its training set and model under `ml/<domain>/<model>/runs/<run id>/` and its
+ * record under `records/<run id>/` beside it in the audit zone, tracks it in the domain's
+ * `ml_runs` through the records' external table, and registers a version when every threshold
+ * passes. Three roles, each scoped to this model: the state machine's, SageMaker's training role
+ * (it reads only training sets and writes only model artifacts), and the register function's (its
+ * group only).
  */
 export class ModelTraining extends Construct {
   readonly model: MlModel;

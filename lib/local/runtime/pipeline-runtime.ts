@@ -19,6 +19,7 @@ import { LocalServices, type LocalServicesOptions } from './local-services.ts';
 import { BuildService, type BuildRun } from './build-service.ts';
 import { MaintenanceService, type MaintenanceRun } from './maintenance-service.ts';
 import { PipelineService, type LandedObject, type PipelineRun, type RunOptions } from './pipeline-service.ts';
+import { type LineageResult, PredictionLineageService } from './prediction-lineage.ts';
 import { PromotionService, type PromotionRun } from './promotion-service.ts';
 import { QuarantineService, type QuarantineEntry, type Release } from './quarantine-service.ts';
 import type { RuntimePaths } from './runtime-paths.ts';
@@ -29,6 +30,7 @@ export type { BuildRun } from './build-service.ts';
 export type { ExecutionOptions } from './execution-engine.ts';
 export type { MaintenanceRun } from './maintenance-service.ts';
 export type { PipelineRun, RunOptions } from './pipeline-service.ts';
+export type { LineageResult, PredictionBatch, PredictionLineage } from './prediction-lineage.ts';
 export type { PromotionRun } from './promotion-service.ts';
 export type { QuarantineEntry, Release } from './quarantine-service.ts';
 export type { TrackedTrainingRun, TrainingRun, TrainingRunRecord } from './training-service.ts';
@@ -49,6 +51,7 @@ export class LocalPipelineRuntime {
   private readonly quarantine: QuarantineService;
   private readonly training: TrainingService;
   private readonly promotion: PromotionService;
+  private readonly lineage: PredictionLineageService;
 
   private constructor(
     private readonly services: LocalServices,
@@ -68,6 +71,7 @@ export class LocalPipelineRuntime {
     this.quarantine = new QuarantineService(services, this.pipelines);
     this.training = new TrainingService(engine, services);
     this.promotion = new PromotionService(engine, services, (model) => this.training.model(model));
+    this.lineage = new PredictionLineageService(services, (model) => this.training.model(model), (model) => this.training.runs(model));
   }
 
   /**
@@ -159,6 +163,11 @@ export class LocalPipelineRuntime {
   /** Delivers the state change event of the model's `version` as it is now (registered, or its approval changed). */
   modelVersionChanged(model: string, version: number, options: ExecutionOptions = {}): Promise<PromotionRun[]> {
     return this.promotion.versionChanged(model, version, options);
+  }
+
+  /** The lineage of the ML model's newest prediction for a key (`models lineage`), or the batches there are. */
+  predictionLineage(model: string, key: string): Promise<LineageResult> {
+    return this.lineage.trace(model, key);
   }
 
   /** The ML model's run records in the audit zone, newest first. */

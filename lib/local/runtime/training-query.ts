@@ -10,8 +10,8 @@
  *   refuses it;
  * - each INSERT into the domain's `ml_runs` (TrackRun, TrackFailedRun) checks the run id it was
  *   given, reads that run's record from the local audit bucket and appends the DuckDB rendering
- *   of the same row to the lake's `ml_runs`, which it creates as the custom resource does in the
- *   cloud when the lake has none yet. A run without a record inserts no row, as Athena's INSERT
+ *   of the same row to the lake's `ml_runs` (which TrainingService creates as the synthesized
+ *   custom resource declares it). A run without a record inserts no row, as Athena's INSERT
  *   reads an empty partition.
  */
 import { randomUUID } from 'node:crypto';
@@ -22,7 +22,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { quoteIdentifier, quoteString } from '../../sql/ansi.ts';
 import { ML_RUNS_TABLE, trainingRunRecordKey } from '../../config/names.ts';
 import type { MlModel } from '../../ml/model.ts';
-import { checkedRunId, duckDbRunRowSelect, ML_RUNS_COLUMNS, mlRunsInsertStatement, RUN_RECORD_JSON_COLUMN } from '../../ml/run-tracking-queries.ts';
+import { checkedRunId, duckDbRunRowSelect, mlRunsInsertStatement, RUN_RECORD_JSON_COLUMN } from '../../ml/run-tracking-queries.ts';
 import { duckDbTrainingSelect, featureSnapshotQuery, type FeatureTable, type TrainingChannel, unloadStatement } from '../../ml/training-queries.ts';
 import { TRAINING_PATHS, TRAINING_STATES } from '../../ml/training-states.ts';
 import { timeTravelViewName } from '../lake/attach-lake.ts';
@@ -129,7 +129,6 @@ async function trackRun(context: TrainingQueryContext, stateName: string, queryS
     if ((error as Error).name === 'NoSuchKey') return;
     throw error;
   }
-  lake.createTable(runs.database, runs.table, ML_RUNS_COLUMNS, { ifNotExists: true });
   const file = join(context.scratch, `run-record-${randomUUID()}.json`);
   try {
     writeFileSync(file, record);

@@ -28,6 +28,7 @@ import { openBuildConnection } from './build-connection.ts';
 import type { ExecutionEngine, ExecutionOptions } from './execution-engine.ts';
 import type { LocalIntegrations } from './integrations.ts';
 import type { LocalServices } from './local-services.ts';
+import { ensureIcebergTable, synthesizedIcebergTable } from './iceberg-table-owner.ts';
 import { machineRun, type MachineRun } from './machine-run.ts';
 import { putObjectTask } from './put-object-task.ts';
 import { registerTask } from './register-task.ts';
@@ -83,6 +84,8 @@ export class TrainingService {
     if (variables === undefined) throw new Error(`the synthesized ${identity.environment} environment has no function '${functionName}'`);
     const [featureDomain, featureName] = model.featureModel.split('/') as [string, string];
     const featureTable: FeatureTable = { database: glueDatabaseName(identity, featureDomain), table: featureName };
+    // The custom resource created the domain's ml_runs when the stack deployed, before any run.
+    ensureIcebergTable(lake, await synthesizedIcebergTable(environment, glueDatabaseName(identity, model.domain), ML_RUNS_TABLE));
     const connection = await openBuildConnection(lake);
     let record: TrainingRunRecord | undefined;
     try {

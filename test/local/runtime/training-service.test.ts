@@ -13,7 +13,7 @@ import { openOfflineEnvironment } from '../../../lib/cli/offline-environment.ts'
 import { glueDatabaseName, ML_RUNS_TABLE, modelPackageGroupName } from '../../../lib/config/names.ts';
 import { workspaceModelRegistry } from '../../../lib/local/ml/workspace-registry.ts';
 import { openBuildConnection } from '../../../lib/local/runtime/build-connection.ts';
-import { LocalPipelineRuntime, type TrainingRun } from '../../../lib/local/runtime/pipeline-runtime.ts';
+import { LocalPipelineRuntime, type PredictionLineage, type TrainingRun } from '../../../lib/local/runtime/pipeline-runtime.ts';
 import { parseS3Uri } from '../../../lib/local/runtime/s3-uri.ts';
 import { trainingJobTask } from '../../../lib/local/runtime/training-job-task.ts';
 import { TaskError } from '../../../lib/local/stepfunctions/task-error.ts';
@@ -82,6 +82,38 @@ async function objectBytes(uri: string): Promise<Uint8Array> {
   return response.Body!.transformToByteArray();
 }
 
+/**
+ * The rows of the training set unloaded under `trainingSet`, and the feature table's rows at
+ * `snapshotId` as the UNLOAD casts them, both sorted: equal when the training data reproduces.
+ */
+async function trainingSetAndSnapshot(trainingSet: string, snapshotId: string): Promise<{ unloaded: string[]; atSnapshot: string[] }> {
+  const location = parseS3Uri(trainingSet)!;
+  const keys = await listKeys(runtime.s3.client, location.bucket, location.key);
+  const folder = mkdtempSync(join(tmpdir(), 'training-set-'));
+  const { DuckDBInstance } = await import('@duckdb/node-api');
+  const duckdb = await (await DuckDBInstance.create(':memory:')).connect();
+  try {
+    const files = await Promise.all(
+      keys.map(async (key, index) => {
+        const file = join(folder, `${index}.parquet`);
+        writeFileSync(file, await objectBytes(`s3://${location.bucket}/${key}`));
+        return file;
+      }),
+    );
+    const rows = async (sql: string) => (await duckdb.runAndReadAll(sql)).getRows().map((row) => JSON.stringify(row));
+    const snapshot = runtime.lake.snapshot(database, FEATURE_TABLE, Number(snapshotId));
+    const tableFiles = snapshot.files.map((file) => `'${join(runtime.lake.tableDirectory(database, FEATURE_TABLE), file)}'`);
+    const columns = ['churned', 'marketing_opt_in', 'orders', 'revenue', 'web_events'];
+    return {
+      unloaded: await rows(`SELECT ${columns.join(', ')} FROM read_parquet([${files.map((file) => `'${file}'`).join(', ')}]) ORDER BY ALL`),
+      atSnapshot: await rows(`SELECT ${columns.map((column) => `CAST(${column} AS DOUBLE) AS ${column}`).join(', ')} FROM read_parquet([${tableFiles.join(', ')}]) ORDER BY ALL`),
+    };
+  } finally {
+    duckdb.closeSync();
+    rmSync(folder, { recursive: true, force: true });
+  }
+}
+
 /** The rows of marketing's ml_runs in the local lake, oldest first. */
 async function mlRuns(): Promise<Record<string, unknown>[]> {
   const connection = await openBuildConnection(runtime.lake);
@@ -95,10 +127,11 @@ async function mlRuns(): Promise<Record<string, unknown>[]> {
 
 const registry = () => workspaceModelRegistry(workspaceAt(workspace), identity);
 
-describe('a training run offline', () => {
-  let failed: TrainingRun;
-  let registered: TrainingRun;
+/** The runs the tests make, in order: churn failed for want of data, then registered. */
+let failed: TrainingRun;
+let registered: TrainingRun;
 
+describe('a training run offline', () => {
   it('fails, recorded with its error, while the feature table has no data', async () => {
     failed = await runtime.train('marketing/churn');
     expect([failed.status, failed.error]).toEqual(['FAILED', TRAINING_ERRORS.failed]);
@@ -128,33 +161,13 @@ describe('a training run offline', () => {
   });
 
   it('unloads a training set that, read back, is the feature table at the pinned snapshot', async () => {
-    const trainingSet = registered.record!['trainingSet'] as string;
-    const location = parseS3Uri(trainingSet)!;
+    const location = parseS3Uri(registered.record!['trainingSet'] as string)!;
     const keys = await listKeys(runtime.s3.client, location.bucket, location.key);
     expect(keys.map((key) => key.slice(location.key.length).split('/')[0])).toEqual(['train', 'validation']);
-    const folder = mkdtempSync(join(tmpdir(), 'training-set-'));
-    const files = await Promise.all(
-      keys.map(async (key, index) => {
-        const file = join(folder, `${index}.parquet`);
-        writeFileSync(file, await objectBytes(`s3://${location.bucket}/${key}`));
-        return file;
-      }),
-    );
     // More rows land in the table after the run: the training set stays what the snapshot held.
     const later = await openBuildConnection(runtime.lake);
     await runtime.lake.write(later.connection, database, FEATURE_TABLE, 'append', `INSERT INTO {{target}} VALUES ('X00001', true, 3, 1.0, 2, false)`).finally(() => later.close());
-    const { DuckDBInstance } = await import('@duckdb/node-api');
-    const duckdb = await (await DuckDBInstance.create(':memory:')).connect();
-    const rows = async (sql: string) => (await duckdb.runAndReadAll(sql)).getRows().map((row) => JSON.stringify(row));
-    const snapshot = runtime.lake.snapshot(database, FEATURE_TABLE, Number(registered.record!['featureSnapshotId']));
-    const tableFiles = snapshot.files.map((file) => `'${join(runtime.lake.tableDirectory(database, FEATURE_TABLE), file)}'`);
-    const columns = 'churned, marketing_opt_in, orders, revenue, web_events';
-    const unloaded = await rows(`SELECT ${columns} FROM read_parquet([${files.map((file) => `'${file}'`).join(', ')}]) ORDER BY ALL`);
-    const atSnapshot = await rows(
-      `SELECT ${columns.split(', ').map((column) => `CAST(${column} AS DOUBLE) AS ${column}`).join(', ')} FROM read_parquet([${tableFiles.join(', ')}]) ORDER BY ALL`,
-    );
-    duckdb.closeSync();
-    rmSync(folder, { recursive: true, force: true });
+    const { unloaded, atSnapshot } = await trainingSetAndSnapshot(registered.record!['trainingSet'] as string, registered.record!['featureSnapshotId'] as string);
     expect(unloaded).toHaveLength(600);
     expect(unloaded).toEqual(atSnapshot);
   });
@@ -239,5 +252,64 @@ describe('a training run offline', () => {
       TrainingJobStatus: 'Failed',
       FailureReason: `no training data under ${audit}/training-set/train/`,
     });
+  });
+});
+
+describe("a prediction's lineage (models lineage)", () => {
+  beforeAll(async () => {
+    // Version 1 registered Approved (dev approves automatically): its approval promotes it.
+    const [promotion] = await runtime.modelVersionChanged('marketing/churn', 1);
+    expect(promotion?.status).toBe('SUCCEEDED');
+  }, 120_000);
+
+  const lineage = (...args: string[]) => runLakehouseInProcess(['models', 'lineage', 'marketing/churn', ...args, '--lake', workspace], { cwd: project });
+
+  it('traces a prediction to its version, run, training set, snapshot and contract versions, and the training set reproduces', async () => {
+    const result = await lineage('--prediction', 'C00042', '--json');
+    expect(result.status, result.stderr).toBe(0);
+    const document = JSON.parse(result.stdout) as PredictionLineage;
+    const [version] = await registry().listVersions(modelPackageGroupName(identity, 'marketing', 'churn'));
+    const record = registered.record!;
+    const tracked = (await mlRuns()).find((row) => row['run_id'] === record.runId)!;
+    expect(document).toEqual({
+      model: 'marketing/churn',
+      prediction: { key: { customer_id: 'C00042' }, score: expect.any(Number), predictedAt: expect.any(String), batch: expect.any(String), version: 1 },
+      version: { version: 1, arn: version!.arn, approval: 'Approved', metrics: version!.metrics, createdAt: version!.createdAt, gitRevision: version!.lineage.gitRevision },
+      run: {
+        runId: record.runId,
+        startedAt: record.startedAt,
+        durationMs: Number(tracked['duration_ms']),
+        outcome: record.outcome,
+        parameters: record['parameters'],
+        execution: record['execution'],
+      },
+      trainingSet: {
+        location: record['trainingSet'],
+        featureSnapshotId: record['featureSnapshotId'],
+        snapshots: { [`marketing/${FEATURE_TABLE}`]: record['featureSnapshotId'] },
+      },
+      contracts: record['contractVersions'],
+    });
+    expect(Object.keys(document.contracts).sort()).toEqual(['marketing/web_events', 'sales/customers', 'sales/orders']);
+    // The training data is what the pinned snapshot held, though the table has changed since.
+    const { unloaded, atSnapshot } = await trainingSetAndSnapshot(document.trainingSet.location, document.trainingSet.featureSnapshotId);
+    expect(unloaded).toHaveLength(600);
+    expect(unloaded).toEqual(atSnapshot);
+
+    const text = await lineage('--prediction', 'customer_id=C00042');
+    expect(text.status, text.stderr).toBe(0);
+    expect(text.stdout).toContain(`1 (Approved) ${version!.arn}`);
+  });
+
+  it('exits 1 for a key with no prediction, naming the batches there are', async () => {
+    const result = await lineage('--prediction', 'NOBODY', '--json');
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/no prediction of marketing\/churn for customer_id=NOBODY; batches: \S+ \(version 1, [^,]+, 601 rows\)/);
+    expect(JSON.parse(result.stdout)).toMatchObject({ model: 'marketing/churn', prediction: null, key: { customer_id: 'NOBODY' }, batches: [{ version: 1, rows: 601 }] });
+  });
+
+  it('exits 2 without --prediction', async () => {
+    const result = await lineage();
+    expect([result.status, result.stderr]).toEqual([2, expect.stringContaining('missing --prediction <key>')]);
   });
 });
