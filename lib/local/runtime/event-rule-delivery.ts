@@ -25,21 +25,32 @@ function valueAt(event: JsonValue, path: string): JsonValue | undefined {
   return path === '$' ? event : path.slice(2).split('.').reduce<JsonValue | undefined>((value, key) => (isJsonObject(value) ? value[key] : undefined), event);
 }
 
-/** `InputTemplate` with each `<name>` replaced by its path's value: strings as they are inside quotes, JSON elsewhere. */
+/**
+ * A JSON `InputTemplate` with each `<name>` replaced by its path's value, as EventBridge fills one:
+ * inside a string the value's text (escaped), elsewhere the value as JSON, a string quoted.
+ */
 function transformed(transformer: JsonObject, event: JsonValue): JsonValue {
   const paths = (transformer['InputPathsMap'] ?? {}) as Record<string, string>;
-  const template = String(transformer['InputTemplate']);
-  const text = template.replaceAll(/(")?<([A-Za-z0-9_.-]+)>(")?/g, (whole, open: string | undefined, name: string, close: string | undefined) => {
+  const valueOf = (name: string): JsonValue | undefined => {
     const path = name === 'aws.events.event' ? '$' : paths[name];
-    if (path === undefined) return whole;
-    const value = valueAt(event, path);
-    if (open !== undefined && close !== undefined) return typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(JSON.stringify(value ?? null));
-    return `${open ?? ''}${typeof value === 'string' ? value : JSON.stringify(value ?? null)}${close ?? ''}`;
+    return path === undefined ? undefined : (valueAt(event, path) ?? null);
+  };
+  const template = String(transformer['InputTemplate']);
+  // One pass over string literals and bare placeholders: a value put in is never read again.
+  const text = template.replaceAll(/"(?:[^"\\]|\\.)*"|<([A-Za-z0-9_.-]+)>/g, (token, bare: string | undefined) => {
+    if (bare !== undefined) {
+      const value = valueOf(bare);
+      return value === undefined ? token : JSON.stringify(value);
+    }
+    return token.replaceAll(/<([A-Za-z0-9_.-]+)>/g, (whole, name: string) => {
+      const value = valueOf(name);
+      return value === undefined ? whole : JSON.stringify(typeof value === 'string' ? value : JSON.stringify(value)).slice(1, -1);
+    });
   });
   try {
     return JSON.parse(text) as JsonValue;
   } catch {
-    return text;
+    throw new Error(`InputTemplate ${template} does not give JSON offline: ${text}`);
   }
 }
 
