@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { deliveriesTo } from '../../../lib/local/runtime/event-rule-delivery.ts';
 import { LocalParameterStore } from '../../../lib/local/runtime/local-parameter-store.ts';
 import { LocalSageMakerModels } from '../../../lib/local/runtime/local-sagemaker-models.ts';
-import type { JsonValue } from '../../../lib/local/stepfunctions/json.ts';
+import type { JsonObject, JsonValue } from '../../../lib/local/stepfunctions/json.ts';
 import { TaskError } from '../../../lib/local/stepfunctions/task-error.ts';
 import type { SynthesizedResource } from '../../../lib/local/stepfunctions/synthesized-resources.ts';
 import { PARAMETER_NOT_FOUND } from '../../../lib/ml/promotion-states.ts';
@@ -64,7 +64,7 @@ describe("EventBridge's delivery to a rule's targets", () => {
   const pattern = { source: ['aws.sagemaker'], detail: { ModelApprovalStatus: ['Approved'] } };
 
   it('gives each matching target the whole event, its Input, its InputPath or its InputTransformer output', () => {
-    const targets = [
+    const targets: JsonObject[] = [
       { Arn: 'arn:machine', Id: 'Whole' },
       { Arn: 'arn:machine', Id: 'Constant', Input: '{"fixed":true}' },
       { Arn: 'arn:machine', Id: 'Path', InputPath: '$.detail' },
