@@ -26,9 +26,10 @@ export interface BuildScenarioContext {
   readonly scratch: string;
 }
 
-/** A change to an input's column that fails one of the model's error-severity tests on that column. */
+/** A change to the inputs' column that fails one of the model's error-severity tests on that column. */
 interface Breakage {
-  readonly dataset: Dataset;
+  /** Every input holding the column: which one the model passes it on from is in its SQL, not known here. */
+  readonly datasets: readonly Dataset[];
   readonly column: string;
   readonly test: string;
   /** DuckDB SQL for the column's new value. */
@@ -41,16 +42,16 @@ interface Breakage {
  */
 function breakageOf(model: TransformModel): Breakage | undefined {
   const inputs = [...model.resolved.values()].flatMap((target) => (target.kind === 'dataset' ? [target.dataset] : []));
-  const readFrom = (column: string, type?: string): Dataset | undefined =>
-    inputs.find((dataset) => dataset.columns.some((candidate) => candidate.name === column && (type === undefined || candidate.logicalType === type)));
+  const readFrom = (column: string, type?: string): Dataset[] =>
+    inputs.filter((dataset) => dataset.columns.some((candidate) => candidate.name === column && (type === undefined || candidate.logicalType === type)));
   const tests = model.tests.filter((test) => test.severity === 'error' && test.column !== null);
   for (const test of tests.filter((candidate) => candidate.kind === 'accepted_values')) {
-    const dataset = readFrom(test.column!, 'string');
-    if (dataset !== undefined) return { dataset, column: test.column!, test: test.name, value: `'not an accepted value'` };
+    const datasets = readFrom(test.column!, 'string');
+    if (datasets.length > 0) return { datasets, column: test.column!, test: test.name, value: `'not an accepted value'` };
   }
   for (const test of tests.filter((candidate) => candidate.kind === 'not_null')) {
-    const dataset = readFrom(test.column!);
-    if (dataset !== undefined) return { dataset, column: test.column!, test: test.name, value: 'NULL' };
+    const datasets = readFrom(test.column!);
+    if (datasets.length > 0) return { datasets, column: test.column!, test: test.name, value: 'NULL' };
   }
   return undefined;
 }
@@ -120,8 +121,9 @@ export async function buildScenarios({ runtime, dag, scratch }: BuildScenarioCon
       const breakage = breakageOf(model);
       if (breakage === undefined) return [];
       return [
-        scenario(`fails ${model.id}, whose test ${breakage.test} fails once ${breakage.dataset.names.ref} rows were changed by hand in silver`, async (faults) => {
-          const undo = await updateSilverRows(runtime, breakage.dataset, breakage.column, breakage.value, scratch);
+        scenario(`fails ${model.id}, whose test ${breakage.test} fails once ${breakage.datasets.map((dataset) => dataset.names.ref).join(', ')} rows were changed by hand in silver`, async (faults) => {
+          const undos: (() => Promise<void>)[] = [];
+          for (const dataset of breakage.datasets) undos.push(await updateSilverRows(runtime, dataset, breakage.column, breakage.value, scratch));
           try {
             const [run] = await runtime.build(model.id, { wrapTask: faults });
             return {
@@ -132,7 +134,7 @@ export async function buildScenarios({ runtime, dag, scratch }: BuildScenarioCon
               ],
             };
           } finally {
-            await undo();
+            for (const undo of undos.reverse()) await undo();
           }
         }),
       ];
