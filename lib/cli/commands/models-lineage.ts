@@ -1,39 +1,17 @@
 import { parseArgs } from 'node:util';
-import type { LineageResult, PredictionLineage } from '../../local/runtime/pipeline-runtime.ts';
+import type { LineageResult } from '../../local/runtime/pipeline-runtime.ts';
 import { UnknownModelError } from '../../local/runtime/runtime-errors.ts';
 import { PredictionKeyError } from '../../ml/prediction-key.ts';
 import type { Command } from '../command.ts';
 import { ExitCode } from '../exit-codes.ts';
-import { printJson, type CommandIO } from '../io.ts';
+import { printJson } from '../io.ts';
+import { lineageLines, predictionKeyText } from '../lineage-report.ts';
 import { UsageError } from '../usage-error.ts';
-import { LABEL_WIDTH, RUNTIME_OPTIONS, withRuntime } from './run.ts';
-
-const keyText = (key: Readonly<Record<string, string>>): string =>
-  Object.entries(key)
-    .map(([column, value]) => `${column}=${value}`)
-    .join(',');
-
-function printLineage(io: CommandIO, lineage: PredictionLineage): void {
-  const line = (label: string, text: string) => `  ${label.padEnd(LABEL_WIDTH)}${text}`;
-  const { prediction, version, run, trainingSet } = lineage;
-  io.out(
-    [
-      `${lineage.model} ${keyText(prediction.key)}`,
-      line('prediction', `score ${prediction.score} at ${prediction.predictedAt} (batch ${prediction.batch})`),
-      line('version', `${version.version} (${version.approval}) ${version.arn}`),
-      line('metrics', Object.entries(version.metrics).map(([name, value]) => `${name}=${value}`).join(' ') || '-'),
-      line('run', run === null ? 'no record' : `${run.runId} started ${run.startedAt}${run.durationMs === null ? '' : `, ${(run.durationMs / 1000).toFixed(1)} s`}`),
-      line('training set', trainingSet.location),
-      ...Object.entries(trainingSet.snapshots).map(([table, snapshot]) => line('feature snapshot', `${table} @ ${snapshot}`)),
-      ...Object.entries(lineage.contracts).map(([dataset, contract]) => line('contract', `${dataset} ${contract}`)),
-      line('git revision', version.gitRevision),
-    ].join('\n'),
-  );
-}
+import { RUNTIME_OPTIONS, withRuntime } from './run.ts';
 
 function notFoundMessage(result: Extract<LineageResult, { found: false }>): string {
   const batches = result.batches.map((batch) => `${batch.batch} (version ${batch.version}, ${batch.predictedAt}, ${batch.rows} rows)`);
-  return `no prediction of ${result.model} for ${keyText(result.key)}; ${batches.length === 0 ? 'no batch was scored yet (a version is scored when it is approved)' : `batches: ${batches.join('; ')}`}`;
+  return `no prediction of ${result.model} for ${predictionKeyText(result.key)}; ${batches.length === 0 ? 'no batch was scored yet (a version is scored when it is approved)' : `batches: ${batches.join('; ')}`}`;
 }
 
 /** Exit 0 with the lineage, 1 when no prediction has that key (naming the batches there are), 2 on a usage error. */
@@ -65,7 +43,7 @@ export const modelsLineage: Command = {
       return ExitCode.checksFailed;
     }
     if (values.json) printJson(io, result.lineage);
-    else printLineage(io, result.lineage);
+    else io.out(lineageLines(result.lineage).join('\n'));
     return ExitCode.success;
   },
 };
