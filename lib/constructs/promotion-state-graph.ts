@@ -197,13 +197,13 @@ export function promotionStateGraph(scope: Construct, props: PromotionStateGraph
     .when(sfn.Condition.stringEqualsJsonPath(P.currentVersion, P.modelPackageArn), alreadyPromoted)
     .otherwise(recordCurrentVersion);
   const noCurrentVersion = new sfn.Pass(scope, S.noCurrentVersion, { parameters: { value: '' }, resultPath: P.current }).next(checkCurrentVersion);
-  const readCurrentVersion = withRetry(
-    sdk(S.readCurrentVersion, 'ssm', 'getParameter', { Name: props.currentVersionParameter }, {
-      selector: { value: sfn.JsonPath.stringAt('$.Parameter.Value') },
-      path: P.current,
-    }),
-    RETRY_POLICIES.notification,
-  );
+  const readCurrentVersion = sdk(S.readCurrentVersion, 'ssm', 'getParameter', { Name: props.currentVersionParameter }, {
+    selector: { value: sfn.JsonPath.stringAt('$.Parameter.Value') },
+    path: P.current,
+  });
+  // States.TaskFailed matches SSM's errors too: a parameter that does not exist is not retried.
+  readCurrentVersion.addRetry({ errors: [PARAMETER_NOT_FOUND], maxAttempts: 0 });
+  withRetry(readCurrentVersion, RETRY_POLICIES.notification);
   readCurrentVersion.addCatch(noCurrentVersion, { errors: [PARAMETER_NOT_FOUND], resultPath: sfn.JsonPath.DISCARD });
   readCurrentVersion.addCatch(alertFailed, failing).next(checkCurrentVersion);
 

@@ -123,6 +123,14 @@ describe('the promotion definition', () => {
     ]);
   });
 
+  it('sends a current-version parameter that does not exist straight to its Catch, retrying other SSM failures', () => {
+    const [notFound, others, ...more] = rawState(S.readCurrentVersion)['Retry'] as { ErrorEquals: string[]; MaxAttempts: number }[];
+    expect(more).toEqual([]);
+    expect(notFound).toEqual({ ErrorEquals: [PARAMETER_NOT_FOUND], MaxAttempts: 0 });
+    expect(others).toMatchObject({ ErrorEquals: ['States.TaskFailed'] });
+    expect((rawState(S.readCurrentVersion)['Catch'] as { ErrorEquals: string[]; Next: string }[])[0]).toMatchObject({ ErrorEquals: [PARAMETER_NOT_FOUND], Next: S.noCurrentVersion });
+  });
+
   it('runs the transform job synchronously, KMS-encrypted, keeping the key field with the score', () => {
     const transform = rawState(S.transform);
     expect(transform['Resource']).toMatch(/:states:::sagemaker:createTransformJob\.sync$/);

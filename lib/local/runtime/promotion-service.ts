@@ -13,6 +13,7 @@ import { modelPackageStateChange, type ModelPackageStateChangeEvent } from '../.
 import { predictionKeyColumns } from '../../ml/prediction-queries.ts';
 import type { FeatureTable } from '../../ml/training-queries.ts';
 import { workspaceModelRegistry } from '../ml/workspace-registry.ts';
+import type { SynthesizedStateMachine } from '../stepfunctions/definitions.ts';
 import type { JsonObject, JsonValue } from '../stepfunctions/json.ts';
 import { openBuildConnection } from './build-connection.ts';
 import { deliveriesTo, EVENT_RULE_TYPE } from './event-rule-delivery.ts';
@@ -65,7 +66,7 @@ export class PromotionService {
     const machine = await stateMachineNamed(environment, promotionStateMachineName(environment.identity, model.domain, model.name));
     const deliveries = deliveriesTo(await environment.resources(EVENT_RULE_TYPE), machine.arn, event as unknown as JsonValue);
     const runs: PromotionRun[] = [];
-    for (const delivery of deliveries) runs.push(await this.promote(model, delivery.input, options));
+    for (const delivery of deliveries) runs.push(await this.promote(model, machine, delivery.input, options));
     return runs;
   }
 
@@ -80,10 +81,9 @@ export class PromotionService {
     return this.deliver(ref, modelPackageStateChange(described, { account: identity.account, region: identity.region, time: new Date() }), options);
   }
 
-  private async promote(model: MlModel, input: JsonValue, options: ExecutionOptions): Promise<PromotionRun> {
+  private async promote(model: MlModel, machine: SynthesizedStateMachine, input: JsonValue, options: ExecutionOptions): Promise<PromotionRun> {
     const { environment, lake, athena, s3, paths } = this.services;
     const { identity } = environment;
-    const machine = await stateMachineNamed(environment, promotionStateMachineName(identity, model.domain, model.name));
     const database = glueDatabaseName(identity, model.domain);
     const [featureDomain, featureName] = model.featureModel.split('/') as [string, string];
     const featureTable: FeatureTable = { database: glueDatabaseName(identity, featureDomain), table: featureName };

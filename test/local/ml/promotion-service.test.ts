@@ -106,6 +106,8 @@ describe('models train of an auto-approved model', () => {
     // The parameter did not exist yet: its Catch went on as no version promoted before.
     expect(states).toEqual(expect.arrayContaining([S.readCurrentVersion, S.noCurrentVersion, S.recordCurrentVersion, S.createModel, S.transform, S.insertPredictions]));
     expect(states.at(-1)).toBe(S.promoted);
+    // A parameter that does not exist will not exist on a retry: straight to the Catch.
+    expect((document.promotion['states'] as { state: string; retries: number }[]).find((visit) => visit.state === S.readCurrentVersion)).toMatchObject({ retries: 0, outcome: 'caught' });
     const parameter = currentModelVersionParameterName(identity, 'marketing', 'churn');
     expect(new LocalParameterStore(join(workspace, 'ssm', 'parameters')).read(parameter)).toMatchObject({ Value: version1.arn, Version: 1 });
   });
