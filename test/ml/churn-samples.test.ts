@@ -4,9 +4,9 @@
  * model, run on DuckDB over what the validator passed, finds churners and stayers, and the local
  * trainer learns them well enough that the spec's gate has something real to decide.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCatalog } from '../../lib/contracts/load.ts';
@@ -60,6 +60,10 @@ describe('churn sample files', () => {
     expect(deliveries.map(({ dataset }) => dataset.names.ref).sort()).toEqual(inputs);
     expect(deliveries.reduce((sum, { rows }) => sum + rows, 0)).toBeGreaterThan(2000);
     for (const { dataset, file } of deliveries) expect(file.endsWith(dataset.format === 'json' ? '.jsonl' : `.${dataset.format}`)).toBe(true);
+  });
+
+  it("are named apart from the contracts' hand-written samples: landing one never replaces a sample's delivery (keyless datasets replace by landing key)", () => {
+    for (const { dataset, file } of deliveries) expect(readdirSync(join(catalog.root, dataset.domain, 'samples'))).not.toContain(basename(file));
   });
 
   describe('through the validator and the feature model', () => {

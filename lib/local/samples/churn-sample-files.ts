@@ -30,5 +30,6 @@ export interface ChurnSampleFilesOptions {
 export function writeChurnSampleFiles(options: ChurnSampleFilesOptions): SampleDelivery[] {
   const featureModel = compileTransforms(options.catalog).models.find((model) => model.id === options.model.featureModel);
   if (featureModel === undefined) throw new Error(`${options.model.id}: its feature model '${options.model.featureModel}' is not among the transforms`);
-  return writeSampleFiles(churnSamples({ featureModel, key: options.model.key, seed: options.seed, customers: options.customers, deliveredAt: options.deliveredAt }), options.folder);
+  const samples = churnSamples({ featureModel, key: options.model.key, seed: options.seed, customers: options.customers, deliveredAt: options.deliveredAt });
+  return writeSampleFiles(samples, options.folder, `churn-seed-${options.seed}`);
 }

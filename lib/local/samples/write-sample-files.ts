@@ -1,7 +1,9 @@
 /**
- * Writes generated rows as delivery files: `<folder>/<domain>/<dataset>.<csv|jsonl>`, each in the
- * format its contract takes, ready to land through the dataset's pipeline. Never into a contracts
- * folder's hand-written `samples/`: callers give a folder of the workspace.
+ * Writes generated rows as delivery files: `<folder>/<domain>/<dataset>-<label>.<csv|jsonl>`, each
+ * in the format its contract takes, ready to land through the dataset's pipeline. The label keeps
+ * the file's name, and so its landing key, apart from a hand-written sample's: a keyless dataset's
+ * delivery replaces the rows of earlier deliveries under the same key. Never into a contracts
+ * folder's `samples/`: callers give a folder of the workspace.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,10 +17,10 @@ export interface SampleDelivery {
   readonly rows: number;
 }
 
-export function writeSampleFiles(samples: readonly DatasetSample[], folder: string): SampleDelivery[] {
+export function writeSampleFiles(samples: readonly DatasetSample[], folder: string, label: string): SampleDelivery[] {
   return samples.map(({ dataset, rows }) => {
     const { extension, text } = sampleFileText(dataset, rows);
-    const file = join(folder, dataset.domain, `${dataset.name}${extension}`);
+    const file = join(folder, dataset.domain, `${dataset.name}-${label}${extension}`);
     mkdirSync(join(folder, dataset.domain), { recursive: true });
     writeFileSync(file, text);
     return { dataset, file, rows: rows.length };
