@@ -1,9 +1,10 @@
 /**
- * An ML model's SYNTHESIZED promotion machine run offline (issue 11 items 2 and 4): the churn
+ * An ML model's SYNTHESIZED promotion machine run offline (issue 11 items 2 to 4): the churn
  * fixture project (auto approval) and a manual twin, synthesized once for the file, the feature
  * table seeded in the local lake. `models train` registers churn's version 1 Approved and promotes
  * it; events reach the machine only through the synthesized rule; SSM, CreateModel, the batch
- * transform and the Athena statements run on the workspace's stand-ins and the local lake.
+ * transform and the Athena statements run on the workspace's stand-ins and the local lake. Last,
+ * the promotion coverage scenarios run in a workspace of their own, as the coverage run runs them.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,6 +13,8 @@ import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openOfflineEnvironment } from '../../../lib/cli/offline-environment.ts';
+import { CoverageRun, reachCatchers, type ScenarioExecution } from '../../../lib/local/coverage/scenarios/coverage-run.ts';
+import { promotionScenarios } from '../../../lib/local/coverage/scenarios/promotion-scenarios.ts';
 import { currentModelVersionParameterName, inferenceRunsPrefix, modelPackageGroupName, predictionsTableName, promotionStateMachineName } from '../../../lib/config/names.ts';
 import { readLocalModel, score } from '../../../lib/local/ml/local-model.ts';
 import { workspaceModelRegistry } from '../../../lib/local/ml/workspace-registry.ts';
@@ -197,4 +200,37 @@ describe('a promotion offline', () => {
     expect(alert).toContain('not-a-model.json');
     expect(await predictionRows()).toEqual(before);
   });
+});
+
+describe('the promotion coverage scenarios', () => {
+  it('go where they say, and with reachCatchers enter every state and take every transition of the promotion machine', async () => {
+    const machineName = promotionStateMachineName(identity, 'marketing', 'churn');
+    // The same project, so the same synthesis; a workspace where nothing was promoted yet.
+    const environment = openOfflineEnvironment({ projectRoot: project, environment: 'dev' });
+    const run = new CoverageRun(await environment.stateMachines());
+    const scenarioWorkspace = mkdtempSync(join(tmpdir(), 'promotion-scenarios-'));
+    const scenarioRuntime = await LocalPipelineRuntime.start({ projectRoot: project, workspace: scenarioWorkspace, synthesized: environment, retryPauseMs: 0, waitPauseMs: 0, onExecution: run.onExecution });
+    try {
+      await seedChurnFeatureTable(scenarioRuntime.lake, database);
+      const problems: string[] = [];
+      const executions: ScenarioExecution[] = [];
+      const scenarios = (await promotionScenarios({ runtime: scenarioRuntime })).filter((scenario) => scenario.machine === machineName);
+      expect(scenarios).toHaveLength(4);
+      for (const scenario of scenarios) {
+        const started = Date.now();
+        const outcome = await run.execute(scenario, []);
+        if (outcome === undefined) continue;
+        problems.push(...outcome.problems.map((problem) => `${scenario.name}: ${problem}`));
+        executions.push({ scenario, faults: [], visited: outcome.visited, took: Date.now() - started });
+      }
+      await reachCatchers(run, run.machine(machineName), executions, () => undefined);
+      expect([...problems, ...run.problems]).toEqual([]);
+      const coverage = run.coverage.report().machines.find((machine) => machine.name === machineName)!;
+      expect([coverage.states.missing, coverage.transitions.missing]).toEqual([[], []]);
+      expect(coverage.states.visited).toBe(coverage.states.total);
+    } finally {
+      await scenarioRuntime.close();
+      rmSync(scenarioWorkspace, { recursive: true, force: true });
+    }
+  }, 300_000);
 });
