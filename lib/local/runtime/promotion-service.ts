@@ -14,10 +14,11 @@ import { predictionKeyColumns } from '../../ml/prediction-queries.ts';
 import type { FeatureTable } from '../../ml/training-queries.ts';
 import { workspaceModelRegistry } from '../ml/workspace-registry.ts';
 import type { SynthesizedStateMachine } from '../stepfunctions/definitions.ts';
-import type { JsonObject, JsonValue } from '../stepfunctions/json.ts';
+import type { JsonValue } from '../stepfunctions/json.ts';
 import { openBuildConnection } from './build-connection.ts';
 import { deliveriesTo, EVENT_RULE_TYPE } from './event-rule-delivery.ts';
 import type { ExecutionEngine, ExecutionOptions } from './execution-engine.ts';
+import { externalTableLocation } from './external-table-location.ts';
 import { ensureIcebergTable, synthesizedIcebergTable } from './iceberg-table-owner.ts';
 import type { LocalIntegrations } from './integrations.ts';
 import { describeModelPackageTask } from './describe-model-package-task.ts';
@@ -26,26 +27,13 @@ import { LocalSageMakerModels } from './local-sagemaker-models.ts';
 import type { LocalServices } from './local-services.ts';
 import { machineRun, type MachineRun } from './machine-run.ts';
 import { promotionQueries } from './promotion-query.ts';
-import { stateMachineNamed, type SynthesizedEnvironment } from './synthesized-environment.ts';
+import { stateMachineNamed } from './synthesized-environment.ts';
 import { transformJobTask } from './transform-job-task.ts';
-
-const GLUE_TABLE_TYPE = 'AWS::Glue::Table';
 
 export interface PromotionRun extends MachineRun {
   readonly model: MlModel;
   /** The predictions table (`<database>.<table>`) and the rows this execution inserted into it. */
   readonly predictions: { readonly table: string; readonly rows: number };
-}
-
-/** `storage.location.template` of the synthesized external table `<database>.<table>`. */
-async function outputLocation(environment: SynthesizedEnvironment, table: FeatureTable): Promise<string> {
-  for (const resource of await environment.resources(GLUE_TABLE_TYPE)) {
-    const input = resource.property('TableInput') as JsonObject | undefined;
-    if (resource.property('DatabaseName') !== table.database || input?.['Name'] !== table.table) continue;
-    const template = (input['Parameters'] as JsonObject | undefined)?.['storage.location.template'];
-    if (typeof template === 'string') return template;
-  }
-  throw new Error(`the synthesized ${environment.identity.environment} environment declares no external table ${table.database}.${table.table} with a location template`);
 }
 
 export class PromotionService {
@@ -102,7 +90,7 @@ export class PromotionService {
         predictionsTable: predictions,
         outputTable,
         keyColumns: predictionKeyColumns(model, predictions.columns),
-        outputLocation: await outputLocation(environment, outputTable),
+        outputLocation: await externalTableLocation(environment, outputTable),
         lake,
         connection: connection.connection,
         scratch: connection.scratch,
