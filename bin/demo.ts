@@ -3,11 +3,15 @@
  * environment of `cdk.json` (no AWS account needed) and prints what each would deploy, then runs
  * every shipped sample through its dataset's synthesized pipeline offline, in a clean `.lake/`
  * (`--lake <dir>` puts it elsewhere), shows that running a file again duplicates nothing, and
- * builds and tests the example models on the loaded tables, as `lakehouse build` does.
+ * builds and tests the example models on the loaded tables, as `lakehouse build` does. Then the
+ * example ML model end to end: seeded churn samples landed through their pipelines, the feature
+ * model rebuilt, a training run gated by the spec's thresholds and registered pending manual
+ * approval, the approval that promotes it (batch inference), a few of its predictions, and the
+ * lineage of one.
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { isAbsolute, join, relative } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { readCdkJsonContext } from '../lib/config/cdk-json.ts';
@@ -24,6 +28,21 @@ import { replayRowCountProblem } from '../lib/cli/replay-row-count.ts';
 import { renderTable } from '../lib/cli/table.ts';
 import type { BuildModelOutcome } from '../lib/local/runtime/build-outcomes.ts';
 import { MODEL_OUTCOME_HEADINGS, modelOutcomeCells } from '../lib/cli/build-outcome-table.ts';
+import { currentUser } from '../lib/cli/current-user.ts';
+import { runCli } from '../lib/cli/main.ts';
+import { promotionLines } from '../lib/cli/promotion-report.ts';
+import { recordMetrics } from '../lib/cli/commands/training-record.ts';
+import { glueDatabaseName, modelPackageGroupName, predictionsTableName } from '../lib/config/names.ts';
+import { lineageLines, predictionKeyText } from '../lib/cli/lineage-report.ts';
+import { openBuildConnection } from '../lib/local/runtime/build-connection.ts';
+import { quoteIdentifier } from '../lib/sql/ansi.ts';
+import { relation } from '../lib/transforms/render.ts';
+import { environmentMlModels } from '../lib/local/ml/environment-models.ts';
+import { workspaceModelRegistry } from '../lib/local/ml/workspace-registry.ts';
+import { CHURN_EXAMPLE_MODEL, churnSamplesFolder, writeChurnSampleFiles } from '../lib/local/samples/churn-sample-files.ts';
+import { manualApprovalDescription } from '../lib/ml/manual-approval.ts';
+import { CHURN_SAMPLE_DEFAULTS } from '../lib/ml/samples/churn-samples.ts';
+import { gateDecisions } from '../lib/ml/threshold-gates.ts';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const contractsRoot = join(repo, 'contracts');
@@ -106,13 +125,108 @@ function outcome(run: PipelineRun): string {
   return run.rejected ? 'FAILED: rejected' : `${run.status}: ${run.error ?? ''}`;
 }
 
-async function deliver(dataset: Dataset, file: string): Promise<Delivery> {
-  const run = await runtime.run(dataset.names.ref, join(repo, file), { ingestTime: DELIVERED_AT });
+/** A file of the workspace as the output shows it: under the workspace's name as shown. */
+function shownFile(file: string): string {
+  return join(shownWorkspace, relative(workspace, file));
+}
+
+/** Runs `file` (relative to the project, or absolute) through the dataset's pipeline; `shown` is how the output names it. */
+async function deliver(dataset: Dataset, file: string, shown = file): Promise<Delivery> {
+  const run = await runtime.run(dataset.names.ref, resolve(repo, file), { ingestTime: DELIVERED_AT });
   say(
-    `  ${run.status === 'SUCCEEDED' ? '✓' : '✗'} ${dataset.names.ref} ${file}: ${outcome(run)}, ` +
+    `  ${run.status === 'SUCCEEDED' ? '✓' : '✗'} ${dataset.names.ref} ${shown}: ${outcome(run)}, ` +
       `${run.rowsLoaded} loaded, ${run.rowsQuarantined} quarantined`,
   );
-  return { dataset, file, run };
+  return { dataset, file: shown, run };
+}
+
+/** How the ML steps ended, for the exit code: each problem a sentence. */
+const mlProblems: string[] = [];
+
+/**
+ * The example ML model end to end, on the runtime's services: seeded samples landed, the feature
+ * model rebuilt, one training run (metrics and each threshold's decision), the version it
+ * registered pending manual approval, approved (the promotion scores the feature table), a few
+ * predictions as `lakehouse query` shows them, and one traced as `lakehouse models lineage` does.
+ */
+async function demonstrateMlModel(): Promise<void> {
+  const model = (await environmentMlModels(environment)).find((candidate) => candidate.id === CHURN_EXAMPLE_MODEL);
+  if (model === undefined) {
+    say(`  no ML model ${CHURN_EXAMPLE_MODEL} in the contracts: nothing to train`);
+    return;
+  }
+  const folder = churnSamplesFolder(workspace);
+  const { seed, customers } = CHURN_SAMPLE_DEFAULTS;
+  say(`  seeded samples for ${customers} customers (seed ${seed}), as \`npm run samples:churn\` writes them, through their pipelines:`);
+  for (const { dataset, file } of writeChurnSampleFiles({ catalog: environment.catalog, model, seed, customers, deliveredAt: DELIVERED_AT, folder })) {
+    deliveries.push(await deliver(dataset, file, shownFile(file)));
+  }
+  const [featureBuild] = await runtime.build(model.featureModel);
+  const features = featureBuild?.models.filter((outcome) => outcome.model === model.featureModel) ?? [];
+  say(`  rebuilt the feature model, as \`npx lakehouse build ${model.featureModel}\` does:`);
+  say(renderTable(MODEL_OUTCOME_HEADINGS, features.map(modelOutcomeCells)));
+  if (features[0]?.status !== 'published') mlProblems.push(`${model.featureModel} was not published`);
+
+  say(`\n  \`npx lakehouse models train ${model.id}\`: the synthesized training machine, the local random forest standing in for SageMaker's XGBoost`);
+  const run = await runtime.train(model.id);
+  const record = run.record;
+  const metrics = record === undefined ? {} : recordMetrics(record);
+  say(`    ${run.status}, run ${record?.runId ?? '-'} on feature snapshot ${String(record?.['featureSnapshotId'] ?? '-')}`);
+  say(`    metrics: ${Object.entries(metrics).map(([name, value]) => `${name}=${value.toFixed(3)}`).join(' ')}`);
+  for (const gate of gateDecisions(model.thresholds, metrics)) {
+    say(`    threshold ${gate.threshold}: ${gate.observed === null ? 'not reported' : gate.observed.toFixed(3)} ${gate.passed ? 'passed' : 'FAILED'}`);
+  }
+  const registered = record?.outcome as { status?: string; version?: number } | undefined;
+  if (registered?.status !== 'registered' || registered.version === undefined) {
+    mlProblems.push(`${model.id}: the training run registered no version (${run.status}, ${registered?.status ?? 'no record'})`);
+    return;
+  }
+
+  const { identity } = environment;
+  const group = modelPackageGroupName(identity, model.domain, model.name);
+  const registry = workspaceModelRegistry(runtime.paths, identity);
+  const pending = await registry.describeVersion(group, registered.version);
+  say(`    registered version ${pending.version} of ${group}: ${pending.approval} (the spec asks for manual approval)`);
+
+  say(`\n  \`npx lakehouse models approve ${model.id} ${pending.version}\`: the approval event starts the synthesized promotion machine`);
+  await registry.updateApproval(group, pending.version, 'Approved', manualApprovalDescription(currentUser(), 'approved in the demo'));
+  const [promotion] = await runtime.modelVersionChanged(model.id, pending.version);
+  if (promotion === undefined) {
+    mlProblems.push(`${model.id}: approving version ${pending.version} started no promotion`);
+    return;
+  }
+  for (const line of promotionLines(promotion)) say(`  ${line}`);
+  if (promotion.status !== 'SUCCEEDED') {
+    mlProblems.push(`${model.id}: the promotion of version ${pending.version} ${promotion.status} (${promotion.error ?? ''})`);
+    return;
+  }
+  const sql = `SELECT * FROM ${predictionsTableName(model.name)} ORDER BY ${model.key.join(', ')} LIMIT 5`;
+  say(`\n  npx lakehouse query '${sql}'`);
+  const indented = (text: string): void => say(text.replace(/^/gm, '    ').trimEnd());
+  await runCli(['query', sql, '--lake', workspace], { out: indented, err: indented });
+
+  // The first customer scored, by key: its prediction traced back to the data it learned from.
+  const connection = await openBuildConnection(runtime.lake);
+  let first: Record<string, string> | undefined;
+  try {
+    const keys = model.key.map(quoteIdentifier).join(', ');
+    const table = relation(glueDatabaseName(identity, model.domain), predictionsTableName(model.name));
+    const rows = (await connection.connection.runAndReadAll(`SELECT ${keys} FROM ${table} ORDER BY ${keys} LIMIT 1`)).getRowObjectsJson();
+    first = rows[0] === undefined ? undefined : Object.fromEntries(model.key.map((column) => [column, String(rows[0]![column])]));
+  } finally {
+    connection.close();
+  }
+  if (first === undefined) {
+    mlProblems.push(`${model.id}: the promotion wrote no prediction`);
+    return;
+  }
+  say(`\n  \`npx lakehouse models lineage ${model.id} --prediction ${predictionKeyText(first)}\`: the prediction, the version, its run, its training set and snapshots, the contracts`);
+  const lineage = await runtime.predictionLineage(model.id, predictionKeyText(first));
+  if (!lineage.found) {
+    mlProblems.push(`${model.id}: no lineage for ${predictionKeyText(first)}`);
+    return;
+  }
+  for (const line of lineageLines(lineage.lineage)) say(`  ${line}`);
 }
 
 const deliveries: Delivery[] = [];
@@ -149,6 +263,9 @@ try {
   failedBuilds = builds.filter((run) => run.status !== 'SUCCEEDED').map((run) => `${run.stateMachine} ${run.status} (${run.error ?? ''})`);
   say(renderTable(MODEL_OUTCOME_HEADINGS, models.map(modelOutcomeCells)));
 
+  step(`The example ML model (${CHURN_EXAMPLE_MODEL}): samples, training, the threshold gate, approval, batch inference, lineage`);
+  await demonstrateMlModel();
+
   step('Summary');
   say(
     renderTable(
@@ -178,8 +295,8 @@ if (unexpected.length > 0) {
   process.exitCode = 1;
 }
 const unbuilt = models.filter((outcome) => outcome.status !== 'published');
-if (failedBuilds.length > 0 || unbuilt.length > 0) {
-  const problems = [...failedBuilds, ...unbuilt.map((outcome) => `${outcome.model} ${outcome.status}${outcome.message === undefined ? '' : ` (${outcome.message})`}`)];
+if (failedBuilds.length > 0 || unbuilt.length > 0 || mlProblems.length > 0) {
+  const problems = [...failedBuilds, ...unbuilt.map((outcome) => `${outcome.model} ${outcome.status}${outcome.message === undefined ? '' : ` (${outcome.message})`}`), ...mlProblems];
   process.stderr.write(`demo: ${problems.join(', ')}\n`);
   process.exitCode = 1;
 }

@@ -247,7 +247,7 @@ export class DomainStack extends Stack {
       });
       // Names alone do not order creation: the DDL would run before its database or workgroup exists.
       promote.predictionsTable.node.addDependency(this.database, this.pipelineWorkgroup);
-      promote.outputTable.addDependency(this.database);
+      promote.outputTable.node.addDependency(this.database);
       promotion.set(name, promote);
     }
     return promotion;

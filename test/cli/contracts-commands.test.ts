@@ -16,7 +16,7 @@ describe('lakehouse contracts check', () => {
     const result = await runLakehouseInProcess(['contracts', 'check', 'contracts']);
     expect(result.status).toBe(0);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toMatch(/2 domains, 5 datasets, no problems/);
+    expect(result.stderr).toMatch(/2 domains, 5 datasets, 1 ML model, no problems/);
   });
 
   it('exits 1 and prints file:line:column for every problem in a broken contract', () => {

@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalLake } from '../../lib/local/lake/local-lake.ts';
+import { MODEL_PACKAGE_STATE_CHANGE, SAGEMAKER_EVENT_SOURCE } from '../../lib/ml/model-package-state-change.ts';
+import { LAKEHOUSE_EVENT_SOURCE } from '../../lib/pipeline/dataset-loaded-event.ts';
 import { repoRoot } from './run-cli.ts';
 
 const scratch = mkdtempSync(join(tmpdir(), 'demo-'));
@@ -53,11 +55,14 @@ describe('npm run demo', () => {
     const row = (dataset: string, file: string) => new RegExp(`^${dataset}\\s+contracts/\\S+/samples/${file.replaceAll('.', '\\.')}\\s+(.+?)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)$`, 'm');
     const expectRow = (dataset: string, file: string, cells: [string, number, number, number]) =>
       expect(row(dataset, file).exec(summary)?.slice(1)).toEqual(cells.map(String));
-    expectRow('sales/orders', 'orders.csv', ['SUCCEEDED', 36, 0, 64]);
-    expectRow('sales/orders', 'orders.broken.csv', ['SUCCEEDED, rows quarantined', 28, 17, 64]);
-    expectRow('sales/customers', 'customers.broken.csv', ['FAILED: rejected', 0, 25, 30]);
-    expectRow('marketing/web_events', 'web_events.broken.jsonl', ['FAILED: rejected', 0, 30, 50]);
-    expect(summary.match(/ SUCCEEDED {2,}\d+ +0 /g)).toHaveLength(6);
+    // The tables also hold the churn samples the ML step generated and loaded, listed after the shipped ones.
+    const generated = (dataset: string): number => Number(new RegExp(`^${dataset}\\s+\\S+-churn-seed-\\d+\\.\\w+\\s+SUCCEEDED\\s+(\\d+)\\s+0\\s+\\d+$`, 'm').exec(summary)?.[1]);
+    expectRow('sales/orders', 'orders.csv', ['SUCCEEDED', 36, 0, 64 + generated('sales/orders')]);
+    expectRow('sales/orders', 'orders.broken.csv', ['SUCCEEDED, rows quarantined', 28, 17, 64 + generated('sales/orders')]);
+    expectRow('sales/customers', 'customers.broken.csv', ['FAILED: rejected', 0, 25, 30 + generated('sales/customers')]);
+    expectRow('marketing/web_events', 'web_events.broken.jsonl', ['FAILED: rejected', 0, 30, 50 + generated('marketing/web_events')]);
+    // Six clean deliveries and a replay of the shipped samples, three generated churn samples.
+    expect(summary.match(/ SUCCEEDED {2,}\d+ +0 /g)).toHaveLength(9);
     expect(summary.match(/ FAILED: rejected +0 +\d+ /g)).toHaveLength(4);
   });
 
@@ -66,7 +71,7 @@ describe('npm run demo', () => {
   });
 
   it('builds and tests every example model on the loaded tables, in DAG order, and publishes each', () => {
-    const section = result.stdout.slice(result.stdout.indexOf('== Building and testing the models'), result.stdout.indexOf('== Summary'));
+    const section = result.stdout.slice(result.stdout.indexOf('== Building and testing the models'), result.stdout.indexOf('== The example ML model'));
     const rows = [...section.matchAll(/^(\w+\/\w+)\s+(view|table|incremental)\s+(\w+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+|-)$/gm)].map((match) => ({
       model: match[1]!,
       materialized: match[2],
@@ -78,6 +83,7 @@ describe('npm run demo', () => {
     }));
     expect(rows.map((row) => [row.model, row.materialized, row.status])).toEqual([
       ['marketing/campaign_summary', 'view', 'published'],
+      ['marketing/customer_churn_features', 'table', 'published'],
       ['marketing/web_events_by_customer_country', 'table', 'published'],
       ['sales/daily_revenue', 'incremental', 'published'],
     ]);
@@ -93,19 +99,43 @@ describe('npm run demo', () => {
     const published = new LocalLake(lake);
     for (const row of rows.filter((candidate) => candidate.materialized !== 'view')) {
       const [domain, table] = row.model.split('/') as [string, string];
-      const snapshot = published.currentSnapshot(`acme_dev_${domain}`, table);
-      expect(String(snapshot.snapshotId)).toBe(row.snapshot);
+      // A snapshot of the table (the ML step rebuilds the churn features later, so not always its current one).
+      const snapshot = published.snapshot(`acme_dev_${domain}`, table, Number(row.snapshot));
       expect(snapshot.summary.totalRows).toBeGreaterThanOrEqual(row.rows);
     }
   });
 
+  it('trains the example ML model on seeded samples, registers it pending manual approval, once approved scores every customer, and traces a prediction', () => {
+    const section = result.stdout.slice(result.stdout.indexOf('== The example ML model'), result.stdout.indexOf('== Summary'));
+    const gates = [...section.matchAll(/^ {4}threshold (.+): \d\.\d+ (passed|FAILED)$/gm)].map((match) => [match[1], match[2]]);
+    expect(gates).toEqual([
+      ['validation:auc >= 0.8', 'passed'],
+      ['validation:logloss <= 0.5', 'passed'],
+    ]);
+    expect(section).toMatch(/^ {4}registered version 1 of acme-dev-marketing-churn: PendingManualApproval /m);
+    expect(section).toMatch(/^ {4}promotion +Promoted$/m);
+    const predicted = Number(/^ {4}predictions +(\d+) into acme_dev_marketing\.churn_predictions$/m.exec(section)?.[1]);
+    const published = new LocalLake(lake);
+    expect(published.currentSnapshot('acme_dev_marketing', 'customer_churn_features').summary.totalRows).toBe(predicted);
+    expect(published.currentSnapshot('acme_dev_marketing', 'churn_predictions').summary.totalRows).toBe(predicted);
+    expect(section).toMatch(/^ {4}5 rows$/m);
+    // One prediction traced back: the version that scored it, its run, its training set.
+    expect(section).toMatch(/^ {4}version +1 \(Approved\) arn:aws:sagemaker:\S+\/acme-dev-marketing-churn\/1$/m);
+    expect(section).toMatch(/^ {4}training set +s3:\/\/\S+\/training-set\/$/m);
+  });
+
   it('leaves the alerts and events of every run in the workspace, and says what to try next', () => {
     expect(lines('alerts.log')).toHaveLength(5);
+    const events = lines('events.log').map((line) => JSON.parse(line) as { source: string; detailType: string; detail: { dataset?: string } });
     // A DatasetLoaded per load, and one per model the build machine published, as in the cloud.
-    const announced = lines('events.log').map((line) => (JSON.parse(line) as { detail: { dataset: string } }).detail.dataset);
-    const models = ['marketing/campaign_summary', 'marketing/web_events_by_customer_country', 'sales/daily_revenue'];
-    expect(announced.filter((dataset) => models.includes(dataset)).sort()).toEqual(models);
-    expect(announced.filter((dataset) => !models.includes(dataset))).toHaveLength(7);
+    const announced = events.filter((event) => event.source === LAKEHOUSE_EVENT_SOURCE).map((event) => event.detail.dataset!);
+    const models = ['marketing/campaign_summary', 'marketing/customer_churn_features', 'marketing/web_events_by_customer_country', 'sales/daily_revenue'];
+    // The churn feature model twice: built with the others, then rebuilt on the generated samples.
+    expect(announced.filter((dataset) => models.includes(dataset)).sort()).toEqual([...models, 'marketing/customer_churn_features'].sort());
+    // Seven loads of shipped samples, three of generated ones.
+    expect(announced.filter((dataset) => !models.includes(dataset))).toHaveLength(10);
+    // The churn version's state changes, as SageMaker sends them: registered, then approved.
+    expect(events.filter((event) => event.source === SAGEMAKER_EVENT_SOURCE).map((event) => event.detailType)).toEqual([MODEL_PACKAGE_STATE_CHANGE, MODEL_PACKAGE_STATE_CHANGE]);
     expect(result.stdout).toContain(`npx lakehouse query 'SELECT status, count(*) AS orders FROM orders GROUP BY status ORDER BY status' --lake ${lake}`);
   });
 });

@@ -1,7 +1,7 @@
 /**
  * `lakehouse build` and `lakehouse maintain` in a project whose cdk.json deploys one domain
  * (`"domains": "marketing"`): the app compiles models over every domain, since marketing's models
- * read sales' customers, so the offline runtime must too, while only marketing gets a build and
+ * read sales' customers and orders, so the offline runtime must too, while only marketing gets a build and
  * maintenance. One temporary project, so one synthesis for the file.
  */
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,6 +12,7 @@ import { silverTableName } from '../../lib/config/names.ts';
 import { loadCatalog } from '../../lib/contracts/load.ts';
 import { LocalLake } from '../../lib/local/lake/local-lake.ts';
 import { silverLakeColumns } from '../../lib/pipeline/silver-table.ts';
+import { compileTransforms } from '../../lib/transforms/compile.ts';
 import { repoRoot } from './run-cli.ts';
 import { runLakehouseInProcess } from './run-cli-in-process.ts';
 
@@ -26,9 +27,15 @@ beforeAll(() => {
   cpSync(join(repoRoot, 'contracts'), join(projectRoot, 'contracts'), { recursive: true });
   const cdkJson = JSON.parse(readFileSync(join(repoRoot, 'cdk.json'), 'utf8'));
   writeFileSync(join(projectRoot, 'cdk.json'), JSON.stringify({ ...cdkJson, context: { ...cdkJson.context, domains: 'marketing' } }));
-  // Marketing's inputs, and the sales table one of its models reads, as empty silver tables: every model builds to zero rows.
-  const datasets = loadCatalog(join(projectRoot, 'contracts')).domains.flatMap((domain) => domain.datasets);
-  for (const dataset of datasets.filter((candidate) => candidate.domain === 'marketing' || candidate.names.ref === 'sales/customers')) {
+  // Marketing's inputs, and the sales tables its models read, as empty silver tables: every model builds to zero rows.
+  const catalog = loadCatalog(join(projectRoot, 'contracts'));
+  const read = new Set(
+    compileTransforms(catalog)
+      .models.filter((model) => model.domain === 'marketing')
+      .flatMap((model) => [...model.resolved.values()].map((target) => target.id)),
+  );
+  const datasets = catalog.domains.flatMap((domain) => domain.datasets);
+  for (const dataset of datasets.filter((candidate) => candidate.domain === 'marketing' || read.has(candidate.names.ref))) {
     lake.createTable(`acme_dev_${dataset.domain}`, silverTableName(dataset), silverLakeColumns(dataset));
   }
 });
@@ -45,6 +52,7 @@ describe('a project deploying some domains', () => {
     expect(report.runs.map((run: { stateMachine: string }) => run.stateMachine)).toEqual(['acme-dev-marketing-build']);
     expect(report.models.map((model: { model: string; status: string }) => `${model.model} ${model.status}`).sort()).toEqual([
       'marketing/campaign_summary published',
+      'marketing/customer_churn_features published',
       'marketing/web_events_by_customer_country published',
     ]);
   }, 240_000);

@@ -1,26 +1,34 @@
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ML_FOLDER } from '../../lib/ml/load.ts';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
-const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url));
 
-/** The example spec (churn per customer from orders and web events), as text to vary. */
-export const CHURN_SPEC = readFileSync(join(fixtures, 'churn.yaml'), 'utf8');
+/** The shipped example spec (churn per customer from orders and web events), as text to vary. */
+const SHIPPED_CHURN_SPEC = readFileSync(join(repoRoot, 'contracts/marketing/ml/churn.yaml'), 'utf8');
 
 /**
- * A project in a temporary folder: a copy of the shipped contracts and cdk.json, plus the churn
- * feature model in marketing's transforms and the given specs under marketing's ml/ folder
- * (file name -> text). The shipped contracts hold no spec, so the fixture brings its own.
+ * The shipped example spec with `approval: auto` instead of its `manual`: dev (auto) registers its
+ * versions Approved, so a registration promotes at once, which most tests want; the shipped spec
+ * asks for the manual approval the demo shows.
+ */
+export const CHURN_SPEC = SHIPPED_CHURN_SPEC.replace(/^approval: manual$/m, 'approval: auto');
+if (CHURN_SPEC === SHIPPED_CHURN_SPEC) throw new Error("contracts/marketing/ml/churn.yaml has no line 'approval: manual'");
+
+/**
+ * A project in a temporary folder: a copy of the shipped contracts (the churn feature model among
+ * marketing's transforms) and cdk.json, with exactly the given specs under the domain's ml/ folder
+ * (file name -> text): the shipped specs are left out, so a project holds only the specs its test names.
  */
 export function mlProject(specs: Readonly<Record<string, string>>, domain = 'marketing'): string {
   const dir = mkdtempSync(join(tmpdir(), 'lakehouse-ml-'));
   cpSync(join(repoRoot, 'contracts'), join(dir, 'contracts'), { recursive: true });
   cpSync(join(repoRoot, 'cdk.json'), join(dir, 'cdk.json'));
-  cpSync(join(fixtures, 'customer_churn_features.sql'), join(dir, 'contracts/marketing/transforms/customer_churn_features.sql'));
-  mkdirSync(join(dir, 'contracts', domain, 'ml'), { recursive: true });
-  for (const [file, text] of Object.entries(specs)) writeFileSync(join(dir, 'contracts', domain, 'ml', file), text);
+  for (const shipped of readdirSync(join(dir, 'contracts'))) rmSync(join(dir, 'contracts', shipped, ML_FOLDER), { recursive: true, force: true });
+  mkdirSync(join(dir, 'contracts', domain, ML_FOLDER), { recursive: true });
+  for (const [file, text] of Object.entries(specs)) writeFileSync(join(dir, 'contracts', domain, ML_FOLDER, file), text);
   return dir;
 }
 

@@ -80,7 +80,7 @@ describe('a good ML model spec', () => {
       ],
       approval: 'auto',
       trigger: { kind: 'after-feature-build' },
-      position: { file, line: 1, column: 1 },
+      position: { file, ...positionOf(CHURN_SPEC, 'description:') },
     });
   });
 
@@ -104,7 +104,7 @@ describe('a good ML model spec', () => {
   });
 
   it('needs no settings and compiles nothing when no domain has a spec', async () => {
-    const result = await checkMlModels(loadCatalog('contracts'), () => {
+    const result = await checkMlModels(loadCatalog(join(mlProject({}), 'contracts')), () => {
       throw new Error('settings read without a spec');
     });
     expect(result).toEqual({ models: [], problems: [] });

@@ -4,9 +4,10 @@
  * contracts' assembly holds; the scenarios run the assembly of `writeEveryPathContracts`'s copy,
  * and every execution counted must run a definition equal, as a whole, to the shipped one of its
  * name. Each scenario runs once on flaky services (`flakyServices`: every retrier retries, and the
- * scenario's check shows the run ends as without faults), builds whose inputs were never loaded
- * first; then, for each catcher no run took, a scenario whose run entered its state runs again
- * with an error only that catcher handles (`reachCatchers`).
+ * scenario's check shows the run ends as without faults), ML training without feature data and
+ * builds whose inputs were never loaded first, ML training and promotion on the built feature
+ * tables last; then, for each catcher no run took, a scenario whose run entered its state runs
+ * again with an error only that catcher handles (`reachCatchers`).
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -27,6 +28,8 @@ import { maintenanceScenarios } from './maintenance-scenarios.ts';
 import { pipelineScenarios } from './pipeline-scenarios.ts';
 import type { Scenario } from './scenario.ts';
 import { catcherError } from './handled-errors.ts';
+import { promotionScenarios } from './promotion-scenarios.ts';
+import { trainingScenarios, untrainedScenarios } from './training-scenarios.ts';
 import { composeFaults, failingWith, flakyServices, type TaskWrapper } from './task-faults.ts';
 
 export interface CoverageRunOptions {
@@ -129,10 +132,10 @@ export class CoverageRun {
   }
 }
 
-async function scenariosOf(runtime: LocalPipelineRuntime, deliveries: Deliveries, scratch: string): Promise<Scenario[]> {
+async function scenariosOf(runtime: LocalPipelineRuntime, deliveries: Deliveries, scratch: string, samples: string): Promise<Scenario[]> {
   const { catalog } = runtime.environment;
   const dag = compileTransforms(catalog);
-  const context = { runtime, deliveries, dag, scratch };
+  const context = { runtime, deliveries, dag, scratch, samples };
   const each = async (domains: readonly Domain[], make: (domain: Domain) => Promise<Scenario[]> | Scenario[]): Promise<Scenario[]> =>
     (await Promise.all(domains.map(make))).flat();
   // Each build scenario runs its own domain's build alone: the domains go in the order a full
@@ -144,11 +147,15 @@ async function scenariosOf(runtime: LocalPipelineRuntime, deliveries: Deliveries
   };
   const inBuildOrder = [...catalog.domains].sort((left, right) => firstModel(left) - firstModel(right));
   return [
-    // Before any delivery: a build whose inputs were never loaded.
+    // Before any delivery: training whose feature table has no data, a build whose inputs were never loaded.
+    ...(await untrainedScenarios(context)),
     ...(await each(catalog.domains, (domain) => unloadedBuildScenarios(context, domain))),
     ...(await each(catalog.domains, async (domain) => (await Promise.all(domain.datasets.map((dataset) => pipelineScenarios(context, dataset)))).flat())),
     ...(await each(catalog.domains, (domain) => maintenanceScenarios(context, domain))),
     ...(await each(inBuildOrder, (domain) => buildScenarios(context, domain))),
+    // Once the feature tables were built: training on generated samples, then promoting what it registered.
+    ...(await trainingScenarios(context)),
+    ...(await promotionScenarios(context)),
   ];
 }
 
@@ -240,7 +247,7 @@ export async function runCoverageScenarios(options: CoverageRunOptions): Promise
   });
   try {
     const executions: ScenarioExecution[] = [];
-    for (const scenario of await scenariosOf(runtime, new Deliveries(options.contractsRoot, files), scratch)) {
+    for (const scenario of await scenariosOf(runtime, new Deliveries(options.contractsRoot, files), scratch, join(files, 'generated'))) {
       say(scenario.name);
       const started = Date.now();
       const outcome = await run.execute(scenario, []);
