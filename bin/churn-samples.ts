@@ -5,7 +5,7 @@
  * (default `.lake/`), to land with `npx lakehouse run`. Exit 0 written; 2 usage error or a
  * project without the churn example's spec.
  */
-import { join, relative } from 'node:path';
+import { isAbsolute, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadCatalog } from '../lib/contracts/load.ts';
@@ -60,6 +60,8 @@ if (model === undefined) fail(`the project has no ML model '${CHURN_EXAMPLE_MODE
 
 const folder = churnSamplesFolder(values.lake ?? join(projectRoot, DEFAULT_WORKSPACE));
 for (const { dataset, file, rows } of writeChurnSampleFiles({ catalog, model, seed, customers, deliveredAt, folder })) {
-  process.stdout.write(`${dataset.names.ref}: ${relative(process.cwd(), file)} (${rows} rows)\n`);
+  // Inside the working directory a path reads best relative to it; elsewhere (--lake), absolute.
+  const inside = relative(process.cwd(), file);
+  process.stdout.write(`${dataset.names.ref}: ${inside.startsWith('..') || isAbsolute(inside) ? file : inside} (${rows} rows)\n`);
 }
 process.stdout.write(`land them with: npx lakehouse run <dataset> <file> --ingest-time ${deliveredAt.toISOString()}\n`);
