@@ -48,10 +48,11 @@ const texts = (files: readonly SampleDelivery[]): string[] => files.map(({ file 
 
 describe('churn sample files', () => {
   it('are the same bytes for the same seed, and others for another seed', () => {
-    const again = writeChurnSampleFiles({ catalog, model, ...CHURN_SAMPLE_DEFAULTS, deliveredAt: DELIVERED_AT, folder: join(folder, 'again') });
-    const other = writeChurnSampleFiles({ catalog, model, ...CHURN_SAMPLE_DEFAULTS, seed: CHURN_SAMPLE_DEFAULTS.seed + 1, deliveredAt: DELIVERED_AT, folder: join(folder, 'other') });
-    expect(texts(again)).toEqual(texts(deliveries));
-    for (const [index, text] of texts(other).entries()) expect(text).not.toEqual(texts(deliveries)[index]);
+    // A few customers are enough to tell files apart.
+    const small = (seed: number, name: string) => writeChurnSampleFiles({ catalog, model, seed, customers: 20, deliveredAt: DELIVERED_AT, folder: join(folder, name) });
+    const [first, again, other] = [small(7, 'first'), small(7, 'again'), small(8, 'other')];
+    expect(texts(again)).toEqual(texts(first));
+    for (const [index, text] of texts(other).entries()) expect(text).not.toEqual(texts(first)[index]);
   });
 
   it("hold a few thousand rows for every dataset the feature model reads, each file in its contract's format", () => {
