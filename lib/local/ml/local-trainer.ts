@@ -6,6 +6,7 @@
  */
 import { RandomForestClassifier } from 'ml-random-forest';
 import { validationMetrics } from './binary-metrics.ts';
+import { canonicalRowOrder } from './canonical-row-order.ts';
 import { encodeRows, fitEncoding, type Feature, type Row, type RowName } from './feature-encoding.ts';
 import { forestSettings, type HyperparameterValue } from './forest-hyperparameters.ts';
 import { localModel, score, type LocalModel } from './local-model.ts';
@@ -66,10 +67,16 @@ export interface SplitTrainingRequest {
   readonly rowName?: (rows: readonly Row[]) => RowName;
 }
 
-/** Trains on rows already divided, as a training job reads its train and validation channels. */
+/**
+ * Trains on rows already divided, as a training job reads its train and validation channels, in
+ * whatever order they come: the same rows give the same model (`canonicalRowOrder`).
+ */
 export function trainOnSplit(request: SplitTrainingRequest): TrainingResult {
-  const { training, validation } = request;
-  const nameIn = request.rowName ?? (() => (index: number) => `row ${index + 1}`);
+  const columns = [request.label, ...request.features.map((feature) => feature.name)];
+  const training = canonicalRowOrder(request.training, columns);
+  const validation = canonicalRowOrder(request.validation, columns);
+  // Positions in the reordered rows would mislead, so a row without a given name is named by its values.
+  const nameIn = request.rowName ?? ((rows: readonly Row[]) => (index: number) => `the row ${columns.map((column) => `${column}=${String(rows[index]![column])}`).join(', ')}`);
   const trainingName = nameIn(training);
   const validationName = nameIn(validation);
   const trainingLabels = labelsOf(training, request.label, trainingName);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Feature, Row } from '../../../lib/local/ml/feature-encoding.ts';
 import { readLocalModel, score, writeLocalModel } from '../../../lib/local/ml/local-model.ts';
-import { trainLocally, type TrainingRequest } from '../../../lib/local/ml/local-trainer.ts';
+import { trainLocally, trainOnSplit, type TrainingRequest } from '../../../lib/local/ml/local-trainer.ts';
 import { splitRows } from '../../../lib/local/ml/train-validation-split.ts';
 
 /** A seeded generator (mulberry32), so every run of the test sees the same rows. */
@@ -72,6 +72,23 @@ describe('the local trainer', () => {
     const again = trainLocally(request([...withSignal].reverse()));
     expect(again.metrics).toEqual(trained.metrics);
     expect(JSON.stringify(again.model)).toBe(JSON.stringify(trained.model));
+  });
+
+  it('trains channels read in another order to the same model, as an UNLOAD writes its rows in any order', () => {
+    const { training, validation } = splitRows(withSignal, request(withSignal).split, ['customer_id']);
+    const channels = { features, label: 'churned', hyperparameters: { num_round: 15, max_depth: 4, eta: 0.2 } };
+    const asRead = trainOnSplit({ ...channels, training, validation });
+    const shuffled = trainOnSplit({ ...channels, training: [...training].reverse(), validation: [...validation].reverse() });
+    expect(shuffled.metrics).toEqual(asRead.metrics);
+    expect(JSON.stringify(shuffled.model)).toBe(JSON.stringify(asRead.model));
+  });
+
+  it('names a channel row by its values, since its position changes with the order', () => {
+    const { training, validation } = splitRows(withSignal, request(withSignal).split, ['customer_id']);
+    const bad = training.map((row, index) => (index === 3 ? { ...row, orders: 'many' } : row));
+    expect(() => trainOnSplit({ features, label: 'churned', hyperparameters: { num_round: 5 }, training: bad, validation })).toThrow(
+      /^the row churned=(true|false), orders=many, days_since_last_order=.*: numeric feature 'orders' holds "many"$/,
+    );
   });
 
   it('writes a JSON model that scores rows as the trained one does', () => {
