@@ -1,9 +1,10 @@
 /**
  * `npm run samples:churn [-- --seed <n>] [--customers <n>] [--lake <dir>] [--delivered-at <iso>]`:
  * writes the churn example's seeded sample deliveries (customers, orders, web events: every file
- * valid against its contract, the same bytes for the same seed) into `<lake>/samples/churn/`
- * (default `.lake/`), to land with `npx lakehouse run`. Exit 0 written; 2 usage error or a
- * project without the churn example's spec.
+ * valid against its contract, the same bytes for the same seed and delivery time, by default the
+ * shipped samples' `2026-11-21T06:00:00Z`) into `<lake>/samples/churn/` (default `.lake/`), to land
+ * with `npx lakehouse run --ingest-time` that time. Exit 0 written; 2 usage error or a project
+ * without the churn example's spec.
  */
 import { isAbsolute, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,7 +43,7 @@ try {
 }
 const seed = wholeNumber('seed', values.seed, CHURN_SAMPLE_DEFAULTS.seed, 0);
 const customers = wholeNumber('customers', values.customers, CHURN_SAMPLE_DEFAULTS.customers, 1);
-const deliveredAt = new Date(values['delivered-at'] ?? Date.now());
+const deliveredAt = values['delivered-at'] === undefined ? CHURN_SAMPLE_DEFAULTS.deliveredAt : new Date(values['delivered-at']);
 if (Number.isNaN(deliveredAt.getTime())) fail(`--delivered-at: expected an ISO-8601 time, got '${values['delivered-at']}'`);
 
 let catalog: Catalog;

@@ -4,15 +4,16 @@
  * model, run on DuckDB over what the validator passed, finds churners and stayers, and the local
  * trainer learns them well enough that the spec's gate has something real to decide.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCatalog } from '../../lib/contracts/load.ts';
 import type { Catalog } from '../../lib/contracts/model.ts';
 import { trainLocally } from '../../lib/local/ml/local-trainer.ts';
-import { writeChurnSampleFiles } from '../../lib/local/samples/churn-sample-files.ts';
+import { churnSamplesFolder, writeChurnSampleFiles } from '../../lib/local/samples/churn-sample-files.ts';
 import type { SampleDelivery } from '../../lib/local/samples/write-sample-files.ts';
 import { loadMlModels } from '../../lib/ml/load.ts';
 import type { MlModel } from '../../lib/ml/model.ts';
@@ -22,6 +23,7 @@ import { compileTransforms } from '../../lib/transforms/compile.ts';
 import { relation, renderModel } from '../../lib/transforms/render.ts';
 import { validateFile } from '../../lib/validation/validate-file.ts';
 import type { ValidationReport } from '../../lib/validation/report.ts';
+import { repoRoot } from '../cli/run-cli.ts';
 import { CHURN_SPEC, mlProject } from './ml-project.ts';
 
 const DELIVERED_AT = new Date('2026-11-21T06:00:00Z');
@@ -53,6 +55,18 @@ describe('churn sample files', () => {
     const [first, again, other] = [small(7, 'first'), small(7, 'again'), small(8, 'other')];
     expect(texts(again)).toEqual(texts(first));
     for (const [index, text] of texts(other).entries()) expect(text).not.toEqual(texts(first)[index]);
+  });
+
+  it('are the same bytes on every run of `npm run samples:churn` without --delivered-at: the documented default delivery time, printed as the ingest time to land them with', () => {
+    // A run at the current time wrote other orders and web events under the same names on every run.
+    const lake = join(folder, 'script');
+    const script = spawnSync(process.execPath, ['--import', 'tsx', 'bin/churn-samples.ts', '--customers', '20', '--lake', lake], { cwd: repoRoot, encoding: 'utf8' });
+    expect(script.stderr).toBe('');
+    expect(script.stdout).toContain(`--ingest-time ${CHURN_SAMPLE_DEFAULTS.deliveredAt.toISOString()}`);
+    const expectedFolder = join(folder, 'expected');
+    const expected = writeChurnSampleFiles({ catalog, model, seed: CHURN_SAMPLE_DEFAULTS.seed, customers: 20, deliveredAt: CHURN_SAMPLE_DEFAULTS.deliveredAt, folder: expectedFolder });
+    const written = expected.map(({ file }) => readFileSync(join(churnSamplesFolder(lake), relative(expectedFolder, file)), 'utf8'));
+    expect(written).toEqual(texts(expected));
   });
 
   it("hold a few thousand rows for every dataset the feature model reads, each file in its contract's format", () => {
