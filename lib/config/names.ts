@@ -370,6 +370,9 @@ export function trainingRunRecordKey(domain: string, model: string, runId: strin
 /** The file name of a run record inside its run's records folder. */
 export const TRAINING_RUN_RECORD_FILE = 'run.json';
 
+/** The file name of a training job's final metrics inside its run's folder. */
+export const TRAINING_METRICS_FILE = 'metrics.json';
+
 /** The external JSON table over an ML model's run records, partitioned by run id. */
 export function trainingRunRecordsTableName(model: string): string {
   return `${model}_run_records`;

@@ -18,6 +18,7 @@ import {
   modelPackageGroupName,
   registerFunctionName,
   s3Uri,
+  TRAINING_METRICS_FILE,
   TRAINING_RUN_RECORD_FILE,
   trainingJobPrefix,
   trainingLogGroupName,
@@ -118,6 +119,10 @@ export class ModelTraining extends Construct {
     // SageMaker's own role for the job: the run's training set in, its model artifact out.
     const trainingSets = `${runs.bucketArn}/${runs.prefix}runs/*/training-set/*`;
     const artifacts = `${runs.bucketArn}/${runs.prefix}runs/*/model/*`;
+    // The machine writes these and nothing else of the model's folder: promotion's batch files
+    // under predictions/ are trusted as transform output, and the artifacts are SageMaker's.
+    const metricsFiles = `${runs.bucketArn}/${runs.prefix}runs/*/${TRAINING_METRICS_FILE}`;
+    const recordFiles = `${records.bucketArn}/${records.prefix}*/${TRAINING_RUN_RECORD_FILE}`;
     const jobGrants = sageMakerJobRoleStatements(stack, props.key, 'Training');
     const trainingLogs = jobGrants.jobLogs;
     const trainingJobs = stack.formatArn({ service: 'sagemaker', resource: 'training-job', resourceName: `${jobPrefix}-*` });
@@ -252,7 +257,13 @@ export class ModelTraining extends Construct {
       }),
       featureFiles.grantObjects('ReadFeatureFiles', { read: true }),
       featureFiles.listObjects('ListFeatureFiles'),
-      runs.grantObjects('WriteRunFiles', { write: true, multipartUploads: 'abortAndListParts' }),
+      // Athena UNLOADs each run's training set with the machine's credentials.
+      new iam.PolicyStatement({
+        sid: 'WriteTrainingSets',
+        actions: ['s3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
+        resources: [trainingSets],
+      }),
+      new iam.PolicyStatement({ sid: 'WriteRunFiles', actions: ['s3:PutObject'], resources: [metricsFiles, recordFiles] }),
       runs.listObjects('ListRunFiles'),
       // Athena reads a run's record with the machine's own credentials to insert its ml_runs row.
       records.grantObjects('ReadRunRecords', { read: true }),
@@ -315,16 +326,17 @@ export class ModelTraining extends Construct {
             targets: [new targets.SfnStateMachine(this.stateMachine, { input: events.RuleTargetInput.fromObject({}) })],
           });
 
-    this.acknowledgeFindings(model.id, { runs, records, runsTableFiles, featureFiles, queryResults, trainingSets, artifacts, trainingLogs, trainingJobs, packages, registerRole });
+    this.acknowledgeFindings(model.id, { records, runsTableFiles, featureFiles, queryResults, trainingSets, metricsFiles, recordFiles, artifacts, trainingLogs, trainingJobs, packages, registerRole });
   }
 
   private acknowledgeFindings(model: string, granted: {
-    runs: ZonePrefix;
     records: ZonePrefix;
     runsTableFiles: ZonePrefix;
     featureFiles: ZonePrefix;
     queryResults: ZonePrefix;
     trainingSets: string;
+    metricsFiles: string;
+    recordFiles: string;
     artifacts: string;
     trainingLogs: string;
     trainingJobs: string;
@@ -332,7 +344,9 @@ export class ModelTraining extends Construct {
     registerRole: iam.Role;
   }): void {
     Validations.of(this.role).acknowledge(
-      { id: wildcardFinding(this, granted.runs.objectsArn), reason: `Athena UNLOADs each run's training set and the machine writes its record under ${model}'s own runs prefix; names hold the run id.` },
+      { id: wildcardFinding(this, granted.trainingSets), reason: `Athena UNLOADs each run's training set into ${model}'s run folder, named by run id, in files Athena names.` },
+      { id: wildcardFinding(this, granted.metricsFiles), reason: `The machine writes each run's metrics file into ${model}'s run folder, named by run id.` },
+      { id: wildcardFinding(this, granted.recordFiles), reason: `The machine writes each run's record into ${model}'s records folder, named by run id.` },
       { id: wildcardFinding(this, granted.records.objectsArn), reason: `Athena reads each run's record under ${model}'s own records prefix, one folder per run id.` },
       { id: wildcardFinding(this, granted.runsTableFiles.objectsArn), reason: `Athena writes ${model}'s runs into its domain's ml_runs table only; Iceberg names the files.` },
       { id: wildcardFinding(this, granted.featureFiles.objectsArn), reason: `Reads only the files of ${model}'s feature table; Iceberg names them.` },

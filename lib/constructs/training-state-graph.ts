@@ -16,6 +16,7 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
+import { TRAINING_METRICS_FILE } from '../config/names.ts';
 import type { MlModel, MetricThreshold } from '../ml/model.ts';
 import { mlRunsInsertStatement } from '../ml/run-tracking-queries.ts';
 import { type FeatureTable, TRAINING_CHANNELS, TRAINING_SET_CONTENT_TYPE, trainingSetFolder, unloadStatement } from '../ml/training-queries.ts';
@@ -309,8 +310,8 @@ export function trainingStateGraph(scope: Construct, props: TrainingStateGraphPr
       train: runFolder(trainingSetFolder('train')),
       validation: runFolder(trainingSetFolder('validation')),
       output: runFolder('model/'),
-      metricsKey: runKey('/metrics.json'),
-      metricsDocument: runFolder('metrics.json'),
+      metricsKey: runKey(`/${TRAINING_METRICS_FILE}`),
+      metricsDocument: runFolder(TRAINING_METRICS_FILE),
       recordKey: sfn.JsonPath.format(`${props.recordsPrefix}{}/${props.recordFile}`, sfn.JsonPath.stringAt(P.runId)),
     },
     resultPath: P.files,

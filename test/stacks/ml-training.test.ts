@@ -15,7 +15,7 @@ import { decide, rolePrincipal } from '../iam/evaluate.ts';
 import { readSynthesizedApp } from '../iam/synthesized-app.ts';
 import { readRegisterSettings } from '../../lambdas/register-model/settings.ts';
 import { readCdkJsonContext } from '../../lib/config/cdk-json.ts';
-import { ML_RUNS_TABLE, modelPackageGroupName, trainingJobPrefix, trainingRunRecordKey } from '../../lib/config/names.ts';
+import { inferenceRunsPrefix, ML_RUNS_TABLE, modelPackageGroupName, trainingJobPrefix, trainingRunRecordKey } from '../../lib/config/names.ts';
 import type { EnvironmentSettings } from '../../lib/config/settings.ts';
 import { LocalModelRegistry } from '../../lib/local/ml/local-registry.ts';
 import type { SynthesizedStateMachine } from '../../lib/local/stepfunctions/definitions.ts';
@@ -121,8 +121,13 @@ describe('the roles, scoped to the model', () => {
     const pass = statements.find((statement) => statement.Sid === 'PassTrainingRole')!;
     expect(pass.Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } });
     expect(text(pass.Resource)).toContain('TrainingRole');
-    const writes = statements.find((statement) => statement.Sid === 'WriteRunFiles')!;
-    expect(text(writes.Resource)).toContain('/ml/marketing/churn/*');
+    const writes = statements.filter((statement) => text(statement.Action).includes('s3:PutObject')).map((statement) => [statement.Sid, text(statement.Resource)]);
+    expect(writes).toEqual([
+      ['WriteTrainingSets', expect.stringContaining('/ml/marketing/churn/runs/*/training-set/*')],
+      ['WriteRunFiles', expect.stringMatching(/\/ml\/marketing\/churn\/runs\/\*\/metrics\.json.*\/ml\/marketing\/churn\/records\/\*\/run\.json/)],
+      ['WriteRunsTableFiles', expect.stringContaining('/marketing/ml_runs/*')],
+      ['WriteQueryResults', expect.any(String)],
+    ]);
     const reads = statements.find((statement) => statement.Sid === 'ReadFeatureFiles')!;
     expect(text(reads.Resource)).toContain('/marketing/customer_churn_features/*');
     // No statement but the telemetry one reaches every resource.
@@ -145,14 +150,15 @@ describe('the roles, scoped to the model', () => {
   });
 });
 
+/** Each call as `<action> <resource>: <decision>`, evaluated by iam-simulate on the role's synthesized policies. */
+async function decisions(roleIdPart: string, calls: readonly { action: string; resource: string; context?: Record<string, string> }[]) {
+  const app = readSynthesizedApp(stage);
+  const role = app.roles.find((candidate) => new RegExp(`MlChurn${roleIdPart}[0-9A-F]{8}$`).test(candidate.logicalId))!;
+  return Promise.all(calls.map(async (call) => `${call.action} ${call.resource}: ${await decide(app, rolePrincipal(role), { ...call, why: 'test' })}`));
+}
+
 describe('the roles, as IAM decides (iam-simulate on the synthesized policies)', () => {
   const arn = (service: string, resource: string) => `arn:aws:${service}:eu-west-1:111111111111:${resource}`;
-
-  async function decisions(roleIdPart: string, calls: readonly { action: string; resource: string; context?: Record<string, string> }[]) {
-    const app = readSynthesizedApp(stage);
-    const role = app.roles.find((candidate) => new RegExp(`MlChurn${roleIdPart}[0-9A-F]{8}$`).test(candidate.logicalId))!;
-    return Promise.all(calls.map(async (call) => `${call.action} ${call.resource}: ${await decide(app, rolePrincipal(role), { ...call, why: 'test' })}`));
-  }
 
   it("allows the state machine this model's training jobs and its training role for SageMaker, nothing of another model's", async () => {
     const own = `training-job/${trainingJobPrefix(identity, 'marketing', 'churn')}-0b4e7a4c-3f1a-4f5e-9d7c-2a1b3c4d5e6f`;
@@ -165,16 +171,16 @@ describe('the roles, as IAM decides (iam-simulate on the synthesized policies)',
         { action: 'sagemaker:CreateTrainingJob', resource: arn('sagemaker', other) },
         { action: 'iam:PassRole', resource: trainingRole, context: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } },
         { action: 'iam:PassRole', resource: trainingRole, context: { 'iam:PassedToService': 'lambda.amazonaws.com' } },
-        { action: 's3:PutObject', resource: 'arn:aws:s3:::acme-dev-audit-111111111111-eu-west-1/ml/marketing/churn/runs/r1.json' },
-        { action: 's3:PutObject', resource: 'arn:aws:s3:::acme-dev-audit-111111111111-eu-west-1/ml/marketing/churn_eu/runs/r1.json' },
+        { action: 's3:PutObject', resource: 'arn:aws:s3:::acme-dev-audit-111111111111-eu-west-1/ml/marketing/churn/runs/r1/metrics.json' },
+        { action: 's3:PutObject', resource: 'arn:aws:s3:::acme-dev-audit-111111111111-eu-west-1/ml/marketing/churn_eu/runs/r1/metrics.json' },
       ]),
     ).toEqual([
       `sagemaker:CreateTrainingJob ${arn('sagemaker', own)}: Allowed`,
       `sagemaker:CreateTrainingJob ${arn('sagemaker', other)}: ImplicitlyDenied`,
       `iam:PassRole ${trainingRole}: Allowed`,
       `iam:PassRole ${trainingRole}: ImplicitlyDenied`,
-      's3:PutObject arn:aws:s3:::acme-dev-audit-111111111111-eu-west-1/ml/marketing/churn/runs/r1.json: Allowed',
-      's3:PutObject arn:aws:s3:::acme-dev-audit-111111111111-eu-west-1/ml/marketing/churn_eu/runs/r1.json: ImplicitlyDenied',
+      's3:PutObject arn:aws:s3:::acme-dev-audit-111111111111-eu-west-1/ml/marketing/churn/runs/r1/metrics.json: Allowed',
+      's3:PutObject arn:aws:s3:::acme-dev-audit-111111111111-eu-west-1/ml/marketing/churn_eu/runs/r1/metrics.json: ImplicitlyDenied',
     ]);
   });
 
@@ -422,6 +428,37 @@ describe('a training run in the local interpreter', () => {
     const execution = await runStateMachine({ definition: machine.definition, input: {}, handlers, retryPauseMs: 0, stateMachineArn: machine.arn });
     return { execution, workspace, ...recorded };
   }
+
+  it("is allowed by IAM every S3 write the run makes, and denied puts under promotion's predictions/ and SageMaker's model/", async () => {
+    const { execution, queries, objects } = await run([
+      { MetricName: 'validation:auc', Value: 0.91 },
+      { MetricName: 'validation:logloss', Value: 0.31 },
+    ]);
+    expect(execution.status).toBe('SUCCEEDED');
+    const s3 = (bucket: string, key: string) => `arn:aws:s3:::${bucket}/${key}`;
+    // The machine's own puts, and the UNLOADs' files under each TO folder, which Athena writes with its credentials.
+    const unloaded = queries.flatMap((query) => {
+      const target = /\bTO 's3:\/\/([^/]+)\/([^']+)'/.exec(query);
+      return target === null ? [] : ['s3:PutObject', 's3:AbortMultipartUpload'].map((action) => ({ action, resource: s3(target[1]!, `${target[2]!}part-0.parquet`) }));
+    });
+    const puts = objects as unknown as { Bucket: string; Key: string }[];
+    const own = [...puts.map((object) => ({ action: 's3:PutObject', resource: s3(object.Bucket, object.Key) })), ...unloaded];
+    expect(own).toHaveLength(2 + 2 * 2);
+    const audit = puts[0]!.Bucket;
+    const runId = (objects.at(-1)!.Body as { runId: string }).runId;
+    const batch = `${inferenceRunsPrefix('marketing', 'churn')}${runId}/`;
+    const foreign = [
+      `${batch}input/part-0.csv`,
+      `${batch}output/part-0.csv.out`,
+      `ml/marketing/churn/runs/${runId}/model/${runId}/output/model.tar.gz`,
+      `ml/marketing/churn/records/${runId}/other.json`,
+      `ml/marketing/churn/${runId}.json`,
+    ].map((key) => ({ action: 's3:PutObject', resource: s3(audit, key) }));
+    expect(await decisions('Role', [...own, ...foreign])).toEqual([
+      ...own.map((call) => `${call.action} ${call.resource}: Allowed`),
+      ...foreign.map((call) => `${call.action} ${call.resource}: ImplicitlyDenied`),
+    ]);
+  });
 
   it('registers a model whose metrics pass every threshold, with its lineage, and records the run', async () => {
     const { execution, workspace, queries, objects, trainingJobs, alerts, tracked } = await run([
