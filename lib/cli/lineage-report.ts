@@ -19,6 +19,7 @@ export function lineageLines(lineage: PredictionLineage): string[] {
   return [
     `${lineage.model} ${predictionKeyText(prediction.key)}`,
     line('prediction', `score ${prediction.score} at ${prediction.predictedAt} (batch ${prediction.batch})`),
+    line('scored by', `${prediction.modelPackageArn} on feature snapshot ${prediction.featureSnapshotId}`),
     line('version', `${version.version} (${version.approval}) ${version.arn}`),
     line('metrics', Object.entries(version.metrics).map(([name, value]) => `${name}=${value}`).join(' ') || '-'),
     line('run', run === null ? 'no record' : `${run.runId} started ${run.startedAt}${duration}`),

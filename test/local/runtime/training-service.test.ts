@@ -273,7 +273,16 @@ describe("a prediction's lineage (models lineage)", () => {
     const tracked = (await mlRuns()).find((row) => row['run_id'] === record.runId)!;
     expect(document).toEqual({
       model: 'marketing/churn',
-      prediction: { key: { customer_id: 'C00042' }, score: expect.any(Number), predictedAt: expect.any(String), batch: expect.any(String), version: 1 },
+      prediction: {
+        key: { customer_id: 'C00042' },
+        score: expect.any(Number),
+        predictedAt: expect.any(String),
+        batch: expect.any(String),
+        version: 1,
+        modelPackageArn: version!.arn,
+        // Scored from the table as promotion found it, with the row added after training.
+        featureSnapshotId: String(runtime.lake.currentSnapshot(database, FEATURE_TABLE).snapshotId),
+      },
       version: { version: 1, arn: version!.arn, approval: 'Approved', metrics: version!.metrics, createdAt: version!.createdAt, gitRevision: version!.lineage.gitRevision },
       run: {
         runId: record.runId,
@@ -299,6 +308,8 @@ describe("a prediction's lineage (models lineage)", () => {
     const text = await lineage('--prediction', 'customer_id=C00042');
     expect(text.status, text.stderr).toBe(0);
     expect(text.stdout).toContain(`1 (Approved) ${version!.arn}`);
+    expect(text.stdout).toContain(`${version!.arn} on feature snapshot ${document.prediction.featureSnapshotId}`);
+    expect(document.prediction.featureSnapshotId).not.toBe(document.trainingSet.featureSnapshotId);
   });
 
   it('exits 1 for a key with no prediction, naming the batches there are', async () => {
@@ -306,6 +317,43 @@ describe("a prediction's lineage (models lineage)", () => {
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/no prediction of marketing\/churn for customer_id=NOBODY; batches: \S+ \(version 1, [^,]+, 601 rows\)/);
     expect(JSON.parse(result.stdout)).toMatchObject({ model: 'marketing/churn', prediction: null, key: { customer_id: 'NOBODY' }, batches: [{ version: 1, rows: 601 }] });
+  });
+
+  it("exits 1 naming both ARNs when the registry's version is not the package that scored the prediction", async () => {
+    const group = modelPackageGroupName(identity, 'marketing', 'churn');
+    const [version] = await registry().listVersions(group);
+    const foreign = version!.arn.replace(identity.account, '222222222222');
+    expect(foreign).not.toBe(version!.arn);
+    // A newer row for C00042 scored by another account's version 1, then one by a version this registry never had.
+    const rescore = async (arn: string, modelVersion: number, batch: string) => {
+      const connection = await openBuildConnection(runtime.lake);
+      await runtime.lake
+        .write(
+          connection.connection,
+          database,
+          'churn_predictions',
+          'append',
+          `INSERT INTO {{target}} SELECT * REPLACE ('${arn}' AS model_package_arn, ${modelVersion} AS model_version, '${batch}' AS run_id, predicted_at + INTERVAL 1 HOUR AS predicted_at)
+           FROM "${database}"."churn_predictions" WHERE customer_id = 'C00042' ORDER BY predicted_at DESC LIMIT 1`,
+        )
+        .finally(() => connection.close());
+    };
+
+    await rescore(foreign, 1, 'foreign-batch');
+    const result = await lineage('--prediction', 'C00042', '--json');
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(`(batch foreign-batch) was scored by ${foreign}, but Model Package Group ${group} in this registry holds ${version!.arn} as version 1`);
+    expect(JSON.parse(result.stdout)).toEqual({
+      model: 'marketing/churn',
+      prediction: expect.objectContaining({ key: { customer_id: 'C00042' }, batch: 'foreign-batch', version: 1, modelPackageArn: foreign, featureSnapshotId: expect.any(String) }),
+      version: null,
+      registryArn: version!.arn,
+    });
+
+    await rescore(version!.arn.replace(/\/1$/, '/7'), 7, 'unregistered-batch');
+    const missing = await lineage('--prediction', 'C00042');
+    expect([missing.status, missing.stdout]).toEqual([1, '']);
+    expect(missing.stderr).toContain('in this registry has no version 7');
   });
 
   it('exits 2 without --prediction', async () => {
