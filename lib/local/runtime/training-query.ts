@@ -27,6 +27,7 @@ import { duckDbTrainingSelect, featureSnapshotQuery, type FeatureTable, type Tra
 import { TRAINING_PATHS, TRAINING_STATES } from '../../ml/training-states.ts';
 import { timeTravelViewName } from '../lake/attach-lake.ts';
 import type { LocalLake } from '../lake/local-lake.ts';
+import { statementValues } from './format-values.ts';
 import type { OfflineQuery } from './local-athena.ts';
 import { parseS3Uri } from './s3-uri.ts';
 import { listKeys } from './zone-objects.ts';
@@ -52,21 +53,6 @@ const CHANNEL_OF_STATE: Readonly<Record<string, TrainingChannel>> = {
   [TRAINING_STATES.unloadValidationSet]: 'validation',
 };
 
-/** The values `States.Format` put into `template`'s placeholders to make `text`, or undefined when it does not fit. */
-function formatValues(template: string, text: string): string[] | undefined {
-  const pieces = template.split('{}');
-  if (!text.startsWith(pieces[0]!)) return undefined;
-  const values: string[] = [];
-  let rest = text.slice(pieces[0]!.length);
-  for (const piece of pieces.slice(1)) {
-    const end = piece === '' ? rest.length : rest.indexOf(piece);
-    if (end < 0) return undefined;
-    values.push(rest.slice(0, end));
-    rest = rest.slice(end + piece.length);
-  }
-  return rest === '' ? values : undefined;
-}
-
 export function trainingQueries(context: TrainingQueryContext): (stateName: string) => OfflineQuery {
   const { model, featureTable, lake } = context;
   return (stateName) => async (queryString) => {
@@ -83,11 +69,7 @@ export function trainingQueries(context: TrainingQueryContext): (stateName: stri
     const channel = CHANNEL_OF_STATE[stateName];
     if (channel === undefined) throw new Error(`state ${stateName} runs no statement of ${model.id}'s training`);
     const statement = unloadStatement(model, featureTable, channel, { snapshotId: TRAINING_PATHS.snapshotId, channelUri: `${TRAINING_PATHS.files}.${channel}` });
-    const values = formatValues(statement.template, queryString);
-    if (values === undefined || statement.render(values) !== queryString) {
-      throw new Error(`state ${stateName}: the query is not the UNLOAD of ${model.id}'s ${channel} rows; synthesize the app again`);
-    }
-    const [snapshotText, channelUri] = values as [string, string];
+    const [snapshotText, channelUri] = statementValues(statement, queryString, `state ${stateName} (the UNLOAD of ${model.id}'s ${channel} rows)`) as [string, string];
     await unload(context, channel, Number(snapshotText), channelUri);
     return undefined;
   };
@@ -116,11 +98,8 @@ async function trackRun(context: TrainingQueryContext, stateName: string, queryS
   const { model, lake } = context;
   const runs = { database: context.recordsTable.database, table: ML_RUNS_TABLE };
   const statement = mlRunsInsertStatement(runs, context.recordsTable, TRAINING_PATHS.runId);
-  const values = formatValues(statement.template, queryString);
-  if (values === undefined || statement.render(values) !== queryString) {
-    throw new Error(`state ${stateName}: the query is not the INSERT of ${model.id}'s run into ${ML_RUNS_TABLE}; synthesize the app again`);
-  }
-  const runId = checkedRunId(values[0]!);
+  const [runIdText] = statementValues(statement, queryString, `state ${stateName} (the INSERT of ${model.id}'s run into ${ML_RUNS_TABLE})`) as [string];
+  const runId = checkedRunId(runIdText);
   let record: Uint8Array;
   try {
     const response = await context.s3.send(new GetObjectCommand({ Bucket: context.auditBucket, Key: trainingRunRecordKey(model.domain, model.name, runId) }));
