@@ -28,9 +28,8 @@ import { replayRowCountProblem } from '../lib/cli/replay-row-count.ts';
 import { renderTable } from '../lib/cli/table.ts';
 import type { BuildModelOutcome } from '../lib/local/runtime/build-outcomes.ts';
 import { MODEL_OUTCOME_HEADINGS, modelOutcomeCells } from '../lib/cli/build-outcome-table.ts';
-import { currentUser } from '../lib/cli/current-user.ts';
+import { ExitCode } from '../lib/cli/exit-codes.ts';
 import { runCli } from '../lib/cli/main.ts';
-import { promotionLines } from '../lib/cli/promotion-report.ts';
 import { recordMetrics } from '../lib/cli/commands/training-record.ts';
 import { glueDatabaseName, modelPackageGroupName, predictionsTableName } from '../lib/config/names.ts';
 import { lineageLines, predictionKeyText } from '../lib/cli/lineage-report.ts';
@@ -40,7 +39,6 @@ import { relation } from '../lib/transforms/render.ts';
 import { environmentMlModels } from '../lib/local/ml/environment-models.ts';
 import { workspaceModelRegistry } from '../lib/local/ml/workspace-registry.ts';
 import { CHURN_EXAMPLE_MODEL, churnSamplesFolder, writeChurnSampleFiles } from '../lib/local/samples/churn-sample-files.ts';
-import { manualApprovalDescription } from '../lib/ml/manual-approval.ts';
 import { CHURN_SAMPLE_DEFAULTS } from '../lib/ml/samples/churn-samples.ts';
 import { gateDecisions } from '../lib/ml/threshold-gates.ts';
 
@@ -48,6 +46,8 @@ const repo = fileURLToPath(new URL('..', import.meta.url));
 const contractsRoot = join(repo, 'contracts');
 const { values } = parseArgs({ options: { lake: { type: 'string' } } });
 const workspace = values.lake ?? join(repo, '.lake');
+/** How the commands the demo shows name its workspace: by default, as they find it. */
+const lakeFlag = values.lake === undefined ? '' : ` --lake ${values.lake}`;
 /** Every shipped sample was delivered at this time (see the samples' READMEs). */
 const DELIVERED_AT = new Date('2026-11-21T06:00:00Z');
 const ENVIRONMENT = 'dev';
@@ -158,7 +158,7 @@ async function demonstrateMlModel(): Promise<void> {
   const folder = churnSamplesFolder(workspace);
   const { seed, customers } = CHURN_SAMPLE_DEFAULTS;
   say(`  seeded samples for ${customers} customers (seed ${seed}), as \`npm run samples:churn\` writes them, through their pipelines:`);
-  for (const { dataset, file } of writeChurnSampleFiles({ catalog: environment.catalog, model, seed, customers, deliveredAt: DELIVERED_AT, folder })) {
+  for (const { dataset, file } of writeChurnSampleFiles({ catalog: environment.catalog, model, ...CHURN_SAMPLE_DEFAULTS, folder })) {
     deliveries.push(await deliver(dataset, file, shownFile(file)));
   }
   const [featureBuild] = await runtime.build(model.featureModel);
@@ -184,25 +184,25 @@ async function demonstrateMlModel(): Promise<void> {
 
   const { identity } = environment;
   const group = modelPackageGroupName(identity, model.domain, model.name);
-  const registry = workspaceModelRegistry(runtime.paths, identity);
-  const pending = await registry.describeVersion(group, registered.version);
+  const pending = await workspaceModelRegistry(runtime.paths, identity).describeVersion(group, registered.version);
   say(`    registered version ${pending.version} of ${group}: ${pending.approval} (the spec asks for manual approval)`);
 
-  say(`\n  \`npx lakehouse models approve ${model.id} ${pending.version}\`: the approval event starts the synthesized promotion machine`);
-  await registry.updateApproval(group, pending.version, 'Approved', manualApprovalDescription(currentUser(), 'approved in the demo'));
-  const [promotion] = await runtime.modelVersionChanged(model.id, pending.version);
-  if (promotion === undefined) {
-    mlProblems.push(`${model.id}: approving version ${pending.version} started no promotion`);
-    return;
-  }
-  for (const line of promotionLines(promotion)) say(`  ${line}`);
-  if (promotion.status !== 'SUCCEEDED') {
-    mlProblems.push(`${model.id}: the promotion of version ${pending.version} ${promotion.status} (${promotion.error ?? ''})`);
+  const indented = (text: string): void => say(text.replace(/^/gm, '    ').trimEnd());
+  // The command itself, in this process, on the same workspace: its checks, the description it
+  // records, the approval event it delivers to the promotion machine, and its exit code.
+  const reason = 'approved in the demo';
+  const approve = ['models', 'approve', model.id, String(pending.version), '--reason', reason, '--lake', workspace];
+  say(`\n  npx lakehouse models approve ${model.id} ${pending.version} --reason '${reason}'${lakeFlag}: the approval event starts the synthesized promotion machine`);
+  // What the command writes to stderr (the promotion's states as they run) is shown only if it fails, as for every pipeline run after the first.
+  const progress: string[] = [];
+  const approved = await runCli(approve, { out: indented, err: (text) => progress.push(text) });
+  if (approved !== ExitCode.success) {
+    for (const text of progress) indented(text);
+    mlProblems.push(`${model.id}: \`lakehouse models approve ${model.id} ${pending.version}\` exited ${approved}`);
     return;
   }
   const sql = `SELECT * FROM ${predictionsTableName(model.name)} ORDER BY ${model.key.join(', ')} LIMIT 5`;
-  say(`\n  npx lakehouse query '${sql}'`);
-  const indented = (text: string): void => say(text.replace(/^/gm, '    ').trimEnd());
+  say(`\n  npx lakehouse query '${sql}'${lakeFlag}`);
   await runCli(['query', sql, '--lake', workspace], { out: indented, err: indented });
 
   // The first customer scored, by key: its prediction traced back to the data it learned from.
@@ -280,7 +280,6 @@ try {
       ]),
     ),
   );
-  const lakeFlag = values.lake === undefined ? '' : ` --lake ${values.lake}`;
   say('\nTry next:');
   say(`  npx lakehouse query 'SELECT status, count(*) AS orders FROM orders GROUP BY status ORDER BY status'${lakeFlag}`);
   say(`  npx lakehouse quarantine list${lakeFlag}`);

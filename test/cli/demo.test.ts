@@ -113,8 +113,12 @@ describe('npm run demo', () => {
       ['validation:logloss <= 0.5', 'passed'],
     ]);
     expect(section).toMatch(/^ {4}registered version 1 of acme-dev-marketing-churn: PendingManualApproval /m);
-    expect(section).toMatch(/^ {4}promotion +Promoted$/m);
-    const predicted = Number(/^ {4}predictions +(\d+) into acme_dev_marketing\.churn_predictions$/m.exec(section)?.[1]);
+    // Approved by the command itself, which records who approved it and why.
+    expect(section).toContain(`npx lakehouse models approve marketing/churn 1 --reason 'approved in the demo' --lake ${lake}`);
+    expect(section).toMatch(/^ {4}marketing\/churn version 1: Approved \(was PendingManualApproval\)$/m);
+    expect(section).toMatch(/^ {6}description +Approved by \S+: approved in the demo$/m);
+    expect(section).toMatch(/^ {6}promotion +Promoted$/m);
+    const predicted = Number(/^ {6}predictions +(\d+) into acme_dev_marketing\.churn_predictions$/m.exec(section)?.[1]);
     const published = new LocalLake(lake);
     expect(published.currentSnapshot('acme_dev_marketing', 'customer_churn_features').summary.totalRows).toBe(predicted);
     expect(published.currentSnapshot('acme_dev_marketing', 'churn_predictions').summary.totalRows).toBe(predicted);
