@@ -54,11 +54,11 @@ const CALL_TIMEOUT = Duration.seconds(60);
 /**
  * The promotion of one ML model's approved versions (issue 11 item 2): an EventBridge rule on the
  * approval of a version in the model's group starts a Standard state machine
- * (`promotionStateGraph`) that records the version as the environment's current one (an SSM
- * parameter; a repeated event ends there), then scores the feature table at its newest snapshot
- * with a batch transform job and inserts the scores into the gold Iceberg table
- * `<model>_predictions`, every row naming the version and the snapshot. Two roles, each scoped to
- * this model: the state machine's and the one SageMaker serves the model with.
+ * (`promotionStateGraph`) that scores the feature table at its newest snapshot with a batch
+ * transform job, merges the scores into the gold Iceberg table `<model>_predictions` (every row
+ * naming the version and the snapshot) and last records the version as the environment's current
+ * one (an SSM parameter; a repeated event ends there). Two roles, each scoped to this model: the
+ * state machine's and the one SageMaker serves the model with.
  */
 export class ModelPromotion extends Construct {
   readonly stateMachine: sfn.StateMachine;
@@ -160,6 +160,9 @@ export class ModelPromotion extends Construct {
       },
     });
 
+    const sagemakerArn = (resource: string, resourceName: string): string => stack.formatArn({ service: 'sagemaker', resource, resourceName });
+    // SageMaker writes names in ARNs in lowercase.
+    const versionArnPrefix = sagemakerArn('model-package', `${groupName.toLowerCase()}/`);
     const stateMachineName = promotionStateMachineName(identity, model.domain, model.name);
     const transformTimeout = props.transformTimeout ?? Duration.hours(2);
     const definition = promotionStateGraph(new Construct(this, 'States'), {
@@ -169,6 +172,7 @@ export class ModelPromotion extends Construct {
       outputTable: output,
       keyColumns,
       currentVersionParameter: parameterName,
+      versionArnPrefix,
       workGroupName: props.workGroupName,
       auditBucketName: props.auditBucketName,
       runsPrefix: inferenceRuns.prefix,
@@ -183,11 +187,9 @@ export class ModelPromotion extends Construct {
     });
 
     const glueArn = (resource: string): string => stack.formatArn({ service: 'glue', resource });
-    const sagemakerArn = (resource: string, resourceName: string): string => stack.formatArn({ service: 'sagemaker', resource, resourceName });
     const models = sagemakerArn('model', `${namePrefix}-*`);
     const transformJobs = sagemakerArn('transform-job', `${namePrefix}-*`);
-    // SageMaker writes names in ARNs in lowercase.
-    const packages = sagemakerArn('model-package', `${groupName.toLowerCase()}/*`);
+    const packages = `${versionArnPrefix}*`;
     const statements = [
       new iam.PolicyStatement({
         sid: 'TrackCurrentVersion',

@@ -1,10 +1,14 @@
 /**
  * The state graph of an ML model's promotion (see `ModelPromotion`), started by the approval of a
- * version. Idempotent: a repeated event finds the version already recorded as the environment's
- * and ends. Otherwise it records the version, creates a SageMaker model from its inference
- * container, unloads the feature table at its newest snapshot, scores it with a batch transform
- * job (`.sync`) and inserts the scores into the model's predictions table. JSONPath only, a
- * timeout on every Task, state names from `PROMOTION_STATES`, which the offline runtime overrides by.
+ * version. It describes the version to SageMaker and goes on only with the number and ARN
+ * SageMaker answers (an execution's input is whatever StartExecution was given: none of it reaches
+ * a statement). A version already recorded as the environment's ends there (a repeated event).
+ * Otherwise it creates a SageMaker model from the version's inference container, unloads the
+ * feature table at its newest snapshot, scores it with a batch transform job (`.sync`), merges the
+ * scores into the model's predictions table in place of any earlier attempt's, and records the
+ * version as the environment's LAST, so a promotion that failed anywhere is promoted again when
+ * its event is delivered again. JSONPath only, a timeout on every Task, state names from
+ * `PROMOTION_STATES`, which the offline runtime overrides by.
  */
 import { Aws, type Duration } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
@@ -13,7 +17,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
 import type { MlModel } from '../ml/model.ts';
-import { INFERENCE_DATA_PROCESSING, INFERENCE_INPUT_CONTENT_TYPE, inferenceUnloadStatement, predictionsInsertStatement } from '../ml/prediction-queries.ts';
+import { INFERENCE_DATA_PROCESSING, INFERENCE_INPUT_CONTENT_TYPE, inferenceUnloadStatement, predictionsMergeStatement } from '../ml/prediction-queries.ts';
 import { PARAMETER_NOT_FOUND, PROMOTION_ERRORS, PROMOTION_PATHS as P, PROMOTION_STATES as S } from '../ml/promotion-states.ts';
 import { type FeatureTable, type FormattedStatement } from '../ml/training-queries.ts';
 import type { TableColumn } from '../pipeline/iceberg-schema-change.ts';
@@ -31,6 +35,8 @@ export interface PromotionStateGraphProps {
   readonly keyColumns: readonly TableColumn[];
   /** The SSM parameter naming the version the environment serves. */
   readonly currentVersionParameter: string;
+  /** `arn:<partition>:sagemaker:<region>:<account>:model-package/<group in lowercase>/`: a version's ARN is it and the number. */
+  readonly versionArnPrefix: string;
   readonly workGroupName: string;
   readonly auditBucketName: string;
   /** `ml/<domain>/<model>/predictions/`: each run's input and output folders are under it. */
@@ -59,7 +65,7 @@ export function promotionStateGraph(scope: Construct, props: PromotionStateGraph
   const statement = (formatted: FormattedStatement): string =>
     sfn.JsonPath.format(formatted.template, ...formatted.argumentPaths.map((path) => sfn.JsonPath.stringAt(path)));
   // The role's policy is written out in full by ModelPromotion.
-  const sdk = (id: string, service: string, action: string, parameters: Record<string, unknown>, result?: { selector: Record<string, string>; path: string }) =>
+  const sdk = (id: string, service: string, action: string, parameters: Record<string, unknown>, result?: { selector: Record<string, unknown>; path: string }) =>
     new tasks.CallAwsService(scope, id, {
       service,
       action,
@@ -78,32 +84,48 @@ export function promotionStateGraph(scope: Construct, props: PromotionStateGraph
     failState: S.promotionFailed,
     error: PROMOTION_ERRORS.failed,
     cause: `Promotion of ${model.id} failed; the alert and the execution history name the error`,
-    run: { modelPackageArn: sfn.JsonPath.stringAt(P.modelPackageArn) },
+    run: { modelPackageArn: sfn.JsonPath.stringAt(P.eventPackageArn) },
     failurePath: P.failure,
     callTimeout: props.callTimeout,
   });
 
   const promoted = new sfn.Succeed(scope, S.promoted);
-  const insert = predictionsInsertStatement(props.predictionsTable, props.outputTable, props.keyColumns, {
+  const recordCurrentVersion = withRetry(
+    sdk(S.recordCurrentVersion, 'ssm', 'putParameter', {
+      Name: props.currentVersionParameter,
+      Value: sfn.JsonPath.stringAt(P.modelPackageArn),
+      Type: 'String',
+      Overwrite: true,
+    }),
+    RETRY_POLICIES.notification,
+  )
+    .addCatch(alertFailed, failing)
+    .next(promoted);
+  const merge = predictionsMergeStatement(props.predictionsTable, props.outputTable, props.keyColumns, {
     modelPackageArn: P.modelPackageArn,
     modelVersion: P.modelVersion,
     snapshotId: P.snapshotId,
     runId: P.runId,
     predictedAt: P.startedAt,
   });
+  // Two executions of one version at once (EventBridge delivers at least once) both get here: each
+  // MERGE is one Iceberg commit, and the later of two that read the same snapshot fails Iceberg's
+  // check for data files added since (its ON clause could match any), so that execution fails and
+  // alerts while the other records the version; a delivery after either finds it recorded. Run one
+  // after the other, the second replaces the first's rows: never twice the version's rows.
   const insertPredictions = withRetry(
     new tasks.AthenaStartQueryExecution(scope, S.insertPredictions, {
-      queryString: statement(insert),
+      queryString: statement(merge),
       workGroup: props.workGroupName,
       integrationPattern: sfn.IntegrationPattern.RUN_JOB,
       resultPath: sfn.JsonPath.DISCARD,
       taskTimeout: sfn.Timeout.duration(props.statementTimeout),
     }),
-    // Only the start is retried: a second INSERT of the same run would add its rows twice.
+    // Only the start is retried; a promotion delivered again merges again, replacing the rows.
     RETRY_POLICIES.athena,
   )
     .addCatch(alertFailed, failing)
-    .next(promoted);
+    .next(recordCurrentVersion);
 
   // The L2 task has no DataProcessing (the join of output to input), so the state is written out.
   const transform = new sfn.CustomState(scope, S.transform, {
@@ -157,45 +179,24 @@ export function promotionStateGraph(scope: Construct, props: PromotionStateGraph
     pinned: unloadFeatures,
   });
 
+  // The run id is new for every execution, so a promotion delivered again creates its model and
+  // job under names of its own: SageMaker refuses a name taken, even by a failed attempt's model.
   const createModel = withRetry(
     sdk(S.createModel, 'sagemaker', 'createModel', {
       ModelName: sfn.JsonPath.format(`${props.namePrefix}-{}`, sfn.JsonPath.stringAt(P.runId)),
       ExecutionRoleArn: props.inferenceRoleArn,
-      PrimaryContainer: { Image: sfn.JsonPath.stringAt(`${P.container}.image`), ModelDataUrl: sfn.JsonPath.stringAt(`${P.container}.modelDataUrl`) },
+      PrimaryContainer: { Image: sfn.JsonPath.stringAt(P.image), ModelDataUrl: sfn.JsonPath.stringAt(P.modelDataUrl) },
       EnableNetworkIsolation: true,
     }),
     RETRY_POLICIES.notification,
   )
     .addCatch(alertFailed, failing)
     .next(findSnapshot);
-  const describeVersion = withRetry(
-    sdk(S.describeVersion, 'sagemaker', 'describeModelPackage', { ModelPackageName: sfn.JsonPath.stringAt(P.modelPackageArn) }, {
-      selector: {
-        image: sfn.JsonPath.stringAt('$.InferenceSpecification.Containers[0].Image'),
-        modelDataUrl: sfn.JsonPath.stringAt('$.InferenceSpecification.Containers[0].ModelDataUrl'),
-      },
-      path: P.container,
-    }),
-    RETRY_POLICIES.notification,
-  )
-    .addCatch(alertFailed, failing)
-    .next(createModel);
-  const recordCurrentVersion = withRetry(
-    sdk(S.recordCurrentVersion, 'ssm', 'putParameter', {
-      Name: props.currentVersionParameter,
-      Value: sfn.JsonPath.stringAt(P.modelPackageArn),
-      Type: 'String',
-      Overwrite: true,
-    }),
-    RETRY_POLICIES.notification,
-  )
-    .addCatch(alertFailed, failing)
-    .next(describeVersion);
 
   const alreadyPromoted = new sfn.Succeed(scope, S.alreadyPromoted, { comment: 'The environment serves this version already: a repeated approval event.' });
   const checkCurrentVersion = new sfn.Choice(scope, S.checkCurrentVersion)
     .when(sfn.Condition.stringEqualsJsonPath(P.currentVersion, P.modelPackageArn), alreadyPromoted)
-    .otherwise(recordCurrentVersion);
+    .otherwise(createModel);
   const noCurrentVersion = new sfn.Pass(scope, S.noCurrentVersion, { parameters: { value: '' }, resultPath: P.current }).next(checkCurrentVersion);
   const readCurrentVersion = sdk(S.readCurrentVersion, 'ssm', 'getParameter', { Name: props.currentVersionParameter }, {
     selector: { value: sfn.JsonPath.stringAt('$.Parameter.Value') },
@@ -207,6 +208,33 @@ export function promotionStateGraph(scope: Construct, props: PromotionStateGraph
   readCurrentVersion.addCatch(noCurrentVersion, { errors: [PARAMETER_NOT_FOUND], resultPath: sfn.JsonPath.DISCARD });
   readCurrentVersion.addCatch(alertFailed, failing).next(checkCurrentVersion);
 
+  const versionRefused = new sfn.Pass(scope, S.versionRefused, {
+    parameters: {
+      Error: PROMOTION_ERRORS.versionRefused,
+      Cause: `DescribeModelPackage did not answer a numbered version of ${model.id}'s group: nothing of it is used`,
+    },
+    resultPath: P.failure,
+  }).next(alertFailed);
+  // The statements quote the ARN and the number: a number, and the ARN SageMaker gives it, hold no quote.
+  const checkVersion = new sfn.Choice(scope, S.checkVersion)
+    .when(sfn.Condition.and(sfn.Condition.isNumeric(P.modelVersion), sfn.Condition.stringEqualsJsonPath(P.modelPackageArn, P.expectedArn)), readCurrentVersion)
+    .otherwise(versionRefused);
+  const describeVersion = withRetry(
+    sdk(S.describeVersion, 'sagemaker', 'describeModelPackage', { ModelPackageName: sfn.JsonPath.stringAt(P.eventPackageArn) }, {
+      selector: {
+        arn: sfn.JsonPath.stringAt('$.ModelPackageArn'),
+        number: sfn.JsonPath.numberAt('$.ModelPackageVersion'),
+        expectedArn: sfn.JsonPath.format(`${props.versionArnPrefix}{}`, sfn.JsonPath.stringAt('$.ModelPackageVersion')),
+        image: sfn.JsonPath.stringAt('$.InferenceSpecification.Containers[0].Image'),
+        modelDataUrl: sfn.JsonPath.stringAt('$.InferenceSpecification.Containers[0].ModelDataUrl'),
+      },
+      path: P.version,
+    }),
+    RETRY_POLICIES.notification,
+  )
+    .addCatch(alertFailed, failing)
+    .next(checkVersion);
+
   const runFolder = (suffix: string): string =>
     sfn.JsonPath.format(`s3://${props.auditBucketName}/${props.runsPrefix}{}/${suffix}`, sfn.JsonPath.stringAt(P.runId));
   const prepare = new sfn.Pass(scope, S.preparePromotion, {
@@ -217,5 +245,5 @@ export function promotionStateGraph(scope: Construct, props: PromotionStateGraph
     parameters: { input: runFolder('input/'), output: runFolder('output/') },
     resultPath: P.files,
   });
-  return prepare.next(nameFiles).next(readCurrentVersion);
+  return prepare.next(nameFiles).next(describeVersion);
 }

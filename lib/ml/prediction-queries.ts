@@ -13,16 +13,20 @@
 import { athena } from '../sql/athena.ts';
 import { duckdb } from '../sql/duckdb.ts';
 import { ddlIdentifier } from '../sql/ddl-identifier.ts';
-import { quoteString } from '../sql/ansi.ts';
+import { quoteIdentifier, quoteString } from '../sql/ansi.ts';
+import { TARGET_PLACEHOLDER } from '../pipeline/lake-write.ts';
 import type { TableColumn } from '../pipeline/iceberg-schema-change.ts';
 import type { MlModel } from './model.ts';
 import { type FeatureTable, type FormattedStatement, formattedStatement } from './training-queries.ts';
+
+/** The column naming the version of the model package that scored a row. */
+export const PREDICTION_VERSION_COLUMN = 'model_version';
 
 /** The columns every prediction carries besides the key, in table order, with their Athena DDL types. */
 export const PREDICTION_COLUMNS: readonly TableColumn[] = [
   { name: 'score', type: 'double' },
   { name: 'model_package_arn', type: 'string' },
-  { name: 'model_version', type: 'int' },
+  { name: PREDICTION_VERSION_COLUMN, type: 'int' },
   { name: 'feature_snapshot_id', type: 'string' },
   { name: 'run_id', type: 'string' },
   { name: 'predicted_at', type: 'timestamp' },
@@ -97,7 +101,8 @@ function dmlType(ddlType: string): string {
   return ddlType;
 }
 
-export interface PredictionValuePaths {
+/** The values one run stamps on its predictions: JSONPaths in the definition, the values themselves offline. */
+export interface PredictionValues {
   readonly modelPackageArn: string;
   readonly modelVersion: string;
   readonly snapshotId: string;
@@ -106,31 +111,72 @@ export interface PredictionValuePaths {
   readonly predictedAt: string;
 }
 
+/** A name for the MERGE's marker column that no column of the predictions table takes (Glue ignores case). */
+function markerColumn(columns: readonly TableColumn[]): string {
+  const taken = new Set(columns.map((column) => column.name.toLowerCase()));
+  let name = '__replaces_version';
+  while (taken.has(name)) name = `_${name}`;
+  return name;
+}
+
 /**
- * `INSERT INTO` the predictions table of the transform output of one run (`output` is the
- * external table over the job's output, partitioned by run id), the key decoded back into its
- * typed columns and every row stamped with the version, snapshot, run and time of `paths`.
+ * ONE MERGE that replaces every row of the predictions table of the version `version` stands for
+ * (an SQL integer expression) by the rows `select` gives (the table's columns in order), so a
+ * promotion that failed after it and is delivered again leaves the version's rows once, from its
+ * last run. The source is the new rows, whose marker is NULL so they never match and are
+ * inserted, plus one marker row holding the version, which every published row of that version
+ * matches exactly once (as MERGE requires) and which deletes it; other versions' rows match
+ * nothing and stay. One statement is one Iceberg commit: no reader sees the version half replaced.
  */
-export function predictionsInsertStatement(
+function versionReplacement(target: string, select: string, columns: readonly TableColumn[], version: string): string {
+  const marker = quoteIdentifier(markerColumn(columns));
+  const names = columns.map((column) => quoteIdentifier(column.name));
+  return [
+    `MERGE INTO ${target} AS t USING (`,
+    `SELECT ${names.map((name) => `r.${name}`).join(', ')}, CAST(NULL AS integer) AS ${marker} FROM (${select}) AS r`,
+    `UNION ALL SELECT ${names.map(() => 'NULL').join(', ')}, ${version}`,
+    `) AS s ON t.${quoteIdentifier(PREDICTION_VERSION_COLUMN)} = s.${marker}`,
+    'WHEN MATCHED THEN DELETE',
+    `WHEN NOT MATCHED AND s.${marker} IS NULL THEN INSERT (${names.join(', ')}) VALUES (${names.map((name) => `s.${name}`).join(', ')})`,
+  ].join('\n');
+}
+
+/**
+ * The predictions of one run (`output` is the external table over the transform jobs' output,
+ * partitioned by run id) written in place of any earlier rows of the same version
+ * (`versionReplacement`): the key decoded back into its typed columns and every row stamped with
+ * the version, snapshot, run and time of `paths`. The version is a number (the machine refuses
+ * any other) and the ARN SageMaker's own, both from DescribeModelPackage, never from the event.
+ */
+export function predictionsMergeStatement(
   predictions: FeatureTable,
   output: FeatureTable,
   keyColumns: readonly TableColumn[],
-  paths: PredictionValuePaths,
+  paths: PredictionValues,
 ): FormattedStatement {
   const key = `json_parse(from_utf8(from_base64url(${athena.identifier(INFERENCE_OUTPUT_COLUMNS.key)})))`;
   const keys = keyColumns.map(
     (column, index) => `CAST(json_extract_scalar(${key}, '$[${index}]') AS ${dmlType(column.type)}) AS ${athena.identifier(column.name)}`,
   );
-  const target = [...keyColumns, ...PREDICTION_COLUMNS].map((column) => athena.identifier(column.name)).join(', ');
-  return formattedStatement(`ML model predictions of ${predictions.database}.${predictions.table}`, [
-    `INSERT INTO ${relation(predictions)} (${target}) SELECT ${[...keys, `CAST(${athena.identifier(INFERENCE_OUTPUT_COLUMNS.score)} AS DOUBLE)`].join(', ')}, '`,
-    `', CAST('`,
-    `' AS integer), '`,
-    `', '`,
-    `', CAST(from_iso8601_timestamp('`,
-    `') AS timestamp(6)) FROM ${relation(output)} WHERE ${athena.identifier(INFERENCE_OUTPUT_COLUMNS.run)} = '`,
-    `'`,
-  ], [paths.modelPackageArn, paths.modelVersion, paths.snapshotId, paths.runId, paths.predictedAt, paths.runId]);
+  const stamps = [
+    `CAST(${athena.identifier(INFERENCE_OUTPUT_COLUMNS.score)} AS DOUBLE)`,
+    `'{}'`,
+    `CAST('{}' AS integer)`,
+    `'{}'`,
+    `'{}'`,
+    `CAST(from_iso8601_timestamp('{}') AS timestamp(6))`,
+  ].map((value, index) => `${value} AS ${athena.identifier(PREDICTION_COLUMNS[index]!.name)}`);
+  const select = `SELECT ${[...keys, ...stamps].join(', ')} FROM ${relation(output)} WHERE ${athena.identifier(INFERENCE_OUTPUT_COLUMNS.run)} = '{}'`;
+  const merge = versionReplacement(relation(predictions), select, [...keyColumns, ...PREDICTION_COLUMNS], `CAST('{}' AS integer)`);
+  return formattedStatement(`ML model predictions of ${predictions.database}.${predictions.table}`, merge.split('{}'), [
+    paths.modelPackageArn,
+    paths.modelVersion,
+    paths.snapshotId,
+    paths.runId,
+    paths.predictedAt,
+    paths.runId,
+    paths.modelVersion,
+  ]);
 }
 
 /**
@@ -147,32 +193,24 @@ export function duckDbInferenceSelect(model: Pick<MlModel, 'key' | 'features'>, 
   return `SELECT ${[keyField, ...features].join(', ')} FROM ${relation}`;
 }
 
-/** The prediction values of one run, as `predictionsInsertStatement` takes them from the execution. */
-export interface PredictionValues {
-  readonly modelPackageArn: string;
-  readonly modelVersion: string;
-  readonly snapshotId: string;
-  readonly runId: string;
-  /** ISO-8601 UTC. */
-  readonly predictedAt: string;
-}
-
 /**
- * The DuckDB rendering of the predictions INSERT's SELECT over `output`, a relation with the
- * transform output's columns (`INFERENCE_OUTPUT_COLUMNS.key`, `.score`) of one run: the key decoded
- * into its columns, cast to `keyTypes` (DuckDB types, in key order), every row stamped with `values`.
+ * The DuckDB rendering of the predictions MERGE on the lake's `{{target}}`, from `output`, a
+ * relation with the transform output's columns (`INFERENCE_OUTPUT_COLUMNS.key`, `.score`) of one
+ * run: the key decoded into its columns, cast to `keyTypes` (DuckDB types, in key order), every
+ * row stamped with `values`, replacing the rows of the same version (`versionReplacement`).
  */
-export function duckDbPredictionsSelect(keyColumns: readonly TableColumn[], keyTypes: readonly string[], output: string, values: PredictionValues): string {
+export function duckDbPredictionsMerge(keyColumns: readonly TableColumn[], keyTypes: readonly string[], output: string, values: PredictionValues): string {
   const key = `decode(from_base64(replace(replace(${duckdb.identifier(INFERENCE_OUTPUT_COLUMNS.key)}, '-', '+'), '_', '/')))`;
   const keys = keyColumns.map((column, index) => `CAST(json_extract_string(${key}, '$[${index}]') AS ${keyTypes[index]}) AS ${duckdb.identifier(column.name)}`);
+  const version = `CAST(${quoteString(values.modelVersion)} AS INTEGER)`;
   const stamps = [
     `CAST(${duckdb.identifier(INFERENCE_OUTPUT_COLUMNS.score)} AS DOUBLE)`,
     quoteString(values.modelPackageArn),
-    `CAST(${quoteString(values.modelVersion)} AS INTEGER)`,
+    version,
     quoteString(values.snapshotId),
     quoteString(values.runId),
     // Execution start times are UTC with a Z, which a TIMESTAMP cast reads as UTC.
     `CAST(${quoteString(values.predictedAt)} AS TIMESTAMP)`,
   ].map((value, index) => `${value} AS ${duckdb.identifier(PREDICTION_COLUMNS[index]!.name)}`);
-  return `SELECT ${[...keys, ...stamps].join(', ')} FROM ${output}`;
+  return versionReplacement(TARGET_PLACEHOLDER, `SELECT ${[...keys, ...stamps].join(', ')} FROM ${output}`, [...keyColumns, ...PREDICTION_COLUMNS], version);
 }

@@ -8,6 +8,15 @@ export const PROMOTION_STATES = {
   preparePromotion: 'PreparePromotion',
   /** Pass: the run's input and output folders in the audit zone. */
   nameRunFiles: 'NameRunFiles',
+  /**
+   * Task: SageMaker DescribeModelPackage of the event's version: its ARN and number as SageMaker
+   * has them (the only ones the statements see), and its inference container.
+   */
+  describeVersion: 'DescribeVersion',
+  /** Choice: the version is a number and its ARN the one SageMaker gives that number in the model's group. */
+  checkVersion: 'CheckVersion',
+  /** Pass: SageMaker described something else: refused, a failure. */
+  versionRefused: 'VersionRefused',
   /** Task: SSM GetParameter of the version the environment serves. */
   readCurrentVersion: 'ReadCurrentVersion',
   /** Pass: the parameter does not exist yet: no version was ever promoted. */
@@ -15,10 +24,6 @@ export const PROMOTION_STATES = {
   checkCurrentVersion: 'CheckCurrentVersion',
   /** Succeed: the event was a repeat; the environment serves this version already. */
   alreadyPromoted: 'AlreadyPromoted',
-  /** Task: SSM PutParameter of the approved version. */
-  recordCurrentVersion: 'RecordCurrentVersion',
-  /** Task: SageMaker DescribeModelPackage: the version's inference container. */
-  describeVersion: 'DescribeVersion',
   /** Task: SageMaker CreateModel from that container. */
   createModel: 'CreateModel',
   /** Task: Athena query of the feature table's newest snapshot id. */
@@ -33,8 +38,10 @@ export const PROMOTION_STATES = {
   unloadFeatures: 'UnloadFeatures',
   /** Task: SageMaker CreateTransformJob, run to completion (`.sync`). */
   transform: 'Transform',
-  /** Task: Athena INSERT of the job's output into the predictions table. */
+  /** Task: Athena MERGE of the job's output into the predictions table, replacing the version's rows of an earlier attempt. */
   insertPredictions: 'InsertPredictions',
+  /** Task: SSM PutParameter of the version, last: only a version scored is the environment's. */
+  recordCurrentVersion: 'RecordCurrentVersion',
   promoted: 'Promoted',
   /** Task: SNS publish to the domain's topic. */
   alertFailed: 'AlertPromotionFailed',
@@ -44,6 +51,7 @@ export const PROMOTION_STATES = {
 export const PROMOTION_ERRORS = {
   failed: 'Promotion.Failed',
   noFeatureData: 'Promotion.NoFeatureData',
+  versionRefused: 'Promotion.VersionRefused',
 } as const;
 
 /** Step Functions' name of SSM's error for a parameter that does not exist. */
@@ -51,14 +59,21 @@ export const PARAMETER_NOT_FOUND = 'Ssm.ParameterNotFoundException';
 
 /** Where the machine keeps its state; the event's `detail` stays where EventBridge put it. */
 export const PROMOTION_PATHS = {
-  modelPackageArn: '$.detail.ModelPackageArn',
-  modelVersion: '$.detail.ModelPackageVersion',
+  /** The version as the event names it: whoever may start an execution chooses it, so it goes to DescribeModelPackage and alerts only. */
+  eventPackageArn: '$.detail.ModelPackageArn',
+  /** The version as DescribeModelPackage answers: `arn`, `number`, `expectedArn`, `image`, `modelDataUrl`. */
+  version: '$.version',
+  modelPackageArn: '$.version.arn',
+  modelVersion: '$.version.number',
+  /** The ARN of version `number` in the model's group, as SageMaker writes it. */
+  expectedArn: '$.version.expectedArn',
+  image: '$.version.image',
+  modelDataUrl: '$.version.modelDataUrl',
   run: '$.run',
   runId: '$.run.id',
   startedAt: '$.run.startedAt',
   current: '$.current',
   currentVersion: '$.current.value',
-  container: '$.container',
   query: '$.query',
   queryId: '$.query.id',
   snapshot: '$.snapshot',

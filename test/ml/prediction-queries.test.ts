@@ -9,7 +9,7 @@ import {
   inferenceUnloadStatement,
   PREDICTION_COLUMNS,
   predictionsCreateStatement,
-  predictionsInsertStatement,
+  predictionsMergeStatement,
   predictionsTableColumns,
 } from '../../lib/ml/prediction-queries.ts';
 
@@ -63,9 +63,9 @@ describe('the predictions table', () => {
 
 describe('the batch inference statements', () => {
   const unload = inferenceUnloadStatement(model, features, { snapshotId: '$.snapshot.id', inputUri: '$.files.input' });
-  const insert = predictionsInsertStatement(predictions, output, predictionsTableColumns(model, featureColumns).slice(0, 2), {
-    modelPackageArn: '$.detail.ModelPackageArn',
-    modelVersion: '$.detail.ModelPackageVersion',
+  const insert = predictionsMergeStatement(predictions, output, predictionsTableColumns(model, featureColumns).slice(0, 2), {
+    modelPackageArn: '$.version.arn',
+    modelVersion: '$.version.number',
     snapshotId: '$.snapshot.id',
     runId: '$.run.id',
     predictedAt: '$.run.startedAt',
@@ -85,16 +85,25 @@ describe('the batch inference statements', () => {
     expect(unload.template).not.toMatch(/[\\]/);
   });
 
-  it('inserts the run\'s output, the key decoded into typed columns, with version, snapshot, run and time', () => {
-    expect(insert.argumentPaths).toEqual(['$.detail.ModelPackageArn', '$.detail.ModelPackageVersion', '$.snapshot.id', '$.run.id', '$.run.startedAt', '$.run.id']);
-    const sql = insert.render([arn, '3', '8123456789', run, '2026-12-05T14:00:00.000Z', run]);
+  it("merges the run's output in place of the version's earlier rows, the key decoded into typed columns, with version, snapshot, run and time", () => {
+    expect(insert.argumentPaths).toEqual(['$.version.arn', '$.version.number', '$.snapshot.id', '$.run.id', '$.run.startedAt', '$.run.id', '$.version.number']);
+    const sql = insert.render([arn, '3', '8123456789', run, '2026-12-05T14:00:00.000Z', run, '3']);
     expect(trino.validate(sql)).toEqual([]);
+    const columns = '"customer_id", "region", "score", "model_package_arn", "model_version", "feature_snapshot_id", "run_id", "predicted_at"';
     expect(sql).toBe(
-      'INSERT INTO "acme_dev_marketing"."churn_predictions" ("customer_id", "region", "score", "model_package_arn", "model_version", "feature_snapshot_id", "run_id", "predicted_at") ' +
-        `SELECT CAST(json_extract_scalar(json_parse(from_utf8(from_base64url("prediction_key"))), '$[0]') AS bigint) AS "customer_id", ` +
-        `CAST(json_extract_scalar(json_parse(from_utf8(from_base64url("prediction_key"))), '$[1]') AS varchar) AS "region", ` +
-        `CAST("score" AS DOUBLE), '${arn}', CAST('3' AS integer), '8123456789', '${run}', CAST(from_iso8601_timestamp('2026-12-05T14:00:00.000Z') AS timestamp(6)) ` +
-        `FROM "acme_dev_marketing"."churn_inference_output" WHERE "run_id" = '${run}'`,
+      [
+        'MERGE INTO "acme_dev_marketing"."churn_predictions" AS t USING (',
+        `SELECT ${columns.replace(/"/g, '').split(', ').map((name) => `r."${name}"`).join(', ')}, CAST(NULL AS integer) AS "__replaces_version" FROM (` +
+          `SELECT CAST(json_extract_scalar(json_parse(from_utf8(from_base64url("prediction_key"))), '$[0]') AS bigint) AS "customer_id", ` +
+          `CAST(json_extract_scalar(json_parse(from_utf8(from_base64url("prediction_key"))), '$[1]') AS varchar) AS "region", ` +
+          `CAST("score" AS DOUBLE) AS "score", '${arn}' AS "model_package_arn", CAST('3' AS integer) AS "model_version", '8123456789' AS "feature_snapshot_id", ` +
+          `'${run}' AS "run_id", CAST(from_iso8601_timestamp('2026-12-05T14:00:00.000Z') AS timestamp(6)) AS "predicted_at" ` +
+          `FROM "acme_dev_marketing"."churn_inference_output" WHERE "run_id" = '${run}') AS r`,
+        "UNION ALL SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, CAST('3' AS integer)",
+        ') AS s ON t."model_version" = s."__replaces_version"',
+        'WHEN MATCHED THEN DELETE',
+        `WHEN NOT MATCHED AND s."__replaces_version" IS NULL THEN INSERT (${columns}) VALUES (${columns.replace(/"([a-z_]+)"/g, 's."$1"')})`,
+      ].join('\n'),
     );
     expect(PREDICTION_COLUMNS.map((column) => column.name)).toEqual(['score', 'model_package_arn', 'model_version', 'feature_snapshot_id', 'run_id', 'predicted_at']);
   });

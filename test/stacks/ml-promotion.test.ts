@@ -90,37 +90,59 @@ describe('ModelPromotion in the domain stack', () => {
 });
 
 describe('the promotion definition', () => {
-  it('checks the current version, records it, creates the model, pins the features, transforms and inserts, in that order', () => {
+  it('describes the version, checks it, checks the current version, creates the model, pins the features, transforms, merges and records it last, in that order', () => {
     const order: string[] = [];
     let name: string | undefined = machine.definition.StartAt;
     while (name !== undefined && !order.includes(name)) {
       order.push(name);
       const state = rawState(name);
-      name = (state['Next'] as string | undefined) ?? (state['Type'] === 'Choice' ? (state['Default'] as string) : undefined);
+      name = (state['Next'] as string | undefined) ?? (state['Type'] === 'Choice' ? (state['Choices'] as { Next: string }[])[0]!.Next : undefined);
     }
     expect(order).toEqual([
       S.preparePromotion,
       S.nameRunFiles,
+      S.describeVersion,
+      S.checkVersion,
       S.readCurrentVersion,
       S.checkCurrentVersion,
-      S.recordCurrentVersion,
-      S.describeVersion,
-      S.createModel,
-      S.findFeatureSnapshot,
-      S.readFeatureSnapshot,
-      S.checkFeatureSnapshot,
-      S.noFeatureData,
-      S.alertFailed,
-      S.promotionFailed,
+      S.alreadyPromoted,
     ]);
-    expect(rawState(S.checkCurrentVersion)['Choices']).toEqual([{ Variable: '$.current.value', StringEqualsPath: '$.detail.ModelPackageArn', Next: S.alreadyPromoted }]);
+    expect(rawState(S.checkVersion)['Default']).toBe(S.versionRefused);
+    expect(rawState(S.checkCurrentVersion)['Choices']).toEqual([{ Variable: '$.current.value', StringEqualsPath: '$.version.arn', Next: S.alreadyPromoted }]);
+    expect(rawState(S.checkCurrentVersion)['Default']).toBe(S.createModel);
     expect(rawState(S.checkFeatureSnapshot)['Choices']).toEqual([expect.objectContaining({ Next: S.pinFeatureSnapshot })]);
-    expect([rawState(S.pinFeatureSnapshot)['Next'], rawState(S.unloadFeatures)['Next'], rawState(S.transform)['Next'], rawState(S.insertPredictions)['Next']]).toEqual([
+    const next = (state: string) => rawState(state)['Next'];
+    expect([S.createModel, S.pinFeatureSnapshot, S.unloadFeatures, S.transform, S.insertPredictions, S.recordCurrentVersion].map(next)).toEqual([
+      S.findFeatureSnapshot,
       S.unloadFeatures,
       S.transform,
       S.insertPredictions,
+      S.recordCurrentVersion,
       S.promoted,
     ]);
+  });
+
+  it("takes the version's number and ARN from DescribeModelPackage, refuses any but a number in the group, and lets nothing of the event into a statement", () => {
+    const describe = rawState(S.describeVersion);
+    expect(describe['Parameters']).toEqual({ 'ModelPackageName.$': '$.detail.ModelPackageArn' });
+    expect(describe['ResultSelector']).toMatchObject({ 'arn.$': '$.ModelPackageArn', 'number.$': '$.ModelPackageVersion' });
+    expect(describe['ResultSelector']).toHaveProperty('expectedArn.$', `States.Format('arn:aws:sagemaker:eu-west-1:${identity.account}:model-package/${group.toLowerCase()}/{}', $.ModelPackageVersion)`);
+    expect(rawState(S.checkVersion)['Choices']).toEqual([
+      { And: [{ Variable: '$.version.number', IsNumeric: true }, { Variable: '$.version.arn', StringEqualsPath: '$.version.expectedArn' }], Next: S.readCurrentVersion },
+    ]);
+    expect(rawState(S.versionRefused)).toMatchObject({ Type: 'Pass', ResultPath: '$.failure', Next: S.alertFailed, Parameters: { Error: 'Promotion.VersionRefused' } });
+    const statements = [S.unloadFeatures, S.insertPredictions].map((state) => (rawState(state)['Parameters'] as Record<string, string>)['QueryString.$']!);
+    for (const statement of statements) expect(statement).not.toContain('$.detail');
+    expect(statements[1]).toMatch(/^States\.Format\('MERGE INTO /);
+    expect(statements[1]!.slice(statements[1]!.lastIndexOf("',"))).toBe("', $.version.arn, $.version.number, $.snapshot.id, $.run.id, $.run.startedAt, $.run.id, $.version.number)");
+  });
+
+  it('retries the calls around the promotion and sends every failure of them to the alert', () => {
+    for (const state of [S.describeVersion, S.recordCurrentVersion]) {
+      expect(rawState(state)['Retry'], state).toEqual([expect.objectContaining({ ErrorEquals: ['States.TaskFailed'], MaxAttempts: 4 })]);
+      expect(rawState(state)['Catch'], state).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: S.alertFailed }]);
+    }
+    expect(rawState(S.insertPredictions)['Catch']).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: S.alertFailed }]);
   });
 
   it('sends a current-version parameter that does not exist straight to its Catch, retrying other SSM failures', () => {
@@ -240,6 +262,7 @@ describe('a promotion in the local interpreter', () => {
       },
       [S.describeVersion]: async (input) => ({
         ModelPackageArn: (input as { ModelPackageName: string }).ModelPackageName,
+        ModelPackageVersion: Number((input as { ModelPackageName: string }).ModelPackageName.split('/').at(-1)),
         InferenceSpecification: { Containers: [{ Image: xgboostImageUri('eu-west-1'), ModelDataUrl: 's3://audit/ml/marketing/churn/runs/r1/model/model.tar.gz' }] },
       }),
       [S.createModel]: async (input) => {
@@ -288,8 +311,8 @@ describe('a promotion in the local interpreter', () => {
     expect(calls.transforms[0]).toMatchObject({ ModelName: modelName, TransformJobName: modelName });
     const runId = modelName.slice(prefix.length + 1);
     expect(calls.queries[1]).toContain(`FOR VERSION AS OF 8123456789) TO 's3://acme-dev-audit-111111111111-eu-west-1/ml/marketing/churn/predictions/${runId}/input/'`);
-    expect(calls.queries[2]).toMatch(/^INSERT INTO "acme_dev_marketing"\."churn_predictions"/);
-    expect(calls.queries[2]).toContain(`'${arnOf(3)}', CAST('3' AS integer), '8123456789', '${runId}'`);
+    expect(calls.queries[2]).toMatch(/^MERGE INTO "acme_dev_marketing"\."churn_predictions"/);
+    expect(calls.queries[2]).toContain(`'${arnOf(3)}' AS "model_package_arn", CAST('3' AS integer) AS "model_version", '8123456789' AS "feature_snapshot_id", '${runId}' AS "run_id"`);
 
     const repeat = await promote(3);
     expect([repeat.status, repeat.visitedStates.at(-1)]).toEqual(['SUCCEEDED', S.alreadyPromoted]);
@@ -305,9 +328,11 @@ describe('a promotion in the local interpreter', () => {
   });
 
   it('alerts the domain and fails when the feature table has no snapshot to score', async () => {
-    const { calls, promote } = environmentOf([{ Data: [{ VarCharValue: 'snapshot_id' }] }]);
+    const { parameters, calls, promote } = environmentOf([{ Data: [{ VarCharValue: 'snapshot_id' }] }]);
     const execution = await promote(3);
     expect([execution.status, execution.error]).toEqual(['FAILED', 'Promotion.Failed']);
+    // Nothing scored, nothing recorded: the event delivered again promotes the version.
+    expect(parameters.has(parameter)).toBe(false);
     expect(execution.visitedStates).toEqual(expect.arrayContaining([S.noFeatureData, S.alertFailed]));
     expect(execution.visitedStates).not.toContain(S.transform);
     expect(calls.alerts).toEqual([

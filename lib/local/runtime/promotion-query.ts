@@ -6,8 +6,9 @@
  * - the inference UNLOAD runs the DuckDB rendering of its SELECT on the table AT the pinned
  *   snapshot and puts the rows, as one headerless gzip CSV object, under the run's input folder in
  *   the local audit bucket (a folder that is not empty is refused, as Athena refuses it);
- * - the predictions INSERT reads the transform output of the run, where the output table's
- *   location template puts it, and appends it to the predictions table with the run's stamps.
+ * - the predictions MERGE reads the transform output of the run, where the output table's
+ *   location template puts it, and writes it to the predictions table with the run's stamps in
+ *   place of the version's earlier rows, in one lake commit.
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,10 +18,12 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { MlModel } from '../../ml/model.ts';
 import {
   duckDbInferenceSelect,
-  duckDbPredictionsSelect,
+  duckDbPredictionsMerge,
   INFERENCE_OUTPUT_COLUMNS,
   inferenceUnloadStatement,
-  predictionsInsertStatement,
+  predictionsMergeStatement,
+  PREDICTION_VERSION_COLUMN,
+  type PredictionValues,
 } from '../../ml/prediction-queries.ts';
 import { PROMOTION_PATHS as P, PROMOTION_STATES as S } from '../../ml/promotion-states.ts';
 import { featureSnapshotQuery, type FeatureTable } from '../../ml/training-queries.ts';
@@ -48,7 +51,7 @@ export interface PromotionQueryContext {
   readonly connection: DuckDBConnection;
   readonly scratch: string;
   readonly s3: S3Client;
-  /** Told the rows each INSERT appended. */
+  /** Told the rows each MERGE wrote for its run. */
   readonly onInserted: (rows: number) => void;
 }
 
@@ -68,15 +71,15 @@ export function promotionQueries(context: PromotionQueryContext): (stateName: st
       return undefined;
     }
     if (stateName === S.insertPredictions) {
-      const statement = predictionsInsertStatement(context.predictionsTable, context.outputTable, context.keyColumns, {
+      const statement = predictionsMergeStatement(context.predictionsTable, context.outputTable, context.keyColumns, {
         modelPackageArn: P.modelPackageArn,
         modelVersion: P.modelVersion,
         snapshotId: P.snapshotId,
         runId: P.runId,
         predictedAt: P.startedAt,
       });
-      const [modelPackageArn, modelVersion, snapshotId, runId, predictedAt] = statementValues(statement, queryString, `state ${stateName}`) as [string, string, string, string, string];
-      await insertPredictions(context, { modelPackageArn, modelVersion, snapshotId, runId, predictedAt });
+      const [modelPackageArn, modelVersion, snapshotId, runId, predictedAt] = statementValues(statement, queryString, `state ${stateName}`) as [string, string, string, string, string, string, string];
+      await mergePredictions(context, { modelPackageArn, modelVersion, snapshotId, runId, predictedAt });
       return undefined;
     }
     throw new Error(`state ${stateName} runs no statement of ${model.id}'s promotion`);
@@ -102,7 +105,7 @@ async function unloadInput(context: PromotionQueryContext, snapshotId: number, i
   }
 }
 
-async function insertPredictions(context: PromotionQueryContext, values: Parameters<typeof duckDbPredictionsSelect>[3]): Promise<void> {
+async function mergePredictions(context: PromotionQueryContext, values: PredictionValues): Promise<void> {
   const folder = parseS3Uri(context.outputLocation.replace(`\${${INFERENCE_OUTPUT_COLUMNS.run}}`, values.runId));
   if (folder === undefined) throw new Error(`the output table's location '${context.outputLocation}' is not an s3:// URI`);
   const keys = await listKeys(context.s3, folder.bucket, folder.key);
@@ -116,16 +119,19 @@ async function insertPredictions(context: PromotionQueryContext, values: Paramet
   );
   try {
     const columns = `{${quoteString(INFERENCE_OUTPUT_COLUMNS.key)}: 'VARCHAR', ${quoteString(INFERENCE_OUTPUT_COLUMNS.score)}: 'DOUBLE'}`;
-    // The external table over no file reads no row: an INSERT of nothing, as in Athena.
+    // The external table over no file reads no row: a MERGE of no new row, as in Athena.
     const output =
       files.length === 0
         ? `(SELECT CAST(NULL AS VARCHAR) AS ${quoteIdentifier(INFERENCE_OUTPUT_COLUMNS.key)}, CAST(NULL AS DOUBLE) AS ${quoteIdentifier(INFERENCE_OUTPUT_COLUMNS.score)} WHERE false)`
         : `read_csv([${files.map(quoteString).join(', ')}], columns = ${columns}, header = false, auto_detect = false, delim = ',', quote = '')`;
-    const select = duckDbPredictionsSelect(context.keyColumns, context.keyColumns.map((column) => duckDbTypeOfDdl(column.type)), output, values);
+    const keyTypes = context.keyColumns.map((column) => duckDbTypeOfDdl(column.type));
     const { database, table } = context.predictionsTable;
-    const before = context.lake.currentSnapshot(database, table).summary.totalRows;
-    const after = await context.lake.write(context.connection, database, table, 'append', `INSERT INTO {{target}} ${select}`);
-    context.onInserted(after.summary.totalRows - before);
+    const rows = await context.connection.runAndReadAll(`SELECT count(*) FROM ${output}`);
+    // Rewrites only the files holding rows of the version, as Iceberg's copy-on-write MERGE does.
+    await context.lake.write(context.connection, database, table, 'merge', duckDbPredictionsMerge(context.keyColumns, keyTypes, output, values), {
+      scope: `t.${quoteIdentifier(PREDICTION_VERSION_COLUMN)} = CAST(${quoteString(values.modelVersion)} AS INTEGER)`,
+    });
+    context.onInserted(Number(rows.getRows()[0]![0]));
   } finally {
     for (const file of files) rmSync(file, { force: true });
   }

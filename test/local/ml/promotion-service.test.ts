@@ -27,6 +27,7 @@ import { workspaceAt } from '../../../lib/local/workspace.ts';
 import { modelPackageStateChange } from '../../../lib/ml/model-package-state-change.ts';
 import type { ModelVersion } from '../../../lib/ml/model-registry.ts';
 import { PROMOTION_ERRORS, PROMOTION_STATES as S } from '../../../lib/ml/promotion-states.ts';
+import { failingWith } from '../../../lib/local/coverage/scenarios/task-faults.ts';
 import { runLakehouseInProcess } from '../../cli/run-cli-in-process.ts';
 import { CHURN_SPEC, churnSpecWith, mlProject } from '../../ml/ml-project.ts';
 import { CHURN_FEATURE_TABLE, churnFeatureDatabase, seedChurnFeatureTable } from './churn-feature-table.ts';
@@ -77,6 +78,25 @@ async function predictionRows(): Promise<Record<string, unknown>[]> {
   }
 }
 
+/** The predictions of one version, in key order. */
+async function versionRows(version: number): Promise<Record<string, unknown>[]> {
+  return (await predictionRows()).filter((row) => row['model_version'] === version);
+}
+
+const currentVersion = () => new LocalParameterStore(join(workspace, 'ssm', 'parameters')).read(currentModelVersionParameterName(identity, 'marketing', 'churn'))?.Value;
+
+/** A version registered Approved with version 1's model under a new run id. */
+const approvedCopyOfVersion1 = (runId: string) =>
+  registry().register({
+    group,
+    lineage: { ...version1.lineage, runId },
+    metrics: version1.metrics,
+    metricsDocument: version1.metricsDocument,
+    artifact: version1.artifact,
+    image: version1.image,
+    approval: 'auto',
+  });
+
 async function featureRows(): Promise<Record<string, unknown>[]> {
   const snapshot = runtime.lake.currentSnapshot(database, CHURN_FEATURE_TABLE);
   const files = snapshot.files.map((file) => `'${join(runtime.lake.tableDirectory(database, CHURN_FEATURE_TABLE), file)}'`);
@@ -108,7 +128,8 @@ describe('models train of an auto-approved model', () => {
     const states = (document.promotion['states'] as { state: string }[]).map((visit) => visit.state);
     // The parameter did not exist yet: its Catch went on as no version promoted before.
     expect(states).toEqual(expect.arrayContaining([S.readCurrentVersion, S.noCurrentVersion, S.recordCurrentVersion, S.createModel, S.transform, S.insertPredictions]));
-    expect(states.at(-1)).toBe(S.promoted);
+    // The version is recorded last, once its predictions are written.
+    expect(states.slice(-3)).toEqual([S.insertPredictions, S.recordCurrentVersion, S.promoted]);
     // A parameter that does not exist will not exist on a retry: straight to the Catch.
     expect((document.promotion['states'] as { state: string; retries: number }[]).find((visit) => visit.state === S.readCurrentVersion)).toMatchObject({ retries: 0, outcome: 'caught' });
     const parameter = currentModelVersionParameterName(identity, 'marketing', 'churn');
@@ -175,7 +196,7 @@ describe('a promotion offline', () => {
     expect(again.stdout).not.toContain('promotion');
   });
 
-  it('alerts and fails a promotion whose transform cannot read its model, and loses nothing', async () => {
+  it('alerts and fails a promotion whose transform cannot read its model, keeps the version served, and promotes it when the event comes again after the fix', async () => {
     // Version 2 points at an artifact that is no model: the transform job fails as SageMaker's would.
     const bad = `${version1.artifact.replace(/model\.json$/, '')}not-a-model.json`;
     const location = parseS3Uri(bad)!;
@@ -199,6 +220,63 @@ describe('a promotion offline', () => {
     expect(alert).toContain('PromotionFailed');
     expect(alert).toContain('not-a-model.json');
     expect(await predictionRows()).toEqual(before);
+    // Nothing was scored: the environment still serves version 1.
+    expect(currentVersion()).toBe(version1.arn);
+
+    // The artifact fixed, the same event again: a new run, its model created under a name of its own.
+    const model = await runtime.s3.client.send(new GetObjectCommand({ Bucket: parseS3Uri(version1.artifact)!.bucket, Key: parseS3Uri(version1.artifact)!.key }));
+    await runtime.s3.client.send(new PutObjectCommand({ Bucket: location.bucket, Key: location.key, Body: await model.Body!.transformToByteArray() }));
+    const [retried] = await runtime.deliverModelEvent(MODEL, eventOf(version2));
+    expect([retried!.status, visited(retried!).at(-1)]).toEqual(['SUCCEEDED', S.promoted]);
+    expect(retried!.predictions.rows).toBe(600);
+    expect((await versionRows(2)).map((row) => row['customer_id'])).toEqual((await featureRows()).map((row) => row['customer_id']));
+    expect(currentVersion()).toBe(version2.arn);
+
+    const [repeat] = await runtime.deliverModelEvent(MODEL, eventOf(version2));
+    expect([repeat!.status, visited(repeat!).at(-1), repeat!.predictions.rows]).toEqual(['SUCCEEDED', S.alreadyPromoted, 0]);
+    expect(await predictionRows()).toHaveLength(before.length + 600);
+  });
+
+  it("writes a version's predictions once when its recording failed after them and the event comes again", async () => {
+    const version3 = await approvedCopyOfVersion1('run-recorded-late');
+    const before = await predictionRows();
+    const [failed] = await runtime.deliverModelEvent(MODEL, eventOf(version3), { wrapTask: failingWith(S.recordCurrentVersion, 'Ssm.InternalServerErrorException') });
+    expect([failed!.status, visited(failed!).slice(-4)]).toEqual(['FAILED', [S.insertPredictions, S.recordCurrentVersion, S.alertFailed, S.promotionFailed]]);
+    const firstAttempt = await versionRows(3);
+    expect(firstAttempt).toHaveLength(600);
+    expect(currentVersion()).not.toBe(version3.arn);
+
+    const [retried] = await runtime.deliverModelEvent(MODEL, eventOf(version3));
+    expect([retried!.status, visited(retried!).at(-1)]).toEqual(['SUCCEEDED', S.promoted]);
+    // The retry's rows replaced the first attempt's: each customer once, from the retry's run.
+    const rows = await versionRows(3);
+    expect(rows).toHaveLength(600);
+    const runIds = new Set(rows.map((row) => row['run_id']));
+    expect(runIds.size).toBe(1);
+    expect(runIds.has(firstAttempt[0]!['run_id'])).toBe(false);
+    expect(await predictionRows()).toHaveLength(before.length + 600);
+    expect(currentVersion()).toBe(version3.arn);
+  });
+
+  it("never lets the event's version number or ARN into a statement: a crafted number is ignored, SageMaker's is used", async () => {
+    const version4 = await approvedCopyOfVersion1('run-with-a-crafted-event');
+    const crafted = "4' AS integer), 'x', 'y', now() FROM (VALUES 1) --";
+    const event = eventOf(version4);
+    const queries: string[] = [];
+    const [run] = await runtime.deliverModelEvent(MODEL, { ...event, detail: { ...event.detail, ModelPackageVersion: crafted as unknown as number } }, {
+      wrapTask: (state, handler) =>
+        state !== S.insertPredictions
+          ? handler
+          : async (input) => {
+              queries.push((input as { QueryString: string }).QueryString);
+              return handler(input);
+            },
+    });
+    expect([run!.status, visited(run!).at(-1)]).toEqual(['SUCCEEDED', S.promoted]);
+    expect(queries).toHaveLength(1);
+    expect(queries[0]).not.toContain(crafted);
+    expect(queries[0]).toContain(`'${version4.arn}' AS "model_package_arn", CAST('4' AS integer) AS "model_version"`);
+    expect((await versionRows(4)).map((row) => row['model_package_arn'])).toEqual(Array(600).fill(version4.arn));
   });
 });
 
@@ -215,7 +293,7 @@ describe('the promotion coverage scenarios', () => {
       const problems: string[] = [];
       const executions: ScenarioExecution[] = [];
       const scenarios = (await promotionScenarios({ runtime: scenarioRuntime })).filter((scenario) => scenario.machine === machineName);
-      expect(scenarios).toHaveLength(4);
+      expect(scenarios).toHaveLength(5);
       for (const scenario of scenarios) {
         const started = Date.now();
         const outcome = await run.execute(scenario, []);

@@ -2,8 +2,9 @@
  * The scenarios of an ML model's promotion machine, each one approval event delivered as the
  * synthesized rule delivers it: the first approved version promoted while the environment's
  * current-version parameter does not exist yet; the same event again (AlreadyPromoted); a newer
- * version promoted over the current one; and a promotion whose feature table has no snapshot
- * (failed and alerted). Each needs a version the environment does not serve yet, so it registers
+ * version promoted over the current one; a promotion whose feature table has no snapshot
+ * (failed and alerted); and one SageMaker describes as no numbered version of the group (refused,
+ * alerted). Each needs a version the environment does not serve yet, so it registers
  * one with the model of the newest version (training one first when the group has none): set-up,
  * not a run of the promotion machine. Failures of the services are reached by the coverage run
  * (`reachCatchers`).
@@ -33,6 +34,15 @@ const noFeatureSnapshot: TaskWrapper = (state, handler) =>
     : async (input) => {
         const response = (await handler(input)) as JsonObject & { ResultSet: JsonObject & { Rows: unknown[] } };
         return { ...response, ResultSet: { ...response.ResultSet, Rows: response.ResultSet.Rows.slice(0, 1) } };
+      };
+
+/** DescribeModelPackage answers a version number that is no number, as no SageMaker does: what the check refuses. */
+const versionNotANumber: TaskWrapper = (state, handler) =>
+  state !== S.describeVersion
+    ? handler
+    : async (input) => {
+        const response = (await handler(input)) as JsonObject;
+        return { ...response, ModelPackageVersion: `${String(response['ModelPackageVersion'])}' AS integer), 0, '', '', now() --` };
       };
 
 function outcomeOf(runs: readonly PromotionRun[], expected: ExpectedRun, predictions?: number): ScenarioOutcome {
@@ -87,8 +97,8 @@ function modelScenarios(runtime: LocalPipelineRuntime, model: MlModel): Scenario
       const version = await newApprovedVersion();
       const outcome = outcomeOf(await runtime.modelVersionChanged(model.id, version.version, { wrapTask: faults }), {
         status: 'SUCCEEDED',
-        consecutive: [S.readCurrentVersion, S.noCurrentVersion, S.checkCurrentVersion, S.recordCurrentVersion],
-        endsWith: [S.insertPredictions, S.promoted],
+        consecutive: [S.describeVersion, S.checkVersion, S.readCurrentVersion, S.noCurrentVersion, S.checkCurrentVersion, S.createModel],
+        endsWith: [S.insertPredictions, S.recordCurrentVersion, S.promoted],
       }, featureRows());
       return { run: outcome.run, problems: [...setUp, ...outcome.problems, ...valueProblems('the current version after it', current(), version.arn)] };
     }),
@@ -101,18 +111,30 @@ function modelScenarios(runtime: LocalPipelineRuntime, model: MlModel): Scenario
       const version = await newApprovedVersion();
       const outcome = outcomeOf(await runtime.modelVersionChanged(model.id, version.version, { wrapTask: faults }), {
         status: 'SUCCEEDED',
-        consecutive: [S.readCurrentVersion, S.checkCurrentVersion, S.recordCurrentVersion, S.describeVersion, S.createModel],
-        endsWith: [S.transform, S.insertPredictions, S.promoted],
+        consecutive: [S.describeVersion, S.checkVersion, S.readCurrentVersion, S.checkCurrentVersion, S.createModel],
+        endsWith: [S.transform, S.insertPredictions, S.recordCurrentVersion, S.promoted],
       }, featureRows());
       return { run: outcome.run, problems: [...outcome.problems, ...valueProblems('the current version after it', current(), version.arn)] };
     }),
-    scenario('fails, alerted, when its feature table has no snapshot to score', async (faults) => {
+    scenario('fails, alerted, when its feature table has no snapshot to score, and the environment keeps its version', async (faults) => {
+      const served = current();
       const version = await newApprovedVersion();
-      return outcomeOf(await runtime.modelVersionChanged(model.id, version.version, { wrapTask: composeFaults(faults, noFeatureSnapshot) }), {
+      const outcome = outcomeOf(await runtime.modelVersionChanged(model.id, version.version, { wrapTask: composeFaults(faults, noFeatureSnapshot) }), {
         status: 'FAILED',
         error: PROMOTION_ERRORS.failed,
         consecutive: [S.checkFeatureSnapshot, S.noFeatureData, S.alertFailed, S.promotionFailed],
       }, 0);
+      return { run: outcome.run, problems: [...outcome.problems, ...valueProblems('the current version after it', current(), served)] };
+    }),
+    scenario('fails, alerted, when SageMaker describes no numbered version of its group', async (faults) => {
+      const served = current();
+      const version = await newApprovedVersion();
+      const outcome = outcomeOf(await runtime.modelVersionChanged(model.id, version.version, { wrapTask: composeFaults(faults, versionNotANumber) }), {
+        status: 'FAILED',
+        error: PROMOTION_ERRORS.failed,
+        consecutive: [S.describeVersion, S.checkVersion, S.versionRefused, S.alertFailed, S.promotionFailed],
+      }, 0);
+      return { run: outcome.run, problems: [...outcome.problems, ...valueProblems('the current version after it', current(), served)] };
     }),
   ];
 }
