@@ -15,12 +15,16 @@ import {
   glueDatabaseName,
   maintenanceStateMachineName,
   pipelineStateMachineName,
+  promotionStateMachineName,
+  trainingStateMachineName,
 } from '../../lib/config/names.ts';
 import type { EnvironmentSettings, LakehouseSettings } from '../../lib/config/settings.ts';
 import type { Catalog } from '../../lib/contracts/model.ts';
 import { stageStateMachines } from '../../lib/cli/offline-environment.ts';
 import { listStates } from '../../lib/local/stepfunctions/states.ts';
 import { listTransitions } from '../../lib/local/stepfunctions/transitions.ts';
+import { loadMlModels } from '../../lib/ml/load.ts';
+import type { MlModel } from '../../lib/ml/model.ts';
 import type { LakehouseStage } from '../../lib/stacks/lakehouse-stage.ts';
 import { unquotedRelations } from './athena-identifiers.ts';
 import { shippedApp } from './shipped-app.ts';
@@ -37,9 +41,11 @@ interface TemplateResource {
 let settings: LakehouseSettings;
 let catalog: Catalog;
 let stages: readonly LakehouseStage[];
+let mlModels: readonly MlModel[];
 
 beforeAll(async () => {
   ({ settings, catalog, stages } = await shippedApp());
+  mlModels = await loadMlModels(catalog, () => settings);
 }, 180_000);
 
 function environmentOf(stage: LakehouseStage): EnvironmentSettings {
@@ -59,6 +65,10 @@ function machineRoles(stage: LakehouseStage): Map<string, { domain: string; kind
     roles.set(buildStateMachineName(identity, domain), { domain, kind: 'build' });
     roles.set(maintenanceStateMachineName(identity, domain), { domain, kind: 'maintenance' });
     for (const dataset of datasets) roles.set(pipelineStateMachineName(identity, dataset), { domain, kind: 'pipeline' });
+  }
+  for (const model of mlModels) {
+    roles.set(trainingStateMachineName(identity, model.domain, model.name), { domain: model.domain, kind: 'training' });
+    roles.set(promotionStateMachineName(identity, model.domain, model.name), { domain: model.domain, kind: 'promotion' });
   }
   return roles;
 }
@@ -137,7 +147,7 @@ describe('the pipeline workgroup of every domain', () => {
       const machines = stageStateMachines(stage);
       expect(machines.length).toBeGreaterThan(0);
       for (const machine of machines) {
-        expect(roles.has(machine.name), `state machine ${machine.name} is a pipeline, build or maintenance`).toBe(true);
+        expect(roles.has(machine.name), `state machine ${machine.name} is a pipeline, build, maintenance, training or promotion`).toBe(true);
         const { domain, kind } = roles.get(machine.name)!;
         const queries = athenaQueryStates(machine.definition);
         counted.set(kind, (counted.get(kind) ?? 0) + queries.length);
@@ -150,8 +160,8 @@ describe('the pipeline workgroup of every domain', () => {
         }
       }
     }
-    // Pipelines, builds and maintenance all query: a definition that stopped calling Athena would pass vacuously.
-    expect([...counted.keys()].sort()).toEqual(['build', 'maintenance', 'pipeline']);
+    // Every kind of machine the contracts make queries: a definition that stopped calling Athena would pass vacuously.
+    expect([...counted.keys()].sort()).toEqual([...new Set([...machineRoles(stages[0]!).values()].map(({ kind }) => kind))].sort());
     for (const count of counted.values()) expect(count).toBeGreaterThan(0);
   });
 
