@@ -23,6 +23,7 @@ import {
 } from '../config/names.ts';
 import { MODEL_PACKAGE_STATE_CHANGE, SAGEMAKER_EVENT_SOURCE } from '../ml/model-package-state-change.ts';
 import { INFERENCE_OUTPUT_COLUMNS, predictionKeyColumns, predictionsCreateStatement, predictionsTableColumns } from '../ml/prediction-queries.ts';
+import { PROMOTED_APPROVAL } from '../ml/promotion-states.ts';
 import { wildcardFinding } from '../nag/wildcard-finding.ts';
 import type { LakeColumn } from '../pipeline/lake-write.ts';
 import { athenaDdlType } from '../transforms/gold-table.ts';
@@ -250,7 +251,7 @@ export class ModelPromotion extends Construct {
       eventPattern: {
         source: [SAGEMAKER_EVENT_SOURCE],
         detailType: [MODEL_PACKAGE_STATE_CHANGE],
-        detail: { ModelPackageGroupName: [groupName], ModelApprovalStatus: ['Approved'] },
+        detail: { ModelPackageGroupName: [groupName], ModelApprovalStatus: [PROMOTED_APPROVAL] },
       },
       targets: [new targets.SfnStateMachine(this.stateMachine)],
     });

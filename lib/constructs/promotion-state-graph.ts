@@ -2,13 +2,13 @@
  * The state graph of an ML model's promotion (see `ModelPromotion`), started by the approval of a
  * version. It describes the version to SageMaker and goes on only with the number and ARN
  * SageMaker answers (an execution's input is whatever StartExecution was given: none of it reaches
- * a statement). A version already recorded as the environment's ends there (a repeated event).
- * Otherwise it creates a SageMaker model from the version's inference container, unloads the
- * feature table at its newest snapshot, scores it with a batch transform job (`.sync`), merges the
- * scores into the model's predictions table in place of any earlier attempt's, and records the
- * version as the environment's LAST, so a promotion that failed anywhere is promoted again when
- * its event is delivered again. JSONPath only, a timeout on every Task, state names from
- * `PROMOTION_STATES`, which the offline runtime overrides by.
+ * a statement), and only while SageMaker still answers it approved. A version already recorded as
+ * the environment's ends there (a repeated event). Otherwise it creates a SageMaker model from the
+ * version's inference container, unloads the feature table at its newest snapshot, scores it with
+ * a batch transform job (`.sync`), merges the scores into the model's predictions table in place of
+ * any earlier attempt's, and records the version as the environment's LAST, so a promotion that
+ * failed anywhere is promoted again when its event is delivered again. JSONPath only, a timeout on
+ * every Task, state names from `PROMOTION_STATES`, which the offline runtime overrides by.
  */
 import { Aws, type Duration } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
@@ -18,7 +18,7 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
 import type { MlModel } from '../ml/model.ts';
 import { INFERENCE_DATA_PROCESSING, INFERENCE_INPUT_CONTENT_TYPE, inferenceUnloadStatement, predictionsMergeStatement } from '../ml/prediction-queries.ts';
-import { PARAMETER_NOT_FOUND, PROMOTION_ERRORS, PROMOTION_PATHS as P, PROMOTION_STATES as S } from '../ml/promotion-states.ts';
+import { PARAMETER_NOT_FOUND, PROMOTED_APPROVAL, PROMOTION_ERRORS, PROMOTION_PATHS as P, PROMOTION_STATES as S } from '../ml/promotion-states.ts';
 import { type FeatureTable, type FormattedStatement } from '../ml/training-queries.ts';
 import type { TableColumn } from '../pipeline/iceberg-schema-change.ts';
 import { RETRY_POLICIES } from '../pipeline/retry-policy.ts';
@@ -211,13 +211,22 @@ export function promotionStateGraph(scope: Construct, props: PromotionStateGraph
   const versionRefused = new sfn.Pass(scope, S.versionRefused, {
     parameters: {
       Error: PROMOTION_ERRORS.versionRefused,
-      Cause: `DescribeModelPackage did not answer a numbered version of ${model.id}'s group: nothing of it is used`,
+      Cause: `DescribeModelPackage did not answer a numbered version of ${model.id}'s group that is ${PROMOTED_APPROVAL}: nothing of it is used`,
     },
     resultPath: P.failure,
   }).next(alertFailed);
-  // The statements quote the ARN and the number: a number, and the ARN SageMaker gives it, hold no quote.
+  // The statements quote the ARN and the number: a number, and the ARN SageMaker gives it, hold no
+  // quote. The approval is the registry's now: EventBridge may deliver an approval late or twice,
+  // after the version was rejected, and a rejected version must not become the environment's.
   const checkVersion = new sfn.Choice(scope, S.checkVersion)
-    .when(sfn.Condition.and(sfn.Condition.isNumeric(P.modelVersion), sfn.Condition.stringEqualsJsonPath(P.modelPackageArn, P.expectedArn)), readCurrentVersion)
+    .when(
+      sfn.Condition.and(
+        sfn.Condition.isNumeric(P.modelVersion),
+        sfn.Condition.stringEqualsJsonPath(P.modelPackageArn, P.expectedArn),
+        sfn.Condition.stringEquals(P.approval, PROMOTED_APPROVAL),
+      ),
+      readCurrentVersion,
+    )
     .otherwise(versionRefused);
   const describeVersion = withRetry(
     sdk(S.describeVersion, 'sagemaker', 'describeModelPackage', { ModelPackageName: sfn.JsonPath.stringAt(P.eventPackageArn) }, {
@@ -225,6 +234,7 @@ export function promotionStateGraph(scope: Construct, props: PromotionStateGraph
         arn: sfn.JsonPath.stringAt('$.ModelPackageArn'),
         number: sfn.JsonPath.numberAt('$.ModelPackageVersion'),
         expectedArn: sfn.JsonPath.format(`${props.versionArnPrefix}{}`, sfn.JsonPath.stringAt('$.ModelPackageVersion')),
+        approval: sfn.JsonPath.stringAt('$.ModelApprovalStatus'),
         image: sfn.JsonPath.stringAt('$.InferenceSpecification.Containers[0].Image'),
         modelDataUrl: sfn.JsonPath.stringAt('$.InferenceSpecification.Containers[0].ModelDataUrl'),
       },

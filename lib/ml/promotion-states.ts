@@ -2,6 +2,7 @@
  * The states of an ML model's promotion state machine (see `ModelPromotion`), named once here so
  * the offline runtime can override its Tasks by name, and where the machine keeps its data. Pure.
  */
+import type { ApprovalDecision } from './model-registry.ts';
 
 export const PROMOTION_STATES = {
   /** Pass: the approved version from the event, a run id (names of the SageMaker model and transform job) and the start. */
@@ -13,7 +14,10 @@ export const PROMOTION_STATES = {
    * has them (the only ones the statements see), and its inference container.
    */
   describeVersion: 'DescribeVersion',
-  /** Choice: the version is a number and its ARN the one SageMaker gives that number in the model's group. */
+  /**
+   * Choice: the version is a number, its ARN the one SageMaker gives that number in the model's
+   * group, and it is still approved (an approval event can arrive late or twice, after a rejection).
+   */
   checkVersion: 'CheckVersion',
   /** Pass: SageMaker described something else: refused, a failure. */
   versionRefused: 'VersionRefused',
@@ -48,6 +52,9 @@ export const PROMOTION_STATES = {
   promotionFailed: 'PromotionFailed',
 } as const;
 
+/** The approval a version is promoted with: the rule's pattern and, at the time of promotion, the registry's answer. */
+export const PROMOTED_APPROVAL = 'Approved' satisfies ApprovalDecision;
+
 export const PROMOTION_ERRORS = {
   failed: 'Promotion.Failed',
   noFeatureData: 'Promotion.NoFeatureData',
@@ -61,12 +68,14 @@ export const PARAMETER_NOT_FOUND = 'Ssm.ParameterNotFoundException';
 export const PROMOTION_PATHS = {
   /** The version as the event names it: whoever may start an execution chooses it, so it goes to DescribeModelPackage and alerts only. */
   eventPackageArn: '$.detail.ModelPackageArn',
-  /** The version as DescribeModelPackage answers: `arn`, `number`, `expectedArn`, `image`, `modelDataUrl`. */
+  /** The version as DescribeModelPackage answers: `arn`, `number`, `expectedArn`, `approval`, `image`, `modelDataUrl`. */
   version: '$.version',
   modelPackageArn: '$.version.arn',
   modelVersion: '$.version.number',
   /** The ARN of version `number` in the model's group, as SageMaker writes it. */
   expectedArn: '$.version.expectedArn',
+  /** The version's approval status in the registry now, not when the event was sent. */
+  approval: '$.version.approval',
   image: '$.version.image',
   modelDataUrl: '$.version.modelDataUrl',
   run: '$.run',

@@ -122,13 +122,22 @@ describe('the promotion definition', () => {
     ]);
   });
 
-  it("takes the version's number and ARN from DescribeModelPackage, refuses any but a number in the group, and lets nothing of the event into a statement", () => {
+  it("takes the version's number, ARN and approval from DescribeModelPackage, refuses any but an approved number in the group, and lets nothing of the event into a statement", () => {
     const describe = rawState(S.describeVersion);
     expect(describe['Parameters']).toEqual({ 'ModelPackageName.$': '$.detail.ModelPackageArn' });
     expect(describe['ResultSelector']).toMatchObject({ 'arn.$': '$.ModelPackageArn', 'number.$': '$.ModelPackageVersion' });
     expect(describe['ResultSelector']).toHaveProperty('expectedArn.$', `States.Format('arn:aws:sagemaker:eu-west-1:${identity.account}:model-package/${group.toLowerCase()}/{}', $.ModelPackageVersion)`);
+    // The approval as the registry has it now: an approval event delivered late may name a version rejected since.
+    expect(describe['ResultSelector']).toHaveProperty('approval.$', '$.ModelApprovalStatus');
     expect(rawState(S.checkVersion)['Choices']).toEqual([
-      { And: [{ Variable: '$.version.number', IsNumeric: true }, { Variable: '$.version.arn', StringEqualsPath: '$.version.expectedArn' }], Next: S.readCurrentVersion },
+      {
+        And: [
+          { Variable: '$.version.number', IsNumeric: true },
+          { Variable: '$.version.arn', StringEqualsPath: '$.version.expectedArn' },
+          { Variable: '$.version.approval', StringEquals: 'Approved' },
+        ],
+        Next: S.readCurrentVersion,
+      },
     ]);
     expect(rawState(S.versionRefused)).toMatchObject({ Type: 'Pass', ResultPath: '$.failure', Next: S.alertFailed, Parameters: { Error: 'Promotion.VersionRefused' } });
     const statements = [S.unloadFeatures, S.insertPredictions].map((state) => (rawState(state)['Parameters'] as Record<string, string>)['QueryString.$']!);
@@ -263,6 +272,7 @@ describe('a promotion in the local interpreter', () => {
       [S.describeVersion]: async (input) => ({
         ModelPackageArn: (input as { ModelPackageName: string }).ModelPackageName,
         ModelPackageVersion: Number((input as { ModelPackageName: string }).ModelPackageName.split('/').at(-1)),
+        ModelApprovalStatus: 'Approved',
         InferenceSpecification: { Containers: [{ Image: xgboostImageUri('eu-west-1'), ModelDataUrl: 's3://audit/ml/marketing/churn/runs/r1/model/model.tar.gz' }] },
       }),
       [S.createModel]: async (input) => {

@@ -3,9 +3,10 @@
  * synthesized EventBridge rules send it, so only an event the model's promotion rule matches (an
  * approval in its group) starts the synthesized promotion machine, with the input the rule's
  * target gives. Its Tasks run on local stand-ins: SSM on the workspace's parameter store,
- * DescribeModelPackage on the local registry, CreateModel and the batch transform on the local
- * model, the Athena statements on the local lake (`promotionQueries`), whose predictions table
- * is created as the app's Iceberg table custom resource declares it.
+ * DescribeModelPackage on the local registry (the version's approval as it is at that moment,
+ * whatever the event says), CreateModel and the batch transform on the local model, the Athena
+ * statements on the local lake (`promotionQueries`), whose predictions table is created as the
+ * app's Iceberg table custom resource declares it.
  */
 import { glueDatabaseName, inferenceOutputTableName, modelPackageGroupName, predictionsTableName, promotionStateMachineName } from '../../config/names.ts';
 import type { MlModel } from '../../ml/model.ts';

@@ -64,6 +64,7 @@ afterAll(async () => {
   for (const folder of [workspace, project]) if (folder !== undefined) rmSync(folder, { recursive: true, force: true });
 });
 
+/** Every prediction, in an order two reads of the same rows agree on (a key has a row per version). */
 async function predictionRows(): Promise<Record<string, unknown>[]> {
   const table = predictionsTableName('churn');
   const snapshot = runtime.lake.currentSnapshot(database, table);
@@ -71,7 +72,7 @@ async function predictionRows(): Promise<Record<string, unknown>[]> {
   const files = snapshot.files.map((file) => `'${join(runtime.lake.tableDirectory(database, table), file)}'`);
   const duckdb = await (await DuckDBInstance.create(':memory:')).connect();
   try {
-    const reader = await duckdb.runAndReadAll(`SELECT * FROM read_parquet([${files.join(', ')}]) ORDER BY customer_id`);
+    const reader = await duckdb.runAndReadAll(`SELECT * FROM read_parquet([${files.join(', ')}]) ORDER BY customer_id, model_version, run_id`);
     return reader.getRowObjectsJson() as Record<string, unknown>[];
   } finally {
     duckdb.closeSync();
@@ -277,6 +278,25 @@ describe('a promotion offline', () => {
     expect(queries[0]).not.toContain(crafted);
     expect(queries[0]).toContain(`'${version4.arn}' AS "model_package_arn", CAST('4' AS integer) AS "model_version"`);
     expect((await versionRows(4)).map((row) => row['model_package_arn'])).toEqual(Array(600).fill(version4.arn));
+  });
+
+  it('refuses a version rejected after its approval when the approval event arrives late: alerted, failed, nothing scored or recorded', async () => {
+    const version5 = await approvedCopyOfVersion1('run-rejected-after-approval');
+    const staleApproval = eventOf(version5);
+    expect(staleApproval.detail.ModelApprovalStatus).toBe('Approved');
+    await registry().updateApproval(group, version5.version, 'Rejected', 'approval revoked');
+    const before = await predictionRows();
+    const served = currentVersion();
+    const alerts = existsSync(join(workspace, 'alerts.log')) ? readFileSync(join(workspace, 'alerts.log'), 'utf8') : '';
+    const [run, ...others] = await runtime.deliverModelEvent(MODEL, staleApproval);
+    expect(others).toEqual([]);
+    expect([run!.status, run!.error]).toEqual(['FAILED', PROMOTION_ERRORS.failed]);
+    expect(visited(run!).slice(-4)).toEqual([S.checkVersion, S.versionRefused, S.alertFailed, S.promotionFailed]);
+    const alert = readFileSync(join(workspace, 'alerts.log'), 'utf8').slice(alerts.length);
+    expect(alert).toContain(PROMOTION_ERRORS.versionRefused);
+    expect(run!.predictions.rows).toBe(0);
+    expect(await predictionRows()).toEqual(before);
+    expect(currentVersion()).toBe(served);
   });
 });
 
