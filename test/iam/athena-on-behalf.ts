@@ -124,7 +124,9 @@ export function athenaOnBehalf(catalog: AthenaCatalog, sql: string, workgroup: A
   const text = unquoted(sql);
   const view = /^\s*create\s+(?:or\s+replace\s+)?view\s+(\w+)\.(\w+)/i.exec(text);
   const write = WRITES.map(({ kind, pattern }) => ({ kind, target: pattern.exec(text)?.[1] })).find((found) => found.target !== undefined);
-  const kind = view !== null ? 'view' : (write?.kind ?? (/^\s*(select|with)\b/i.test(text) ? 'select' : undefined));
+  // An UNLOAD reads like its SELECT and writes its result files under the location it names.
+  const unloadTo = /^\s*unload\s*\([\s\S]*\)\s*to\s+\\?'(s3:\/\/[^'\\]+)\\?'/i.exec(text)?.[1];
+  const kind = view !== null ? 'view' : unloadTo !== undefined ? 'unload' : (write?.kind ?? (/^\s*(select|with)\b/i.test(text) ? 'select' : undefined));
   if (kind === undefined) throw new Error(`statement of a kind this evaluation does not know: ${sql.slice(0, 120)}`);
   const mentioned = catalog.tables.filter((table) => new RegExp(`(^|[^\\w.])${qualified(table).replace('.', '\\.')}($|[^\\w])`).test(text));
   const written = mentioned.filter((table) => write?.target === qualified(table));
@@ -188,6 +190,14 @@ export function athenaOnBehalf(catalog: AthenaCatalog, sql: string, workgroup: A
     if (isWritten && kind === 'vacuum') {
       calls.push({ action: 's3:DeleteObject', resource: file, why: `${why}: removes ${name}'s expired files` });
     }
+  }
+  if (unloadTo !== undefined) {
+    const destination = splitS3(unloadTo);
+    calls.push(
+      { action: 's3:ListBucket', resource: `arn:${partition}:s3:::${destination.bucket}`, context: { 's3:prefix': destination.prefix }, why: `${why}: checks the destination is empty` },
+      { action: 's3:PutObject', resource: object(destination.bucket, `${destination.prefix}query-id_part-00000`), why: `${why}: writes the unloaded files` },
+      { action: 'kms:GenerateDataKey', resource: keyOf(destination.bucket), why: `${why}: encrypts the unloaded files` },
+    );
   }
   const output = splitS3(workgroup.enforced || clientOutputLocation === undefined ? workgroup.outputLocation : clientOutputLocation);
   calls.push(

@@ -1,35 +1,47 @@
 /**
- * Least privilege, proven by an IAM evaluator (issue 9 item 2): the dev stage built from the
- * shipped contracts and models is synthesized once, and every role's policies, as synthesized,
- * are evaluated by `@cloud-copilot/iam-simulate` (with the KMS key policy for key calls) against
- * the calls its state machine definition or its Lambda handler makes, derived from the
- * definition's Tasks and from the real handler's SDK commands. Each role must be allowed all of
- * its own calls and denied its peers' calls on other datasets and domains.
+ * Least privilege, proven by an IAM evaluator (issue 9 item 2): the dev stage, built as the CDK CLI
+ * builds it (createLakehouseApp: models, builds and the ML models of contracts/<domain>/ml/), is
+ * synthesized once, and every role of it, its policies as synthesized, is evaluated by
+ * `@cloud-copilot/iam-simulate` (with the KMS key policy for key calls) against the calls it makes:
+ * a state machine's derived from its definition's Tasks, a Lambda's from its real handler's SDK
+ * commands plus Lambda's logs and traces, SageMaker's job roles' from the job Tasks that pass
+ * them, a rule target's and the table provider's from their synthesized targets. A role of the
+ * stage that is no subject fails the suite. Each role must be allowed all of its own calls and
+ * denied its peers' calls on other datasets, domains and models.
  */
-import { App } from 'aws-cdk-lib';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { EnvironmentIdentity } from '../../lib/config/names.ts';
-import { buildStateMachineName, maintenanceStateMachineName, pipelineStateMachineName } from '../../lib/config/names.ts';
-import { loadCatalog } from '../../lib/contracts/load.ts';
+import {
+  buildStateMachineName,
+  maintenanceStateMachineName,
+  pipelineStateMachineName,
+  promotionStateMachineName,
+  registerFunctionName,
+  trainingStateMachineName,
+} from '../../lib/config/names.ts';
 import type { Catalog } from '../../lib/contracts/model.ts';
 import { stageStateMachines } from '../../lib/cli/offline-environment.ts';
 import { IAM_POLICY_LIMITS } from '../../lib/constructs/policy-size.ts';
+import { loadMlModels } from '../../lib/ml/load.ts';
+import type { MlModel } from '../../lib/ml/model.ts';
 import { DATASET_LOADED_DETAIL_TYPE, LAKEHOUSE_EVENT_SOURCE } from '../../lib/pipeline/dataset-loaded-event.ts';
-import { buildLakehouseApp } from '../../lib/stacks/lakehouse-app.ts';
-import { compileTransforms } from '../../lib/transforms/compile.ts';
-import { inferModelColumns } from '../../lib/transforms/infer-columns.ts';
-import { settings } from '../stacks/fixtures.ts';
+import { shippedApp } from '../stacks/shipped-app.ts';
 import { type AthenaCatalog, readAthenaCatalog } from './athena-on-behalf.ts';
 import { type Call, callKey } from './call.ts';
 import { decide, type Decision, type Principal, rolePrincipal } from './evaluate.ts';
 import { runHandlers } from './handler-runs.ts';
+import { lambdaTelemetryCalls } from './lambda-telemetry.ts';
+import { runRegister } from './register-runs.ts';
+import { sageMakerJobRuns } from './sagemaker-job-calls.ts';
 import { stateMachineCalls } from './state-machine-calls.ts';
-import { readSynthesizedApp, type SynthesizedApp, type SynthesizedRole } from './synthesized-app.ts';
+import { readSynthesizedApp, type SynthesizedApp, type SynthesizedResource, type SynthesizedRole } from './synthesized-app.ts';
 
 interface RoleUnderTest {
   readonly kind: string;
-  /** The dataset, domain or target the role serves; peers are roles of the same kind serving another. */
+  /** The dataset, domain, model or target the role serves; peers are roles of the same kind serving another. */
   readonly subject: string;
+  /** The domain whose data the role serves (a rule target's is its machine's). */
+  readonly domain: string;
   readonly role: SynthesizedRole;
   readonly calls: readonly Call[];
 }
@@ -38,21 +50,27 @@ let app: SynthesizedApp;
 let athena: AthenaCatalog;
 let subjects: RoleUnderTest[];
 
-function machineSubjects(contracts: Catalog, identity: EnvironmentIdentity): Map<string, { kind: string; subject: string }> {
-  return new Map(
-    contracts.domains.flatMap((domain): [string, { kind: string; subject: string }][] => [
-      [buildStateMachineName(identity, domain.name), { kind: 'build', subject: domain.name }],
-      [maintenanceStateMachineName(identity, domain.name), { kind: 'maintenance', subject: domain.name }],
-      ...domain.datasets.map((dataset): [string, { kind: string; subject: string }] => [
+type MachineKind = { kind: string; subject: string; domain: string };
+
+function machineSubjects(contracts: Catalog, models: readonly MlModel[], identity: EnvironmentIdentity): Map<string, MachineKind> {
+  return new Map([
+    ...contracts.domains.flatMap((domain): [string, MachineKind][] => [
+      [buildStateMachineName(identity, domain.name), { kind: 'build', subject: domain.name, domain: domain.name }],
+      [maintenanceStateMachineName(identity, domain.name), { kind: 'maintenance', subject: domain.name, domain: domain.name }],
+      ...domain.datasets.map((dataset): [string, MachineKind] => [
         pipelineStateMachineName(identity, dataset),
-        { kind: 'pipeline', subject: dataset.names.ref },
+        { kind: 'pipeline', subject: dataset.names.ref, domain: domain.name },
       ]),
     ]),
-  );
+    ...models.flatMap((model): [string, MachineKind][] => [
+      [trainingStateMachineName(identity, model.domain, model.name), { kind: 'training', subject: model.id, domain: model.domain }],
+      [promotionStateMachineName(identity, model.domain, model.name), { kind: 'promotion', subject: model.id, domain: model.domain }],
+    ]),
+  ]);
 }
 
 /** Roles EventBridge assumes to start a rule's target: allowed to start that target only. */
-function ruleTargetSubjects(): RoleUnderTest[] {
+function ruleTargetSubjects(kinds: ReadonlyMap<string, MachineKind>): RoleUnderTest[] {
   return app.resources
     .filter((resource) => resource.type === 'AWS::Events::Rule')
     .flatMap((rule) =>
@@ -60,27 +78,49 @@ function ruleTargetSubjects(): RoleUnderTest[] {
         .filter((target) => target.RoleArn !== undefined && target.Arn.includes(':states:'))
         .map((target) => {
           const role = app.roles.find((candidate) => candidate.stackName === rule.stackName && candidate.arn === target.RoleArn)!;
-          return { kind: 'rule-target', subject: target.Arn, role, calls: [{ action: 'states:StartExecution', resource: target.Arn, why: `rule ${rule.logicalId}` }] };
+          const machine = kinds.get(target.Arn.split(':stateMachine:')[1]!);
+          if (machine === undefined) throw new Error(`rule ${rule.logicalId} starts ${target.Arn}, no state machine of this stage`);
+          const { domain } = machine;
+          return { kind: 'rule-target', subject: target.Arn, domain, role, calls: [{ action: 'states:StartExecution', resource: target.Arn, why: `rule ${rule.logicalId}` }] };
         }),
     );
 }
 
+/**
+ * Roles of the custom resource Provider framework: its onEvent function invokes the user handler
+ * the framework's environment names, and describes it while it is not yet active.
+ */
+function providerFrameworkSubjects(handlers: readonly { function: SynthesizedResource; subject: string }[]): RoleUnderTest[] {
+  return app.resources
+    .filter((resource) => resource.type === 'AWS::Lambda::Function')
+    .flatMap((fn) => {
+      const variables = fn.resolve((fn.raw.Properties?.['Environment'] as { Variables?: unknown } | undefined)?.Variables ?? {}) as Record<string, string>;
+      const handler = variables['USER_ON_EVENT_FUNCTION_ARN'];
+      if (handler === undefined) return [];
+      const run = handlers.find((candidate) => candidate.function.resolve({ 'Fn::GetAtt': [candidate.function.logicalId, 'Arn'] }) === handler);
+      if (run === undefined) throw new Error(`${fn.logicalId} runs ${handler}, whose handler this suite does not run`);
+      const calls = ['lambda:InvokeFunction', 'lambda:GetFunction'].map((action) => ({ action, resource: handler, why: 'the provider framework runs the handler' }));
+      return [{ kind: 'provider-framework', subject: handler, domain: run.subject, role: app.roleOf(fn), calls }];
+    });
+}
+
 beforeAll(async () => {
-  const contracts = loadCatalog('contracts');
-  const dag = compileTransforms(contracts);
-  const appSettings = settings();
+  // The dev stage as the CDK CLI builds it (bin/app.ts through createLakehouseApp): its ML models included.
+  const { settings: appSettings, catalog: contracts, stages } = await shippedApp();
   const environment = appSettings.environments[0]!;
+  const stage = stages.find((candidate) => candidate.stageName === environment.name)!;
   const identity: EnvironmentIdentity = {
     organization: appSettings.organization,
     environment: environment.name,
     account: environment.account,
     region: environment.region,
   };
-  const [stage] = buildLakehouseApp(new App(), contracts, appSettings, { dag, columns: await inferModelColumns(dag) });
-  app = readSynthesizedApp(stage!);
+  const models = await loadMlModels(contracts, () => appSettings);
+  app = readSynthesizedApp(stage);
   athena = readAthenaCatalog(app);
-  const kinds = machineSubjects(contracts, identity);
-  const machines = stageStateMachines(stage!).map((machine): RoleUnderTest => {
+  const kinds = machineSubjects(contracts, models, identity);
+  const synthesized = stageStateMachines(stage);
+  const machines = synthesized.map((machine): RoleUnderTest => {
     const resource = app.resources.find((candidate) => candidate.stackName === machine.stackName && candidate.logicalId === machine.logicalId)!;
     const known = kinds.get(machine.name);
     if (known === undefined) throw new Error(`state machine ${machine.name} is of no kind this suite knows`);
@@ -90,9 +130,45 @@ beforeAll(async () => {
   const stdout = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
   const runs = await runHandlers(app, athena, contracts, identity).finally(() => stdout.mockRestore());
   const handlers = runs.map(
-    (run): RoleUnderTest => ({ kind: run.kind, subject: run.subject, role: app.roleOf(run.function), calls: run.calls }),
+    (run): RoleUnderTest => ({
+      kind: run.kind,
+      subject: run.subject,
+      domain: run.subject.split('/')[0]!,
+      role: app.roleOf(run.function),
+      calls: [...run.calls, ...lambdaTelemetryCalls(athena, run.function)],
+    }),
   );
-  subjects = [...machines, ...handlers, ...ruleTargetSubjects()];
+
+  const roleByArn = (stackName: string, arn: string): SynthesizedRole => {
+    const role = app.roles.find((candidate) => candidate.stackName === stackName && candidate.arn === arn);
+    if (role === undefined) throw new Error(`no role ${arn} in ${stackName}`);
+    return role;
+  };
+  const machineNamed = (name: string) => synthesized.find((machine) => machine.name === name)!;
+  const mlRoles = await Promise.all(
+    models.map(async (model): Promise<RoleUnderTest[]> => {
+      const training = machineNamed(trainingStateMachineName(identity, model.domain, model.name));
+      const promotion = machineNamed(promotionStateMachineName(identity, model.domain, model.name));
+      const [trainingJob] = sageMakerJobRuns(athena, training, new Map());
+      if (trainingJob?.artifact === undefined) throw new Error(`${training.name} runs no training job`);
+      const jobs = [trainingJob, ...sageMakerJobRuns(athena, promotion, new Map([[promotion.name, trainingJob.artifact]]))];
+      const registerFunction = app.resources.find(
+        (resource) => resource.type === 'AWS::Lambda::Function' && resource.raw.Properties?.['FunctionName'] === registerFunctionName(identity, model.domain, model.name),
+      )!;
+      const register = await runRegister(athena, registerFunction, model, training, trainingJob.artifact);
+      return [
+        ...jobs.map((job) => ({ kind: job.kind, subject: model.id, domain: model.domain, role: roleByArn(training.stackName, job.roleArn), calls: job.calls })),
+        {
+          kind: 'register',
+          subject: model.id,
+          domain: model.domain,
+          role: app.roleOf(register.function),
+          calls: [...register.calls, ...lambdaTelemetryCalls(athena, register.function)],
+        },
+      ];
+    }),
+  );
+  subjects = [...machines, ...handlers, ...mlRoles.flat(), ...ruleTargetSubjects(kinds), ...providerFrameworkSubjects(runs)];
 }, 240_000);
 
 async function decisions(subject: RoleUnderTest, calls: readonly Call[]): Promise<{ call: Call; decision: Decision }[]> {
@@ -104,9 +180,28 @@ function describeCall({ call, decision }: { call: Call; decision: Decision }): s
 }
 
 describe('every role of the dev stage, evaluated by IAM', () => {
-  it('covers each kind of role: validator, router, Athena DDL, pipeline, build, maintenance, rule targets', () => {
+  it('evaluates every role the stage synthesizes', () => {
+    const evaluated = new Set(subjects.map((subject) => `${subject.role.stackName}/${subject.role.logicalId}`));
+    expect(app.roles.map((role) => `${role.stackName}/${role.logicalId}`).filter((role) => !evaluated.has(role))).toEqual([]);
+  });
+
+  it('covers each kind of role: datasets, domains, ML models, rule targets and the table provider', () => {
     expect(new Set(subjects.map((subject) => subject.kind))).toEqual(
-      new Set(['validator', 'router', 'athena-ddl', 'pipeline', 'build', 'maintenance', 'rule-target']),
+      new Set([
+        'validator',
+        'router',
+        'athena-ddl',
+        'provider-framework',
+        'pipeline',
+        'build',
+        'maintenance',
+        'training',
+        'training-job',
+        'register',
+        'promotion',
+        'transform-job',
+        'rule-target',
+      ]),
     );
   });
 
@@ -123,19 +218,27 @@ describe('every role of the dev stage, evaluated by IAM', () => {
     expect(refused).toEqual([]);
   }, 120_000);
 
+  /**
+   * A role's peers are the roles of its kind serving another dataset, domain or model; a kind with
+   * one role in the stage (one shipped ML model) has the roles of the other domains for peers.
+   */
+  function peersOf(subject: RoleUnderTest): RoleUnderTest[] {
+    const sameKind = subjects.filter((peer) => peer.kind === subject.kind && peer.subject !== subject.subject);
+    return sameKind.length > 0 ? sameKind : subjects.filter((peer) => peer.domain !== subject.domain);
+  }
+
   it("denies each role its peers' calls on other datasets' and domains' prefixes, tables, lock items, executions and workgroups", async () => {
     const granted: string[] = [];
     let denied = 0;
     for (const subject of subjects) {
       const own = new Set(subject.calls.map(callKey));
-      const foreign = subjects
-        .filter((peer) => peer.kind === subject.kind && peer.subject !== subject.subject)
+      const foreign = peersOf(subject)
         .flatMap((peer) => peer.calls)
         // A Glue request is authorized on the catalog, the database and the table alike, each
         // evaluated as its own call: the catalog, which every role needs, decides nothing alone.
         .filter((call) => !own.has(callKey(call)) && !call.resource.endsWith(':catalog'));
       const unique = [...new Map(foreign.map((call) => [callKey(call), call])).values()];
-      if (subjects.some((peer) => peer.kind === subject.kind && peer.subject !== subject.subject)) expect(unique.length).toBeGreaterThan(0);
+      expect(unique.length, `${subject.kind} ${subject.subject} has no peer call to be denied`).toBeGreaterThan(0);
       for (const result of await decisions(subject, unique)) {
         if (result.decision === 'Allowed') granted.push(`${subject.kind} ${subject.subject}: ${describeCall(result)}`);
         else denied += 1;
@@ -143,7 +246,7 @@ describe('every role of the dev stage, evaluated by IAM', () => {
     }
     console.info(`IAM evaluation: ${denied} calls on other datasets and domains denied`);
     expect(granted).toEqual([]);
-  }, 180_000);
+  }, 240_000);
 });
 
 describe('Athena results (issue 9 item 12)', () => {

@@ -68,6 +68,11 @@ function requestTags(tagging: unknown): Record<string, string> {
   return Object.fromEntries(pairs.map(([key, value]) => [`s3:RequestObjectTag/${key}`, value]));
 }
 
+/** A version's ARN, as SageMaker writes it: the group's name in lowercase. */
+export function modelPackageArn(catalog: Pick<AthenaCatalog, 'partition' | 'region' | 'account'>, group: string, version: number): string {
+  return `arn:${catalog.partition}:sagemaker:${catalog.region}:${catalog.account}:model-package/${group.toLowerCase()}/${version}`;
+}
+
 /** The IAM actions AWS checks for one SDK command, per the service authorization reference. */
 function callsOfCommand(context: SdkCallContext, sent: SentCommand): Call[] {
   const { catalog } = context;
@@ -152,6 +157,11 @@ function callsOfCommand(context: SdkCallContext, sent: SentCommand): Call[] {
         why,
       }));
     }
+    case 'SageMaker:CreateModelPackageCommand':
+      // Authorized on the version it creates; a group's first registration makes version 1.
+      return [{ action: 'sagemaker:CreateModelPackage', resource: modelPackageArn(catalog, text(input, 'ModelPackageGroupName', sent), 1), why }];
+    case 'SageMaker:DescribeModelPackageCommand':
+      return [{ action: 'sagemaker:DescribeModelPackage', resource: text(input, 'ModelPackageName', sent), why }];
     case 'CloudFormation:DescribeStacksCommand':
       return [{ action: 'cloudformation:DescribeStacks', resource: text(input, 'StackName', sent), why }];
     default:

@@ -2,12 +2,14 @@
  * The calls a state machine's role must be allowed, derived from its synthesized definition:
  * every Task state's service integration mapped to the IAM actions Step Functions makes for it
  * (`.sync` polls and stops the job too), each Athena statement's calls on the caller's behalf,
- * and the log delivery and X-Ray actions its logging and tracing configuration needs.
+ * and the log delivery and X-Ray actions its logging and tracing configuration needs. An ML
+ * machine's run-scoped names (job, model, files) are taken as they are in one run (run-values.ts).
  */
 import { EXECUTION_LOG_DELIVERY_ACTIONS, EXECUTION_TRACING_ACTIONS } from '../../lib/constructs/execution-logs.ts';
 import type { SynthesizedStateMachine } from '../../lib/local/stepfunctions/definitions.ts';
 import { type AthenaCatalog, athenaOnBehalf } from './athena-on-behalf.ts';
 import { type Call, distinctCalls } from './call.ts';
+import { formatInRun, runParameter } from './run-values.ts';
 import type { SynthesizedApp, SynthesizedResource } from './synthesized-app.ts';
 
 type Parameters = Readonly<Record<string, unknown>>;
@@ -41,13 +43,14 @@ function taskStates(graph: Graph, items?: readonly Record<string, unknown>[]): T
   });
 }
 
-/** The statements of an Athena Task: its literal or formatted query, or each Map item's field it names. */
-function queryStrings(state: TaskState): string[] {
+/** The statements of an Athena Task: its literal or formatted query (in a run), or each Map item's field it names. */
+function queryStrings(graph: Graph, state: TaskState): string[] {
   const query = required(state.parameters, 'QueryString', state);
   const field = /^\$\.(\w+)$/.exec(query)?.[1];
-  // A parameterized statement is a `States.Format` template; its text is the first argument.
-  const template = /^States\.Format\('([\s\S]*)'\s*(?:,[^']*)*\)$/.exec(query)?.[1];
-  if (template !== undefined) return [template];
+  // A parameterized statement is a `States.Format` template: its tables are in the text, its
+  // locations in the arguments a run determines (the others, such as a snapshot id, left as paths).
+  const formatted = formatInRun(graph, query, 'keep');
+  if (formatted !== undefined) return [formatted];
   if (field === undefined) return [query];
   if (state.items === undefined) throw new Error(`Task ${state.name}: its query ${field} comes from an input this evaluation cannot see`);
   return state.items.map((item) => item[field]).filter((value): value is string => typeof value === 'string');
@@ -73,6 +76,40 @@ function leadingKey(parameters: Parameters, state: TaskState): string {
   return first['S'];
 }
 
+/**
+ * A `.sync` SageMaker job: Step Functions creates it, follows it with the managed EventBridge rule
+ * of its kind, describes and stops it, and passes the role it names (the Step Functions
+ * developer guide's IAM policies for SageMaker).
+ */
+function sageMakerJobCalls(
+  arnOf: (service: string, resource: string) => string,
+  kind: 'Training' | 'Transform',
+  name: string,
+  why: string,
+): Call[] {
+  const job = arnOf('sagemaker', `${kind.toLowerCase()}-job/${name}`);
+  return [
+    ...['Create', 'Describe', 'Stop'].map((verb) => ({ action: `sagemaker:${verb}${kind}Job`, resource: job, why })),
+    ...['events:PutTargets', 'events:PutRule', 'events:DescribeRule'].map((action) => ({
+      action,
+      resource: arnOf('events', `rule/StepFunctionsGetEventsForSageMaker${kind}JobsRule`),
+      why: `${why}: .sync follows the job`,
+    })),
+  ];
+}
+
+function passRole(role: string, why: string): Call {
+  return { action: 'iam:PassRole', resource: role, context: { 'iam:PassedToService': 'sagemaker.amazonaws.com' }, why };
+}
+
+/** The Model Package Group whose approvals start `machineArn` (its EventBridge rule's pattern). */
+function triggeringGroups(app: SynthesizedApp, machineArn: string): string[] {
+  return app.resources
+    .filter((resource) => resource.type === 'AWS::Events::Rule')
+    .map((rule) => rule.resolve(rule.raw.Properties) as { EventPattern?: { detail?: { ModelPackageGroupName?: string[] } }; Targets?: { Arn: string }[] })
+    .filter((rule) => (rule.Targets ?? []).some((target) => target.Arn === machineArn))
+    .flatMap((rule) => rule.EventPattern?.detail?.ModelPackageGroupName ?? []);
+}
 
 export function stateMachineCalls(
   app: SynthesizedApp,
@@ -91,7 +128,14 @@ export function stateMachineCalls(
     if (workgroup === undefined) throw new Error(`Task ${state.name}: workgroup ${name} is not in this app`);
     return workgroup;
   };
-  const states = taskStates(machine.definition.States as unknown as Graph);
+  const graph = machine.definition.States as unknown as Graph;
+  const states = taskStates(graph);
+  const arnOf = (service: string, name: string): string => `arn:${partition}:${service}:${region}:${account}:${name}`;
+  const bucketKey = (bucket: string, why: string): string => {
+    const key = catalog.bucketKeys.get(bucket);
+    if (key === undefined) throw new Error(`${why}: bucket ${bucket} is not an encrypted bucket of this app`);
+    return key;
+  };
   const usedWorkgroups = new Set(
     states.filter((state) => state.resource.includes(':athena:startQueryExecution')).map((state) => required(state.parameters, 'WorkGroup', state)),
   );
@@ -109,7 +153,7 @@ export function stateMachineCalls(
       const output = (parameters['ResultConfiguration'] as { OutputLocation?: string } | undefined)?.OutputLocation;
       return [
         ...['athena:StartQueryExecution', ...polled].map((action) => ({ action, resource: workgroup.arn, why })),
-        ...queryStrings(state).flatMap((sql) =>
+        ...queryStrings(graph, state).flatMap((sql) =>
           athenaOnBehalf(catalog, sql, workgroup, output).calls.map((call) => ({ ...call, why: `${why}: ${call.why}` })),
         ),
       ];
@@ -157,6 +201,34 @@ export function stateMachineCalls(
     }
     if (integration === 'aws-sdk:cloudwatch:putMetricData') {
       return [{ action: 'cloudwatch:PutMetricData', resource: '*', context: { 'cloudwatch:namespace': required(parameters, 'Namespace', state) }, why }];
+    }
+    const inRun = (name: string): string => runParameter(graph, parameters, name, `${machine.name} ${why}`);
+    if (integration === 'aws-sdk:s3:putObject') {
+      const bucket = inRun('Bucket');
+      return [
+        { action: 's3:PutObject', resource: `arn:${partition}:s3:::${bucket}/${inRun('Key')}`, why },
+        { action: 'kms:GenerateDataKey', resource: bucketKey(bucket, why), why },
+      ];
+    }
+    if (integration === 'sagemaker:createTrainingJob.sync') {
+      return [...sageMakerJobCalls(arnOf, 'Training', inRun('TrainingJobName'), why), passRole(inRun('RoleArn'), why)];
+    }
+    if (integration === 'sagemaker:createTransformJob.sync') {
+      return sageMakerJobCalls(arnOf, 'Transform', inRun('TransformJobName'), why);
+    }
+    if (integration === 'aws-sdk:sagemaker:createModel') {
+      return [{ action: 'sagemaker:CreateModel', resource: arnOf('sagemaker', `model/${inRun('ModelName')}`), why }, passRole(inRun('ExecutionRoleArn'), why)];
+    }
+    if (integration === 'aws-sdk:sagemaker:describeModelPackage') {
+      // The version an approval event names: a package of the group the machine's trigger follows.
+      const groups = triggeringGroups(app, arnOf('states', `stateMachine:${machine.name}`));
+      if (groups.length === 0) throw new Error(`${machine.name} ${why}: no rule starts it on a Model Package Group's events`);
+      return groups.map((group) => ({ action: 'sagemaker:DescribeModelPackage', resource: arnOf('sagemaker', `model-package/${group.toLowerCase()}/1`), why }));
+    }
+    const ssm = /^aws-sdk:ssm:(getParameter|putParameter)$/.exec(integration);
+    if (ssm !== null) {
+      const operation = ssm[1]!;
+      return [{ action: `ssm:${operation[0]!.toUpperCase()}${operation.slice(1)}`, resource: arnOf('ssm', `parameter${inRun('Name')}`), why }];
     }
     throw new Error(`${machine.name} ${why}: integration ${state.resource} has no IAM mapping in this evaluation; add it`);
   });
