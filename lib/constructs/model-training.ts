@@ -264,7 +264,14 @@ export class ModelTraining extends Construct {
         resources: [trainingSets],
       }),
       new iam.PolicyStatement({ sid: 'WriteRunFiles', actions: ['s3:PutObject'], resources: [metricsFiles, recordFiles] }),
-      runs.listObjects('ListRunFiles'),
+      // UNLOAD lists its destination, a run's channel folder; Athena lists a run's record folder to
+      // read it. Nothing else of the model's folder: promotion's batch files are not the machine's.
+      new iam.PolicyStatement({
+        sid: 'ListRunFiles',
+        actions: ['s3:ListBucket'],
+        resources: [runs.bucketArn],
+        conditions: { StringLike: { 's3:prefix': [`${runs.prefix}runs/*/training-set/*`, records.listPattern] } },
+      }),
       // Athena reads a run's record with the machine's own credentials to insert its ml_runs row.
       records.grantObjects('ReadRunRecords', { read: true }),
       new iam.PolicyStatement({

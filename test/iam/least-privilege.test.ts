@@ -249,6 +249,26 @@ describe('every role of the dev stage, evaluated by IAM', () => {
   }, 240_000);
 });
 
+describe("an ML model's roles (issue 11)", () => {
+  it("denies the training machine every S3 call of its model's promotion and transform jobs, listings included", async () => {
+    const trainings = subjects.filter((subject) => subject.kind === 'training');
+    expect(trainings.length).toBeGreaterThan(0);
+    const granted: string[] = [];
+    for (const training of trainings) {
+      const own = new Set(training.calls.map(callKey));
+      const theirs = subjects
+        .filter((other) => other.subject === training.subject && (other.kind === 'promotion' || other.kind === 'transform-job'))
+        .flatMap((other) => other.calls)
+        .filter((call) => call.action.startsWith('s3:') && !own.has(callKey(call)));
+      expect(theirs.length).toBeGreaterThan(0);
+      for (const result of await decisions(training, theirs)) {
+        if (result.decision === 'Allowed') granted.push(`${training.subject}: ${describeCall(result)}`);
+      }
+    }
+    expect(granted).toEqual([]);
+  });
+});
+
 describe('Athena results (issue 9 item 12)', () => {
   it('gives each pipeline its own results prefix, the one its load query names and its role alone may write', () => {
     const pipelines = subjects.filter((subject) => subject.kind === 'pipeline');
