@@ -19,11 +19,12 @@ import type { Construct } from 'constructs';
 import type { MlModel } from '../ml/model.ts';
 import { INFERENCE_DATA_PROCESSING, INFERENCE_INPUT_CONTENT_TYPE, inferenceUnloadStatement, predictionsMergeStatement } from '../ml/prediction-queries.ts';
 import { PARAMETER_NOT_FOUND, PROMOTED_APPROVAL, PROMOTION_ERRORS, PROMOTION_PATHS as P, PROMOTION_STATES as S } from '../ml/promotion-states.ts';
-import { type FeatureTable, type FormattedStatement } from '../ml/training-queries.ts';
+import type { FeatureTable } from '../ml/training-queries.ts';
 import type { TableColumn } from '../pipeline/iceberg-schema-change.ts';
 import { RETRY_POLICIES } from '../pipeline/retry-policy.ts';
 import { featureSnapshotPinning } from './feature-snapshot-pinning.ts';
 import { mlFailureAlert } from './ml-failure-alert.ts';
+import { mlStatementTask } from './ml-statement-task.ts';
 import { withRetry } from './task-retry.ts';
 
 export interface PromotionStateGraphProps {
@@ -62,8 +63,6 @@ export function promotionStateGraph(scope: Construct, props: PromotionStateGraph
   const { model } = props;
   const failing = { resultPath: P.failure };
   const call = sfn.Timeout.duration(props.callTimeout);
-  const statement = (formatted: FormattedStatement): string =>
-    sfn.JsonPath.format(formatted.template, ...formatted.argumentPaths.map((path) => sfn.JsonPath.stringAt(path)));
   // The role's policy is written out in full by ModelPromotion.
   const sdk = (id: string, service: string, action: string, parameters: Record<string, unknown>, result?: { selector: Record<string, unknown>; path: string }) =>
     new tasks.CallAwsService(scope, id, {
@@ -113,17 +112,7 @@ export function promotionStateGraph(scope: Construct, props: PromotionStateGraph
   // check for data files added since (its ON clause could match any), so that execution fails and
   // alerts while the other records the version; a delivery after either finds it recorded. Run one
   // after the other, the second replaces the first's rows: never twice the version's rows.
-  const insertPredictions = withRetry(
-    new tasks.AthenaStartQueryExecution(scope, S.insertPredictions, {
-      queryString: statement(merge),
-      workGroup: props.workGroupName,
-      integrationPattern: sfn.IntegrationPattern.RUN_JOB,
-      resultPath: sfn.JsonPath.DISCARD,
-      taskTimeout: sfn.Timeout.duration(props.statementTimeout),
-    }),
-    // Only the start is retried; a promotion delivered again merges again, replacing the rows.
-    RETRY_POLICIES.athena,
-  )
+  const insertPredictions = mlStatementTask(scope, S.insertPredictions, merge, props)
     .addCatch(alertFailed, failing)
     .next(recordCurrentVersion);
 
@@ -152,17 +141,7 @@ export function promotionStateGraph(scope: Construct, props: PromotionStateGraph
   // Not retried: a second CreateTransformJob under the same name is refused.
   transform.addCatch(alertFailed, failing).next(insertPredictions);
 
-  const unloadFeatures = withRetry(
-    new tasks.AthenaStartQueryExecution(scope, S.unloadFeatures, {
-      queryString: statement(inferenceUnloadStatement(model, props.featureTable, { snapshotId: P.snapshotId, inputUri: `${P.files}.input` })),
-      workGroup: props.workGroupName,
-      integrationPattern: sfn.IntegrationPattern.RUN_JOB,
-      resultPath: sfn.JsonPath.DISCARD,
-      taskTimeout: sfn.Timeout.duration(props.statementTimeout),
-    }),
-    // Only the start is retried: a failed UNLOAD may have left files, and UNLOAD refuses a folder that is not empty.
-    RETRY_POLICIES.athena,
-  )
+  const unloadFeatures = mlStatementTask(scope, S.unloadFeatures, inferenceUnloadStatement(model, props.featureTable, { snapshotId: P.snapshotId, inputUri: `${P.files}.input` }), props)
     .addCatch(alertFailed, failing)
     .next(transform);
 

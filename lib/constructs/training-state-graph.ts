@@ -25,6 +25,7 @@ import { RETRY_POLICIES } from '../pipeline/retry-policy.ts';
 import { featureSnapshotPinning } from './feature-snapshot-pinning.ts';
 import { alertSubject } from '../pipeline/alert-subject.ts';
 import { mlFailureAlert } from './ml-failure-alert.ts';
+import { mlStatementTask } from './ml-statement-task.ts';
 import { withRetry } from './task-retry.ts';
 
 export interface TrainingStateGraphProps {
@@ -274,17 +275,7 @@ export function trainingStateGraph(scope: Construct, props: TrainingStateGraphPr
 
   const unloads = TRAINING_CHANNELS.map((channel) => {
     const statement = unloadStatement(model, props.featureTable, channel, { snapshotId: P.snapshotId, channelUri: FILES[channel] });
-    return withRetry(
-      new tasks.AthenaStartQueryExecution(scope, channel === 'train' ? S.unloadTrainingSet : S.unloadValidationSet, {
-        queryString: sfn.JsonPath.format(statement.template, ...statement.argumentPaths.map((path) => sfn.JsonPath.stringAt(path))),
-        workGroup: props.workGroupName,
-        integrationPattern: sfn.IntegrationPattern.RUN_JOB,
-        resultPath: sfn.JsonPath.DISCARD,
-        taskTimeout: sfn.Timeout.duration(props.statementTimeout),
-      }),
-      // Only the start is retried: a failed UNLOAD may have left files, and UNLOAD refuses a folder that is not empty.
-      RETRY_POLICIES.athena,
-    ).addCatch(runFailed, failing);
+    return mlStatementTask(scope, channel === 'train' ? S.unloadTrainingSet : S.unloadValidationSet, statement, props).addCatch(runFailed, failing);
   });
   unloads[0]!.next(unloads[1]!).next(train);
 
@@ -349,17 +340,7 @@ function passes(threshold: MetricThreshold, path: string): sfn.Condition {
  * is retried: a second INSERT of a run that was inserted would add its row twice.
  */
 function trackRun(scope: Construct, props: TrainingStateGraphProps, id: string): tasks.AthenaStartQueryExecution {
-  const statement = mlRunsInsertStatement(props.runsTable, props.recordsTable, P.runId);
-  return withRetry(
-    new tasks.AthenaStartQueryExecution(scope, id, {
-      queryString: sfn.JsonPath.format(statement.template, ...statement.argumentPaths.map((path) => sfn.JsonPath.stringAt(path))),
-      workGroup: props.workGroupName,
-      integrationPattern: sfn.IntegrationPattern.RUN_JOB,
-      resultPath: sfn.JsonPath.DISCARD,
-      taskTimeout: sfn.Timeout.duration(props.statementTimeout),
-    }),
-    RETRY_POLICIES.athena,
-  );
+  return mlStatementTask(scope, id, mlRunsInsertStatement(props.runsTable, props.recordsTable, P.runId), props);
 }
 
 /** S3 PutObject of the run record: what every run says, plus `fields`. Safe to repeat, so retried like notifications. */
