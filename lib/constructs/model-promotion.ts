@@ -225,9 +225,21 @@ export class ModelPromotion extends Construct {
       }),
       featureFiles.grantObjects('ReadFeatureFiles', { read: true }),
       predictionFiles.grantObjects('WritePredictionFiles', { read: true, write: true, delete: true, multipartUploads: 'abortAndListParts' }),
-      inferenceRuns.grantObjects('WriteInferenceFiles', { read: true, write: true, multipartUploads: 'abortAndListParts' }),
+      // Athena reads the transform output with the machine's credentials; the output is SageMaker's
+      // to write (the inference role), since InsertPredictions trusts it as the job's scores.
+      inferenceRuns.grantObjects('ReadInferenceFiles', { read: true }),
+      // Athena UNLOADs each run's input with the machine's credentials: the machine's only write there.
+      new iam.PolicyStatement({
+        sid: 'WriteInferenceInput',
+        actions: ['s3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
+        resources: [inputs],
+      }),
       queryResults.grantObjects('WriteQueryResults', { read: true, write: true, multipartUploads: 'abortAndListParts' }),
-      ZonePrefix.listObjects('ListFiles', [featureFiles, predictionFiles, inferenceRuns, queryResults]),
+      // One listing per bucket, each at its own prefixes: one statement over all three buckets would
+      // let every prefix be listed in every bucket.
+      ZonePrefix.listObjects('ListTableFiles', [featureFiles, predictionFiles]),
+      inferenceRuns.listObjects('ListInferenceFiles'),
+      queryResults.listObjects('ListQueryResults'),
       ZonePrefix.locateBuckets('LocateBuckets', [props.goldBucketName, props.auditBucketName, props.athenaResultsBucketName]),
       ...jobKeyStatements(props.key, 'Transform'),
     ];
@@ -262,7 +274,8 @@ export class ModelPromotion extends Construct {
       { id: wildcardFinding(this, transformJobs), reason: `Starts and follows only ${model.id}'s transform jobs, named <prefix>-<run id>.` },
       { id: wildcardFinding(this, featureFiles.objectsArn), reason: `Reads only the files of ${model.id}'s feature table; Iceberg names them.` },
       { id: wildcardFinding(this, predictionFiles.objectsArn), reason: `Writes only the files of ${model.id}'s predictions table; Iceberg names them.` },
-      { id: wildcardFinding(this, inferenceRuns.objectsArn), reason: `Athena UNLOADs each run's input and reads its output under ${model.id}'s own predictions prefix; names hold the run id.` },
+      { id: wildcardFinding(this, inferenceRuns.objectsArn), reason: `Athena reads each run's output under ${model.id}'s own predictions prefix; names hold the run id.` },
+      { id: wildcardFinding(this, inputs), reason: `Athena UNLOADs each run's input into ${model.id}'s own run folder, named by run id, in files Athena names.` },
       { id: wildcardFinding(this, queryResults.objectsArn), reason: 'Athena writes the statements\' results under the domain\'s results prefix, named by query id.' },
       { id: wildcardFinding(this, '*'), reason: 'The log delivery actions and X-Ray support no resource-level permissions.' },
     );

@@ -13,6 +13,7 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { EnvironmentIdentity } from '../../lib/config/names.ts';
 import {
   buildStateMachineName,
+  goldDomainPrefix,
   maintenanceStateMachineName,
   pipelineStateMachineName,
   promotionStateMachineName,
@@ -27,7 +28,7 @@ import type { MlModel } from '../../lib/ml/model.ts';
 import { DATASET_LOADED_DETAIL_TYPE, LAKEHOUSE_EVENT_SOURCE } from '../../lib/pipeline/dataset-loaded-event.ts';
 import { shippedApp } from '../stacks/shipped-app.ts';
 import { type AthenaCatalog, readAthenaCatalog } from './athena-on-behalf.ts';
-import { type Call, callKey } from './call.ts';
+import { type Call, callKey, distinctCalls } from './call.ts';
 import { decide, type Decision, type Principal, rolePrincipal } from './evaluate.ts';
 import { runHandlers } from './handler-runs.ts';
 import { lambdaTelemetryCalls } from './lambda-telemetry.ts';
@@ -263,6 +264,48 @@ describe("an ML model's roles (issue 11)", () => {
       expect(theirs.length).toBeGreaterThan(0);
       for (const result of await decisions(training, theirs)) {
         if (result.decision === 'Allowed') granted.push(`${training.subject}: ${describeCall(result)}`);
+      }
+    }
+    expect(granted).toEqual([]);
+  });
+
+  it("lets the promotion machine put only its runs' inputs, and list each bucket at that bucket's own prefixes alone", async () => {
+    const promotions = subjects.filter((subject) => subject.kind === 'promotion');
+    expect(promotions.length).toBeGreaterThan(0);
+    const bucketOf = (call: Call): string => call.resource.split('/')[0]!;
+    const listing = (bucket: string, prefix: string, why: string): Call => ({ action: 's3:ListBucket', resource: bucket, context: { 's3:prefix': prefix }, why });
+    const granted: string[] = [];
+    for (const promotion of promotions) {
+      const own = new Set(promotion.calls.map(callKey));
+      const unloads = promotion.calls.filter((call) => call.action === 's3:PutObject' && call.why.endsWith('writes the unloaded files'));
+      expect(unloads.length).toBeGreaterThan(0);
+      for (const unload of unloads) expect(unload.resource).toContain('/input/');
+      const auditBucket = bucketOf(unloads[0]!);
+      const resultsBucket = bucketOf(promotion.calls.find((call) => call.why.endsWith('writes the query results'))!);
+      const listings = promotion.calls.filter((call) => call.action === 's3:ListBucket');
+      const goldBucket = listings.map(bucketOf).find((bucket) => bucket !== auditBucket && bucket !== resultsBucket)!;
+      // The domain's other gold tables, listed as the domain's other roles list them.
+      const otherTables = subjects
+        .filter((other) => other.domain === promotion.domain && other !== promotion)
+        .flatMap((other) => other.calls)
+        .filter((call) => call.action === 's3:ListBucket' && call.resource === goldBucket);
+      expect(otherTables.filter((call) => !own.has(callKey(call))).length).toBeGreaterThan(0);
+      const domainRoot = goldDomainPrefix(promotion.domain);
+      const askedElsewhere = (call: Call, buckets: readonly string[]): Call[] =>
+        buckets.map((bucket) => ({ ...call, resource: bucket, why: `${call.context?.['s3:prefix'] as string} (${call.why}) asked of another bucket` }));
+      const foreign = [
+        // The transform job's output, which the predictions MERGE trusts: SageMaker's to write, never the machine's.
+        ...unloads.map((unload) => ({ ...unload, resource: unload.resource.replace('/input/', '/output/'), why: "a put under the transform job's output" })),
+        ...otherTables,
+        listing(goldBucket, domainRoot, "the gold bucket's domain root"),
+        listing(auditBucket, domainRoot, "the audit bucket's domain root"),
+        // The results bucket's own prefix is the domain root, under which a gold table's path also
+        // falls: the gold listings are asked of the audit bucket only.
+        ...listings.filter((call) => call.resource === auditBucket).flatMap((call) => askedElsewhere(call, [goldBucket, resultsBucket])),
+        ...listings.filter((call) => call.resource === goldBucket).flatMap((call) => askedElsewhere(call, [auditBucket])),
+      ].filter((call) => !own.has(callKey(call)));
+      for (const result of await decisions(promotion, distinctCalls(foreign))) {
+        if (result.decision === 'Allowed') granted.push(`${promotion.subject}: ${describeCall(result)}`);
       }
     }
     expect(granted).toEqual([]);

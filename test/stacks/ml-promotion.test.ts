@@ -202,7 +202,7 @@ describe('the roles, as IAM decides (iam-simulate on the synthesized policies)',
     return Promise.all(calls.map(async (call) => `${call.action} ${call.resource}: ${await decide(app, rolePrincipal(role), { ...call, why: 'test' })}`));
   }
 
-  it('lets the state machine reach only this model: its parameter, versions, models, jobs, inference role and tables', async () => {
+  it("lets the state machine reach only this model: its parameter, versions, models, jobs, inference role, tables and runs' inputs", async () => {
     const app = readSynthesizedApp(stage);
     const inferenceRole = app.roles.find((candidate) => /MlChurnPromotionInferenceRole[0-9A-F]{8}$/.test(candidate.logicalId))!.arn;
     const otherPrefix = batchInferencePrefix(identity, 'marketing', 'churn_eu');
@@ -221,6 +221,9 @@ describe('the roles, as IAM decides (iam-simulate on the synthesized policies)',
       { action: 'glue:UpdateTable', resource: arn('glue', 'table/acme_dev_marketing/customer_churn_features') },
       { action: 's3:PutObject', resource: 'arn:aws:s3:::acme-dev-gold-111111111111-eu-west-1/marketing/churn_predictions/data/x.parquet' },
       { action: 's3:PutObject', resource: 'arn:aws:s3:::acme-dev-gold-111111111111-eu-west-1/marketing/customer_churn_features/data/x.parquet' },
+      // The UNLOAD writes a run's input; its output is the transform job's, which InsertPredictions trusts.
+      { action: 's3:PutObject', resource: 'arn:aws:s3:::acme-dev-audit-111111111111-eu-west-1/ml/marketing/churn/predictions/r1/input/part.gz' },
+      { action: 's3:PutObject', resource: 'arn:aws:s3:::acme-dev-audit-111111111111-eu-west-1/ml/marketing/churn/predictions/r1/output/part.out' },
     ];
     const allowed = (await decisions('Role', calls)).map((line) => line.endsWith(': Allowed'));
     expect(allowed).toEqual(calls.map((_, index) => index % 2 === 0));
