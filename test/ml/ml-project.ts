@@ -7,7 +7,7 @@ import { ML_FOLDER } from '../../lib/ml/load.ts';
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
 /** The shipped example spec (churn per customer from orders and web events), as text to vary. */
-const SHIPPED_CHURN_SPEC = readFileSync(join(repoRoot, 'contracts/marketing/ml/churn.yaml'), 'utf8');
+export const SHIPPED_CHURN_SPEC = readFileSync(join(repoRoot, 'contracts/marketing/ml/churn.yaml'), 'utf8');
 
 /**
  * The shipped example spec with `approval: auto` instead of its `manual`: dev (auto) registers its
