@@ -6,17 +6,10 @@
 import type { PromotionRun } from '../local/runtime/pipeline-runtime.ts';
 import { PROMOTION_STATES } from '../ml/promotion-states.ts';
 import { LABEL_WIDTH } from './commands/run.ts';
+import { machineRunDocument } from './machine-run-document.ts';
 
 export function promotionDocument(run: PromotionRun): Record<string, unknown> {
-  return {
-    stateMachine: run.stateMachine,
-    executionArn: run.executionArn,
-    status: run.status,
-    ...(run.error === undefined ? {} : { error: run.error }),
-    ...(run.cause === undefined ? {} : { cause: run.cause }),
-    states: run.states,
-    predictions: run.predictions,
-  };
+  return { ...machineRunDocument(run), predictions: run.predictions };
 }
 
 /** The state it ended in when it succeeded (Promoted, AlreadyPromoted); the error otherwise. */

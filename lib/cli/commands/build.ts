@@ -4,7 +4,7 @@ import type { BuildRun } from '../../local/runtime/pipeline-runtime.ts';
 import { SelectorError } from '../../transforms/select-models.ts';
 import { MODEL_OUTCOME_HEADINGS, modelOutcomeCells } from '../build-outcome-table.ts';
 import type { Command } from '../command.ts';
-import { domainRunDocument } from '../domain-run-document.ts';
+import { domainRunDocument } from '../machine-run-document.ts';
 import { ExitCode } from '../exit-codes.ts';
 import { printJson, type CommandIO } from '../io.ts';
 import { renderTable } from '../table.ts';

@@ -3,7 +3,7 @@ import { didYouMean } from '../../contracts/did-you-mean.ts';
 import type { TableFigures } from '../../local/runtime/table-figures.ts';
 import type { MaintenanceRun } from '../../local/runtime/pipeline-runtime.ts';
 import type { Command } from '../command.ts';
-import { domainRunDocument } from '../domain-run-document.ts';
+import { domainRunDocument } from '../machine-run-document.ts';
 import { ExitCode } from '../exit-codes.ts';
 import { printJson } from '../io.ts';
 import { renderTable } from '../table.ts';

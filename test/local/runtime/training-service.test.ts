@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openOfflineEnvironment } from '../../../lib/cli/offline-environment.ts';
-import { glueDatabaseName, ML_RUNS_TABLE, modelPackageGroupName } from '../../../lib/config/names.ts';
+import { ML_RUNS_TABLE, modelPackageGroupName } from '../../../lib/config/names.ts';
 import { workspaceModelRegistry } from '../../../lib/local/ml/workspace-registry.ts';
 import { openBuildConnection } from '../../../lib/local/runtime/build-connection.ts';
 import { LocalPipelineRuntime, type PredictionLineage, type TrainingRun } from '../../../lib/local/runtime/pipeline-runtime.ts';
@@ -21,11 +21,12 @@ import { listKeys } from '../../../lib/local/runtime/zone-objects.ts';
 import { workspaceAt } from '../../../lib/local/workspace.ts';
 import { TRAINING_ERRORS, TRAINING_STATES as S } from '../../../lib/ml/training-states.ts';
 import { CHURN_SPEC, churnSpecWith, mlProject } from '../../ml/ml-project.ts';
+import { CHURN_FEATURE_TABLE, churnFeatureDatabase, seedChurnFeatureTable } from '../ml/churn-feature-table.ts';
 import { runLakehouseInProcess } from '../../cli/run-cli-in-process.ts';
 
 const identity = { organization: 'acme', environment: 'dev', account: '111111111111', region: 'eu-west-1' };
-const database = glueDatabaseName(identity, 'marketing');
-const FEATURE_TABLE = 'customer_churn_features';
+const database = churnFeatureDatabase(identity);
+const FEATURE_TABLE = CHURN_FEATURE_TABLE;
 /** The shipped thresholds (auc >= 0.80, logloss <= 0.5) pass on the seeded rows; an auc of 0.99 does not (a tenth of the labels are flipped). */
 const STRICT_SPEC = churnSpecWith('validation:auc >= 0.80', 'validation:auc >= 0.99');
 
@@ -49,32 +50,6 @@ afterAll(async () => {
   await runtime?.close();
   for (const folder of [workspace, project]) if (folder !== undefined) rmSync(folder, { recursive: true, force: true });
 });
-
-/** 600 customers whose churn follows their orders, a tenth of the labels flipped, as the feature model's table. */
-async function seedFeatureTable(): Promise<void> {
-  runtime.lake.createTable(database, FEATURE_TABLE, [
-    { name: 'customer_id', type: 'VARCHAR' },
-    { name: 'marketing_opt_in', type: 'BOOLEAN' },
-    { name: 'orders', type: 'BIGINT' },
-    { name: 'revenue', type: 'DOUBLE' },
-    { name: 'web_events', type: 'BIGINT' },
-    { name: 'churned', type: 'BOOLEAN' },
-  ]);
-  const connection = await openBuildConnection(runtime.lake);
-  try {
-    await runtime.lake.write(
-      connection.connection,
-      database,
-      FEATURE_TABLE,
-      'append',
-      `INSERT INTO {{target}}
-       SELECT 'C' || lpad(CAST(i AS VARCHAR), 5, '0'), i % 3 = 0, i % 7, (i % 7) * 20.5 + i % 13, (i * 7) % 11, ((i % 7) <= 1) <> (i % 10 = 0)
-       FROM range(600) AS t(i)`,
-    );
-  } finally {
-    connection.close();
-  }
-}
 
 async function objectBytes(uri: string): Promise<Uint8Array> {
   const location = parseS3Uri(uri)!;
@@ -140,7 +115,7 @@ describe('a training run offline', () => {
   });
 
   it('registers version 1 when every threshold passes, with the metrics the local trainer measured', async () => {
-    await seedFeatureTable();
+    await seedChurnFeatureTable(runtime.lake, database);
     registered = await runtime.train('marketing/churn');
     expect([registered.status, registered.error, registered.cause]).toEqual(['SUCCEEDED', undefined, undefined]);
     const snapshotId = String(runtime.lake.currentSnapshot(database, FEATURE_TABLE).snapshotId);
