@@ -225,6 +225,19 @@ export function domainFunctionName(identity: EnvironmentIdentity, domain: string
   return fitName(`${identity.organization}-${identity.environment}-${domain}-${purpose}`, MAX_FUNCTION_NAME_LENGTH);
 }
 
+/** SQS's limit on queue name length. */
+const MAX_QUEUE_NAME_LENGTH = 80;
+
+/** `<org>-<env>-<domain>-router-dead-letters`: named so the domain's dashboard finds it without a cross-stack reference. */
+export function routerDeadLetterQueueName(identity: EnvironmentIdentity, domain: string): string {
+  return fitName(`${identity.organization}-${identity.environment}-${domain}-router-dead-letters`, MAX_QUEUE_NAME_LENGTH);
+}
+
+/** `<org>-<env>-<domain>`: the domain's CloudWatch dashboard. */
+export function domainDashboardName(identity: EnvironmentIdentity, domain: string): string {
+  return `${identity.organization}-${identity.environment}-${domain}`;
+}
+
 /** Execution log group of a domain's maintenance state machine, named after it. */
 export function maintenanceLogGroupName(identity: EnvironmentIdentity, domain: string): string {
   return `/aws/vendedlogs/states/${maintenanceStateMachineName(identity, domain)}`;
@@ -279,6 +292,10 @@ export function domainStackId(domain: string): string {
 
 export function datasetStackId(domain: string, shard: number): string {
   return `${pascalCase(domain)}Datasets${shard}`;
+}
+
+export function monitoringStackId(domain: string): string {
+  return `${pascalCase(domain)}Monitoring`;
 }
 
 /**

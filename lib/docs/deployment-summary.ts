@@ -13,7 +13,7 @@ export interface EnvironmentSummary {
   readonly account: string;
   readonly region: string;
   readonly platform: StackSummary;
-  /** Domain name -> its domain stack and dataset stacks, with the datasets they hold. */
+  /** Domain name -> its domain stack, dataset stacks and monitoring stack, with the datasets they hold. */
   readonly domains: ReadonlyMap<string, { readonly stacks: readonly StackSummary[]; readonly datasets: readonly string[] }>;
 }
 
@@ -41,7 +41,7 @@ export function summarizeDeployment(stages: readonly LakehouseStage[]): Environm
         [...stage.domains.entries()].map(([name, stacks]) => [
           name,
           {
-            stacks: [stacks.domain, ...stacks.datasets.values()].map((stack) => summarizeStack(stage, stack, assembly)),
+            stacks: [stacks.domain, ...stacks.datasets.values(), stacks.monitoring].map((stack) => summarizeStack(stage, stack, assembly)),
             datasets: [...stacks.datasets.values()].flatMap((stack) => [...stack.tables.keys()]).sort(),
           },
         ]),

@@ -1,6 +1,6 @@
 import { Stage, type StageProps, Tags } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { datasetStackId, domainStackId, type EnvironmentIdentity, PLATFORM_STACK_ID } from '../config/names.ts';
+import { datasetStackId, domainStackId, type EnvironmentIdentity, monitoringStackId, PLATFORM_STACK_ID } from '../config/names.ts';
 import type { EnvironmentSettings, LakehouseSettings } from '../config/settings.ts';
 import type { Catalog, Domain } from '../contracts/model.ts';
 import { ContractError } from '../contracts/problems.ts';
@@ -9,6 +9,7 @@ import type { ModelsAtSynth } from '../transforms/models-at-synth.ts';
 import { groupByShard } from './dataset-shards.ts';
 import { DatasetStack } from './dataset-stack.ts';
 import { DomainStack } from './domain-stack.ts';
+import { MonitoringStack } from './monitoring-stack.ts';
 import { PlatformStack } from './platform-stack.ts';
 
 export interface LakehouseStageProps extends StageProps {
@@ -25,6 +26,8 @@ export interface DomainStacks {
   readonly domain: DomainStack;
   /** Dataset stacks by shard number; only shards holding datasets exist. */
   readonly datasets: ReadonlyMap<number, DatasetStack>;
+  /** The domain's dashboard, which finds the domain's resources by name. */
+  readonly monitoring: MonitoringStack;
 }
 
 /**
@@ -87,7 +90,17 @@ export class LakehouseStage extends Stage {
         return [shard, stack] as const;
       }),
     );
-    return { domain: domainStack, datasets: datasetStacks };
+    const monitoring = new MonitoringStack(this, this.freeStackId(monitoringStackId(domain.name), domain), {
+      identity,
+      domain: domain.name,
+      datasets: domain.datasets,
+      hasBuild: domainStack.build !== undefined,
+      description: `Lakehouse domain ${domain.name} in ${identity.environment}: dashboard`,
+    });
+    // Deployed last, so its dashboard never shows a resource that does not exist yet.
+    for (const stack of datasetStacks.values()) monitoring.addStackDependency(stack);
+    monitoring.addStackDependency(domainStack);
+    return { domain: domainStack, datasets: datasetStacks, monitoring };
   }
 
   /** Two domain names can map to one stack id (`a_1` and `a1` both give `A1`): say so at the domain file. */

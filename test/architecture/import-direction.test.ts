@@ -14,7 +14,7 @@ import { moduleImports } from './module-imports.ts';
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
 /** The CDK itself: lib/local reads what it synthesizes, never builds it. */
-const CDK_PACKAGES = ['aws-cdk-lib', 'constructs', 'cdk-nag'];
+const CDK_PACKAGES = ['aws-cdk-lib', 'constructs', 'cdk-nag', 'cdk-monitoring-constructs'];
 /** What lib/ml builds on; none of it may import lib/ml. */
 const BELOW_ML = ['contracts', 'sql', 'config', 'validation', 'ingest', 'pipeline', 'transforms'];
 const CORE = [...BELOW_ML, 'ml'];

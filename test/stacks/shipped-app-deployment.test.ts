@@ -4,12 +4,14 @@
  * machine, role and table the app synthesizes, the order its tables and pipelines are created in,
  * what a failed first create leaves behind, and what the table owner may ask during a rollback.
  */
+import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   athenaPipelineWorkgroupName,
   athenaWorkgroupName,
   buildStateMachineName,
+  domainDashboardName,
   domainFunctionName,
   type EnvironmentIdentity,
   glueDatabaseName,
@@ -25,8 +27,10 @@ import { listStates } from '../../lib/local/stepfunctions/states.ts';
 import { listTransitions } from '../../lib/local/stepfunctions/transitions.ts';
 import { loadMlModels } from '../../lib/ml/load.ts';
 import type { MlModel } from '../../lib/ml/model.ts';
+import { validationWidgetTitles } from '../../lib/constructs/domain-dashboard.ts';
 import type { LakehouseStage } from '../../lib/stacks/lakehouse-stage.ts';
 import { unquotedRelations } from './athena-identifiers.ts';
+import { dashboardsOf, plottedMetrics } from './dashboard-widgets.ts';
 import { shippedApp } from './shipped-app.ts';
 import { type Json, templateText } from './template-text.ts';
 
@@ -330,5 +334,29 @@ describe('the transitions state coverage counts', () => {
         expect(transitions.filter((transition) => 'to' in transition && !states.has(transition.to)), machine.name).toEqual([]);
       }
     }
+  });
+});
+
+describe('the dashboards', () => {
+  it('are one per domain of every environment, in its monitoring stack, with the validation widgets of each of its datasets and its build', () => {
+    for (const stage of stages) {
+      const identity = identityOf(stage);
+      const everyDashboard = stage.node.findAll().filter((construct): construct is Stack => construct instanceof Stack).flatMap((stack) => dashboardsOf(Template.fromStack(stack)));
+      expect(everyDashboard.map((dashboard) => dashboard.name).sort()).toEqual(catalog.domains.map((domain) => domainDashboardName(identity, domain.name)).sort());
+      for (const domain of catalog.domains) {
+        const stacks = stage.domains.get(domain.name)!;
+        const [dashboard, ...others] = dashboardsOf(Template.fromStack(stacks.monitoring));
+        expect(others).toEqual([]);
+        expect(dashboard!.name).toBe(domainDashboardName(identity, domain.name));
+        const titles = dashboard!.widgets.map((widget) => widget.properties.title);
+        for (const dataset of domain.datasets) expect(titles).toEqual(expect.arrayContaining(Object.values(validationWidgetTitles(dataset))));
+        const plotted = dashboard!.widgets.flatMap(plottedMetrics);
+        const build = `AWS/States/ExecutionsFailed StateMachineArn=arn:<ref:AWS::Partition>:states:${identity.region}:${identity.account}:stateMachine:${buildStateMachineName(identity, domain.name)}`;
+        if (stacks.domain.build === undefined) expect(plotted).not.toContain(build);
+        else expect(plotted).toContain(build);
+      }
+    }
+    // The shipped contracts have models, so a build's widgets are checked, not only their absence.
+    expect(stages.flatMap((stage) => [...stage.domains.values()]).some((stacks) => stacks.domain.build !== undefined)).toBe(true);
   });
 });

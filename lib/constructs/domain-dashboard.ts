@@ -1,0 +1,132 @@
+import { Duration, Stack } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { DefaultDashboardFactory, MonitoringFacade } from 'cdk-monitoring-constructs';
+import { Construct } from 'constructs';
+import {
+  buildStateMachineName,
+  domainAlertTopicName,
+  domainDashboardName,
+  domainFunctionName,
+  type EnvironmentIdentity,
+  pipelineStateMachineName,
+  routerDeadLetterQueueName,
+  validatorFunctionName,
+} from '../config/names.ts';
+import type { Dataset } from '../contracts/model.ts';
+import { METRICS_NAMESPACE, VALIDATION_METRICS } from '../ingest/validation-metrics.ts';
+
+export interface DomainDashboardProps {
+  readonly identity: EnvironmentIdentity;
+  readonly domain: string;
+  readonly datasets: readonly Dataset[];
+  /** Whether the domain has a build state machine (it has models). */
+  readonly hasBuild: boolean;
+}
+
+/** The period every validation widget sums over. */
+const VALIDATION_PERIOD = Duration.minutes(5);
+
+/**
+ * The domain's CloudWatch dashboard `<org>-<env>-<domain>`. Every resource is found by the name
+ * lib/config/names.ts derives, never by a construct of another stack, so the stack holding it
+ * needs no export and can be deployed, replaced or removed on its own. cdk-monitoring-constructs
+ * draws the services (Lambda, Step Functions, SQS, SNS); the validator's EMF metrics, which it
+ * cannot know, are custom metric groups.
+ */
+export class DomainDashboard extends Construct {
+  readonly dashboard: cloudwatch.Dashboard;
+
+  constructor(scope: Construct, id: string, props: DomainDashboardProps) {
+    super(scope, id);
+    const { identity, domain } = props;
+    const stack = Stack.of(this);
+    const factory = new DefaultDashboardFactory(this, 'Factory', {
+      dashboardNamePrefix: domainDashboardName(identity, domain),
+      createDashboard: true,
+      createSummaryDashboard: false,
+      createAlarmDashboard: false,
+    });
+    const facade = new MonitoringFacade(this, 'Monitoring', { dashboardFactory: factory });
+
+    facade.addLargeHeader(`${domain} in ${identity.environment}`);
+    facade
+      .monitorLambdaFunction({
+        lambdaFunction: lambda.Function.fromFunctionName(this, 'Router', domainFunctionName(identity, domain, 'router')),
+        humanReadableName: `${domain} router`,
+      })
+      .monitorSqsQueue({
+        queue: sqs.Queue.fromQueueArn(this, 'RouterDeadLetters', stack.formatArn({ service: 'sqs', resource: routerDeadLetterQueueName(identity, domain) })),
+        humanReadableName: `${domain} router dead letters`,
+      })
+      .monitorSnsTopic({
+        topic: sns.Topic.fromTopicArn(this, 'Alerts', stack.formatArn({ service: 'sns', resource: domainAlertTopicName(identity, domain) })),
+        humanReadableName: `${domain} alerts`,
+      });
+    if (props.hasBuild) {
+      facade.monitorStepFunction({
+        stateMachine: sfn.StateMachine.fromStateMachineName(this, 'Build', buildStateMachineName(identity, domain)),
+        humanReadableName: `${domain} build`,
+      });
+    }
+
+    props.datasets.forEach((dataset, index) => {
+      facade.addLargeHeader(`${dataset.name} (${dataset.contract.version})`);
+      facade
+        .monitorCustom({
+          alarmFriendlyName: `${domain}-${dataset.name}-validation`,
+          humanReadableName: `${dataset.name} validation`,
+          metricGroups: validationMetricGroups(identity, dataset),
+        })
+        .monitorLambdaFunction({
+          lambdaFunction: lambda.Function.fromFunctionName(this, `Validator${index}`, validatorFunctionName(identity, dataset)),
+          humanReadableName: `${dataset.name} validator`,
+        })
+        .monitorStepFunction({
+          stateMachine: sfn.StateMachine.fromStateMachineName(this, `Pipeline${index}`, pipelineStateMachineName(identity, dataset)),
+          humanReadableName: `${dataset.name} pipeline`,
+        });
+    });
+    this.dashboard = factory.dashboard!;
+  }
+}
+
+/** Titles of a dataset's validation widgets: tests find each dataset's families by them. */
+export function validationWidgetTitles(dataset: Pick<Dataset, 'name'>): { files: string; rows: string } {
+  return { files: `${dataset.name}: files validated, passed, rejected`, rows: `${dataset.name}: rows loaded, quarantined` };
+}
+
+/**
+ * The validator's EMF metrics of one dataset (lib/ingest/validation-metrics.ts). Passed files and
+ * loaded rows are not emitted: they are what validation did not reject or quarantine.
+ */
+function validationMetricGroups(identity: EnvironmentIdentity, dataset: Dataset) {
+  const dimensionsMap = { Environment: identity.environment, Domain: dataset.domain, Dataset: dataset.name };
+  const metric = (metricName: string, label: string) =>
+    new cloudwatch.Metric({ namespace: METRICS_NAMESPACE, metricName, dimensionsMap, statistic: 'Sum', period: VALIDATION_PERIOD, label });
+  const validated = metric(VALIDATION_METRICS.filesValidated, 'Validated');
+  const rejected = metric(VALIDATION_METRICS.filesFailed, 'Rejected');
+  const rowsRead = metric(VALIDATION_METRICS.rowsValidated, 'Rows read');
+  const quarantined = metric(VALIDATION_METRICS.rowsQuarantined, 'Quarantined');
+  const titles = validationWidgetTitles(dataset);
+  return [
+    {
+      title: titles.files,
+      metrics: [
+        validated,
+        new cloudwatch.MathExpression({ expression: 'validated - rejected', usingMetrics: { validated, rejected }, label: 'Passed', period: VALIDATION_PERIOD }),
+        rejected,
+      ],
+    },
+    {
+      title: titles.rows,
+      metrics: [
+        new cloudwatch.MathExpression({ expression: 'read - quarantined', usingMetrics: { read: rowsRead, quarantined }, label: 'Loaded', period: VALIDATION_PERIOD }),
+        quarantined,
+      ],
+    },
+  ];
+}

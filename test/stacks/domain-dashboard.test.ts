@@ -1,0 +1,92 @@
+import { Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  domainAlertTopicName,
+  domainDashboardName,
+  domainFunctionName,
+  type EnvironmentIdentity,
+  pipelineStateMachineName,
+  routerDeadLetterQueueName,
+  validatorFunctionName,
+} from '../../lib/config/names.ts';
+import { validationWidgetTitles } from '../../lib/constructs/domain-dashboard.ts';
+import { METRICS_NAMESPACE, VALIDATION_METRICS } from '../../lib/ingest/validation-metrics.ts';
+import type { LakehouseStage } from '../../lib/stacks/lakehouse-stage.ts';
+import { buildApp } from './build.ts';
+import { dashboardsOf, plottedMetrics, type SynthesizedDashboard } from './dashboard-widgets.ts';
+import { catalog, marketingDomain, salesDomain } from './fixtures.ts';
+
+const identity: EnvironmentIdentity = { organization: 'acme', environment: 'dev', account: '111111111111', region: 'eu-west-1' };
+const domains = catalog(salesDomain, marketingDomain).domains;
+
+let stage: LakehouseStage;
+const dashboards = new Map<string, SynthesizedDashboard[]>();
+const templates = new Map<string, Template>();
+
+beforeAll(() => {
+  stage = buildApp().stage('dev');
+  for (const [name, stacks] of stage.domains) {
+    const template = Template.fromStack(stacks.monitoring);
+    templates.set(name, template);
+    dashboards.set(name, dashboardsOf(template));
+  }
+});
+
+describe('the dashboard of every domain', () => {
+  it('is one, named <org>-<env>-<domain>, in the stack <env>-<Domain>Monitoring', () => {
+    expect([...dashboards.keys()].sort()).toEqual(domains.map((domain) => domain.name).sort());
+    for (const domain of domains) {
+      expect(dashboards.get(domain.name)!.map((dashboard) => dashboard.name)).toEqual([domainDashboardName(identity, domain.name)]);
+    }
+    expect(stage.domains.get('sales')!.monitoring.stackName).toBe('dev-SalesMonitoring');
+  });
+
+  it("has, per dataset, a files widget (validated, passed, rejected) and a rows widget (loaded, quarantined) over that dataset's EMF metrics", () => {
+    for (const domain of domains) {
+      const [dashboard] = dashboards.get(domain.name)!;
+      for (const dataset of domain.datasets) {
+        const titles = validationWidgetTitles(dataset);
+        const dimensions = `Domain=${domain.name} Dataset=${dataset.name} Environment=dev`;
+        const files = dashboard!.widgets.filter((widget) => widget.properties.title === titles.files);
+        const rows = dashboard!.widgets.filter((widget) => widget.properties.title === titles.rows);
+        expect(files).toHaveLength(1);
+        expect(rows).toHaveLength(1);
+        const sorted = (metrics: string[]) => metrics.map((metric) => metric.split(' ').sort().join(' ')).sort();
+        expect(sorted(plottedMetrics(files[0]!))).toEqual(
+          sorted([VALIDATION_METRICS.filesValidated, VALIDATION_METRICS.filesFailed].map((name) => `${METRICS_NAMESPACE}/${name} ${dimensions}`)),
+        );
+        expect(sorted(plottedMetrics(rows[0]!))).toEqual(
+          sorted([VALIDATION_METRICS.rowsValidated, VALIDATION_METRICS.rowsQuarantined].map((name) => `${METRICS_NAMESPACE}/${name} ${dimensions}`)),
+        );
+        const labels = (widget: (typeof files)[number]) =>
+          (widget.properties.metrics ?? []).map((line) => (line.at(-1) as { label?: string; visible?: boolean })).filter((options) => options.visible !== false).map((options) => options.label);
+        expect(labels(files[0]!)).toEqual(['Validated', 'Passed', 'Rejected']);
+        expect(labels(rows[0]!)).toEqual(['Loaded', 'Quarantined']);
+      }
+    }
+  });
+
+  it("draws the domain's router, dead-letter queue and alert topic and each dataset's validator (errors, throttles) and pipeline (failures), found by their derived names", () => {
+    for (const domain of domains) {
+      const plotted = dashboards.get(domain.name)![0]!.widgets.flatMap(plottedMetrics);
+      const expected = [
+        `AWS/Lambda/Errors FunctionName=${domainFunctionName(identity, domain.name, 'router')}`,
+        `AWS/SQS/ApproximateNumberOfMessagesVisible QueueName=${routerDeadLetterQueueName(identity, domain.name)}`,
+        `AWS/SNS/NumberOfNotificationsFailed TopicName=${domainAlertTopicName(identity, domain.name)}`,
+        ...domain.datasets.flatMap((dataset) => [
+          `AWS/Lambda/Errors FunctionName=${validatorFunctionName(identity, dataset)}`,
+          `AWS/Lambda/Throttles FunctionName=${validatorFunctionName(identity, dataset)}`,
+          `AWS/States/ExecutionsFailed StateMachineArn=arn:<ref:AWS::Partition>:states:eu-west-1:111111111111:stateMachine:${pipelineStateMachineName(identity, dataset)}`,
+        ]),
+      ];
+      expect(plotted).toEqual(expect.arrayContaining(expected));
+    }
+  });
+
+  it('imports nothing from another stack, so no export ties the stacks together', () => {
+    for (const template of templates.values()) {
+      expect(JSON.stringify(template.toJSON())).not.toMatch(/Fn::ImportValue|Fn::GetAtt/);
+      expect(Object.keys(template.toJSON().Resources)).toHaveLength(1);
+    }
+  });
+});
