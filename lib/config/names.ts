@@ -76,6 +76,11 @@ export function domainAlertTopicName(identity: EnvironmentIdentity, domain: stri
   return `${identity.organization}-${identity.environment}-${domain}-alerts`;
 }
 
+/** `<env>-<domain>-<dataset>-<what>`: one of a dataset's alarms, e.g. `dev-sales-orders-pipeline-failed`. */
+export function datasetAlarmName(identity: Pick<EnvironmentIdentity, 'environment'>, dataset: Pick<Dataset, 'domain' | 'name'>, what: string): string {
+  return `${identity.environment}-${dataset.domain}-${dataset.name}-${what}`;
+}
+
 /** Glue database names allow no hyphens, hence underscores. */
 export function glueDatabaseName(identity: EnvironmentIdentity, domain: string): string {
   return `${identity.organization}_${identity.environment}_${domain}`;

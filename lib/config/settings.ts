@@ -46,7 +46,46 @@ export interface EnvironmentSettings {
    * @default 365
    */
   readonly accessLogRetentionDays: number;
+  /**
+   * Periods and thresholds of the dataset alarms (`alarms` in `cdk.json`, every key optional).
+   * @default DEFAULT_ALARM_SETTINGS
+   */
+  readonly alarms: AlarmSettings;
 }
+
+/**
+ * When a dataset's alarms fire: each threshold is a count within one period, reached in
+ * `evaluationPeriods` consecutive periods.
+ */
+export interface AlarmSettings {
+  /** Seconds per evaluated period: 10, 30 or a multiple of 60. @default 300 */
+  readonly periodSeconds: number;
+  /** Consecutive breaching periods before an alarm fires. @default 1 */
+  readonly evaluationPeriods: number;
+  /** Failed pipeline executions (Step Functions `ExecutionsFailed`). @default 1 */
+  readonly pipelineFailures: number;
+  /** Timed-out pipeline executions (`ExecutionsTimedOut`). @default 1 */
+  readonly pipelineTimeouts: number;
+  /** Validator invocation errors (Lambda `Errors`). @default 1 */
+  readonly validatorErrors: number;
+  /** Files rejected for an error-severity rule (`FilesFailed`). @default 1 */
+  readonly rejectedFiles: number;
+  /** Rows quarantined for an error-severity rule (`RowsQuarantined`), for `quarantine-rows` datasets. @default 1 */
+  readonly quarantinedRows: number;
+  /** Files on which a warning-severity rule reported failing rows or failed (`RuleFailedRows` samples). @default 1 */
+  readonly warningRuleBreaches: number;
+}
+
+export const DEFAULT_ALARM_SETTINGS: AlarmSettings = {
+  periodSeconds: 300,
+  evaluationPeriods: 1,
+  pipelineFailures: 1,
+  pipelineTimeouts: 1,
+  validatorErrors: 1,
+  rejectedFiles: 1,
+  quarantinedRows: 1,
+  warningRuleBreaches: 1,
+};
 
 export interface LakehouseSettings {
   /** Prefix of every physical name. */
@@ -90,7 +129,13 @@ const ENVIRONMENT_KEYS = [
   'pipelineBytesScannedCutoffPerQuery',
   'athenaResultsRetentionDays',
   'accessLogRetentionDays',
+  'alarms',
 ];
+const ALARM_KEYS = Object.keys(DEFAULT_ALARM_SETTINGS) as (keyof AlarmSettings)[];
+/** CloudWatch's periods: high resolution (10, 30) or whole minutes. */
+function isAlarmPeriod(seconds: number): boolean {
+  return seconds === 10 || seconds === 30 || seconds % 60 === 0;
+}
 const REMOVAL_POLICIES: readonly RemovalPolicySetting[] = ['retain', 'destroy'];
 const MODEL_APPROVALS: readonly ModelApproval[] = ['auto', 'manual'];
 
@@ -246,6 +291,31 @@ function readDays(value: unknown, key: string, fallback: number, problems: Probl
   return value;
 }
 
+function readAlarms(value: unknown, key: string, problems: Problems): AlarmSettings | undefined {
+  if (value === undefined) return DEFAULT_ALARM_SETTINGS;
+  if (!isRecord(value)) {
+    problems.add(key, `must be an object with any of ${ALARM_KEYS.join(', ')}, got ${describe(value)}`);
+    return undefined;
+  }
+  const before = problems.list.length;
+  for (const unknown of Object.keys(value).filter((name) => !(ALARM_KEYS as string[]).includes(name))) {
+    problems.add(`${key}.${unknown}`, `unknown key${didYouMean(unknown, ALARM_KEYS)}`);
+  }
+  const alarms: Record<string, number> = { ...DEFAULT_ALARM_SETTINGS };
+  for (const name of ALARM_KEYS) {
+    const given = value[name];
+    if (given === undefined) continue;
+    if (typeof given !== 'number' || !Number.isSafeInteger(given) || given < 1) {
+      problems.add(`${key}.${name}`, `must be a whole number, at least 1, got ${describe(given)}`);
+    } else if (name === 'periodSeconds' && !isAlarmPeriod(given)) {
+      problems.add(`${key}.${name}`, `must be 10, 30 or a multiple of 60 seconds (CloudWatch's periods), got ${given}`);
+    } else {
+      alarms[name] = given;
+    }
+  }
+  return problems.list.length > before ? undefined : (alarms as unknown as AlarmSettings);
+}
+
 function readEnvironment(
   name: string,
   value: unknown,
@@ -298,6 +368,7 @@ function readEnvironment(
     problems,
   );
   const accessLogRetentionDays = readDays(value['accessLogRetentionDays'], `${at}.accessLogRetentionDays`, DEFAULT_ACCESS_LOG_RETENTION_DAYS, problems);
+  const alarms = readAlarms(value['alarms'], `${at}.alarms`, problems);
   if (organization !== undefined && account !== undefined && region !== undefined) {
     const tooLong = bucketNameProblem({ organization, environment: name, account, region });
     if (tooLong !== undefined) problems.add(at, tooLong);
@@ -310,7 +381,8 @@ function readEnvironment(
     modelApproval === undefined ||
     athenaBytesScannedCutoffPerQuery === undefined ||
     athenaResultsRetentionDays === undefined ||
-    accessLogRetentionDays === undefined
+    accessLogRetentionDays === undefined ||
+    alarms === undefined
   ) {
     return undefined;
   }
@@ -324,6 +396,7 @@ function readEnvironment(
     ...(pipelineBytesScannedCutoffPerQuery === undefined ? {} : { pipelineBytesScannedCutoffPerQuery }),
     athenaResultsRetentionDays,
     accessLogRetentionDays,
+    alarms,
   };
 }
 

@@ -1,9 +1,11 @@
 import { Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
 import {
   athenaDdlServiceTokenParameterName,
   athenaPipelineWorkgroupName,
+  domainAlertTopicName,
   type EnvironmentIdentity,
   glueDatabaseName,
   pascalCase,
@@ -13,6 +15,7 @@ import {
 import type { EnvironmentSettings } from '../config/settings.ts';
 import type { Dataset } from '../contracts/model.ts';
 import { ContractError } from '../contracts/problems.ts';
+import { DatasetAlarms } from '../constructs/dataset-alarms.ts';
 import { DatasetLockTable } from '../constructs/dataset-lock.ts';
 import { DatasetPipeline } from '../constructs/dataset-pipeline.ts';
 import { DatasetTables } from '../constructs/dataset-tables.ts';
@@ -44,6 +47,8 @@ export class DatasetStack extends Stack {
   readonly silverTables: ReadonlyMap<string, IcebergTable>;
   /** By dataset name: the state machine validating and loading each landed file. */
   readonly pipelines: ReadonlyMap<string, DatasetPipeline>;
+  /** By dataset name: its alarms, notifying the domain's alert topic. */
+  readonly alarms: ReadonlyMap<string, DatasetAlarms>;
 
   constructor(scope: Construct, id: string, props: DatasetStackProps) {
     super(scope, id, props);
@@ -74,12 +79,20 @@ export class DatasetStack extends Stack {
     const validators = new Map<string, DatasetValidator>();
     const silverTables = new Map<string, IcebergTable>();
     const pipelines = new Map<string, DatasetPipeline>();
+    const alarms = new Map<string, DatasetAlarms>();
+    // Found by name: the domain stack deploys first, and a name needs no export.
+    const alertTopic = sns.Topic.fromTopicArn(
+      this,
+      'DomainAlerts',
+      this.formatArn({ service: 'sns', resource: domainAlertTopicName(props.identity, props.domain) }),
+    );
     for (const dataset of props.datasets) {
       const id = pascalCase(dataset.name);
       const validatorId = `${id}Validator`;
       const silverTableId = `${id}SilverTable`;
       const pipelineId = `${id}Pipeline`;
-      const taken = [id, validatorId, silverTableId, pipelineId].find((candidate) => this.node.tryFindChild(candidate) !== undefined);
+      const alarmsId = `${id}Alarms`;
+      const taken = [id, validatorId, silverTableId, pipelineId, alarmsId].find((candidate) => this.node.tryFindChild(candidate) !== undefined);
       if (taken !== undefined) {
         throw new ContractError([
           {
@@ -125,11 +138,13 @@ export class DatasetStack extends Stack {
       // a file landing meanwhile (first deployment, or a column addition).
       pipeline.stateMachine.node.addDependency(silverTable);
       pipelines.set(dataset.name, pipeline);
+      alarms.set(dataset.name, new DatasetAlarms(this, alarmsId, { identity: props.identity, dataset, settings: props.environment.alarms, alertTopic }));
     }
     this.tables = tables;
     this.validators = validators;
     this.silverTables = silverTables;
     this.pipelines = pipelines;
+    this.alarms = alarms;
   }
 
   /**

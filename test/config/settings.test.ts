@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { readSettings, SettingsError } from '../../lib/config/settings.ts';
+import { DEFAULT_ALARM_SETTINGS, readSettings, SettingsError } from '../../lib/config/settings.ts';
 
 const dev = {
   account: '111111111111',
@@ -38,7 +38,7 @@ describe('readSettings', () => {
     expect(readSettings(context())).toEqual({
       organization: 'acme',
       datasetStacksPerDomain: 4,
-      environments: [{ name: 'dev', ...dev, athenaResultsRetentionDays: 30, accessLogRetentionDays: 365 }],
+      environments: [{ name: 'dev', ...dev, athenaResultsRetentionDays: 30, accessLogRetentionDays: 365, alarms: DEFAULT_ALARM_SETTINGS }],
     });
   });
 
@@ -63,6 +63,27 @@ describe('readSettings', () => {
       'cdk.json: context.environments.prod.accessLogRetentionDays: must be a whole number of days, at least 1, got -365',
       "cdk.json: context.environments.staging.athenaResultRetentionDays: unknown key; did you mean 'athenaResultsRetentionDays'?",
       "cdk.json: context.environments.staging.accessLogsRetentionDays: unknown key; did you mean 'accessLogRetentionDays'?",
+    ]);
+  });
+
+  it('reads the alarm settings over their defaults, and names every bad key', () => {
+    const [environment] = readSettings(context({ environments: { dev: { ...dev, alarms: { periodSeconds: 60, rejectedFiles: 3 } } } })).environments;
+    expect(environment?.alarms).toEqual({ ...DEFAULT_ALARM_SETTINGS, periodSeconds: 60, rejectedFiles: 3 });
+    const problems = problemsOf(() =>
+      readSettings(
+        context({
+          environments: {
+            dev: { ...dev, alarms: { periodSeconds: 90, evaluationPeriods: 0, validatorError: 1 } },
+            prod: { ...dev, alarms: [1] },
+          },
+        }),
+      ),
+    );
+    expect(problems).toEqual([
+      "cdk.json: context.environments.dev.alarms.validatorError: unknown key; did you mean 'validatorErrors'?",
+      "cdk.json: context.environments.dev.alarms.periodSeconds: must be 10, 30 or a multiple of 60 seconds (CloudWatch's periods), got 90",
+      'cdk.json: context.environments.dev.alarms.evaluationPeriods: must be a whole number, at least 1, got 0',
+      `cdk.json: context.environments.prod.alarms: must be an object with any of ${Object.keys(DEFAULT_ALARM_SETTINGS).join(', ')}, got [1]`,
     ]);
   });
 
@@ -140,7 +161,7 @@ describe('readSettings', () => {
       "cdk.json: context.environments.dev.modelApproval: must be one of 'auto', 'manual', got \"yes\"",
       'cdk.json: context.environments.prod.athenaBytesScannedCutoffPerQuery: must be a whole number of bytes, at least 10000000, got 1000',
       'cdk.json: context.environments.Staging: environment names must be lowercase letters and digits starting with a letter',
-      'cdk.json: context.environments.Staging: must be an object with account, region, removalPolicy, modelApproval, athenaBytesScannedCutoffPerQuery, pipelineBytesScannedCutoffPerQuery, athenaResultsRetentionDays, accessLogRetentionDays, got "none"',
+      'cdk.json: context.environments.Staging: must be an object with account, region, removalPolicy, modelApproval, athenaBytesScannedCutoffPerQuery, pipelineBytesScannedCutoffPerQuery, athenaResultsRetentionDays, accessLogRetentionDays, alarms, got "none"',
       "cdk.json: context.domains: 'Sales' is not a domain name (lowercase letters, digits and _, starting with a letter)",
       "cdk.json: context.domains: 'sales' is listed twice",
     ]);

@@ -1,6 +1,6 @@
 /** Small hand-built catalogs and settings for the CDK tests, independent of `contracts/`. */
 import type { Catalog, Column, ColumnType, Dataset, Domain, LogicalType } from '../../lib/contracts/model.ts';
-import type { EnvironmentSettings, LakehouseSettings } from '../../lib/config/settings.ts';
+import { DEFAULT_ALARM_SETTINGS, type EnvironmentSettings, type LakehouseSettings } from '../../lib/config/settings.ts';
 
 const LOGICAL_TYPES: Record<ColumnType['kind'], LogicalType> = {
   string: 'string',
@@ -113,6 +113,7 @@ export function environment(name: string, overrides: Partial<EnvironmentSettings
     athenaBytesScannedCutoffPerQuery: 10_737_418_240,
     athenaResultsRetentionDays: 30,
     accessLogRetentionDays: 365,
+    alarms: DEFAULT_ALARM_SETTINGS,
     ...overrides,
   };
 }
