@@ -230,14 +230,6 @@ export function domainFunctionName(identity: EnvironmentIdentity, domain: string
   return fitName(`${identity.organization}-${identity.environment}-${domain}-${purpose}`, MAX_FUNCTION_NAME_LENGTH);
 }
 
-/** SQS's limit on queue name length. */
-const MAX_QUEUE_NAME_LENGTH = 80;
-
-/** `<org>-<env>-<domain>-router-dead-letters`: named so the domain's dashboard finds it without a cross-stack reference. */
-export function routerDeadLetterQueueName(identity: EnvironmentIdentity, domain: string): string {
-  return fitName(`${identity.organization}-${identity.environment}-${domain}-router-dead-letters`, MAX_QUEUE_NAME_LENGTH);
-}
-
 /** `<org>-<env>-<domain>`: the domain's CloudWatch dashboard. */
 export function domainDashboardName(identity: EnvironmentIdentity, domain: string): string {
   return `${identity.organization}-${identity.environment}-${domain}`;

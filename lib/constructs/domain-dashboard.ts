@@ -2,7 +2,6 @@ import { Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { DefaultDashboardFactory, MonitoringFacade } from 'cdk-monitoring-constructs';
 import { Construct } from 'constructs';
@@ -13,7 +12,6 @@ import {
   domainFunctionName,
   type EnvironmentIdentity,
   pipelineStateMachineName,
-  routerDeadLetterQueueName,
   validatorFunctionName,
 } from '../config/names.ts';
 import type { Dataset } from '../contracts/model.ts';
@@ -34,7 +32,7 @@ const VALIDATION_PERIOD = Duration.minutes(5);
  * The domain's CloudWatch dashboard `<org>-<env>-<domain>`. Every resource is found by the name
  * lib/config/names.ts derives, never by a construct of another stack, so the stack holding it
  * needs no export and can be deployed, replaced or removed on its own. cdk-monitoring-constructs
- * draws the services (Lambda, Step Functions, SQS, SNS); the validator's EMF metrics, which it
+ * draws the services (Lambda, Step Functions, SNS); the validator's EMF metrics, which it
  * cannot know, are custom metric groups.
  */
 export class DomainDashboard extends Construct {
@@ -57,10 +55,6 @@ export class DomainDashboard extends Construct {
       .monitorLambdaFunction({
         lambdaFunction: lambda.Function.fromFunctionName(this, 'Router', domainFunctionName(identity, domain, 'router')),
         humanReadableName: `${domain} router`,
-      })
-      .monitorSqsQueue({
-        queue: sqs.Queue.fromQueueArn(this, 'RouterDeadLetters', stack.formatArn({ service: 'sqs', resource: routerDeadLetterQueueName(identity, domain) })),
-        humanReadableName: `${domain} router dead letters`,
       })
       .monitorSnsTopic({
         topic: sns.Topic.fromTopicArn(this, 'Alerts', stack.formatArn({ service: 'sns', resource: domainAlertTopicName(identity, domain) })),

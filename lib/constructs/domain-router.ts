@@ -11,7 +11,7 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ROUTES_FILE, routerEnvironmentVariables } from '../../lambdas/route-landed-file/settings.ts';
-import { domainFunctionName, type EnvironmentIdentity, pipelineStateMachineName, pipelineStateMachinePrefix, routerDeadLetterQueueName } from '../config/names.ts';
+import { domainFunctionName, type EnvironmentIdentity, pipelineStateMachineName, pipelineStateMachinePrefix } from '../config/names.ts';
 import type { Dataset } from '../contracts/model.ts';
 import type { DomainRoutes } from '../ingest/route.ts';
 import { wildcardFinding } from '../nag/wildcard-finding.ts';
@@ -71,7 +71,6 @@ export class DomainRouter extends Construct {
     const functionName = domainFunctionName(identity, domain, 'router');
 
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetters', {
-      queueName: routerDeadLetterQueueName(identity, domain),
       encryption: sqs.QueueEncryption.KMS,
       encryptionMasterKey: props.key,
       enforceSSL: true,

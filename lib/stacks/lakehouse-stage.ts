@@ -120,7 +120,7 @@ export class LakehouseStage extends Stage {
 }
 
 /**
- * A dataset costs about 9 resources and 31 KB of template (its pipeline definition and role are
+ * A dataset costs about 13 resources and 35 KB of template (its pipeline definition, role and alarms are
  * most of it), so past this many datasets a stack nears CloudFormation's 1 MB template limit.
  */
 export const MAX_DATASETS_PER_STACK = 25;

@@ -6,7 +6,6 @@ import {
   domainFunctionName,
   type EnvironmentIdentity,
   pipelineStateMachineName,
-  routerDeadLetterQueueName,
   validatorFunctionName,
 } from '../../lib/config/names.ts';
 import { validationWidgetTitles } from '../../lib/constructs/domain-dashboard.ts';
@@ -66,12 +65,11 @@ describe('the dashboard of every domain', () => {
     }
   });
 
-  it("draws the domain's router, dead-letter queue and alert topic and each dataset's validator (errors, throttles) and pipeline (failures), found by their derived names", () => {
+  it("draws the domain's router and alert topic and each dataset's validator (errors, throttles) and pipeline (failures), found by their derived names", () => {
     for (const domain of domains) {
       const plotted = dashboards.get(domain.name)![0]!.widgets.flatMap(plottedMetrics);
       const expected = [
         `AWS/Lambda/Errors FunctionName=${domainFunctionName(identity, domain.name, 'router')}`,
-        `AWS/SQS/ApproximateNumberOfMessagesVisible QueueName=${routerDeadLetterQueueName(identity, domain.name)}`,
         `AWS/SNS/NumberOfNotificationsFailed TopicName=${domainAlertTopicName(identity, domain.name)}`,
         ...domain.datasets.flatMap((dataset) => [
           `AWS/Lambda/Errors FunctionName=${validatorFunctionName(identity, dataset)}`,
