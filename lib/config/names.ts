@@ -81,6 +81,15 @@ export function datasetAlarmName(identity: Pick<EnvironmentIdentity, 'environmen
   return `${identity.environment}-${dataset.domain}-${dataset.name}-${what}`;
 }
 
+/**
+ * `<env>-<domain>-health`: the domain's composite alarm over its datasets' error-level alarms; with
+ * `part`, `<env>-<domain>-health-<part>`, one of the sub-composites a large domain needs.
+ */
+export function domainHealthAlarmName(identity: Pick<EnvironmentIdentity, 'environment'>, domain: string, part?: number): string {
+  const name = `${identity.environment}-${domain}-health`;
+  return part === undefined ? name : `${name}-${part}`;
+}
+
 /** Glue database names allow no hyphens, hence underscores. */
 export function glueDatabaseName(identity: EnvironmentIdentity, domain: string): string {
   return `${identity.organization}_${identity.environment}_${domain}`;

@@ -13,6 +13,29 @@ import { stateMachineArns } from './state-machine-arns.ts';
 /** Where every alarm description sends the reader: the README's alarms section, one paragraph per alarm kind. */
 export const ALARMS_RUNBOOK = 'README.md#alarms';
 
+/**
+ * The kinds of a dataset's error-level alarms: its data is missing or wrong. The domain's health
+ * alarm watches exactly these, by name.
+ */
+export const ERROR_ALARMS = {
+  pipelineFailed: 'pipeline-failed',
+  pipelineTimedOut: 'pipeline-timed-out',
+  validatorErrors: 'validator-errors',
+  filesRejected: 'files-rejected',
+  rowsQuarantined: 'rows-quarantined',
+} as const;
+
+/** Only this disposition quarantines rows of a file that otherwise loads. */
+function quarantinesRows(dataset: Dataset): boolean {
+  return dataset.onViolation === 'quarantine-rows';
+}
+
+/** The names of the error-level alarms `DatasetAlarms` gives the dataset. */
+export function errorAlarmNames(identity: Pick<EnvironmentIdentity, 'environment'>, dataset: Dataset): string[] {
+  const kinds = Object.values(ERROR_ALARMS).filter((kind) => kind !== ERROR_ALARMS.rowsQuarantined || quarantinesRows(dataset));
+  return kinds.map((kind) => datasetAlarmName(identity, dataset, kind));
+}
+
 type Priority = 'error' | 'warning';
 const PRIORITY_LABEL: Record<Priority, string> = { error: '[error]', warning: '[warning, low priority]' };
 
@@ -58,21 +81,21 @@ export class DatasetAlarms extends Construct {
 
     alarm(
       'error',
-      'pipeline-failed',
+      ERROR_ALARMS.pipelineFailed,
       stepFunctions('ExecutionsFailed'),
       settings.pipelineFailures,
       `The pipeline of ${subject} failed: landed files were not loaded into silver. First: open the failed execution, read its error and cause, fix, then re-land the file.`,
     );
     alarm(
       'error',
-      'pipeline-timed-out',
+      ERROR_ALARMS.pipelineTimedOut,
       stepFunctions('ExecutionsTimedOut'),
       settings.pipelineTimeouts,
       `The pipeline of ${subject} timed out: a load may hold the dataset's lock. First: find the stuck state in the execution's history (often an Athena query), then re-land the file.`,
     );
     alarm(
       'error',
-      'validator-errors',
+      ERROR_ALARMS.validatorErrors,
       new cloudwatch.Metric({
         namespace: 'AWS/Lambda',
         metricName: 'Errors',
@@ -85,16 +108,15 @@ export class DatasetAlarms extends Construct {
     );
     alarm(
       'error',
-      'files-rejected',
+      ERROR_ALARMS.filesRejected,
       validation(VALIDATION_METRICS.filesFailed, 'Sum'),
       settings.rejectedFiles,
       `Files of ${subject} failed an error-severity rule of their contract and were quarantined. First: read the file's validation report in the audit zone, then tell the producer.`,
     );
-    // Only this disposition quarantines rows of a file that otherwise loads.
-    if (dataset.onViolation === 'quarantine-rows') {
+    if (quarantinesRows(dataset)) {
       alarm(
         'error',
-        'rows-quarantined',
+        ERROR_ALARMS.rowsQuarantined,
         validation(VALIDATION_METRICS.rowsQuarantined, 'Sum'),
         settings.quarantinedRows,
         `Rows of ${subject} failed an error-severity rule and were quarantined; the rest loaded. First: read the validation report's failing rules and samples, then tell the producer.`,

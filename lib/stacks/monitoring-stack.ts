@@ -2,6 +2,7 @@ import { Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { EnvironmentIdentity } from '../config/names.ts';
 import { DomainDashboard } from '../constructs/domain-dashboard.ts';
+import { DomainHealthAlarm } from '../constructs/domain-health-alarm.ts';
 import type { Dataset } from '../contracts/model.ts';
 
 export interface MonitoringStackProps extends StackProps {
@@ -12,15 +13,18 @@ export interface MonitoringStackProps extends StackProps {
 }
 
 /**
- * A domain's dashboard, in a stack of its own: it names the domain's resources and creates none
- * they depend on, so a dashboard change never touches a stack holding data.
+ * A domain's dashboard and health alarm, in a stack of its own: they name the domain's resources
+ * and alarms and create none they depend on, so a change here never touches a stack holding data.
+ * It deploys after the dataset stacks, so every alarm the health alarm names exists.
  */
 export class MonitoringStack extends Stack {
   readonly dashboard: DomainDashboard;
+  readonly health: DomainHealthAlarm;
 
   constructor(scope: Construct, id: string, props: MonitoringStackProps) {
     const { identity, domain, datasets, hasBuild, ...stackProps } = props;
     super(scope, id, stackProps);
     this.dashboard = new DomainDashboard(this, 'Dashboard', { identity, domain, datasets, hasBuild });
+    this.health = new DomainHealthAlarm(this, 'Health', { identity, domain, datasets });
   }
 }

@@ -38,7 +38,7 @@ describe('npm run demo', () => {
       expect(result.stdout).toMatch(new RegExp(`platform  ${environment}/${environment}-Platform \\(\\d+ resources: .*8 S3 Bucket`));
     }
     expect(result.stdout).toMatch(/^ {4}dev\/dev-Sales \(\d+ resources: .*1 Glue Database/m);
-    expect(result.stdout).toMatch(/^ {4}dev\/dev-SalesMonitoring \(1 resources: 1 CloudWatch Dashboard\)$/m);
+    expect(result.stdout).toMatch(/^ {4}dev\/dev-SalesMonitoring \(2 resources: 1 CloudWatch Dashboard, 1 CloudWatch CompositeAlarm\)$/m);
   });
 
   it('starts from a clean workspace and says so', () => {

@@ -11,7 +11,9 @@ import {
   athenaPipelineWorkgroupName,
   athenaWorkgroupName,
   buildStateMachineName,
+  domainAlertTopicName,
   domainDashboardName,
+  domainHealthAlarmName,
   domainFunctionName,
   type EnvironmentIdentity,
   glueDatabaseName,
@@ -30,6 +32,7 @@ import type { MlModel } from '../../lib/ml/model.ts';
 import { validationWidgetTitles } from '../../lib/constructs/domain-dashboard.ts';
 import type { LakehouseStage } from '../../lib/stacks/lakehouse-stage.ts';
 import { unquotedRelations } from './athena-identifiers.ts';
+import { compositeAlarmsOf, errorLevelAlarmNames, watchedThroughout } from './composite-alarms.ts';
 import { dashboardsOf, plottedMetrics } from './dashboard-widgets.ts';
 import { shippedApp } from './shipped-app.ts';
 import { type Json, templateText } from './template-text.ts';
@@ -358,5 +361,29 @@ describe('the dashboards', () => {
     }
     // The shipped contracts have models, so a build's widgets are checked, not only their absence.
     expect(stages.flatMap((stage) => [...stage.domains.values()]).some((stacks) => stacks.domain.build !== undefined)).toBe(true);
+  });
+});
+
+describe('the health alarms', () => {
+  it("are one per domain of every environment, in its monitoring stack, over exactly its datasets' error-level alarms, notifying the domain's topic", () => {
+    for (const stage of stages) {
+      const identity = identityOf(stage);
+      for (const domain of catalog.domains) {
+        const stacks = stage.domains.get(domain.name)!;
+        const composites = compositeAlarmsOf(Template.fromStack(stacks.monitoring));
+        const top = composites.filter((composite) => composite.name === domainHealthAlarmName(identity, domain.name));
+        expect(top, `${stage.stageName}/${domain.name}`).toHaveLength(1);
+        expect(JSON.stringify(top[0]!.actions)).toContain(`:sns:${identity.region}:${identity.account}:${domainAlertTopicName(identity, domain.name)}"`);
+        expect(top[0]!.actions).toHaveLength(1);
+        const expected = domain.datasets.flatMap((dataset) => errorLevelAlarmNames(identity, dataset));
+        expect(watchedThroughout(composites).sort()).toEqual(expected.sort());
+        // Every name it watches is an alarm a dataset stack of the domain creates.
+        const created = [...stacks.datasets.values()].flatMap((stack) =>
+          Object.values(Template.fromStack(stack).findResources('AWS::CloudWatch::Alarm')).map((alarm) => (alarm.Properties as { AlarmName: string }).AlarmName),
+        );
+        expect(created).toEqual(expect.arrayContaining(expected));
+        expect(created.filter((name) => /-warning-/.test(name)).some((name) => expected.includes(name))).toBe(false);
+      }
+    }
   });
 });
