@@ -19,12 +19,12 @@ export interface MonitoringStackProps extends StackProps {
  */
 export class MonitoringStack extends Stack {
   readonly dashboard: DomainDashboard;
-  readonly health: DomainHealthAlarm;
 
   constructor(scope: Construct, id: string, props: MonitoringStackProps) {
     const { identity, domain, datasets, hasBuild, ...stackProps } = props;
     super(scope, id, stackProps);
     this.dashboard = new DomainDashboard(this, 'Dashboard', { identity, domain, datasets, hasBuild });
-    this.health = new DomainHealthAlarm(this, 'Health', { identity, domain, datasets });
+    // A domain without datasets (models only) has no alarm to watch, and a composite needs one.
+    if (datasets.length > 0) new DomainHealthAlarm(this, 'Health', { identity, domain, datasets });
   }
 }

@@ -64,6 +64,14 @@ describe('lakehouse app', () => {
     for (const stack of sales.datasets.values()) expect(stack.dependencies).toEqual([sales.domain]);
   });
 
+  it('gives a domain without datasets its dashboard and no health alarm, which would watch nothing', () => {
+    const stage = buildApp(catalog(salesDomain, domain('reporting', []))).stage('dev');
+    const alarms = (name: string) => Object.keys(Template.fromStack(stage.domains.get(name)!.monitoring).findResources('AWS::CloudWatch::CompositeAlarm'));
+    expect(alarms('reporting')).toEqual([]);
+    expect(alarms('sales')).toHaveLength(1);
+    Template.fromStack(stage.domains.get('reporting')!.monitoring).resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+  });
+
   it('creates only the platform for an empty catalog', () => {
     const stage = buildApp(catalog()).stage('dev');
     expect(stage.domains.size).toBe(0);
