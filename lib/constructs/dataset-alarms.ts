@@ -6,7 +6,7 @@ import { Construct } from 'constructs';
 import { datasetAlarmName, type EnvironmentIdentity, pipelineStateMachineName, validatorFunctionName } from '../config/names.ts';
 import type { AlarmSettings } from '../config/settings.ts';
 import type { Dataset } from '../contracts/model.ts';
-import { METRICS_NAMESPACE, VALIDATION_METRICS } from '../ingest/validation-metrics.ts';
+import { METRICS_NAMESPACE, VALIDATION_METRICS, validationMetricDimensions } from '../ingest/validation-metrics.ts';
 import { deriveRules } from '../validation/derive-rules.ts';
 import { stateMachineArns } from './state-machine-arns.ts';
 
@@ -60,7 +60,7 @@ export class DatasetAlarms extends Construct {
     const pipelineArn = stateMachineArns(this, pipelineStateMachineName(identity, dataset)).stateMachine;
     const stepFunctions = (metricName: string) =>
       new cloudwatch.Metric({ namespace: 'AWS/States', metricName, dimensionsMap: { StateMachineArn: pipelineArn }, statistic: 'Sum', period });
-    const validationDimensions = { Environment: identity.environment, Domain: dataset.domain, Dataset: dataset.name };
+    const validationDimensions = validationMetricDimensions({ environment: identity.environment, dataset });
     const validation = (metricName: string, statistic: string, dimensions: Record<string, string> = {}) =>
       new cloudwatch.Metric({ namespace: METRICS_NAMESPACE, metricName, dimensionsMap: { ...validationDimensions, ...dimensions }, statistic, period });
     // The priority leads the description, which the notification carries: error-level alarms mean the

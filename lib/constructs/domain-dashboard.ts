@@ -15,7 +15,7 @@ import {
   validatorFunctionName,
 } from '../config/names.ts';
 import type { Dataset } from '../contracts/model.ts';
-import { METRICS_NAMESPACE, VALIDATION_METRICS } from '../ingest/validation-metrics.ts';
+import { METRICS_NAMESPACE, VALIDATION_METRICS, validationMetricDimensions } from '../ingest/validation-metrics.ts';
 
 export interface DomainDashboardProps {
   readonly identity: EnvironmentIdentity;
@@ -98,7 +98,7 @@ export function validationWidgetTitles(dataset: Pick<Dataset, 'name'>): { files:
  * loaded rows are not emitted: they are what validation did not reject or quarantine.
  */
 function validationMetricGroups(identity: EnvironmentIdentity, dataset: Dataset) {
-  const dimensionsMap = { Environment: identity.environment, Domain: dataset.domain, Dataset: dataset.name };
+  const dimensionsMap = validationMetricDimensions({ environment: identity.environment, dataset });
   const metric = (metricName: string, label: string) =>
     new cloudwatch.Metric({ namespace: METRICS_NAMESPACE, metricName, dimensionsMap, statistic: 'Sum', period: VALIDATION_PERIOD, label });
   const validated = metric(VALIDATION_METRICS.filesValidated, 'Validated');

@@ -39,12 +39,20 @@ function metricsWith(dimensions: Record<string, string>): Metrics {
 }
 
 /**
+ * The dimensions of a dataset's file metrics, as emitted: what an alarm or a dashboard must name to
+ * find them (a per-rule metric adds `Rule`).
+ */
+export function validationMetricDimensions(scope: MetricsScope): { Environment: string; Domain: string; Dataset: string } {
+  return { Environment: scope.environment, Domain: scope.dataset.domain, Dataset: scope.dataset.name };
+}
+
+/**
  * Emits a validated file's metrics as CloudWatch embedded metric format lines on stdout, which
  * Lambda ships to CloudWatch Logs and CloudWatch turns into metrics: one line for the file
  * (`Environment, Domain, Dataset`) and one per rule with failing rows (`... , Rule`).
  */
 export function publishValidationMetrics(report: ValidationReport, scope: MetricsScope): void {
-  const dimensions = { Environment: scope.environment, Domain: scope.dataset.domain, Dataset: scope.dataset.name };
+  const dimensions = validationMetricDimensions(scope);
 
   const file = metricsWith(dimensions);
   file.addMetric(VALIDATION_METRICS.filesValidated, MetricUnit.Count, 1);
