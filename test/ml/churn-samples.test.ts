@@ -69,6 +69,15 @@ describe('churn sample files', () => {
     expect(written).toEqual(texts(expected));
   });
 
+  it('refuses a bad option with exit 2, naming the option and the value, and writes nothing', () => {
+    const lake = mkdtempSync(join(tmpdir(), 'churn-samples-bad-'));
+    const script = spawnSync(process.execPath, ['--import', 'tsx', 'bin/churn-samples.ts', '--customers', '0', '--lake', lake], { cwd: repoRoot, encoding: 'utf8' });
+    expect(script.status).toBe(2);
+    expect(script.stderr).toContain("--customers: expected a whole number of 1 or more, got '0'");
+    expect(readdirSync(lake)).toEqual([]);
+    rmSync(lake, { recursive: true, force: true });
+  });
+
   it("hold a few thousand rows for every dataset the feature model reads, each file in its contract's format", () => {
     const featureModel = compileTransforms(catalog).models.find((candidate) => candidate.id === model.featureModel)!;
     const inputs = [...featureModel.resolved.values()].map((target) => target.id).sort();
