@@ -1,0 +1,17 @@
+/**
+ * Metrics the platform publishes besides the validator's file metrics (DESIGN.md "Public
+ * interfaces": metrics), in the same `ContractLakehouse` namespace. Their names are public: the
+ * dashboards and alarms are built on them, and so may users' own.
+ */
+export const OPERATIONAL_METRICS = {
+  /**
+   * Seconds since the dataset's last successful load, published by the scheduled freshness check
+   * (dimensions `Environment, Domain, Dataset`): a file that never comes emits no metric of its own.
+   */
+  lastLoadAgeSeconds: 'LastLoadAgeSeconds',
+  /**
+   * Error-severity tests of a gold model that failed in a build (dimensions `Environment, Domain,
+   * Model`), published by the domain's build machine when a model's tests fail.
+   */
+  modelTestFailures: 'ModelTestFailures',
+} as const;
