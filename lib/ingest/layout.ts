@@ -83,6 +83,29 @@ export function reportKey(file: DeliveredFile): string {
   return `${reportPrefix(file.dataset)}${datePath(file.ingestDate)}/${file.fileName}-${file.fileId}.json`;
 }
 
+/**
+ * Audit zone prefix holding every OpenLineage event of one job: a dataset's pipeline, named by its
+ * silver table, or a model's build, named by its gold table. Tables of one domain share a Glue
+ * database, so a job's table names it uniquely within its domain.
+ */
+export function lineagePrefix(domain: string, table: string): string {
+  return `lineage/${domain}/${table}/`;
+}
+
+/** What names one lineage event of a run. */
+export interface LineageEventOfRun {
+  /** `yyyy-mm-dd`, UTC: the day the run started, so every event of a run lands in one folder. */
+  readonly startDate: string;
+  readonly runId: string;
+  /** `START`, `COMPLETE`, `FAIL`, ...: OpenLineage's `eventType`. */
+  readonly eventType: string;
+}
+
+/** Audit zone: `lineage/<domain>/<table>/<yyyy>/<mm>/<dd>/<run id>-<event type>.json`. */
+export function lineageEventKey(domain: string, table: string, event: LineageEventOfRun): string {
+  return `${lineagePrefix(domain, table)}${datePath(event.startDate)}/${event.runId}-${event.eventType}.json`;
+}
+
 /** Validated zone: typed Parquet of passing rows, partitioned by ingest date, one object per delivery. */
 export function validatedKey(file: DeliveredFile): string {
   return `${validatedPrefix(file.dataset)}ingest_date=${file.ingestDate}/${file.fileId}.parquet`;

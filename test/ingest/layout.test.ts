@@ -5,6 +5,8 @@ import {
   ingestDateOf,
   ingestedAtOf,
   landedFileName,
+  lineageEventKey,
+  lineagePrefix,
   parseLandingKey,
   quarantineDatasetPrefix,
   quarantinedFileKey,
@@ -67,6 +69,13 @@ describe('landing keys', () => {
 describe('output keys', () => {
   it('puts the report where DESIGN.md promises: reports/<domain>/<dataset>/<yyyy>/<mm>/<dd>/<file>-<file_id>.json', () => {
     expect(reportKey(delivered)).toBe('reports/sales/orders/2026/11/21/orders.csv-abc123.json');
+  });
+
+  it('files lineage events by job table and run start day: lineage/<domain>/<table>/<yyyy>/<mm>/<dd>/<run id>-<event type>.json', () => {
+    const run = { startDate: '2026-11-21', runId: '0b6a9c1e-3f7d-4e2a-9c5b-1d2e3f4a5b6c', eventType: 'START' };
+    expect(lineageEventKey('sales', 'orders_v2', run)).toBe('lineage/sales/orders_v2/2026/11/21/0b6a9c1e-3f7d-4e2a-9c5b-1d2e3f4a5b6c-START.json');
+    expect(lineageEventKey('sales', 'orders_v2', run).startsWith(lineagePrefix('sales', 'orders_v2'))).toBe(true);
+    expect(lineagePrefix('sales', 'orders')).toBe('lineage/sales/orders/');
   });
 
   it('partitions validated Parquet by ingest date under the table name, so major versions never mix', () => {
