@@ -7,22 +7,20 @@ import { datasetAlarmName, type EnvironmentIdentity, pipelineStateMachineName, v
 import type { AlarmSettings } from '../config/settings.ts';
 import type { Dataset } from '../contracts/model.ts';
 import { METRICS_NAMESPACE, VALIDATION_METRICS, validationMetricDimensions } from '../ingest/validation-metrics.ts';
+import { ALARM_KINDS, type AlarmKind, alarmDescription, warningRuleSuffix } from '../pipeline/alarm-kinds.ts';
 import { deriveRules } from '../validation/derive-rules.ts';
 import { stateMachineArns } from './state-machine-arns.ts';
-
-/** Where every alarm description sends the reader: the README's alarms section, one paragraph per alarm kind. */
-export const ALARMS_RUNBOOK = 'README.md#alarms';
 
 /**
  * The kinds of a dataset's error-level alarms: its data is missing or wrong. The domain's health
  * alarm watches exactly these, by name.
  */
 export const ERROR_ALARMS = {
-  pipelineFailed: 'pipeline-failed',
-  pipelineTimedOut: 'pipeline-timed-out',
-  validatorErrors: 'validator-errors',
-  filesRejected: 'files-rejected',
-  rowsQuarantined: 'rows-quarantined',
+  pipelineFailed: ALARM_KINDS.pipelineFailed.suffix,
+  pipelineTimedOut: ALARM_KINDS.pipelineTimedOut.suffix,
+  validatorErrors: ALARM_KINDS.validatorErrors.suffix,
+  filesRejected: ALARM_KINDS.filesRejected.suffix,
+  rowsQuarantined: ALARM_KINDS.rowsQuarantined.suffix,
 } as const;
 
 /** Only this disposition quarantines rows of a file that otherwise loads. */
@@ -35,9 +33,6 @@ export function errorAlarmNames(identity: Pick<EnvironmentIdentity, 'environment
   const kinds = Object.values(ERROR_ALARMS).filter((kind) => kind !== ERROR_ALARMS.rowsQuarantined || quarantinesRows(dataset));
   return kinds.map((kind) => datasetAlarmName(identity, dataset, kind));
 }
-
-type Priority = 'error' | 'warning';
-const PRIORITY_LABEL: Record<Priority, string> = { error: '[error]', warning: '[warning, low priority]' };
 
 export interface DatasetAlarmsProps {
   readonly identity: EnvironmentIdentity;
@@ -59,16 +54,16 @@ export class DatasetAlarms extends Construct {
     const period = Duration.seconds(settings.periodSeconds);
     const pipelineArn = stateMachineArns(this, pipelineStateMachineName(identity, dataset)).stateMachine;
     const stepFunctions = (metricName: string) =>
-      new cloudwatch.Metric({ namespace: 'AWS/States', metricName, dimensionsMap: { StateMachineArn: pipelineArn }, statistic: 'Sum', period });
+      new cloudwatch.Metric({ namespace: ALARM_KINDS.pipelineFailed.metric.namespace, metricName, dimensionsMap: { StateMachineArn: pipelineArn }, statistic: 'Sum', period });
     const validationDimensions = validationMetricDimensions({ environment: identity.environment, dataset });
     const validation = (metricName: string, statistic: string, dimensions: Record<string, string> = {}) =>
       new cloudwatch.Metric({ namespace: METRICS_NAMESPACE, metricName, dimensionsMap: { ...validationDimensions, ...dimensions }, statistic, period });
-    // The priority leads the description, which the notification carries: error-level alarms mean the
-    // dataset's data is missing or wrong; warning-level ones that a rule the contract tolerates is slipping.
-    const alarm = (priority: Priority, what: string, metric: cloudwatch.IMetric, threshold: number, description: string) => {
+    const subject = { name: `${dataset.domain}/${dataset.name}` };
+    const alarm = (kind: AlarmKind, metric: cloudwatch.IMetric, threshold: number, rule?: string) => {
+      const what = rule === undefined ? kind.suffix : warningRuleSuffix(rule);
       const created = new cloudwatch.Alarm(this, what, {
         alarmName: datasetAlarmName(identity, dataset, what),
-        alarmDescription: `${PRIORITY_LABEL[priority]} ${description} Runbook: ${ALARMS_RUNBOOK} (${what}).`,
+        alarmDescription: alarmDescription(kind, { ...subject, rule }, what),
         metric,
         threshold,
         evaluationPeriods: settings.evaluationPeriods,
@@ -77,61 +72,44 @@ export class DatasetAlarms extends Construct {
       });
       created.addAlarmAction(new actions.SnsAction(props.alertTopic));
     };
-    const subject = `${dataset.domain}/${dataset.name}`;
 
     alarm(
-      'error',
-      ERROR_ALARMS.pipelineFailed,
-      stepFunctions('ExecutionsFailed'),
+      ALARM_KINDS.pipelineFailed,
+      stepFunctions(ALARM_KINDS.pipelineFailed.metric.name),
       settings.pipelineFailures,
-      `The pipeline of ${subject} failed: landed files were not loaded into silver. First: open the failed execution, read its error and cause, fix, then re-land the file.`,
     );
     alarm(
-      'error',
-      ERROR_ALARMS.pipelineTimedOut,
-      stepFunctions('ExecutionsTimedOut'),
+      ALARM_KINDS.pipelineTimedOut,
+      stepFunctions(ALARM_KINDS.pipelineTimedOut.metric.name),
       settings.pipelineTimeouts,
-      `The pipeline of ${subject} timed out: a load may hold the dataset's lock. First: find the stuck state in the execution's history (often an Athena query), then re-land the file.`,
     );
     alarm(
-      'error',
-      ERROR_ALARMS.validatorErrors,
+      ALARM_KINDS.validatorErrors,
       new cloudwatch.Metric({
-        namespace: 'AWS/Lambda',
-        metricName: 'Errors',
+        namespace: ALARM_KINDS.validatorErrors.metric.namespace,
+        metricName: ALARM_KINDS.validatorErrors.metric.name,
         dimensionsMap: { FunctionName: validatorFunctionName(identity, dataset) },
         statistic: 'Sum',
         period,
       }),
       settings.validatorErrors,
-      `The validator of ${subject} crashed (not a contract failure): files go unvalidated. First: read the function's log for the error (memory, timeout, unreadable file).`,
     );
     alarm(
-      'error',
-      ERROR_ALARMS.filesRejected,
+      ALARM_KINDS.filesRejected,
       validation(VALIDATION_METRICS.filesFailed, 'Sum'),
       settings.rejectedFiles,
-      `Files of ${subject} failed an error-severity rule of their contract and were quarantined. First: read the file's validation report in the audit zone, then tell the producer.`,
     );
     if (quarantinesRows(dataset)) {
       alarm(
-        'error',
-        ERROR_ALARMS.rowsQuarantined,
+        ALARM_KINDS.rowsQuarantined,
         validation(VALIDATION_METRICS.rowsQuarantined, 'Sum'),
         settings.quarantinedRows,
-        `Rows of ${subject} failed an error-severity rule and were quarantined; the rest loaded. First: read the validation report's failing rules and samples, then tell the producer.`,
       );
     }
     // SampleCount: a rule's RuleFailedRows is published only when it had failing rows or failed, and a
     // failed table-level rule publishes 0 rows.
     for (const rule of deriveRules(dataset).filter((candidate) => candidate.severity === 'warning')) {
-      alarm(
-        'warning',
-        `warning-${rule.id}`,
-        validation(VALIDATION_METRICS.ruleFailedRows, 'SampleCount', { Rule: rule.id }),
-        settings.warningRuleBreaches,
-        `Warning rule '${rule.id}' of ${subject} had failing rows or failed; files still loaded. First: check the trend in the validation reports, then agree with the producer or the contract owner.`,
-      );
+      alarm(ALARM_KINDS.warningRule, validation(VALIDATION_METRICS.ruleFailedRows, 'SampleCount', { Rule: rule.id }), settings.warningRuleBreaches, rule.id);
     }
   }
 }

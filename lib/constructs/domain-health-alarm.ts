@@ -5,7 +5,8 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { domainAlertTopicName, domainDashboardName, domainHealthAlarmName, type EnvironmentIdentity } from '../config/names.ts';
 import type { Dataset } from '../contracts/model.ts';
-import { ALARMS_RUNBOOK, errorAlarmNames } from './dataset-alarms.ts';
+import { ALARM_KINDS, alarmDescription } from '../pipeline/alarm-kinds.ts';
+import { errorAlarmNames } from './dataset-alarms.ts';
 
 /** CloudWatch's limits on one composite alarm's rule (PutCompositeAlarm): alarms it names, and characters. */
 export const MAX_ALARMS_PER_RULE = 100;
@@ -55,10 +56,11 @@ export class DomainHealthAlarm extends Construct {
     super(scope, id);
     const { identity, domain } = props;
     const alarmNames = props.datasets.flatMap((dataset) => errorAlarmNames(identity, dataset));
-    const description =
-      `[error] A dataset of ${domain} failed to load, was rejected or its validator crashed. ` +
-      `First: open the dashboard ${domainDashboardName(identity, domain)} and look which dataset alarm ` +
-      `(${identity.environment}-${domain}-<dataset>-<what>) is in ALARM, then follow its description. Runbook: ${ALARMS_RUNBOOK} (health).`;
+    const description = alarmDescription(ALARM_KINDS.health, {
+      name: domain,
+      environment: identity.environment,
+      dashboard: domainDashboardName(identity, domain),
+    });
     const composite = (constructId: string, name: string, names: readonly string[]) =>
       new cloudwatch.CompositeAlarm(this, constructId, { compositeAlarmName: name, alarmDescription: description, alarmRule: anyInAlarm(names) });
 

@@ -8,8 +8,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { datasetAlarmName, type EnvironmentIdentity, domainAlertTopicName, pipelineStateMachineName, validatorFunctionName } from '../../lib/config/names.ts';
 import { DEFAULT_ALARM_SETTINGS, type AlarmSettings, type EnvironmentSettings } from '../../lib/config/settings.ts';
 import type { Dataset } from '../../lib/contracts/model.ts';
-import { ALARMS_RUNBOOK } from '../../lib/constructs/dataset-alarms.ts';
 import { METRICS_NAMESPACE } from '../../lib/ingest/validation-metrics.ts';
+import { ALARMS_RUNBOOK } from '../../lib/pipeline/alarm-kinds.ts';
 import type { LakehouseStage } from '../../lib/stacks/lakehouse-stage.ts';
 import { deriveRules } from '../../lib/validation/derive-rules.ts';
 import { buildApp } from './build.ts';
@@ -159,6 +159,17 @@ describe('dataset alarms from a fixture catalog', () => {
     expect([pipeline.namespace, pipeline.metric, pipeline.dimensions[0]!.Name]).toEqual(['AWS/States', 'ExecutionsFailed', 'StateMachineArn']);
     expect(JSON.stringify(pipeline.dimensions[0]!.Value)).toContain(`:stateMachine:${pipelineStateMachineName(identity, events)}`);
     expect(metricOf('pipeline-timed-out').metric).toBe('ExecutionsTimedOut');
+  });
+
+  it('describes an alarm as priority, what broke, what to do first and its runbook paragraph', () => {
+    expect(web.get('dev-web-events-pipeline-failed')!.AlarmDescription).toBe(
+      '[error] The pipeline of web/events failed: landed files were not loaded into silver. ' +
+        'First: open the failed execution, read its error and cause, fix, then re-land the file. Runbook: README.md#alarms (pipeline-failed).',
+    );
+    expect(web.get('dev-web-events-warning-referrer_mostly_known')!.AlarmDescription).toBe(
+      "[warning, low priority] Warning rule 'referrer_mostly_known' of web/events had failing rows or failed; files still loaded. " +
+        'First: check the trend in the validation reports, then agree with the producer or the contract owner. Runbook: README.md#alarms (warning-referrer_mostly_known).',
+    );
   });
 
   it('gives a quarantine-file dataset no rows-quarantined alarm: its rows are never quarantined alone', () => {

@@ -1,0 +1,118 @@
+import { METRICS_NAMESPACE, VALIDATION_METRICS } from '../ingest/validation-metrics.ts';
+
+/**
+ * Every kind of alarm the app creates, as text: the constructs render alarm descriptions from it
+ * and the docs site renders one runbook page per kind, so what an on-call engineer reads in a
+ * notification and on the runbook page are the same words.
+ */
+
+/** Where every alarm description sends the reader: the README's alarms section, one paragraph per alarm kind. */
+export const ALARMS_RUNBOOK = 'README.md#alarms';
+
+/** Error: data is missing or wrong, someone acts now. Warning: a tolerated rule is slipping. */
+export type AlarmPriority = 'error' | 'warning';
+
+export const ALARM_PRIORITY_LABEL: Record<AlarmPriority, string> = { error: '[error]', warning: '[warning, low priority]' };
+
+/**
+ * What an alarm is about: the `<domain>/<dataset>` (or domain, or model) it names, and what some
+ * kinds also name. The docs site passes placeholders, the constructs the real names.
+ */
+export interface AlarmSubject {
+  readonly name: string;
+  readonly environment?: string;
+  readonly rule?: string;
+  readonly dashboard?: string;
+}
+
+/** Text that names its subject, or plain text. */
+export type AlarmText = string | ((subject: AlarmSubject) => string);
+
+export function renderAlarmText(text: AlarmText, subject: AlarmSubject): string {
+  return typeof text === 'string' ? text : text(subject);
+}
+
+export interface AlarmKind {
+  /** The end of the alarm's name; `<rule id>` stands for the part that varies per alarm. */
+  readonly suffix: string;
+  readonly priority: AlarmPriority;
+  /** One line, for a runbook page's heading. */
+  readonly title: string;
+  /** The metric the alarm watches, for the reader; a composite watches alarms, not a metric. */
+  readonly metric?: { readonly namespace: string; readonly name: string };
+  readonly whatBroke: AlarmText;
+  readonly whatToDoFirst: AlarmText;
+}
+
+export const ALARM_KINDS = {
+  pipelineFailed: {
+    suffix: 'pipeline-failed',
+    priority: 'error',
+    title: 'Pipeline failed',
+    metric: { namespace: 'AWS/States', name: 'ExecutionsFailed' },
+    whatBroke: ({ name }) => `The pipeline of ${name} failed: landed files were not loaded into silver.`,
+    whatToDoFirst: 'open the failed execution, read its error and cause, fix, then re-land the file.',
+  },
+  pipelineTimedOut: {
+    suffix: 'pipeline-timed-out',
+    priority: 'error',
+    title: 'Pipeline timed out',
+    metric: { namespace: 'AWS/States', name: 'ExecutionsTimedOut' },
+    whatBroke: ({ name }) => `The pipeline of ${name} timed out: a load may hold the dataset's lock.`,
+    whatToDoFirst: "find the stuck state in the execution's history (often an Athena query), then re-land the file.",
+  },
+  validatorErrors: {
+    suffix: 'validator-errors',
+    priority: 'error',
+    title: 'Validator crashed',
+    metric: { namespace: 'AWS/Lambda', name: 'Errors' },
+    whatBroke: ({ name }) => `The validator of ${name} crashed (not a contract failure): files go unvalidated.`,
+    whatToDoFirst: "read the function's log for the error (memory, timeout, unreadable file).",
+  },
+  filesRejected: {
+    suffix: 'files-rejected',
+    priority: 'error',
+    title: 'Files rejected by their contract',
+    metric: { namespace: METRICS_NAMESPACE, name: VALIDATION_METRICS.filesFailed },
+    whatBroke: ({ name }) => `Files of ${name} failed an error-severity rule of their contract and were quarantined.`,
+    whatToDoFirst: "read the file's validation report in the audit zone, then tell the producer.",
+  },
+  rowsQuarantined: {
+    suffix: 'rows-quarantined',
+    priority: 'error',
+    title: 'Rows quarantined',
+    metric: { namespace: METRICS_NAMESPACE, name: VALIDATION_METRICS.rowsQuarantined },
+    whatBroke: ({ name }) => `Rows of ${name} failed an error-severity rule and were quarantined; the rest loaded.`,
+    whatToDoFirst: "read the validation report's failing rules and samples, then tell the producer.",
+  },
+  warningRule: {
+    suffix: 'warning-<rule id>',
+    priority: 'warning',
+    title: 'Warning rule breached',
+    metric: { namespace: METRICS_NAMESPACE, name: VALIDATION_METRICS.ruleFailedRows },
+    whatBroke: ({ name, rule }) => `Warning rule '${rule ?? '<rule id>'}' of ${name} had failing rows or failed; files still loaded.`,
+    whatToDoFirst: 'check the trend in the validation reports, then agree with the producer or the contract owner.',
+  },
+  health: {
+    suffix: 'health',
+    priority: 'error',
+    title: 'Domain unhealthy',
+    whatBroke: ({ name }) => `A dataset of ${name} failed to load, was rejected or its validator crashed.`,
+    whatToDoFirst: ({ name, environment = '<env>', dashboard = `<org>-${environment}-${name}` }) =>
+      `open the dashboard ${dashboard} and look which dataset alarm (${environment}-${name}-<dataset>-<what>) is in ALARM, then follow its description.`,
+  },
+} as const satisfies Record<string, AlarmKind>;
+
+/** The suffix of one warning rule's alarm. */
+export function warningRuleSuffix(ruleId: string): string {
+  return `warning-${ruleId}`;
+}
+
+/**
+ * An alarm's description, which the notification carries: priority first, then what broke, what
+ * to do first and the runbook paragraph of its kind (named by `suffix`, the kind's own by default).
+ */
+export function alarmDescription(kind: AlarmKind, subject: AlarmSubject, suffix: string = kind.suffix): string {
+  const label = ALARM_PRIORITY_LABEL[kind.priority];
+  return `${label} ${renderAlarmText(kind.whatBroke, subject)} First: ${renderAlarmText(kind.whatToDoFirst, subject)} Runbook: ${ALARMS_RUNBOOK} (${suffix}).`;
+}

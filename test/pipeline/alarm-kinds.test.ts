@@ -1,0 +1,35 @@
+/**
+ * The alarm-kind catalog that alarm descriptions and the docs site's runbook pages are rendered
+ * from: every kind renders for a placeholder subject (as the docs site does) and for a real one.
+ */
+import { describe, expect, it } from 'vitest';
+import { ALARM_KINDS, type AlarmKind, alarmDescription, renderAlarmText } from '../../lib/pipeline/alarm-kinds.ts';
+
+const kinds: [string, AlarmKind][] = Object.entries(ALARM_KINDS);
+
+describe('alarm kinds', () => {
+  it('gives every kind its own suffix', () => {
+    const suffixes = kinds.map(([, kind]) => kind.suffix);
+    expect(new Set(suffixes).size).toBe(suffixes.length);
+  });
+
+  it('renders every kind for a placeholder subject without leaving a hole', () => {
+    for (const [key, kind] of kinds) {
+      const placeholder = { name: '<domain>/<dataset>' };
+      const text = `${renderAlarmText(kind.whatBroke, placeholder)} ${renderAlarmText(kind.whatToDoFirst, placeholder)}`;
+      expect(text, key).not.toMatch(/undefined|\$\{/);
+      expect(kind.title.length, key).toBeGreaterThan(0);
+    }
+  });
+
+  it('describes an alarm with its priority first and its runbook paragraph last', () => {
+    expect(alarmDescription(ALARM_KINDS.warningRule, { name: 'sales/orders', rule: 'amount_positive' }, 'warning-amount_positive')).toBe(
+      "[warning, low priority] Warning rule 'amount_positive' of sales/orders had failing rows or failed; files still loaded. " +
+        'First: check the trend in the validation reports, then agree with the producer or the contract owner. Runbook: README.md#alarms (warning-amount_positive).',
+    );
+    expect(alarmDescription(ALARM_KINDS.health, { name: 'sales', environment: 'dev', dashboard: 'acme-dev-sales' })).toBe(
+      '[error] A dataset of sales failed to load, was rejected or its validator crashed. First: open the dashboard acme-dev-sales and look which ' +
+        'dataset alarm (dev-sales-<dataset>-<what>) is in ALARM, then follow its description. Runbook: README.md#alarms (health).',
+    );
+  });
+});
