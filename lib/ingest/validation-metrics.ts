@@ -1,6 +1,6 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Dataset } from '../contracts/model.ts';
-import type { ValidationReport } from '../validation/report.ts';
+import type { RuleKind, RuleResult, ValidationReport } from '../validation/report.ts';
 
 /** CloudWatch namespace of every lakehouse metric (DESIGN.md, "Public interfaces": metrics). */
 export const METRICS_NAMESPACE = 'ContractLakehouse';
@@ -19,7 +19,24 @@ export const VALIDATION_METRICS = {
   validationMs: 'ValidationMs',
   /** Age of the newest row at ingest, when the contract declares freshness. */
   freshnessLagSeconds: 'FreshnessLagSeconds',
+  /**
+   * Per rule of a trend kind (dimension `Rule`), on every file it was measured: the rule's
+   * `observed` value, in percent when its threshold is in percent (class balance always), else rows.
+   */
+  ruleObservedValue: 'RuleObservedValue',
 } as const;
+
+/**
+ * The rule kinds whose observed value is worth a trend, not only a verdict: missing values and
+ * class balance drift slowly, file after file, before a threshold is crossed. Other rules report
+ * only their failing rows, which keeps the custom metrics (each billed) few.
+ */
+export const TREND_RULE_KINDS: readonly RuleKind[] = ['nullValues', 'missingValues', 'classBalance'];
+
+/** Whether a rule's observed value is a percentage (its threshold's unit), else a count of rows. */
+export function observedInPercent(rule: Pick<RuleResult, 'threshold'>): boolean {
+  return rule.threshold?.unit === 'percent';
+}
 
 export interface MetricsScope {
   /** Environment name from `cdk.json`, e.g. `dev`. */
@@ -49,7 +66,7 @@ export function validationMetricDimensions(scope: MetricsScope): { Environment: 
 /**
  * Emits a validated file's metrics as CloudWatch embedded metric format lines on stdout, which
  * Lambda ships to CloudWatch Logs and CloudWatch turns into metrics: one line for the file
- * (`Environment, Domain, Dataset`) and one per rule with failing rows (`... , Rule`).
+ * (`Environment, Domain, Dataset`) and one per rule with failing rows or of a trend kind (`... , Rule`).
  */
 export function publishValidationMetrics(report: ValidationReport, scope: MetricsScope): void {
   const dimensions = validationMetricDimensions(scope);
@@ -66,9 +83,13 @@ export function publishValidationMetrics(report: ValidationReport, scope: Metric
   }
   file.publishStoredMetrics();
 
-  for (const rule of report.rules.filter((candidate) => !candidate.passed || candidate.failedCount > 0)) {
+  for (const rule of report.rules) {
+    const failing = !rule.passed || rule.failedCount > 0;
+    const trendValue = TREND_RULE_KINDS.includes(rule.kind) ? rule.observed : null;
+    if (!failing && trendValue === null) continue;
     const perRule = metricsWith({ ...dimensions, Rule: rule.id });
-    perRule.addMetric(VALIDATION_METRICS.ruleFailedRows, MetricUnit.Count, rule.failedCount);
+    if (failing) perRule.addMetric(VALIDATION_METRICS.ruleFailedRows, MetricUnit.Count, rule.failedCount);
+    if (trendValue !== null) perRule.addMetric(VALIDATION_METRICS.ruleObservedValue, observedInPercent(rule) ? MetricUnit.Percent : MetricUnit.Count, trendValue);
     perRule.publishStoredMetrics();
   }
 }

@@ -108,4 +108,28 @@ describe('validation metrics', () => {
       ['rowCount', 0],
     ]);
   });
+
+  it('emits RuleObservedValue for every measured missing-value and class-balance rule, passing or not, in the unit of its threshold', () => {
+    const percentThreshold = { operator: 'mustBeLessThan', value: 5, unit: 'percent' } as const;
+    const documents = published(
+      report({
+        rules: [
+          rule({ id: 'email.missingValues', kind: 'missingValues', column: 'email', passed: true, failedCount: 2, failedPercent: 2, observed: 2, threshold: percentThreshold }),
+          rule({ id: 'phone.nullValues', kind: 'nullValues', column: 'phone', passed: true, failedCount: 0, observed: 0 }),
+          rule({ id: 'classBalance', kind: 'classBalance', column: null, passed: true, observed: 12.5, threshold: { operator: 'mustBeGreaterOrEqualTo', value: 10, unit: 'percent' } }),
+          rule({ id: 'segment.nullValues', kind: 'nullValues', column: 'segment', passed: true, observed: null }),
+          rule({ id: 'amount.minimum', kind: 'minimum', column: 'amount', passed: true, failedCount: 0, observed: 0 }),
+        ],
+      }),
+    );
+    const perRule = documents.slice(1);
+    expect(perRule.map((document) => [document['Rule'], document['RuleObservedValue'], document['RuleFailedRows']])).toEqual([
+      ['email.missingValues', 2, 2],
+      ['phone.nullValues', 0, undefined],
+      ['classBalance', 12.5, undefined],
+    ]);
+    const units = perRule.map((document) => (document['_aws'].CloudWatchMetrics[0].Metrics as { Name: string; Unit: string }[]).find((metric) => metric.Name === 'RuleObservedValue')!.Unit);
+    expect(units).toEqual(['Percent', 'Count', 'Percent']);
+    expect(perRule.every((document) => JSON.stringify(document['_aws'].CloudWatchMetrics[0].Dimensions) === JSON.stringify([['Environment', 'Domain', 'Dataset', 'Rule']]))).toBe(true);
+  });
 });
