@@ -111,11 +111,22 @@ function asIntegration(handler: TaskHandler): (input: JsonValue) => Promise<Json
   };
 }
 
+/**
+ * `$$.State.EnteredTime`, which the interpreter does not set: read when a state's paths are
+ * evaluated, as it enters, so a definition stamping events with it runs offline unchanged.
+ */
+const STATE_CONTEXT = {
+  get EnteredTime(): string {
+    return new Date().toISOString();
+  },
+};
+
 function executionContext(executionName: string, stateMachineArn: string | undefined): Record<string, unknown> {
-  if (stateMachineArn === undefined) return { Execution: { Name: executionName } };
+  if (stateMachineArn === undefined) return { Execution: { Name: executionName }, State: STATE_CONTEXT };
   return {
     Execution: { Id: `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${executionName}`, Name: executionName },
     StateMachine: { Id: stateMachineArn, Name: stateMachineArn.slice(stateMachineArn.lastIndexOf(':') + 1) },
+    State: STATE_CONTEXT,
   };
 }
 

@@ -258,6 +258,27 @@ describe('runStateMachine on synthesized definitions', () => {
     });
     expect(result.output).toEqual({ id: 'arn:aws:states:eu-west-1:123456789012:execution:raw:run-7', name: 'run-7', machine: 'raw' });
   });
+
+  it('gives $$.State.EnteredTime as the time each state is entered, as Step Functions does', async () => {
+    const before = new Date().toISOString();
+    const result = await runStateMachine({
+      definition: {
+        StartAt: 'First',
+        States: {
+          First: { Type: 'Pass', Parameters: { 'at.$': '$$.State.EnteredTime' }, ResultPath: '$.first', Next: 'Pause' },
+          Pause: { Type: 'Wait', Seconds: 3600, Next: 'Second' },
+          Second: { Type: 'Pass', Parameters: { 'at.$': '$$.State.EnteredTime' }, ResultPath: '$.second', End: true },
+        },
+      },
+      input: {},
+      handlers: {},
+      waitPauseMs: 20,
+    });
+    const { first, second } = result.output as { first: { at: string }; second: { at: string } };
+    expect(first.at >= before).toBe(true);
+    expect(Date.parse(second.at) - Date.parse(first.at)).toBeGreaterThanOrEqual(15);
+    expect(second.at <= new Date().toISOString()).toBe(true);
+  });
 });
 
 describe('runStateMachine wait override', () => {
