@@ -15,7 +15,10 @@ import {
   validatorFunctionName,
 } from '../config/names.ts';
 import type { Dataset } from '../contracts/model.ts';
-import { METRICS_NAMESPACE, VALIDATION_METRICS, validationMetricDimensions } from '../ingest/validation-metrics.ts';
+import { METRICS_NAMESPACE, TREND_RULE_KINDS, VALIDATION_METRICS, observedInPercent, validationMetricDimensions } from '../ingest/validation-metrics.ts';
+import { freshnessThresholdSeconds } from '../pipeline/freshness-threshold.ts';
+import { OPERATIONAL_METRICS } from '../pipeline/operational-metrics.ts';
+import { deriveRules } from '../validation/derive-rules.ts';
 
 export interface DomainDashboardProps {
   readonly identity: EnvironmentIdentity;
@@ -73,7 +76,7 @@ export class DomainDashboard extends Construct {
         .monitorCustom({
           alarmFriendlyName: `${domain}-${dataset.name}-validation`,
           humanReadableName: `${dataset.name} validation`,
-          metricGroups: validationMetricGroups(identity, dataset),
+          metricGroups: [...validationMetricGroups(identity, dataset), ...ruleMetricGroups(identity, dataset)],
         })
         .monitorLambdaFunction({
           lambdaFunction: lambda.Function.fromFunctionName(this, `Validator${index}`, validatorFunctionName(identity, dataset)),
@@ -86,6 +89,15 @@ export class DomainDashboard extends Construct {
     });
     this.dashboard = factory.dashboard!;
   }
+}
+
+/** Titles of a dataset's rule and freshness widgets, each drawn only when the contract has what it shows. */
+export function ruleWidgetTitles(dataset: Pick<Dataset, 'name'>): { failedRows: string; freshness: string; trends: string } {
+  return {
+    failedRows: `${dataset.name}: failed rows per rule`,
+    freshness: `${dataset.name}: freshness lag against the SLA (seconds)`,
+    trends: `${dataset.name}: missing values and class balance`,
+  };
 }
 
 /** Titles of a dataset's validation widgets: tests find each dataset's families by them. */
@@ -123,4 +135,43 @@ function validationMetricGroups(identity: EnvironmentIdentity, dataset: Dataset)
       ],
     },
   ];
+}
+
+/**
+ * A dataset's rules as the validator reports them (lib/validation/derive-rules.ts, the same rule ids):
+ * the rows each rule failed, one line per rule that judges rows (a table-level rule fails files, not
+ * rows); the freshness lag against the contract's threshold; the observed value of its missing-value
+ * and class-balance rules, which the validator emits on every file.
+ */
+function ruleMetricGroups(identity: EnvironmentIdentity, dataset: Dataset) {
+  const dimensionsMap = validationMetricDimensions({ environment: identity.environment, dataset });
+  const metric = (metricName: string, statistic: string, label: string, dimensions: Record<string, string> = {}) =>
+    new cloudwatch.Metric({ namespace: METRICS_NAMESPACE, metricName, dimensionsMap: { ...dimensionsMap, ...dimensions }, statistic, period: VALIDATION_PERIOD, label });
+  const rules = deriveRules(dataset);
+  const titles = ruleWidgetTitles(dataset);
+  const groups = [];
+  const rowRules = rules.filter((rule) => rule.scope === 'row');
+  if (rowRules.length > 0) {
+    groups.push({ title: titles.failedRows, metrics: rowRules.map((rule) => metric(VALIDATION_METRICS.ruleFailedRows, 'Sum', rule.id, { Rule: rule.id })) });
+  }
+  const threshold = freshnessThresholdSeconds(dataset);
+  if (threshold !== undefined) {
+    groups.push({
+      title: titles.freshness,
+      metrics: [
+        // Only a contract with a freshness SLA has a rule measuring the newest row's age.
+        ...(dataset.freshness === undefined ? [] : [metric(VALIDATION_METRICS.freshnessLagSeconds, 'Maximum', 'Newest row age at ingest')]),
+        metric(OPERATIONAL_METRICS.lastLoadAgeSeconds, 'Maximum', 'Since the last load'),
+      ],
+      horizontalAnnotations: [{ value: threshold, label: `SLA: ${threshold} s` }],
+    });
+  }
+  const trendRules = rules.filter((rule) => TREND_RULE_KINDS.includes(rule.kind));
+  if (trendRules.length > 0) {
+    groups.push({
+      title: titles.trends,
+      metrics: trendRules.map((rule) => metric(VALIDATION_METRICS.ruleObservedValue, 'Average', `${rule.id} (${observedInPercent(rule) ? '%' : 'rows'})`, { Rule: rule.id })),
+    });
+  }
+  return groups;
 }

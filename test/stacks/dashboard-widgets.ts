@@ -9,6 +9,7 @@ export interface DashboardWidget {
     readonly markdown?: string;
     /** Each metric line: `[namespace, name, dimension, value, ..., options]` or `[{ expression, label }]`. */
     readonly metrics?: readonly (readonly Json[])[];
+    readonly annotations?: { readonly horizontal?: readonly { readonly value: number; readonly label?: string }[] };
   };
 }
 
@@ -54,4 +55,11 @@ export function plottedMetrics(widget: DashboardWidget): string[] {
       for (let i = 0; i + 1 < dimensions.length; i += 2) pairs.push(`${dimensions[i]}=${dimensions[i + 1]}`);
       return [`${namespace}/${name}`, ...pairs].join(' ');
     });
+}
+
+/** The widget of a dashboard with this title, if any (titles of graphs are unique on our dashboards). */
+export function widgetTitled(dashboard: SynthesizedDashboard, title: string): DashboardWidget | undefined {
+  const found = dashboard.widgets.filter((widget) => widget.properties.title === title);
+  if (found.length > 1) throw new Error(`dashboard ${dashboard.name} has ${found.length} widgets titled '${title}'`);
+  return found[0];
 }

@@ -8,11 +8,12 @@ import {
   pipelineStateMachineName,
   validatorFunctionName,
 } from '../../lib/config/names.ts';
-import { validationWidgetTitles } from '../../lib/constructs/domain-dashboard.ts';
+import { ruleWidgetTitles, validationWidgetTitles } from '../../lib/constructs/domain-dashboard.ts';
 import { METRICS_NAMESPACE, VALIDATION_METRICS } from '../../lib/ingest/validation-metrics.ts';
 import type { LakehouseStage } from '../../lib/stacks/lakehouse-stage.ts';
+import { deriveRules } from '../../lib/validation/derive-rules.ts';
 import { buildApp } from './build.ts';
-import { dashboardsOf, plottedMetrics, type SynthesizedDashboard } from './dashboard-widgets.ts';
+import { dashboardsOf, plottedMetrics, type SynthesizedDashboard, widgetTitled } from './dashboard-widgets.ts';
 import { catalog, marketingDomain, salesDomain } from './fixtures.ts';
 
 const identity: EnvironmentIdentity = { organization: 'acme', environment: 'dev', account: '111111111111', region: 'eu-west-1' };
@@ -65,7 +66,7 @@ describe('the dashboard of every domain', () => {
     }
   });
 
-  it("draws the domain's router and alert topic and each dataset's validator (errors, throttles) and pipeline (failures), found by their derived names", () => {
+  it("draws the domain's router and alert topic and each dataset's validator (errors, throttles, duration) and pipeline (executions, failures, duration), found by their derived names", () => {
     for (const domain of domains) {
       const plotted = dashboards.get(domain.name)![0]!.widgets.flatMap(plottedMetrics);
       const expected = [
@@ -74,10 +75,28 @@ describe('the dashboard of every domain', () => {
         ...domain.datasets.flatMap((dataset) => [
           `AWS/Lambda/Errors FunctionName=${validatorFunctionName(identity, dataset)}`,
           `AWS/Lambda/Throttles FunctionName=${validatorFunctionName(identity, dataset)}`,
-          `AWS/States/ExecutionsFailed StateMachineArn=arn:<ref:AWS::Partition>:states:eu-west-1:111111111111:stateMachine:${pipelineStateMachineName(identity, dataset)}`,
+          `AWS/Lambda/Duration FunctionName=${validatorFunctionName(identity, dataset)}`,
+          ...['ExecutionsStarted', 'ExecutionsFailed', 'ExecutionTime'].map(
+            (metric) => `AWS/States/${metric} StateMachineArn=arn:<ref:AWS::Partition>:states:eu-west-1:111111111111:stateMachine:${pipelineStateMachineName(identity, dataset)}`,
+          ),
         ]),
       ];
       expect(plotted).toEqual(expect.arrayContaining(expected));
+    }
+  });
+
+  it("draws each dataset's failed rows per rule that judges rows, and no freshness or trend widget for a contract without an SLA or such rules", () => {
+    const orders = domains.find((domain) => domain.name === 'sales')!.datasets.find((dataset) => dataset.name === 'orders')!;
+    const [dashboard] = dashboards.get('sales')!;
+    const failedRows = widgetTitled(dashboard!, ruleWidgetTitles(orders).failedRows)!;
+    const rules = deriveRules(orders).filter((rule) => rule.scope === 'row').map((rule) => rule.id);
+    expect(rules.length).toBeGreaterThan(1);
+    expect(plottedMetrics(failedRows)).toEqual(rules.map((rule) => `${METRICS_NAMESPACE}/${VALIDATION_METRICS.ruleFailedRows} Dataset=orders Domain=sales Environment=dev Rule=${rule}`));
+    for (const domain of domains) {
+      for (const dataset of domain.datasets) {
+        expect(widgetTitled(dashboards.get(domain.name)![0]!, ruleWidgetTitles(dataset).freshness)).toBeUndefined();
+        expect(widgetTitled(dashboards.get(domain.name)![0]!, ruleWidgetTitles(dataset).trends)).toBeUndefined();
+      }
     }
   });
 

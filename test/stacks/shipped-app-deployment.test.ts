@@ -29,11 +29,13 @@ import { listStates } from '../../lib/local/stepfunctions/states.ts';
 import { listTransitions } from '../../lib/local/stepfunctions/transitions.ts';
 import { loadMlModels } from '../../lib/ml/load.ts';
 import type { MlModel } from '../../lib/ml/model.ts';
-import { validationWidgetTitles } from '../../lib/constructs/domain-dashboard.ts';
+import { ruleWidgetTitles, validationWidgetTitles } from '../../lib/constructs/domain-dashboard.ts';
+import { freshnessThresholdSeconds } from '../../lib/pipeline/freshness-threshold.ts';
+import { deriveRules } from '../../lib/validation/derive-rules.ts';
 import type { LakehouseStage } from '../../lib/stacks/lakehouse-stage.ts';
 import { unquotedRelations } from './athena-identifiers.ts';
 import { compositeAlarmsOf, errorLevelAlarmNames, watchedThroughout } from './composite-alarms.ts';
-import { dashboardsOf, plottedMetrics } from './dashboard-widgets.ts';
+import { dashboardsOf, plottedMetrics, widgetTitled } from './dashboard-widgets.ts';
 import { shippedApp } from './shipped-app.ts';
 import { type Json, templateText } from './template-text.ts';
 
@@ -361,6 +363,72 @@ describe('the dashboards', () => {
     }
     // The shipped contracts have models, so a build's widgets are checked, not only their absence.
     expect(stages.flatMap((stage) => [...stage.domains.values()]).some((stacks) => stacks.domain.build !== undefined)).toBe(true);
+  });
+
+  /** Every dataset of every environment with its domain's dashboard. */
+  function eachDatasetDashboard(check: (dataset: Catalog['domains'][number]['datasets'][number], dashboard: ReturnType<typeof dashboardsOf>[number], where: string) => void): void {
+    for (const stage of stages) {
+      for (const domain of catalog.domains) {
+        const [dashboard] = dashboardsOf(Template.fromStack(stage.domains.get(domain.name)!.monitoring));
+        for (const dataset of domain.datasets) check(dataset, dashboard!, `${stage.stageName}/${dataset.names.ref}`);
+      }
+    }
+  }
+
+  it("draw, per dataset, one failed-rows line per rule that judges rows, under the rule id the validator emits, and no other", () => {
+    eachDatasetDashboard((dataset, dashboard, where) => {
+      const rowRules = deriveRules(dataset).filter((rule) => rule.scope === 'row').map((rule) => rule.id);
+      const widget = widgetTitled(dashboard, ruleWidgetTitles(dataset).failedRows);
+      const rules = plottedMetrics(widget!).map((metric) => {
+        const [name, ...pairs] = metric.split(' ');
+        const dimensions = Object.fromEntries(pairs.map((pair) => pair.split('=')));
+        expect([name, dimensions['Environment'], dimensions['Domain'], dimensions['Dataset']], where).toEqual(['ContractLakehouse/RuleFailedRows', where.split('/')[0], dataset.domain, dataset.name]);
+        return dimensions['Rule'];
+      });
+      expect(rules, where).toEqual(rowRules);
+    });
+    // The shipped orders contract's quality rules are among them, under their declared ids.
+    const orders = catalog.domains.flatMap((domain) => domain.datasets).find((dataset) => dataset.names.ref === 'sales/orders')!;
+    const [dashboard] = dashboardsOf(Template.fromStack(stages[0]!.domains.get('sales')!.monitoring));
+    const lines = plottedMetrics(widgetTitled(dashboard!, ruleWidgetTitles(orders).failedRows)!);
+    for (const rule of orders.quality.filter((quality) => quality.metric === 'nullValues' || quality.metric === 'missingValues')) {
+      expect(lines.some((line) => line.endsWith(`Rule=${rule.id ?? `${rule.column}.${rule.metric}`}`))).toBe(true);
+    }
+  });
+
+  it("draw each dataset's freshness lag and time since its last load with a line at its contract's threshold, only when the contract has one", () => {
+    const drawn: string[] = [];
+    eachDatasetDashboard((dataset, dashboard, where) => {
+      const widget = widgetTitled(dashboard, ruleWidgetTitles(dataset).freshness);
+      const threshold = freshnessThresholdSeconds(dataset);
+      if (threshold === undefined) {
+        expect(widget, where).toBeUndefined();
+        return;
+      }
+      drawn.push(dataset.names.ref);
+      expect(widget!.properties.annotations?.horizontal?.map((annotation) => annotation.value), where).toEqual([threshold]);
+      const names = plottedMetrics(widget!).map((metric) => metric.split(' ')[0]);
+      expect(names, where).toEqual([...(dataset.freshness === undefined ? [] : ['ContractLakehouse/FreshnessLagSeconds']), 'ContractLakehouse/LastLoadAgeSeconds']);
+    });
+    // Frequency only (customers), maxAge only (web_events) and both (orders, whose frequency wins) are all shipped.
+    expect(new Set(drawn)).toEqual(new Set(['sales/orders', 'sales/customers', 'sales/order_items', 'marketing/web_events']));
+    const orders = catalog.domains.flatMap((domain) => domain.datasets).find((dataset) => dataset.names.ref === 'sales/orders')!;
+    expect(freshnessThresholdSeconds(orders)).toBe(orders.frequency);
+  });
+
+  it("draw the observed value of exactly each dataset's missing-value and class-balance rules", () => {
+    const drawn: string[] = [];
+    eachDatasetDashboard((dataset, dashboard, where) => {
+      const trendRules = deriveRules(dataset).filter((rule) => ['nullValues', 'missingValues', 'classBalance'].includes(rule.kind)).map((rule) => rule.id);
+      const widget = widgetTitled(dashboard, ruleWidgetTitles(dataset).trends);
+      if (trendRules.length === 0) {
+        expect(widget, where).toBeUndefined();
+        return;
+      }
+      drawn.push(...trendRules.map((rule) => `${dataset.names.ref}:${rule}`));
+      expect(plottedMetrics(widget!).map((metric) => metric.replace(/^ContractLakehouse\/RuleObservedValue Dataset=\w+ Domain=\w+ Environment=\w+ Rule=/, '')), where).toEqual(trendRules);
+    });
+    expect(drawn.some((rule) => rule.endsWith(':classBalance'))).toBe(true);
   });
 });
 
