@@ -3,6 +3,7 @@ import { build } from './commands/build.ts';
 import { compile } from './commands/compile.ts';
 import { contractsCheck } from './commands/contracts-check.ts';
 import { contractsList } from './commands/contracts-list.ts';
+import { docs } from './commands/docs.ts';
 import { maintain } from './commands/maintain.ts';
 import { modelsApprove } from './commands/models-approve.ts';
 import { modelsLineage } from './commands/models-lineage.ts';
@@ -22,7 +23,7 @@ import { ContractError } from '../contracts/problems.ts';
 import type { CommandIO } from './io.ts';
 import { UsageError } from './usage-error.ts';
 
-const commands: readonly Command[] = [contractsCheck, contractsList, validate, run, query, quarantineList, quarantineRelease, unlock, build, maintain, compile, modelsList, modelsApprove, modelsTrain, modelsRuns, modelsLineage];
+const commands: readonly Command[] = [contractsCheck, contractsList, validate, run, query, quarantineList, quarantineRelease, unlock, build, maintain, compile, modelsList, modelsApprove, modelsTrain, modelsRuns, modelsLineage, docs];
 
 function usageText(): string {
   const width = Math.max(...commands.map((command) => command.usage.length));

@@ -1,0 +1,75 @@
+/**
+ * Reads every validation report of the catalog's datasets from an audit zone, wherever it is: the
+ * local lake's audit bucket (on the local S3 server) or an S3 prefix in AWS (`--from`). Reports live
+ * under `reports/<domain>/<dataset>/...` of the zone (`reportPrefix`, where the validator writes them).
+ */
+import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import type { ValidationReport } from '../validation/report.ts';
+import type { DocsDataset } from './catalog-model.ts';
+
+export interface AuditZone {
+  readonly s3: S3Client;
+  readonly bucket: string;
+  /** Where the zone starts in the bucket: `''`, or a prefix ending in `/`. */
+  readonly prefix: string;
+}
+
+export interface ReadReports {
+  /** `<domain>/<dataset>` -> its reports, in listing order. */
+  readonly reports: ReadonlyMap<string, readonly ValidationReport[]>;
+  /** Objects under a report prefix that are not a report of that dataset: `s3://bucket/key: why`. */
+  readonly problems: readonly string[];
+}
+
+function isReportOf(value: unknown, ref: string): value is ValidationReport {
+  const report = value as Partial<ValidationReport> | null;
+  return (
+    typeof report === 'object' &&
+    report !== null &&
+    report.reportVersion === 1 &&
+    report.dataset === ref &&
+    typeof report.startedAt === 'string' &&
+    typeof report.rowCount === 'number' &&
+    Array.isArray(report.rules)
+  );
+}
+
+async function listKeys(zone: AuditZone, prefix: string): Promise<string[]> {
+  const keys: string[] = [];
+  let token: string | undefined;
+  do {
+    const page = await zone.s3.send(new ListObjectsV2Command({ Bucket: zone.bucket, Prefix: prefix, ContinuationToken: token }));
+    keys.push(...(page.Contents ?? []).map((object) => object.Key!));
+    token = page.NextContinuationToken;
+  } while (token !== undefined);
+  return keys;
+}
+
+async function readText(zone: AuditZone, key: string): Promise<string> {
+  const response = await zone.s3.send(new GetObjectCommand({ Bucket: zone.bucket, Key: key }));
+  return response.Body!.transformToString('utf8');
+}
+
+export async function readValidationReports(zone: AuditZone, datasets: readonly DocsDataset[]): Promise<ReadReports> {
+  const reports = new Map<string, ValidationReport[]>();
+  const problems: string[] = [];
+  for (const dataset of datasets) {
+    const found: ValidationReport[] = [];
+    const keys = await listKeys(zone, `${zone.prefix}${dataset.reportPrefix}`);
+    for (const key of keys.filter((candidate) => candidate.endsWith('.json'))) {
+      const where = `s3://${zone.bucket}/${key}`;
+      let report: unknown;
+      try {
+        report = JSON.parse(await readText(zone, key));
+      } catch (error) {
+        if (!(error instanceof SyntaxError)) throw error;
+        problems.push(`${where}: not JSON (${error.message})`);
+        continue;
+      }
+      if (isReportOf(report, dataset.ref)) found.push(report);
+      else problems.push(`${where}: not a version 1 validation report of ${dataset.ref}`);
+    }
+    reports.set(dataset.ref, found);
+  }
+  return { reports, problems };
+}

@@ -1,0 +1,199 @@
+/**
+ * The docs site's generation without a browser (issue 12 item 4): what the pages say, the lineage
+ * graph's nodes and edges, the history series, escaping of contract text, and the `docs` command
+ * reading reports from the local lake and from an S3 prefix (the project's local S3 server).
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { runCli } from '../../lib/cli/main.ts';
+import { projectSettings } from '../../lib/cli/project-settings.ts';
+import type { Catalog, Dataset } from '../../lib/contracts/model.ts';
+import { docsCatalog, type DocsCatalog } from '../../lib/docs/catalog-model.ts';
+import { datasetPage } from '../../lib/docs/dataset-page.ts';
+import { indexPage } from '../../lib/docs/index-page.ts';
+import { lineageGraph, lineageEdgeId } from '../../lib/docs/lineage-graph.ts';
+import { validationHistory } from '../../lib/docs/validation-history.ts';
+import { readValidationReports } from '../../lib/docs/validation-reports.ts';
+import { LOCAL_S3_CREDENTIALS } from '../../lib/local/s3-server.ts';
+import { loadMlModels } from '../../lib/ml/load.ts';
+import { compileTransforms } from '../../lib/transforms/compile.ts';
+import { deriveRules } from '../../lib/validation/derive-rules.ts';
+import type { ValidationReport } from '../../lib/validation/report.ts';
+import { AUDIT_BUCKET, auditServer, DEV, FIXTURE_CONTRACTS, fixtureCatalog, fixtureOrders, putReports, validateDeliveries } from './docs-fixture.ts';
+
+let scratch: string;
+let catalog: Catalog;
+let orders: Dataset;
+let docs: DocsCatalog;
+let reports: ValidationReport[];
+
+beforeAll(async () => {
+  scratch = mkdtempSync(join(tmpdir(), 'docs-site-'));
+  catalog = fixtureCatalog();
+  orders = fixtureOrders(catalog);
+  const settings = projectSettings();
+  const mlModels = await loadMlModels(catalog, () => settings);
+  docs = docsCatalog({ catalog, dag: compileTransforms(catalog), mlModels, identity: DEV, environments: settings.environments });
+  reports = await validateDeliveries(orders);
+});
+
+afterAll(() => {
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+function historyJson(html: string): { runs: string[]; charts: { kind: string; series: { label: string; data: (number | null)[] }[] }[] } {
+  const match = /<script type="application\/json" id="validation-history">(.*?)<\/script>/s.exec(html);
+  expect(match, 'the page embeds its history').not.toBeNull();
+  return JSON.parse(match![1]!);
+}
+
+async function docsCommand(args: readonly string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runCli(['docs', ...args], { out: (text) => out.push(text), err: (text) => err.push(text) });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+describe('the catalog the pages show', () => {
+  it("gives a dataset the validator's own rules, its owners, SLAs, classification and platform names", () => {
+    const dataset = docs.domains.find((domain) => domain.name === 'shop')!.datasets[0]!;
+    expect(dataset.rules.map((rule) => [rule.id, rule.severity])).toEqual(deriveRules(orders).map((rule) => [rule.id, rule.severity]));
+    expect(dataset.rules.find((rule) => rule.id === 'channel_present')).toMatchObject({ kind: 'missingValues', column: 'sales_channel', severity: 'warning', threshold: 'mustBeLessThan 50 percent' });
+    expect(dataset).toMatchObject({
+      ref: 'shop/orders',
+      contract: { id: 'urn:datacontract:shop:orders', version: '1.2.0' },
+      owner: { team: 'shop-data' },
+      domainOwner: { team: 'shop-data', email: 'shop-data@example.com' },
+      alertEmails: ['shop-oncall@example.com'],
+      sla: { frequency: '1 d', retention: '90 days' },
+      classification: 'restricted',
+      landing: 's3://acme-dev-landing-111111111111-eu-west-1/shop/orders/',
+      silverTable: 'acme_dev_shop.orders',
+      reportPrefix: 'reports/shop/orders/',
+    });
+    expect(dataset.columns.find((column) => column.name === 'customer_email')).toMatchObject({ sensitive: true, tags: ['pii'], required: false });
+  });
+
+  it('draws lineage from landing to silver, to gold models across domains, to the ML model', () => {
+    const graph = lineageGraph(docs);
+    const landing = 'landing:s3://acme-dev-landing-111111111111-eu-west-1/shop/orders/';
+    const silver = 'silver:acme_dev_shop.orders';
+    expect(graph.nodes.map((node) => node.id).sort()).toEqual(
+      [landing, silver, 'gold:shop/order_totals', 'gold:finance/revenue', 'gold:finance/customer_value', 'ml:finance/big_spender'].sort(),
+    );
+    expect(graph.edges.map(lineageEdgeId).sort()).toEqual(
+      [
+        `${landing} -> ${silver}`,
+        `${silver} -> gold:shop/order_totals`,
+        'gold:shop/order_totals -> gold:finance/revenue',
+        `${silver} -> gold:finance/customer_value`,
+        'gold:finance/customer_value -> ml:finance/big_spender',
+      ].sort(),
+    );
+  });
+});
+
+describe('validation history', () => {
+  it('has one point per run in the order the runs started, whatever order the reports come in', () => {
+    const history = validationHistory([reports[2]!, reports[0]!, reports[1]!]);
+    expect(history.runs).toEqual(reports.map((report) => report.startedAt));
+    const series = (kind: string, label: string) => history.charts.find((chart) => chart.kind === kind)?.series.find((candidate) => candidate.label === label)?.data;
+    expect(series('rows', 'rows read')).toEqual([3, 5, 4]);
+    expect(series('quarantined', 'rows quarantined')).toEqual([0, 2, 0]);
+    expect(series('failedRows', 'amount.minimum')).toEqual([0, 1, 0]);
+    expect(series('failedRows', 'status_known')).toEqual([0, 1, 0]);
+    expect(series('missingValues', 'channel_present')).toEqual([0, 40, 0]);
+    // Rarest status share: 1 of 3 placed, 1 of 5 lost, 2 of 4 either.
+    expect(series('classBalance', 'classBalance')?.map((value) => Math.round(value!))).toEqual([33, 20, 50]);
+  });
+
+  it('leaves a gap where a run did not have the rule', () => {
+    const older = { ...reports[0]!, rules: reports[0]!.rules.filter((rule) => rule.id !== 'channel_present') };
+    const history = validationHistory([older, reports[1]!]);
+    expect(history.charts.find((chart) => chart.kind === 'missingValues')!.series[0]!.data).toEqual([null, 40]);
+  });
+});
+
+describe('contract text is user input', () => {
+  it('shows markup in a description as text on the dataset page and in the embedded search index', () => {
+    const dataset = docs.domains.find((domain) => domain.name === 'shop')!.datasets[0]!;
+    const page = datasetPage(dataset, 'dev', reports, 'the test').html;
+    expect(page).toContain('&lt;script&gt;alert(&quot;not escaped&quot;)&lt;/script&gt;');
+    expect(page).not.toContain('<script>alert');
+    const index = indexPage(docs, new Map()).html;
+    expect(index).not.toContain('<script>alert');
+    expect(index).toContain('\\u003cscript\\u003ealert');
+  });
+});
+
+describe('reading reports from an audit zone', () => {
+  it('reads every report under the dataset prefix and names each object that is not one', async () => {
+    const server = await auditServer(join(scratch, 'zone'));
+    try {
+      await putReports(server, orders, reports, 'audit/');
+      const put = (key: string, body: string) => server.client.send(new PutObjectCommand({ Bucket: AUDIT_BUCKET, Key: key, Body: body }));
+      await put('audit/reports/shop/orders/2026/11/23/broken.json', '{"reportVersion":');
+      await put('audit/reports/shop/orders/2026/11/23/other.json', JSON.stringify({ ...reports[0], dataset: 'shop/other' }));
+      const read = await readValidationReports({ s3: server.client, bucket: AUDIT_BUCKET, prefix: 'audit/' }, docs.domains.flatMap((domain) => domain.datasets));
+      expect(read.reports.get('shop/orders')!.map((report) => report.file).sort()).toEqual(reports.map((report) => report.file).sort());
+      expect(read.problems).toEqual([
+        expect.stringMatching(/^s3:\/\/acme-dev-audit-111111111111-eu-west-1\/audit\/reports\/shop\/orders\/2026\/11\/23\/broken\.json: not JSON/),
+        `s3://${AUDIT_BUCKET}/audit/reports/shop/orders/2026/11/23/other.json: not a version 1 validation report of shop/orders`,
+      ]);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe('lakehouse docs', () => {
+  it('refuses a call without --out, a --from that is no S3 URI, and two sources, naming the flag', async () => {
+    const noOut = await docsCommand(['--contracts', FIXTURE_CONTRACTS]);
+    expect(noOut.code).toBe(2);
+    expect(noOut.err).toContain('--out <dir> is required');
+    const badFrom = await docsCommand(['--out', join(scratch, 'x'), '--from', 'https://example.com/audit']);
+    expect(badFrom.code).toBe(2);
+    expect(badFrom.err).toContain("--from must be an S3 URI, s3://<bucket>/<prefix>, not 'https://example.com/audit'");
+    const both = await docsCommand(['--out', join(scratch, 'x'), '--from', 's3://b/', '--lake', scratch]);
+    expect(both.code).toBe(2);
+    expect(both.err).toContain('--from and --lake');
+  });
+
+  it("generates the site from the local lake's audit bucket and prints its index", async () => {
+    const lake = join(scratch, 'lake');
+    const server = await auditServer(join(lake, 's3'));
+    await putReports(server, orders, reports);
+    await server.close();
+    const out = join(scratch, 'site-from-lake');
+    const result = await docsCommand(['--out', out, '--contracts', FIXTURE_CONTRACTS, '--lake', lake]);
+    expect(result.err).toContain('7 pages from 3 validation reports');
+    expect(result.code).toBe(0);
+    expect(result.out).toBe(join(out, 'index.html'));
+    expect(historyJson(readFileSync(join(out, 'datasets', 'shop--orders.html'), 'utf8')).runs).toEqual(reports.map((report) => report.startedAt));
+  });
+
+  it('reads the reports from an S3 prefix with --from, through the SDK as configured by the environment', async () => {
+    const server = await auditServer(join(scratch, 'remote'));
+    try {
+      await putReports(server, orders, reports, 'zone/');
+      vi.stubEnv('AWS_ENDPOINT_URL_S3', server.endpoint);
+      vi.stubEnv('AWS_ACCESS_KEY_ID', LOCAL_S3_CREDENTIALS.accessKeyId);
+      vi.stubEnv('AWS_SECRET_ACCESS_KEY', LOCAL_S3_CREDENTIALS.secretAccessKey);
+      vi.stubEnv('AWS_REQUEST_CHECKSUM_CALCULATION', 'WHEN_REQUIRED');
+      vi.stubEnv('AWS_RESPONSE_CHECKSUM_VALIDATION', 'WHEN_REQUIRED');
+      const out = join(scratch, 'site-from-s3');
+      const result = await docsCommand(['--out', out, '--contracts', FIXTURE_CONTRACTS, '--from', `s3://${AUDIT_BUCKET}/zone`]);
+      expect(result.err).toContain('from 3 validation reports');
+      expect(result.code).toBe(0);
+      const page = readFileSync(join(out, 'datasets', 'shop--orders.html'), 'utf8');
+      expect(page).toContain(`s3://${AUDIT_BUCKET}/zone/`);
+      expect(historyJson(page).runs).toHaveLength(3);
+    } finally {
+      vi.unstubAllEnvs();
+      await server.close();
+    }
+  });
+});
