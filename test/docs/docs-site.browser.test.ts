@@ -116,7 +116,9 @@ describe('the docs site in chromium', () => {
     await open('datasets/shop--orders.html');
     const points = await page.$$eval('canvas[data-chart]', (canvases) =>
       canvases.map((canvas) => {
-        const chart = (window as unknown as { Chart: { getChart(canvas: Element): { data: { datasets: { data: unknown[] }[] } } | undefined } }).Chart.getChart(canvas);
+        // Chart.js's UMD build, as the page loaded it.
+        const { Chart } = globalThis as unknown as { Chart: { getChart(canvas: unknown): { data: { datasets: { data: unknown[] }[] } } | undefined } };
+        const chart = Chart.getChart(canvas);
         return [canvas.getAttribute('data-chart'), chart?.data.datasets[0]?.data.length];
       }),
     );
