@@ -74,6 +74,8 @@ export interface AlarmSettings {
   readonly quarantinedRows: number;
   /** Files on which a warning-severity rule reported failing rows or failed (`RuleFailedRows` samples). @default 1 */
   readonly warningRuleBreaches: number;
+  /** Builds in which a gold model's error-severity tests failed (`ModelTestFailures`). @default 1 */
+  readonly modelTestFailures: number;
 }
 
 export const DEFAULT_ALARM_SETTINGS: AlarmSettings = {
@@ -85,6 +87,7 @@ export const DEFAULT_ALARM_SETTINGS: AlarmSettings = {
   rejectedFiles: 1,
   quarantinedRows: 1,
   warningRuleBreaches: 1,
+  modelTestFailures: 1,
 };
 
 export interface LakehouseSettings {

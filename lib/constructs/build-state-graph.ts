@@ -11,7 +11,9 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
 import { alertSubject } from '../pipeline/alert-subject.ts';
+import { METRICS_NAMESPACE } from '../ingest/validation-metrics.ts';
 import { BUILD_ERRORS, BUILD_STATES as S, layerStateName, MODEL_SELECTION_FIELD, modelStateNames } from '../pipeline/build-states.ts';
+import { modelMetricDimensions, OPERATIONAL_METRICS } from '../pipeline/operational-metrics.ts';
 import { RETRY_POLICIES } from '../pipeline/retry-policy.ts';
 import { type BuildPlan, type ModelBuild, modelStatePrefix, resultsStateName } from '../transforms/build-plan.ts';
 import { announceTask } from './dataset-loaded-announcement.ts';
@@ -20,6 +22,8 @@ import { retryAsNewQuery, withRetry } from './task-retry.ts';
 
 export interface BuildStateGraphProps {
   readonly plan: BuildPlan;
+  /** Environment name: a dimension of the metrics the build publishes. */
+  readonly environment: string;
   /** The domain's pipeline workgroup every statement runs in. */
   readonly workGroupName: string;
   /** Where the domain's build lock item lives, keyed by the domain. */
@@ -196,6 +200,11 @@ function modelBranch(scope: Construct, props: BuildStateGraphProps, build: Model
   );
 
   const errorTests = build.tests.filter((test) => test.severity === 'error');
+  const failed = outcome(names.failed, 'failed', true);
+  // After the alert, so a metric that cannot be published neither delays nor changes the model's outcome.
+  const publishTestFailures = testFailuresMetricTask(scope, props, names.publishTestFailures, model.id)
+    .addCatch(failed, { resultPath: sfn.JsonPath.DISCARD })
+    .next(failed);
   const afterTests =
     errorTests.length === 0
       ? publish
@@ -210,7 +219,7 @@ function modelBranch(scope: Construct, props: BuildStateGraphProps, build: Model
               message: `An error-severity test of ${model.id} found failing rows; nothing was published and models reading it were skipped`,
             })
               .addCatch(error, failing)
-              .next(outcome(names.failed, 'failed', true)),
+              .next(publishTestFailures),
           )
           .otherwise(publish);
 
@@ -251,6 +260,36 @@ function modelBranch(scope: Construct, props: BuildStateGraphProps, build: Model
     .when(sfn.Condition.isPresent(PATHS.selection), outcome(names.notSelected, 'not-selected', false))
     .when(sfn.Condition.isPresent(PATHS.dataset), triggered)
     .otherwise(run);
+}
+
+/**
+ * `ModelTestFailures` = 1 for a build in which error-severity tests of the model failed: how many
+ * failed is not countable by JSONPath (each test's `failures` is a string in its own field), and an
+ * alarm needs only that some did.
+ */
+function testFailuresMetricTask(scope: Construct, props: BuildStateGraphProps, id: string, model: string): tasks.CallAwsService {
+  const dimensions = modelMetricDimensions({ environment: props.environment, domain: props.plan.domain, model });
+  return withRetry(
+    new tasks.CallAwsService(scope, id, {
+      service: 'cloudwatch',
+      action: 'putMetricData',
+      parameters: {
+        Namespace: METRICS_NAMESPACE,
+        MetricData: [
+          {
+            MetricName: OPERATIONAL_METRICS.modelTestFailures,
+            Unit: 'Count',
+            Value: 1,
+            Dimensions: Object.entries(dimensions).map(([Name, Value]) => ({ Name, Value })),
+          },
+        ],
+      },
+      iamResources: ['*'],
+      resultPath: sfn.JsonPath.DISCARD,
+      taskTimeout: sfn.Timeout.duration(props.callTimeout),
+    }),
+    RETRY_POLICIES.notification,
+  );
 }
 
 function alert(scope: Construct, props: BuildStateGraphProps, id: string, subject: string, message: Record<string, unknown>): tasks.SnsPublish {

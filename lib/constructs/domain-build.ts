@@ -18,6 +18,7 @@ import {
   pascalCase,
   silverPrefix,
 } from '../config/names.ts';
+import { METRICS_NAMESPACE } from '../ingest/validation-metrics.ts';
 import { wildcardFinding } from '../nag/wildcard-finding.ts';
 import { DATASET_LOADED_DETAIL_TYPE, LAKEHOUSE_EVENT_SOURCE } from '../pipeline/dataset-loaded-event.ts';
 import type { BuildPlan } from '../transforms/build-plan.ts';
@@ -120,6 +121,7 @@ export class DomainBuild extends Construct {
     this.lockTable = new DatasetLockTable(this, 'Lock');
     const definition = buildStateGraph(new Construct(this, 'States'), {
       plan,
+      environment: identity.environment,
       workGroupName: props.workGroupName,
       lockTable: this.lockTable.table,
       alertTopic: props.alertTopic,
@@ -217,6 +219,12 @@ export class DomainBuild extends Construct {
       }),
       new iam.PolicyStatement({ sid: 'CheckLockHolder', actions: ['states:DescribeExecution'], resources: [executionArns] }),
       announceStatement(stack, 'AnnounceModels'),
+      new iam.PolicyStatement({
+        sid: 'PublishTestFailureMetrics',
+        actions: ['cloudwatch:PutMetricData'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'cloudwatch:namespace': METRICS_NAMESPACE } },
+      }),
       ...executionTelemetryStatements(),
     ];
     const growing = [
@@ -275,7 +283,9 @@ export class DomainBuild extends Construct {
       },
       {
         id: wildcardFinding(this, '*'),
-        reason: 'The log delivery actions and X-Ray support no resource-level permissions.',
+        reason:
+          'cloudwatch:PutMetricData (limited to the ContractLakehouse namespace by condition), the log delivery ' +
+          'actions and X-Ray support no resource-level permissions.',
       },
     );
     for (const grant of grants) {

@@ -6,7 +6,9 @@ import { Construct } from 'constructs';
 import { domainAlertTopicName, domainDashboardName, domainHealthAlarmName, type EnvironmentIdentity } from '../config/names.ts';
 import type { Dataset } from '../contracts/model.ts';
 import { ALARM_KINDS, alarmDescription } from '../pipeline/alarm-kinds.ts';
+import type { ModelSource } from '../transforms/model.ts';
 import { errorAlarmNames } from './dataset-alarms.ts';
+import { testsFailedAlarmName } from './model-test-alarms.ts';
 
 /** CloudWatch's limits on one composite alarm's rule (PutCompositeAlarm): alarms it names, and characters. */
 export const MAX_ALARMS_PER_RULE = 100;
@@ -16,6 +18,16 @@ export interface DomainHealthAlarmProps {
   readonly identity: EnvironmentIdentity;
   readonly domain: string;
   readonly datasets: readonly Dataset[];
+  /** The domain's models with a `tests-failed` alarm (`modelsWithErrorTests`). @default none */
+  readonly testedModels?: readonly Pick<ModelSource, 'id' | 'domain' | 'name'>[];
+}
+
+/** Every error-level alarm of a domain: its datasets' and its tested models'; the health alarm watches exactly these. */
+export function domainErrorAlarmNames(identity: Pick<EnvironmentIdentity, 'environment'>, props: Pick<DomainHealthAlarmProps, 'datasets' | 'testedModels'>): string[] {
+  return [
+    ...props.datasets.flatMap((dataset) => errorAlarmNames(identity, dataset)),
+    ...(props.testedModels ?? []).map((model) => testsFailedAlarmName(identity, model)),
+  ];
 }
 
 /** `ALARM("a") OR ALARM("b") ...`, over alarms named, never imported: no export ties this stack to theirs. */
@@ -55,7 +67,7 @@ export class DomainHealthAlarm extends Construct {
   constructor(scope: Construct, id: string, props: DomainHealthAlarmProps) {
     super(scope, id);
     const { identity, domain } = props;
-    const alarmNames = props.datasets.flatMap((dataset) => errorAlarmNames(identity, dataset));
+    const alarmNames = domainErrorAlarmNames(identity, props);
     const description = alarmDescription(ALARM_KINDS.health, {
       name: domain,
       environment: identity.environment,

@@ -1,4 +1,5 @@
 import { METRICS_NAMESPACE, VALIDATION_METRICS } from '../ingest/validation-metrics.ts';
+import { OPERATIONAL_METRICS } from './operational-metrics.ts';
 
 /**
  * Every kind of alarm the app creates, as text: the constructs render alarm descriptions from it
@@ -93,13 +94,22 @@ export const ALARM_KINDS = {
     whatBroke: ({ name, rule }) => `Warning rule '${rule ?? '<rule id>'}' of ${name} had failing rows or failed; files still loaded.`,
     whatToDoFirst: 'check the trend in the validation reports, then agree with the producer or the contract owner.',
   },
+  testsFailed: {
+    suffix: 'tests-failed',
+    priority: 'error',
+    title: 'Model tests failed',
+    metric: { namespace: METRICS_NAMESPACE, name: OPERATIONAL_METRICS.modelTestFailures },
+    whatBroke: ({ name }) => `An error-severity test of model ${name} found failing rows: the model was not published and the models reading it were skipped.`,
+    whatToDoFirst:
+      "read the owner's alert (failures per test) or the failed build execution, run the failing test's query in the pipeline workgroup to see its rows, then fix the input data or the model.",
+  },
   health: {
     suffix: 'health',
     priority: 'error',
     title: 'Domain unhealthy',
-    whatBroke: ({ name }) => `A dataset of ${name} failed to load, was rejected or its validator crashed.`,
+    whatBroke: ({ name }) => `A dataset of ${name} failed to load, was rejected or its validator crashed, or a model's tests failed.`,
     whatToDoFirst: ({ name, environment = '<env>', dashboard = `<org>-${environment}-${name}` }) =>
-      `open the dashboard ${dashboard} and look which dataset alarm (${environment}-${name}-<dataset>-<what>) is in ALARM, then follow its description.`,
+      `open the dashboard ${dashboard} and look which alarm (${environment}-${name}-<dataset or model>-<what>) is in ALARM, then follow its description.`,
   },
 } as const satisfies Record<string, AlarmKind>;
 

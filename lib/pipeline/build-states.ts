@@ -45,6 +45,8 @@ export function modelStateNames(stepPrefix: string) {
     checkTests: `${stepPrefix}-check-tests`,
     announce: `${stepPrefix}-announce`,
     alertTestFailed: `${stepPrefix}-alert-test-failed`,
+    /** Task: CloudWatch PutMetricData of `ModelTestFailures`. */
+    publishTestFailures: `${stepPrefix}-publish-test-failures`,
     alertError: `${stepPrefix}-alert-error`,
     published: `${stepPrefix}-published`,
     failed: `${stepPrefix}-failed`,

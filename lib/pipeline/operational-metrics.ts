@@ -15,3 +15,11 @@ export const OPERATIONAL_METRICS = {
    */
   modelTestFailures: 'ModelTestFailures',
 } as const;
+
+/**
+ * The dimensions of a gold model's metrics (`ModelTestFailures`), as published: what an alarm or a
+ * dashboard must name to find them. `model` is the model's id, as the build's outcomes name it.
+ */
+export function modelMetricDimensions(scope: { environment: string; domain: string; model: string }): { Environment: string; Domain: string; Model: string } {
+  return { Environment: scope.environment, Domain: scope.domain, Model: scope.model };
+}

@@ -21,6 +21,7 @@ import type { EnvironmentSettings } from '../config/settings.ts';
 import type { Domain } from '../contracts/model.ts';
 import { AlertTopic } from '../constructs/alert-topic.ts';
 import { DomainBuild } from '../constructs/domain-build.ts';
+import { ModelTestAlarms, modelsWithErrorTests } from '../constructs/model-test-alarms.ts';
 import { DomainMaintenance } from '../constructs/domain-maintenance.ts';
 import { DomainRouter } from '../constructs/domain-router.ts';
 import { AthenaDdlProvider, IcebergTable } from '../constructs/iceberg-table.ts';
@@ -33,6 +34,7 @@ import { mlRunsCreateStatement, mlRunsTableColumns } from '../ml/run-tracking-qu
 import { domainMaintainedTables } from '../pipeline/maintenance-steps.ts';
 import { type BuildPlan, buildPlan } from '../transforms/build-plan.ts';
 import { type GoldTable, type GoldTablePlacement, goldTables } from '../transforms/gold-table.ts';
+import type { ModelSource } from '../transforms/model.ts';
 import type { ModelsAtSynth } from '../transforms/models-at-synth.ts';
 import { PlatformImport } from './platform-exports.ts';
 import { environmentRemovalPolicy } from './removal-policy.ts';
@@ -83,6 +85,8 @@ export class DomainStack extends Stack {
   readonly maintenance?: DomainMaintenance;
   /** Absent for a domain without models. */
   readonly build?: DomainBuild;
+  /** The models whose build publishes test failures, each with its `tests-failed` alarm here, beside the build. */
+  readonly testedModels: readonly ModelSource[];
   /**
    * By table name: the Iceberg tables of the domain's `table` and `incremental` models and their
    * staging tables, owned by `tableOwner` like silver tables; the build depends on them.
@@ -227,6 +231,15 @@ export class DomainStack extends Stack {
       });
       // A build started before its tables exist would fail on its first INSERT.
       for (const table of this.goldTables.values()) this.build.stateMachine.node.addDependency(table);
+      this.testedModels = modelsWithErrorTests(plan);
+      new ModelTestAlarms(this, 'ModelTestAlarms', {
+        identity,
+        models: this.testedModels,
+        settings: props.environment.alarms,
+        alertTopic: this.alerts.topic,
+      });
+    } else {
+      this.testedModels = [];
     }
 
     this.training = this.addTraining(props, pipelineWorkGroupName, removalPolicy);

@@ -95,6 +95,7 @@ export class LakehouseStage extends Stage {
       domain: domain.name,
       datasets: domain.datasets,
       hasBuild: domainStack.build !== undefined,
+      testedModels: domainStack.testedModels,
       description: `Lakehouse domain ${domain.name} in ${identity.environment}: dashboard`,
     });
     // Deployed last, so its dashboard never shows a resource that does not exist yet.

@@ -28,8 +28,8 @@ describe('alarm kinds', () => {
         'First: check the trend in the validation reports, then agree with the producer or the contract owner. Runbook: README.md#alarms (warning-amount_positive).',
     );
     expect(alarmDescription(ALARM_KINDS.health, { name: 'sales', environment: 'dev', dashboard: 'acme-dev-sales' })).toBe(
-      '[error] A dataset of sales failed to load, was rejected or its validator crashed. First: open the dashboard acme-dev-sales and look which ' +
-        'dataset alarm (dev-sales-<dataset>-<what>) is in ALARM, then follow its description. Runbook: README.md#alarms (health).',
+      "[error] A dataset of sales failed to load, was rejected or its validator crashed, or a model's tests failed. First: open the dashboard " +
+        'acme-dev-sales and look which alarm (dev-sales-<dataset or model>-<what>) is in ALARM, then follow its description. Runbook: README.md#alarms (health).',
     );
   });
 });

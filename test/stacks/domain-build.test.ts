@@ -13,6 +13,9 @@ import type { JsonValue } from '../../lib/local/stepfunctions/json.ts';
 import { runStateMachine } from '../../lib/local/stepfunctions/run.ts';
 import { listStates, type DefinitionState } from '../../lib/local/stepfunctions/states.ts';
 import type { TaskHandlers } from '../../lib/local/stepfunctions/task-handlers.ts';
+import { TaskError } from '../../lib/local/stepfunctions/task-error.ts';
+import { METRICS_NAMESPACE } from '../../lib/ingest/validation-metrics.ts';
+import { OPERATIONAL_METRICS } from '../../lib/pipeline/operational-metrics.ts';
 import { CONDITION_FAILED, HOLDER_GONE } from '../../lib/constructs/lock-states.ts';
 import { BUILD_STATES, layerStateName, modelStateNames } from '../../lib/pipeline/build-states.ts';
 import { RETRY_POLICIES } from '../../lib/pipeline/retry-policy.ts';
@@ -198,6 +201,12 @@ describe('the build definition', () => {
       expected.set(names.alertError, { calls: /:states:::sns:publish$/, Retry: [retrier(P.notification)] });
       if (build.tests.some((test) => test.severity === 'error')) {
         expected.set(names.alertTestFailed, { calls: /:states:::sns:publish$/, Retry: [retrier(P.notification)], Catch: [catchAll(names.error)] });
+        // A metric that cannot be published leaves the model failed, as its tests said.
+        expected.set(names.publishTestFailures, {
+          calls: /:states:::aws-sdk:cloudwatch:putMetricData$/,
+          Retry: [retrier(P.notification)],
+          Catch: [catchAll(names.failed, null)],
+        });
       }
     }
     const handling = listStates(salesBuild.definition).filter((state) => state.type === 'Task' || state.type === 'Parallel');
@@ -232,7 +241,11 @@ describe('the build, run offline on DuckDB', () => {
    * one lake commit, as one Athena query is one Iceberg commit. `inject` runs its SQL once, just
    * before the state it names: a fault the next query meets.
    */
-  function handlers(recorded: { alerts: JsonValue[]; events: JsonValue[] }, inject?: { readonly before: string; readonly sql: string }): TaskHandlers {
+  function handlers(
+    recorded: { alerts: JsonValue[]; events: JsonValue[]; metrics: JsonValue[] },
+    inject?: { readonly before: string; readonly sql: string },
+    metricsFail = false,
+  ): TaskHandlers {
     const steps = new Map(salesPlan.layers.flat().flatMap((build) => build.steps.map((step) => [step.name, { step, build }] as const)));
     const failures = new Map<string, number>();
     let injected = false;
@@ -264,6 +277,12 @@ describe('the build, run offline on DuckDB', () => {
         result[state.name] = async (input) => void recorded.alerts.push(input);
       } else if (resource.includes(':events:')) {
         result[state.name] = async (input) => void recorded.events.push(input);
+      } else if (resource.includes(':cloudwatch:putMetricData')) {
+        result[state.name] = async (input) => {
+          if (metricsFail) throw new TaskError('CloudWatch.InternalServiceFault', 'CloudWatch is down');
+          recorded.metrics.push(input);
+          return {};
+        };
       } else {
         result[state.name] = async () => ({});
       }
@@ -271,12 +290,12 @@ describe('the build, run offline on DuckDB', () => {
     return result;
   }
 
-  async function run(input: JsonValue = {}, inject?: Parameters<typeof handlers>[1]) {
-    const recorded = { alerts: [] as JsonValue[], events: [] as JsonValue[] };
+  async function run(input: JsonValue = {}, inject?: Parameters<typeof handlers>[1], metricsFail = false) {
+    const recorded = { alerts: [] as JsonValue[], events: [] as JsonValue[], metrics: [] as JsonValue[] };
     const execution = await runStateMachine({
       definition: salesBuild.definition,
       input,
-      handlers: handlers(recorded, inject),
+      handlers: handlers(recorded, inject, metricsFail),
       retryPauseMs: 0,
       stateMachineArn: salesBuild.arn,
     });
@@ -331,7 +350,7 @@ describe('the build, run offline on DuckDB', () => {
     const published = lake.currentSnapshot(sales, 'status_counts').snapshotId;
 
     await seedOrders([['ORD-2', 'cancelled', 'EUR']]);
-    const { execution, alerts, events } = await run();
+    const { execution, alerts, events, metrics } = await run();
     expect(execution.status).toBe('FAILED');
     expect(execution.error).toBe('Build.ModelsFailed');
     expect(execution.visitedStates).not.toContain('sales-status_counts-publish');
@@ -346,6 +365,33 @@ describe('the build, run offline on DuckDB', () => {
       owner: 'sales-data-engineering (sales-data@example.com)',
     });
     expect(events).toEqual([]);
+    expect(metrics).toEqual([
+      {
+        Namespace: METRICS_NAMESPACE,
+        MetricData: [
+          {
+            MetricName: OPERATIONAL_METRICS.modelTestFailures,
+            Unit: 'Count',
+            Value: 1,
+            Dimensions: [
+              { Name: 'Environment', Value: 'dev' },
+              { Name: 'Domain', Value: 'sales' },
+              { Name: 'Model', Value: 'sales/status_counts' },
+            ],
+          },
+        ],
+      },
+    ]);
+  });
+
+  it('keeps the model failed and its owner alerted when the test-failure metric cannot be published', async () => {
+    await seedOrders([['ORD-1', 'cancelled', 'EUR']]);
+    const { execution, alerts, metrics } = await run({}, undefined, true);
+    expect([execution.status, execution.error]).toEqual(['FAILED', 'Build.ModelsFailed']);
+    expect(execution.visitedStates).toContain('sales-status_counts-publish-test-failures');
+    expect(execution.visitedStates).toContain('sales-status_counts-failed');
+    expect(execution.visitedStates).not.toContain('sales-status_counts-error');
+    expect([alerts.length, metrics]).toEqual([1, []]);
   });
 
   it('keeps the previous contents readable, alerts the owner and fails the build when the publish query fails', async () => {

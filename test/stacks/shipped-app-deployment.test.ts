@@ -432,6 +432,61 @@ describe('the dashboards', () => {
   });
 });
 
+/**
+ * The models each domain's build publishes `ModelTestFailures` for, read from the synthesized build
+ * machine's PutMetricData Tasks: the metric and the Model dimension as the alarms must name them.
+ */
+function publishedTestFailures(stage: LakehouseStage, domain: string): { model: string; dimensions: { Name: string; Value: string }[] }[] {
+  const machine = stageStateMachines(stage).find((candidate) => candidate.name === buildStateMachineName(identityOf(stage), domain));
+  if (machine === undefined) return [];
+  return listStates(machine.definition).flatMap((state) => {
+    if (!(state.resource ?? '').endsWith(':cloudwatch:putMetricData')) return [];
+    const parameters = (state.definition as unknown as { Parameters: { Namespace: string; MetricData: { MetricName: string; Dimensions: { Name: string; Value: string }[] }[] } }).Parameters;
+    const [datum] = parameters.MetricData;
+    if (parameters.Namespace !== 'ContractLakehouse' || datum!.MetricName !== 'ModelTestFailures') return [];
+    return [{ model: datum!.Dimensions.find((dimension) => dimension.Name === 'Model')!.Value, dimensions: datum!.Dimensions }];
+  });
+}
+
+function testsFailedName(identity: EnvironmentIdentity, model: string): string {
+  const [domain, name] = model.split('/');
+  return `${identity.environment}-${domain}-${name}-tests-failed`;
+}
+
+describe('the tests-failed alarms', () => {
+  it("are one per model whose build publishes test failures, in its domain stack, on that metric, with cdk.json's threshold, notifying the domain's topic", () => {
+    let published = 0;
+    for (const stage of stages) {
+      const identity = identityOf(stage);
+      const alarmSettings = environmentOf(stage).alarms;
+      for (const domain of catalog.domains) {
+        const stacks = stage.domains.get(domain.name)!;
+        const template = Template.fromStack(stacks.domain);
+        const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map(
+          (alarm) => alarm.Properties as { AlarmName?: string; Namespace: string; MetricName: string; Dimensions: unknown[]; Threshold: number; Period: number; AlarmActions: unknown[]; AlarmDescription: string },
+        );
+        const models = publishedTestFailures(stage, domain.name);
+        published += models.length;
+        const testsFailed = alarms.filter((alarm) => alarm.AlarmName?.endsWith('-tests-failed'));
+        expect(testsFailed.map((alarm) => alarm.AlarmName).sort()).toEqual(models.map(({ model }) => testsFailedName(identity, model)).sort());
+        for (const { model, dimensions } of models) {
+          const alarm = testsFailed.find((candidate) => candidate.AlarmName === testsFailedName(identity, model))!;
+          expect([alarm.Namespace, alarm.MetricName, alarm.Threshold, alarm.Period]).toEqual(['ContractLakehouse', 'ModelTestFailures', alarmSettings.modelTestFailures, alarmSettings.periodSeconds]);
+          const sorted = (list: unknown[]) => [...(list as { Name: string }[])].sort((a, b) => a.Name.localeCompare(b.Name));
+          expect(sorted(alarm.Dimensions)).toEqual(sorted(dimensions));
+          // The topic is in the same stack: the action refers to it.
+          const [action, ...others] = alarm.AlarmActions as { Ref: string }[];
+          expect(others).toEqual([]);
+          expect(template.toJSON().Resources[action!.Ref].Properties.TopicName).toBe(domainAlertTopicName(identity, domain.name));
+          expect(alarm.AlarmDescription).toMatch(/^\[error\] .* First: .* Runbook: README\.md#alarms \(tests-failed\)\.$/);
+        }
+      }
+    }
+    // The shipped models have error-severity tests, so alarms are checked, not only their absence.
+    expect(published).toBeGreaterThan(0);
+  });
+});
+
 describe('the health alarms', () => {
   it("are one per domain of every environment, in its monitoring stack, over exactly its datasets' error-level alarms, notifying the domain's topic", () => {
     for (const stage of stages) {
@@ -443,10 +498,11 @@ describe('the health alarms', () => {
         expect(top, `${stage.stageName}/${domain.name}`).toHaveLength(1);
         expect(JSON.stringify(top[0]!.actions)).toContain(`:sns:${identity.region}:${identity.account}:${domainAlertTopicName(identity, domain.name)}"`);
         expect(top[0]!.actions).toHaveLength(1);
-        const expected = domain.datasets.flatMap((dataset) => errorLevelAlarmNames(identity, dataset));
+        const models = publishedTestFailures(stage, domain.name).map(({ model }) => testsFailedName(identity, model));
+        const expected = [...domain.datasets.flatMap((dataset) => errorLevelAlarmNames(identity, dataset)), ...models];
         expect(watchedThroughout(composites).sort()).toEqual(expected.sort());
-        // Every name it watches is an alarm a dataset stack of the domain creates.
-        const created = [...stacks.datasets.values()].flatMap((stack) =>
+        // Every name it watches is an alarm a dataset stack or the domain stack of the domain creates.
+        const created = [stacks.domain, ...stacks.datasets.values()].flatMap((stack) =>
           Object.values(Template.fromStack(stack).findResources('AWS::CloudWatch::Alarm')).map((alarm) => (alarm.Properties as { AlarmName: string }).AlarmName),
         );
         expect(created).toEqual(expect.arrayContaining(expected));

@@ -39,6 +39,7 @@ export function synthesizeBuildMachine(plan: BuildPlan): SynthesizedStateMachine
   const name = `acme-dev-${plan.domain}-build`;
   const graph = buildStateGraph(stack, {
     plan,
+    environment: 'dev',
     workGroupName: `acme-dev-${plan.domain}-pipeline`,
     lockTable: new dynamodb.Table(stack, 'Locks', { partitionKey: { name: LOCK_KEY_ATTRIBUTE, type: dynamodb.AttributeType.STRING } }),
     alertTopic: new sns.Topic(stack, 'Alerts'),
