@@ -244,6 +244,11 @@ export function domainDashboardName(identity: EnvironmentIdentity, domain: strin
   return `${identity.organization}-${identity.environment}-${domain}`;
 }
 
+/** `<org>-<env>-platform`: the environment's overview dashboard, one row per domain. A domain cannot be named `platform` (its stack id would be the platform stack's). */
+export function platformDashboardName(identity: EnvironmentIdentity): string {
+  return `${identity.organization}-${identity.environment}-platform`;
+}
+
 /** Execution log group of a domain's maintenance state machine, named after it. */
 export function maintenanceLogGroupName(identity: EnvironmentIdentity, domain: string): string {
   return `/aws/vendedlogs/states/${maintenanceStateMachineName(identity, domain)}`;
@@ -291,6 +296,8 @@ export function pascalCase(name: string): string {
 }
 
 export const PLATFORM_STACK_ID = 'Platform';
+/** The stack of the environment's overview dashboard, deployed after every domain's monitoring stack. */
+export const PLATFORM_MONITORING_STACK_ID = 'PlatformMonitoring';
 
 export function domainStackId(domain: string): string {
   return pascalCase(domain);

@@ -51,7 +51,19 @@ export interface EnvironmentSettings {
    * @default DEFAULT_ALARM_SETTINGS
    */
   readonly alarms: AlarmSettings;
+  /**
+   * US dollars Athena charges per terabyte scanned in the environment's region: the dashboards turn
+   * the workgroups' bytes scanned into cost with it.
+   * @default DEFAULT_ATHENA_USD_PER_TERABYTE_SCANNED
+   */
+  readonly athenaUsdPerTerabyteScanned: number;
 }
+
+/**
+ * Athena's price for SQL queries, 5 USD per TB scanned in most regions (https://aws.amazon.com/athena/pricing/);
+ * a region that charges otherwise sets `athenaUsdPerTerabyteScanned`.
+ */
+export const DEFAULT_ATHENA_USD_PER_TERABYTE_SCANNED = 5;
 
 /**
  * When a dataset's alarms fire: each threshold is a count within one period, reached in
@@ -133,6 +145,7 @@ const ENVIRONMENT_KEYS = [
   'athenaResultsRetentionDays',
   'accessLogRetentionDays',
   'alarms',
+  'athenaUsdPerTerabyteScanned',
 ];
 const ALARM_KEYS = Object.keys(DEFAULT_ALARM_SETTINGS) as (keyof AlarmSettings)[];
 /** CloudWatch's periods: high resolution (10, 30) or whole minutes. */
@@ -294,6 +307,15 @@ function readDays(value: unknown, key: string, fallback: number, problems: Probl
   return value;
 }
 
+function readPrice(value: unknown, key: string, problems: Problems): number | undefined {
+  if (value === undefined) return DEFAULT_ATHENA_USD_PER_TERABYTE_SCANNED;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    problems.add(key, `must be a positive number of US dollars per terabyte scanned, e.g. ${DEFAULT_ATHENA_USD_PER_TERABYTE_SCANNED}, got ${describe(value)}`);
+    return undefined;
+  }
+  return value;
+}
+
 function readAlarms(value: unknown, key: string, problems: Problems): AlarmSettings | undefined {
   if (value === undefined) return DEFAULT_ALARM_SETTINGS;
   if (!isRecord(value)) {
@@ -372,6 +394,7 @@ function readEnvironment(
   );
   const accessLogRetentionDays = readDays(value['accessLogRetentionDays'], `${at}.accessLogRetentionDays`, DEFAULT_ACCESS_LOG_RETENTION_DAYS, problems);
   const alarms = readAlarms(value['alarms'], `${at}.alarms`, problems);
+  const athenaUsdPerTerabyteScanned = readPrice(value['athenaUsdPerTerabyteScanned'], `${at}.athenaUsdPerTerabyteScanned`, problems);
   if (organization !== undefined && account !== undefined && region !== undefined) {
     const tooLong = bucketNameProblem({ organization, environment: name, account, region });
     if (tooLong !== undefined) problems.add(at, tooLong);
@@ -385,7 +408,8 @@ function readEnvironment(
     athenaBytesScannedCutoffPerQuery === undefined ||
     athenaResultsRetentionDays === undefined ||
     accessLogRetentionDays === undefined ||
-    alarms === undefined
+    alarms === undefined ||
+    athenaUsdPerTerabyteScanned === undefined
   ) {
     return undefined;
   }
@@ -400,6 +424,7 @@ function readEnvironment(
     athenaResultsRetentionDays,
     accessLogRetentionDays,
     alarms,
+    athenaUsdPerTerabyteScanned,
   };
 }
 

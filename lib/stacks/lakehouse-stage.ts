@@ -1,7 +1,8 @@
 import { Stage, type StageProps, Tags } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { datasetStackId, domainStackId, type EnvironmentIdentity, monitoringStackId, PLATFORM_STACK_ID } from '../config/names.ts';
+import { datasetStackId, domainStackId, type EnvironmentIdentity, monitoringStackId, PLATFORM_MONITORING_STACK_ID, PLATFORM_STACK_ID } from '../config/names.ts';
 import type { EnvironmentSettings, LakehouseSettings } from '../config/settings.ts';
+import { DomainHealthAlarm } from '../constructs/domain-health-alarm.ts';
 import type { Catalog, Domain } from '../contracts/model.ts';
 import { ContractError } from '../contracts/problems.ts';
 import type { MlModel } from '../ml/model.ts';
@@ -10,6 +11,7 @@ import { groupByShard } from './dataset-shards.ts';
 import { DatasetStack } from './dataset-stack.ts';
 import { DomainStack } from './domain-stack.ts';
 import { MonitoringStack } from './monitoring-stack.ts';
+import { PlatformMonitoringStack } from './platform-monitoring-stack.ts';
 import { PlatformStack } from './platform-stack.ts';
 
 export interface LakehouseStageProps extends StageProps {
@@ -37,6 +39,11 @@ export interface DomainStacks {
 export class LakehouseStage extends Stage {
   readonly platform: PlatformStack;
   readonly domains: ReadonlyMap<string, DomainStacks>;
+  /**
+   * The overview dashboard `<org>-<env>-platform`, one row per domain; absent when `-c domains=...`
+   * selects some domains (deployed then, it would drop the other domains' rows) or there is none.
+   */
+  readonly platformMonitoring?: PlatformMonitoringStack;
 
   constructor(scope: Construct, props: LakehouseStageProps) {
     const { environment, settings, catalog, models: _models, mlModels: _mlModels, ...stageProps } = props;
@@ -59,6 +66,21 @@ export class LakehouseStage extends Stage {
     this.domains = new Map(
       catalog.domains.map((domain) => [domain.name, this.addDomain(domain, identity, props)]),
     );
+    if (settings.domains === undefined && catalog.domains.length > 0) {
+      const overview = new PlatformMonitoringStack(this, PLATFORM_MONITORING_STACK_ID, {
+        identity,
+        domains: catalog.domains.map((domain) => ({
+          domain: domain.name,
+          datasets: domain.datasets,
+          hasHealthAlarm: this.domains.get(domain.name)!.monitoring.node.children.some((child) => child instanceof DomainHealthAlarm),
+        })),
+        athenaUsdPerTerabyteScanned: environment.athenaUsdPerTerabyteScanned,
+        description: `Lakehouse platform of ${identity.organization} ${identity.environment}: overview dashboard`,
+      });
+      // After every domain's monitoring stack, so each health alarm it shows exists.
+      for (const stacks of this.domains.values()) overview.addStackDependency(stacks.monitoring);
+      this.platformMonitoring = overview;
+    }
   }
 
   private addDomain(domain: Domain, identity: EnvironmentIdentity, props: LakehouseStageProps): DomainStacks {
@@ -104,15 +126,18 @@ export class LakehouseStage extends Stage {
     return { domain: domainStack, datasets: datasetStacks, monitoring };
   }
 
-  /** Two domain names can map to one stack id (`a_1` and `a1` both give `A1`): say so at the domain file. */
+  /**
+   * Two domain names can map to one stack id (`a_1` and `a1` both give `A1`), and a domain's to the
+   * platform's (`platform_monitoring`, created after the domains): say so at the domain file.
+   */
   private freeStackId(id: string, domain: Domain): string {
-    if (this.node.tryFindChild(id) !== undefined) {
+    if (this.node.tryFindChild(id) !== undefined || id === PLATFORM_MONITORING_STACK_ID) {
       throw new ContractError([
         {
           file: domain.file,
           line: 1,
           column: 1,
-          message: `domain '${domain.name}' maps to stack id '${id}', which another domain already has: rename one of them`,
+          message: `domain '${domain.name}' maps to stack id '${id}', which another domain or the platform already has: rename it`,
         },
       ]);
     }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_ALARM_SETTINGS, readSettings, SettingsError } from '../../lib/config/settings.ts';
+import { DEFAULT_ALARM_SETTINGS, DEFAULT_ATHENA_USD_PER_TERABYTE_SCANNED, readSettings, SettingsError } from '../../lib/config/settings.ts';
 
 const dev = {
   account: '111111111111',
@@ -38,7 +38,7 @@ describe('readSettings', () => {
     expect(readSettings(context())).toEqual({
       organization: 'acme',
       datasetStacksPerDomain: 4,
-      environments: [{ name: 'dev', ...dev, athenaResultsRetentionDays: 30, accessLogRetentionDays: 365, alarms: DEFAULT_ALARM_SETTINGS }],
+      environments: [{ name: 'dev', ...dev, athenaResultsRetentionDays: 30, accessLogRetentionDays: 365, alarms: DEFAULT_ALARM_SETTINGS, athenaUsdPerTerabyteScanned: DEFAULT_ATHENA_USD_PER_TERABYTE_SCANNED }],
     });
   });
 
@@ -63,6 +63,27 @@ describe('readSettings', () => {
       'cdk.json: context.environments.prod.accessLogRetentionDays: must be a whole number of days, at least 1, got -365',
       "cdk.json: context.environments.staging.athenaResultRetentionDays: unknown key; did you mean 'athenaResultsRetentionDays'?",
       "cdk.json: context.environments.staging.accessLogsRetentionDays: unknown key; did you mean 'accessLogRetentionDays'?",
+    ]);
+  });
+
+  it("reads Athena's price per terabyte scanned, 5 USD when not given, and refuses a price that is no positive number or a near-miss of its key", () => {
+    const prices = readSettings(context({ environments: { dev, prod: { ...dev, athenaUsdPerTerabyteScanned: 6.25 } } })).environments.map((environment) => environment.athenaUsdPerTerabyteScanned);
+    expect(prices).toEqual([5, 6.25]);
+    const problems = problemsOf(() =>
+      readSettings(
+        context({
+          environments: {
+            dev: { ...dev, athenaUsdPerTerabyteScanned: 0 },
+            prod: { ...dev, athenaUsdPerTerabyteScanned: '5' },
+            staging: { ...dev, athenaUsdPerTerabyteScaned: 5 },
+          },
+        }),
+      ),
+    );
+    expect(problems).toEqual([
+      'cdk.json: context.environments.dev.athenaUsdPerTerabyteScanned: must be a positive number of US dollars per terabyte scanned, e.g. 5, got 0',
+      'cdk.json: context.environments.prod.athenaUsdPerTerabyteScanned: must be a positive number of US dollars per terabyte scanned, e.g. 5, got "5"',
+      "cdk.json: context.environments.staging.athenaUsdPerTerabyteScaned: unknown key; did you mean 'athenaUsdPerTerabyteScanned'?",
     ]);
   });
 
@@ -161,7 +182,7 @@ describe('readSettings', () => {
       "cdk.json: context.environments.dev.modelApproval: must be one of 'auto', 'manual', got \"yes\"",
       'cdk.json: context.environments.prod.athenaBytesScannedCutoffPerQuery: must be a whole number of bytes, at least 10000000, got 1000',
       'cdk.json: context.environments.Staging: environment names must be lowercase letters and digits starting with a letter',
-      'cdk.json: context.environments.Staging: must be an object with account, region, removalPolicy, modelApproval, athenaBytesScannedCutoffPerQuery, pipelineBytesScannedCutoffPerQuery, athenaResultsRetentionDays, accessLogRetentionDays, alarms, got "none"',
+      'cdk.json: context.environments.Staging: must be an object with account, region, removalPolicy, modelApproval, athenaBytesScannedCutoffPerQuery, pipelineBytesScannedCutoffPerQuery, athenaResultsRetentionDays, accessLogRetentionDays, alarms, athenaUsdPerTerabyteScanned, got "none"',
       "cdk.json: context.domains: 'Sales' is not a domain name (lowercase letters, digits and _, starting with a letter)",
       "cdk.json: context.domains: 'sales' is listed twice",
     ]);

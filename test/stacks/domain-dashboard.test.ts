@@ -1,30 +1,50 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
+  athenaPipelineWorkgroupName,
+  athenaWorkgroupName,
   domainAlertTopicName,
   domainDashboardName,
   domainFunctionName,
+  domainHealthAlarmName,
   type EnvironmentIdentity,
   pipelineStateMachineName,
+  platformDashboardName,
   validatorFunctionName,
 } from '../../lib/config/names.ts';
+import { readSettings } from '../../lib/config/settings.ts';
+import { overviewWidgetTitles } from '../../lib/constructs/platform-dashboard.ts';
 import { ruleWidgetTitles, validationWidgetTitles } from '../../lib/constructs/domain-dashboard.ts';
 import { METRICS_NAMESPACE, VALIDATION_METRICS } from '../../lib/ingest/validation-metrics.ts';
 import type { LakehouseStage } from '../../lib/stacks/lakehouse-stage.ts';
 import { deriveRules } from '../../lib/validation/derive-rules.ts';
 import { buildApp } from './build.ts';
 import { dashboardsOf, plottedMetrics, type SynthesizedDashboard, widgetTitled } from './dashboard-widgets.ts';
-import { catalog, marketingDomain, salesDomain } from './fixtures.ts';
+import { catalog, domain, marketingDomain, salesDomain } from './fixtures.ts';
 
 const identity: EnvironmentIdentity = { organization: 'acme', environment: 'dev', account: '111111111111', region: 'eu-west-1' };
-const domains = catalog(salesDomain, marketingDomain).domains;
+/** A domain with models and no datasets: its row has no validation widgets and no health alarm. */
+const reportingDomain = domain('reporting', []);
+const domains = catalog(salesDomain, marketingDomain, reportingDomain).domains;
+/** Not Athena's default price, so the cost expressions show they read the setting. */
+const PRICE = 6.75;
 
 let stage: LakehouseStage;
 const dashboards = new Map<string, SynthesizedDashboard[]>();
 const templates = new Map<string, Template>();
+let overview: SynthesizedDashboard;
+let overviewTemplate: Template;
 
 beforeAll(() => {
-  stage = buildApp().stage('dev');
+  // Settings read as from a cdk.json, so the price goes the way a user's does.
+  const settings = readSettings({
+    organization: 'acme',
+    datasetStacksPerDomain: 4,
+    environments: { dev: { account: identity.account, region: identity.region, athenaBytesScannedCutoffPerQuery: 10_737_418_240, athenaUsdPerTerabyteScanned: PRICE } },
+  });
+  stage = buildApp(catalog(salesDomain, marketingDomain, reportingDomain), settings).stage('dev');
+  overviewTemplate = Template.fromStack(stage.platformMonitoring!);
+  [overview] = dashboardsOf(overviewTemplate);
   for (const [name, stacks] of stage.domains) {
     const template = Template.fromStack(stacks.monitoring);
     templates.set(name, template);
@@ -104,6 +124,51 @@ describe('the dashboard of every domain', () => {
     for (const template of templates.values()) {
       expect(JSON.stringify(template.toJSON())).not.toMatch(/Fn::ImportValue|Fn::GetAtt/);
       expect(Object.keys(template.findResources('AWS::CloudWatch::Dashboard'))).toHaveLength(1);
+    }
+  });
+});
+
+describe('the platform overview', () => {
+  it('is one dashboard <org>-<env>-platform in the stack <env>-PlatformMonitoring, deployed after every domain monitoring stack, importing nothing', () => {
+    expect(dashboardsOf(overviewTemplate).map((dashboard) => dashboard.name)).toEqual([platformDashboardName(identity)]);
+    expect(stage.platformMonitoring!.stackName).toBe('dev-PlatformMonitoring');
+    const after = stage.platformMonitoring!.dependencies.map((stack) => stack.stackName).sort();
+    expect(after).toEqual(domains.map((domain) => stage.domains.get(domain.name)!.monitoring.stackName).sort());
+    expect(JSON.stringify(overviewTemplate.toJSON())).not.toMatch(/Fn::ImportValue|Fn::GetAtt/);
+  });
+
+  it("has per domain with datasets its files, quarantined rows and pipeline failures summed over them, and its health alarm's state", () => {
+    for (const domain of domains.filter((candidate) => candidate.datasets.length > 0)) {
+      const titles = overviewWidgetTitles(domain.name);
+      const expressions = (title: string) => (widgetTitled(overview, title)!.properties.metrics ?? []).map((line) => JSON.stringify(line));
+      for (const metric of [VALIDATION_METRICS.filesValidated, VALIDATION_METRICS.filesFailed]) {
+        expect(expressions(titles.files).some((line) => line.includes(`MetricName=\\"${metric}\\" Environment=\\"dev\\" Domain=\\"${domain.name}\\"`))).toBe(true);
+      }
+      expect(expressions(titles.rows).some((line) => line.includes(`MetricName=\\"${VALIDATION_METRICS.rowsQuarantined}\\"`) && line.includes(`Domain=\\"${domain.name}\\"`))).toBe(true);
+      const failures = widgetTitled(overview, titles.pipelineFailures)!;
+      expect(plottedMetrics(failures).sort()).toEqual(
+        domain.datasets.map((dataset) => `AWS/States/ExecutionsFailed StateMachineArn=arn:<ref:AWS::Partition>:states:eu-west-1:111111111111:stateMachine:${pipelineStateMachineName(identity, dataset)}`).sort(),
+      );
+      const health = widgetTitled(overview, titles.health)!;
+      expect(health.type).toBe('alarm');
+      expect(JSON.stringify(health.properties)).toContain(`:cloudwatch:eu-west-1:111111111111:alarm:${domainHealthAlarmName(identity, domain.name)}"`);
+    }
+    // A domain without datasets has no health alarm to show, nor validation to sum.
+    const reporting = overviewWidgetTitles('reporting');
+    for (const title of [reporting.files, reporting.rows, reporting.pipelineFailures, reporting.health]) expect(widgetTitled(overview, title)).toBeUndefined();
+  });
+
+  it("names every domain, with the bytes its two workgroups scanned and their cost at the environment's price", () => {
+    for (const domain of domains) {
+      expect(overview.widgets.some((widget) => widget.properties.markdown?.startsWith(`## ${domain.name}`))).toBe(true);
+      const titles = overviewWidgetTitles(domain.name);
+      const bytes = JSON.stringify(widgetTitled(overview, titles.bytesScanned)!.properties.metrics);
+      const cost = JSON.stringify(widgetTitled(overview, titles.scanCost)!.properties.metrics);
+      for (const workgroup of [athenaWorkgroupName(identity, domain.name), athenaPipelineWorkgroupName(identity, domain.name)]) {
+        expect(bytes).toContain(`WorkGroup=\\"${workgroup}\\"`);
+        expect(cost).toContain(`WorkGroup=\\"${workgroup}\\"`);
+      }
+      expect(cost).toContain(`/ 1000000000000 * ${PRICE}`);
     }
   });
 });

@@ -1,6 +1,6 @@
 /** Small hand-built catalogs and settings for the CDK tests, independent of `contracts/`. */
 import type { Catalog, Column, ColumnType, Dataset, Domain, LogicalType } from '../../lib/contracts/model.ts';
-import { DEFAULT_ALARM_SETTINGS, type EnvironmentSettings, type LakehouseSettings } from '../../lib/config/settings.ts';
+import { DEFAULT_ALARM_SETTINGS, DEFAULT_ATHENA_USD_PER_TERABYTE_SCANNED, type EnvironmentSettings, type LakehouseSettings } from '../../lib/config/settings.ts';
 
 const LOGICAL_TYPES: Record<ColumnType['kind'], LogicalType> = {
   string: 'string',
@@ -114,6 +114,7 @@ export function environment(name: string, overrides: Partial<EnvironmentSettings
     athenaResultsRetentionDays: 30,
     accessLogRetentionDays: 365,
     alarms: DEFAULT_ALARM_SETTINGS,
+    athenaUsdPerTerabyteScanned: DEFAULT_ATHENA_USD_PER_TERABYTE_SCANNED,
     ...overrides,
   };
 }

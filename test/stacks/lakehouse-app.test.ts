@@ -78,6 +78,14 @@ describe('lakehouse app', () => {
     expect(stage.node.children.map((child) => child.node.id)).toEqual(['Platform']);
   });
 
+  it('gives the platform overview its own stack only when every domain is selected, since deployed with a selection it would drop the other rows', () => {
+    const sales = domain('sales', [dataset('sales', 'orders')]);
+    expect(buildApp(catalog(sales)).stage('dev').platformMonitoring?.stackName).toBe('dev-PlatformMonitoring');
+    const selected = buildApp(catalog(sales), settings({ domains: ['sales'] })).stage('dev');
+    expect(selected.platformMonitoring).toBeUndefined();
+    expect(selected.node.tryFindChild('PlatformMonitoring')).toBeUndefined();
+  });
+
   it('never moves or renames an existing dataset table when a dataset is added or removed', () => {
     const names = ['orders', 'customers', 'order_items', 'returns', 'invoices', 'refunds', 'shipments'];
     const before = stackOfEachTable(buildApp(catalog(domain('sales', names.map((n) => dataset('sales', n))))).stage('dev'));
@@ -98,7 +106,13 @@ describe('lakehouse app', () => {
     const clashing = catalog(domain('web_1', []), domain('web1', []));
     expect(() => buildApp(clashing)).toThrow(ContractError);
     expect(() => buildApp(clashing)).toThrow(
-      "contracts/web1/domain.yaml:1:1: domain 'web1' maps to stack id 'Web1', which another domain already has: rename one of them",
+      "contracts/web1/domain.yaml:1:1: domain 'web1' maps to stack id 'Web1', which another domain or the platform already has: rename it",
+    );
+  });
+
+  it("explains a domain whose stack id would be the platform overview's, as a contract problem", () => {
+    expect(() => buildApp(catalog(domain('platform_monitoring', [])))).toThrow(
+      "contracts/platform_monitoring/domain.yaml:1:1: domain 'platform_monitoring' maps to stack id 'PlatformMonitoring', which another domain or the platform already has: rename it",
     );
   });
 

@@ -19,6 +19,7 @@ import {
   glueDatabaseName,
   maintenanceStateMachineName,
   pipelineStateMachineName,
+  platformDashboardName,
   promotionStateMachineName,
   trainingStateMachineName,
 } from '../../lib/config/names.ts';
@@ -30,6 +31,8 @@ import { listTransitions } from '../../lib/local/stepfunctions/transitions.ts';
 import { loadMlModels } from '../../lib/ml/load.ts';
 import type { MlModel } from '../../lib/ml/model.ts';
 import { ruleWidgetTitles, validationWidgetTitles } from '../../lib/constructs/domain-dashboard.ts';
+import { overviewWidgetTitles } from '../../lib/constructs/platform-dashboard.ts';
+import { DomainHealthAlarm } from '../../lib/constructs/domain-health-alarm.ts';
 import { freshnessThresholdSeconds } from '../../lib/pipeline/freshness-threshold.ts';
 import { deriveRules } from '../../lib/validation/derive-rules.ts';
 import type { LakehouseStage } from '../../lib/stacks/lakehouse-stage.ts';
@@ -347,7 +350,7 @@ describe('the dashboards', () => {
     for (const stage of stages) {
       const identity = identityOf(stage);
       const everyDashboard = stage.node.findAll().filter((construct): construct is Stack => construct instanceof Stack).flatMap((stack) => dashboardsOf(Template.fromStack(stack)));
-      expect(everyDashboard.map((dashboard) => dashboard.name).sort()).toEqual(catalog.domains.map((domain) => domainDashboardName(identity, domain.name)).sort());
+      expect(everyDashboard.map((dashboard) => dashboard.name).sort()).toEqual([...catalog.domains.map((domain) => domainDashboardName(identity, domain.name)), platformDashboardName(identity)].sort());
       for (const domain of catalog.domains) {
         const stacks = stage.domains.get(domain.name)!;
         const [dashboard, ...others] = dashboardsOf(Template.fromStack(stacks.monitoring));
@@ -429,6 +432,29 @@ describe('the dashboards', () => {
       expect(plottedMetrics(widget!).map((metric) => metric.replace(/^ContractLakehouse\/RuleObservedValue Dataset=\w+ Domain=\w+ Environment=\w+ Rule=/, '')), where).toEqual(trendRules);
     });
     expect(drawn.some((rule) => rule.endsWith(':classBalance'))).toBe(true);
+  });
+
+  it("include per environment the platform overview, naming every domain, its health alarm's state where it has one, and its Athena cost at the environment's price", () => {
+    for (const stage of stages) {
+      const identity = identityOf(stage);
+      const [overview, ...others] = dashboardsOf(Template.fromStack(stage.platformMonitoring!));
+      expect(others).toEqual([]);
+      expect(overview!.name).toBe(platformDashboardName(identity));
+      const titles = overview!.widgets.map((widget) => widget.properties.title);
+      for (const domain of catalog.domains) {
+        const row = overviewWidgetTitles(domain.name);
+        expect(overview!.widgets.some((widget) => widget.properties.markdown?.startsWith(`## ${domain.name}`)), `${stage.stageName}/${domain.name}`).toBe(true);
+        expect(titles).toEqual(expect.arrayContaining([row.bytesScanned, row.scanCost]));
+        const cost = JSON.stringify(overview!.widgets.find((widget) => widget.properties.title === row.scanCost)!.properties.metrics);
+        expect(cost).toContain(`* ${environmentOf(stage).athenaUsdPerTerabyteScanned}`);
+        const monitoring = stage.domains.get(domain.name)!.monitoring;
+        const health = overview!.widgets.find((widget) => widget.properties.title === row.health);
+        const hasHealthAlarm = monitoring.node.children.some((child) => child instanceof DomainHealthAlarm);
+        expect(health === undefined, `${stage.stageName}/${domain.name}`).toBe(!hasHealthAlarm);
+        if (health !== undefined) expect(JSON.stringify(health.properties)).toContain(`:alarm:${domainHealthAlarmName(identity, domain.name)}"`);
+        expect(stage.platformMonitoring!.dependencies).toContain(monitoring);
+      }
+    }
   });
 });
 
