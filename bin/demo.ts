@@ -7,7 +7,8 @@
  * example ML model end to end: seeded churn samples landed through their pipelines, the feature
  * model rebuilt, a training run gated by the spec's thresholds and registered pending manual
  * approval, the approval that promotes it (batch inference), a few of its predictions, and the
- * lineage of one.
+ * lineage of one. Last, the docs site generated from the contracts and the runs' reports, in
+ * `<workspace>/docs/`.
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -288,6 +289,21 @@ try {
 } finally {
   await runtime.close();
 }
+step('The docs site: catalog, lineage and validation history, as `npx lakehouse docs` generates it');
+const docsPrinted: string[] = [];
+const docsMessages: string[] = [];
+const docsExit = await runCli(['docs', '--out', join(workspace, 'docs'), '--lake', workspace, '--contracts', contractsRoot, '--env', ENVIRONMENT], {
+  out: (text) => docsPrinted.push(text.trim()),
+  err: (text) => docsMessages.push(text.trim()),
+});
+if (docsExit === ExitCode.success) {
+  say(`  ${docsMessages.join('; ')}; open in a browser:\n  ${shownFile(docsPrinted[0]!)}`);
+  say(`  again after more runs: npx lakehouse docs --out ${shownWorkspace}/docs${lakeFlag}`);
+} else {
+  process.stderr.write(`demo: lakehouse docs exited ${docsExit}:\n${docsMessages.join('\n')}\n`);
+  process.exitCode = 1;
+}
+
 const unexpected = deliveries.filter(({ run }) => run.status !== 'SUCCEEDED' && !run.rejected);
 if (unexpected.length > 0) {
   process.stderr.write(`demo: ${unexpected.map(({ file, run }) => `${file} ${run.status} (${run.error ?? ''})`).join(', ')}\n`);

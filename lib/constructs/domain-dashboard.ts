@@ -6,6 +6,8 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { DefaultDashboardFactory, MonitoringFacade } from 'cdk-monitoring-constructs';
 import { Construct } from 'constructs';
 import {
+  athenaPipelineWorkgroupName,
+  athenaWorkgroupName,
   buildStateMachineName,
   domainAlertTopicName,
   domainDashboardName,
@@ -17,8 +19,10 @@ import {
 import type { Dataset } from '../contracts/model.ts';
 import { METRICS_NAMESPACE, TREND_RULE_KINDS, VALIDATION_METRICS, observedInPercent, validationMetricDimensions } from '../ingest/validation-metrics.ts';
 import { freshnessThresholdSeconds } from '../pipeline/freshness-threshold.ts';
-import { OPERATIONAL_METRICS } from '../pipeline/operational-metrics.ts';
+import { modelMetricDimensions, OPERATIONAL_METRICS } from '../pipeline/operational-metrics.ts';
+import type { ModelSource } from '../transforms/model.ts';
 import { deriveRules } from '../validation/derive-rules.ts';
+import { bytesScanned, scanCost } from './athena-scan-metrics.ts';
 
 export interface DomainDashboardProps {
   readonly identity: EnvironmentIdentity;
@@ -26,10 +30,16 @@ export interface DomainDashboardProps {
   readonly datasets: readonly Dataset[];
   /** Whether the domain has a build state machine (it has models). */
   readonly hasBuild: boolean;
+  /** The domain's models whose build publishes `ModelTestFailures` (those with error-severity tests). */
+  readonly testedModels: readonly Pick<ModelSource, 'id' | 'name'>[];
+  /** The environment's Athena price, which turns the workgroups' bytes scanned into cost. */
+  readonly athenaUsdPerTerabyteScanned: number;
 }
 
 /** The period every validation widget sums over. */
 const VALIDATION_PERIOD = Duration.minutes(5);
+/** Scans and their cost are read per hour: queries are rare enough that five minutes would be mostly empty. */
+const SCAN_PERIOD = Duration.hours(1);
 
 /**
  * The domain's CloudWatch dashboard `<org>-<env>-<domain>`. Every resource is found by the name
@@ -69,6 +79,14 @@ export class DomainDashboard extends Construct {
         humanReadableName: `${domain} build`,
       });
     }
+    facade.monitorCustom({
+      alarmFriendlyName: `${domain}-models-and-queries`,
+      humanReadableName: `${domain} model tests and Athena`,
+      metricGroups: [
+        ...(props.testedModels.length === 0 ? [] : [modelTestsGroup(identity, domain, props.testedModels)]),
+        ...athenaScanGroups(identity, domain, props.athenaUsdPerTerabyteScanned),
+      ],
+    });
 
     props.datasets.forEach((dataset, index) => {
       facade.addLargeHeader(`${dataset.name} (${dataset.contract.version})`);
@@ -89,6 +107,15 @@ export class DomainDashboard extends Construct {
     });
     this.dashboard = factory.dashboard!;
   }
+}
+
+/** Titles of a domain's own widgets: tests find them by these. */
+export function domainWidgetTitles(domain: string): { modelTests: string; bytesScanned: string; scanCost: string } {
+  return {
+    modelTests: `${domain}: builds with failed error-severity model tests`,
+    bytesScanned: `${domain}: bytes scanned by its Athena workgroups`,
+    scanCost: `${domain}: Athena cost (USD per hour)`,
+  };
 }
 
 /** Titles of a dataset's rule and freshness widgets, each drawn only when the contract has what it shows. */
@@ -174,4 +201,32 @@ function ruleMetricGroups(identity: EnvironmentIdentity, dataset: Dataset) {
     });
   }
   return groups;
+}
+
+/** `ModelTestFailures` of each model whose build publishes it: 1 per build in which its error-severity tests failed. */
+function modelTestsGroup(identity: EnvironmentIdentity, domain: string, models: readonly Pick<ModelSource, 'id' | 'name'>[]) {
+  return {
+    title: domainWidgetTitles(domain).modelTests,
+    metrics: models.map(
+      (model) =>
+        new cloudwatch.Metric({
+          namespace: METRICS_NAMESPACE,
+          metricName: OPERATIONAL_METRICS.modelTestFailures,
+          dimensionsMap: modelMetricDimensions({ environment: identity.environment, domain, model: model.id }),
+          statistic: 'Sum',
+          period: VALIDATION_PERIOD,
+          label: model.name,
+        }),
+    ),
+  };
+}
+
+/** The domain's two workgroups (analysts' and pipeline's): bytes each scanned, and what both cost. Athena is not a service cdk-monitoring-constructs monitors. */
+function athenaScanGroups(identity: EnvironmentIdentity, domain: string, usdPerTerabyte: number) {
+  const workgroups = [athenaWorkgroupName(identity, domain), athenaPipelineWorkgroupName(identity, domain)];
+  const titles = domainWidgetTitles(domain);
+  return [
+    { title: titles.bytesScanned, metrics: workgroups.map((workgroup) => bytesScanned(workgroup, SCAN_PERIOD)) },
+    { title: titles.scanCost, metrics: [scanCost(workgroups, usdPerTerabyte, SCAN_PERIOD)] },
+  ];
 }

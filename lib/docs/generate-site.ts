@@ -1,8 +1,8 @@
 /**
- * Writes the docs site: one page per dataset, model and ML model, the index and the lineage graph,
+ * Writes the docs site: one page per dataset, model, ML model and alarm kind, the index and the lineage graph,
  * plus the assets they load. Plain files: the site opens from `file://` with no server.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { ValidationReport } from '../validation/report.ts';
 import { allDatasets, allMlModels, allModels, type DocsCatalog } from './catalog-model.ts';
@@ -11,6 +11,8 @@ import { indexPage } from './index-page.ts';
 import { lineagePage } from './lineage-page.ts';
 import { mlModelPage } from './ml-model-page.ts';
 import { modelPage } from './model-page.ts';
+import { SITE_FOLDERS } from './page-paths.ts';
+import { alarmKinds, runbookPage } from './runbook-page.ts';
 import { copySiteAssets } from './site-assets.ts';
 import type { SitePage } from './site-templates.ts';
 import { inRunOrder } from './validation-history.ts';
@@ -38,12 +40,14 @@ export function sitePages(input: SiteInput): SitePage[] {
     ...allDatasets(catalog).map((dataset) => datasetPage(dataset, catalog.environment, reportsOf(dataset.ref), reportSource)),
     ...allModels(catalog).map((model) => modelPage(model, catalog.environment)),
     ...allMlModels(catalog).map((model) => mlModelPage(model, catalog.environment)),
+    ...alarmKinds().map((kind) => runbookPage(kind, catalog.environment)),
   ];
 }
 
-/** Writes the site under `outDir` and returns the pages' paths, relative to it. */
+/** Writes the site under `outDir`, replacing a site generated there before, and returns the pages' paths, relative to it. */
 export function writeSite(outDir: string, input: SiteInput): string[] {
   const pages = sitePages(input);
+  for (const folder of SITE_FOLDERS) rmSync(join(outDir, folder), { recursive: true, force: true });
   for (const page of pages) {
     const file = join(outDir, page.path);
     mkdirSync(dirname(file), { recursive: true });

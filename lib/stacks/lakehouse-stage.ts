@@ -118,6 +118,7 @@ export class LakehouseStage extends Stage {
       datasets: domain.datasets,
       hasBuild: domainStack.build !== undefined,
       testedModels: domainStack.testedModels,
+      athenaUsdPerTerabyteScanned: environment.athenaUsdPerTerabyteScanned,
       description: `Lakehouse domain ${domain.name} in ${identity.environment}: dashboard`,
     });
     // Deployed last, so its dashboard never shows a resource that does not exist yet.

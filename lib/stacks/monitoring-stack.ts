@@ -13,6 +13,8 @@ export interface MonitoringStackProps extends StackProps {
   readonly hasBuild: boolean;
   /** The domain's models with a `tests-failed` alarm, which the health alarm watches too. @default none */
   readonly testedModels?: readonly Pick<ModelSource, 'id' | 'domain' | 'name'>[];
+  /** The environment's Athena price, for the dashboard's cost of the domain's workgroups. */
+  readonly athenaUsdPerTerabyteScanned: number;
 }
 
 /**
@@ -24,9 +26,9 @@ export class MonitoringStack extends Stack {
   readonly dashboard: DomainDashboard;
 
   constructor(scope: Construct, id: string, props: MonitoringStackProps) {
-    const { identity, domain, datasets, hasBuild, testedModels = [], ...stackProps } = props;
+    const { identity, domain, datasets, hasBuild, testedModels = [], athenaUsdPerTerabyteScanned, ...stackProps } = props;
     super(scope, id, stackProps);
-    this.dashboard = new DomainDashboard(this, 'Dashboard', { identity, domain, datasets, hasBuild });
+    this.dashboard = new DomainDashboard(this, 'Dashboard', { identity, domain, datasets, hasBuild, testedModels, athenaUsdPerTerabyteScanned });
     // A domain without datasets or tested models has no error-level alarm to watch, and a composite needs one.
     if (datasets.length > 0 || testedModels.length > 0) new DomainHealthAlarm(this, 'Health', { identity, domain, datasets, testedModels });
   }

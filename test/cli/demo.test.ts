@@ -1,5 +1,5 @@
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -142,5 +142,18 @@ describe('npm run demo', () => {
     // The churn version's state changes, as SageMaker sends them: registered, then approved.
     expect(events.filter((event) => event.source === SAGEMAKER_EVENT_SOURCE).map((event) => event.detailType)).toEqual([MODEL_PACKAGE_STATE_CHANGE, MODEL_PACKAGE_STATE_CHANGE]);
     expect(result.stdout).toContain(`npx lakehouse query 'SELECT status, count(*) AS orders FROM orders GROUP BY status ORDER BY status' --lake ${lake}`);
+  });
+
+  it("ends with the docs site generated into the workspace from the runs' reports, and prints its index", () => {
+    const section = result.stdout.slice(result.stdout.indexOf('== The docs site'));
+    expect(section).toMatch(/^ {2}\d+ pages from \d+ validation reports; open in a browser:$/m);
+    expect(section).toContain(`\n  ${lake}/docs/index.html\n`);
+    expect(existsSync(join(lake, 'docs', 'index.html'))).toBe(true);
+    const orders = readFileSync(join(lake, 'docs', 'datasets', 'sales--orders.html'), 'utf8');
+    // One point per report the runs left in the audit bucket (s3rver keeps each object as <key>._S3rver_object).
+    const auditBucket = readdirSync(join(lake, 's3')).find((bucket) => bucket.includes('-audit-'))!;
+    const reports = readdirSync(join(lake, 's3', auditBucket, 'reports', 'sales', 'orders'), { recursive: true }).filter((file) => String(file).endsWith('.json._S3rver_object'));
+    expect(reports.length).toBeGreaterThanOrEqual(2);
+    expect(JSON.parse(/id="validation-history">(.*?)<\/script>/s.exec(orders)![1]!).runs).toHaveLength(reports.length);
   });
 });

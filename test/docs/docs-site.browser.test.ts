@@ -74,7 +74,7 @@ async function open(path: string): Promise<void> {
 describe('the docs site in chromium', () => {
   it('loads every page without a console error, a page error or a failed load, and screenshots each page kind', async () => {
     expect(pages).toEqual(
-      expect.arrayContaining(['index.html', 'lineage.html', 'datasets/shop--orders.html', 'models/finance--revenue.html', 'ml/finance--big_spender.html']),
+      expect.arrayContaining(['index.html', 'lineage.html', 'datasets/shop--orders.html', 'models/finance--revenue.html', 'ml/finance--big_spender.html', 'runbooks/pipeline-failed.html']),
     );
     const shot = new Set<string>();
     for (const path of pages) {
@@ -87,7 +87,7 @@ describe('the docs site in chromium', () => {
         await page.screenshot({ path: join(SCREENSHOTS, `${kind}.png`), fullPage: true });
       }
     }
-    expect([...shot].sort()).toEqual(['dataset', 'index', 'lineage', 'ml-model', 'model']);
+    expect([...shot].sort()).toEqual(['dataset', 'index', 'lineage', 'ml-model', 'model', 'runbook']);
   });
 
   it('draws the lineage graph with exactly the expected nodes and edges, each node linking to its page', async () => {

@@ -14,7 +14,7 @@ import {
 } from '../../lib/config/names.ts';
 import { readSettings } from '../../lib/config/settings.ts';
 import { overviewWidgetTitles } from '../../lib/constructs/platform-dashboard.ts';
-import { ruleWidgetTitles, validationWidgetTitles } from '../../lib/constructs/domain-dashboard.ts';
+import { domainWidgetTitles, ruleWidgetTitles, validationWidgetTitles } from '../../lib/constructs/domain-dashboard.ts';
 import { METRICS_NAMESPACE, VALIDATION_METRICS } from '../../lib/ingest/validation-metrics.ts';
 import type { LakehouseStage } from '../../lib/stacks/lakehouse-stage.ts';
 import { deriveRules } from '../../lib/validation/derive-rules.ts';
@@ -117,6 +117,21 @@ describe('the dashboard of every domain', () => {
         expect(widgetTitled(dashboards.get(domain.name)![0]!, ruleWidgetTitles(dataset).freshness)).toBeUndefined();
         expect(widgetTitled(dashboards.get(domain.name)![0]!, ruleWidgetTitles(dataset).trends)).toBeUndefined();
       }
+    }
+  });
+
+  it("draws the bytes its two workgroups scanned and their cost at the environment's price, and no model tests without a build", () => {
+    for (const domain of domains) {
+      const [dashboard] = dashboards.get(domain.name)!;
+      const titles = domainWidgetTitles(domain.name);
+      const workgroups = [athenaWorkgroupName(identity, domain.name), athenaPipelineWorkgroupName(identity, domain.name)];
+      const bytes = widgetTitled(dashboard!, titles.bytesScanned)!.properties.metrics!.map((line) => (line[0] as { expression: string; label: string }));
+      expect(bytes.map((line) => line.label)).toEqual(workgroups);
+      bytes.forEach((line, index) => expect(line.expression).toContain(`MetricName="ProcessedBytes" (WorkGroup="${workgroups[index]}")`));
+      const [cost, ...more] = widgetTitled(dashboard!, titles.scanCost)!.properties.metrics!.map((line) => (line[0] as { expression: string }).expression);
+      expect(more).toEqual([]);
+      expect(cost).toBe(`SUM(SEARCH('{AWS/Athena,QueryState,QueryType,WorkGroup} MetricName="ProcessedBytes" (WorkGroup="${workgroups[0]}" OR WorkGroup="${workgroups[1]}")', 'Sum', 3600)) / 1000000000000 * ${PRICE}`);
+      expect(widgetTitled(dashboard!, titles.modelTests)).toBeUndefined();
     }
   });
 

@@ -30,7 +30,7 @@ import { listStates } from '../../lib/local/stepfunctions/states.ts';
 import { listTransitions } from '../../lib/local/stepfunctions/transitions.ts';
 import { loadMlModels } from '../../lib/ml/load.ts';
 import type { MlModel } from '../../lib/ml/model.ts';
-import { ruleWidgetTitles, validationWidgetTitles } from '../../lib/constructs/domain-dashboard.ts';
+import { domainWidgetTitles, ruleWidgetTitles, validationWidgetTitles } from '../../lib/constructs/domain-dashboard.ts';
 import { overviewWidgetTitles } from '../../lib/constructs/platform-dashboard.ts';
 import { DomainHealthAlarm } from '../../lib/constructs/domain-health-alarm.ts';
 import { freshnessThresholdSeconds } from '../../lib/pipeline/freshness-threshold.ts';
@@ -455,6 +455,32 @@ describe('the dashboards', () => {
         expect(stage.platformMonitoring!.dependencies).toContain(monitoring);
       }
     }
+  });
+
+  it("draw per domain the test failures of exactly the models whose build publishes them, under the same dimensions, and its workgroups' bytes scanned and cost", () => {
+    let models = 0;
+    for (const stage of stages) {
+      const identity = identityOf(stage);
+      for (const domain of catalog.domains) {
+        const [dashboard] = dashboardsOf(Template.fromStack(stage.domains.get(domain.name)!.monitoring));
+        const titles = domainWidgetTitles(domain.name);
+        const published = publishedTestFailures(stage, domain.name);
+        models += published.length;
+        const widget = widgetTitled(dashboard!, titles.modelTests);
+        const sorted = (line: string) => line.split(' ').sort().join(' ');
+        const expected = published.map(({ dimensions }) => sorted(['ContractLakehouse/ModelTestFailures', ...dimensions.map(({ Name, Value }) => `${Name}=${Value}`)].join(' ')));
+        expect(widget === undefined ? [] : plottedMetrics(widget).map(sorted).sort(), `${stage.stageName}/${domain.name}`).toEqual(expected.sort());
+        const bytes = JSON.stringify(widgetTitled(dashboard!, titles.bytesScanned)!.properties.metrics);
+        const cost = JSON.stringify(widgetTitled(dashboard!, titles.scanCost)!.properties.metrics);
+        for (const workgroup of [athenaWorkgroupName(identity, domain.name), athenaPipelineWorkgroupName(identity, domain.name)]) {
+          expect(bytes).toContain(`WorkGroup=\\"${workgroup}\\"`);
+          expect(cost).toContain(`WorkGroup=\\"${workgroup}\\"`);
+        }
+        expect(cost).toContain(`/ 1000000000000 * ${environmentOf(stage).athenaUsdPerTerabyteScanned}`);
+      }
+    }
+    // The shipped models have error-severity tests, so the lines are checked, not only their absence.
+    expect(models).toBeGreaterThan(0);
   });
 });
 
