@@ -4,6 +4,7 @@
  * and every name comes from where the rest of the app takes it (names.ts, `Dataset.names`, the
  * validator's own rule derivation).
  */
+import { dirname, relative } from 'node:path';
 import { bucketName, glueDatabaseName, silverTableName, type EnvironmentIdentity } from '../config/names.ts';
 import type { EnvironmentSettings, ModelApproval } from '../config/settings.ts';
 import type { Catalog, Classification, Dataset, Domain, Owner } from '../contracts/model.ts';
@@ -145,13 +146,13 @@ function mostRestrictive(dataset: Dataset): Classification | undefined {
   return ranks.length === 0 ? undefined : CLASSIFICATION_ORDER[Math.max(...ranks)];
 }
 
-function docsDataset(dataset: Dataset, domain: Domain, identity: EnvironmentIdentity): DocsDataset {
+function docsDataset(dataset: Dataset, domain: Domain, identity: EnvironmentIdentity, shown: ShownFile): DocsDataset {
   return {
     ref: dataset.names.ref,
     domain: dataset.domain,
     name: dataset.name,
     ...(dataset.description === undefined ? {} : { description: dataset.description }),
-    contract: { id: dataset.contract.id, version: dataset.contract.version, status: dataset.contract.status, file: dataset.contract.file },
+    contract: { id: dataset.contract.id, version: dataset.contract.version, status: dataset.contract.status, file: shown(dataset.contract.file) },
     owner: dataset.owner,
     domainOwner: domain.owner,
     alertEmails: domain.alertEmails,
@@ -189,7 +190,7 @@ function docsDataset(dataset: Dataset, domain: Domain, identity: EnvironmentIden
   };
 }
 
-function docsModel(model: TransformModel, identity: EnvironmentIdentity): DocsModel {
+function docsModel(model: TransformModel, identity: EnvironmentIdentity, shown: ShownFile): DocsModel {
   const inputs = new Map<string, DocsModelInput>();
   for (const target of model.resolved.values()) inputs.set(target.id, { id: target.id, kind: target.kind });
   return {
@@ -201,7 +202,7 @@ function docsModel(model: TransformModel, identity: EnvironmentIdentity): DocsMo
     materialized: model.materialized,
     uniqueKey: model.uniqueKey,
     table: `${glueDatabaseName(identity, model.domain)}.${model.name}`,
-    file: model.file,
+    file: shown(model.file),
     sql: model.template.trim(),
     inputs: [...inputs.values()].sort((a, b) => a.id.localeCompare(b.id)),
     tests: model.tests.map((test) => ({ name: test.name, kind: test.kind, column: test.column, severity: test.severity })),
@@ -209,13 +210,13 @@ function docsModel(model: TransformModel, identity: EnvironmentIdentity): DocsMo
   };
 }
 
-function docsMlModel(model: MlModel, environments: readonly EnvironmentSettings[]): DocsMlModel {
+function docsMlModel(model: MlModel, environments: readonly EnvironmentSettings[], shown: ShownFile): DocsMlModel {
   return {
     id: model.id,
     domain: model.domain,
     name: model.name,
     ...(model.description === undefined ? {} : { description: model.description }),
-    file: model.file,
+    file: shown(model.file),
     featureModel: model.featureModel,
     key: model.key,
     label: model.label,
@@ -227,17 +228,21 @@ function docsMlModel(model: MlModel, environments: readonly EnvironmentSettings[
   };
 }
 
+/** A source file as the pages name it: from the folder holding the contracts root (`contracts/sales/orders.yaml`), wherever the site is generated. */
+type ShownFile = (file: string) => string;
+
 export function docsCatalog(input: DocsCatalogInput): DocsCatalog {
   const { catalog, dag, mlModels, identity, environments } = input;
+  const shown: ShownFile = (file) => relative(dirname(catalog.root), file);
   return {
     environment: identity.environment,
     domains: catalog.domains.map((domain) => ({
       name: domain.name,
       owner: domain.owner,
       alertEmails: domain.alertEmails,
-      datasets: domain.datasets.map((dataset) => docsDataset(dataset, domain, identity)),
-      models: dag.models.filter((model) => model.domain === domain.name).map((model) => docsModel(model, identity)),
-      mlModels: mlModels.filter((model) => model.domain === domain.name).map((model) => docsMlModel(model, environments)),
+      datasets: domain.datasets.map((dataset) => docsDataset(dataset, domain, identity, shown)),
+      models: dag.models.filter((model) => model.domain === domain.name).map((model) => docsModel(model, identity, shown)),
+      mlModels: mlModels.filter((model) => model.domain === domain.name).map((model) => docsMlModel(model, environments, shown)),
     })),
   };
 }

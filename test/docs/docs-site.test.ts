@@ -72,7 +72,7 @@ describe('the catalog the pages show', () => {
     expect(dataset.rules.find((rule) => rule.id === 'channel_present')).toMatchObject({ kind: 'missingValues', column: 'sales_channel', severity: 'warning', threshold: 'mustBeLessThan 50 percent' });
     expect(dataset).toMatchObject({
       ref: 'shop/orders',
-      contract: { id: 'urn:datacontract:shop:orders', version: '1.2.0' },
+      contract: { id: 'urn:datacontract:shop:orders', version: '1.2.0', file: join('contracts', 'shop', 'orders.yaml') },
       owner: { team: 'shop-data' },
       domainOwner: { team: 'shop-data', email: 'shop-data@example.com' },
       alertEmails: ['shop-oncall@example.com'],
