@@ -76,9 +76,22 @@ export function domainAlertTopicName(identity: EnvironmentIdentity, domain: stri
   return `${identity.organization}-${identity.environment}-${domain}-alerts`;
 }
 
+/** `<env>-<domain>-<what>`: an alarm about the domain as a whole, such as a workgroup's bytes scanned. */
+export function domainAlarmName(identity: Pick<EnvironmentIdentity, 'environment'>, domain: string, what: string): string {
+  return `${identity.environment}-${domain}-${what}`;
+}
+
 /** `<env>-<domain>-<dataset>-<what>`: one of a dataset's alarms, e.g. `dev-sales-orders-pipeline-failed`. */
 export function datasetAlarmName(identity: Pick<EnvironmentIdentity, 'environment'>, dataset: Pick<Dataset, 'domain' | 'name'>, what: string): string {
   return `${identity.environment}-${dataset.domain}-${dataset.name}-${what}`;
+}
+
+/**
+ * `<env>-platform-<what>`: an alarm about the platform's own machinery (the freshness checks),
+ * notifying the platform topic rather than a domain's.
+ */
+export function platformAlarmName(identity: Pick<EnvironmentIdentity, 'environment'>, what: string): string {
+  return `${identity.environment}-platform-${what}`;
 }
 
 /**
@@ -235,7 +248,7 @@ export function goldPrefix(domain: string, model: string): string {
 const MAX_FUNCTION_NAME_LENGTH = 64;
 
 /** `<org>-<env>-<domain>-<purpose>`: a function the domain stack holds for all its datasets. */
-export function domainFunctionName(identity: EnvironmentIdentity, domain: string, purpose: 'router' | 'athena-ddl'): string {
+export function domainFunctionName(identity: EnvironmentIdentity, domain: string, purpose: 'router' | 'athena-ddl' | 'freshness-check'): string {
   return fitName(`${identity.organization}-${identity.environment}-${domain}-${purpose}`, MAX_FUNCTION_NAME_LENGTH);
 }
 

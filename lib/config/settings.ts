@@ -88,6 +88,23 @@ export interface AlarmSettings {
   readonly warningRuleBreaches: number;
   /** Builds in which a gold model's error-severity tests failed (`ModelTestFailures`). @default 1 */
   readonly modelTestFailures: number;
+  /**
+   * Minutes between two runs of a domain's freshness check, which publishes `LastLoadAgeSeconds`;
+   * also the period of the freshness alarms. @default 15
+   */
+  readonly freshnessCheckMinutes: number;
+  /**
+   * Seconds a dataset's last load may be older than its contract's threshold (`frequency`, else the
+   * freshness `maxAge`) before its freshness alarm fires: a delivery a little late is not a breach. @default 900
+   */
+  readonly freshnessGraceSeconds: number;
+  /** Failed runs of a domain's freshness check within one period of it (Lambda `Errors`), alarmed to the platform topic. @default 1 */
+  readonly freshnessCheckErrors: number;
+  /**
+   * Width, in standard deviations, of the band of expected bytes scanned per period in each domain
+   * workgroup; a period above it breaches the bytes-scanned alarm. @default 3
+   */
+  readonly bytesScannedBandWidth: number;
 }
 
 export const DEFAULT_ALARM_SETTINGS: AlarmSettings = {
@@ -100,6 +117,10 @@ export const DEFAULT_ALARM_SETTINGS: AlarmSettings = {
   quarantinedRows: 1,
   warningRuleBreaches: 1,
   modelTestFailures: 1,
+  freshnessCheckMinutes: 15,
+  freshnessGraceSeconds: 900,
+  freshnessCheckErrors: 1,
+  bytesScannedBandWidth: 3,
 };
 
 export interface LakehouseSettings {

@@ -8,6 +8,7 @@ import type { AlarmSettings } from '../config/settings.ts';
 import type { Dataset } from '../contracts/model.ts';
 import { METRICS_NAMESPACE, VALIDATION_METRICS, validationMetricDimensions } from '../ingest/validation-metrics.ts';
 import { ALARM_KINDS, type AlarmKind, alarmDescription, warningRuleSuffix } from '../pipeline/alarm-kinds.ts';
+import { freshnessThresholdSeconds } from '../pipeline/freshness-threshold.ts';
 import { deriveRules } from '../validation/derive-rules.ts';
 import { stateMachineArns } from './state-machine-arns.ts';
 
@@ -21,7 +22,20 @@ export const ERROR_ALARMS = {
   validatorErrors: ALARM_KINDS.validatorErrors.suffix,
   filesRejected: ALARM_KINDS.filesRejected.suffix,
   rowsQuarantined: ALARM_KINDS.rowsQuarantined.suffix,
+  freshness: ALARM_KINDS.freshness.suffix,
 } as const;
+
+/** A contract without a frequency or freshness SLA promises no load by any time: nothing to breach. */
+function hasFreshnessSla(dataset: Dataset): boolean {
+  return freshnessThresholdSeconds(dataset) !== undefined;
+}
+
+/**
+ * Consecutive freshness periods that must breach: the check runs once per period at a clock offset
+ * of its own, so one late run can leave a period without data, which breaches; two in a row mean
+ * the data is stale or the check stopped.
+ */
+const FRESHNESS_BREACHING_CHECKS = 2;
 
 /** Only this disposition quarantines rows of a file that otherwise loads. */
 function quarantinesRows(dataset: Dataset): boolean {
@@ -30,7 +44,9 @@ function quarantinesRows(dataset: Dataset): boolean {
 
 /** The names of the error-level alarms `DatasetAlarms` gives the dataset. */
 export function errorAlarmNames(identity: Pick<EnvironmentIdentity, 'environment'>, dataset: Dataset): string[] {
-  const kinds = Object.values(ERROR_ALARMS).filter((kind) => kind !== ERROR_ALARMS.rowsQuarantined || quarantinesRows(dataset));
+  const kinds = Object.values(ERROR_ALARMS).filter(
+    (kind) => (kind !== ERROR_ALARMS.rowsQuarantined || quarantinesRows(dataset)) && (kind !== ERROR_ALARMS.freshness || hasFreshnessSla(dataset)),
+  );
   return kinds.map((kind) => datasetAlarmName(identity, dataset, kind));
 }
 
@@ -106,10 +122,37 @@ export class DatasetAlarms extends Construct {
         settings.quarantinedRows,
       );
     }
+    const freshnessThreshold = freshnessThresholdSeconds(dataset);
+    if (freshnessThreshold !== undefined) this.addFreshnessAlarm(props, freshnessThreshold);
     // SampleCount: a rule's RuleFailedRows is published only when it had failing rows or failed, and a
     // failed table-level rule publishes 0 rows.
     for (const rule of deriveRules(dataset).filter((candidate) => candidate.severity === 'warning')) {
       alarm(ALARM_KINDS.warningRule, validation(VALIDATION_METRICS.ruleFailedRows, 'SampleCount', { Rule: rule.id }), settings.warningRuleBreaches, rule.id);
     }
+  }
+
+  /**
+   * `LastLoadAgeSeconds` from the domain's scheduled freshness check against the contract's
+   * threshold plus the grace. Missing data breaches: if the check stops, staleness is unknown.
+   */
+  private addFreshnessAlarm({ identity, dataset, settings, alertTopic }: DatasetAlarmsProps, thresholdSeconds: number): void {
+    const kind = ALARM_KINDS.freshness;
+    const alarm = new cloudwatch.Alarm(this, kind.suffix, {
+      alarmName: datasetAlarmName(identity, dataset, kind.suffix),
+      alarmDescription: alarmDescription(kind, { name: `${dataset.domain}/${dataset.name}` }),
+      metric: new cloudwatch.Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName: kind.metric.name,
+        dimensionsMap: validationMetricDimensions({ environment: identity.environment, dataset }),
+        statistic: 'Maximum',
+        period: Duration.minutes(settings.freshnessCheckMinutes),
+      }),
+      threshold: thresholdSeconds + settings.freshnessGraceSeconds,
+      evaluationPeriods: FRESHNESS_BREACHING_CHECKS,
+      datapointsToAlarm: FRESHNESS_BREACHING_CHECKS,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+    });
+    alarm.addAlarmAction(new actions.SnsAction(alertTopic));
   }
 }

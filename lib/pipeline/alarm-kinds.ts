@@ -94,6 +94,16 @@ export const ALARM_KINDS = {
     whatBroke: ({ name, rule }) => `Warning rule '${rule ?? '<rule id>'}' of ${name} had failing rows or failed; files still loaded.`,
     whatToDoFirst: 'check the trend in the validation reports, then agree with the producer or the contract owner.',
   },
+  freshness: {
+    suffix: 'freshness',
+    priority: 'error',
+    title: 'Freshness SLA breached',
+    metric: { namespace: METRICS_NAMESPACE, name: OPERATIONAL_METRICS.lastLoadAgeSeconds },
+    whatBroke: ({ name }) =>
+      `${name} was last loaded longer ago than its contract allows (its frequency SLA, else its freshness maxAge, plus the grace), or the freshness check stopped measuring it.`,
+    whatToDoFirst:
+      "look for the dataset's latest file in the landing zone: none means ask the producer; a file there means open the pipeline's latest execution (rejected or failed); no LastLoadAgeSeconds data means read the freshness check's log.",
+  },
   testsFailed: {
     suffix: 'tests-failed',
     priority: 'error',
@@ -102,6 +112,23 @@ export const ALARM_KINDS = {
     whatBroke: ({ name }) => `An error-severity test of model ${name} found failing rows: the model was not published and the models reading it were skipped.`,
     whatToDoFirst:
       "read the owner's alert (failures per test) or the failed build execution, run the failing test's query in the pipeline workgroup to see its rows, then fix the input data or the model.",
+  },
+  bytesScanned: {
+    suffix: '<workgroup kind>-bytes-scanned',
+    priority: 'warning',
+    title: 'Bytes scanned far above normal',
+    metric: { namespace: 'AWS/Athena', name: 'ProcessedBytes' },
+    whatBroke: ({ name }) => `Athena queries in the ${name} workgroup scanned far more bytes than usual (above the anomaly band): cost is running up.`,
+    whatToDoFirst:
+      "find the largest queries in the workgroup's query history (Athena console, sorted by data scanned), then check a model or query missing its partition filter or reading a whole table.",
+  },
+  freshnessCheckErrors: {
+    suffix: '<domain>-freshness-check-errors',
+    priority: 'error',
+    title: 'Freshness check failing',
+    metric: { namespace: 'AWS/Lambda', name: 'Errors' },
+    whatBroke: ({ name }) => `The freshness check of ${name} failed: some datasets' last loads were not measured, so their freshness alarms cannot be trusted.`,
+    whatToDoFirst: "read the function's log: it names each dataset it could not measure and the error (permissions, a pipeline missing, throttling).",
   },
   health: {
     suffix: 'health',
@@ -112,6 +139,16 @@ export const ALARM_KINDS = {
       `open the dashboard ${dashboard} and look which alarm (${environment}-${name}-<dataset or model>-<what>) is in ALARM, then follow its description.`,
   },
 } as const satisfies Record<string, AlarmKind>;
+
+/** The suffix of a domain workgroup's bytes-scanned alarm: `workgroup` (the analysts') or `pipeline-workgroup`. */
+export function bytesScannedSuffix(workgroupKind: string): string {
+  return `${workgroupKind}-bytes-scanned`;
+}
+
+/** The suffix of a domain's freshness check errors alarm, `<env>-platform-<this>`. */
+export function freshnessCheckErrorsSuffix(domain: string): string {
+  return `${domain}-freshness-check-errors`;
+}
 
 /** The suffix of one warning rule's alarm. */
 export function warningRuleSuffix(ruleId: string): string {

@@ -20,7 +20,9 @@ import {
 import type { EnvironmentSettings } from '../config/settings.ts';
 import type { Domain } from '../contracts/model.ts';
 import { AlertTopic } from '../constructs/alert-topic.ts';
+import { BytesScannedAlarms } from '../constructs/bytes-scanned-alarms.ts';
 import { DomainBuild } from '../constructs/domain-build.ts';
+import { FreshnessCheck } from '../constructs/freshness-check.ts';
 import { ModelTestAlarms, modelsWithErrorTests } from '../constructs/model-test-alarms.ts';
 import { DomainMaintenance } from '../constructs/domain-maintenance.ts';
 import { DomainRouter } from '../constructs/domain-router.ts';
@@ -31,6 +33,7 @@ import { PipelineLogKey } from '../constructs/pipeline-log-key.ts';
 import { featureContractVersions } from '../ml/feature-inputs.ts';
 import type { MlModel } from '../ml/model.ts';
 import { mlRunsCreateStatement, mlRunsTableColumns } from '../ml/run-tracking-queries.ts';
+import { freshnessThresholdSeconds } from '../pipeline/freshness-threshold.ts';
 import { domainMaintainedTables } from '../pipeline/maintenance-steps.ts';
 import { type BuildPlan, buildPlan } from '../transforms/build-plan.ts';
 import { type GoldTable, type GoldTablePlacement, goldTables } from '../transforms/gold-table.ts';
@@ -79,6 +82,8 @@ export class DomainStack extends Stack {
   readonly platform: PlatformImport;
   readonly tableOwner: AthenaDdlProvider;
   readonly router: DomainRouter;
+  /** Absent for a domain none of whose datasets declares a frequency or freshness SLA. */
+  readonly freshnessCheck?: FreshnessCheck;
   /** Encrypts the execution logs of the domain's state machines (its pipelines and maintenance). */
   readonly stateMachineLogKey: PipelineLogKey;
   /** Absent for a domain without datasets: there is nothing to maintain. */
@@ -151,6 +156,13 @@ export class DomainStack extends Stack {
       encryptionKey: this.platform.key,
       emails: domain.alertEmails,
     });
+    new BytesScannedAlarms(this, 'BytesScannedAlarms', {
+      identity,
+      domain: domain.name,
+      workgroups: { workgroup: this.workgroup.name, 'pipeline-workgroup': this.pipelineWorkgroup.name },
+      settings: props.environment.alarms,
+      alertTopic: this.alerts.topic,
+    });
 
     const tables = {
       key: this.platform.key,
@@ -188,6 +200,16 @@ export class DomainStack extends Stack {
       key: this.platform.key,
       removalPolicy,
     });
+
+    if (domain.datasets.some((dataset) => freshnessThresholdSeconds(dataset) !== undefined)) {
+      this.freshnessCheck = new FreshnessCheck(this, 'FreshnessCheck', {
+        identity,
+        domain: domain.name,
+        datasets: domain.datasets,
+        settings: props.environment.alarms,
+        removalPolicy,
+      });
+    }
 
     this.stateMachineLogKey = new PipelineLogKey(this, 'StateMachineLogKey', {
       logGroupNamePrefix: domainStateMachineLogGroupPrefix(identity, domain.name),

@@ -13,14 +13,18 @@ import { EntityNotFoundException, GlueClient } from '@aws-sdk/client-glue';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { createAthenaDdlHandler } from '../../lambdas/athena-ddl/handler.ts';
+import { createFreshnessCheckHandler } from '../../lambdas/freshness-check/handler.ts';
+import { readFreshnessCheckSettings } from '../../lambdas/freshness-check/settings.ts';
 import { createRouterHandler } from '../../lambdas/route-landed-file/handler.ts';
 import { readRouterSettings } from '../../lambdas/route-landed-file/settings.ts';
 import { createValidateHandler } from '../../lambdas/validate/handler.ts';
 import type { EnvironmentIdentity } from '../../lib/config/names.ts';
 import { domainFunctionName, glueDatabaseName, validatorFunctionName } from '../../lib/config/names.ts';
 import { domainRoutes } from '../../lib/constructs/domain-router.ts';
+import { freshnessCheckConfig } from '../../lib/constructs/freshness-check.ts';
 import type { Catalog } from '../../lib/contracts/model.ts';
 import { readValidatorSettings } from '../../lib/ingest/validator-settings.ts';
 import type { AthenaCatalog } from './athena-on-behalf.ts';
@@ -33,7 +37,7 @@ const DELIVERED_AT = '2026-11-21T06:00:00Z';
 const silent = new Logger({ logLevel: 'SILENT' });
 
 export interface HandlerRun {
-  readonly kind: 'validator' | 'router' | 'athena-ddl';
+  readonly kind: 'validator' | 'router' | 'athena-ddl' | 'freshness-check';
   /** `<domain>/<dataset>` or the domain. */
   readonly subject: string;
   readonly function: SynthesizedResource;
@@ -105,6 +109,28 @@ export async function runHandlers(
       await handler({ time: DELIVERED_AT, detail: { bucket: { name: landing }, object: { key, 'version-id': 'landed-version', etag: 'landed-etag' } } });
     }
     runs.push({ kind: 'router', subject: domain.name, function: router, calls: toCalls(sent) });
+
+    // A domain whose datasets declare no SLA has no freshness check; the shipped ones all have one.
+    const freshness = freshnessCheckConfig(identity, domain.datasets);
+    if (freshness.targets.length > 0) {
+      const fn = named(domainFunctionName(identity, domain.name, 'freshness-check'));
+      const checked: SentCommand[] = [];
+      // The first pipeline never loaded, so its creation is described too.
+      const neverLoaded = freshness.targets[0]!.stateMachineName;
+      const check = createFreshnessCheckHandler({
+        ...readFreshnessCheckSettings(environmentOf(fn)),
+        config: freshness,
+        stepFunctions: recording(new SFNClient({ region: identity.region }), 'SFN', checked, (command) =>
+          command.command === 'DescribeStateMachineCommand'
+            ? { creationDate: new Date(DELIVERED_AT) }
+            : { executions: String(command.input['stateMachineArn']).endsWith(`:${neverLoaded}`) ? [] : [{ stopDate: new Date(DELIVERED_AT) }] },
+        ),
+        cloudWatch: recording(new CloudWatchClient({ region: identity.region }), 'CloudWatch', checked, () => ({})),
+        logger: silent,
+      });
+      await check();
+      runs.push({ kind: 'freshness-check', subject: domain.name, function: fn, calls: toCalls(checked) });
+    }
 
     const database = glueDatabaseName(identity, domain.name);
     const ddl = named(domainFunctionName(identity, domain.name, 'athena-ddl'));

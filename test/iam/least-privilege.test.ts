@@ -192,6 +192,7 @@ describe('every role of the dev stage, evaluated by IAM', () => {
         'validator',
         'router',
         'athena-ddl',
+        'freshness-check',
         'provider-framework',
         'pipeline',
         'build',

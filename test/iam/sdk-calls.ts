@@ -126,6 +126,12 @@ function callsOfCommand(context: SdkCallContext, sent: SentCommand): Call[] {
     }
     case 'SFN:StartExecutionCommand':
       return [{ action: 'states:StartExecution', resource: text(input, 'stateMachineArn', sent), why }];
+    case 'SFN:ListExecutionsCommand':
+      return [{ action: 'states:ListExecutions', resource: text(input, 'stateMachineArn', sent), why }];
+    case 'SFN:DescribeStateMachineCommand':
+      return [{ action: 'states:DescribeStateMachine', resource: text(input, 'stateMachineArn', sent), why }];
+    case 'CloudWatch:PutMetricDataCommand':
+      return [{ action: 'cloudwatch:PutMetricData', resource: '*', context: { 'cloudwatch:namespace': text(input, 'Namespace', sent) }, why }];
     case 'SNS:PublishCommand': {
       const topic = text(input, 'TopicArn', sent);
       const key = context.topicKeys.get(topic);

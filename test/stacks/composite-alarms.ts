@@ -29,10 +29,14 @@ export function compositeAlarmsOf(template: Template): SynthesizedCompositeAlarm
   });
 }
 
-/** The error-level alarms of a dataset as the README lists them: every dataset's four, and rows-quarantined under quarantine-rows. */
+/**
+ * The error-level alarms of a dataset as the README lists them: every dataset's four,
+ * rows-quarantined under quarantine-rows, and freshness when its contract has a frequency or freshness SLA.
+ */
 export function errorLevelAlarmNames(identity: EnvironmentIdentity, dataset: Dataset): string[] {
   const kinds = ['pipeline-failed', 'pipeline-timed-out', 'validator-errors', 'files-rejected'];
   if (dataset.onViolation === 'quarantine-rows') kinds.push('rows-quarantined');
+  if (dataset.frequency !== undefined || dataset.freshness !== undefined) kinds.push('freshness');
   return kinds.map((kind) => datasetAlarmName(identity, dataset, kind));
 }
 

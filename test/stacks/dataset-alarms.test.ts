@@ -10,11 +10,12 @@ import { DEFAULT_ALARM_SETTINGS, type AlarmSettings, type EnvironmentSettings } 
 import type { Dataset } from '../../lib/contracts/model.ts';
 import { METRICS_NAMESPACE } from '../../lib/ingest/validation-metrics.ts';
 import { ALARMS_RUNBOOK } from '../../lib/pipeline/alarm-kinds.ts';
+import { freshnessCheckConfig } from '../../lib/constructs/freshness-check.ts';
 import type { LakehouseStage } from '../../lib/stacks/lakehouse-stage.ts';
 import { deriveRules } from '../../lib/validation/derive-rules.ts';
 import { buildApp } from './build.ts';
 import { catalog, column, dataset, domain, environment, settings } from './fixtures.ts';
-import { shippedApp } from './shipped-app.ts';
+import { type ShippedApp, shippedApp } from './shipped-app.ts';
 
 interface AlarmResource {
   readonly Properties: {
@@ -44,8 +45,13 @@ const THRESHOLD_OF: Record<string, keyof AlarmSettings> = {
   'rows-quarantined': 'quarantinedRows',
 };
 
+/** The contract's SLA: its delivery frequency, else its freshness maxAge (README "Alarms"). */
+function slaSeconds(data: Dataset): number | undefined {
+  return data.frequency ?? data.freshness?.maxAge;
+}
+
 function errorKinds(data: Dataset): string[] {
-  return [...ERROR_KINDS, ...(data.onViolation === 'quarantine-rows' ? ['rows-quarantined'] : [])];
+  return [...ERROR_KINDS, ...(data.onViolation === 'quarantine-rows' ? ['rows-quarantined'] : []), ...(slaSeconds(data) === undefined ? [] : ['freshness'])];
 }
 
 function warningKinds(data: Dataset): string[] {
@@ -83,6 +89,21 @@ function expectStageAlarms(
     for (const { data, kind } of expected) {
       const name = datasetAlarmName(identity, data, kind);
       const alarm = alarms.get(name)!;
+      expect(alarm.AlarmActions.length, name).toBe(1);
+      expect(JSON.stringify(alarm.AlarmActions[0]), name).toContain(topicArn);
+      if (kind === 'freshness') {
+        // Measured by the scheduled check: one period per check, two missed or stale checks in a row breach.
+        expect([alarm.Namespace, alarm.MetricName, alarm.Statistic, alarm.Threshold, alarm.Period, alarm.EvaluationPeriods], name).toEqual([
+          METRICS_NAMESPACE,
+          'LastLoadAgeSeconds',
+          'Maximum',
+          slaSeconds(data)! + settingsOf.freshnessGraceSeconds,
+          settingsOf.freshnessCheckMinutes * 60,
+          2,
+        ]);
+        expect([alarm.ComparisonOperator, alarm.TreatMissingData], name).toEqual(['GreaterThanThreshold', 'breaching']);
+        continue;
+      }
       const thresholdKey = THRESHOLD_OF[kind] ?? 'warningRuleBreaches';
       expect([alarm.Threshold, alarm.Period, alarm.EvaluationPeriods], name).toEqual([
         settingsOf[thresholdKey],
@@ -90,12 +111,17 @@ function expectStageAlarms(
         settingsOf.evaluationPeriods,
       ]);
       expect([alarm.ComparisonOperator, alarm.TreatMissingData], name).toEqual(['GreaterThanOrEqualToThreshold', 'notBreaching']);
-      expect(alarm.AlarmActions.length, name).toBe(1);
-      expect(JSON.stringify(alarm.AlarmActions[0]), name).toContain(topicArn);
       expect(alarm.AlarmDescription, name).toMatch(kind.startsWith('warning-') ? /^\[warning, low priority\] / : /^\[error\] /);
       expect(alarm.AlarmDescription, name).toContain(`Runbook: ${ALARMS_RUNBOOK}`);
     }
   }
+}
+
+/** One synthesized shipped app for every describe of this file. */
+let shippedApps: Promise<ShippedApp> | undefined;
+function shippedOnce(): Promise<ShippedApp> {
+  shippedApps ??= shippedApp();
+  return shippedApps;
 }
 
 function identityOf(organization: string, environmentSettings: EnvironmentSettings): EnvironmentIdentity {
@@ -119,7 +145,12 @@ describe('dataset alarms from a fixture catalog', () => {
     ],
   });
   const orders = dataset('sales', 'orders');
-  const fixtureCatalog = catalog(domain('web', [events]), domain('sales', [orders]));
+  // Both SLAs: the frequency decides. Freshness only: its maxAge does.
+  const updatedAt = column('updated_at', { kind: 'timestamp' }, 'When the row last changed');
+  const freshBy = (file: string, maxAge: number) => ({ column: 'updated_at', maxAge, position: { file, line: 9, column: 5 } });
+  const payments = dataset('sales', 'payments', { columns: [column('id', { kind: 'string' }, 'Identifier'), updatedAt], frequency: 3600, freshness: freshBy('contracts/sales/payments.yaml', 86_400) });
+  const refunds = dataset('sales', 'refunds', { columns: [column('id', { kind: 'string' }, 'Identifier'), updatedAt], freshness: freshBy('contracts/sales/refunds.yaml', 7200) });
+  const fixtureCatalog = catalog(domain('web', [events]), domain('sales', [orders, payments, refunds]));
   const built = buildApp(fixtureCatalog, settings({ environments: [environment('dev', { alarms: alarmSettings })] }));
   const stage = built.stage('dev');
   const identity = identityOf('acme', environment('dev'));
@@ -172,15 +203,23 @@ describe('dataset alarms from a fixture catalog', () => {
     );
   });
 
-  it('gives a quarantine-file dataset no rows-quarantined alarm: its rows are never quarantined alone', () => {
-    expect([...domainAlarms(stage, 'sales').keys()].sort()).toEqual(ERROR_KINDS.map((kind) => `dev-sales-orders-${kind}`).sort());
+  it('gives a quarantine-file dataset without an SLA no rows-quarantined and no freshness alarm', () => {
+    const ordersAlarms = [...domainAlarms(stage, 'sales').keys()].filter((name) => name.startsWith('dev-sales-orders-'));
+    expect(ordersAlarms.sort()).toEqual(ERROR_KINDS.map((kind) => `dev-sales-orders-${kind}`).sort());
+  });
+
+  it("sets a freshness alarm's threshold from the contract: its frequency when declared, else its freshness maxAge, plus the grace", () => {
+    const sales = domainAlarms(stage, 'sales');
+    expect(sales.get('dev-sales-payments-freshness')!.Threshold).toBe(3600 + alarmSettings.freshnessGraceSeconds);
+    expect(sales.get('dev-sales-refunds-freshness')!.Threshold).toBe(7200 + alarmSettings.freshnessGraceSeconds);
+    expect(sales.get('dev-sales-refunds-freshness')!.AlarmDescription).toMatch(/^\[error\] sales\/refunds was last loaded longer ago than its contract allows/);
   });
 });
 
 describe('dataset alarms of the shipped app', () => {
-  let shipped: Awaited<ReturnType<typeof shippedApp>>;
+  let shipped: ShippedApp;
   beforeAll(async () => {
-    shipped = await shippedApp();
+    shipped = await shippedOnce();
   });
 
   it('gives every dataset of every domain each alarm kind with its thresholds from cdk.json, on its domain topic', () => {
@@ -189,6 +228,84 @@ describe('dataset alarms of the shipped app', () => {
       const environmentSettings = shipped.settings.environments.find((candidate) => candidate.name === stage.stageName)!;
       expect([...stage.domains.keys()].sort()).toEqual(shipped.catalog.domains.map((d) => d.name).sort());
       expectStageAlarms(stage, identityOf(shipped.settings.organization, environmentSettings), environmentSettings, (name) => shipped.catalog.domains.find((d) => d.name === name)!.datasets);
+    }
+  });
+});
+
+describe('the domain-level alarms of the shipped app', () => {
+  let shipped: ShippedApp;
+  beforeAll(async () => {
+    shipped = await shippedOnce();
+  });
+
+  it("run per domain with an SLA dataset, on cdk.json's schedule, over exactly those datasets, their errors alarmed to the platform topic", () => {
+    let checked = 0;
+    for (const stage of shipped.stages) {
+      const environmentSettings = shipped.settings.environments.find((candidate) => candidate.name === stage.stageName)!;
+      const identity = identityOf(shipped.settings.organization, environmentSettings);
+      for (const { name: domainName, datasets } of shipped.catalog.domains) {
+        const template = Template.fromStack(stage.domains.get(domainName)!.domain);
+        const withSla = datasets.filter((data) => data.frequency !== undefined || data.freshness !== undefined);
+        const functionName = `${identity.organization}-${identity.environment}-${domainName}-freshness-check`;
+        const functions = Object.values(template.findResources('AWS::Lambda::Function', { Properties: { FunctionName: functionName } }));
+        if (withSla.length === 0) {
+          expect(functions, `${stage.stageName}/${domainName}`).toEqual([]);
+          continue;
+        }
+        checked += withSla.length;
+        expect(functions).toHaveLength(1);
+        expect(freshnessCheckConfig(identity, datasets).targets.map((target) => `${target.domain}/${target.dataset}`)).toEqual(withSla.map((data) => data.names.ref));
+        template.hasResourceProperties('AWS::Events::Rule', {
+          ScheduleExpression: `rate(${environmentSettings.alarms.freshnessCheckMinutes} minutes)`,
+          Targets: [{ Arn: { 'Fn::GetAtt': [template.getResourceId('AWS::Lambda::Function', { Properties: { FunctionName: functionName } }), 'Arn'] } }],
+        });
+        const errors = Object.values(template.findResources('AWS::CloudWatch::Alarm', { Properties: { AlarmName: `${identity.environment}-platform-${domainName}-freshness-check-errors` } }));
+        expect(errors).toHaveLength(1);
+        const properties = (errors[0] as AlarmResource).Properties;
+        expect([properties.MetricName, properties.Threshold]).toEqual(['Errors', environmentSettings.alarms.freshnessCheckErrors]);
+        expect(JSON.stringify(properties.AlarmActions)).toContain(`:sns:${identity.region}:${identity.account}:${identity.organization}-${identity.environment}-platform-alarms"`);
+        expect(properties.AlarmActions).toHaveLength(1);
+      }
+    }
+    // The shipped contracts declare SLAs, so checks are asserted, not only their absence.
+    expect(checked).toBeGreaterThan(0);
+  });
+
+  it("watch each domain workgroup's bytes scanned against an anomaly band as wide as cdk.json says, notifying the domain's topic", () => {
+    for (const stage of shipped.stages) {
+      const environmentSettings = shipped.settings.environments.find((candidate) => candidate.name === stage.stageName)!;
+      const identity = identityOf(shipped.settings.organization, environmentSettings);
+      for (const { name: domainName } of shipped.catalog.domains) {
+        const stack = stage.domains.get(domainName)!.domain;
+        const template = Template.fromStack(stack);
+        const resources = template.toJSON().Resources as Record<string, { Properties: Record<string, unknown> }>;
+        const workgroups = { workgroup: stack.workgroup.name, 'pipeline-workgroup': stack.pipelineWorkgroup.name };
+        const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).filter((alarm) => String(alarm.Properties.AlarmName).endsWith('-bytes-scanned'));
+        expect(alarms.map((alarm) => alarm.Properties.AlarmName).sort()).toEqual(Object.keys(workgroups).map((kind) => `${identity.environment}-${domainName}-${kind}-bytes-scanned`).sort());
+        for (const [kind, workgroup] of Object.entries(workgroups)) {
+          const alarm = alarms.find((candidate) => candidate.Properties.AlarmName === `${identity.environment}-${domainName}-${kind}-bytes-scanned`)!.Properties as {
+            ComparisonOperator: string;
+            ThresholdMetricId: string;
+            Metrics: { Id: string; Expression?: string; MetricStat?: { Metric: { Namespace: string; MetricName: string; Dimensions: { Name: string; Value: string }[] }; Stat: string } }[];
+            AlarmActions: { Ref: string }[];
+          };
+          expect(alarm.ComparisonOperator).toBe('GreaterThanUpperThreshold');
+          const band = alarm.Metrics.find((metric) => metric.Id === alarm.ThresholdMetricId)!;
+          const bandInput = /^ANOMALY_DETECTION_BAND\((\w+), (\d+(?:\.\d+)?)\)$/.exec(band.Expression ?? '');
+          expect(bandInput, `${domainName} ${kind}`).not.toBeNull();
+          expect(Number(bandInput![2])).toBe(environmentSettings.alarms.bytesScannedBandWidth);
+          // The band is over the workgroup's ProcessedBytes sums, and nothing else.
+          const inputs = alarm.Metrics.filter((metric) => metric.MetricStat !== undefined);
+          expect(inputs.length).toBeGreaterThan(0);
+          for (const input of inputs) {
+            const { Metric, Stat } = input.MetricStat!;
+            expect([Metric.Namespace, Metric.MetricName, Stat, Metric.Dimensions.find((dimension) => dimension.Name === 'WorkGroup')!.Value]).toEqual(['AWS/Athena', 'ProcessedBytes', 'Sum', workgroup]);
+          }
+          expect(alarm.Metrics.find((metric) => metric.Id === bandInput![1])!.Expression).toBe(inputs.map((input) => `FILL(${input.Id}, 0)`).join(' + '));
+          expect(alarm.AlarmActions).toHaveLength(1);
+          expect(resources[alarm.AlarmActions[0]!.Ref]!.Properties['TopicName']).toBe(`${identity.organization}-${identity.environment}-${domainName}-alerts`);
+        }
+      }
     }
   });
 });
