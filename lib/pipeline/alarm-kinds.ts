@@ -33,9 +33,13 @@ export function renderAlarmText(text: AlarmText, subject: AlarmSubject): string 
   return typeof text === 'string' ? text : text(subject);
 }
 
+/** What an alarm is named after, which decides the start of its name (`alarmNamePattern`). */
+export type AlarmScope = 'dataset' | 'model' | 'domain' | 'platform';
+
 export interface AlarmKind {
   /** The end of the alarm's name; `<rule id>` stands for the part that varies per alarm. */
   readonly suffix: string;
+  readonly scope: AlarmScope;
   readonly priority: AlarmPriority;
   /** One line, for a runbook page's heading. */
   readonly title: string;
@@ -48,6 +52,7 @@ export interface AlarmKind {
 export const ALARM_KINDS = {
   pipelineFailed: {
     suffix: 'pipeline-failed',
+    scope: 'dataset',
     priority: 'error',
     title: 'Pipeline failed',
     metric: { namespace: 'AWS/States', name: 'ExecutionsFailed' },
@@ -56,6 +61,7 @@ export const ALARM_KINDS = {
   },
   pipelineTimedOut: {
     suffix: 'pipeline-timed-out',
+    scope: 'dataset',
     priority: 'error',
     title: 'Pipeline timed out',
     metric: { namespace: 'AWS/States', name: 'ExecutionsTimedOut' },
@@ -64,6 +70,7 @@ export const ALARM_KINDS = {
   },
   validatorErrors: {
     suffix: 'validator-errors',
+    scope: 'dataset',
     priority: 'error',
     title: 'Validator crashed',
     metric: { namespace: 'AWS/Lambda', name: 'Errors' },
@@ -72,6 +79,7 @@ export const ALARM_KINDS = {
   },
   filesRejected: {
     suffix: 'files-rejected',
+    scope: 'dataset',
     priority: 'error',
     title: 'Files rejected by their contract',
     metric: { namespace: METRICS_NAMESPACE, name: VALIDATION_METRICS.filesFailed },
@@ -80,6 +88,7 @@ export const ALARM_KINDS = {
   },
   rowsQuarantined: {
     suffix: 'rows-quarantined',
+    scope: 'dataset',
     priority: 'error',
     title: 'Rows quarantined',
     metric: { namespace: METRICS_NAMESPACE, name: VALIDATION_METRICS.rowsQuarantined },
@@ -88,6 +97,7 @@ export const ALARM_KINDS = {
   },
   warningRule: {
     suffix: 'warning-<rule id>',
+    scope: 'dataset',
     priority: 'warning',
     title: 'Warning rule breached',
     metric: { namespace: METRICS_NAMESPACE, name: VALIDATION_METRICS.ruleFailedRows },
@@ -96,6 +106,7 @@ export const ALARM_KINDS = {
   },
   freshness: {
     suffix: 'freshness',
+    scope: 'dataset',
     priority: 'error',
     title: 'Freshness SLA breached',
     metric: { namespace: METRICS_NAMESPACE, name: OPERATIONAL_METRICS.lastLoadAgeSeconds },
@@ -106,6 +117,7 @@ export const ALARM_KINDS = {
   },
   testsFailed: {
     suffix: 'tests-failed',
+    scope: 'model',
     priority: 'error',
     title: 'Model tests failed',
     metric: { namespace: METRICS_NAMESPACE, name: OPERATIONAL_METRICS.modelTestFailures },
@@ -115,6 +127,7 @@ export const ALARM_KINDS = {
   },
   bytesScanned: {
     suffix: '<workgroup kind>-bytes-scanned',
+    scope: 'domain',
     priority: 'warning',
     title: 'Bytes scanned far above normal',
     metric: { namespace: 'AWS/Athena', name: 'ProcessedBytes' },
@@ -124,6 +137,7 @@ export const ALARM_KINDS = {
   },
   freshnessCheckErrors: {
     suffix: '<domain>-freshness-check-errors',
+    scope: 'platform',
     priority: 'error',
     title: 'Freshness check failing',
     metric: { namespace: 'AWS/Lambda', name: 'Errors' },
@@ -132,6 +146,7 @@ export const ALARM_KINDS = {
   },
   health: {
     suffix: 'health',
+    scope: 'domain',
     priority: 'error',
     title: 'Domain unhealthy',
     whatBroke: ({ name }) => `A dataset of ${name} failed to load, was rejected or its validator crashed, or a model's tests failed.`,
@@ -139,6 +154,18 @@ export const ALARM_KINDS = {
       `open the dashboard ${dashboard} and look which alarm (${environment}-${name}-<dataset or model>-<what>) is in ALARM, then follow its description.`,
   },
 } as const satisfies Record<string, AlarmKind>;
+
+const NAME_START: Record<AlarmScope, string> = {
+  dataset: '<env>-<domain>-<dataset>-',
+  model: '<env>-<domain>-<model>-',
+  domain: '<env>-<domain>-',
+  platform: '<env>-platform-',
+};
+
+/** The names of a kind's alarms, with placeholders, e.g. `<env>-<domain>-<dataset>-pipeline-failed`, for the runbook. */
+export function alarmNamePattern(kind: AlarmKind): string {
+  return `${NAME_START[kind.scope]}${kind.suffix}`;
+}
 
 /** The suffix of a domain workgroup's bytes-scanned alarm: `workgroup` (the analysts') or `pipeline-workgroup`. */
 export function bytesScannedSuffix(workgroupKind: string): string {

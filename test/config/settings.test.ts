@@ -108,6 +108,18 @@ describe('readSettings', () => {
     ]);
   });
 
+  it('reads the freshness, model-test and bytes-scanned alarm settings, defaulting as documented, and refuses what is no whole number', () => {
+    const [defaults, given] = readSettings(
+      context({ environments: { dev, prod: { ...dev, alarms: { freshnessCheckMinutes: 5, freshnessGraceSeconds: 3600, bytesScannedBandWidth: 4, modelTestFailures: 2 } } } }),
+    ).environments.map((environment) => environment.alarms);
+    expect([defaults!.freshnessCheckMinutes, defaults!.freshnessGraceSeconds, defaults!.freshnessCheckErrors, defaults!.bytesScannedBandWidth, defaults!.modelTestFailures]).toEqual([15, 900, 1, 3, 1]);
+    expect(given).toEqual({ ...DEFAULT_ALARM_SETTINGS, freshnessCheckMinutes: 5, freshnessGraceSeconds: 3600, bytesScannedBandWidth: 4, modelTestFailures: 2 });
+    expect(problemsOf(() => readSettings(context({ environments: { dev: { ...dev, alarms: { freshnessCheckMinutes: 0.5, freshnessGraceSecond: 60 } } } })))).toEqual([
+      "cdk.json: context.environments.dev.alarms.freshnessGraceSecond: unknown key; did you mean 'freshnessGraceSeconds'?",
+      'cdk.json: context.environments.dev.alarms.freshnessCheckMinutes: must be a whole number, at least 1, got 0.5',
+    ]);
+  });
+
   it('defaults removal policy to retain and model approval to manual', () => {
     const { removalPolicy: _r, modelApproval: _m, ...bare } = dev;
     const [environment] = readSettings(context({ environments: { dev: bare } })).environments;

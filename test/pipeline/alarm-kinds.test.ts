@@ -3,7 +3,7 @@
  * from: every kind renders for a placeholder subject (as the docs site does) and for a real one.
  */
 import { describe, expect, it } from 'vitest';
-import { ALARM_KINDS, type AlarmKind, alarmDescription, renderAlarmText } from '../../lib/pipeline/alarm-kinds.ts';
+import { ALARM_KINDS, type AlarmKind, alarmDescription, alarmNamePattern, renderAlarmText } from '../../lib/pipeline/alarm-kinds.ts';
 
 const kinds: [string, AlarmKind][] = Object.entries(ALARM_KINDS);
 
@@ -31,5 +31,21 @@ describe('alarm kinds', () => {
       "[error] A dataset of sales failed to load, was rejected or its validator crashed, or a model's tests failed. First: open the dashboard " +
         'acme-dev-sales and look which alarm (dev-sales-<dataset or model>-<what>) is in ALARM, then follow its description. Runbook: README.md#alarms (health).',
     );
+  });
+
+  it('names the alarms of each kind after what they watch', () => {
+    expect(kinds.map(([, kind]) => alarmNamePattern(kind))).toEqual([
+      '<env>-<domain>-<dataset>-pipeline-failed',
+      '<env>-<domain>-<dataset>-pipeline-timed-out',
+      '<env>-<domain>-<dataset>-validator-errors',
+      '<env>-<domain>-<dataset>-files-rejected',
+      '<env>-<domain>-<dataset>-rows-quarantined',
+      '<env>-<domain>-<dataset>-warning-<rule id>',
+      '<env>-<domain>-<dataset>-freshness',
+      '<env>-<domain>-<model>-tests-failed',
+      '<env>-<domain>-<workgroup kind>-bytes-scanned',
+      '<env>-platform-<domain>-freshness-check-errors',
+      '<env>-<domain>-health',
+    ]);
   });
 });

@@ -4,6 +4,8 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { describe, expect, it } from 'vitest';
 import { AlertTopic } from '../../lib/constructs/alert-topic.ts';
 import { DatasetTables } from '../../lib/constructs/dataset-tables.ts';
+import { FreshnessCheck } from '../../lib/constructs/freshness-check.ts';
+import { DEFAULT_ALARM_SETTINGS } from '../../lib/config/settings.ts';
 import { ZoneBucket } from '../../lib/constructs/zone-bucket.ts';
 import { dataset } from './fixtures.ts';
 
@@ -51,5 +53,17 @@ describe('documented construct defaults', () => {
     const scope = stack();
     new AlertTopic(scope, 'Alerts', { topicName: 'alerts', encryptionKey: new kms.Key(scope, 'Key') });
     Template.fromStack(scope).resourceCountIs('AWS::SNS::Subscription', 0);
+  });
+
+  it('FreshnessCheck: its log kept a year and retained; a domain without an SLA dataset has nothing to check', () => {
+    const scope = stack();
+    const identity = { organization: 'acme', environment: 'dev', account: '111111111111', region: 'eu-west-1' };
+    const orders = dataset('sales', 'orders', { frequency: 3600 });
+    new FreshnessCheck(scope, 'Freshness', { identity, domain: 'sales', datasets: [orders], settings: DEFAULT_ALARM_SETTINGS });
+    const [logGroup] = Object.values(Template.fromStack(scope).findResources('AWS::Logs::LogGroup'));
+    expect([logGroup.Properties.RetentionInDays, logGroup.DeletionPolicy]).toEqual([365, 'RetainExceptOnCreate']);
+    expect(() => new FreshnessCheck(stack(), 'Freshness', { identity, domain: 'sales', datasets: [dataset('sales', 'customers')], settings: DEFAULT_ALARM_SETTINGS })).toThrow(
+      "freshness check of domain 'sales': no dataset of it declares a frequency or freshness SLA",
+    );
   });
 });
