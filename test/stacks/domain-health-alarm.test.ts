@@ -57,3 +57,18 @@ describe('the health alarm of a 150-dataset domain', () => {
     expect(Object.keys(template.toJSON().Resources).length + 1).toBeLessThan(500);
   });
 });
+
+describe('the health alarm of a domain with tested models', () => {
+  it("watches each model's tests-failed alarm beside its datasets' error-level alarms, and exists for a domain of models alone", () => {
+    const model = { id: 'shop/revenue', domain: 'shop', name: 'revenue' };
+    const orders = dataset('shop', 'orders');
+    const watched = (datasets: readonly ReturnType<typeof dataset>[]) => {
+      const stack = new Stack(new App(), 'ShopMonitoring', { env: { account: identity.account, region: identity.region } });
+      new DomainHealthAlarm(stack, 'Health', { identity, domain: 'shop', datasets, testedModels: [model] });
+      return watchedThroughout(compositeAlarmsOf(Template.fromStack(stack)));
+    };
+    expect(watched([orders]).sort()).toEqual([...errorLevelAlarmNames(identity, orders), 'dev-shop-revenue-tests-failed'].sort());
+    expect(watched([])).toEqual(['dev-shop-revenue-tests-failed']);
+  });
+});
+
