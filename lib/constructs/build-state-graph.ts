@@ -10,20 +10,25 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
+import type { EnvironmentIdentity } from '../config/names.ts';
 import { alertSubject } from '../pipeline/alert-subject.ts';
 import { METRICS_NAMESPACE } from '../ingest/validation-metrics.ts';
 import { BUILD_ERRORS, BUILD_STATES as S, layerStateName, MODEL_SELECTION_FIELD, modelStateNames } from '../pipeline/build-states.ts';
+import { modelRunEvent, type ModelRunOutcome } from '../pipeline/lineage/model-run-events.ts';
 import { modelMetricDimensions, OPERATIONAL_METRICS } from '../pipeline/operational-metrics.ts';
 import { RETRY_POLICIES } from '../pipeline/retry-policy.ts';
 import { type BuildPlan, type ModelBuild, modelStatePrefix, resultsStateName } from '../transforms/build-plan.ts';
 import { announceTask } from './dataset-loaded-announcement.ts';
+import { EVENT_TIME, lineageRunPaths, startLineageRun, writeLineageEvent } from './lineage-states.ts';
 import { CONDITION_FAILED, lockStates, releaseLockTask } from './lock-states.ts';
 import { retryAsNewQuery, withRetry } from './task-retry.ts';
 
 export interface BuildStateGraphProps {
   readonly plan: BuildPlan;
-  /** Environment name: a dimension of the metrics the build publishes. */
-  readonly environment: string;
+  /** The environment: its name is a dimension of the metrics the build publishes; lineage names its catalog. */
+  readonly identity: EnvironmentIdentity;
+  /** Where each model run writes its lineage events. */
+  readonly auditBucketName: string;
   /** The domain's pipeline workgroup every statement runs in. */
   readonly workGroupName: string;
   /** Where the domain's build lock item lives, keyed by the domain. */
@@ -56,6 +61,10 @@ const PATHS = {
   queryId: '$.query.id',
   tests: '$.tests',
   announcedOn: '$.build.announcedOn',
+  /** A model run's `{ runId, startDay }`, inside its branch. */
+  lineage: '$.lineage',
+  /** A lineage event that could not be written; the run went on. */
+  lineageWriteFailure: '$.lineageWriteFailure',
 } as const;
 
 function anyOf(conditions: readonly sfn.Condition[]): sfn.Condition {
@@ -155,13 +164,33 @@ function modelBranch(scope: Construct, props: BuildStateGraphProps, build: Model
     new sfn.Pass(scope, id, { result: sfn.Result.fromObject({ model: model.id, status, blocked }) });
   const owner = `${model.owner.team} (${model.owner.email})`;
 
+  // A model that runs writes a START and then one COMPLETE or FAIL lineage event; one skipped or
+  // left out did not run and writes none.
+  const lineagePaths = lineageRunPaths(PATHS.lineage);
+  const lineageEvent = (id: string, outcome: ModelRunOutcome, next: sfn.IChainable): sfn.IChainable =>
+    writeLineageEvent(scope, id, {
+      auditBucketName: props.auditBucketName,
+      domain: model.domain,
+      table: model.name,
+      paths: lineagePaths,
+      event: modelRunEvent(model, props.identity, { runId: sfn.JsonPath.stringAt(lineagePaths.runId), eventTime: EVENT_TIME }, outcome),
+      callTimeout: props.callTimeout,
+      next,
+      failurePath: PATHS.lineageWriteFailure,
+    });
+
   const error = outcome(names.error, 'error', true);
-  const alertError = alert(scope, props, names.alertError, `Model failed to run: ${model.id}`, {
-    alert: 'ModelFailed',
-    model: model.id,
-    owner,
-    failure: sfn.JsonPath.objectAt(PATHS.failure),
-  }).next(error);
+  // The FAIL event before the alert: an alert that cannot be sent still leaves the run's record.
+  const alertError = lineageEvent(
+    names.writeLineageError,
+    { eventType: 'FAIL', errorMessage: sfn.JsonPath.format('{}: {}', sfn.JsonPath.stringAt(`${PATHS.failure}.Error`), sfn.JsonPath.stringAt(`${PATHS.failure}.Cause`)) },
+    alert(scope, props, names.alertError, `Model failed to run: ${model.id}`, {
+      alert: 'ModelFailed',
+      model: model.id,
+      owner,
+      failure: sfn.JsonPath.objectAt(PATHS.failure),
+    }).next(error),
+  );
   const failing = { resultPath: PATHS.failure };
 
   const statement = (name: string, sql: string, keepId: boolean): tasks.AthenaStartQueryExecution => {
@@ -193,7 +222,7 @@ function modelBranch(scope: Construct, props: BuildStateGraphProps, build: Model
     { dataset: model.id, fileId: sfn.JsonPath.executionId, ingestDate: sfn.JsonPath.stringAt(PATHS.announcedOn) },
     sfn.Timeout.duration(props.callTimeout),
   ).addCatch(alertError, failing);
-  announce.next(outcome(names.published, 'published', false));
+  announce.next(lineageEvent(names.writeLineagePublished, { eventType: 'COMPLETE' }, outcome(names.published, 'published', false)));
   const publish = chainOf(
     build.steps.filter((step) => step.role === 'publish').map((step) => statement(step.name, step.athena, false)),
     announce,
@@ -211,15 +240,25 @@ function modelBranch(scope: Construct, props: BuildStateGraphProps, build: Model
       : new sfn.Choice(scope, names.checkTests)
           .when(
             anyOf(errorTests.map((test) => sfn.Condition.not(sfn.Condition.stringEquals(`${PATHS.tests}.${test.field}.failures`, '0')))),
-            alert(scope, props, names.alertTestFailed, `Model test failed: ${model.id}`, {
-              alert: 'ModelTestFailed',
-              model: model.id,
-              owner,
-              failuresByTest: sfn.JsonPath.objectAt(PATHS.tests),
-              message: `An error-severity test of ${model.id} found failing rows; nothing was published and models reading it were skipped`,
-            })
-              .addCatch(error, failing)
-              .next(publishTestFailures),
+            lineageEvent(
+              names.writeLineageTestsFailed,
+              {
+                eventType: 'FAIL',
+                errorMessage: sfn.JsonPath.format(
+                  `An error-severity test of ${model.id} found failing rows, nothing was published; failures by test: {}`,
+                  sfn.JsonPath.jsonToString(sfn.JsonPath.objectAt(PATHS.tests)),
+                ),
+              },
+              alert(scope, props, names.alertTestFailed, `Model test failed: ${model.id}`, {
+                alert: 'ModelTestFailed',
+                model: model.id,
+                owner,
+                failuresByTest: sfn.JsonPath.objectAt(PATHS.tests),
+                message: `An error-severity test of ${model.id} found failing rows; nothing was published and models reading it were skipped`,
+              })
+                .addCatch(error, failing)
+                .next(publishTestFailures),
+            ),
           )
           .otherwise(publish);
 
@@ -239,7 +278,9 @@ function modelBranch(scope: Construct, props: BuildStateGraphProps, build: Model
     return [statement(step.name, step.athena, true), results];
   });
   const stageStates = build.steps.filter((step) => step.role === 'stage').map((step) => statement(step.name, step.athena, false));
-  const run = chainOf([...stageStates, ...testStates], afterTests);
+  const run = startLineageRun(scope, names.startLineageRun, lineagePaths).next(
+    lineageEvent(names.writeLineageStart, { eventType: 'START' }, chainOf([...stageStates, ...testStates], afterTests)),
+  );
 
   const affected = new sfn.Choice(scope, names.checkInputs);
   if (build.upstream.length > 0) {
@@ -268,7 +309,7 @@ function modelBranch(scope: Construct, props: BuildStateGraphProps, build: Model
  * alarm needs only that some did.
  */
 function testFailuresMetricTask(scope: Construct, props: BuildStateGraphProps, id: string, model: string): tasks.CallAwsService {
-  const dimensions = modelMetricDimensions({ environment: props.environment, domain: props.plan.domain, model });
+  const dimensions = modelMetricDimensions({ environment: props.identity.environment, domain: props.plan.domain, model });
   return withRetry(
     new tasks.CallAwsService(scope, id, {
       service: 'cloudwatch',

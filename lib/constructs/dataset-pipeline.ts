@@ -20,6 +20,7 @@ import {
   validatedTableName,
 } from '../config/names.ts';
 import type { Dataset } from '../contracts/model.ts';
+import { lineagePrefix } from '../ingest/layout.ts';
 import { METRICS_NAMESPACE } from '../ingest/validation-metrics.ts';
 import { loadStep, type LoadStep } from '../pipeline/load-step.ts';
 import { wildcardFinding } from '../nag/wildcard-finding.ts';
@@ -123,6 +124,7 @@ export class DatasetPipeline extends Construct {
     const validatedFiles = new ZonePrefix(buckets.validated, validatedPrefix(dataset));
     const silverFiles = new ZonePrefix(buckets.silver, silverPrefix(dataset));
     const queryResults = new ZonePrefix(buckets.athenaResults, pipelineResultsPrefix(dataset));
+    const lineageEvents = new ZonePrefix(buckets.audit, lineagePrefix(dataset.domain, silverTable));
     const statements = [
       new iam.PolicyStatement({ sid: 'InvokeValidator', actions: ['lambda:InvokeFunction'], resources: [props.validator.functionArn] }),
       new iam.PolicyStatement({
@@ -148,6 +150,7 @@ export class DatasetPipeline extends Construct {
       validatedFiles.grantObjects('ReadValidatedFiles', { read: true }),
       silverFiles.grantObjects('WriteSilverFiles', { read: true, write: true, delete: true, multipartUploads: 'abortAndListParts' }),
       queryResults.grantObjects('WriteQueryResults', { read: true, write: true, multipartUploads: 'abortAndListParts' }),
+      lineageEvents.grantObjects('WriteLineageEvents', { write: true }),
       ZonePrefix.locateBuckets('LocateBuckets', [buckets.validated, buckets.silver, buckets.athenaResults]),
       validatedFiles.listObjects('ListValidatedFiles'),
       silverFiles.listObjects('ListSilverFiles'),
@@ -182,7 +185,7 @@ export class DatasetPipeline extends Construct {
       definitionBody: sfn.DefinitionBody.fromChainable(
         pipelineStates(states, {
           dataset,
-          environment: identity.environment,
+          identity,
           validator: props.validator,
           load: this.load,
           workgroupName,
@@ -216,6 +219,10 @@ export class DatasetPipeline extends Construct {
       {
         id: wildcardFinding(this, queryResults.objectsArn),
         reason: `Athena writes the load query's results under ${ref}'s own results prefix, named by query id.`,
+      },
+      {
+        id: wildcardFinding(this, lineageEvents.objectsArn),
+        reason: `Writes ${ref}'s OpenLineage events under its own lineage prefix, named by run day, run id and event type.`,
       },
       {
         id: wildcardFinding(this, executionArns),

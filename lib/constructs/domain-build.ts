@@ -18,6 +18,7 @@ import {
   pascalCase,
   silverPrefix,
 } from '../config/names.ts';
+import { lineagePrefix } from '../ingest/layout.ts';
 import { METRICS_NAMESPACE } from '../ingest/validation-metrics.ts';
 import { wildcardFinding } from '../nag/wildcard-finding.ts';
 import { DATASET_LOADED_DETAIL_TYPE, LAKEHOUSE_EVENT_SOURCE } from '../pipeline/dataset-loaded-event.ts';
@@ -47,6 +48,8 @@ export interface DomainBuildProps extends ExecutionLogProps {
   readonly athenaResultsBucketName: string;
   readonly silverBucketName: string;
   readonly goldBucketName: string;
+  /** Where each model run writes its OpenLineage events, under the model's own lineage prefix. */
+  readonly auditBucketName: string;
   /** EventBridge schedule expression of the full build, which also serves backfills. @default daily at 01:00 UTC */
   readonly fullBuildSchedule?: string;
   /** How long one statement (stage, test or publish query) may run. @default Duration.minutes(30) */
@@ -121,7 +124,8 @@ export class DomainBuild extends Construct {
     this.lockTable = new DatasetLockTable(this, 'Lock');
     const definition = buildStateGraph(new Construct(this, 'States'), {
       plan,
-      environment: identity.environment,
+      identity,
+      auditBucketName: props.auditBucketName,
       workGroupName: props.workGroupName,
       lockTable: this.lockTable.table,
       alertTopic: props.alertTopic,
@@ -236,6 +240,7 @@ export class DomainBuild extends Construct {
             resources: [model.name, stagingTableName(model)].map((table) => glue(`table/${props.databaseName}/${table}`)),
           }),
       ),
+      ...models.map((model) => this.lineageEvents(model.name).grantObjects(`WriteModel${pascalCase(model.name)}Lineage`, { write: true })),
       ...plan.reads.flatMap((target) => {
         const sid = `Read${pascalCase(`${target.domain}_${target.table}`)}`;
         const files = this.inputFiles(target);
@@ -254,6 +259,11 @@ export class DomainBuild extends Construct {
     return { shared, growing };
   }
 
+  /** Where a model's runs write their OpenLineage events. */
+  private lineageEvents(model: string): ZonePrefix {
+    return new ZonePrefix(this.props.auditBucketName, lineagePrefix(this.props.plan.domain, model));
+  }
+
   /** The files of a table the build reads: a dataset's silver table or a model's gold table. */
   private inputFiles(target: RefTarget): ZonePrefix {
     return target.kind === 'dataset'
@@ -266,7 +276,11 @@ export class DomainBuild extends Construct {
     const domain = props.plan.domain;
     const readFiles = props.plan.reads.map((target) => ({
       files: this.inputFiles(target).objectsArn,
-      what: target.kind === 'dataset' ? `${target.id}'s silver table` : `model ${target.id}'s gold table`,
+      reason: `Reads only the files of ${target.kind === 'dataset' ? `${target.id}'s silver table` : `model ${target.id}'s gold table`}, an input of the ${domain} models; Iceberg names them.`,
+    }));
+    const lineageFiles = props.plan.layers.flat().map(({ model }) => ({
+      files: this.lineageEvents(model.name).objectsArn,
+      reason: `Writes model ${model.id}'s OpenLineage events under its own lineage prefix, named by run day, run id and event type.`,
     }));
     Validations.of(this.role).acknowledge(
       {
@@ -289,14 +303,9 @@ export class DomainBuild extends Construct {
       },
     );
     for (const grant of grants) {
-      const held = readFiles.filter(({ files }) => grant.statements.some((statement) => statement.resources.includes(files)));
+      const held = [...readFiles, ...lineageFiles].filter(({ files }) => grant.statements.some((statement) => statement.resources.includes(files)));
       if (held.length === 0) continue;
-      Validations.of(grant.policy).acknowledge(
-        ...held.map(({ files, what }) => ({
-          id: wildcardFinding(this, files),
-          reason: `Reads only the files of ${what}, an input of the ${domain} models; Iceberg names them.`,
-        })),
-      );
+      Validations.of(grant.policy).acknowledge(...held.map(({ files, reason }) => ({ id: wildcardFinding(this, files), reason })));
     }
   }
 }

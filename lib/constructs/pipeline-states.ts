@@ -10,6 +10,7 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
+import { type EnvironmentIdentity, silverTableName } from '../config/names.ts';
 import type { Dataset } from '../contracts/model.ts';
 import { METRICS_NAMESPACE } from '../ingest/validation-metrics.ts';
 import type { LoadStep } from '../pipeline/load-step.ts';
@@ -19,7 +20,9 @@ import { PIPELINE_STATES as S } from '../pipeline/state-names.ts';
 import { tableLockKey } from '../pipeline/lock-item.ts';
 import { alertSubject } from '../pipeline/alert-subject.ts';
 import { ICEBERG_COMMIT_CONFLICT, PIPELINE_ERRORS } from '../pipeline/pipeline-errors.ts';
+import { datasetRunEvent, type DatasetRunOutcome } from '../pipeline/lineage/dataset-run-events.ts';
 import { announceTask } from './dataset-loaded-announcement.ts';
+import { EVENT_TIME, lineageRunPaths, startLineageRun, writeLineageEvent } from './lineage-states.ts';
 import { CONDITION_FAILED, lockStates, releaseLockTask } from './lock-states.ts';
 import { withRetry } from './task-retry.ts';
 
@@ -28,8 +31,8 @@ export const ROWS_LOADED_METRIC = 'RowsLoaded';
 
 export interface PipelineStatesProps {
   readonly dataset: Dataset;
-  /** Environment name: a dimension of the metric and part of each alert. */
-  readonly environment: string;
+  /** The environment: its name is a dimension of the metric and part of each alert; lineage names its buckets and catalog. */
+  readonly identity: EnvironmentIdentity;
   readonly validator: lambda.IFunction;
   readonly load: LoadStep;
   readonly workgroupName: string;
@@ -40,7 +43,7 @@ export interface PipelineStatesProps {
   readonly loadResults: { readonly bucketName: string; readonly prefix: string };
   readonly lockTable: dynamodb.ITable;
   readonly alertTopic: sns.ITopic;
-  /** Audit bucket holding the validation reports the alerts point at. */
+  /** Audit bucket holding the validation reports the alerts point at, and the run's lineage events. */
   readonly auditBucketName: string;
   /** ARNs of this pipeline's executions, `...:execution:<state machine name>:*`, for DescribeExecution. */
   readonly executionArns: string;
@@ -65,7 +68,8 @@ const landedFile = (): string => sfn.JsonPath.format('s3://{}/{}', text(P.bucket
 
 /** Builds the states under `scope` and returns the first one. */
 export function pipelineStates(scope: Construct, props: PipelineStatesProps): sfn.IChainable {
-  const { dataset, environment } = props;
+  const { dataset, identity } = props;
+  const environment = identity.environment;
   const ref = dataset.names.ref;
   const lockKey = tableLockKey(dataset);
   const lockTask = { table: props.lockTable, key: lockKey, callTimeout: props.callTimeout };
@@ -88,22 +92,44 @@ export function pipelineStates(scope: Construct, props: PipelineStatesProps): sf
     error: PIPELINE_ERRORS.failed,
     cause: `The pipeline of ${ref} failed; the alert and the execution history name the error`,
   });
-  const alertFailed = alert(S.alertFailed, `Pipeline failed: ${ref}`, {
-    alert: 'PipelineFailed',
-    input: sfn.JsonPath.executionInput,
-    failure: sfn.JsonPath.objectAt(P.failure),
-  }).next(pipelineFailed);
+  // Every run writes a START and then one COMPLETE or FAIL lineage event, just before its end.
+  const lineagePaths = lineageRunPaths(P.lineage);
+  const lineageEvent = (id: string, outcome: DatasetRunOutcome, next: sfn.IChainable): sfn.IChainable =>
+    writeLineageEvent(scope, id, {
+      auditBucketName: props.auditBucketName,
+      domain: dataset.domain,
+      table: silverTableName(dataset),
+      paths: lineagePaths,
+      event: datasetRunEvent(dataset, identity, { runId: text(lineagePaths.runId), eventTime: EVENT_TIME, key: text(P.key) }, outcome),
+      callTimeout: props.callTimeout,
+      next,
+      failurePath: P.lineageWriteFailure,
+    });
+  const rowCounts = { validated: num(P.rowCount), loaded: num(P.rowsPassed) };
+
+  // The FAIL event before the alert: an alert that cannot be sent still leaves the run's record.
+  const reportFailure = lineageEvent(
+    S.writeLineageFailed,
+    { eventType: 'FAIL', errorMessage: sfn.JsonPath.format('{}: {}', text(P.failureError), text(P.failureCause)) },
+    alert(S.alertFailed, `Pipeline failed: ${ref}`, {
+      alert: 'PipelineFailed',
+      input: sfn.JsonPath.executionInput,
+      failure: sfn.JsonPath.objectAt(P.failure),
+    }).next(pipelineFailed),
+  );
   const releaseLockAfterFailure = releaseLockTask(scope, S.releaseLockAfterFailure, lockTask)
     // Not holding the lock is the expected case for failures before it was taken.
-    .addCatch(alertFailed, { errors: [CONDITION_FAILED], resultPath: sfn.JsonPath.DISCARD })
-    .addCatch(alertFailed, { resultPath: P.lockReleaseFailure })
-    .next(alertFailed);
+    .addCatch(reportFailure, { errors: [CONDITION_FAILED], resultPath: sfn.JsonPath.DISCARD })
+    .addCatch(reportFailure, { resultPath: P.lockReleaseFailure })
+    .next(reportFailure);
   const failing = { resultPath: P.failure };
 
   // Validation.
   const validate = withRetry(
     new tasks.LambdaInvoke(scope, S.validate, {
       lambdaFunction: props.validator,
+      // The landed file's event, as the execution was started with: not the run's own state.
+      payload: sfn.TaskInput.fromJsonPathAt('$$.Execution.Input'),
       payloadResponseOnly: false,
       retryOnServiceExceptions: false,
       resultSelector: Object.fromEntries(VALIDATION_FIELDS.map((field) => [field, text(`$.Payload.${field}`)])),
@@ -111,7 +137,7 @@ export function pipelineStates(scope: Construct, props: PipelineStatesProps): sf
       taskTimeout: timeout(props.validateTimeout),
     }),
     RETRY_POLICIES.lambda,
-  ).addCatch(alertFailed, failing);
+  ).addCatch(reportFailure, failing);
 
   const fileRejected = new sfn.Fail(scope, S.fileRejected, {
     error: PIPELINE_ERRORS.fileRejected,
@@ -125,8 +151,18 @@ export function pipelineStates(scope: Construct, props: PipelineStatesProps): sf
     rowsQuarantined: num(P.rowsQuarantined),
     failedRules: sfn.JsonPath.listAt(P.failedRules),
   })
-    .addCatch(alertFailed, failing)
-    .next(fileRejected);
+    .addCatch(reportFailure, failing)
+    .next(
+      lineageEvent(
+        S.writeLineageRejected,
+        {
+          eventType: 'FAIL',
+          errorMessage: sfn.JsonPath.format(`No row of the file passed the contract of ${ref}; the report is s3://${props.auditBucketName}/{}`, text(P.reportKey)),
+          rows: { validated: rowCounts.validated, loaded: 0 },
+        },
+        fileRejected,
+      ),
+    );
 
   // The lock: one writer per table.
   const lock = lockStates(scope, {
@@ -154,7 +190,7 @@ export function pipelineStates(scope: Construct, props: PipelineStatesProps): sf
         `${props.lockWaitInterval.toSeconds()} s; the lock item names it`,
     },
     onFailure: releaseLockAfterFailure,
-    onNotAcquired: alertFailed,
+    onNotAcquired: reportFailure,
   });
 
   // The load, retried with a fresh request token after an Iceberg commit conflict (DESIGN.md
@@ -195,7 +231,11 @@ export function pipelineStates(scope: Construct, props: PipelineStatesProps): sf
   load.addCatch(checkLoadFailure, failing);
 
   // After the load: release, measure, announce, and tell the owners about quarantined rows.
-  const loaded = new sfn.Succeed(scope, S.loaded);
+  const loaded = lineageEvent(
+    S.writeLineageLoaded,
+    { eventType: 'COMPLETE', rowsValidated: rowCounts.validated, rowsLoaded: rowCounts.loaded },
+    new sfn.Succeed(scope, S.loaded),
+  );
   const alertQuarantined = alert(S.alertQuarantined, `Rows quarantined: ${ref}`, {
     alert: 'RowsQuarantined',
     file: landedFile(),
@@ -205,7 +245,7 @@ export function pipelineStates(scope: Construct, props: PipelineStatesProps): sf
     rowsQuarantined: num(P.rowsQuarantined),
     failedRules: sfn.JsonPath.listAt(P.failedRules),
   })
-    .addCatch(alertFailed, failing)
+    .addCatch(reportFailure, failing)
     .next(loaded);
   const checkQuarantinedRows = new sfn.Choice(scope, S.checkQuarantinedRows)
     .when(sfn.Condition.numberGreaterThan(P.rowsQuarantined, 0), alertQuarantined)
@@ -216,7 +256,7 @@ export function pipelineStates(scope: Construct, props: PipelineStatesProps): sf
     { dataset: ref, fileId: text(P.fileId), ingestDate: text(P.ingestDate), rowsLoaded: num(P.rowsPassed) },
     call,
   )
-    .addCatch(alertFailed, failing)
+    .addCatch(reportFailure, failing)
     .next(checkQuarantinedRows);
   const publishMetrics = withRetry(
     new tasks.CallAwsService(scope, S.publishMetrics, {
@@ -243,10 +283,10 @@ export function pipelineStates(scope: Construct, props: PipelineStatesProps): sf
     }),
     RETRY_POLICIES.notification,
   )
-    .addCatch(alertFailed, failing)
+    .addCatch(reportFailure, failing)
     .next(announceLoaded);
   const releaseLock = releaseLockTask(scope, S.releaseLock, lockTask)
-    .addCatch(alertFailed, failing)
+    .addCatch(reportFailure, failing)
     .next(publishMetrics);
   load.next(releaseLock);
   lock.takeOver.next(load);
@@ -259,6 +299,15 @@ export function pipelineStates(scope: Construct, props: PipelineStatesProps): sf
   const checkValidation = new sfn.Choice(scope, S.checkValidation)
     .when(sfn.Condition.numberGreaterThan(P.rowsPassed, 0), prepareLoad)
     .when(sfn.Condition.booleanEquals(P.passed, false), alertRejected)
-    .otherwise(new sfn.Succeed(scope, S.nothingToLoad));
-  return validate.next(checkValidation);
+    .otherwise(
+      lineageEvent(
+        S.writeLineageNothingToLoad,
+        { eventType: 'COMPLETE', rowsValidated: rowCounts.validated, rowsLoaded: rowCounts.loaded },
+        new sfn.Succeed(scope, S.nothingToLoad),
+      ),
+    );
+  validate.next(checkValidation);
+  return startLineageRun(scope, S.startLineageRun, lineagePaths).next(
+    lineageEvent(S.writeLineageStart, { eventType: 'START' }, validate),
+  );
 }

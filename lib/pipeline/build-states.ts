@@ -43,6 +43,13 @@ export function modelStateNames(stepPrefix: string) {
     checkInputs: `${stepPrefix}-check-inputs`,
     checkTrigger: `${stepPrefix}-check-trigger`,
     checkTests: `${stepPrefix}-check-tests`,
+    /** Draws the model run's OpenLineage id and notes its start day. */
+    startLineageRun: `${stepPrefix}-start-lineage-run`,
+    /** Tasks: S3 PutObject of the model run's OpenLineage START, COMPLETE and FAIL events. */
+    writeLineageStart: `${stepPrefix}-lineage-start`,
+    writeLineagePublished: `${stepPrefix}-lineage-published`,
+    writeLineageTestsFailed: `${stepPrefix}-lineage-tests-failed`,
+    writeLineageError: `${stepPrefix}-lineage-error`,
     announce: `${stepPrefix}-announce`,
     alertTestFailed: `${stepPrefix}-alert-test-failed`,
     /** Task: CloudWatch PutMetricData of `ModelTestFailures`. */

@@ -30,6 +30,7 @@ export const PIPELINE_PATHS = {
   ingestDate: '$.validation.ingestDate',
   ingestedAt: '$.validation.ingestedAt',
   passed: '$.validation.passed',
+  rowCount: '$.validation.rowCount',
   rowsPassed: '$.validation.rowsPassed',
   rowsQuarantined: '$.validation.rowsQuarantined',
   reportKey: '$.validation.reportKey',
@@ -48,7 +49,12 @@ export const PIPELINE_PATHS = {
   loadResult: '$.loadResult',
   /** `{ Error, Cause }` of the failure the pipeline alerts about. */
   failure: '$.failure',
+  failureError: '$.failure.Error',
   failureCause: '$.failure.Cause',
+  /** `{ runId, startDay }` of the run's OpenLineage events. */
+  lineage: '$.lineage',
+  /** A lineage event that could not be written, kept for the execution's output; the run went on. */
+  lineageWriteFailure: '$.lineageWriteFailure',
   /** A failure to release the lock on the failure path, kept beside the original failure. */
   lockReleaseFailure: '$.lockReleaseFailure',
   bucket: '$.bucket',

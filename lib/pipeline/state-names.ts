@@ -4,12 +4,20 @@
  * instead of retyping them. Renaming one is a change to both.
  */
 export const PIPELINE_STATES = {
+  /** Draws the run's OpenLineage id and notes its start day. */
+  startLineageRun: 'StartLineageRun',
+  /** Task: S3 PutObject of the run's OpenLineage START event. */
+  writeLineageStart: 'WriteLineageStart',
   /** Task: the dataset's validator function. */
   validate: 'Validate',
   checkValidation: 'CheckValidation',
   /** Task: SNS publish when no row passed. */
   alertRejected: 'AlertRejected',
+  /** Task: the FAIL event of a rejected file. */
+  writeLineageRejected: 'WriteLineageRejected',
   fileRejected: 'FileRejected',
+  /** Task: the COMPLETE event of a file without rows. */
+  writeLineageNothingToLoad: 'WriteLineageNothingToLoad',
   /** An empty file that met its contract: nothing to load. */
   nothingToLoad: 'NothingToLoad',
   prepareLoad: 'PrepareLoad',
@@ -40,9 +48,13 @@ export const PIPELINE_STATES = {
   checkQuarantinedRows: 'CheckQuarantinedRows',
   /** Task: SNS publish when rows were quarantined. */
   alertQuarantined: 'AlertQuarantined',
+  /** Task: the COMPLETE event of a load. */
+  writeLineageLoaded: 'WriteLineageLoaded',
   loaded: 'Loaded',
   /** Task: DynamoDB conditional DeleteItem of the lock on the failure path. */
   releaseLockAfterFailure: 'ReleaseLockAfterFailure',
+  /** Task: the FAIL event of a pipeline that failed, written before its alert. */
+  writeLineageFailed: 'WriteLineageFailed',
   /** Task: SNS publish of the failure. */
   alertFailed: 'AlertFailed',
   pipelineFailed: 'PipelineFailed',

@@ -249,6 +249,7 @@ export class DomainStack extends Stack {
         athenaResultsBucketName: this.platform.bucketName('athena-results'),
         silverBucketName: this.platform.bucketName('silver'),
         goldBucketName: goldBucket,
+        auditBucketName: this.platform.bucketName('audit'),
         removalPolicy,
       });
       // A build started before its tables exist would fail on its first INSERT.

@@ -143,8 +143,10 @@ export function buildPlan(
 
 function estimateHistoryEvents(layers: readonly (readonly ModelBuild[])[]): number {
   const perModel = (build: ModelBuild): number => {
-    const tasks = build.steps.length + build.tests.length + 1;
-    const others = 4;
+    // Besides its steps and tests: the announcement and the run's two lineage writes; the choices,
+    // the lineage run's Pass and the outcome.
+    const tasks = build.steps.length + build.tests.length + 3;
+    const others = 5;
     return (tasks * EVENTS_PER_TASK + others * EVENTS_PER_OTHER_STATE) * HISTORY_MARGIN;
   };
   const lock = 10 * EVENTS_PER_TASK;

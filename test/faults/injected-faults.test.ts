@@ -12,6 +12,7 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { maintenanceStateMachineName, pipelineStateMachineName, silverTableName } from '../../lib/config/names.ts';
 import type { Dataset } from '../../lib/contracts/model.ts';
 import { parseLandedFileEvent, type LandedFileEvent } from '../../lib/ingest/landed-file-event.ts';
+import { reportPrefix } from '../../lib/ingest/layout.ts';
 import type { LocalPipelineRuntime, PipelineRun } from '../../lib/local/runtime/pipeline-runtime.ts';
 import { stateMachineNamed } from '../../lib/local/runtime/synthesized-environment.ts';
 import { PIPELINE_STATES as S } from '../../lib/pipeline/state-names.ts';
@@ -104,8 +105,9 @@ describe('the validator crashing after the quarantine copy, before the report', 
   async function crashedRun(): Promise<PipelineRun> {
     const crash = Object.assign(new Error('RequestId: 1 Error: Runtime exited with error: signal: killed'), { name: 'Runtime.ExitError' });
     let crashed = 0;
-    const heal = failS3Calls(runtime, ({ command, bucket }) => {
-      if (command !== 'PutObjectCommand' || bucket !== runtime.buckets.audit || crashed > 0) return undefined;
+    const heal = failS3Calls(runtime, ({ command, bucket, key }) => {
+      // The report, not the pipeline's own lineage events in the same zone.
+      if (command !== 'PutObjectCommand' || bucket !== runtime.buckets.audit || !key.startsWith(reportPrefix(orders)) || crashed > 0) return undefined;
       crashed += 1;
       return crash;
     });
@@ -117,7 +119,7 @@ describe('the validator crashing after the quarantine copy, before the report', 
 
   it('fails with an alert; the replay writes one report and one quarantine entry, each row once', async () => {
     const failed = await crashedRun();
-    expect(failed.visitedStates).toEqual([S.validate, S.alertFailed, S.pipelineFailed]);
+    expect(failed.visitedStates).toEqual([S.startLineageRun, S.writeLineageStart, S.validate, S.writeLineageFailed, S.alertFailed, S.pipelineFailed]);
     expect(subjects()).toEqual([`Pipeline failed: ${orders.names.ref}`]);
     const [left] = await runtime.quarantined(orders.names.ref);
     expect(left).toBeDefined();

@@ -325,6 +325,32 @@ describe('Athena results (issue 9 item 12)', () => {
   });
 });
 
+describe('lineage events (issue 12 item 3)', () => {
+  /** The lineage prefixes (`<bucket>/lineage/<domain>/<table>`) a role writes events under, and the event types it writes. */
+  const lineageWrites = (subject: RoleUnderTest): { prefixes: Set<string>; types: Set<string> } => {
+    const writes = subject.calls.filter((call) => call.action === 's3:PutObject' && /:::[^/]+\/lineage\//.test(call.resource));
+    return { prefixes: new Set(writes.map((call) => call.resource.split('/').slice(0, 4).join('/'))), types: new Set(writes.map((call) => call.resource.split('-').at(-1)!)) };
+  };
+
+  it("lets each pipeline put START, COMPLETE and FAIL events under its own table's lineage prefix, which no peer may write", () => {
+    const pipelines = subjects.filter((subject) => subject.kind === 'pipeline').map(lineageWrites);
+    for (const { prefixes, types } of pipelines) {
+      expect(prefixes.size).toBe(1);
+      expect([...types].sort()).toEqual(['COMPLETE.json', 'FAIL.json', 'START.json']);
+    }
+    expect(new Set(pipelines.flatMap(({ prefixes }) => [...prefixes])).size).toBe(pipelines.length);
+  });
+
+  it("lets each build put its models' events, each under the model's own lineage prefix", () => {
+    for (const build of subjects.filter((subject) => subject.kind === 'build')) {
+      const { prefixes, types } = lineageWrites(build);
+      expect([...types].sort(), build.subject).toEqual(['COMPLETE.json', 'FAIL.json', 'START.json']);
+      expect([...prefixes].every((prefix) => prefix.endsWith(`/lineage/${build.subject}/${prefix.split('/').at(-1)}`))).toBe(true);
+      expect(prefixes.size, build.subject).toBeGreaterThan(0);
+    }
+  });
+});
+
 describe("every role's policies within IAM's size quotas (issue 9 item 11)", () => {
   it('keeps each role under 10,240 inline bytes, each managed policy under 6,144 bytes and 10 per role', () => {
     const sizes = app.roles.map((role) => {

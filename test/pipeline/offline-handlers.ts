@@ -13,6 +13,9 @@ import type { LoadFixture } from './helpers.ts';
 
 const CONDITION_FAILED = 'DynamoDB.ConditionalCheckFailedException';
 
+/** The S3 PutObject of each OpenLineage event a run writes. */
+export const LINEAGE_WRITES = [S.writeLineageStart, S.writeLineageLoaded, S.writeLineageNothingToLoad, S.writeLineageRejected, S.writeLineageFailed] as const;
+
 function field(value: JsonValue | undefined, ...path: string[]): JsonValue | undefined {
   return path.reduce<JsonValue | undefined>(
     (current, key) => (current !== null && typeof current === 'object' && !Array.isArray(current) ? current[key] : undefined),
@@ -104,6 +107,7 @@ export function offlinePipeline(options: OfflinePipelineOptions): OfflinePipelin
     [S.alertRejected]: async () => ({ MessageId: 'message-1' }),
     [S.alertQuarantined]: async () => ({ MessageId: 'message-2' }),
     [S.alertFailed]: async () => ({ MessageId: 'message-3' }),
+    ...Object.fromEntries(LINEAGE_WRITES.map((state) => [state, async () => ({ ETag: `"${state}"` })])),
   };
   const handlers = Object.fromEntries(
     Object.entries({ ...defaults, ...options.overrides }).map(([name, respond]): [string, TaskHandler] => [

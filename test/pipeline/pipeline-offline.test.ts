@@ -14,7 +14,7 @@ import { TaskError } from '../../lib/local/stepfunctions/task-error.ts';
 import type { LoadStep } from '../../lib/pipeline/load-step.ts';
 import { PIPELINE_STATES as S } from '../../lib/pipeline/state-names.ts';
 import { orders, useLoadFixture } from './helpers.ts';
-import { offlinePipeline, type OfflinePipeline } from './offline-handlers.ts';
+import { LINEAGE_WRITES, offlinePipeline, type OfflinePipeline } from './offline-handlers.ts';
 import { BUCKETS, pipelineStage } from './pipeline-stage.ts';
 
 const FILE = { fileId: '0123456789abcdef01234567', sourceId: '89abcdef0123456789abcdef', ingestDate: '2026-04-01', ingestedAt: '2026-04-01 06:00:00.000' };
@@ -87,6 +87,8 @@ describe('the pipeline definition, run offline', () => {
 
     expect(result.status).toBe('SUCCEEDED');
     expect(result.visitedStates).toEqual([
+      S.startLineageRun,
+      S.writeLineageStart,
       S.validate,
       S.checkValidation,
       S.prepareLoad,
@@ -96,6 +98,7 @@ describe('the pipeline definition, run offline', () => {
       S.publishMetrics,
       S.announceLoaded,
       S.checkQuarantinedRows,
+      S.writeLineageLoaded,
       S.loaded,
     ]);
     expect(pipeline.calls[S.validate]).toEqual([{ FunctionName: expect.stringContaining(':function:acme-dev-sales-orders-validate'), Payload: INPUT }]);
@@ -109,6 +112,25 @@ describe('the pipeline definition, run offline', () => {
     expect(pipeline.calls[S.announceLoaded]?.[0]).toMatchObject({
       Entries: [{ Source: 'contract-lakehouse', DetailType: 'DatasetLoaded', Detail: { dataset: 'sales/orders', fileId: FILE.fileId, ingestDate: FILE.ingestDate, rowsLoaded: 2 } }],
     });
+  });
+
+  it('loads all the same when no lineage event can be written, keeping the write failure in its output', async () => {
+    await prepareFile();
+    const refused = async (): Promise<never> => Promise.reject(new TaskError('S3.AccessDenied', 'Access Denied'));
+    const pipeline = offlinePipeline({
+      outcome: outcome(),
+      load,
+      lake: fixture(),
+      overrides: Object.fromEntries(LINEAGE_WRITES.map((state) => [state, refused])),
+    });
+    const result = await run(pipeline);
+
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.visitedStates.slice(-2)).toEqual([S.writeLineageLoaded, S.loaded]);
+    // Retried as a notification is (4 attempts), then given up.
+    expect(pipeline.calls[S.writeLineageStart]).toHaveLength(5);
+    expect((await fixture().rows(orders, 'order_id')).map((row) => row['order_id'])).toEqual(['ORD-1', 'ORD-2']);
+    expect(result.output).toMatchObject({ lineageWriteFailure: { Error: 'S3.AccessDenied' } });
   });
 
   it("hands Athena exactly the load step's Athena rendering, with a fresh request token in the domain's pipeline workgroup", async () => {
@@ -134,7 +156,7 @@ describe('the pipeline definition, run offline', () => {
     const result = await run(pipeline);
 
     expect(result.status).toBe('SUCCEEDED');
-    expect(result.visitedStates.slice(-3)).toEqual([S.checkQuarantinedRows, S.alertQuarantined, S.loaded]);
+    expect(result.visitedStates.slice(-4)).toEqual([S.checkQuarantinedRows, S.alertQuarantined, S.writeLineageLoaded, S.loaded]);
     expect(pipeline.calls[S.alertQuarantined]?.[0]).toMatchObject({
       Message: {
         alert: 'RowsQuarantined',
@@ -158,7 +180,15 @@ describe('the pipeline definition, run offline', () => {
     const result = await run(pipeline);
 
     expect(result).toMatchObject({ status: 'FAILED', error: 'Pipeline.FileRejected' });
-    expect(result.visitedStates).toEqual([S.validate, S.checkValidation, S.alertRejected, S.fileRejected]);
+    expect(result.visitedStates).toEqual([
+      S.startLineageRun,
+      S.writeLineageStart,
+      S.validate,
+      S.checkValidation,
+      S.alertRejected,
+      S.writeLineageRejected,
+      S.fileRejected,
+    ]);
     expect(pipeline.calls[S.alertRejected]?.[0]).toMatchObject({
       Subject: 'File rejected: sales/orders',
       Message: { alert: 'FileRejected', report: `s3://${BUCKETS.audit}/${outcome().reportKey}`, failedRules, execution: thisExecution() },
@@ -170,7 +200,7 @@ describe('the pipeline definition, run offline', () => {
     const pipeline = offlinePipeline({ outcome: outcome({ rowCount: 0, rowsPassed: 0, validatedKey: null }), load, lake: fixture() });
     const result = await run(pipeline);
     expect(result.status).toBe('SUCCEEDED');
-    expect(result.visitedStates).toEqual([S.validate, S.checkValidation, S.nothingToLoad]);
+    expect(result.visitedStates).toEqual([S.startLineageRun, S.writeLineageStart, S.validate, S.checkValidation, S.writeLineageNothingToLoad, S.nothingToLoad]);
   });
 
   it('retries Athena throttling with the same request token, then loads', async () => {
@@ -215,7 +245,7 @@ describe('the pipeline definition, run offline', () => {
     const result = await run(pipeline);
 
     expect(result).toMatchObject({ status: 'FAILED', error: 'Pipeline.Failed' });
-    expect(result.visitedStates.slice(-5)).toEqual([S.load, S.checkLoadFailure, S.releaseLockAfterFailure, S.alertFailed, S.pipelineFailed]);
+    expect(result.visitedStates.slice(-6)).toEqual([S.load, S.checkLoadFailure, S.releaseLockAfterFailure, S.writeLineageFailed, S.alertFailed, S.pipelineFailed]);
     expect(pipeline.calls[S.load]).toHaveLength(1);
     expect(pipeline.locks.items.size).toBe(0);
     expect(pipeline.calls[S.alertFailed]?.[0]).toMatchObject({
@@ -288,7 +318,7 @@ describe('the pipeline definition, run offline', () => {
     const result = await run(pipeline);
 
     expect(result.status).toBe('SUCCEEDED');
-    expect(result.visitedStates.slice(3, 12)).toEqual([
+    expect(result.visitedStates.slice(5, 14)).toEqual([
       S.acquireLock,
       S.readLockHolder,
       S.checkLockHeld,
@@ -326,7 +356,7 @@ describe('the pipeline definition, run offline', () => {
 
     expect(result).toMatchObject({ status: 'FAILED', error: 'Pipeline.Failed' });
     expect(result.visitedStates.filter((state) => state === S.waitForLock)).toHaveLength(MAX_LOCK_WAITS);
-    expect(result.visitedStates.slice(-3)).toEqual([S.lockNotAcquired, S.alertFailed, S.pipelineFailed]);
+    expect(result.visitedStates.slice(-4)).toEqual([S.lockNotAcquired, S.writeLineageFailed, S.alertFailed, S.pipelineFailed]);
     expect(pipeline.calls[S.load]).toBeUndefined();
     expect(pipeline.locks.items.get('sales/orders')).toBe(OTHER_EXECUTION);
     expect(pipeline.calls[S.alertFailed]?.[0]).toMatchObject({ Message: { failure: { Error: 'Pipeline.LockNotAcquired' } } });
@@ -363,7 +393,7 @@ describe('the pipeline definition, run offline', () => {
     const result = await run(broken);
     expect(result).toMatchObject({ status: 'FAILED', error: 'Pipeline.Failed' });
     expect(broken.calls[S.validate]).toHaveLength(1);
-    expect(result.visitedStates).toEqual([S.validate, S.alertFailed, S.pipelineFailed]);
+    expect(result.visitedStates).toEqual([S.startLineageRun, S.writeLineageStart, S.validate, S.writeLineageFailed, S.alertFailed, S.pipelineFailed]);
     expect(broken.calls[S.alertFailed]?.[0]).toMatchObject({ Message: { failure: { Error: 'Error', Cause: 'the file could not be downloaded' } } });
   });
 });

@@ -118,16 +118,19 @@ describe('DatasetPipeline', () => {
     });
   });
 
-  it('catches every error of every Task but the last alert into the alert path', () => {
+  it('catches every error of every Task but the last alert into the failure path, and of a lineage write into where it was going', () => {
+    const lineageWrites = new Set<string>([S.writeLineageStart, S.writeLineageLoaded, S.writeLineageNothingToLoad, S.writeLineageRejected, S.writeLineageFailed]);
     const tasks = statesOf(definition).filter(([name, state]) => state.Type === 'Task' && name !== S.alertFailed);
     for (const [name, state] of tasks) {
       const catches = (state['Catch'] ?? []) as { ErrorEquals: string[]; Next: string }[];
       const catchAll = catches.find((entry) => entry.ErrorEquals.includes('States.ALL'));
-      expect(catchAll?.Next, name).toMatch(/^(AlertFailed|ReleaseLockAfterFailure|CheckLoadFailure)$/);
+      if (lineageWrites.has(name)) expect(catchAll?.Next, name).toBe(state['Next']);
+      else expect(catchAll?.Next, name).toMatch(/^(WriteLineageFailed|ReleaseLockAfterFailure|CheckLoadFailure)$/);
     }
+    expect(definition.States[S.writeLineageFailed]).toMatchObject({ Next: S.alertFailed });
     expect(definition.States[S.alertFailed]).toMatchObject({ Next: S.pipelineFailed });
     expect(definition.States[S.checkLoadFailure]).toMatchObject({ Default: S.releaseLockAfterFailure });
-    expect(definition.States[S.releaseLockAfterFailure]).toMatchObject({ Next: S.alertFailed });
+    expect(definition.States[S.releaseLockAfterFailure]).toMatchObject({ Next: S.writeLineageFailed });
   });
 
   it('renews the request token after an Iceberg commit conflict, bounded by a counter', () => {

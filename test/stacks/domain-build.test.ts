@@ -190,7 +190,8 @@ describe('the build definition', () => {
     salesPlan.layers.forEach((_layer, index) => expected.set(layerStateName(index + 1), { calls: /^$/, Catch: [toFailure] }));
     for (const build of salesPlan.layers.flat()) {
       const names = modelStateNames(modelStatePrefix(build.model));
-      const toAlert = catchAll(names.alertError);
+      // A failure is recorded as the run's FAIL lineage event, then alerted.
+      const toAlert = catchAll(names.writeLineageError);
       for (const step of build.steps) {
         expected.set(step.name, { calls: /:states:::athena:startQueryExecution\.sync$/, Retry: [retrier(P.athena), asNewQuery], Catch: [toAlert] });
       }
@@ -199,7 +200,17 @@ describe('the build definition', () => {
       }
       expected.set(names.announce, { calls: /:states:::events:putEvents$/, Retry: [retrier(P.notification)], Catch: [toAlert] });
       expected.set(names.alertError, { calls: /:states:::sns:publish$/, Retry: [retrier(P.notification)] });
+      // A lineage event that cannot be written is caught into where the run was going.
+      const lineageWrite = (next: string): Handling => ({
+        calls: /:states:::aws-sdk:s3:putObject$/,
+        Retry: [retrier(P.notification)],
+        Catch: [catchAll(next, '$.lineageWriteFailure')],
+      });
+      expected.set(names.writeLineageStart, lineageWrite(build.steps[0]!.name));
+      expected.set(names.writeLineagePublished, lineageWrite(names.published));
+      expected.set(names.writeLineageError, lineageWrite(names.alertError));
       if (build.tests.some((test) => test.severity === 'error')) {
+        expected.set(names.writeLineageTestsFailed, lineageWrite(names.alertTestFailed));
         expected.set(names.alertTestFailed, { calls: /:states:::sns:publish$/, Retry: [retrier(P.notification)], Catch: [catchAll(names.error)] });
         // A metric that cannot be published leaves the model failed, as its tests said.
         expected.set(names.publishTestFailures, {

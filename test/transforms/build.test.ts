@@ -11,6 +11,7 @@ import { buildPlan } from '../../lib/transforms/build-plan.ts';
 import { compileTransforms } from '../../lib/transforms/compile.ts';
 import { inferModelColumns } from '../../lib/transforms/infer-columns.ts';
 import type { Placement } from '../../lib/transforms/render.ts';
+import type { RunEvent } from '../../lib/pipeline/lineage/run-event.ts';
 import { runBuildMachine, synthesizeBuildMachine } from '../local/runtime/build-machine.ts';
 import { catalogWith, modelFile } from './helpers.ts';
 
@@ -67,14 +68,18 @@ async function compileBuild(from: Catalog) {
   return { plan, columns, machine: synthesizeBuildMachine(plan) };
 }
 
+/** The lineage events the last `build` wrote, with their keys. */
+let lineageWrites: { Key: string; Body: RunEvent }[] = [];
+
 /** Runs the synthesized sales build with `select` as its selection; the outcomes of the selected models, in DAG order. */
 async function build(select: readonly string[], from: Catalog = catalog) {
   if (!builds.has(from)) builds.set(from, compileBuild(from));
   const { plan, columns, machine } = await builds.get(from)!;
   const selected = plan.layers.flat().filter((entry) => select.includes(entry.model.id));
   const input = { models: Object.fromEntries(selected.map((entry) => [entry.outcomeKey, true])) };
-  const { outcomes } = await runBuildMachine({ machine, plan, columns, placement, lake, input });
-  return outcomes.filter((outcome) => select.includes(outcome.model));
+  const run = await runBuildMachine({ machine, plan, columns, placement, lake, input });
+  lineageWrites = run.lineageWrites as unknown as typeof lineageWrites;
+  return run.outcomes.filter((outcome) => select.includes(outcome.model));
 }
 
 beforeEach(async () => {
@@ -144,6 +149,12 @@ describe('the build machine offline: write-audit-publish of a table', () => {
     expect(failed).toMatchObject({ status: 'failed', snapshotId: published!.snapshotId, message: 'test status.accepted_values failed on 1 row: nothing was published' });
     expect(failed!.tests.find((test) => test.name === 'status.accepted_values')!.samples).toEqual([{ status: 'cancelled', n: 1 }]);
     expect(skipped).toMatchObject({ status: 'skipped', message: 'a model it reads did not publish in this build' });
+    // The failed run's lineage: START, then FAIL naming the failing test; the skipped model did not run.
+    expect(lineageWrites.map(({ Key, Body }) => [Body.job.name, Body.eventType, Key.split('-').at(-1)])).toEqual([
+      ['sales.status_counts', 'START', 'START.json'],
+      ['sales.status_counts', 'FAIL', 'FAIL.json'],
+    ]);
+    expect(lineageWrites[1]!.Body.run.facets['errorMessage']).toMatchObject({ message: expect.stringMatching(/failures by test: \{.*"failures":"1"/) });
     expect(lake.currentSnapshot('acme_dev_sales', 'status_counts').snapshotId).toBe(published!.snapshotId);
     expect(await query(sql)).toEqual([['placed', 1n], ['shipped', 2n]]);
   });

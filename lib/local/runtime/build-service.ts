@@ -19,6 +19,7 @@ import type { ExecutionEngine, ExecutionOptions } from './execution-engine.ts';
 import type { LocalIntegrations } from './integrations.ts';
 import type { LocalServices } from './local-services.ts';
 import { machineRun, type MachineRun } from './machine-run.ts';
+import { putObjectTask } from './put-object-task.ts';
 import { stateMachineNamed } from './synthesized-environment.ts';
 
 export interface BuildRun extends MachineRun {
@@ -77,6 +78,8 @@ export class BuildService {
       const query = buildQueries({ plan, columns, placement, lake, connection: connection.connection, observations });
       const integrations: LocalIntegrations = {
         'athena:startQueryExecution.sync': (state) => (request) => athena.startQueryExecutionSync(request, query(state.name)),
+        // Each model run's lineage events, to the local audit zone.
+        's3:putObject': () => putObjectTask(this.services.s3.client),
       };
       const outcome = await this.engine.execute({ machine, input, integrations }, options);
       const { visitedStates } = outcome.result;

@@ -2,7 +2,7 @@
  * The Tasks a dataset's pipeline calls besides the shared services, offline: Validate answered by
  * the validator's own handler (its S3 client on the local server, its stdout in the function's
  * log), Load by the DuckDB rendering of the dataset's compiled load step over the delivery's
- * validated Parquet.
+ * validated Parquet, the lineage events written to the local audit zone.
  */
 import { join } from 'node:path';
 import { validatorFunctionName } from '../../config/names.ts';
@@ -15,6 +15,7 @@ import type { TaskHandler } from '../stepfunctions/task-handlers.ts';
 import type { LocalIntegrations } from './integrations.ts';
 import { loadQuery } from './load-query.ts';
 import type { LocalServices } from './local-services.ts';
+import { putObjectTask } from './put-object-task.ts';
 import { validatorTask, type ValidatorResponse } from './validator-task.ts';
 
 export interface PipelineTaskOptions {
@@ -30,6 +31,7 @@ export function pipelineTasks(services: LocalServices, options: PipelineTaskOpti
     'lambda:invoke': () => validator(services, options, 'lambda-invoke'),
     'lambda:function': () => validator(services, options, 'payload'),
     'athena:startQueryExecution.sync': (state) => load(services, options, state.name),
+    's3:putObject': () => putObjectTask(services.s3.client),
   };
 }
 

@@ -39,7 +39,8 @@ export function synthesizeBuildMachine(plan: BuildPlan): SynthesizedStateMachine
   const name = `acme-dev-${plan.domain}-build`;
   const graph = buildStateGraph(stack, {
     plan,
-    environment: 'dev',
+    identity: { organization: 'acme', environment: 'dev', account: '111111111111', region: 'eu-west-1' },
+    auditBucketName: 'acme-dev-audit-111111111111-eu-west-1',
     workGroupName: `acme-dev-${plan.domain}-pipeline`,
     lockTable: new dynamodb.Table(stack, 'Locks', { partitionKey: { name: LOCK_KEY_ATTRIBUTE, type: dynamodb.AttributeType.STRING } }),
     alertTopic: new sns.Topic(stack, 'Alerts'),
@@ -60,6 +61,8 @@ export interface BuildMachineRun {
   /** The keys of the lock table's items once the execution ended: none, once it released the build lock. */
   readonly heldLocks: readonly string[];
   readonly outcomes: BuildModelOutcome[];
+  /** The PutObject requests of the model runs' lineage events, in the order they were made. */
+  readonly lineageWrites: JsonValue[];
 }
 
 export interface RunBuildMachineOptions {
@@ -103,13 +106,20 @@ export async function runBuildMachine(options: RunBuildMachineOptions): Promise<
   try {
     const observations = new BuildObservations();
     const query = buildQueries({ plan, columns, placement, lake, connection: connection.connection, observations });
+    const lineageWrites: JsonValue[] = [];
     const { result: execution } = await engine.execute({
       machine,
       input: options.input ?? {},
-      integrations: { 'athena:startQueryExecution.sync': (state) => (request) => athena.startQueryExecutionSync(request, query(state.name)) },
+      integrations: {
+        'athena:startQueryExecution.sync': (state) => (request) => athena.startQueryExecutionSync(request, query(state.name)),
+        's3:putObject': () => async (request) => {
+          lineageWrites.push(request);
+          return { ETag: `"${lineageWrites.length}"` };
+        },
+      },
     });
     const outcomes = buildModelOutcomes({ plan, visitedStates: execution.visitedStates, observations, lake, placement });
-    return { execution, alerts: loggedLines(paths.alertsLog).slice(alertsBefore), heldLocks: lockKeys(paths.locks), outcomes };
+    return { execution, alerts: loggedLines(paths.alertsLog).slice(alertsBefore), heldLocks: lockKeys(paths.locks), outcomes, lineageWrites };
   } finally {
     connection.close();
   }

@@ -52,6 +52,8 @@ describe('a clean file', () => {
   it('goes through every state of the happy path and succeeds', () => {
     expect(run).toMatchObject({ status: 'SUCCEEDED', rejected: false, dataset: 'sales/orders', rowsLoaded: 36, rowsQuarantined: 0 });
     expect(run.visitedStates).toEqual([
+      S.startLineageRun,
+      S.writeLineageStart,
       S.validate,
       S.checkValidation,
       S.prepareLoad,
@@ -61,6 +63,7 @@ describe('a clean file', () => {
       S.publishMetrics,
       S.announceLoaded,
       S.checkQuarantinedRows,
+      S.writeLineageLoaded,
       S.loaded,
     ]);
     expect(run.states.every((visit) => visit.outcome === 'succeeded')).toBe(true);
@@ -132,7 +135,7 @@ describe('a file with some rows breaking a quarantine-rows contract', () => {
   it('loads the good rows, quarantines the others and alerts about them', async () => {
     const { runtime } = fixture;
     expect(run).toMatchObject({ status: 'SUCCEEDED', rowsLoaded: 28, rowsQuarantined: 17 });
-    expect(run.visitedStates.slice(-3)).toEqual([S.checkQuarantinedRows, S.alertQuarantined, S.loaded]);
+    expect(run.visitedStates.slice(-4)).toEqual([S.checkQuarantinedRows, S.alertQuarantined, S.writeLineageLoaded, S.loaded]);
     const rows = await tableRows(runtime, runtime.dataset('sales/orders'), 'order_id');
     expect(rows.filter((row) => row['file_id'] === run.fileId)).toHaveLength(28);
     expect(logLines(runtime.paths.alertsLog).at(-1)).toMatchObject({
@@ -162,7 +165,15 @@ describe('a file that breaks a quarantine-file contract', () => {
   it('fails as rejected after alerting, the whole file quarantined', () => {
     const { runtime } = fixture;
     expect(run).toMatchObject({ status: 'FAILED', error: 'Pipeline.FileRejected', rejected: true, rowsLoaded: 0, rowsQuarantined: 25 });
-    expect(run.visitedStates).toEqual([S.validate, S.checkValidation, S.alertRejected, S.fileRejected]);
+    expect(run.visitedStates).toEqual([
+      S.startLineageRun,
+      S.writeLineageStart,
+      S.validate,
+      S.checkValidation,
+      S.alertRejected,
+      S.writeLineageRejected,
+      S.fileRejected,
+    ]);
     const key = quarantinedFileKey({ dataset: runtime.dataset('sales/customers'), fileName: 'customers.broken.csv', fileId: run.fileId!, ingestDate: '2026-11-21' });
     expect(existsSync(runtime.s3.objectPath(runtime.buckets.quarantine, key))).toBe(true);
     expect(logLines(runtime.paths.alertsLog).at(-1)).toMatchObject({
@@ -216,7 +227,7 @@ describe('Athena trouble during the load', () => {
             },
     });
     expect(run).toMatchObject({ status: 'FAILED', error: 'Pipeline.Failed', rejected: false, rowsLoaded: 0 });
-    expect(run.visitedStates.slice(-5)).toEqual([S.load, S.checkLoadFailure, S.releaseLockAfterFailure, S.alertFailed, S.pipelineFailed]);
+    expect(run.visitedStates.slice(-6)).toEqual([S.load, S.checkLoadFailure, S.releaseLockAfterFailure, S.writeLineageFailed, S.alertFailed, S.pipelineFailed]);
     const alert = logLines(runtime.paths.alertsLog).at(-1) as { subject: string; message: { failure: { Error: string; Cause: string } } };
     expect(alert.subject).toBe('Pipeline failed: marketing/campaigns');
     expect(alert.message.failure.Error).toBe('States.TaskFailed');

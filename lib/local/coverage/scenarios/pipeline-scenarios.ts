@@ -42,25 +42,25 @@ export async function pipelineScenarios({ runtime, deliveries }: PipelineScenari
     lock,
     run: (faults) => deliver(deliveries.clean(dataset), faults),
     holding: S.load,
-    givenUp: [S.alertFailed, S.pipelineFailed],
+    givenUp: [S.writeLineageFailed, S.alertFailed, S.pipelineFailed],
   });
   return [
     scenario('loads a clean file', async (faults) => {
       const run = await deliver(deliveries.clean(dataset), faults);
-      return { run, problems: [...runProblems(run, { status: 'SUCCEEDED', endsWith: [S.checkQuarantinedRows, S.loaded] }), ...valueProblems('rows quarantined', run.rowsQuarantined, 0)] };
+      return { run, problems: [...runProblems(run, { status: 'SUCCEEDED', endsWith: [S.checkQuarantinedRows, S.writeLineageLoaded, S.loaded] }), ...valueProblems('rows quarantined', run.rowsQuarantined, 0)] };
     }),
     scenario('loads the good rows of a file repeating a record, alerting about the two it quarantines', async (faults) => {
       const file = deliveries.file(dataset, 'repeated', (sample) => `${sample.trimEnd()}\n${lines(sample)[1]}\n`);
       const run = await deliver(file, faults);
-      return { run, problems: [...runProblems(run, { status: 'SUCCEEDED', endsWith: [S.alertQuarantined, S.loaded] }), ...valueProblems('rows quarantined', run.rowsQuarantined, 2)] };
+      return { run, problems: [...runProblems(run, { status: 'SUCCEEDED', endsWith: [S.alertQuarantined, S.writeLineageLoaded, S.loaded] }), ...valueProblems('rows quarantined', run.rowsQuarantined, 2)] };
     }),
     scenario("rejects a file whose columns are not the contract's", async (faults) => {
       const run = await deliver(deliveries.file(dataset, 'unknown-columns', () => 'nonsense\nx\n'), faults);
-      return { run, problems: [...runProblems(run, { status: 'FAILED', states: [S.validate, S.checkValidation, S.alertRejected, S.fileRejected] }), ...valueProblems('rejected', run.rejected, true)] };
+      return { run, problems: [...runProblems(run, { status: 'FAILED', states: [S.startLineageRun, S.writeLineageStart, S.validate, S.checkValidation, S.alertRejected, S.writeLineageRejected, S.fileRejected] }), ...valueProblems('rejected', run.rejected, true)] };
     }),
     scenario('has nothing to load from a file without rows', async (faults) => {
       const run = await deliver(deliveries.file(dataset, 'header-only', (sample) => `${lines(sample)[0]}\n`), faults);
-      return { run, problems: [...runProblems(run, { status: 'SUCCEEDED', states: [S.validate, S.checkValidation, S.nothingToLoad] }), ...valueProblems('rows loaded', run.rowsLoaded, 0)] };
+      return { run, problems: [...runProblems(run, { status: 'SUCCEEDED', states: [S.startLineageRun, S.writeLineageStart, S.validate, S.checkValidation, S.writeLineageNothingToLoad, S.nothingToLoad] }), ...valueProblems('rows loaded', run.rowsLoaded, 0)] };
     }),
     scenario('loads again with a new request token after a commit conflict', async (faults) => {
       const conflict = failedQuery(failureReason(new CommitConflictError('table', 2, 'another writer committed sequence 2 first')));
@@ -72,7 +72,7 @@ export async function pipelineScenarios({ runtime, deliveries }: PipelineScenari
       const run = await deliver(deliveries.clean(dataset), composeFaults(faults, failing));
       return {
         run,
-        problems: runProblems(run, { status: 'FAILED', error: PIPELINE_ERRORS.failed, endsWith: [S.checkLoadFailure, S.releaseLockAfterFailure, S.alertFailed, S.pipelineFailed] }),
+        problems: runProblems(run, { status: 'FAILED', error: PIPELINE_ERRORS.failed, endsWith: [S.checkLoadFailure, S.releaseLockAfterFailure, S.writeLineageFailed, S.alertFailed, S.pipelineFailed] }),
       };
     }),
     ...lockSituations,

@@ -1,0 +1,58 @@
+/**
+ * The lineage events of one run of a dataset's pipeline: the landed file in, the silver table out,
+ * both described by the dataset's contract. Values only known at run time (the time, the run id,
+ * the landed object, row counts, the failure) are parameters, which the pipeline's definition
+ * fills with JSONPath. Pure.
+ */
+import { bucketName, type EnvironmentIdentity, glueDatabaseName, silverTableName } from '../../config/names.ts';
+import type { Dataset } from '../../contracts/model.ts';
+import { silverColumns } from '../silver-table.ts';
+import { CONTRACT_FACET, contractFacet } from './contract-facet.ts';
+import { glueTable, lineageJob, s3Object } from './lineage-names.ts';
+import { dataQualityMetricsFacet, jobTypeFacet, outputStatisticsFacet, type RunEvent, runEvent, schemaFacet } from './run-event.ts';
+
+export type LineageDataset = Pick<Dataset, 'domain' | 'name' | 'names' | 'columns' | 'partitionColumns' | 'contract' | 'owner'>;
+
+/** What every event of a run says the same. */
+export interface DatasetRun {
+  readonly runId: string;
+  readonly eventTime: string;
+  /** The landed object the run validates, in the environment's landing zone. */
+  readonly key: string;
+}
+
+/** How the run ended, or START; row counts only where the run got as far as validating. */
+export type DatasetRunOutcome =
+  | { readonly eventType: 'START' }
+  | { readonly eventType: 'COMPLETE'; readonly rowsValidated: number; readonly rowsLoaded: number }
+  | { readonly eventType: 'FAIL'; readonly errorMessage: string; readonly rows?: { readonly validated: number; readonly loaded: number } };
+
+export function datasetRunEvent(dataset: LineageDataset, identity: EnvironmentIdentity, run: DatasetRun, outcome: DatasetRunOutcome): RunEvent {
+  const columns = silverColumns(dataset);
+  const contract = { [CONTRACT_FACET]: contractFacet(dataset) };
+  const rows =
+    outcome.eventType === 'COMPLETE' ? { validated: outcome.rowsValidated, loaded: outcome.rowsLoaded } : outcome.eventType === 'FAIL' ? outcome.rows : undefined;
+  const table = silverTableName(dataset);
+  return runEvent({
+    eventType: outcome.eventType,
+    eventTime: run.eventTime,
+    runId: run.runId,
+    job: { ...lineageJob(identity, dataset.domain, table), facets: { jobType: jobTypeFacet('PIPELINE') } },
+    inputs: [
+      {
+        ...s3Object(bucketName(identity, 'landing'), run.key),
+        // The file as the contract declares it, before the lakehouse adds its own columns.
+        facets: { schema: schemaFacet(columns.filter((column) => column.contractType !== undefined)), ...contract },
+        inputFacets: rows === undefined ? {} : { dataQualityMetrics: dataQualityMetricsFacet(rows.validated) },
+      },
+    ],
+    outputs: [
+      {
+        ...glueTable(identity, glueDatabaseName(identity, dataset.domain), table),
+        facets: { schema: schemaFacet(columns), ...contract },
+        outputFacets: rows === undefined ? {} : { outputStatistics: outputStatisticsFacet(rows.loaded) },
+      },
+    ],
+    ...(outcome.eventType === 'FAIL' ? { errorMessage: outcome.errorMessage } : {}),
+  });
+}
