@@ -233,7 +233,7 @@ export function pipelineStates(scope: Construct, props: PipelineStatesProps): sf
   // After the load: release, measure, announce, and tell the owners about quarantined rows.
   const loaded = lineageEvent(
     S.writeLineageLoaded,
-    { eventType: 'COMPLETE', rowsValidated: rowCounts.validated, rowsLoaded: rowCounts.loaded },
+    { eventType: 'COMPLETE', rows: rowCounts },
     new sfn.Succeed(scope, S.loaded),
   );
   const alertQuarantined = alert(S.alertQuarantined, `Rows quarantined: ${ref}`, {
@@ -302,7 +302,7 @@ export function pipelineStates(scope: Construct, props: PipelineStatesProps): sf
     .otherwise(
       lineageEvent(
         S.writeLineageNothingToLoad,
-        { eventType: 'COMPLETE', rowsValidated: rowCounts.validated, rowsLoaded: rowCounts.loaded },
+        { eventType: 'COMPLETE', rows: rowCounts },
         new sfn.Succeed(scope, S.nothingToLoad),
       ),
     );

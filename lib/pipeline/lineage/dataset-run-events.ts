@@ -11,7 +11,8 @@ import { CONTRACT_FACET, contractFacet } from './contract-facet.ts';
 import { glueTable, lineageJob, s3Object } from './lineage-names.ts';
 import { dataQualityMetricsFacet, jobTypeFacet, outputStatisticsFacet, type RunEvent, runEvent, schemaFacet } from './run-event.ts';
 
-export type LineageDataset = Pick<Dataset, 'domain' | 'name' | 'names' | 'columns' | 'partitionColumns' | 'contract' | 'owner'>;
+/** What of a dataset its events say: names, columns, contract and owner. */
+export type PipelinedDataset = Pick<Dataset, 'domain' | 'name' | 'names' | 'columns' | 'partitionColumns' | 'contract' | 'owner'>;
 
 /** What every event of a run says the same. */
 export interface DatasetRun {
@@ -21,17 +22,22 @@ export interface DatasetRun {
   readonly key: string;
 }
 
+/** Rows the run validated and loaded, as the validation report counts them. */
+export interface RunRows {
+  readonly validated: number;
+  readonly loaded: number;
+}
+
 /** How the run ended, or START; row counts only where the run got as far as validating. */
 export type DatasetRunOutcome =
   | { readonly eventType: 'START' }
-  | { readonly eventType: 'COMPLETE'; readonly rowsValidated: number; readonly rowsLoaded: number }
-  | { readonly eventType: 'FAIL'; readonly errorMessage: string; readonly rows?: { readonly validated: number; readonly loaded: number } };
+  | { readonly eventType: 'COMPLETE'; readonly rows: RunRows }
+  | { readonly eventType: 'FAIL'; readonly errorMessage: string; readonly rows?: RunRows };
 
-export function datasetRunEvent(dataset: LineageDataset, identity: EnvironmentIdentity, run: DatasetRun, outcome: DatasetRunOutcome): RunEvent {
+export function datasetRunEvent(dataset: PipelinedDataset, identity: EnvironmentIdentity, run: DatasetRun, outcome: DatasetRunOutcome): RunEvent {
   const columns = silverColumns(dataset);
   const contract = { [CONTRACT_FACET]: contractFacet(dataset) };
-  const rows =
-    outcome.eventType === 'COMPLETE' ? { validated: outcome.rowsValidated, loaded: outcome.rowsLoaded } : outcome.eventType === 'FAIL' ? outcome.rows : undefined;
+  const rows = outcome.eventType === 'START' ? undefined : outcome.rows;
   const table = silverTableName(dataset);
   return runEvent({
     eventType: outcome.eventType,
