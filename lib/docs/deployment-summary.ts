@@ -13,6 +13,8 @@ export interface EnvironmentSummary {
   readonly account: string;
   readonly region: string;
   readonly platform: StackSummary;
+  /** The platform overview dashboard's stack; absent when `-c domains=...` selects domains. */
+  readonly platformMonitoring?: StackSummary;
   /** Domain name -> its domain stack, dataset stacks and monitoring stack, with the datasets they hold. */
   readonly domains: ReadonlyMap<string, { readonly stacks: readonly StackSummary[]; readonly datasets: readonly string[] }>;
 }
@@ -37,6 +39,7 @@ export function summarizeDeployment(stages: readonly LakehouseStage[]): Environm
       account: stage.account ?? 'unknown',
       region: stage.region ?? 'unknown',
       platform: summarizeStack(stage, stage.platform, assembly),
+      ...(stage.platformMonitoring === undefined ? {} : { platformMonitoring: summarizeStack(stage, stage.platformMonitoring, assembly) }),
       domains: new Map(
         [...stage.domains.entries()].map(([name, stacks]) => [
           name,
@@ -69,6 +72,7 @@ export function renderDeploymentSummary(summaries: readonly EnvironmentSummary[]
           `  ${domain}  datasets: ${datasets.join(', ')}`,
           ...stacks.map((stack) => `    ${describe(stack)}`),
         ]),
+        ...(environment.platformMonitoring === undefined ? [] : [`  overview  ${describe(environment.platformMonitoring)}`]),
       ].join('\n'),
     )
     .join('\n\n');

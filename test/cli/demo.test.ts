@@ -36,6 +36,7 @@ describe('npm run demo', () => {
     for (const environment of ['dev', 'staging', 'prod']) {
       expect(result.stdout).toMatch(new RegExp(`^${environment}  account \\d{12}, region [a-z0-9-]+$`, 'm'));
       expect(result.stdout).toMatch(new RegExp(`platform  ${environment}/${environment}-Platform \\(\\d+ resources: .*8 S3 Bucket`));
+      expect(result.stdout).toMatch(new RegExp(`^  overview  ${environment}/${environment}-PlatformMonitoring \\(1 resources: 1 CloudWatch Dashboard\\)$`, 'm'));
     }
     expect(result.stdout).toMatch(/^ {4}dev\/dev-Sales \(\d+ resources: .*1 Glue Database/m);
     expect(result.stdout).toMatch(/^ {4}dev\/dev-SalesMonitoring \(2 resources: 1 CloudWatch Dashboard, 1 CloudWatch CompositeAlarm\)$/m);
