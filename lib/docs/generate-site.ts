@@ -14,6 +14,7 @@ import { modelPage } from './model-page.ts';
 import { SITE_FOLDERS } from './page-paths.ts';
 import { alarmKinds, runbookPage } from './runbook-page.ts';
 import { copySiteAssets } from './site-assets.ts';
+import { markSiteFolder, siteFolderRefusal } from './site-folder.ts';
 import type { SitePage } from './site-templates.ts';
 import { inRunOrder } from './validation-history.ts';
 
@@ -44,9 +45,16 @@ export function sitePages(input: SiteInput): SitePage[] {
   ];
 }
 
-/** Writes the site under `outDir`, replacing a site generated there before, and returns the pages' paths, relative to it. */
+/**
+ * Writes the site under `outDir`, replacing a site generated there before, and returns the pages'
+ * paths, relative to it. Refuses, touching nothing, a folder that is neither new, empty nor a site.
+ */
 export function writeSite(outDir: string, input: SiteInput): string[] {
+  const refusal = siteFolderRefusal(outDir);
+  if (refusal !== undefined) throw new Error(refusal);
   const pages = sitePages(input);
+  mkdirSync(outDir, { recursive: true });
+  markSiteFolder(outDir);
   for (const folder of SITE_FOLDERS) rmSync(join(outDir, folder), { recursive: true, force: true });
   for (const page of pages) {
     const file = join(outDir, page.path);

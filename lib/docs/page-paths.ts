@@ -43,6 +43,7 @@ export function rootOf(page: string): string {
 
 /**
  * The folders a site is made of: regenerating a site replaces them whole, so a page of a dataset or
- * model that no longer exists does not linger, and nothing else of the output folder is touched.
+ * model that no longer exists does not linger, and nothing else of the output folder is touched
+ * (and only in a folder marked as a generated site: `site-folder.ts`).
  */
 export const SITE_FOLDERS: readonly string[] = [DATASETS_FOLDER, MODELS_FOLDER, ML_MODELS_FOLDER, RUNBOOKS_FOLDER, ASSETS_FOLDER];

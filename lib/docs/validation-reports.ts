@@ -7,6 +7,9 @@ import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/
 import type { ValidationReport } from '../validation/report.ts';
 import type { DocsDataset } from './catalog-model.ts';
 
+/** Every key the validator writes under a report prefix ends so (`reportKey`); it writes nothing else there. */
+const REPORT_SUFFIX = '.json';
+
 export interface AuditZone {
   readonly s3: S3Client;
   readonly bucket: string;
@@ -56,8 +59,13 @@ export async function readValidationReports(zone: AuditZone, datasets: readonly 
   for (const dataset of datasets) {
     const found: ValidationReport[] = [];
     const keys = await listKeys(zone, `${zone.prefix}${dataset.reportPrefix}`);
-    for (const key of keys.filter((candidate) => candidate.endsWith('.json'))) {
+    for (const key of keys) {
       const where = `s3://${zone.bucket}/${key}`;
+      // Not read: whatever it holds, it is no report, and it may be large.
+      if (!key.endsWith(REPORT_SUFFIX)) {
+        problems.push(`${where}: not a report: the validator writes only ${REPORT_SUFFIX} objects under reports/`);
+        continue;
+      }
       let report: unknown;
       try {
         report = JSON.parse(await readText(zone, key));

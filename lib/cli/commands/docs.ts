@@ -8,6 +8,7 @@ import { formatProblem, type ContractProblem } from '../../contracts/problems.ts
 import { docsCatalog, allDatasets, type DocsCatalog } from '../../docs/catalog-model.ts';
 import { writeSite } from '../../docs/generate-site.ts';
 import { INDEX_PAGE } from '../../docs/page-paths.ts';
+import { siteFolderRefusal } from '../../docs/site-folder.ts';
 import { readValidationReports, type AuditZone, type ReadReports } from '../../docs/validation-reports.ts';
 import { checkMlModels } from '../../ml/load.ts';
 import { checkTransforms } from '../../transforms/compile.ts';
@@ -82,6 +83,8 @@ export const docs: Command = {
     if (values.from !== undefined && values.lake !== undefined) throw new UsageError('--from and --lake both name where the reports are: give one');
     const from = values.from === undefined ? undefined : parseFrom(values.from);
     requireDirectory(values.contracts);
+    const refusal = siteFolderRefusal(values.out);
+    if (refusal !== undefined) throw new UsageError(`--out: ${refusal}`);
 
     const { catalog, identity } = await loadDocsCatalog(values.contracts, values.env, io);
     if (catalog === undefined || identity === undefined) return ExitCode.usage;
@@ -91,7 +94,12 @@ export const docs: Command = {
     if (from === undefined) {
       const lake = resolve(values.lake ?? '.lake');
       source = join(lake, 's3', bucketName(identity, 'audit'));
-      read = await readLakeReports(lake, identity, catalog);
+      try {
+        read = await readLakeReports(lake, identity, catalog);
+      } catch (error) {
+        io.err(`lakehouse docs: nothing was generated: cannot read the reports under ${source}: ${(error as Error).message}`);
+        return ExitCode.usage;
+      }
       if (read === undefined) io.err(`lakehouse docs: no validation reports yet: ${source} does not exist (run a pipeline first, or give --from)`);
     } else {
       source = `s3://${from.bucket}/${from.prefix}`;
