@@ -6,12 +6,7 @@ import { Construct } from 'constructs';
 import { domainAlarmName, type EnvironmentIdentity, pascalCase } from '../config/names.ts';
 import type { AlarmSettings } from '../config/settings.ts';
 import { ALARM_KINDS, alarmDescription, bytesScannedSuffix } from '../pipeline/alarm-kinds.ts';
-
-/**
- * The query states Athena bills for what they scanned: a query stopped by the workgroup's cutoff
- * fails, and a runaway one cancelled by hand has scanned too.
- */
-const BILLED_QUERY_STATES = ['SUCCEEDED', 'FAILED', 'CANCELED'] as const;
+import { workgroupBytesScanned } from './athena-scan-metrics.ts';
 
 export interface BytesScannedAlarmsProps {
   readonly identity: EnvironmentIdentity;
@@ -22,32 +17,6 @@ export interface BytesScannedAlarmsProps {
   readonly settings: AlarmSettings;
   /** The domain's alert topic: the domain pays for its workgroups' scans. */
   readonly alertTopic: sns.ITopic;
-}
-
-/**
- * Bytes a workgroup's DML queries scanned per period, every billed state summed: Athena publishes
- * `ProcessedBytes` per `WorkGroup`, `QueryState` and `QueryType` (DDL scans no data), and a period
- * in which some state had no query has no datapoint of that state, hence `FILL(..., 0)`.
- */
-export function workgroupBytesScanned(workgroup: string, period: Duration): cloudwatch.MathExpression {
-  const usingMetrics = Object.fromEntries(
-    BILLED_QUERY_STATES.map((state) => [
-      state.toLowerCase(),
-      new cloudwatch.Metric({
-        namespace: ALARM_KINDS.bytesScanned.metric.namespace,
-        metricName: ALARM_KINDS.bytesScanned.metric.name,
-        dimensionsMap: { WorkGroup: workgroup, QueryState: state, QueryType: 'DML' },
-        statistic: 'Sum',
-        period,
-      }),
-    ]),
-  );
-  return new cloudwatch.MathExpression({
-    expression: Object.keys(usingMetrics).map((id) => `FILL(${id}, 0)`).join(' + '),
-    usingMetrics,
-    label: `Bytes scanned in ${workgroup}`,
-    period,
-  });
 }
 
 /**

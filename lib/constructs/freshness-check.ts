@@ -115,9 +115,10 @@ export class FreshnessCheck extends Construct {
 
     const kind = ALARM_KINDS.freshnessCheckErrors;
     const platformTopic = sns.Topic.fromTopicArn(this, 'PlatformAlarms', Stack.of(this).formatArn({ service: 'sns', resource: platformAlarmTopicName(identity) }));
+    const suffix = freshnessCheckErrorsSuffix(domain);
     this.errorsAlarm = new cloudwatch.Alarm(this, 'Errors', {
-      alarmName: platformAlarmName(identity, freshnessCheckErrorsSuffix(domain)),
-      alarmDescription: alarmDescription(kind, { name: domain }),
+      alarmName: platformAlarmName(identity, suffix),
+      alarmDescription: alarmDescription(kind, { name: domain }, suffix),
       metric: this.fn.metricErrors({ period: Duration.minutes(settings.freshnessCheckMinutes), statistic: 'Sum' }),
       threshold: settings.freshnessCheckErrors,
       evaluationPeriods: settings.evaluationPeriods,

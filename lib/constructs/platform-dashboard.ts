@@ -11,6 +11,7 @@ import {
 } from '../config/names.ts';
 import type { Dataset } from '../contracts/model.ts';
 import { METRICS_NAMESPACE, VALIDATION_METRICS, validationMetricDimensions } from '../ingest/validation-metrics.ts';
+import { ALARM_KINDS } from '../pipeline/alarm-kinds.ts';
 import { bytesScanned, scanCost } from './athena-scan-metrics.ts';
 import { stateMachineArns } from './state-machine-arns.ts';
 
@@ -121,8 +122,8 @@ function pipelineFailures(scope: Construct, identity: EnvironmentIdentity, domai
     datasets.map((dataset, index) => [
       `p${index}`,
       new cloudwatch.Metric({
-        namespace: 'AWS/States',
-        metricName: 'ExecutionsFailed',
+        namespace: ALARM_KINDS.pipelineFailed.metric.namespace,
+        metricName: ALARM_KINDS.pipelineFailed.metric.name,
         dimensionsMap: { StateMachineArn: stateMachineArns(scope, pipelineStateMachineName(identity, dataset)).stateMachine },
         statistic: 'Sum',
         period: OVERVIEW_PERIOD,

@@ -151,7 +151,7 @@ export const ALARM_KINDS = {
     title: 'Domain unhealthy',
     whatBroke: ({ name }) => `A dataset of ${name} failed to load, was rejected or its validator crashed, or a model's tests failed.`,
     whatToDoFirst: ({ name, environment = '<env>', dashboard = `<org>-${environment}-${name}` }) =>
-      `open the dashboard ${dashboard} and look which alarm (${environment}-${name}-<dataset or model>-<what>) is in ALARM, then follow its description.`,
+      `open the dashboard ${dashboard}, find which alarm named ${environment}-${name}-, then a dataset or model and what broke, is in ALARM, then follow its description.`,
   },
 } as const satisfies Record<string, AlarmKind>;
 

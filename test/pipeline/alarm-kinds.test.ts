@@ -29,7 +29,7 @@ describe('alarm kinds', () => {
     );
     expect(alarmDescription(ALARM_KINDS.health, { name: 'sales', environment: 'dev', dashboard: 'acme-dev-sales' })).toBe(
       "[error] A dataset of sales failed to load, was rejected or its validator crashed, or a model's tests failed. First: open the dashboard " +
-        'acme-dev-sales and look which alarm (dev-sales-<dataset or model>-<what>) is in ALARM, then follow its description. Runbook: README.md#alarms (health).',
+        'acme-dev-sales, find which alarm named dev-sales-, then a dataset or model and what broke, is in ALARM, then follow its description. Runbook: README.md#alarms (health).',
     );
   });
 
@@ -47,5 +47,19 @@ describe('alarm kinds', () => {
       '<env>-platform-<domain>-freshness-check-errors',
       '<env>-<domain>-health',
     ]);
+  });
+});
+
+describe('the metric names the alarms and dashboards watch', () => {
+  it('are typed once in lib/: the alarm kinds hold namespace and metric, the Athena scan metrics its dimensions', async () => {
+    const { readdir, readFile } = await import('node:fs/promises');
+    const lib = new URL('../../lib/', import.meta.url);
+    // The offline runtime's Athena reads the API's own request field `WorkGroup`, not a metric dimension.
+    const files = (await readdir(lib, { recursive: true })).filter((file) => file.endsWith('.ts') && !file.startsWith('local/'));
+    const sources = await Promise.all(files.map(async (file) => [file, await readFile(new URL(file, lib), 'utf8')] as const));
+    for (const literal of ["'AWS/States'", "'ExecutionsFailed'", "'AWS/Athena'", "'ProcessedBytes'", "'WorkGroup'", "'QueryState'", "'QueryType'"]) {
+      const typedIn = sources.filter(([, text]) => text.includes(literal)).map(([file]) => file);
+      expect(typedIn, literal).toHaveLength(1);
+    }
   });
 });

@@ -563,3 +563,22 @@ describe('the health alarms', () => {
     }
   });
 });
+
+describe('the alarm descriptions', () => {
+  it('name their real subject and runbook paragraph in every alarm of every stack of every environment: no placeholder is left in', () => {
+    let described = 0;
+    for (const stage of stages) {
+      for (const stack of stage.node.findAll().filter((construct): construct is Stack => construct instanceof Stack)) {
+        const template = Template.fromStack(stack);
+        for (const type of ['AWS::CloudWatch::Alarm', 'AWS::CloudWatch::CompositeAlarm']) {
+          for (const [id, alarm] of resources(template, type)) {
+            const description = templateText(alarm.Properties['AlarmDescription'] ?? '');
+            described += 1;
+            expect(description, `${stack.stackName}/${id}`).not.toMatch(/</);
+          }
+        }
+      }
+    }
+    expect(described).toBeGreaterThan(0);
+  });
+});
