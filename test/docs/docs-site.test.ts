@@ -4,6 +4,8 @@
  * reading reports from the local lake and from an S3 prefix (the project's local S3 server).
  */
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
@@ -247,6 +249,40 @@ describe('lakehouse docs', () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  it('signs its --from requests for the region of the AWS profile when only the profile sets one, else for cdk.json\'s', async () => {
+    // An S3 endpoint that answers every listing with no objects and keeps each request's signature, whose scope names the region.
+    const signatures: string[] = [];
+    const endpoint = createServer((request, response) => {
+      signatures.push(request.headers.authorization ?? '');
+      response.writeHead(200, { 'content-type': 'application/xml' });
+      response.end('<?xml version="1.0" encoding="UTF-8"?><ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><KeyCount>0</KeyCount><IsTruncated>false</IsTruncated></ListBucketResult>');
+    });
+    await new Promise<void>((listening) => endpoint.listen(0, '127.0.0.1', listening));
+    const config = join(scratch, 'aws-config');
+    // The SDK takes no credentials from the environment when a profile is named, so the profiles hold them.
+    const credentials = `aws_access_key_id = ${LOCAL_S3_CREDENTIALS.accessKeyId}\naws_secret_access_key = ${LOCAL_S3_CREDENTIALS.secretAccessKey}\n`;
+    writeFileSync(config, `[profile docs-reader]\nregion = ap-southeast-2\n${credentials}[profile regionless]\n${credentials}`);
+    try {
+      vi.stubEnv('AWS_ENDPOINT_URL_S3', `http://127.0.0.1:${(endpoint.address() as AddressInfo).port}`);
+      vi.stubEnv('AWS_REGION', undefined);
+      vi.stubEnv('AWS_CONFIG_FILE', config);
+      vi.stubEnv('AWS_SHARED_CREDENTIALS_FILE', join(scratch, 'no-credentials-file'));
+      // No instance metadata to ask: the test runs on no EC2 instance.
+      vi.stubEnv('AWS_EC2_METADATA_DISABLED', 'true');
+      for (const [profile, region] of [['docs-reader', 'ap-southeast-2'], ['regionless', DEV.region]] as const) {
+        vi.stubEnv('AWS_PROFILE', profile);
+        signatures.length = 0;
+        const result = await docsCommand(['--out', join(scratch, `site-${profile}`), '--contracts', FIXTURE_CONTRACTS, '--from', 's3://some-audit-bucket/']);
+        expect(result.code, result.err).toBe(0);
+        expect(signatures.length).toBeGreaterThan(0);
+        for (const signature of signatures) expect(signature).toContain(`/${region}/s3/aws4_request`);
+      }
+    } finally {
+      vi.unstubAllEnvs();
+      endpoint.close();
+    }
+  });
+
   it('reads the reports from an S3 prefix with --from, through the SDK as configured by the environment', async () => {
     const server = await auditServer(join(scratch, 'remote'));
     try {
@@ -256,6 +292,7 @@ describe('lakehouse docs', () => {
       vi.stubEnv('AWS_SECRET_ACCESS_KEY', LOCAL_S3_CREDENTIALS.secretAccessKey);
       vi.stubEnv('AWS_REQUEST_CHECKSUM_CALCULATION', 'WHEN_REQUIRED');
       vi.stubEnv('AWS_RESPONSE_CHECKSUM_VALIDATION', 'WHEN_REQUIRED');
+      vi.stubEnv('AWS_EC2_METADATA_DISABLED', 'true');
       const out = join(scratch, 'site-from-s3');
       const result = await docsCommand(['--out', out, '--contracts', FIXTURE_CONTRACTS, '--from', `s3://${AUDIT_BUCKET}/zone`]);
       expect(result.err).toContain('from 3 validation reports');

@@ -12,6 +12,7 @@ import { siteFolderRefusal } from '../../docs/site-folder.ts';
 import { readValidationReports, type AuditZone, type ReadReports } from '../../docs/validation-reports.ts';
 import { checkMlModels } from '../../ml/load.ts';
 import { checkTransforms } from '../../transforms/compile.ts';
+import { awsRegionOr } from '../aws-region.ts';
 import type { Command } from '../command.ts';
 import { ExitCode } from '../exit-codes.ts';
 import type { CommandIO } from '../io.ts';
@@ -103,7 +104,7 @@ export const docs: Command = {
       if (read === undefined) io.err(`lakehouse docs: no validation reports yet: ${source} does not exist (run a pipeline first, or give --from)`);
     } else {
       source = `s3://${from.bucket}/${from.prefix}`;
-      const zone: AuditZone = { s3: new S3Client({ region: process.env['AWS_REGION'] ?? identity.region }), bucket: from.bucket, prefix: from.prefix };
+      const zone: AuditZone = { s3: new S3Client({ region: await awsRegionOr(identity.region) }), bucket: from.bucket, prefix: from.prefix };
       try {
         read = await readValidationReports(zone, allDatasets(catalog));
       } catch (error) {
