@@ -1,8 +1,8 @@
 /**
  * The docs site in a real browser (issue 12 item 5): Debian's chromium, driven by playwright-core,
  * opens every generated page from file:// (no server), and the test asks the page itself: no
- * console or page errors, the lineage graph's nodes and edges, Chart.js's own count of a chart's
- * points, the search box finding a column. A screenshot of each page kind goes to
+ * console or page errors, the lineage graph's nodes and edges, the values Chart.js holds for one
+ * series of each chart, the search box finding a column. A screenshot of each page kind goes to
  * test-output/docs-site/. The browser is launched once for the file, with playwright's fresh
  * temporary profile, and never downloaded: without /usr/bin/chromium the test fails saying how to
  * install it (.ci/run does).
@@ -112,17 +112,25 @@ describe('the docs site in chromium', () => {
     expect(page.url()).toMatch(/\/models\/finance--revenue\.html$/);
   });
 
-  it("renders the history charts with one point per validation run, as Chart.js counts them", async () => {
+  it("renders the history charts with one value per validation run, as Chart.js holds them", async () => {
     await open('datasets/shop--orders.html');
-    const points = await page.$$eval('canvas[data-chart]', (canvases) =>
+    const charts = await page.$$eval('canvas[data-chart]', (canvases) =>
       canvases.map((canvas) => {
         // Chart.js's UMD build, as the page loaded it.
-        const { Chart } = globalThis as unknown as { Chart: { getChart(canvas: unknown): { data: { datasets: { data: unknown[] }[] } } | undefined } };
-        const chart = Chart.getChart(canvas);
-        return [canvas.getAttribute('data-chart'), chart?.data.datasets[0]?.data.length];
+        const { Chart } = globalThis as unknown as { Chart: { getChart(canvas: unknown): { data: { datasets: { label: string; data: (number | null)[] }[] } } | undefined } };
+        const series = Chart.getChart(canvas)?.data.datasets.map((dataset) => [dataset.label, dataset.data] as const) ?? [];
+        return [canvas.getAttribute('data-chart')!, Object.fromEntries(series)] as const;
       }),
     );
-    expect(Object.fromEntries(points)).toEqual({ rows: 3, quarantined: 3, failedRows: 3, missingValues: 3, classBalance: 3 });
+    const chart: Record<string, Record<string, (number | null)[]>> = Object.fromEntries(charts);
+    expect(Object.keys(chart).sort()).toEqual(['classBalance', 'failedRows', 'missingValues', 'quarantined', 'rows']);
+    // The three deliveries: clean (3 rows), 5 rows with 2 bad and 2 of 5 channels missing, clean (4 rows).
+    expect(chart['rows']!['rows read']).toEqual([3, 5, 4]);
+    expect(chart['quarantined']!['rows quarantined']).toEqual([0, 2, 0]);
+    expect(chart['failedRows']!['amount.minimum']).toEqual([0, 1, 0]);
+    expect(chart['missingValues']!['channel_present']).toEqual([0, 40, 0]);
+    // Rarest status share: 1 of 3 placed, 1 of 5 lost, 2 of 4 either.
+    expect(chart['classBalance']!['classBalance']!.map((value) => Math.round(value!))).toEqual([33, 20, 50]);
   });
 
   it('finds a column by name, and by a word of its description, and shows its dataset', async () => {
