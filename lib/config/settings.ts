@@ -101,10 +101,21 @@ export interface AlarmSettings {
   /** Failed runs of a domain's freshness check within one period of it (Lambda `Errors`), alarmed to the platform topic. @default 1 */
   readonly freshnessCheckErrors: number;
   /**
+   * Consecutive freshness check periods whose `LastLoadAgeSeconds` must breach (or be missing)
+   * before a freshness alarm fires: the check runs at a clock offset of its own, so one late run
+   * can leave a period without data. @default 2
+   */
+  readonly freshnessBreachingChecks: number;
+  /**
    * Width, in standard deviations, of the band of expected bytes scanned per period in each domain
-   * workgroup; a period above it breaches the bytes-scanned alarm. @default 3
+   * workgroup; a period above it breaches the bytes-scanned alarm. A fraction (2.5) is allowed. @default 3
    */
   readonly bytesScannedBandWidth: number;
+  /**
+   * Seconds per period of the bytes-scanned anomaly alarms: an hour, as the dashboards draw it,
+   * since most 5-minute periods have no query and the band would learn from empty periods. @default 3600
+   */
+  readonly bytesScannedPeriodSeconds: number;
 }
 
 export const DEFAULT_ALARM_SETTINGS: AlarmSettings = {
@@ -120,7 +131,9 @@ export const DEFAULT_ALARM_SETTINGS: AlarmSettings = {
   freshnessCheckMinutes: 15,
   freshnessGraceSeconds: 900,
   freshnessCheckErrors: 1,
+  freshnessBreachingChecks: 2,
   bytesScannedBandWidth: 3,
+  bytesScannedPeriodSeconds: 3600,
 };
 
 export interface LakehouseSettings {
@@ -172,6 +185,28 @@ const ALARM_KEYS = Object.keys(DEFAULT_ALARM_SETTINGS) as (keyof AlarmSettings)[
 /** CloudWatch's periods: high resolution (10, 30) or whole minutes. */
 function isAlarmPeriod(seconds: number): boolean {
   return seconds === 10 || seconds === 30 || seconds % 60 === 0;
+}
+const PERIOD_KEYS: readonly (keyof AlarmSettings)[] = ['periodSeconds', 'bytesScannedPeriodSeconds'];
+/** Settings that are a number of standard deviations, so a fraction is meaningful. */
+const FRACTIONAL_KEYS: readonly (keyof AlarmSettings)[] = ['bytesScannedBandWidth'];
+
+/**
+ * The longest span PutMetricAlarm accepts for period × evaluation periods: 7 days, and 1 day when the
+ * period is under an hour ("An alarm's total current evaluation period can be no longer than seven
+ * days ... For alarms with a period of less than one hour (3,600 seconds), the total evaluation
+ * period can't be longer than one day", PutMetricAlarm `Period` in the CloudWatch API reference).
+ */
+function maxEvaluationRangeSeconds(periodSeconds: number): number {
+  return periodSeconds < 3600 ? 86_400 : 604_800;
+}
+
+/** Each alarm's evaluation range from the settings: the keys that set it, its period and its count of periods. */
+function evaluationRanges(alarms: AlarmSettings): { keys: string; periodSeconds: number; periods: number }[] {
+  return [
+    { keys: 'periodSeconds × evaluationPeriods', periodSeconds: alarms.periodSeconds, periods: alarms.evaluationPeriods },
+    { keys: 'bytesScannedPeriodSeconds × evaluationPeriods', periodSeconds: alarms.bytesScannedPeriodSeconds, periods: alarms.evaluationPeriods },
+    { keys: 'freshnessCheckMinutes × 60 × freshnessBreachingChecks', periodSeconds: alarms.freshnessCheckMinutes * 60, periods: alarms.freshnessBreachingChecks },
+  ];
 }
 const REMOVAL_POLICIES: readonly RemovalPolicySetting[] = ['retain', 'destroy'];
 const MODEL_APPROVALS: readonly ModelApproval[] = ['auto', 'manual'];
@@ -351,12 +386,29 @@ function readAlarms(value: unknown, key: string, problems: Problems): AlarmSetti
   for (const name of ALARM_KEYS) {
     const given = value[name];
     if (given === undefined) continue;
-    if (typeof given !== 'number' || !Number.isSafeInteger(given) || given < 1) {
+    if (FRACTIONAL_KEYS.includes(name)) {
+      if (typeof given !== 'number' || !Number.isFinite(given) || given <= 0) {
+        problems.add(`${key}.${name}`, `must be a positive number, e.g. 2.5, got ${describe(given)}`);
+      } else {
+        alarms[name] = given;
+      }
+    } else if (typeof given !== 'number' || !Number.isSafeInteger(given) || given < 1) {
       problems.add(`${key}.${name}`, `must be a whole number, at least 1, got ${describe(given)}`);
-    } else if (name === 'periodSeconds' && !isAlarmPeriod(given)) {
+    } else if (PERIOD_KEYS.includes(name) && !isAlarmPeriod(given)) {
       problems.add(`${key}.${name}`, `must be 10, 30 or a multiple of 60 seconds (CloudWatch's periods), got ${given}`);
     } else {
       alarms[name] = given;
+    }
+  }
+  if (problems.list.length > before) return undefined;
+  for (const range of evaluationRanges(alarms as unknown as AlarmSettings)) {
+    const seconds = range.periodSeconds * range.periods;
+    const limit = maxEvaluationRangeSeconds(range.periodSeconds);
+    if (seconds > limit) {
+      problems.add(
+        key,
+        `${range.keys} is ${seconds} seconds, more than CloudWatch lets an alarm evaluate (${limit} seconds: 1 day for a period under an hour, 7 days otherwise); shorten the period or the count`,
+      );
     }
   }
   return problems.list.length > before ? undefined : (alarms as unknown as AlarmSettings);

@@ -13,7 +13,7 @@ export interface BytesScannedAlarmsProps {
   readonly domain: string;
   /** The domain's workgroups by kind (`workgroup`, `pipeline-workgroup`), each publishing CloudWatch metrics. */
   readonly workgroups: Readonly<Record<string, string>>;
-  /** `bytesScannedBandWidth` is the band in standard deviations; period and evaluation periods as every alarm's. */
+  /** `bytesScannedBandWidth` is the band in standard deviations, `bytesScannedPeriodSeconds` the period; evaluation periods as every alarm's. */
   readonly settings: AlarmSettings;
   /** The domain's alert topic: the domain pays for its workgroups' scans. */
   readonly alertTopic: sns.ITopic;
@@ -31,7 +31,7 @@ export class BytesScannedAlarms extends Construct {
   constructor(scope: Construct, id: string, props: BytesScannedAlarmsProps) {
     super(scope, id);
     const { identity, domain, settings } = props;
-    const period = Duration.seconds(settings.periodSeconds);
+    const period = Duration.seconds(settings.bytesScannedPeriodSeconds);
     this.alarms = Object.entries(props.workgroups).map(([kind, workgroup]) => {
       const suffix = bytesScannedSuffix(kind);
       const alarm = new cloudwatch.AnomalyDetectionAlarm(this, pascalCase(suffix), {

@@ -30,13 +30,6 @@ function hasFreshnessSla(dataset: Dataset): boolean {
   return freshnessThresholdSeconds(dataset) !== undefined;
 }
 
-/**
- * Consecutive freshness periods that must breach: the check runs once per period at a clock offset
- * of its own, so one late run can leave a period without data, which breaches; two in a row mean
- * the data is stale or the check stopped.
- */
-const FRESHNESS_BREACHING_CHECKS = 2;
-
 /** Only this disposition quarantines rows of a file that otherwise loads. */
 function quarantinesRows(dataset: Dataset): boolean {
   return dataset.onViolation === 'quarantine-rows';
@@ -148,8 +141,10 @@ export class DatasetAlarms extends Construct {
         period: Duration.minutes(settings.freshnessCheckMinutes),
       }),
       threshold: thresholdSeconds + settings.freshnessGraceSeconds,
-      evaluationPeriods: FRESHNESS_BREACHING_CHECKS,
-      datapointsToAlarm: FRESHNESS_BREACHING_CHECKS,
+      // One late check leaves a period without data, which breaches: `freshnessBreachingChecks` in a row
+      // mean the data is stale or the check stopped.
+      evaluationPeriods: settings.freshnessBreachingChecks,
+      datapointsToAlarm: settings.freshnessBreachingChecks,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       treatMissingData: cloudwatch.TreatMissingData.BREACHING,
     });

@@ -120,6 +120,29 @@ describe('readSettings', () => {
     ]);
   });
 
+  it('reads the bytes-scanned period (an hour by default, a CloudWatch period), a fractional band width and the freshness breaching checks (2 by default)', () => {
+    const [defaults, given] = readSettings(
+      context({ environments: { dev, prod: { ...dev, alarms: { bytesScannedPeriodSeconds: 1800, bytesScannedBandWidth: 2.5, freshnessBreachingChecks: 3 } } } }),
+    ).environments.map((environment) => environment.alarms);
+    expect([defaults!.bytesScannedPeriodSeconds, defaults!.freshnessBreachingChecks]).toEqual([3600, 2]);
+    expect(given).toEqual({ ...DEFAULT_ALARM_SETTINGS, bytesScannedPeriodSeconds: 1800, bytesScannedBandWidth: 2.5, freshnessBreachingChecks: 3 });
+    expect(problemsOf(() => readSettings(context({ environments: { dev: { ...dev, alarms: { bytesScannedPeriodSeconds: 90, bytesScannedBandWidth: 0, freshnessBreachingChecks: 1.5 } } } })))).toEqual([
+      "cdk.json: context.environments.dev.alarms.freshnessBreachingChecks: must be a whole number, at least 1, got 1.5",
+      "cdk.json: context.environments.dev.alarms.bytesScannedBandWidth: must be a positive number, e.g. 2.5, got 0",
+      "cdk.json: context.environments.dev.alarms.bytesScannedPeriodSeconds: must be 10, 30 or a multiple of 60 seconds (CloudWatch's periods), got 90",
+    ]);
+  });
+
+  it("refuses an alarm whose period × evaluation periods CloudWatch would not accept: over a day under an hour's period, over 7 days otherwise", () => {
+    // 59-minute checks, 25 in a row: 88,500 s. 100-hour checks, 2 in a row: 720,000 s. 24 h × 7 is exactly 7 days: accepted.
+    expect(problemsOf(() => readSettings(context({ environments: { dev: { ...dev, alarms: { freshnessCheckMinutes: 59, freshnessBreachingChecks: 25 } }, prod: { ...dev, alarms: { freshnessCheckMinutes: 6000 } } } })))).toEqual([
+      "cdk.json: context.environments.dev.alarms: freshnessCheckMinutes × 60 × freshnessBreachingChecks is 88500 seconds, more than CloudWatch lets an alarm evaluate (86400 seconds: 1 day for a period under an hour, 7 days otherwise); shorten the period or the count",
+      "cdk.json: context.environments.prod.alarms: freshnessCheckMinutes × 60 × freshnessBreachingChecks is 720000 seconds, more than CloudWatch lets an alarm evaluate (604800 seconds: 1 day for a period under an hour, 7 days otherwise); shorten the period or the count",
+    ]);
+    const [accepted] = readSettings(context({ environments: { dev: { ...dev, alarms: { freshnessCheckMinutes: 1440, freshnessBreachingChecks: 7 } } } })).environments;
+    expect(accepted!.alarms.freshnessCheckMinutes).toBe(1440);
+  });
+
   it('defaults removal policy to retain and model approval to manual', () => {
     const { removalPolicy: _r, modelApproval: _m, ...bare } = dev;
     const [environment] = readSettings(context({ environments: { dev: bare } })).environments;

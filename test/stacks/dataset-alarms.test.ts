@@ -99,7 +99,7 @@ function expectStageAlarms(
           'Maximum',
           slaSeconds(data)! + settingsOf.freshnessGraceSeconds,
           settingsOf.freshnessCheckMinutes * 60,
-          2,
+          settingsOf.freshnessBreachingChecks,
         ]);
         expect([alarm.ComparisonOperator, alarm.TreatMissingData], name).toEqual(['GreaterThanThreshold', 'breaching']);
         continue;
@@ -129,7 +129,16 @@ function identityOf(organization: string, environmentSettings: EnvironmentSettin
 }
 
 describe('dataset alarms from a fixture catalog', () => {
-  const alarmSettings: AlarmSettings = { ...DEFAULT_ALARM_SETTINGS, periodSeconds: 60, evaluationPeriods: 3, rejectedFiles: 2, warningRuleBreaches: 5 };
+  const alarmSettings: AlarmSettings = {
+    ...DEFAULT_ALARM_SETTINGS,
+    periodSeconds: 60,
+    evaluationPeriods: 3,
+    rejectedFiles: 2,
+    warningRuleBreaches: 5,
+    freshnessBreachingChecks: 3,
+    bytesScannedBandWidth: 2.5,
+    bytesScannedPeriodSeconds: 7200,
+  };
   const events = dataset('web', 'events', {
     onViolation: 'quarantine-rows',
     columns: [column('id', { kind: 'string' }, 'Identifier'), column('referrer', { kind: 'string' }, 'Where the visit came from')],
@@ -158,6 +167,18 @@ describe('dataset alarms from a fixture catalog', () => {
 
   it('gives every dataset each alarm kind, with the thresholds, period and evaluation periods of cdk.json', () => {
     expectStageAlarms(stage, identity, environment('dev', { alarms: alarmSettings }), (name) => fixtureCatalog.domains.find((d) => d.name === name)!.datasets);
+  });
+
+  it("watches bytes scanned per bytesScannedPeriodSeconds, not the other alarms' period, against a band as wide as given, a fraction too", () => {
+    const template = Template.fromStack(stage.domains.get('sales')!.domain);
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).filter((alarm) => String(alarm.Properties.AlarmName).endsWith('-bytes-scanned'));
+    expect(alarms).toHaveLength(2);
+    for (const alarm of alarms) {
+      const metrics = alarm.Properties.Metrics as { Expression?: string; MetricStat?: { Period: number } }[];
+      expect(metrics.some((metric) => metric.Expression?.startsWith('ANOMALY_DETECTION_BAND(') && metric.Expression.endsWith(', 2.5)'))).toBe(true);
+      const periods = metrics.filter((metric) => metric.MetricStat !== undefined).map((metric) => metric.MetricStat!.Period);
+      expect(new Set(periods)).toEqual(new Set([7200]));
+    }
   });
 
   it('alarms on the metrics the pipeline, the validator and its EMF lines publish', () => {
@@ -286,7 +307,7 @@ describe('the domain-level alarms of the shipped app', () => {
           const alarm = alarms.find((candidate) => candidate.Properties.AlarmName === `${identity.environment}-${domainName}-${kind}-bytes-scanned`)!.Properties as {
             ComparisonOperator: string;
             ThresholdMetricId: string;
-            Metrics: { Id: string; Expression?: string; MetricStat?: { Metric: { Namespace: string; MetricName: string; Dimensions: { Name: string; Value: string }[] }; Stat: string } }[];
+            Metrics: { Id: string; Expression?: string; MetricStat?: { Metric: { Namespace: string; MetricName: string; Dimensions: { Name: string; Value: string }[] }; Stat: string; Period: number } }[];
             AlarmActions: { Ref: string }[];
           };
           expect(alarm.ComparisonOperator).toBe('GreaterThanUpperThreshold');
@@ -298,8 +319,14 @@ describe('the domain-level alarms of the shipped app', () => {
           const inputs = alarm.Metrics.filter((metric) => metric.MetricStat !== undefined);
           expect(inputs.length).toBeGreaterThan(0);
           for (const input of inputs) {
-            const { Metric, Stat } = input.MetricStat!;
-            expect([Metric.Namespace, Metric.MetricName, Stat, Metric.Dimensions.find((dimension) => dimension.Name === 'WorkGroup')!.Value]).toEqual(['AWS/Athena', 'ProcessedBytes', 'Sum', workgroup]);
+            const { Metric, Stat, Period } = input.MetricStat!;
+            expect([Metric.Namespace, Metric.MetricName, Stat, Period, Metric.Dimensions.find((dimension) => dimension.Name === 'WorkGroup')!.Value]).toEqual([
+              'AWS/Athena',
+              'ProcessedBytes',
+              'Sum',
+              environmentSettings.alarms.bytesScannedPeriodSeconds,
+              workgroup,
+            ]);
           }
           expect(alarm.Metrics.find((metric) => metric.Id === bandInput![1])!.Expression).toBe(inputs.map((input) => `FILL(${input.Id}, 0)`).join(' + '));
           expect(alarm.AlarmActions).toHaveLength(1);
