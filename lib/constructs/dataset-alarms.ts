@@ -8,7 +8,7 @@ import type { AlarmSettings } from '../config/settings.ts';
 import type { Dataset } from '../contracts/model.ts';
 import { METRICS_NAMESPACE, VALIDATION_METRICS, validationMetricDimensions } from '../ingest/validation-metrics.ts';
 import { ALARM_KINDS, type AlarmKind, alarmDescription, warningRuleSuffix } from '../pipeline/alarm-kinds.ts';
-import { freshnessThresholdSeconds } from '../pipeline/freshness-threshold.ts';
+import { freshnessAlarmThresholdSeconds, freshnessThresholdSeconds } from '../pipeline/freshness-threshold.ts';
 import { deriveRules } from '../validation/derive-rules.ts';
 import { stateMachineArns } from './state-machine-arns.ts';
 
@@ -115,7 +115,7 @@ export class DatasetAlarms extends Construct {
         settings.quarantinedRows,
       );
     }
-    const freshnessThreshold = freshnessThresholdSeconds(dataset);
+    const freshnessThreshold = freshnessAlarmThresholdSeconds(dataset, settings.freshnessGraceSeconds);
     if (freshnessThreshold !== undefined) this.addFreshnessAlarm(props, freshnessThreshold);
     // SampleCount: a rule's RuleFailedRows is published only when it had failing rows or failed, and a
     // failed table-level rule publishes 0 rows.
@@ -126,7 +126,8 @@ export class DatasetAlarms extends Construct {
 
   /**
    * `LastLoadAgeSeconds` from the domain's scheduled freshness check against the contract's
-   * threshold plus the grace. Missing data breaches: if the check stops, staleness is unknown.
+   * threshold plus the grace (`freshnessAlarmThresholdSeconds`). Missing data breaches: if the
+   * check stops, staleness is unknown.
    */
   private addFreshnessAlarm({ identity, dataset, settings, alertTopic }: DatasetAlarmsProps, thresholdSeconds: number): void {
     const kind = ALARM_KINDS.freshness;
@@ -140,7 +141,7 @@ export class DatasetAlarms extends Construct {
         statistic: 'Maximum',
         period: Duration.minutes(settings.freshnessCheckMinutes),
       }),
-      threshold: thresholdSeconds + settings.freshnessGraceSeconds,
+      threshold: thresholdSeconds,
       // One late check leaves a period without data, which breaches: `freshnessBreachingChecks` in a row
       // mean the data is stale or the check stopped.
       evaluationPeriods: settings.freshnessBreachingChecks,

@@ -18,7 +18,7 @@ import {
 } from '../config/names.ts';
 import type { Dataset } from '../contracts/model.ts';
 import { METRICS_NAMESPACE, TREND_RULE_KINDS, VALIDATION_METRICS, observedInPercent, validationMetricDimensions } from '../ingest/validation-metrics.ts';
-import { freshnessThresholdSeconds } from '../pipeline/freshness-threshold.ts';
+import { freshnessAlarmThresholdSeconds } from '../pipeline/freshness-threshold.ts';
 import { modelMetricDimensions, OPERATIONAL_METRICS } from '../pipeline/operational-metrics.ts';
 import type { ModelSource } from '../transforms/model.ts';
 import { deriveRules } from '../validation/derive-rules.ts';
@@ -34,6 +34,8 @@ export interface DomainDashboardProps {
   readonly testedModels: readonly Pick<ModelSource, 'id' | 'name'>[];
   /** The environment's Athena price, which turns the workgroups' bytes scanned into cost. */
   readonly athenaUsdPerTerabyteScanned: number;
+  /** The environment's `freshnessGraceSeconds`: the last-load line is drawn where the freshness alarm fires. */
+  readonly freshnessGraceSeconds: number;
 }
 
 /** The period every validation widget sums over. */
@@ -94,7 +96,7 @@ export class DomainDashboard extends Construct {
         .monitorCustom({
           alarmFriendlyName: `${domain}-${dataset.name}-validation`,
           humanReadableName: `${dataset.name} validation`,
-          metricGroups: [...validationMetricGroups(identity, dataset), ...ruleMetricGroups(identity, dataset)],
+          metricGroups: [...validationMetricGroups(identity, dataset), ...ruleMetricGroups(identity, dataset, props.freshnessGraceSeconds)],
         })
         .monitorLambdaFunction({
           lambdaFunction: lambda.Function.fromFunctionName(this, `Validator${index}`, validatorFunctionName(identity, dataset)),
@@ -119,10 +121,11 @@ export function domainWidgetTitles(domain: string): { modelTests: string; bytesS
 }
 
 /** Titles of a dataset's rule and freshness widgets, each drawn only when the contract has what it shows. */
-export function ruleWidgetTitles(dataset: Pick<Dataset, 'name'>): { failedRows: string; freshness: string; trends: string } {
+export function ruleWidgetTitles(dataset: Pick<Dataset, 'name'>): { failedRows: string; freshnessLag: string; lastLoad: string; trends: string } {
   return {
     failedRows: `${dataset.name}: failed rows per rule`,
-    freshness: `${dataset.name}: freshness lag against the SLA (seconds)`,
+    freshnessLag: `${dataset.name}: newest row age at ingest against the freshness maxAge (seconds)`,
+    lastLoad: `${dataset.name}: time since the last load against the freshness alarm (seconds)`,
     trends: `${dataset.name}: missing values and class balance`,
   };
 }
@@ -167,10 +170,11 @@ function validationMetricGroups(identity: EnvironmentIdentity, dataset: Dataset)
 /**
  * A dataset's rules as the validator reports them (lib/validation/derive-rules.ts, the same rule ids):
  * the rows each rule failed, one line per rule that judges rows (a table-level rule fails files, not
- * rows); the freshness lag against the contract's threshold; the observed value of its missing-value
- * and class-balance rules, which the validator emits on every file.
+ * rows); the newest row's age at ingest against the freshness rule's maxAge, which that rule judges;
+ * the time since the last load against the freshness alarm's threshold, which the alarm judges; the
+ * observed value of its missing-value and class-balance rules, which the validator emits on every file.
  */
-function ruleMetricGroups(identity: EnvironmentIdentity, dataset: Dataset) {
+function ruleMetricGroups(identity: EnvironmentIdentity, dataset: Dataset, freshnessGraceSeconds: number) {
   const dimensionsMap = validationMetricDimensions({ environment: identity.environment, dataset });
   const metric = (metricName: string, statistic: string, label: string, dimensions: Record<string, string> = {}) =>
     new cloudwatch.Metric({ namespace: METRICS_NAMESPACE, metricName, dimensionsMap: { ...dimensionsMap, ...dimensions }, statistic, period: VALIDATION_PERIOD, label });
@@ -181,16 +185,21 @@ function ruleMetricGroups(identity: EnvironmentIdentity, dataset: Dataset) {
   if (rowRules.length > 0) {
     groups.push({ title: titles.failedRows, metrics: rowRules.map((rule) => metric(VALIDATION_METRICS.ruleFailedRows, 'Sum', rule.id, { Rule: rule.id })) });
   }
-  const threshold = freshnessThresholdSeconds(dataset);
-  if (threshold !== undefined) {
+  // Only a contract with a freshness SLA has a rule measuring the newest row's age.
+  if (dataset.freshness !== undefined) {
+    const { maxAge } = dataset.freshness;
     groups.push({
-      title: titles.freshness,
-      metrics: [
-        // Only a contract with a freshness SLA has a rule measuring the newest row's age.
-        ...(dataset.freshness === undefined ? [] : [metric(VALIDATION_METRICS.freshnessLagSeconds, 'Maximum', 'Newest row age at ingest')]),
-        metric(OPERATIONAL_METRICS.lastLoadAgeSeconds, 'Maximum', 'Since the last load'),
-      ],
-      horizontalAnnotations: [{ value: threshold, label: `SLA: ${threshold} s` }],
+      title: titles.freshnessLag,
+      metrics: [metric(VALIDATION_METRICS.freshnessLagSeconds, 'Maximum', 'Newest row age at ingest')],
+      horizontalAnnotations: [{ value: maxAge, label: `freshness maxAge: ${maxAge} s` }],
+    });
+  }
+  const alarmThreshold = freshnessAlarmThresholdSeconds(dataset, freshnessGraceSeconds);
+  if (alarmThreshold !== undefined) {
+    groups.push({
+      title: titles.lastLoad,
+      metrics: [metric(OPERATIONAL_METRICS.lastLoadAgeSeconds, 'Maximum', 'Since the last load')],
+      horizontalAnnotations: [{ value: alarmThreshold, label: `freshness alarm (SLA + grace): ${alarmThreshold} s` }],
     });
   }
   const trendRules = rules.filter((rule) => TREND_RULE_KINDS.includes(rule.kind));

@@ -119,6 +119,7 @@ export class LakehouseStage extends Stage {
       hasBuild: domainStack.build !== undefined,
       testedModels: domainStack.testedModels,
       athenaUsdPerTerabyteScanned: environment.athenaUsdPerTerabyteScanned,
+      freshnessGraceSeconds: environment.alarms.freshnessGraceSeconds,
       description: `Lakehouse domain ${domain.name} in ${identity.environment}: dashboard`,
     });
     // Deployed last, so its dashboard never shows a resource that does not exist yet.

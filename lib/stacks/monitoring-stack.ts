@@ -15,6 +15,8 @@ export interface MonitoringStackProps extends StackProps {
   readonly testedModels?: readonly Pick<ModelSource, 'id' | 'domain' | 'name'>[];
   /** The environment's Athena price, for the dashboard's cost of the domain's workgroups. */
   readonly athenaUsdPerTerabyteScanned: number;
+  /** The environment's `freshnessGraceSeconds`, for the dashboard's line where each freshness alarm fires. */
+  readonly freshnessGraceSeconds: number;
 }
 
 /**
@@ -26,9 +28,9 @@ export class MonitoringStack extends Stack {
   readonly dashboard: DomainDashboard;
 
   constructor(scope: Construct, id: string, props: MonitoringStackProps) {
-    const { identity, domain, datasets, hasBuild, testedModels = [], athenaUsdPerTerabyteScanned, ...stackProps } = props;
+    const { identity, domain, datasets, hasBuild, testedModels = [], athenaUsdPerTerabyteScanned, freshnessGraceSeconds, ...stackProps } = props;
     super(scope, id, stackProps);
-    this.dashboard = new DomainDashboard(this, 'Dashboard', { identity, domain, datasets, hasBuild, testedModels, athenaUsdPerTerabyteScanned });
+    this.dashboard = new DomainDashboard(this, 'Dashboard', { identity, domain, datasets, hasBuild, testedModels, athenaUsdPerTerabyteScanned, freshnessGraceSeconds });
     // A domain without datasets or tested models has no error-level alarm to watch, and a composite needs one.
     if (datasets.length > 0 || testedModels.length > 0) new DomainHealthAlarm(this, 'Health', { identity, domain, datasets, testedModels });
   }

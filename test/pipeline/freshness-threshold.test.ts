@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { freshnessThresholdSeconds } from '../../lib/pipeline/freshness-threshold.ts';
+import { freshnessAlarmThresholdSeconds, freshnessThresholdSeconds } from '../../lib/pipeline/freshness-threshold.ts';
 
 const position = { file: 'contracts/sales/orders.yaml', line: 40, column: 5 };
 
@@ -14,5 +14,10 @@ describe('the freshness threshold of a dataset', () => {
 
   it('is undefined when the contract declares neither', () => {
     expect(freshnessThresholdSeconds({})).toBeUndefined();
+  });
+
+  it("plus the grace is where the freshness alarm fires, and there is none without an SLA", () => {
+    expect(freshnessAlarmThresholdSeconds({ frequency: 3600, freshness: { column: null, maxAge: 86_400, position } }, 900)).toBe(4500);
+    expect(freshnessAlarmThresholdSeconds({}, 900)).toBeUndefined();
   });
 });

@@ -114,7 +114,8 @@ describe('the dashboard of every domain', () => {
     expect(plottedMetrics(failedRows)).toEqual(rules.map((rule) => `${METRICS_NAMESPACE}/${VALIDATION_METRICS.ruleFailedRows} Dataset=orders Domain=sales Environment=dev Rule=${rule}`));
     for (const domain of domains) {
       for (const dataset of domain.datasets) {
-        expect(widgetTitled(dashboards.get(domain.name)![0]!, ruleWidgetTitles(dataset).freshness)).toBeUndefined();
+        expect(widgetTitled(dashboards.get(domain.name)![0]!, ruleWidgetTitles(dataset).freshnessLag)).toBeUndefined();
+        expect(widgetTitled(dashboards.get(domain.name)![0]!, ruleWidgetTitles(dataset).lastLoad)).toBeUndefined();
         expect(widgetTitled(dashboards.get(domain.name)![0]!, ruleWidgetTitles(dataset).trends)).toBeUndefined();
       }
     }

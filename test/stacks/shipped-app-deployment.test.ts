@@ -33,7 +33,6 @@ import type { MlModel } from '../../lib/ml/model.ts';
 import { domainWidgetTitles, ruleWidgetTitles, validationWidgetTitles } from '../../lib/constructs/domain-dashboard.ts';
 import { overviewWidgetTitles } from '../../lib/constructs/platform-dashboard.ts';
 import { DomainHealthAlarm } from '../../lib/constructs/domain-health-alarm.ts';
-import { freshnessThresholdSeconds } from '../../lib/pipeline/freshness-threshold.ts';
 import { deriveRules } from '../../lib/validation/derive-rules.ts';
 import type { LakehouseStage } from '../../lib/stacks/lakehouse-stage.ts';
 import { unquotedRelations } from './athena-identifiers.ts';
@@ -399,24 +398,53 @@ describe('the dashboards', () => {
     }
   });
 
-  it("draw each dataset's freshness lag and time since its last load with a line at its contract's threshold, only when the contract has one", () => {
-    const drawn: string[] = [];
-    eachDatasetDashboard((dataset, dashboard, where) => {
-      const widget = widgetTitled(dashboard, ruleWidgetTitles(dataset).freshness);
-      const threshold = freshnessThresholdSeconds(dataset);
-      if (threshold === undefined) {
-        expect(widget, where).toBeUndefined();
-        return;
+  /** The threshold of every freshness alarm of a stage, by alarm name, as its dataset stacks synthesize it. */
+  function freshnessAlarmThresholds(stage: LakehouseStage): Map<string, number> {
+    const thresholds = new Map<string, number>();
+    for (const stacks of stage.domains.values()) {
+      for (const stack of stacks.datasets.values()) {
+        for (const [, alarm] of resources(Template.fromStack(stack), 'AWS::CloudWatch::Alarm')) {
+          const name = String(alarm.Properties['AlarmName']);
+          if (name.endsWith('-freshness')) thresholds.set(name, alarm.Properties['Threshold'] as number);
+        }
       }
-      drawn.push(dataset.names.ref);
-      expect(widget!.properties.annotations?.horizontal?.map((annotation) => annotation.value), where).toEqual([threshold]);
-      const names = plottedMetrics(widget!).map((metric) => metric.split(' ')[0]);
-      expect(names, where).toEqual([...(dataset.freshness === undefined ? [] : ['ContractLakehouse/FreshnessLagSeconds']), 'ContractLakehouse/LastLoadAgeSeconds']);
-    });
-    // Frequency only (customers), maxAge only (web_events) and both (orders, whose frequency wins) are all shipped.
-    expect(new Set(drawn)).toEqual(new Set(['sales/orders', 'sales/customers', 'sales/order_items', 'marketing/web_events']));
+    }
+    return thresholds;
+  }
+
+  it("draw each dataset's newest row age at ingest against its freshness maxAge, and its time since the last load against its freshness alarm's threshold", () => {
+    const drawn: string[] = [];
+    for (const stage of stages) {
+      const alarmThresholds = freshnessAlarmThresholds(stage);
+      for (const domain of catalog.domains) {
+        const [dashboard] = dashboardsOf(Template.fromStack(stage.domains.get(domain.name)!.monitoring));
+        for (const dataset of domain.datasets) {
+          const where = `${stage.stageName}/${dataset.names.ref}`;
+          const titles = ruleWidgetTitles(dataset);
+          const lag = widgetTitled(dashboard!, titles.freshnessLag);
+          const lastLoad = widgetTitled(dashboard!, titles.lastLoad);
+          const alarmThreshold = alarmThresholds.get(`${stage.stageName}-${dataset.domain}-${dataset.name}-freshness`);
+          expect(lag === undefined, where).toBe(dataset.freshness === undefined);
+          expect(lastLoad === undefined, where).toBe(alarmThreshold === undefined);
+          if (lag !== undefined) {
+            expect(plottedMetrics(lag).map((metric) => metric.split(' ')[0]), where).toEqual(['ContractLakehouse/FreshnessLagSeconds']);
+            expect(lag.properties.annotations?.horizontal?.map((annotation) => annotation.value), where).toEqual([dataset.freshness!.maxAge]);
+          }
+          if (lastLoad !== undefined) {
+            drawn.push(where);
+            expect(plottedMetrics(lastLoad).map((metric) => metric.split(' ')[0]), where).toEqual(['ContractLakehouse/LastLoadAgeSeconds']);
+            expect(lastLoad.properties.annotations?.horizontal?.map((annotation) => annotation.value), where).toEqual([alarmThreshold]);
+          }
+        }
+      }
+    }
+    // Frequency only (customers), maxAge only (web_events) and both (orders) are all shipped.
+    expect(new Set(drawn.map((where) => where.split('/').slice(1).join('/')))).toEqual(new Set(['sales/orders', 'sales/customers', 'sales/order_items', 'marketing/web_events']));
+    // sales/orders: a 1-day frequency and a 2-day maxAge. The alarm (and its line) is the frequency plus the grace; the lag's line is the maxAge.
     const orders = catalog.domains.flatMap((domain) => domain.datasets).find((dataset) => dataset.names.ref === 'sales/orders')!;
-    expect(freshnessThresholdSeconds(orders)).toBe(orders.frequency);
+    expect([orders.frequency, orders.freshness?.maxAge]).toEqual([86_400, 172_800]);
+    const dev = stages.find((stage) => stage.stageName === 'dev')!;
+    expect(freshnessAlarmThresholds(dev).get('dev-sales-orders-freshness')).toBe(86_400 + environmentOf(dev).alarms.freshnessGraceSeconds);
   });
 
   it("draw the observed value of exactly each dataset's missing-value and class-balance rules", () => {
