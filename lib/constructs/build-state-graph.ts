@@ -14,12 +14,12 @@ import type { EnvironmentIdentity } from '../config/names.ts';
 import { alertSubject } from '../pipeline/alert-subject.ts';
 import { METRICS_NAMESPACE } from '../ingest/validation-metrics.ts';
 import { BUILD_ERRORS, BUILD_STATES as S, layerStateName, MODEL_SELECTION_FIELD, modelStateNames } from '../pipeline/build-states.ts';
-import { modelRunEvent, type ModelRunOutcome } from '../pipeline/lineage/model-run-events.ts';
+import { modelDatasets, modelJob, modelRunEvent, type ModelRunOutcome } from '../pipeline/lineage/model-run-events.ts';
 import { modelMetricDimensions, OPERATIONAL_METRICS } from '../pipeline/operational-metrics.ts';
 import { RETRY_POLICIES } from '../pipeline/retry-policy.ts';
 import { type BuildPlan, type ModelBuild, modelStatePrefix, resultsStateName } from '../transforms/build-plan.ts';
 import { announceTask } from './dataset-loaded-announcement.ts';
-import { EVENT_TIME, lineageRunPaths, startLineageRun, writeLineageEvent } from './lineage-states.ts';
+import { EVENT_TIME, lineageRunPaths, sharedPart, startLineageRun, writeLineageEvent } from './lineage-states.ts';
 import { CONDITION_FAILED, lockStates, releaseLockTask } from './lock-states.ts';
 import { retryAsNewQuery, withRetry } from './task-retry.ts';
 
@@ -173,7 +173,12 @@ function modelBranch(scope: Construct, props: BuildStateGraphProps, build: Model
       domain: model.domain,
       table: model.name,
       paths: lineagePaths,
-      event: modelRunEvent(model, props.identity, { runId: sfn.JsonPath.stringAt(lineagePaths.runId), eventTime: EVENT_TIME }, outcome),
+      event: modelRunEvent(
+        model,
+        props.identity,
+        { runId: sfn.JsonPath.stringAt(lineagePaths.runId), eventTime: EVENT_TIME, datasets: { inputs: sharedPart(lineagePaths, 'datasets.inputs'), outputs: sharedPart(lineagePaths, 'datasets.outputs') }, job: sharedPart(lineagePaths, 'job') },
+        outcome,
+      ),
       callTimeout: props.callTimeout,
       next,
       failurePath: PATHS.lineageWriteFailure,
@@ -278,7 +283,7 @@ function modelBranch(scope: Construct, props: BuildStateGraphProps, build: Model
     return [statement(step.name, step.athena, true), results];
   });
   const stageStates = build.steps.filter((step) => step.role === 'stage').map((step) => statement(step.name, step.athena, false));
-  const run = startLineageRun(scope, names.startLineageRun, lineagePaths).next(
+  const run = startLineageRun(scope, names.startLineageRun, lineagePaths, { datasets: modelDatasets(model, props.identity), job: modelJob(model, props.identity) }).next(
     lineageEvent(names.writeLineageStart, { eventType: 'START' }, chainOf([...stageStates, ...testStates], afterTests)),
   );
 

@@ -20,9 +20,9 @@ import { PIPELINE_STATES as S } from '../pipeline/state-names.ts';
 import { tableLockKey } from '../pipeline/lock-item.ts';
 import { alertSubject } from '../pipeline/alert-subject.ts';
 import { ICEBERG_COMMIT_CONFLICT, PIPELINE_ERRORS } from '../pipeline/pipeline-errors.ts';
-import { datasetRunEvent, type DatasetRunOutcome } from '../pipeline/lineage/dataset-run-events.ts';
+import { datasetFacets, datasetJob, datasetRunEvent, type DatasetRunOutcome } from '../pipeline/lineage/dataset-run-events.ts';
 import { announceTask } from './dataset-loaded-announcement.ts';
-import { EVENT_TIME, lineageRunPaths, startLineageRun, writeLineageEvent } from './lineage-states.ts';
+import { EVENT_TIME, lineageRunPaths, sharedPart, startLineageRun, writeLineageEvent } from './lineage-states.ts';
 import { CONDITION_FAILED, lockStates, releaseLockTask } from './lock-states.ts';
 import { withRetry } from './task-retry.ts';
 
@@ -100,7 +100,12 @@ export function pipelineStates(scope: Construct, props: PipelineStatesProps): sf
       domain: dataset.domain,
       table: silverTableName(dataset),
       paths: lineagePaths,
-      event: datasetRunEvent(dataset, identity, { runId: text(lineagePaths.runId), eventTime: EVENT_TIME, key: text(P.key) }, outcome),
+      event: datasetRunEvent(
+        dataset,
+        identity,
+        { runId: text(lineagePaths.runId), eventTime: EVENT_TIME, key: text(P.key), facets: { input: sharedPart(lineagePaths, 'facets.input'), output: sharedPart(lineagePaths, 'facets.output') }, job: sharedPart(lineagePaths, 'job') },
+        outcome,
+      ),
       callTimeout: props.callTimeout,
       next,
       failurePath: P.lineageWriteFailure,
@@ -307,7 +312,7 @@ export function pipelineStates(scope: Construct, props: PipelineStatesProps): sf
       ),
     );
   validate.next(checkValidation);
-  return startLineageRun(scope, S.startLineageRun, lineagePaths).next(
+  return startLineageRun(scope, S.startLineageRun, lineagePaths, { facets: datasetFacets(dataset), job: datasetJob(dataset, identity) }).next(
     lineageEvent(S.writeLineageStart, { eventType: 'START' }, validate),
   );
 }

@@ -101,9 +101,14 @@ export interface LineageEventOfRun {
   readonly eventType: string;
 }
 
+/** `<yyyy>/<mm>/<dd>`: the folder of a run's lineage events, the day it started. */
+export function lineageDayFolder(startDate: string): string {
+  return datePath(startDate);
+}
+
 /** Audit zone: `lineage/<domain>/<table>/<yyyy>/<mm>/<dd>/<run id>-<event type>.json`. */
 export function lineageEventKey(domain: string, table: string, event: LineageEventOfRun): string {
-  return `${lineagePrefix(domain, table)}${datePath(event.startDate)}/${event.runId}-${event.eventType}.json`;
+  return `${lineagePrefix(domain, table)}${lineageDayFolder(event.startDate)}/${event.runId}-${event.eventType}.json`;
 }
 
 /** Validated zone: typed Parquet of passing rows, partitioned by ingest date, one object per delivery. */

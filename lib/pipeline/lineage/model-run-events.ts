@@ -9,14 +9,29 @@ import type { TransformModel } from '../../transforms/model.ts';
 import { silverColumns } from '../silver-table.ts';
 import { CONTRACT_FACET, contractFacet } from './contract-facet.ts';
 import { glueTable, lineageJob } from './lineage-names.ts';
-import { type Facets, jobTypeFacet, type LineageInput, type RunEvent, runEvent, schemaFacet } from './run-event.ts';
+import { type Facets, jobTypeFacet, type LineageInput, type LineageOutput, type RunEvent, runEvent, schemaFacet } from './run-event.ts';
 
 export type LineageModel = Pick<TransformModel, 'domain' | 'name' | 'columns' | 'resolved'>;
+
+/** The tables a model's run reads and writes, the same in every event of the run. */
+export interface ModelDatasets {
+  readonly inputs: readonly LineageInput[];
+  readonly outputs: readonly LineageOutput[];
+}
 
 /** What every event of a model's run says the same. */
 export interface ModelRun {
   readonly runId: string;
   readonly eventTime: string;
+  /** @default modelDatasets(model, identity); a state machine passes the path where the run keeps them */
+  readonly datasets?: ModelDatasets;
+  /** @default modelJob(model, identity); a state machine passes the path where the run keeps it */
+  readonly job?: RunEvent['job'];
+}
+
+/** A model's runs as a job: named by its gold table. */
+export function modelJob(model: LineageModel, identity: EnvironmentIdentity): RunEvent['job'] {
+  return { ...lineageJob(identity, model.domain, model.name), facets: { jobType: jobTypeFacet('MODEL') } };
 }
 
 export type ModelRunOutcome = { readonly eventType: 'START' | 'COMPLETE' } | { readonly eventType: 'FAIL'; readonly errorMessage: string };
@@ -31,12 +46,8 @@ function inputs(model: LineageModel, identity: EnvironmentIdentity): LineageInpu
   });
 }
 
-export function modelRunEvent(model: LineageModel, identity: EnvironmentIdentity, run: ModelRun, outcome: ModelRunOutcome): RunEvent {
-  return runEvent({
-    eventType: outcome.eventType,
-    eventTime: run.eventTime,
-    runId: run.runId,
-    job: { ...lineageJob(identity, model.domain, model.name), facets: { jobType: jobTypeFacet('MODEL') } },
+export function modelDatasets(model: LineageModel, identity: EnvironmentIdentity): ModelDatasets {
+  return {
     inputs: inputs(model, identity),
     outputs: [
       {
@@ -46,6 +57,18 @@ export function modelRunEvent(model: LineageModel, identity: EnvironmentIdentity
         outputFacets: {},
       },
     ],
+  };
+}
+
+export function modelRunEvent(model: LineageModel, identity: EnvironmentIdentity, run: ModelRun, outcome: ModelRunOutcome): RunEvent {
+  const datasets = run.datasets ?? modelDatasets(model, identity);
+  return runEvent({
+    eventType: outcome.eventType,
+    eventTime: run.eventTime,
+    runId: run.runId,
+    job: run.job ?? modelJob(model, identity),
+    inputs: datasets.inputs,
+    outputs: datasets.outputs,
     ...(outcome.eventType === 'FAIL' ? { errorMessage: outcome.errorMessage } : {}),
   });
 }
