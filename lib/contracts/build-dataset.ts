@@ -110,7 +110,7 @@ export function buildDatasets(under: ContractUnderCheck, domainOwner: Owner, loo
               position: source.positionOf(['slaProperties', freshness.index]),
             },
           }),
-      ...(frequency === undefined ? {} : { frequency: seconds(frequency.entry) }),
+      ...(frequency === undefined ? {} : { frequency: seconds(frequency.entry), frequencyPosition: source.positionOf(['slaProperties', frequency.index]) }),
       ...(retentionDays === undefined ? {} : { retentionDays }),
       onViolation: (setting('onViolation')?.value as OnViolation | undefined) ?? DEFAULT_ON_VIOLATION,
       unknownColumns: (setting('unknownColumns')?.value as UnknownColumns | undefined) ?? DEFAULT_UNKNOWN_COLUMNS,

@@ -185,6 +185,8 @@ export interface Dataset {
   readonly freshness?: { readonly column: string | null; readonly maxAge: Seconds; readonly position: SourcePosition };
   /** Expected delivery interval (`slaProperties` frequency), if declared. */
   readonly frequency?: Seconds;
+  /** Where `frequency` is declared, for errors about it. */
+  readonly frequencyPosition?: SourcePosition;
   /** Retention in days (`slaProperties` retention); undefined keeps data forever. */
   readonly retentionDays?: number;
   readonly onViolation: OnViolation;

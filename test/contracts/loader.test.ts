@@ -351,6 +351,7 @@ describe('loadCatalog on a comprehensive contract', () => {
     expect(orders.columns[0]!.position).toEqual({ file, line: 32, column: 9 });
     expect(orders.quality[0]!.position).toEqual({ file, line: 92, column: 9 });
     expect(orders.freshness!.position).toEqual({ file, line: 120, column: 5 });
+    expect(orders.frequencyPosition).toEqual({ file, line: 124, column: 5 });
   });
 });
 
