@@ -206,6 +206,8 @@ function evaluationRanges(alarms: AlarmSettings): { keys: string; periodSeconds:
     { keys: 'periodSeconds × evaluationPeriods', periodSeconds: alarms.periodSeconds, periods: alarms.evaluationPeriods },
     { keys: 'bytesScannedPeriodSeconds × evaluationPeriods', periodSeconds: alarms.bytesScannedPeriodSeconds, periods: alarms.evaluationPeriods },
     { keys: 'freshnessCheckMinutes × 60 × freshnessBreachingChecks', periodSeconds: alarms.freshnessCheckMinutes * 60, periods: alarms.freshnessBreachingChecks },
+    // The freshness check's own errors alarm counts its failed runs per check period.
+    { keys: 'freshnessCheckMinutes × 60 × evaluationPeriods', periodSeconds: alarms.freshnessCheckMinutes * 60, periods: alarms.evaluationPeriods },
   ];
 }
 const REMOVAL_POLICIES: readonly RemovalPolicySetting[] = ['retain', 'destroy'];

@@ -235,10 +235,23 @@ function modelBranch(scope: Construct, props: BuildStateGraphProps, build: Model
 
   const errorTests = build.tests.filter((test) => test.severity === 'error');
   const failed = outcome(names.failed, 'failed', true);
-  // After the alert, so a metric that cannot be published neither delays nor changes the model's outcome.
-  const publishTestFailures = testFailuresMetricTask(scope, props, names.publishTestFailures, model.id)
-    .addCatch(failed, { resultPath: sfn.JsonPath.DISCARD })
-    .next(failed);
+  // Built only for a model with error-severity tests: a state nothing reaches is an invalid definition.
+  const testFailures = (): sfn.IChainable => {
+    const alertTestFailed = alert(scope, props, names.alertTestFailed, `Model test failed: ${model.id}`, {
+      alert: 'ModelTestFailed',
+      model: model.id,
+      owner,
+      failuresByTest: sfn.JsonPath.objectAt(PATHS.tests),
+      message: `An error-severity test of ${model.id} found failing rows; nothing was published and models reading it were skipped`,
+    })
+      .addCatch(error, failing)
+      .next(failed);
+    // Before the owner's alert, so the tests-failed alarm fires even when the alert cannot be sent; a
+    // metric that cannot be published goes on to the alert and changes nothing of the model's outcome.
+    return testFailuresMetricTask(scope, props, names.publishTestFailures, model.id)
+      .addCatch(alertTestFailed, { resultPath: sfn.JsonPath.DISCARD })
+      .next(alertTestFailed);
+  };
   const afterTests =
     errorTests.length === 0
       ? publish
@@ -254,15 +267,7 @@ function modelBranch(scope: Construct, props: BuildStateGraphProps, build: Model
                   sfn.JsonPath.jsonToString(sfn.JsonPath.objectAt(PATHS.tests)),
                 ),
               },
-              alert(scope, props, names.alertTestFailed, `Model test failed: ${model.id}`, {
-                alert: 'ModelTestFailed',
-                model: model.id,
-                owner,
-                failuresByTest: sfn.JsonPath.objectAt(PATHS.tests),
-                message: `An error-severity test of ${model.id} found failing rows; nothing was published and models reading it were skipped`,
-              })
-                .addCatch(error, failing)
-                .next(publishTestFailures),
+              testFailures(),
             ),
           )
           .otherwise(publish);

@@ -141,6 +141,10 @@ describe('readSettings', () => {
     ]);
     const [accepted] = readSettings(context({ environments: { dev: { ...dev, alarms: { freshnessCheckMinutes: 1440, freshnessBreachingChecks: 7 } } } })).environments;
     expect(accepted!.alarms.freshnessCheckMinutes).toBe(1440);
+    // The freshness check's errors alarm evaluates its period evaluationPeriods times: 30-minute checks, 49 periods.
+    expect(problemsOf(() => readSettings(context({ environments: { dev: { ...dev, alarms: { freshnessCheckMinutes: 30, evaluationPeriods: 49 } } } })))).toEqual([
+      "cdk.json: context.environments.dev.alarms: freshnessCheckMinutes × 60 × evaluationPeriods is 88200 seconds, more than CloudWatch lets an alarm evaluate (86400 seconds: 1 day for a period under an hour, 7 days otherwise); shorten the period or the count",
+    ]);
   });
 
   it('defaults removal policy to retain and model approval to manual', () => {

@@ -210,14 +210,15 @@ describe('the build definition', () => {
       expected.set(names.writeLineagePublished, lineageWrite(names.published));
       expected.set(names.writeLineageError, lineageWrite(names.alertError));
       if (build.tests.some((test) => test.severity === 'error')) {
-        expected.set(names.writeLineageTestsFailed, lineageWrite(names.alertTestFailed));
-        expected.set(names.alertTestFailed, { calls: /:states:::sns:publish$/, Retry: [retrier(P.notification)], Catch: [catchAll(names.error)] });
-        // A metric that cannot be published leaves the model failed, as its tests said.
+        // The metric before the owner's alert, so the tests-failed alarm does not hang on the alert.
+        expected.set(names.writeLineageTestsFailed, lineageWrite(names.publishTestFailures));
+        // A metric that cannot be published still alerts the owner and leaves the model failed, as its tests said.
         expected.set(names.publishTestFailures, {
           calls: /:states:::aws-sdk:cloudwatch:putMetricData$/,
           Retry: [retrier(P.notification)],
-          Catch: [catchAll(names.failed, null)],
+          Catch: [catchAll(names.alertTestFailed, null)],
         });
+        expected.set(names.alertTestFailed, { calls: /:states:::sns:publish$/, Retry: [retrier(P.notification)], Catch: [catchAll(names.error)] });
       }
     }
     const handling = listStates(salesBuild.definition).filter((state) => state.type === 'Task' || state.type === 'Parallel');
@@ -255,7 +256,7 @@ describe('the build, run offline on DuckDB', () => {
   function handlers(
     recorded: { alerts: JsonValue[]; events: JsonValue[]; metrics: JsonValue[] },
     inject?: { readonly before: string; readonly sql: string },
-    metricsFail = false,
+    down: { readonly metrics?: boolean; readonly alerts?: boolean } = {},
   ): TaskHandlers {
     const steps = new Map(salesPlan.layers.flat().flatMap((build) => build.steps.map((step) => [step.name, { step, build }] as const)));
     const failures = new Map<string, number>();
@@ -285,12 +286,15 @@ describe('the build, run offline on DuckDB', () => {
           return { ResultSet: { Rows: [{ Data: [{ VarCharValue: 'failures' }] }, { Data: [{ VarCharValue: String(count) }] }] } };
         };
       } else if (resource.includes(':sns:')) {
-        result[state.name] = async (input) => void recorded.alerts.push(input);
+        result[state.name] = async (input) => {
+          if (down.alerts === true) throw new TaskError('SNS.InternalError', 'SNS is down');
+          recorded.alerts.push(input);
+        };
       } else if (resource.includes(':events:')) {
         result[state.name] = async (input) => void recorded.events.push(input);
       } else if (resource.includes(':cloudwatch:putMetricData')) {
         result[state.name] = async (input) => {
-          if (metricsFail) throw new TaskError('CloudWatch.InternalServiceFault', 'CloudWatch is down');
+          if (down.metrics === true) throw new TaskError('CloudWatch.InternalServiceFault', 'CloudWatch is down');
           recorded.metrics.push(input);
           return {};
         };
@@ -301,12 +305,12 @@ describe('the build, run offline on DuckDB', () => {
     return result;
   }
 
-  async function run(input: JsonValue = {}, inject?: Parameters<typeof handlers>[1], metricsFail = false) {
+  async function run(input: JsonValue = {}, inject?: Parameters<typeof handlers>[1], down: Parameters<typeof handlers>[2] = {}) {
     const recorded = { alerts: [] as JsonValue[], events: [] as JsonValue[], metrics: [] as JsonValue[] };
     const execution = await runStateMachine({
       definition: salesBuild.definition,
       input,
-      handlers: handlers(recorded, inject, metricsFail),
+      handlers: handlers(recorded, inject, down),
       retryPauseMs: 0,
       stateMachineArn: salesBuild.arn,
     });
@@ -397,12 +401,23 @@ describe('the build, run offline on DuckDB', () => {
 
   it('keeps the model failed and its owner alerted when the test-failure metric cannot be published', async () => {
     await seedOrders([['ORD-1', 'cancelled', 'EUR']]);
-    const { execution, alerts, metrics } = await run({}, undefined, true);
+    const { execution, alerts, metrics } = await run({}, undefined, { metrics: true });
     expect([execution.status, execution.error]).toEqual(['FAILED', 'Build.ModelsFailed']);
     expect(execution.visitedStates).toContain('sales-status_counts-publish-test-failures');
     expect(execution.visitedStates).toContain('sales-status_counts-failed');
     expect(execution.visitedStates).not.toContain('sales-status_counts-error');
     expect([alerts.length, metrics]).toEqual([1, []]);
+  });
+
+  it("still publishes the test-failure metric, so the tests-failed alarm fires, when the owner's alert cannot be sent", async () => {
+    await seedOrders([['ORD-1', 'cancelled', 'EUR']]);
+    const { execution, alerts, metrics } = await run({}, undefined, { alerts: true });
+    expect(execution.status).toBe('FAILED');
+    expect(execution.visitedStates).toContain('sales-status_counts-alert-test-failed');
+    expect(alerts).toEqual([]);
+    expect(metrics.map((metric) => (metric as { MetricData: { MetricName: string; Value: number }[] }).MetricData[0])).toMatchObject([
+      { MetricName: OPERATIONAL_METRICS.modelTestFailures, Value: 1 },
+    ]);
   });
 
   it('keeps the previous contents readable, alerts the owner and fails the build when the publish query fails', async () => {
