@@ -24,6 +24,7 @@ import { renderDeploymentSummary, summarizeDeployment } from '../lib/docs/deploy
 import { LocalPipelineRuntime, type PipelineRun } from '../lib/local/runtime/pipeline-runtime.ts';
 import type { SynthesizedEnvironment } from '../lib/local/runtime/synthesized-environment.ts';
 import { createLakehouseApp } from '../lib/stacks/create-lakehouse-app.ts';
+import { checkTemplateLimits } from '../lib/stacks/template-limits.ts';
 import { offlineEnvironmentOf } from '../lib/cli/offline-environment.ts';
 import { replayRowCountProblem } from '../lib/cli/replay-row-count.ts';
 import { renderTable } from '../lib/cli/table.ts';
@@ -78,6 +79,7 @@ try {
   const started = performance.now();
   const lakehouse = await createLakehouseApp(contractsRoot, { outdir, context: readCdkJsonContext(join(repo, 'cdk.json')) });
   lakehouse.app.synth();
+  checkTemplateLimits(lakehouse);
   say(`  ${lakehouse.stages.length} environments synthesized in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   environment = offlineEnvironmentOf(lakehouse, ENVIRONMENT);
   // Read now: the definitions live in the cloud assembly, which is deleted below.
