@@ -185,7 +185,10 @@ function modelBranch(scope: Construct, props: BuildStateGraphProps, build: Model
     });
 
   const error = outcome(names.error, 'error', true);
+  const failing = { resultPath: PATHS.failure };
   // The FAIL event before the alert: an alert that cannot be sent still leaves the run's record.
+  // A failed alert is caught into the outcome: failing, it would fail the layer's Parallel, which
+  // stops the other branches between their START and their COMPLETE or FAIL.
   const alertError = lineageEvent(
     names.writeLineageError,
     { eventType: 'FAIL', errorMessage: sfn.JsonPath.format('{}: {}', sfn.JsonPath.stringAt(`${PATHS.failure}.Error`), sfn.JsonPath.stringAt(`${PATHS.failure}.Cause`)) },
@@ -194,9 +197,10 @@ function modelBranch(scope: Construct, props: BuildStateGraphProps, build: Model
       model: model.id,
       owner,
       failure: sfn.JsonPath.objectAt(PATHS.failure),
-    }).next(error),
+    })
+      .addCatch(error, failing)
+      .next(error),
   );
-  const failing = { resultPath: PATHS.failure };
 
   const statement = (name: string, sql: string, keepId: boolean): tasks.AthenaStartQueryExecution => {
     const task = withRetry(

@@ -199,7 +199,8 @@ describe('the build definition', () => {
         expected.set(resultsStateName(test.step), { calls: /:states:::athena:getQueryResults$/, Retry: [retrier(P.athena)], Catch: [toAlert] });
       }
       expected.set(names.announce, { calls: /:states:::events:putEvents$/, Retry: [retrier(P.notification)], Catch: [toAlert] });
-      expected.set(names.alertError, { calls: /:states:::sns:publish$/, Retry: [retrier(P.notification)] });
+      // An alert that cannot be sent still ends the branch in its outcome, so the layer's other branches finish.
+      expected.set(names.alertError, { calls: /:states:::sns:publish$/, Retry: [retrier(P.notification)], Catch: [catchAll(names.error)] });
       // A lineage event that cannot be written is caught into where the run was going.
       const lineageWrite = (next: string): Handling => ({
         calls: /:states:::aws-sdk:s3:putObject$/,
@@ -447,6 +448,25 @@ describe('the build, run offline on DuckDB', () => {
       failure: { Cause: expect.stringContaining('not a count') },
     });
     expect(events).toEqual([]);
+  });
+
+  it("ends a failed model's branch in its error outcome, and the build at ModelsFailed, when the owner's alert cannot be sent", async () => {
+    await seedOrders([['ORD-1', 'placed', 'EUR']]);
+    const staging = stagingRelation(salesPlan.layers[0]![0]!.model, placement);
+    const { execution, alerts } = await run(
+      {},
+      { before: 'sales-status_counts-publish', sql: `ALTER TABLE ${staging} ALTER n TYPE VARCHAR; UPDATE ${staging} SET n = 'not a count'` },
+      { alerts: true },
+    );
+    // Failing, the alert would fail the layer's Parallel, which stops its other branches mid-run.
+    expect([execution.status, execution.error]).toEqual(['FAILED', 'Build.ModelsFailed']);
+    const visited = execution.visitedStates;
+    const names = modelStateNames(modelStatePrefix(salesPlan.layers[0]![0]!.model));
+    expect(visited.indexOf(names.writeLineageError)).toBeLessThan(visited.indexOf(names.alertError));
+    expect(visited.indexOf(names.writeLineageError)).toBeGreaterThan(-1);
+    expect(visited).toContain(names.error);
+    expect(visited).not.toContain(BUILD_STATES.releaseLockAfterFailure);
+    expect(alerts).toEqual([]);
   });
 
   it('runs only the models an explicit selection names; a model left out keeps its published table and is read as it is', async () => {
