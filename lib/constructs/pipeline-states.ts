@@ -20,7 +20,8 @@ import { PIPELINE_STATES as S } from '../pipeline/state-names.ts';
 import { tableLockKey } from '../pipeline/lock-item.ts';
 import { alertSubject } from '../pipeline/alert-subject.ts';
 import { ICEBERG_COMMIT_CONFLICT, PIPELINE_ERRORS } from '../pipeline/pipeline-errors.ts';
-import { datasetFacets, datasetJob, datasetRunEvent, type DatasetRunOutcome } from '../pipeline/lineage/dataset-run-events.ts';
+import { datasetRunEvent, type DatasetRunOutcome, type DatasetRunShared, datasetRunShared } from '../pipeline/lineage/dataset-run-events.ts';
+import type { Facets } from '../pipeline/lineage/run-event.ts';
 import { announceTask } from './dataset-loaded-announcement.ts';
 import { EVENT_TIME, lineageRunPaths, sharedPart, startLineageRun, writeLineageEvent } from './lineage-states.ts';
 import { CONDITION_FAILED, lockStates, releaseLockTask } from './lock-states.ts';
@@ -94,6 +95,13 @@ export function pipelineStates(scope: Construct, props: PipelineStatesProps): sf
   });
   // Every run writes a START and then one COMPLETE or FAIL lineage event, just before its end.
   const lineagePaths = lineageRunPaths(P.lineage);
+  // Each event takes what the run shares by path: an event without row counts, its input and output whole.
+  const shared: DatasetRunShared = {
+    job: sharedPart(lineagePaths, 'job'),
+    inputs: sharedPart(lineagePaths, 'inputs'),
+    outputs: sharedPart(lineagePaths, 'outputs'),
+  };
+  const facets = { input: sharedPart<Facets>(lineagePaths, 'inputs[0].facets'), output: sharedPart<Facets>(lineagePaths, 'outputs[0].facets') };
   const lineageEvent = (id: string, outcome: DatasetRunOutcome, next: sfn.IChainable): sfn.IChainable =>
     writeLineageEvent(scope, id, {
       auditBucketName: props.auditBucketName,
@@ -103,7 +111,7 @@ export function pipelineStates(scope: Construct, props: PipelineStatesProps): sf
       event: datasetRunEvent(
         dataset,
         identity,
-        { runId: text(lineagePaths.runId), eventTime: EVENT_TIME, key: text(P.key), facets: { input: sharedPart(lineagePaths, 'facets.input'), output: sharedPart(lineagePaths, 'facets.output') }, job: sharedPart(lineagePaths, 'job') },
+        { runId: text(lineagePaths.runId), eventTime: EVENT_TIME, key: text(P.key), shared, facets },
         outcome,
       ),
       callTimeout: props.callTimeout,
@@ -113,9 +121,10 @@ export function pipelineStates(scope: Construct, props: PipelineStatesProps): sf
   const rowCounts = { validated: num(P.rowCount), loaded: num(P.rowsPassed) };
 
   // The FAIL event before the alert: an alert that cannot be sent still leaves the run's record.
+  // The failure whole, as JSON: its Cause is optional, and a path to an absent one is States.Runtime, which no Catch handles.
   const reportFailure = lineageEvent(
     S.writeLineageFailed,
-    { eventType: 'FAIL', errorMessage: sfn.JsonPath.format('{}: {}', text(P.failureError), text(P.failureCause)) },
+    { eventType: 'FAIL', errorMessage: sfn.JsonPath.jsonToString(sfn.JsonPath.objectAt(P.failure)) },
     alert(S.alertFailed, `Pipeline failed: ${ref}`, {
       alert: 'PipelineFailed',
       input: sfn.JsonPath.executionInput,
@@ -312,7 +321,7 @@ export function pipelineStates(scope: Construct, props: PipelineStatesProps): sf
       ),
     );
   validate.next(checkValidation);
-  return startLineageRun(scope, S.startLineageRun, lineagePaths, { facets: datasetFacets(dataset), job: datasetJob(dataset, identity) }).next(
+  return startLineageRun(scope, S.startLineageRun, lineagePaths, { ...datasetRunShared(dataset, identity, text(P.key)) }).next(
     lineageEvent(S.writeLineageStart, { eventType: 'START' }, validate),
   );
 }

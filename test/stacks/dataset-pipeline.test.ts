@@ -3,6 +3,8 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { stageStateMachines } from '../../lib/cli/offline-environment.ts';
 import type { AslDefinition } from '../../lib/local/stepfunctions/states.ts';
+import { lineageRunPaths } from '../../lib/constructs/lineage-states.ts';
+import { PIPELINE_PATHS } from '../../lib/pipeline/pipeline-data.ts';
 import { PIPELINE_STATES as S } from '../../lib/pipeline/state-names.ts';
 import { events, orders } from '../pipeline/helpers.ts';
 import { pipelineStage } from '../pipeline/pipeline-stage.ts';
@@ -131,6 +133,19 @@ describe('DatasetPipeline', () => {
     expect(definition.States[S.alertFailed]).toMatchObject({ Next: S.pipelineFailed });
     expect(definition.States[S.checkLoadFailure]).toMatchObject({ Default: S.releaseLockAfterFailure });
     expect(definition.States[S.releaseLockAfterFailure]).toMatchObject({ Next: S.writeLineageFailed });
+  });
+
+  it("spells the run's file and table once, in StartLineageRun: START and a failure's FAIL take them whole, the events with row counts their facets", () => {
+    const { shared } = lineageRunPaths(PIPELINE_PATHS.lineage);
+    const bodyOf = (name: string) => (definition.States[name] as unknown as { Parameters: { Body: Record<string, unknown> } }).Parameters.Body;
+    for (const name of [S.writeLineageStart, S.writeLineageFailed]) {
+      expect(bodyOf(name), name).toMatchObject({ 'job.$': `${shared}.job`, 'inputs.$': `${shared}.inputs`, 'outputs.$': `${shared}.outputs` });
+    }
+    for (const name of [S.writeLineageLoaded, S.writeLineageNothingToLoad, S.writeLineageRejected]) {
+      const { inputs, outputs } = bodyOf(name) as { inputs: Record<string, unknown>[]; outputs: Record<string, unknown>[] };
+      expect(inputs[0], name).toMatchObject({ 'facets.$': `${shared}.inputs[0].facets`, inputFacets: { dataQualityMetrics: expect.anything() } });
+      expect(outputs[0], name).toMatchObject({ 'facets.$': `${shared}.outputs[0].facets`, outputFacets: { outputStatistics: expect.anything() } });
+    }
   });
 
   it('renews the request token after an Iceberg commit conflict, bounded by a counter', () => {

@@ -9,27 +9,47 @@ import type { Dataset } from '../../contracts/model.ts';
 import { silverColumns } from '../silver-table.ts';
 import { CONTRACT_FACET, contractFacet } from './contract-facet.ts';
 import { glueTable, lineageJob, s3Object } from './lineage-names.ts';
-import { dataQualityMetricsFacet, type Facets, jobTypeFacet, outputStatisticsFacet, type RunEvent, runEvent, schemaFacet } from './run-event.ts';
+import {
+  dataQualityMetricsFacet,
+  type Facets,
+  jobTypeFacet,
+  type LineageInput,
+  type LineageOutput,
+  outputStatisticsFacet,
+  type RunEvent,
+  runEvent,
+  schemaFacet,
+} from './run-event.ts';
 
 /** What of a dataset its events say: names, columns, contract and owner. */
 export type PipelinedDataset = Pick<Dataset, 'domain' | 'name' | 'names' | 'columns' | 'partitionColumns' | 'contract' | 'owner'>;
 
-/** The facets every event gives the run's input and output: the contract's columns and the contract itself. */
+/**
+ * What every event of a run says the same: the job, and the run's input and output as an event
+ * without row counts has them (START, a failure before validation counted rows).
+ */
+export interface DatasetRunShared {
+  readonly job: RunEvent['job'];
+  readonly inputs: readonly [LineageInput];
+  readonly outputs: readonly [LineageOutput];
+}
+
+/** A run's input and output facets (the contract's columns and the contract), which the events with row counts add to. */
 export interface DatasetFacets {
   readonly input: Facets;
   readonly output: Facets;
 }
 
-/** What every event of a run says the same. */
+/** What an event of one run is made of. */
 export interface DatasetRun {
   readonly runId: string;
   readonly eventTime: string;
   /** The landed object the run validates, in the environment's landing zone. */
   readonly key: string;
-  /** @default datasetFacets(dataset); a state machine passes the path where the run keeps them */
+  /** @default datasetRunShared(dataset, identity, key); a state machine passes the path where the run keeps it */
+  readonly shared?: DatasetRunShared;
+  /** @default the facets of `shared`'s input and output; a state machine passes their paths */
   readonly facets?: DatasetFacets;
-  /** @default datasetJob(dataset, identity); a state machine passes the path where the run keeps it */
-  readonly job?: RunEvent['job'];
 }
 
 /** Rows the run validated and loaded, as the validation report counts them. */
@@ -44,43 +64,44 @@ export type DatasetRunOutcome =
   | { readonly eventType: 'COMPLETE'; readonly rows: RunRows }
   | { readonly eventType: 'FAIL'; readonly errorMessage: string; readonly rows?: RunRows };
 
-export function datasetFacets(dataset: PipelinedDataset): DatasetFacets {
-  const columns = silverColumns(dataset);
-  const contract = { [CONTRACT_FACET]: contractFacet(dataset) };
-  return {
-    // The file as the contract declares it, before the lakehouse adds its own columns.
-    input: { schema: schemaFacet(columns.filter((column) => column.contractType !== undefined)), ...contract },
-    output: { schema: schemaFacet(columns), ...contract },
-  };
-}
-
 /** The pipeline of a dataset as a job: named by its silver table. */
-export function datasetJob(dataset: PipelinedDataset, identity: EnvironmentIdentity): RunEvent['job'] {
+function datasetJob(dataset: PipelinedDataset, identity: EnvironmentIdentity): RunEvent['job'] {
   return { ...lineageJob(identity, dataset.domain, silverTableName(dataset)), facets: { jobType: jobTypeFacet('PIPELINE') } };
 }
 
+const landedObject = (identity: EnvironmentIdentity, key: string) => s3Object(bucketName(identity, 'landing'), key);
+const silverTable = (dataset: PipelinedDataset, identity: EnvironmentIdentity) =>
+  glueTable(identity, glueDatabaseName(identity, dataset.domain), silverTableName(dataset));
+
+export function datasetRunShared(dataset: PipelinedDataset, identity: EnvironmentIdentity, key: string): DatasetRunShared {
+  const columns = silverColumns(dataset);
+  const contract = { [CONTRACT_FACET]: contractFacet(dataset) };
+  return {
+    job: datasetJob(dataset, identity),
+    // The file as the contract declares it, before the lakehouse adds its own columns.
+    inputs: [{ ...landedObject(identity, key), facets: { schema: schemaFacet(columns.filter((column) => column.contractType !== undefined)), ...contract }, inputFacets: {} }],
+    outputs: [{ ...silverTable(dataset, identity), facets: { schema: schemaFacet(columns), ...contract }, outputFacets: {} }],
+  };
+}
+
 export function datasetRunEvent(dataset: PipelinedDataset, identity: EnvironmentIdentity, run: DatasetRun, outcome: DatasetRunOutcome): RunEvent {
-  const facets = run.facets ?? datasetFacets(dataset);
+  const shared = run.shared ?? datasetRunShared(dataset, identity, run.key);
+  const facets = run.facets ?? { input: shared.inputs[0].facets, output: shared.outputs[0].facets };
   const rows = outcome.eventType === 'START' ? undefined : outcome.rows;
   return runEvent({
     eventType: outcome.eventType,
     eventTime: run.eventTime,
     runId: run.runId,
-    job: run.job ?? datasetJob(dataset, identity),
-    inputs: [
-      {
-        ...s3Object(bucketName(identity, 'landing'), run.key),
-        facets: facets.input,
-        inputFacets: rows === undefined ? {} : { dataQualityMetrics: dataQualityMetricsFacet(rows.validated) },
-      },
-    ],
-    outputs: [
-      {
-        ...glueTable(identity, glueDatabaseName(identity, dataset.domain), silverTableName(dataset)),
-        facets: facets.output,
-        outputFacets: rows === undefined ? {} : { outputStatistics: outputStatisticsFacet(rows.loaded) },
-      },
-    ],
+    job: shared.job,
+    // Without row counts, the input and output are the run's shared ones, whole.
+    inputs:
+      rows === undefined
+        ? shared.inputs
+        : [{ ...landedObject(identity, run.key), facets: facets.input, inputFacets: { dataQualityMetrics: dataQualityMetricsFacet(rows.validated) } }],
+    outputs:
+      rows === undefined
+        ? shared.outputs
+        : [{ ...silverTable(dataset, identity), facets: facets.output, outputFacets: { outputStatistics: outputStatisticsFacet(rows.loaded) } }],
     ...(outcome.eventType === 'FAIL' ? { errorMessage: outcome.errorMessage } : {}),
   });
 }
