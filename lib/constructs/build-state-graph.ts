@@ -189,9 +189,10 @@ function modelBranch(scope: Construct, props: BuildStateGraphProps, build: Model
   // The FAIL event before the alert: an alert that cannot be sent still leaves the run's record.
   // A failed alert is caught into the outcome: failing, it would fail the layer's Parallel, which
   // stops the other branches between their START and their COMPLETE or FAIL.
+  // The failure whole, as JSON: its Cause is optional, and a path to an absent one is States.Runtime, which no Catch handles.
   const alertError = lineageEvent(
     names.writeLineageError,
-    { eventType: 'FAIL', errorMessage: sfn.JsonPath.format('{}: {}', sfn.JsonPath.stringAt(`${PATHS.failure}.Error`), sfn.JsonPath.stringAt(`${PATHS.failure}.Cause`)) },
+    { eventType: 'FAIL', errorMessage: sfn.JsonPath.jsonToString(sfn.JsonPath.objectAt(PATHS.failure)) },
     alert(scope, props, names.alertError, `Model failed to run: ${model.id}`, {
       alert: 'ModelFailed',
       model: model.id,

@@ -47,9 +47,8 @@ export const PIPELINE_PATHS = {
   lockHolderStatus: '$.lockHolder.status',
   lockHolderState: '$.lockHolder',
   loadResult: '$.loadResult',
-  /** `{ Error, Cause }` of the failure the pipeline alerts about. */
+  /** `{ Error, Cause }` of the failure the pipeline alerts about; `Cause` is optional. */
   failure: '$.failure',
-  failureError: '$.failure.Error',
   failureCause: '$.failure.Cause',
   /** `{ runId, startDay }` of the run's OpenLineage events. */
   lineage: '$.lineage',

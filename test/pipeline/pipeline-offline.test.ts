@@ -11,6 +11,7 @@ import { type SynthesizedStateMachine } from '../../lib/local/stepfunctions/defi
 import type { JsonValue } from '../../lib/local/stepfunctions/json.ts';
 import { runStateMachine, type ExecutionResult } from '../../lib/local/stepfunctions/run.ts';
 import { TaskError } from '../../lib/local/stepfunctions/task-error.ts';
+import { errorWithoutCause } from './error-without-cause.ts';
 import type { LoadStep } from '../../lib/pipeline/load-step.ts';
 import { PIPELINE_STATES as S } from '../../lib/pipeline/state-names.ts';
 import { orders, useLoadFixture } from './helpers.ts';
@@ -252,6 +253,28 @@ describe('the pipeline definition, run offline', () => {
       Subject: 'Pipeline failed: sales/orders',
       Message: { alert: 'PipelineFailed', input: INPUT, failure: { Error: 'States.TaskFailed', Cause: expect.stringContaining('HIVE_BAD_DATA') } },
     });
+  });
+
+  it('writes the FAIL event and alerts for a failure without a Cause, which AWS omits when the error carries none', async () => {
+    await prepareFile();
+    const pipeline = offlinePipeline({
+      outcome: outcome(),
+      load,
+      lake: fixture(),
+      overrides: {
+        [S.validate]: async () => {
+          throw errorWithoutCause('Lambda.Unknown');
+        },
+      },
+    });
+    const result = await run(pipeline);
+
+    // A path to an absent Cause would be States.Runtime, which no Catch handles: no FAIL event and no alert.
+    expect(result).toMatchObject({ status: 'FAILED', error: 'Pipeline.Failed' });
+    expect(result.visitedStates.slice(-3)).toEqual([S.writeLineageFailed, S.alertFailed, S.pipelineFailed]);
+    const [write] = pipeline.calls[S.writeLineageFailed] as [{ Body: { run: { facets: { errorMessage: { message: string } } } } }];
+    expect(JSON.parse(write.Body.run.facets.errorMessage.message)).toEqual({ Error: 'Lambda.Unknown' });
+    expect(pipeline.calls[S.alertFailed]?.[0]).toMatchObject({ Message: { failure: { Error: 'Lambda.Unknown' } } });
   });
 
   it('starts the load again with a fresh token after an Iceberg commit conflict', async () => {

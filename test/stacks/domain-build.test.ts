@@ -14,6 +14,7 @@ import { runStateMachine } from '../../lib/local/stepfunctions/run.ts';
 import { listStates, type DefinitionState } from '../../lib/local/stepfunctions/states.ts';
 import type { TaskHandlers } from '../../lib/local/stepfunctions/task-handlers.ts';
 import { TaskError } from '../../lib/local/stepfunctions/task-error.ts';
+import { errorWithoutCause } from '../pipeline/error-without-cause.ts';
 import { METRICS_NAMESPACE } from '../../lib/ingest/validation-metrics.ts';
 import { OPERATIONAL_METRICS } from '../../lib/pipeline/operational-metrics.ts';
 import { CONDITION_FAILED, HOLDER_GONE } from '../../lib/constructs/lock-states.ts';
@@ -255,7 +256,7 @@ describe('the build, run offline on DuckDB', () => {
    * before the state it names: a fault the next query meets.
    */
   function handlers(
-    recorded: { alerts: JsonValue[]; events: JsonValue[]; metrics: JsonValue[] },
+    recorded: { alerts: JsonValue[]; events: JsonValue[]; metrics: JsonValue[]; lineage: JsonValue[] },
     inject?: { readonly before: string; readonly sql: string },
     down: { readonly metrics?: boolean; readonly alerts?: boolean } = {},
   ): TaskHandlers {
@@ -293,6 +294,11 @@ describe('the build, run offline on DuckDB', () => {
         };
       } else if (resource.includes(':events:')) {
         result[state.name] = async (input) => void recorded.events.push(input);
+      } else if (resource.includes(':s3:putObject')) {
+        result[state.name] = async (input) => {
+          recorded.lineage.push(input);
+          return {};
+        };
       } else if (resource.includes(':cloudwatch:putMetricData')) {
         result[state.name] = async (input) => {
           if (down.metrics === true) throw new TaskError('CloudWatch.InternalServiceFault', 'CloudWatch is down');
@@ -306,12 +312,12 @@ describe('the build, run offline on DuckDB', () => {
     return result;
   }
 
-  async function run(input: JsonValue = {}, inject?: Parameters<typeof handlers>[1], down: Parameters<typeof handlers>[2] = {}) {
-    const recorded = { alerts: [] as JsonValue[], events: [] as JsonValue[], metrics: [] as JsonValue[] };
+  async function run(input: JsonValue = {}, inject?: Parameters<typeof handlers>[1], down: Parameters<typeof handlers>[2] = {}, overrides: TaskHandlers = {}) {
+    const recorded = { alerts: [] as JsonValue[], events: [] as JsonValue[], metrics: [] as JsonValue[], lineage: [] as JsonValue[] };
     const execution = await runStateMachine({
       definition: salesBuild.definition,
       input,
-      handlers: handlers(recorded, inject, down),
+      handlers: { ...handlers(recorded, inject, down), ...overrides },
       retryPauseMs: 0,
       stateMachineArn: salesBuild.arn,
     });
@@ -467,6 +473,24 @@ describe('the build, run offline on DuckDB', () => {
     expect(visited).toContain(names.error);
     expect(visited).not.toContain(BUILD_STATES.releaseLockAfterFailure);
     expect(alerts).toEqual([]);
+  });
+
+  it('writes the FAIL event and alerts the owner for a failure without a Cause, which AWS omits when the error carries none', async () => {
+    await seedOrders([['ORD-1', 'placed', 'EUR']]);
+    const statusCounts = salesPlan.layers[0]![0]!;
+    const names = modelStateNames(modelStatePrefix(statusCounts.model));
+    const publish = statusCounts.steps.find((step) => step.role === 'publish')!.name;
+    const { execution, alerts, lineage } = await run({}, undefined, {}, {
+      [publish]: async () => {
+        throw errorWithoutCause('Athena.Unknown');
+      },
+    });
+    // A path to an absent Cause would be States.Runtime, which no Catch in the branch handles.
+    expect([execution.status, execution.error]).toEqual(['FAILED', 'Build.ModelsFailed']);
+    expect(execution.visitedStates).toContain(names.error);
+    const fail = (lineage as { Body: { eventType: string; run: { facets: { errorMessage?: { message: string } } } } }[]).find((write) => write.Body.eventType === 'FAIL');
+    expect(JSON.parse(fail!.Body.run.facets.errorMessage!.message)).toEqual({ Error: 'Athena.Unknown' });
+    expect((alerts[0] as { Message: unknown }).Message).toMatchObject({ alert: 'ModelFailed', failure: { Error: 'Athena.Unknown' } });
   });
 
   it('runs only the models an explicit selection names; a model left out keeps its published table and is read as it is', async () => {
