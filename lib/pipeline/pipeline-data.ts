@@ -52,7 +52,7 @@ export const PIPELINE_PATHS = {
   failureCause: '$.failure.Cause',
   /** `{ runId, startDay }` of the run's OpenLineage events. */
   lineage: '$.lineage',
-  /** A lineage event that could not be written, kept for the execution's output; the run went on. */
+  /** A lineage event that could not be written, kept in the run's state (a loaded run's output carries it); the run went on. */
   lineageWriteFailure: '$.lineageWriteFailure',
   /** A failure to release the lock on the failure path, kept beside the original failure. */
   lockReleaseFailure: '$.lockReleaseFailure',

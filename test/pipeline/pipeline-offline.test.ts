@@ -128,7 +128,7 @@ describe('the pipeline definition, run offline', () => {
 
     expect(result.status).toBe('SUCCEEDED');
     expect(result.visitedStates.slice(-2)).toEqual([S.writeLineageLoaded, S.loaded]);
-    // Retried as a notification is (4 attempts), then given up.
+    // Retried as a notification is (the first call and 4 retries), then given up.
     expect(pipeline.calls[S.writeLineageStart]).toHaveLength(5);
     expect((await fixture().rows(orders, 'order_id')).map((row) => row['order_id'])).toEqual(['ORD-1', 'ORD-2']);
     expect(result.output).toMatchObject({ lineageWriteFailure: { Error: 'S3.AccessDenied' } });
