@@ -51,7 +51,10 @@ export class DatasetStack extends Stack {
   readonly alarms: ReadonlyMap<string, DatasetAlarms>;
 
   constructor(scope: Construct, id: string, props: DatasetStackProps) {
-    super(scope, id, props);
+    // Written without indentation: CloudFormation counts a template's bytes against its 1 MB, and
+    // indenting a dataset stack's template made it 29% bigger (143,744 bytes against 111,439 for
+    // dev/SalesDatasets4 on 2026-12-05): a stack would hold some 22% fewer datasets.
+    super(scope, id, { ...props, suppressTemplateIndentation: true });
     Tags.of(this).add('lakehouse:domain', props.domain);
     const platform = new PlatformImport(this, 'Platform', props.identity);
     const removalPolicy = environmentRemovalPolicy(this, props.environment);
