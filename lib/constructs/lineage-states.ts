@@ -28,18 +28,25 @@ export function lineageRunPaths(run: string): LineageRunPaths {
 }
 
 /**
- * Draws the run id (a UUID, as OpenLineage requires), splits the execution's start day, and keeps
- * `shared`, the parts every event of the run repeats (datasets' schemas and contracts): written
+ * Draws the run id (a UUID, as OpenLineage requires) or takes the machine's own, splits the
+ * execution's start day, and keeps `shared`, the parts every event of the run repeats: written
  * once here and referenced by path from each event, the definition does not carry them once per
  * event (a domain's dataset stacks hold many pipelines, under CloudFormation's 1 MB per template).
  */
-export function startLineageRun(scope: Construct, id: string, paths: LineageRunPaths, shared: Record<string, unknown>): sfn.Pass {
+export function startLineageRun(
+  scope: Construct,
+  id: string,
+  paths: LineageRunPaths,
+  shared: Record<string, unknown>,
+  /** A machine whose run already has a UUID passes it, so its events and its own records name the run alike. */
+  runId: string = sfn.JsonPath.uuid(),
+): sfn.Pass {
   const startDate = sfn.JsonPath.arrayGetItem(sfn.JsonPath.stringSplit(sfn.JsonPath.stringAt('$$.Execution.StartTime'), 'T'), 0);
   const datePart = (index: number): string => sfn.JsonPath.arrayGetItem(sfn.JsonPath.stringSplit(startDate, '-'), index);
   // The key layout's own function, given placeholders, is the template: the folder cannot drift from it.
   const startDay = lineageDayFolder('{}-{}-{}');
   return new sfn.Pass(scope, id, {
-    parameters: { runId: sfn.JsonPath.uuid(), startDay: sfn.JsonPath.format(startDay, datePart(0), datePart(1), datePart(2)), shared },
+    parameters: { runId, startDay: sfn.JsonPath.format(startDay, datePart(0), datePart(1), datePart(2)), shared },
     resultPath: paths.run,
   });
 }

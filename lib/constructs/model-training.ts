@@ -9,6 +9,7 @@ import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { registerEnvironmentVariables } from '../../lambdas/register-model/settings.ts';
+import { lineagePrefix } from '../ingest/layout.ts';
 import {
   athenaResultsPrefix,
   glueDatabaseName,
@@ -99,6 +100,7 @@ export class ModelTraining extends Construct {
     const featureDatabase = glueDatabaseName(identity, featureDomain);
     const runs = new ZonePrefix(props.auditBucketName, mlModelPrefix(model.domain, model.name));
     const records = new ZonePrefix(props.auditBucketName, trainingRunRecordsPrefix(model.domain, model.name));
+    const lineageEvents = new ZonePrefix(props.auditBucketName, lineagePrefix(model.domain, model.name));
     const database = glueDatabaseName(identity, model.domain);
     const runsTable = { database, table: ML_RUNS_TABLE };
     const recordsTable = { database, table: trainingRunRecordsTableName(model.name) };
@@ -222,6 +224,7 @@ export class ModelTraining extends Construct {
     const maxTrainingTime = props.maxTrainingTime ?? Duration.hours(2);
     const definition = trainingStateGraph(new Construct(this, 'States'), {
       model,
+      identity,
       group: groupName,
       featureTable: { database: featureDatabase, table: featureTable },
       workGroupName: props.workGroupName,
@@ -264,6 +267,7 @@ export class ModelTraining extends Construct {
         resources: [trainingSets],
       }),
       new iam.PolicyStatement({ sid: 'WriteRunFiles', actions: ['s3:PutObject'], resources: [metricsFiles, recordFiles] }),
+      lineageEvents.grantObjects('WriteLineageEvents', { write: true }),
       // UNLOAD lists its destination, a run's channel folder; Athena lists a run's record folder to
       // read it. Nothing else of the model's folder: promotion's batch files are not the machine's.
       new iam.PolicyStatement({
@@ -333,11 +337,12 @@ export class ModelTraining extends Construct {
             targets: [new targets.SfnStateMachine(this.stateMachine, { input: events.RuleTargetInput.fromObject({}) })],
           });
 
-    this.acknowledgeFindings(model.id, { records, runsTableFiles, featureFiles, queryResults, trainingSets, metricsFiles, recordFiles, artifacts, trainingLogs, trainingJobs, packages, registerRole });
+    this.acknowledgeFindings(model.id, { records, lineageEvents, runsTableFiles, featureFiles, queryResults, trainingSets, metricsFiles, recordFiles, artifacts, trainingLogs, trainingJobs, packages, registerRole });
   }
 
   private acknowledgeFindings(model: string, granted: {
     records: ZonePrefix;
+    lineageEvents: ZonePrefix;
     runsTableFiles: ZonePrefix;
     featureFiles: ZonePrefix;
     queryResults: ZonePrefix;
@@ -355,6 +360,7 @@ export class ModelTraining extends Construct {
       { id: wildcardFinding(this, granted.metricsFiles), reason: `The machine writes each run's metrics file into ${model}'s run folder, named by run id.` },
       { id: wildcardFinding(this, granted.recordFiles), reason: `The machine writes each run's record into ${model}'s records folder, named by run id.` },
       { id: wildcardFinding(this, granted.records.objectsArn), reason: `Athena reads each run's record under ${model}'s own records prefix, one folder per run id.` },
+      { id: wildcardFinding(this, granted.lineageEvents.objectsArn), reason: `Writes ${model}'s OpenLineage events under its own lineage prefix, named by run day, run id and event type.` },
       { id: wildcardFinding(this, granted.runsTableFiles.objectsArn), reason: `Athena writes ${model}'s runs into its domain's ml_runs table only; Iceberg names the files.` },
       { id: wildcardFinding(this, granted.featureFiles.objectsArn), reason: `Reads only the files of ${model}'s feature table; Iceberg names them.` },
       { id: wildcardFinding(this, granted.queryResults.objectsArn), reason: `Athena writes the snapshot query's results under the domain's results prefix, named by query id.` },

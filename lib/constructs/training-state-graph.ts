@@ -16,13 +16,15 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
-import { TRAINING_METRICS_FILE } from '../config/names.ts';
+import { type EnvironmentIdentity, TRAINING_METRICS_FILE } from '../config/names.ts';
 import type { MlModel, MetricThreshold } from '../ml/model.ts';
 import { mlRunsInsertStatement } from '../ml/run-tracking-queries.ts';
+import { trainingDatasets, trainingJob, trainingRunEvent, type TrainingRunOutcome } from '../ml/training-run-events.ts';
 import { type FeatureTable, TRAINING_CHANNELS, TRAINING_SET_CONTENT_TYPE, trainingSetFolder, unloadStatement } from '../ml/training-queries.ts';
 import { metricField, thresholdStateName, TRAINING_ERRORS, type TrainingOutcome, UNREPORTED_METRIC, TRAINING_PATHS as P, TRAINING_STATES as S } from '../ml/training-states.ts';
 import { RETRY_POLICIES } from '../pipeline/retry-policy.ts';
 import { featureSnapshotPinning } from './feature-snapshot-pinning.ts';
+import { EVENT_TIME, lineageRunPaths, sharedPart, startLineageRun, writeLineageEvent } from './lineage-states.ts';
 import { alertSubject } from '../pipeline/alert-subject.ts';
 import { mlFailureAlert } from './ml-failure-alert.ts';
 import { mlStatementTask } from './ml-statement-task.ts';
@@ -30,12 +32,14 @@ import { withRetry } from './task-retry.ts';
 
 export interface TrainingStateGraphProps {
   readonly model: MlModel;
+  /** The environment: lineage names its catalog and registry. */
+  readonly identity: EnvironmentIdentity;
   /** The Model Package Group versions are registered in. */
   readonly group: string;
   readonly featureTable: FeatureTable;
   /** The domain's pipeline workgroup every statement runs in. */
   readonly workGroupName: string;
-  /** The audit zone's bucket, which keeps every run's files and record. */
+  /** The audit zone's bucket, which keeps every run's files, record and lineage events. */
   readonly auditBucketName: string;
   /** `ml/<domain>/<model>/runs/`: each run's folder is under it. */
   readonly runsPrefix: string;
@@ -91,6 +95,27 @@ export function trainingStateGraph(scope: Construct, props: TrainingStateGraphPr
   const failing = { resultPath: P.failure };
   const call = sfn.Timeout.duration(props.callTimeout);
 
+  // Every run writes a START and then one COMPLETE (recorded: registered or below threshold) or
+  // FAIL lineage event.
+  const lineagePaths = lineageRunPaths(P.lineage);
+  const lineageEvent = (id: string, outcome: TrainingRunOutcome, next: sfn.IChainable): sfn.IChainable =>
+    writeLineageEvent(scope, id, {
+      auditBucketName: props.auditBucketName,
+      domain: model.domain,
+      table: model.name,
+      paths: lineagePaths,
+      event: trainingRunEvent(
+        model,
+        props.identity,
+        props.group,
+        { runId: sfn.JsonPath.stringAt(lineagePaths.runId), eventTime: EVENT_TIME, datasets: { inputs: sharedPart(lineagePaths, 'datasets.inputs'), outputs: sharedPart(lineagePaths, 'datasets.outputs') }, job: sharedPart(lineagePaths, 'job') },
+        outcome,
+      ),
+      callTimeout: props.callTimeout,
+      next,
+      failurePath: P.lineageWriteFailure,
+    });
+
   // Every failure is recorded as a run, then alerted; the execution fails.
   const alertFailed = mlFailureAlert(scope, {
     model,
@@ -114,7 +139,15 @@ export function trainingStateGraph(scope: Construct, props: TrainingStateGraphPr
       // A failed run's row is tracked like any other; the run stays failed whether or not it is.
       trackRun(scope, props, S.trackFailedRun).addCatch(alertFailed, { resultPath: P.trackingFailure }).next(alertFailed),
     );
-  const runFailed = new sfn.Pass(scope, S.runFailed, { parameters: outcome('failed'), resultPath: P.outcome }).next(recordFailedRun);
+  // The FAIL event first: a run whose record or alert cannot be written still ends in lineage.
+  const runFailed = new sfn.Pass(scope, S.runFailed, { parameters: outcome('failed'), resultPath: P.outcome }).next(
+    lineageEvent(
+      S.writeLineageFailed,
+      // The caught failure whole: its Cause is optional, and a path to one that is absent is an uncatchable States.Runtime.
+      { eventType: 'FAIL', errorMessage: sfn.JsonPath.jsonToString(sfn.JsonPath.objectAt(P.failure)) },
+      recordFailedRun,
+    ),
+  );
 
   // Registered or below threshold: a recorded outcome, so the execution succeeds either way.
   const runRecorded = new sfn.Succeed(scope, S.runRecorded);
@@ -147,7 +180,14 @@ export function trainingStateGraph(scope: Construct, props: TrainingStateGraphPr
     outcome: sfn.JsonPath.objectAt(P.outcome),
   })
     .addCatch(runFailed, failing)
-    .next(track);
+    // COMPLETE once the outcome is recorded, before tracking, whose failure changes no outcome.
+    .next(
+      lineageEvent(
+        S.writeLineageComplete,
+        { eventType: 'COMPLETE', outcome: sfn.JsonPath.objectAt(P.outcome) as unknown as Record<string, unknown>, metrics: sfn.JsonPath.objectAt(`${P.training}.metrics`) },
+        track,
+      ),
+    );
 
   const belowThreshold = new sfn.Pass(scope, S.belowThreshold, { parameters: outcome('below-threshold'), resultPath: P.outcome }).next(recordRun);
   const registered = new sfn.Pass(scope, S.registered, {
@@ -315,7 +355,14 @@ export function trainingStateGraph(scope: Construct, props: TrainingStateGraphPr
     },
     resultPath: P.run,
   });
-  return prepareRun.next(nameRunFiles);
+  const startLineage = startLineageRun(
+    scope,
+    S.startLineageRun,
+    lineagePaths,
+    { datasets: trainingDatasets(model, props.identity, props.group), job: trainingJob(model, props.identity) },
+    sfn.JsonPath.stringAt(P.runId),
+  ).next(lineageEvent(S.writeLineageStart, { eventType: 'START' }, nameRunFiles));
+  return prepareRun.next(startLineage);
 }
 
 function outcome(status: TrainingOutcome): { status: TrainingOutcome } {

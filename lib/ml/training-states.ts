@@ -8,6 +8,12 @@ import type { MetricThreshold } from './model.ts';
 export const TRAINING_STATES = {
   /** Pass: the run id (a UUID, also the registration's idempotency token) and its start. */
   prepareRun: 'PrepareRun',
+  /** Pass: the run's lineage, its id the run's, and the day it started. */
+  startLineageRun: 'StartLineageRun',
+  /** Tasks: S3 PutObject of the run's OpenLineage START, COMPLETE (recorded) and FAIL events. */
+  writeLineageStart: 'WriteLineageStart',
+  writeLineageComplete: 'WriteLineageComplete',
+  writeLineageFailed: 'WriteLineageFailed',
   /** Pass: where the run's files go, all under its own folder. */
   nameRunFiles: 'NameRunFiles',
   /** Task: Athena query of the feature table's newest snapshot id. */
@@ -84,6 +90,10 @@ export const TRAINING_PATHS = {
   failure: '$.failure',
   /** Why TrackRun failed, for its alert. */
   trackingFailure: '$.trackingFailure',
+  /** The run's lineage: `{ runId, startDay, shared }`. */
+  lineage: '$.lineage',
+  /** A lineage event that could not be written; the run went on. */
+  lineageWriteFailure: '$.lineageWriteFailure',
 } as const;
 
 /**

@@ -349,6 +349,16 @@ describe('lineage events (issue 12 item 3)', () => {
       expect(prefixes.size, build.subject).toBeGreaterThan(0);
     }
   });
+
+  it("lets each training machine put START, COMPLETE and FAIL events under its own model's lineage prefix alone", () => {
+    const trainings = subjects.filter((subject) => subject.kind === 'training');
+    expect(trainings.length).toBeGreaterThan(0);
+    for (const training of trainings) {
+      const { prefixes, types } = lineageWrites(training);
+      expect([...types].sort(), training.subject).toEqual(['COMPLETE.json', 'FAIL.json', 'START.json']);
+      expect([...prefixes].map((prefix) => prefix.split('/').slice(1).join('/')), training.subject).toEqual([`lineage/${training.subject}`]);
+    }
+  });
 });
 
 describe("every role's policies within IAM's size quotas (issue 9 item 11)", () => {

@@ -28,6 +28,7 @@ import { approvalIn } from '../../lib/ml/approval.ts';
 import type { MlModel } from '../../lib/ml/model.ts';
 import { mlRunsCreateStatement, mlRunsInsertStatement, mlRunsTableColumns } from '../../lib/ml/run-tracking-queries.ts';
 import { featureSnapshotQuery } from '../../lib/ml/training-queries.ts';
+import type { RunEvent } from '../../lib/pipeline/lineage/run-event.ts';
 import { RETRY_POLICIES } from '../../lib/pipeline/retry-policy.ts';
 import { expectedRetrier } from './expected-retriers.ts';
 import { thresholdStateName, TRAINING_STATES as S } from '../../lib/ml/training-states.ts';
@@ -125,6 +126,7 @@ describe('the roles, scoped to the model', () => {
     expect(writes).toEqual([
       ['WriteTrainingSets', expect.stringContaining('/ml/marketing/churn/runs/*/training-set/*')],
       ['WriteRunFiles', expect.stringMatching(/\/ml\/marketing\/churn\/runs\/\*\/metrics\.json.*\/ml\/marketing\/churn\/records\/\*\/run\.json/)],
+      ['WriteLineageEvents', expect.stringContaining('/lineage/marketing/churn/*')],
       ['WriteRunsTableFiles', expect.stringContaining('/marketing/ml_runs/*')],
       ['WriteQueryResults', expect.any(String)],
     ]);
@@ -239,6 +241,8 @@ describe('the training definition', () => {
     }
     expect(order).toEqual([
       S.prepareRun,
+      S.startLineageRun,
+      S.writeLineageStart,
       S.nameRunFiles,
       S.findFeatureSnapshot,
       S.readFeatureSnapshot,
@@ -255,6 +259,7 @@ describe('the training definition', () => {
       S.register,
       S.registered,
       S.recordRun,
+      S.writeLineageComplete,
       S.trackRun,
       S.runRecorded,
     ]);
@@ -376,7 +381,7 @@ describe('a training run in the local interpreter', () => {
     return createRegisterHandler(new LocalModelRegistry({ workspace }), readRegisterSettings(fn.Properties.Environment.Variables));
   };
 
-  async function run(metrics: readonly { MetricName: string; Value: number }[], failTraining?: string, failTracking?: string) {
+  async function run(metrics: readonly { MetricName: string; Value: number }[], failTraining?: string, failTracking?: string, failLineage?: string) {
     const workspace = mkdtempSync(join(tmpdir(), 'ml-training-run-'));
     const recorded = {
       queries: [] as string[],
@@ -384,6 +389,7 @@ describe('a training run in the local interpreter', () => {
       alerts: [] as JsonValue[],
       trainingJobs: [] as Record<string, unknown>[],
       tracked: [] as string[],
+      lineage: [] as { Bucket: string; Key: string; Body: RunEvent }[],
     };
     const registerHandler = register(workspace);
     const query = (id: string) => ({ QueryExecution: { QueryExecutionId: id, Status: { State: 'SUCCEEDED' } } });
@@ -413,6 +419,15 @@ describe('a training run in the local interpreter', () => {
       [S.recordRun]: async (input) => void recorded.objects.push(input as never),
       [S.recordFailedRun]: async (input) => void recorded.objects.push(input as never),
       ...Object.fromEntries(
+        [S.writeLineageStart, S.writeLineageComplete, S.writeLineageFailed].map((name) => [
+          name,
+          async (input: JsonValue) => {
+            if (failLineage !== undefined) throw new TaskError('S3.ServiceUnavailable', failLineage);
+            recorded.lineage.push(input as never);
+          },
+        ]),
+      ),
+      ...Object.fromEntries(
         [S.trackRun, S.trackFailedRun].map((name) => [
           name,
           async (input: JsonValue) => {
@@ -430,7 +445,7 @@ describe('a training run in the local interpreter', () => {
   }
 
   it("is allowed by IAM every S3 write the run makes, and denied puts under promotion's predictions/ and SageMaker's model/", async () => {
-    const { execution, queries, objects } = await run([
+    const { execution, queries, objects, lineage } = await run([
       { MetricName: 'validation:auc', Value: 0.91 },
       { MetricName: 'validation:logloss', Value: 0.31 },
     ]);
@@ -441,9 +456,9 @@ describe('a training run in the local interpreter', () => {
       const target = /\bTO 's3:\/\/([^/]+)\/([^']+)'/.exec(query);
       return target === null ? [] : ['s3:PutObject', 's3:AbortMultipartUpload'].map((action) => ({ action, resource: s3(target[1]!, `${target[2]!}part-0.parquet`) }));
     });
-    const puts = objects as unknown as { Bucket: string; Key: string }[];
+    const puts = [...objects, ...lineage] as unknown as { Bucket: string; Key: string }[];
     const own = [...puts.map((object) => ({ action: 's3:PutObject', resource: s3(object.Bucket, object.Key) })), ...unloaded];
-    expect(own).toHaveLength(2 + 2 * 2);
+    expect(own).toHaveLength(2 + 2 + 2 * 2);
     const audit = puts[0]!.Bucket;
     const runId = (objects.at(-1)!.Body as { runId: string }).runId;
     const batch = `${inferenceRunsPrefix('marketing', 'churn')}${runId}/`;
@@ -453,6 +468,9 @@ describe('a training run in the local interpreter', () => {
       `ml/marketing/churn/runs/${runId}/model/${runId}/output/model.tar.gz`,
       `ml/marketing/churn/records/${runId}/other.json`,
       `ml/marketing/churn/${runId}.json`,
+      // Another ML model's lineage, and the feature model's, a build's to write.
+      lineage[0]!.Key.replace('lineage/marketing/churn/', 'lineage/marketing/churn_strict/'),
+      lineage[0]!.Key.replace('lineage/marketing/churn/', 'lineage/marketing/customer_churn_features/'),
     ].map((key) => ({ action: 's3:PutObject', resource: s3(audit, key) }));
     expect(await decisions('Role', [...own, ...foreign])).toEqual([
       ...own.map((call) => `${call.action} ${call.resource}: Allowed`),
@@ -536,6 +554,35 @@ describe('a training run in the local interpreter', () => {
       expect(objects).toHaveLength(1);
       expect(objects[0]!.Body).toMatchObject({ outcome: { status: 'below-threshold' }, metrics, thresholds: ['validation:auc >= 0.8', 'validation:logloss <= 0.5'] });
     }
+  });
+
+  it('writes one START and one COMPLETE for a registered or below-threshold run, START and FAIL for a failed one, under the run id', async () => {
+    const passing = [{ MetricName: 'validation:auc', Value: 0.91 }, { MetricName: 'validation:logloss', Value: 0.31 }];
+    const outcomes = [await run(passing), await run([{ MetricName: 'validation:auc', Value: 0.62 }]), await run([], 'ClientError: no data')];
+    expect(outcomes.map(({ lineage }) => lineage.map((put) => put.Body.eventType))).toEqual([
+      ['START', 'COMPLETE'],
+      ['START', 'COMPLETE'],
+      ['START', 'FAIL'],
+    ]);
+    for (const { lineage, objects } of outcomes) {
+      const runId = (objects.at(-1)!.Body as { runId: string }).runId;
+      expect(lineage.map((put) => put.Body.run.runId)).toEqual([runId, runId]);
+      expect(lineage.map((put) => put.Key.split('/').at(-1))).toEqual(lineage.map((put) => `${runId}-${put.Body.eventType}.json`));
+    }
+    const [registered, below, failed] = outcomes.map(({ lineage }) => lineage[1]!.Body.run.facets) as [RunEvent['run']['facets'], RunEvent['run']['facets'], RunEvent['run']['facets']];
+    expect(registered['contractLakehouse_training']).toMatchObject({ outcome: { status: 'registered', version: 1 }, metrics: passing });
+    expect(below['contractLakehouse_training']).toMatchObject({ outcome: { status: 'below-threshold' } });
+    expect(JSON.parse((failed['errorMessage'] as unknown as { message: string }).message)).toEqual({ Error: 'SageMaker.AmazonSageMakerException', Cause: 'ClientError: no data' });
+  });
+
+  it("changes no run's outcome when its lineage events cannot be written", async () => {
+    const passing = [{ MetricName: 'validation:auc', Value: 0.91 }, { MetricName: 'validation:logloss', Value: 0.31 }];
+    const registered = await run(passing, undefined, undefined, 'S3 is down');
+    expect([registered.execution.status, registered.execution.visitedStates.at(-1), registered.lineage, registered.tracked]).toEqual(['SUCCEEDED', S.runRecorded, [], [expect.any(String)]]);
+    expect(await new LocalModelRegistry({ workspace: registered.workspace }).listVersions(group)).toHaveLength(1);
+    const failed = await run([], 'ClientError: no data', undefined, 'S3 is down');
+    expect([failed.execution.status, failed.execution.error, failed.alerts]).toEqual(['FAILED', 'Training.Failed', [expect.anything()]]);
+    expect(failed.objects[0]!.Body).toMatchObject({ outcome: { status: 'failed' }, failure: { Error: 'SageMaker.AmazonSageMakerException' } });
   });
 
   it('records a failed training as a failed run, alerts the owner and fails the execution', async () => {

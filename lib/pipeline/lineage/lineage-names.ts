@@ -30,3 +30,12 @@ export function s3Object(bucket: string, key: string): LineageName {
 export function glueTable(identity: Pick<EnvironmentIdentity, 'account' | 'region'>, database: string, table: string): LineageName {
   return { namespace: `arn:aws:glue:${identity.region}:${identity.account}`, name: `table/${database}/${table}` };
 }
+
+/**
+ * A SageMaker Model Package Group: OpenLineage's naming conventions name no SageMaker resource, so
+ * it is named like a Glue table, by its ARN split at the resource: the account's SageMaker ARN,
+ * named `model-package-group/<group>`, in lowercase as SageMaker writes names in its ARNs.
+ */
+export function sageMakerModelPackageGroup(identity: Pick<EnvironmentIdentity, 'account' | 'region'>, group: string): LineageName {
+  return { namespace: `arn:aws:sagemaker:${identity.region}:${identity.account}`, name: `model-package-group/${group.toLowerCase()}` };
+}

@@ -101,7 +101,7 @@ export function outputStatisticsFacet(rowCount: number): Facet {
 }
 
 /** The standard `jobType` job facet: a batch job of this integration. */
-export function jobTypeFacet(jobType: 'PIPELINE' | 'MODEL'): Facet {
+export function jobTypeFacet(jobType: 'PIPELINE' | 'MODEL' | 'ML_TRAINING'): Facet {
   return facet(FACET_SCHEMAS.jobType, { processingType: 'BATCH', integration: 'CONTRACT_LAKEHOUSE', jobType });
 }
 

@@ -4,95 +4,29 @@
  * see openlineage/SOURCE.md), each run with one START and one terminal event sharing its run id,
  * row counts as the validation report has them, a rejected file ending in FAIL.
  */
-import { readFileSync } from 'node:fs';
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bucketName, glueDatabaseName, silverTableName } from '../../../lib/config/names.ts';
-import { lineageEventKey, lineagePrefix } from '../../../lib/ingest/layout.ts';
+import { lineageEventKey } from '../../../lib/ingest/layout.ts';
 import type { BuildRun } from '../../../lib/local/runtime/build-service.ts';
 import type { PipelineRun } from '../../../lib/local/runtime/pipeline-runtime.ts';
-import { listKeys, readJsonObject } from '../../../lib/local/runtime/zone-objects.ts';
+import { readJsonObject } from '../../../lib/local/runtime/zone-objects.ts';
 import { CONTRACT_FACET, CONTRACT_FACET_SCHEMA_URL } from '../../../lib/pipeline/lineage/contract-facet.ts';
-import { LINEAGE_PRODUCER, RUN_EVENT_SCHEMA_URL, type RunEvent } from '../../../lib/pipeline/lineage/run-event.ts';
 import type { ValidationReport } from '../../../lib/validation/report.ts';
 import { type RuntimeFixture, sample, SAMPLE_INGEST_TIME, startRuntime } from './helpers.ts';
-
-const addFormats = addFormatsModule.default;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
-
-const ajv = new Ajv2020({ strict: false, allErrors: true });
-addFormats(ajv);
-ajv.addSchema(JSON.parse(readFileSync(new URL('openlineage/OpenLineage-2-0-2.json', import.meta.url), 'utf8')) as object);
-const contractFacetSchema = JSON.parse(readFileSync(new URL('../../../lib/pipeline/lineage/ContractDatasetFacet.json', import.meta.url), 'utf8')) as {
-  $id: string;
-};
-ajv.addSchema(contractFacetSchema);
-const isRunEvent = ajv.getSchema(RUN_EVENT_SCHEMA_URL)!;
-const isContractFacet = ajv.getSchema(CONTRACT_FACET_SCHEMA_URL)!;
-
-/** Every facet of an event, named by where it sits. */
-function facetsOf(event: RunEvent): [string, Record<string, unknown>][] {
-  const group = (where: string, facets: object | undefined): [string, Record<string, unknown>][] =>
-    Object.entries(facets ?? {}).map(([name, facet]) => [`${where}.${name}`, facet as Record<string, unknown>]);
-  return [
-    ...group('run', event.run.facets),
-    ...group('job', event.job.facets),
-    ...event.inputs.flatMap((input, index) => [...group(`inputs[${index}]`, input.facets), ...group(`inputs[${index}].inputFacets`, input.inputFacets)]),
-    ...event.outputs.flatMap((output, index) => [...group(`outputs[${index}]`, output.facets), ...group(`outputs[${index}].outputFacets`, output.outputFacets)]),
-  ];
-}
-
-interface WrittenEvent {
-  readonly key: string;
-  readonly event: RunEvent;
-}
+import { customFacetSchemas, eventsUnder as eventsIn, expectValid, runsOf, type WrittenEvent } from './lineage-event-checks.ts';
 
 let fixture: RuntimeFixture;
 const at = { ingestTime: SAMPLE_INGEST_TIME };
 
 /** The events under a job's lineage prefix, each with its key. */
-async function eventsUnder(domain: string, table: string): Promise<WrittenEvent[]> {
-  const { s3, buckets } = fixture.runtime;
-  const keys = await listKeys(s3.client, buckets.audit, lineagePrefix(domain, table));
-  return Promise.all(keys.map(async (key) => ({ key, event: await readJsonObject<RunEvent>(s3.client, buckets.audit, key) })));
+function eventsUnder(domain: string, table: string): Promise<WrittenEvent[]> {
+  return eventsIn(fixture.runtime.s3.client, fixture.runtime.buckets.audit, domain, table);
 }
 
 /** The events of a dataset's pipeline runs. */
 async function eventsOf(ref: string): Promise<WrittenEvent[]> {
   const dataset = fixture.runtime.dataset(ref);
   return eventsUnder(dataset.domain, silverTableName(dataset));
-}
-
-/** Each event valid by the spec's schema, its run id a UUID, each facet naming its producer and schema. */
-function expectValid({ key, event }: WrittenEvent): void {
-  expect(isRunEvent(event), `${key}: ${ajv.errorsText(isRunEvent.errors)}`).toBe(true);
-  expect(event).toMatchObject({ producer: LINEAGE_PRODUCER, schemaURL: RUN_EVENT_SCHEMA_URL });
-  expect(event.run.runId).toMatch(UUID);
-  expect(Number.isNaN(Date.parse(event.eventTime))).toBe(false);
-  for (const [where, facet] of facetsOf(event)) {
-    expect(facet, `${key} ${where}`).toMatchObject({ _producer: LINEAGE_PRODUCER, _schemaURL: expect.stringMatching(/^https:\/\//) });
-  }
-  for (const dataset of [...event.inputs, ...event.outputs]) {
-    const contract = dataset.facets[CONTRACT_FACET];
-    if (contract !== undefined) expect(isContractFacet(contract), `${key}: ${ajv.errorsText(isContractFacet.errors)}`).toBe(true);
-  }
-}
-
-/** The START and the terminal event of each run, runs in the order they started. */
-function runsOf(events: readonly WrittenEvent[]): { start: WrittenEvent; end: WrittenEvent }[] {
-  const byRun = new Map<string, WrittenEvent[]>();
-  for (const written of events) byRun.set(written.event.run.runId, [...(byRun.get(written.event.run.runId) ?? []), written]);
-  return [...byRun.values()]
-    .map((written) => {
-      expect(written, 'two events per run').toHaveLength(2);
-      const start = written.find(({ event }) => event.eventType === 'START')!;
-      const end = written.find(({ event }) => event.eventType !== 'START')!;
-      expect(start, 'one START per run').toBeDefined();
-      expect(end, 'one terminal event per run').toBeDefined();
-      return { start, end };
-    })
-    .sort((left, right) => left.start.event.eventTime.localeCompare(right.start.event.eventTime));
 }
 
 async function reportOf(run: PipelineRun): Promise<ValidationReport> {
@@ -122,7 +56,7 @@ describe("a dataset pipeline's lineage events", () => {
       expectValid(written);
       for (const dataset of [...written.event.inputs, ...written.event.outputs]) expect(dataset.facets[CONTRACT_FACET], written.key).toBeDefined();
     }
-    expect(CONTRACT_FACET_SCHEMA_URL.split('#')[0]).toBe(contractFacetSchema.$id);
+    expect(CONTRACT_FACET_SCHEMA_URL.split('#')[0]).toBe(customFacetSchemas[CONTRACT_FACET].schema.$id);
   });
 
   it('are one START and one terminal event per run, sharing its run id, filed under the day it started', async () => {

@@ -19,10 +19,13 @@ import { trainingJobTask } from '../../../lib/local/runtime/training-job-task.ts
 import { TaskError } from '../../../lib/local/stepfunctions/task-error.ts';
 import { listKeys } from '../../../lib/local/runtime/zone-objects.ts';
 import { workspaceAt } from '../../../lib/local/workspace.ts';
+import { lineageEventKey } from '../../../lib/ingest/layout.ts';
+import { TRAINING_FACET } from '../../../lib/ml/training-run-events.ts';
 import { TRAINING_ERRORS, TRAINING_STATES as S } from '../../../lib/ml/training-states.ts';
 import { CHURN_SPEC, churnSpecWith, mlProject } from '../../ml/ml-project.ts';
 import { CHURN_FEATURE_TABLE, churnFeatureDatabase, seedChurnFeatureTable } from '../ml/churn-feature-table.ts';
 import { runLakehouseInProcess } from '../../cli/run-cli-in-process.ts';
+import { eventsUnder, expectValid, runsOf } from './lineage-event-checks.ts';
 
 const identity = { organization: 'acme', environment: 'dev', account: '111111111111', region: 'eu-west-1' };
 const database = churnFeatureDatabase(identity);
@@ -227,6 +230,54 @@ describe('a training run offline', () => {
       TrainingJobStatus: 'Failed',
       FailureReason: `no training data under ${audit}/training-set/train/`,
     });
+  });
+});
+
+describe("a training run's OpenLineage events (issue 12 item 3)", () => {
+  const catalog = `arn:aws:glue:${identity.region}:${identity.account}`;
+  const events = (model: string) => eventsUnder(runtime.s3.client, runtime.buckets.audit, 'marketing', model);
+
+  it('are a START and one terminal event per run, valid by the spec, named by the run id and filed under the day it started', async () => {
+    const churn = runsOf(await events('churn'));
+    expect(churn.map(({ start, end }) => [start.event.run.runId, end.event.eventType])).toEqual([
+      [failed.record!.runId, 'FAIL'],
+      [registered.record!.runId, 'COMPLETE'],
+    ]);
+    const strict = runsOf(await events('churn_strict'));
+    expect(strict.map(({ end }) => end.event.eventType)).toEqual(['COMPLETE']);
+    for (const [run, record] of [...churn, ...strict].map((run, index) => [run, [failed.record!, registered.record!, undefined][index]] as const)) {
+      for (const written of [run.start, run.end]) {
+        expectValid(written);
+        // The record's start is the execution's; a run without one is dated by its START, written just after.
+        const startDate = (record?.startedAt ?? run.start.event.eventTime).slice(0, 10);
+        expect(written.key).toBe(lineageEventKey('marketing', written.key.split('/')[2]!, { startDate, runId: written.event.run.runId, eventType: written.event.eventType }));
+      }
+      expect(run.start.event.job).toMatchObject({ namespace: 'acme-dev', name: `marketing.${run.start.key.split('/')[2]!}`, facets: { jobType: { processingType: 'BATCH', jobType: 'ML_TRAINING' } } });
+      expect(run.end.event.inputs).toEqual([expect.objectContaining({ namespace: catalog, name: `table/${database}/${FEATURE_TABLE}` })]);
+      expect(run.end.event.inputs[0]!.facets['schema']).toMatchObject({ fields: expect.arrayContaining([{ name: 'churned' }, { name: 'orders', type: expect.any(String) }]) });
+    }
+    expect(churn[0]!.end.event.outputs).toEqual([
+      expect.objectContaining({ namespace: `arn:aws:sagemaker:${identity.region}:${identity.account}`, name: `model-package-group/${modelPackageGroupName(identity, 'marketing', 'churn').toLowerCase()}` }),
+    ]);
+  });
+
+  it('end a failed run with FAIL naming its error, a registered one with COMPLETE carrying the version and the metrics the run recorded', async () => {
+    const [fail, complete] = runsOf(await events('churn'));
+    expect(JSON.parse((fail!.end.event.run.facets['errorMessage'] as unknown as { message: string }).message)).toEqual(failed.record!['failure']);
+    expect(fail!.end.event.run.facets[TRAINING_FACET]).toBeUndefined();
+    const record = registered.record!;
+    expect(complete!.end.event.run.facets[TRAINING_FACET]).toMatchObject({
+      outcome: { status: 'registered', version: 1, modelPackageArn: record.outcome['modelPackageArn'], approval: record.outcome['approval'] },
+      metrics: record['metrics'],
+    });
+    expect(complete!.end.event.run.facets['errorMessage']).toBeUndefined();
+  });
+
+  it('end a run below its thresholds with COMPLETE, its outcome saying nothing was registered', async () => {
+    const [below] = runsOf(await events('churn_strict'));
+    const facet = below!.end.event.run.facets[TRAINING_FACET] as unknown as { outcome: Record<string, unknown>; metrics: { MetricName: string }[] };
+    expect(facet.outcome).toEqual({ status: 'below-threshold' });
+    expect(facet.metrics.map((metric) => metric.MetricName)).toEqual(expect.arrayContaining(['validation:auc', 'validation:logloss']));
   });
 });
 

@@ -74,7 +74,7 @@ export async function untrainedScenarios({ runtime }: TrainingScenarioContext): 
     execute: async (faults) =>
       outcomeOf(
         await runtime.train(model.id, { wrapTask: faults }),
-        { status: 'FAILED', error: TRAINING_ERRORS.failed, includes: [S.noFeatureData, S.runFailed, S.recordFailedRun, S.alertFailed, S.trainingFailed] },
+        { status: 'FAILED', error: TRAINING_ERRORS.failed, includes: [S.writeLineageStart, S.noFeatureData, S.runFailed, S.writeLineageFailed, S.recordFailedRun, S.alertFailed, S.trainingFailed] },
         'failed',
       ),
   }));
@@ -114,12 +114,12 @@ export async function trainingScenarios({ runtime, samples }: TrainingScenarioCo
       scenario(
         'registers a version when every threshold passes',
         new Map(passing(model.thresholds.length)),
-        { status: 'SUCCEEDED', includes: [S.writeMetrics, S.register, S.registered, S.recordRun, S.runRecorded] },
+        { status: 'SUCCEEDED', includes: [S.writeLineageStart, S.writeMetrics, S.register, S.registered, S.recordRun, S.writeLineageComplete, S.runRecorded] },
         'registered',
       ),
       ...model.thresholds.flatMap((threshold, index) => {
         const gate = thresholdStateName(threshold, index);
-        const below = { status: 'SUCCEEDED', consecutive: [gate, S.belowThreshold], includes: [S.recordRun, S.runRecorded] } as const;
+        const below = { status: 'SUCCEEDED', consecutive: [gate, S.belowThreshold], includes: [S.recordRun, S.writeLineageComplete, S.runRecorded] } as const;
         return [
           scenario(`records a run below threshold when the job does not report ${threshold.metric}`, new Map([...passing(index), [threshold.metric, undefined]]), below, 'below-threshold'),
           scenario(`records a run below threshold when ${threshold.metric} fails ${describe(threshold)}`, new Map([...passing(index), [threshold.metric, metricValue(threshold, false)]]), below, 'below-threshold'),
