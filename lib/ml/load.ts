@@ -10,7 +10,7 @@ import { readYamlFile } from '../contracts/yaml-source.ts';
 import { checkTransforms } from '../transforms/compile.ts';
 import { inferModelColumns } from '../transforms/infer-columns.ts';
 import { checkMlSpec, type MlSpecContext, type MlSpecUnderCheck } from './check-spec.ts';
-import { mlModelTableProblems } from './ml-model-tables.ts';
+import { mlModelLineageJobProblems, mlModelTableProblems } from './ml-model-tables.ts';
 import type { MlModel } from './model.ts';
 import { mlSpecSchema, type RawMlSpec } from './spec-schema.ts';
 
@@ -89,7 +89,8 @@ export async function checkMlModels(catalog: Catalog, readNaming: () => MlNaming
     const checked = checkMlSpec(spec, context);
     problems.push(...checked.problems);
     const datasets = catalog.domains.find((domain) => domain.name === spec.domain)?.datasets ?? [];
-    problems.push(...mlModelTableProblems({ file: spec.source.file, domain: spec.domain, name: spec.name }, context.dag, datasets));
+    const names = { file: spec.source.file, domain: spec.domain, name: spec.name };
+    problems.push(...mlModelTableProblems(names, context.dag, datasets), ...mlModelLineageJobProblems(names, context.dag, datasets));
     if (checked.model !== undefined) models.push(checked.model);
   }
   return problems.length > 0 ? { problems: sortProblems(problems) } : { models, problems: [] };

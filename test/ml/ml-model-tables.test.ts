@@ -33,4 +33,16 @@ describe("an ML model's tables", () => {
       `churn.yaml:1:1: ML model 'marketing/churn' needs the table 'ml_runs' in its domain's database, which transform model 'marketing/ml_runs' (${join(transforms, 'ml_runs.sql')}) already names: rename one of them`,
     ]);
   });
+
+  it("have their lineage job refused, at the spec, when a dataset's pipeline or a transform model of the domain already has it", async () => {
+    // campaigns is a dataset's silver table, campaign_summary a transform model: each is a job of marketing's lineage.
+    const dir = mlProject({ 'campaigns.yaml': CHURN_SPEC, 'campaign_summary.yaml': CHURN_SPEC, 'churn.yaml': CHURN_SPEC });
+    const result = await checkMlModels(loadCatalog(join(dir, 'contracts')), () => ({ organization: 'acme', environments: [{ name: 'dev' }] }));
+    expect(result.models).toBeUndefined();
+    const specs = join(dir, 'contracts/marketing/ml');
+    expect(result.problems.map((problem) => formatProblem({ ...problem, file: problem.file.replace(`${specs}/`, '') }))).toEqual([
+      `campaign_summary.yaml:1:1: ML model 'marketing/campaign_summary' writes its lineage as job 'marketing.campaign_summary' under lineage/marketing/campaign_summary/, which transform model 'marketing/campaign_summary' (${join(dir, 'contracts/marketing/transforms/campaign_summary.sql')}) already does: rename one of them`,
+      "campaigns.yaml:1:1: ML model 'marketing/campaigns' writes its lineage as job 'marketing.campaigns' under lineage/marketing/campaigns/, which the pipeline of dataset 'marketing/campaigns' already does: rename one of them",
+    ]);
+  });
 });
