@@ -4,10 +4,9 @@
  * metrics, the failure) are parameters, which the training machine's definition fills with
  * JSONPath. Pure.
  */
-import packageJson from '../../package.json' with { type: 'json' };
 import { type EnvironmentIdentity, glueDatabaseName } from '../config/names.ts';
 import { glueTable, lineageJob, sageMakerModelPackageGroup } from '../pipeline/lineage/lineage-names.ts';
-import { customFacet, type Facet, jobTypeFacet, type LineageInput, type LineageOutput, type RunEvent, runEvent, schemaFacet } from '../pipeline/lineage/run-event.ts';
+import { customFacet, type Facet, jobTypeFacet, type LineageInput, type LineageOutput, publishedFileUrl, type RunEvent, runEvent, schemaFacet } from '../pipeline/lineage/run-event.ts';
 import type { MlModel } from './model.ts';
 
 export type LineageMlModel = Pick<MlModel, 'domain' | 'name' | 'featureModel' | 'label' | 'features'>;
@@ -16,8 +15,7 @@ export type LineageMlModel = Pick<MlModel, 'domain' | 'name' | 'featureModel' | 
 export const TRAINING_FACET = 'contractLakehouse_training';
 
 /** Where `TrainingRunFacet.json` is published: this file's folder, at the version that wrote the event. */
-export const TRAINING_FACET_SCHEMA_URL =
-  `https://raw.githubusercontent.com/contract-lakehouse/contract-lakehouse/v${packageJson.version}/lib/ml/TrainingRunFacet.json` + '#/$defs/TrainingRunFacet';
+export const TRAINING_FACET_SCHEMA_URL = `${publishedFileUrl('lib/ml/TrainingRunFacet.json')}#/$defs/TrainingRunFacet`;
 
 /** The datasets a training run reads and writes, the same in every event of the run. */
 export interface TrainingDatasets {

@@ -2,16 +2,13 @@
  * The contract a dataset follows, as a custom dataset facet (`contractLakehouse_contract`: custom
  * facets carry their definer's prefix), under the JSON Schema shipped beside this file.
  */
-import packageJson from '../../../package.json' with { type: 'json' };
 import type { Dataset } from '../../contracts/model.ts';
-import { customFacet, type Facet } from './run-event.ts';
+import { customFacet, type Facet, publishedFileUrl } from './run-event.ts';
 
 export const CONTRACT_FACET = 'contractLakehouse_contract';
 
 /** Where `ContractDatasetFacet.json` is published: this file's folder, at the version that wrote the event. */
-export const CONTRACT_FACET_SCHEMA_URL =
-  `https://raw.githubusercontent.com/contract-lakehouse/contract-lakehouse/v${packageJson.version}/lib/pipeline/lineage/ContractDatasetFacet.json` +
-  '#/$defs/ContractDatasetFacet';
+export const CONTRACT_FACET_SCHEMA_URL = `${publishedFileUrl('lib/pipeline/lineage/ContractDatasetFacet.json')}#/$defs/ContractDatasetFacet`;
 
 export function contractFacet(dataset: Pick<Dataset, 'domain' | 'names' | 'contract' | 'owner'>): Facet {
   return customFacet(CONTRACT_FACET_SCHEMA_URL, {

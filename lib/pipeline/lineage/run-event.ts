@@ -9,11 +9,21 @@ import packageJson from '../../../package.json' with { type: 'json' };
 /** The spec version every event follows, as its `schemaURL`. */
 export const RUN_EVENT_SCHEMA_URL = 'https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent';
 
+/** This project's repository on GitHub, `<owner>/<name>`: package.json's `repository`, in npm's `github:` shorthand. */
+const REPOSITORY = packageJson.repository.replace(/^github:/, '');
+/** The tag of the version that writes an event. */
+const RELEASE_TAG = `v${packageJson.version}`;
+
 /**
  * Who wrote an event: this project's source at the version that wrote it (package.json), the form
  * OpenLineage's own clients use (a repository URL at a tag).
  */
-export const LINEAGE_PRODUCER = `https://github.com/contract-lakehouse/contract-lakehouse/tree/v${packageJson.version}`;
+export const LINEAGE_PRODUCER = `https://github.com/${REPOSITORY}/tree/${RELEASE_TAG}`;
+
+/** Where a file of this repository (`path` from its root) is published at the version that writes an event: a custom facet's JSON Schema, whose `$id` it is. */
+export function publishedFileUrl(path: string): string {
+  return `https://raw.githubusercontent.com/${REPOSITORY}/${RELEASE_TAG}/${path}`;
+}
 
 /** START first, then exactly one of COMPLETE or FAIL per run. */
 export type LineageEventType = 'START' | 'COMPLETE' | 'FAIL';
