@@ -123,8 +123,9 @@ export function buildStateGraph(scope: Construct, props: BuildStateGraphProps): 
       resultSelector: Object.fromEntries(layer.map((build, branch) => [build.outcomeKey, sfn.JsonPath.objectAt(`$[${branch}]`)])),
       resultPath: `$.outcomes.layer${index + 1}`,
     });
+    // No Catch: every Task of a branch catches every error into the model's outcome, so a branch
+    // always finishes and a layer cannot fail with an error a Catch could handle.
     for (const build of layer) parallel.branch(modelBranch(scope, props, build, outcomePath));
-    parallel.addCatch(releaseLockAfterFailure, failing);
     return parallel;
   });
 

@@ -2,8 +2,8 @@
  * The scenarios of one domain's build: a model whose inputs were never loaded (an error alerted,
  * the others not selected); a full build publishing every model; each model whose test fails on
  * silver rows changed by hand; a `DatasetLoaded` announcement running the models that read the
- * dataset and leaving the others not affected; one no model reads; an empty selection; and every
- * situation of the build lock (`lockScenarios`).
+ * dataset and leaving the others not affected; one no model reads; an empty selection; a lock
+ * taken whose answer was lost; and every situation of the build lock (`lockScenarios`).
  */
 import { buildStateMachineName } from '../../../config/names.ts';
 import type { Dataset, Domain } from '../../../contracts/model.ts';
@@ -14,6 +14,7 @@ import type { TransformDag, TransformModel } from '../../../transforms/model.ts'
 import type { BuildRun, LocalPipelineRuntime } from '../../runtime/pipeline-runtime.ts';
 import { stateMachineNamed } from '../../runtime/synthesized-environment.ts';
 import { lockScenarios } from './lock-scenarios.ts';
+import { answerLost, composeFaults } from './task-faults.ts';
 import { LockSituation } from './lock-situation.ts';
 import { runProblems, valueProblems } from './run-expectations.ts';
 import type { Scenario } from './scenario.ts';
@@ -105,6 +106,7 @@ export async function buildScenarios({ runtime, dag, scratch }: BuildScenarioCon
   }
   const unread = datasets.find((dataset) => !models.some((model) => readsDataset(model, dataset)));
   const states = (model: TransformModel) => modelStateNames(modelStatePrefix(model));
+  const lock = new LockSituation(runtime, machine, S.acquireLock);
 
   return [
     scenario('publishes every model in a full build', async (faults) => {
@@ -164,11 +166,22 @@ export async function buildScenarios({ runtime, dag, scratch }: BuildScenarioCon
       const run = await runtime.buildDomain(domain.name, { [MODEL_SELECTION_FIELD]: {} }, { wrapTask: faults });
       return { run, problems: runProblems(run, { status: 'SUCCEEDED', includes: [...models.map((model) => states(model).notSelected), S.built] }) };
     }),
+    // The only way into the failure path holding the lock: a layer cannot fail (every Task of a branch catches).
+    scenario('releases the lock it took when the answer to its put was lost, then alerts and fails', async (faults) => {
+      const [run] = await runtime.build(last.id, { wrapTask: composeFaults(faults, answerLost(S.acquireLock, 'States.Timeout')) });
+      return {
+        run: run!,
+        problems: [
+          ...runProblems(run!, { status: 'FAILED', error: BUILD_ERRORS.failed, consecutive: [S.acquireLock, S.releaseLockAfterFailure, S.alertFailed, S.buildFailed] }),
+          ...valueProblems('lock holder after the run', (await lock.holder()) ?? 'none', 'none'),
+        ],
+      };
+    }),
     ...lockScenarios({
       subject,
       machine: machine.name,
       names: S,
-      lock: new LockSituation(runtime, machine, S.acquireLock),
+      lock,
       run: async (faults) => (await runtime.build(last.id, { wrapTask: faults }))[0]!,
       holding: layerStateName(1),
       givenUp: [S.alertFailed, S.buildFailed],

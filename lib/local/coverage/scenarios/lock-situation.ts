@@ -57,6 +57,12 @@ export class LockSituation {
     await this.services.locks.putItem({ TableName: this.table, Item: { [LOCK_KEY_ATTRIBUTE]: { S: this.key }, [LOCK_HOLDER_ATTRIBUTE]: { S: holder } } });
   }
 
+  /** Who holds the lock now, `undefined` when it is free. */
+  async holder(): Promise<string | undefined> {
+    const { Item } = (await this.services.locks.getItem({ TableName: this.table, Key: { [LOCK_KEY_ATTRIBUTE]: { S: this.key } } })) as { Item?: Record<string, { S?: string }> };
+    return Item?.[LOCK_HOLDER_ATTRIBUTE]?.S;
+  }
+
   /** Removes the lock item, as its holder releasing it would. */
   async release(): Promise<void> {
     await this.services.locks.deleteItem({ TableName: this.table, Key: { [LOCK_KEY_ATTRIBUTE]: { S: this.key } } });

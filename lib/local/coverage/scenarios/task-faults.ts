@@ -42,6 +42,20 @@ export function failingWith(stateName: string, error: string): TaskWrapper {
   return (name, handler) => (name !== stateName ? handler : async () => Promise.reject(injected(error, stateName)));
 }
 
+/** The first call of the Task `state` that reaches this wrapper is answered by its service, then fails with `error`: the answer was lost (the Task timed out after the service acted). */
+export function answerLost(stateName: string, error: string): TaskWrapper {
+  let lost = false;
+  return (name, handler) =>
+    name !== stateName
+      ? handler
+      : async (input) => {
+          const answer = await handler(input);
+          if (lost) return answer;
+          lost = true;
+          throw injected(error, stateName);
+        };
+}
+
 /** Calls `before` ahead of the first call of `state` that reaches this wrapper (another party changing the world meanwhile). */
 export function onFirstCall(stateName: string, before: () => Promise<void> | void): TaskWrapper {
   let done = false;
