@@ -120,16 +120,17 @@ export function pipelineStates(scope: Construct, props: PipelineStatesProps): sf
     });
   const rowCounts = { validated: num(P.rowCount), loaded: num(P.rowsPassed) };
 
+  const alertFailed = alert(S.alertFailed, `Pipeline failed: ${ref}`, {
+    alert: 'PipelineFailed',
+    input: sfn.JsonPath.executionInput,
+    failure: sfn.JsonPath.objectAt(P.failure),
+  }).next(pipelineFailed);
   // The FAIL event before the alert: an alert that cannot be sent still leaves the run's record.
   // The failure whole, as JSON: its Cause is optional, and a path to an absent one is States.Runtime, which no Catch handles.
   const reportFailure = lineageEvent(
     S.writeLineageFailed,
     { eventType: 'FAIL', errorMessage: sfn.JsonPath.jsonToString(sfn.JsonPath.objectAt(P.failure)) },
-    alert(S.alertFailed, `Pipeline failed: ${ref}`, {
-      alert: 'PipelineFailed',
-      input: sfn.JsonPath.executionInput,
-      failure: sfn.JsonPath.objectAt(P.failure),
-    }).next(pipelineFailed),
+    alertFailed,
   );
   const releaseLockAfterFailure = releaseLockTask(scope, S.releaseLockAfterFailure, lockTask)
     // Not holding the lock is the expected case for failures before it was taken.
@@ -157,26 +158,26 @@ export function pipelineStates(scope: Construct, props: PipelineStatesProps): sf
     error: PIPELINE_ERRORS.fileRejected,
     cause: `No row of the file passed the contract of ${ref}; the alert names the report`,
   });
-  const alertRejected = alert(S.alertRejected, `File rejected: ${ref}`, {
-    alert: 'FileRejected',
-    file: landedFile(),
-    fileId: text(P.fileId),
-    report: sfn.JsonPath.format(`s3://${props.auditBucketName}/{}`, text(P.reportKey)),
-    rowsQuarantined: num(P.rowsQuarantined),
-    failedRules: sfn.JsonPath.listAt(P.failedRules),
-  })
-    .addCatch(reportFailure, failing)
-    .next(
-      lineageEvent(
-        S.writeLineageRejected,
-        {
-          eventType: 'FAIL',
-          errorMessage: sfn.JsonPath.format(`No row of the file passed the contract of ${ref}; the report is s3://${props.auditBucketName}/{}`, text(P.reportKey)),
-          rows: { validated: rowCounts.validated, loaded: 0 },
-        },
-        fileRejected,
-      ),
-    );
+  // The rejection's FAIL, with its row counts, before the alert, as for any failure; an alert that
+  // cannot be sent goes on to the failure alert, not to a second FAIL: the run has its terminal event.
+  const rejectFile = lineageEvent(
+    S.writeLineageRejected,
+    {
+      eventType: 'FAIL',
+      errorMessage: sfn.JsonPath.format(`No row of the file passed the contract of ${ref}; the report is s3://${props.auditBucketName}/{}`, text(P.reportKey)),
+      rows: { validated: rowCounts.validated, loaded: 0 },
+    },
+    alert(S.alertRejected, `File rejected: ${ref}`, {
+      alert: 'FileRejected',
+      file: landedFile(),
+      fileId: text(P.fileId),
+      report: sfn.JsonPath.format(`s3://${props.auditBucketName}/{}`, text(P.reportKey)),
+      rowsQuarantined: num(P.rowsQuarantined),
+      failedRules: sfn.JsonPath.listAt(P.failedRules),
+    })
+      .addCatch(alertFailed, failing)
+      .next(fileRejected),
+  );
 
   // The lock: one writer per table.
   const lock = lockStates(scope, {
@@ -312,7 +313,7 @@ export function pipelineStates(scope: Construct, props: PipelineStatesProps): sf
   }).next(lock.acquire);
   const checkValidation = new sfn.Choice(scope, S.checkValidation)
     .when(sfn.Condition.numberGreaterThan(P.rowsPassed, 0), prepareLoad)
-    .when(sfn.Condition.booleanEquals(P.passed, false), alertRejected)
+    .when(sfn.Condition.booleanEquals(P.passed, false), rejectFile)
     .otherwise(
       lineageEvent(
         S.writeLineageNothingToLoad,

@@ -186,8 +186,8 @@ describe('the pipeline definition, run offline', () => {
       S.writeLineageStart,
       S.validate,
       S.checkValidation,
-      S.alertRejected,
       S.writeLineageRejected,
+      S.alertRejected,
       S.fileRejected,
     ]);
     expect(pipeline.calls[S.alertRejected]?.[0]).toMatchObject({
@@ -195,6 +195,32 @@ describe('the pipeline definition, run offline', () => {
       Message: { alert: 'FileRejected', report: `s3://${BUCKETS.audit}/${outcome().reportKey}`, failedRules, execution: thisExecution() },
     });
     expect(pipeline.calls[S.load]).toBeUndefined();
+  });
+
+  it("keeps a rejected file's FAIL, with its row counts, and sends the failure alert when the rejection alert cannot be sent", async () => {
+    const pipeline = offlinePipeline({
+      outcome: outcome({ passed: false, rowCount: 3, rowsPassed: 0, rowsQuarantined: 3, validatedKey: null }),
+      load,
+      lake: fixture(),
+      overrides: {
+        [S.alertRejected]: async () => {
+          throw new TaskError('SNS.InternalError', 'SNS is down');
+        },
+      },
+    });
+    const result = await run(pipeline);
+
+    expect(result).toMatchObject({ status: 'FAILED', error: 'Pipeline.Failed' });
+    expect(result.visitedStates.slice(-4)).toEqual([S.writeLineageRejected, S.alertRejected, S.alertFailed, S.pipelineFailed]);
+    // One terminal event, the rejection's: not the generic FAIL naming the SNS error, without row counts.
+    expect(pipeline.calls[S.writeLineageFailed]).toBeUndefined();
+    const [rejection] = pipeline.calls[S.writeLineageRejected] as [{ Body: { eventType: string; inputs: { inputFacets: unknown }[]; outputs: { outputFacets: unknown }[] } }];
+    expect(rejection.Body).toMatchObject({
+      eventType: 'FAIL',
+      inputs: [{ inputFacets: { dataQualityMetrics: { rowCount: 3 } } }],
+      outputs: [{ outputFacets: { outputStatistics: { rowCount: 0 } } }],
+    });
+    expect(pipeline.calls[S.alertFailed]?.[0]).toMatchObject({ Message: { alert: 'PipelineFailed', failure: { Error: 'SNS.InternalError' } } });
   });
 
   it('succeeds without loading an empty file that met its contract', async () => {

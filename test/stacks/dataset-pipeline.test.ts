@@ -127,9 +127,12 @@ describe('DatasetPipeline', () => {
       const catches = (state['Catch'] ?? []) as { ErrorEquals: string[]; Next: string }[];
       const catchAll = catches.find((entry) => entry.ErrorEquals.includes('States.ALL'));
       if (lineageWrites.has(name)) expect(catchAll?.Next, name).toBe(state['Next']);
+      // The rejection's FAIL is written before its alert: a failed alert goes on to the failure alert, not to a second FAIL.
+      else if (name === S.alertRejected) expect(catchAll?.Next, name).toBe(S.alertFailed);
       else expect(catchAll?.Next, name).toMatch(/^(WriteLineageFailed|ReleaseLockAfterFailure|CheckLoadFailure)$/);
     }
     expect(definition.States[S.writeLineageFailed]).toMatchObject({ Next: S.alertFailed });
+    expect(definition.States[S.writeLineageRejected]).toMatchObject({ Next: S.alertRejected });
     expect(definition.States[S.alertFailed]).toMatchObject({ Next: S.pipelineFailed });
     expect(definition.States[S.checkLoadFailure]).toMatchObject({ Default: S.releaseLockAfterFailure });
     expect(definition.States[S.releaseLockAfterFailure]).toMatchObject({ Next: S.writeLineageFailed });

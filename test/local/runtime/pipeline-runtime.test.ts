@@ -170,8 +170,8 @@ describe('a file that breaks a quarantine-file contract', () => {
       S.writeLineageStart,
       S.validate,
       S.checkValidation,
-      S.alertRejected,
       S.writeLineageRejected,
+      S.alertRejected,
       S.fileRejected,
     ]);
     const key = quarantinedFileKey({ dataset: runtime.dataset('sales/customers'), fileName: 'customers.broken.csv', fileId: run.fileId!, ingestDate: '2026-11-21' });

@@ -56,7 +56,7 @@ export async function pipelineScenarios({ runtime, deliveries }: PipelineScenari
     }),
     scenario("rejects a file whose columns are not the contract's", async (faults) => {
       const run = await deliver(deliveries.file(dataset, 'unknown-columns', () => 'nonsense\nx\n'), faults);
-      return { run, problems: [...runProblems(run, { status: 'FAILED', states: [S.startLineageRun, S.writeLineageStart, S.validate, S.checkValidation, S.alertRejected, S.writeLineageRejected, S.fileRejected] }), ...valueProblems('rejected', run.rejected, true)] };
+      return { run, problems: [...runProblems(run, { status: 'FAILED', states: [S.startLineageRun, S.writeLineageStart, S.validate, S.checkValidation, S.writeLineageRejected, S.alertRejected, S.fileRejected] }), ...valueProblems('rejected', run.rejected, true)] };
     }),
     scenario('has nothing to load from a file without rows', async (faults) => {
       const run = await deliver(deliveries.file(dataset, 'header-only', (sample) => `${lines(sample)[0]}\n`), faults);
