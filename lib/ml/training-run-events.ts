@@ -6,7 +6,7 @@
  */
 import { type EnvironmentIdentity, glueDatabaseName } from '../config/names.ts';
 import { glueTable, lineageJob, sageMakerModelPackageGroup } from '../pipeline/lineage/lineage-names.ts';
-import { customFacet, type Facet, jobTypeFacet, type LineageInput, type LineageOutput, publishedFileUrl, type RunEvent, runEvent, schemaFacet } from '../pipeline/lineage/run-event.ts';
+import { customFacet, type Facet, jobTypeFacet, publishedFileUrl, type RunDatasets, type RunEvent, runEvent, type RunIdentity, schemaFacet } from '../pipeline/lineage/run-event.ts';
 import type { MlModel } from './model.ts';
 
 export type LineageMlModel = Pick<MlModel, 'domain' | 'name' | 'featureModel' | 'label' | 'features'>;
@@ -16,22 +16,6 @@ export const TRAINING_FACET = 'contractLakehouse_training';
 
 /** Where `TrainingRunFacet.json` is published: this file's folder, at the version that wrote the event. */
 export const TRAINING_FACET_SCHEMA_URL = `${publishedFileUrl('lib/ml/TrainingRunFacet.json')}#/$defs/TrainingRunFacet`;
-
-/** The datasets a training run reads and writes, the same in every event of the run. */
-export interface TrainingDatasets {
-  readonly inputs: readonly LineageInput[];
-  readonly outputs: readonly LineageOutput[];
-}
-
-/** What every event of a training run says the same. */
-export interface TrainingRun {
-  readonly runId: string;
-  readonly eventTime: string;
-  /** @default trainingDatasets(model, identity, group); a state machine passes the path where the run keeps them */
-  readonly datasets?: TrainingDatasets;
-  /** @default trainingJob(model, identity); a state machine passes the path where the run keeps it */
-  readonly job?: RunEvent['job'];
-}
 
 /**
  * START; COMPLETE once the run is recorded, registered or below its thresholds, with its outcome
@@ -47,7 +31,7 @@ export function trainingJob(model: LineageMlModel, identity: EnvironmentIdentity
   return { ...lineageJob(identity, model.domain, model.name), facets: { jobType: jobTypeFacet('ML_TRAINING') } };
 }
 
-export function trainingDatasets(model: LineageMlModel, identity: EnvironmentIdentity, group: string): TrainingDatasets {
+export function trainingDatasets(model: LineageMlModel, identity: EnvironmentIdentity, group: string): RunDatasets {
   const [featureDomain, featureTable] = model.featureModel.split('/') as [string, string];
   return {
     inputs: [
@@ -66,7 +50,7 @@ function trainingFacet(outcome: Record<string, unknown>, metrics: unknown): Face
   return customFacet(TRAINING_FACET_SCHEMA_URL, { outcome, metrics });
 }
 
-export function trainingRunEvent(model: LineageMlModel, identity: EnvironmentIdentity, group: string, run: TrainingRun, outcome: TrainingRunOutcome): RunEvent {
+export function trainingRunEvent(model: LineageMlModel, identity: EnvironmentIdentity, group: string, run: RunIdentity, outcome: TrainingRunOutcome): RunEvent {
   const datasets = run.datasets ?? trainingDatasets(model, identity, group);
   const event = runEvent({
     eventType: outcome.eventType,

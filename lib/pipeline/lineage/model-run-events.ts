@@ -9,25 +9,9 @@ import type { TransformModel } from '../../transforms/model.ts';
 import { silverColumns } from '../silver-table.ts';
 import { CONTRACT_FACET, contractFacet } from './contract-facet.ts';
 import { glueTable, lineageJob } from './lineage-names.ts';
-import { type Facets, jobTypeFacet, type LineageInput, type LineageOutput, type RunEvent, runEvent, schemaFacet } from './run-event.ts';
+import { type Facets, jobTypeFacet, type LineageInput, type RunDatasets, type RunEvent, runEvent, type RunIdentity, schemaFacet } from './run-event.ts';
 
 export type LineageModel = Pick<TransformModel, 'domain' | 'name' | 'columns' | 'resolved'>;
-
-/** The tables a model's run reads and writes, the same in every event of the run. */
-export interface ModelDatasets {
-  readonly inputs: readonly LineageInput[];
-  readonly outputs: readonly LineageOutput[];
-}
-
-/** What every event of a model's run says the same. */
-export interface ModelRun {
-  readonly runId: string;
-  readonly eventTime: string;
-  /** @default modelDatasets(model, identity); a state machine passes the path where the run keeps them */
-  readonly datasets?: ModelDatasets;
-  /** @default modelJob(model, identity); a state machine passes the path where the run keeps it */
-  readonly job?: RunEvent['job'];
-}
 
 /** A model's runs as a job: named by its gold table. */
 export function modelJob(model: LineageModel, identity: EnvironmentIdentity): RunEvent['job'] {
@@ -46,7 +30,7 @@ function inputs(model: LineageModel, identity: EnvironmentIdentity): LineageInpu
   });
 }
 
-export function modelDatasets(model: LineageModel, identity: EnvironmentIdentity): ModelDatasets {
+export function modelDatasets(model: LineageModel, identity: EnvironmentIdentity): RunDatasets {
   return {
     inputs: inputs(model, identity),
     outputs: [
@@ -60,7 +44,7 @@ export function modelDatasets(model: LineageModel, identity: EnvironmentIdentity
   };
 }
 
-export function modelRunEvent(model: LineageModel, identity: EnvironmentIdentity, run: ModelRun, outcome: ModelRunOutcome): RunEvent {
+export function modelRunEvent(model: LineageModel, identity: EnvironmentIdentity, run: RunIdentity, outcome: ModelRunOutcome): RunEvent {
   const datasets = run.datasets ?? modelDatasets(model, identity);
   return runEvent({
     eventType: outcome.eventType,

@@ -62,6 +62,23 @@ export interface RunEvent {
   readonly outputs: readonly LineageOutput[];
 }
 
+/** The datasets a run reads and writes, the same in every event of the run. */
+export interface RunDatasets {
+  readonly inputs: readonly LineageInput[];
+  readonly outputs: readonly LineageOutput[];
+}
+
+/**
+ * What every event of one model or training run says the same. A state machine passes the paths
+ * where the run keeps its datasets and job; without them, the builder derives both.
+ */
+export interface RunIdentity {
+  readonly runId: string;
+  readonly eventTime: string;
+  readonly datasets?: RunDatasets;
+  readonly job?: RunEvent['job'];
+}
+
 /**
  * What one event says besides its job and datasets. Values may be JSONPath placeholders the
  * state machine fills in (`$$.State.EnteredTime`, the run id it drew).
