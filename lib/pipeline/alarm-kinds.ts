@@ -149,7 +149,7 @@ export const ALARM_KINDS = {
     scope: 'domain',
     priority: 'error',
     title: 'Domain unhealthy',
-    whatBroke: ({ name }) => `A dataset of ${name} failed to load, was rejected or its validator crashed, or a model's tests failed.`,
+    whatBroke: ({ name }) => `A dataset of ${name} failed or timed out, was rejected, had rows quarantined, went stale or its validator crashed, or a model's tests failed.`,
     whatToDoFirst: ({ name, environment = '<env>', dashboard = `<org>-${environment}-${name}` }) =>
       `open the dashboard ${dashboard}, find which alarm named ${environment}-${name}-, then a dataset or model and what broke, is in ALARM, then follow its description.`,
   },

@@ -28,7 +28,7 @@ describe('alarm kinds', () => {
         'First: check the trend in the validation reports, then agree with the producer or the contract owner. Runbook: README.md#alarms (warning-amount_positive).',
     );
     expect(alarmDescription(ALARM_KINDS.health, { name: 'sales', environment: 'dev', dashboard: 'acme-dev-sales' })).toBe(
-      "[error] A dataset of sales failed to load, was rejected or its validator crashed, or a model's tests failed. First: open the dashboard " +
+      "[error] A dataset of sales failed or timed out, was rejected, had rows quarantined, went stale or its validator crashed, or a model's tests failed. First: open the dashboard " +
         'acme-dev-sales, find which alarm named dev-sales-, then a dataset or model and what broke, is in ALARM, then follow its description. Runbook: README.md#alarms (health).',
     );
   });
