@@ -7,6 +7,7 @@ import { singleSelectProblem } from '../sql/single-select.ts';
 import { patternProblem } from './patterns.ts';
 import type { ContractProblem } from './problems.ts';
 import type { RawProperty, RawQualityRule, RawSchemaObject } from './raw-contract.ts';
+import { KNOWN_PLACEHOLDERS, placeholdersAsIdentifiers, placeholdersIn } from './sql-placeholders.ts';
 import { describeType, isValueOfType, showValue } from './values.ts';
 
 type Report = (path: FieldPath, message: string, anchor?: 'key') => void;
@@ -50,7 +51,7 @@ function checkRule(
   if (type === 'text' || type === 'custom') return;
   checkThreshold(rule, path, report);
   if (type === 'sql') {
-    if (!rule.query!.includes('{object}')) report([...path, 'query'], 'a sql rule must read its dataset as {object}');
+    checkPlaceholders(rule.query!, [...path, 'query'], dataset, column, report);
     const problem = sqlRuleProblem(rule.query!);
     if (problem !== undefined) report([...path, 'query'], problem);
     return;
@@ -68,14 +69,32 @@ function checkRule(
   checkArguments(rule, path, dataset, column, report);
 }
 
+/** Every placeholder is one the validator fills, `{property}` only where there is a column, and the dataset is read. */
+function checkPlaceholders(query: string, path: FieldPath, dataset: RawSchemaObject, column: RawProperty | undefined, report: Report): void {
+  const uses = placeholdersIn(query);
+  for (const { written, offset, meaning } of uses) {
+    const where = `column ${offset + 1} of the query`;
+    if (meaning === undefined) {
+      report(path, `unknown placeholder ${written} (${where}): a sql rule may use ${KNOWN_PLACEHOLDERS.join(', ')}`);
+    } else if (meaning === 'property' && column === undefined) {
+      report(
+        path,
+        `{property} (${where}) is the column a rule is attached to, and this rule is on dataset '${dataset.name}': ` +
+          'move it to that property\'s quality, or write the column\'s name',
+      );
+    }
+  }
+  if (!uses.some((use) => use.meaning === 'object')) report(path, 'a sql rule must read its dataset as {object} (or ${model})');
+}
+
 /**
  * A SQL rule runs on DuckDB in the validator and on Athena for big files: it must be exactly one
  * SELECT, or it could write files or read what it was not given (DESIGN.md, "User-written SQL is
- * sandboxed"). `{object}` is parsed as `"object"`, an identifier of the same length, so columns
- * in the message are those of the query as written.
+ * sandboxed"). Placeholders are parsed as identifiers of the same length, so columns in the
+ * message are those of the query as written.
  */
 function sqlRuleProblem(query: string): string | undefined {
-  const problem = singleSelectProblem(query.replaceAll('{object}', '"object"'));
+  const problem = singleSelectProblem(placeholdersAsIdentifiers(query));
   if (problem === undefined) return undefined;
   const where = query.includes('\n') ? `line ${problem.line}, column ${problem.column}` : `column ${problem.column}`;
   return `a sql rule must be exactly one SELECT (${where} of the query): ${problem.message}`;

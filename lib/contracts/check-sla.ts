@@ -3,6 +3,7 @@ import type { ContractUnderCheck } from './contract-under-check.ts';
 import { didYouMean, nearMiss } from './did-you-mean.ts';
 import { KNOWN_UNITS, unitSeconds } from './durations.ts';
 import { atField, type FieldPath } from './field-path.ts';
+import { impliedFreshnessColumn } from './freshness-column.ts';
 import type { ContractProblem } from './problems.ts';
 import { SLA_KINDS, slaDatasets, slaElement } from './sla.ts';
 import { showValue } from './values.ts';
@@ -42,6 +43,9 @@ export function checkSla(under: ContractUnderCheck): ContractProblem[] {
     } else {
       checkElement(under, kind, sla.property, element, [...path, 'element'], report);
     }
+    if (kind === 'freshness' && element?.column === undefined) {
+      for (const dataset of slaDatasets(sla, contract)) checkImpliedColumn(under, sla.property, dataset, path, report);
+    }
     for (const dataset of slaDatasets(sla, contract)) {
       const key = `${kind}/${dataset}`;
       const earlier = declared.get(key);
@@ -53,6 +57,30 @@ export function checkSla(under: ContractUnderCheck): ContractProblem[] {
     }
   });
   return problems;
+}
+
+/**
+ * Without a column in the element, freshness is measured on the one column the dataset's types
+ * imply (freshness-column.ts); with none or several, the entry must name it, or validation could
+ * not measure it.
+ */
+function checkImpliedColumn(
+  under: ContractUnderCheck,
+  property: string,
+  datasetName: string,
+  path: FieldPath,
+  report: (path: FieldPath, message: string) => void,
+): void {
+  const dataset = under.contract.schema.find((object) => object.name === datasetName);
+  if (dataset === undefined) return;
+  const implied = impliedFreshnessColumn(dataset.properties.map((column) => ({ name: column.name, kind: typeOfColumn(column)?.kind })));
+  if ('column' in implied) return;
+  if (implied.choices.length === 0) {
+    report(path, `${property} is measured on a timestamp or date column, and dataset '${datasetName}' has none: add one, or remove this entry`);
+  } else {
+    const elements = implied.choices.map((column) => `${datasetName}.${column}`).join(', ');
+    report(path, `${property} needs the column it is measured on: dataset '${datasetName}' has several timestamp or date columns, so set element to one of ${elements}`);
+  }
 }
 
 function checkElement(

@@ -1,4 +1,5 @@
 import { DEFAULT_MISSING_VALUES } from '../contracts/build-dataset.ts';
+import { impliedFreshnessColumn } from '../contracts/freshness-column.ts';
 import type { Column, Dataset, QualityRule, SourcePosition } from '../contracts/model.ts';
 import type { ReportThreshold, RuleKind } from './report.ts';
 import type { Comparison, Rule, RowTest } from './rule.ts';
@@ -110,7 +111,7 @@ function qualityRule(rule: QualityRule): UnnamedRule {
   if (rule.metric === 'rowCount') return { ...common, scope: 'table', test: { measures: 'rowCount' } };
   if (rule.metric === 'sql') {
     if (rule.query === undefined) throw new Error(`${where(rule)}: sql rule needs a query`);
-    return { ...common, scope: 'table', test: { measures: 'sql', query: rule.query } };
+    return { ...common, scope: 'table', test: { measures: 'sql', query: rule.query, column: rule.column } };
   }
   return { ...common, scope: 'row', columns: ruleColumns(rule), test: qualityRowTest(rule) };
 }
@@ -120,22 +121,14 @@ function qualityDraft(rule: QualityRule): Draft {
 }
 
 /**
- * The column freshness is measured on: the one the SLA's element names, else the dataset's only
- * timestamp column (or, without any, its only date column). Several candidates are ambiguous.
+ * The column freshness is measured on: the one the SLA's element names, else the one implied by
+ * the dataset's columns. A contract where none is implied was refused at check (check-sla.ts).
  */
 function freshnessColumn(dataset: Dataset, freshness: NonNullable<Dataset['freshness']>): string {
   if (freshness.column !== null) return freshness.column;
-  for (const kind of ['timestamp', 'date']) {
-    const candidates = dataset.columns.filter((column) => column.type.kind === kind);
-    if (candidates.length === 1) return candidates[0]!.name;
-    if (candidates.length > 1) {
-      throw new Error(
-        `${where(freshness)}: freshness of ${dataset.names.ref} must name its column in element ` +
-          `(${dataset.name}.<column>): it has several ${kind} columns (${candidates.map((column) => column.name).join(', ')})`,
-      );
-    }
-  }
-  throw new Error(`${where(freshness)}: freshness of ${dataset.names.ref} needs a timestamp or date column`);
+  const implied = impliedFreshnessColumn(dataset.columns.map((column) => ({ name: column.name, kind: column.type.kind })));
+  if ('column' in implied) return implied.column;
+  throw new Error(`${where(freshness)}: freshness of ${dataset.names.ref} names no column and none is implied`);
 }
 
 function freshnessRule(dataset: Dataset): Draft[] {

@@ -65,8 +65,11 @@ export type TableTest =
       readonly column: string;
       readonly classes: readonly (string | number | boolean)[] | null;
     }
-  /** The number a query over the typed rows returns; `{object}` stands for those rows. */
-  | { readonly measures: 'sql'; readonly query: string };
+  /**
+   * The number a query over the typed rows returns; its placeholders (lib/contracts/sql-placeholders.ts)
+   * stand for those rows and for `column`, the one a property-level rule is attached to (else null).
+   */
+  | { readonly measures: 'sql'; readonly query: string; readonly column: string | null };
 
 /** The column a report names for a rule: null for table-level and multi-column rules. */
 export function reportedColumn(rule: { readonly scope: Rule['scope']; readonly columns?: readonly string[] }): string | null {

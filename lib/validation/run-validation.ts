@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import type { Dataset } from '../contracts/model.ts';
+import { fillPlaceholders } from '../contracts/sql-placeholders.ts';
 import { duckdb } from '../sql/duckdb.ts';
 import { confineFileAccess, type FileAccess } from '../sql/duckdb-file-access.ts';
 import { duckDbOneSelectProblem } from '../sql/duckdb-one-select.ts';
@@ -118,7 +119,7 @@ async function runSqlRules(
   const outcomes = new Map<string, SqlOutcome>();
   const queries = compiled.rules.flatMap(({ rule }) =>
     rule.scope === 'table' && rule.test.measures === 'sql'
-      ? [{ id: rule.id, query: rule.test.query.replaceAll('{object}', typedView) }]
+      ? [{ id: rule.id, query: sqlRuleQuery(rule.test, typedView) }]
       : [],
   );
   if (queries.length === 0) return outcomes;
@@ -137,6 +138,18 @@ async function runSqlRules(
     }
   }
   return outcomes;
+}
+
+/**
+ * The rule's query with its placeholders filled as identifiers; a `{property}` without a column
+ * was refused when the contract was checked, so it is an error here, not a query to run.
+ */
+function sqlRuleQuery(test: { readonly query: string; readonly column: string | null }, typedView: string): string {
+  return fillPlaceholders(test.query, (meaning) => {
+    if (meaning === 'object') return typedView;
+    if (test.column === null) throw new Error('{property} in a dataset-level sql rule');
+    return duckdb.identifier(test.column);
+  });
 }
 
 /** The results with the samples of every row rule that failed on some rows, fetched in one scan. */

@@ -62,3 +62,56 @@ describe('type: sql rules are exactly one SELECT, judged on the parse tree', () 
     expect(problemsIn(withSqlRule('WITH o AS (SELECT * FROM {object}) SELECT COUNT(*) FROM o WHERE order_id IS NULL'))).toEqual([]);
   });
 });
+
+/** A contract whose column `amount` carries `query` as its only SQL rule, written on line 18. */
+function withColumnSqlRule(query: string): Record<string, string> {
+  return {
+    'sales/domain.yaml': SALES_DOMAIN,
+    'sales/orders.yaml': yaml`
+      apiVersion: v3.1.0
+      kind: DataContract
+      id: sales-orders
+      version: 1.0.0
+      status: active
+      servers:
+        - server: landing
+          type: s3
+          location: s3://landing/sales/orders/
+          format: csv
+      schema:
+        - name: orders
+          properties:
+            - name: amount
+              logicalType: number
+              quality:
+                - type: sql
+                  query: ${JSON.stringify(query)}
+                  mustBe: 0
+    `,
+  };
+}
+
+describe('placeholders in type: sql rules', () => {
+  it('accepts {object} and ${model} for the rows, and {property} on a property-level rule', () => {
+    expect(problemsIn(withColumnSqlRule('SELECT count(*) FROM {object} WHERE {property} < 0'))).toEqual([]);
+    expect(problemsIn(withColumnSqlRule('SELECT count(*) FROM ${model} WHERE {property} < 0'))).toEqual([]);
+    expect(problemsIn(withSqlRule("SELECT count(*) FROM ${model} WHERE order_id = ''"))).toEqual([]);
+  });
+
+  it('refuses {property} on a dataset-level rule, saying where and why', () => {
+    expect(problemsIn(withSqlRule('SELECT count(*) FROM {object} WHERE {property} IS NULL'))).toEqual([
+      "sales/orders.yaml:18:16: schema[0].quality[0].query: {property} (column 37 of the query) is the column a rule is attached to, and this rule is on dataset 'orders': move it to that property's quality, or write the column's name",
+    ]);
+  });
+
+  it('refuses a placeholder it does not know, and still asks for the rows', () => {
+    expect(problemsIn(withColumnSqlRule('SELECT count(*) FROM {table} WHERE {property} < 0'))).toEqual([
+      'sales/orders.yaml:18:20: schema[0].properties[0].quality[0].query: a sql rule must read its dataset as {object} (or ${model})',
+      'sales/orders.yaml:18:20: schema[0].properties[0].quality[0].query: unknown placeholder {table} (column 22 of the query): a sql rule may use {object}, ${model}, {property}',
+    ]);
+  });
+
+  it('does not take a regex quantifier inside a string for a placeholder', () => {
+    expect(problemsIn(withColumnSqlRule("SELECT count(*) FROM {object} WHERE NOT regexp_matches(CAST({property} AS VARCHAR), '^[0-9]{1,3}$')"))).toEqual([]);
+  });
+});

@@ -173,19 +173,6 @@ describe('freshness and class balance', () => {
     expect(deriveRules(dataset).find((rule) => rule.kind === 'freshness')).toMatchObject({ test: { column: 'at' } });
   });
 
-  it('without a column in the element and several timestamp columns, refuses to guess', () => {
-    const dataset = loadDataset({
-      properties: [column('a', { logicalType: 'timestamp' }), column('b', { logicalType: 'timestamp' })],
-      slaProperties: [{ property: 'freshness', value: 1, unit: 'd' }],
-    });
-    expect(() => deriveRules(dataset)).toThrow(/items\.yaml:\d+:\d+: freshness of shop\/items must name its column.*several timestamp columns \(a, b\)/);
-  });
-
-  it('without any date or timestamp column, says what is missing', () => {
-    const dataset = loadDataset({ properties: [column('a')], slaProperties: [{ property: 'freshness', value: 1, unit: 'd' }] });
-    expect(() => deriveRules(dataset)).toThrow(/needs a timestamp or date column/);
-  });
-
   it('takes the classes of a class balance from the column validValues, when declared', () => {
     const dataset = loadDataset({
       properties: [column('s', { quality: [{ metric: 'invalidValues', arguments: { validValues: ['x', 'y'] }, mustBe: 0 }] })],
