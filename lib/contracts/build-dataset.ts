@@ -1,4 +1,4 @@
-import { BETWEEN_OPERATORS, OPERATORS } from './contract-schema.ts';
+import { BETWEEN_OPERATORS, OPERATORS, type QualitySeverity } from './contract-schema.ts';
 import { contractOwner } from './contract-owner.ts';
 import { columnTypeOf } from './column-type.ts';
 import type { ContractUnderCheck } from './contract-under-check.ts';
@@ -62,8 +62,16 @@ export function buildDatasets(under: ContractUnderCheck, domainOwner: Owner, loo
 
   return contract.schema.map((dataset, datasetIndex): Dataset => {
     const datasetPath: FieldPath = ['schema', datasetIndex];
+    const primaryKeyPositions = keyPositions(dataset.properties, 'primaryKey', 'primaryKeyPosition');
+    const partitionKeyPositions = keyPositions(dataset.properties, 'partitioned', 'partitionKeyPosition');
     const columns = dataset.properties.map((property, index) =>
-      buildColumn(property, under, [...datasetPath, 'properties', index], references.get(`${dataset.name}.${property.name}`) ?? []),
+      buildColumn(
+        property,
+        under,
+        [...datasetPath, 'properties', index],
+        references.get(`${dataset.name}.${property.name}`) ?? [],
+        { primaryKey: primaryKeyPositions.get(property), partition: partitionKeyPositions.get(property) },
+      ),
     );
     const primaryKey = keyColumns(columns, (column) => column.primaryKeyPosition);
     const setting = (name: string) => datasetSetting(contract, datasetIndex, name);
@@ -131,12 +139,17 @@ export function buildDatasets(under: ContractUnderCheck, domainOwner: Owner, loo
   });
 }
 
-function buildColumn(property: RawProperty, under: ContractUnderCheck, path: FieldPath, references: readonly ColumnReference[]): Column {
+function buildColumn(
+  property: RawProperty,
+  under: ContractUnderCheck,
+  path: FieldPath,
+  references: readonly ColumnReference[],
+  keys: { readonly primaryKey: number | undefined; readonly partition: number | undefined },
+): Column {
   const typed = columnTypeOf(property.logicalType, property.physicalType);
   if ('problem' in typed) throw new Error(`unchecked column type at ${path.join('.')}: ${typed.problem}`);
   const tags = property.tags ?? [];
-  const primaryKey = property.primaryKey === true;
-  const partitioned = property.partitioned === true;
+  const primaryKey = keys.primaryKey !== undefined;
   return {
     name: property.name,
     ...(property.description === undefined ? {} : { description: property.description }),
@@ -145,8 +158,8 @@ function buildColumn(property: RawProperty, under: ContractUnderCheck, path: Fie
     type: typed.type,
     required: property.required === true || primaryKey,
     unique: property.unique === true,
-    ...(primaryKey ? { primaryKeyPosition: positionOrFirst(property.primaryKeyPosition) } : {}),
-    ...(partitioned ? { partitionKeyPosition: positionOrFirst(property.partitionKeyPosition) } : {}),
+    ...(keys.primaryKey === undefined ? {} : { primaryKeyPosition: keys.primaryKey }),
+    ...(keys.partition === undefined ? {} : { partitionKeyPosition: keys.partition }),
     ...(property.classification === undefined ? {} : { classification: property.classification }),
     tags,
     sensitive:
@@ -160,8 +173,22 @@ function buildColumn(property: RawProperty, under: ContractUnderCheck, path: Fie
 }
 
 /** A single key column may leave its position out (checked: several must give theirs). */
-function positionOrFirst(position: number | undefined): number {
-  return position === undefined || position === -1 ? 1 : position;
+/**
+ * Each key column's position: the one it gives, or, when the key's columns all leave it at ODCS's
+ * default (-1 or absent), its place among them in property order (the checks allow only these two).
+ */
+function keyPositions(
+  properties: readonly RawProperty[],
+  flag: 'primaryKey' | 'partitioned',
+  positionField: 'primaryKeyPosition' | 'partitionKeyPosition',
+): Map<RawProperty, number> {
+  const members = properties.filter((property) => property[flag] === true);
+  return new Map(
+    members.map((property, index) => {
+      const given = property[positionField];
+      return [property, given === undefined || given === -1 ? index + 1 : given];
+    }),
+  );
 }
 
 function constraintsOf(property: RawProperty): ColumnConstraints {
@@ -198,8 +225,9 @@ function buildRule(rule: RawQualityRule, column: string | null, under: ContractU
       column,
       ...(metric === 'duplicateValues' && column === null ? { columns: args.properties! } : {}),
       threshold,
-      severity: rule.severity ?? 'error',
-      ...(metric === 'invalidValues' && args.validValues !== undefined ? { validValues: args.validValues } : {}),
+      severity: SEVERITY_LEVELS[rule.severity ?? 'error'],
+      // invalidValues never counts a null (nullValues does), so null among validValues needs no test.
+      ...(metric === 'invalidValues' && args.validValues !== undefined ? { validValues: args.validValues.filter((value) => value !== null) } : {}),
       ...(metric === 'invalidValues' && args.pattern !== undefined ? { pattern: args.pattern } : {}),
       ...(metric === 'missingValues' ? { missingValues: args.missingValues ?? DEFAULT_MISSING_VALUES } : {}),
       ...(metric === 'sql' ? { query: rule.query! } : {}),
@@ -207,6 +235,12 @@ function buildRule(rule: RawQualityRule, column: string | null, under: ContractU
     },
   ];
 }
+
+/**
+ * ODCS's quality severities as the lakehouse's two levels: `warn` is `warning` spelled short,
+ * and `info` never fails a file, which is what a warning does (its failing rows are reported).
+ */
+const SEVERITY_LEVELS: Readonly<Record<QualitySeverity, Severity>> = { error: 'error', warning: 'warning', warn: 'warning', info: 'warning' };
 
 function seconds(sla: RawSlaProperty): Seconds {
   return (sla.value as number) * unitSeconds(sla.unit!)!;

@@ -66,7 +66,10 @@ function reportRepeats(
   });
 }
 
-/** Key positions must run 1..n; a single key column may leave its position out. */
+/**
+ * Key positions must run 1..n, or be left out (ODCS's default, -1) on every key column, which
+ * then follow property order.
+ */
 function checkKeyPositions(
   dataset: RawSchemaObject,
   datasetPath: FieldPath,
@@ -85,7 +88,7 @@ function checkKeyPositions(
     }
     members.push({ property, path, position: position ?? -1 });
   });
-  if (members.length === 1 && members[0]!.position === -1) return;
+  if (members.every((member) => member.position === -1)) return;
   const seen = new Map<number, string>();
   for (const { property, path, position } of members) {
     if (position === -1) {

@@ -144,6 +144,9 @@ function checkArguments(
     if (args.validValues === undefined && args.pattern === undefined) {
       report(path, 'invalidValues needs arguments.validValues (a list) or arguments.pattern');
     }
+    if (args.validValues !== undefined && args.validValues.every((value) => value === null)) {
+      report([...argumentsPath, 'validValues'], 'validValues lists only null, which allows no value: list the values a row may hold');
+    }
     if (args.pattern !== undefined) {
       const problem = patternProblem(args.pattern);
       if (problem !== undefined) report([...argumentsPath, 'pattern'], problem);
@@ -151,7 +154,7 @@ function checkArguments(
     const type = column === undefined ? undefined : typeOfColumn(column);
     if (type !== undefined) {
       args.validValues?.forEach((value, index) => {
-        if (!isValueOfType(value, type)) {
+        if (value !== null && !isValueOfType(value, type)) {
           report(
             [...argumentsPath, 'validValues', index],
             `valid values of ${column!.logicalType} column '${column!.name}' must be ${describeType(type)} (got ${showValue(value)})`,

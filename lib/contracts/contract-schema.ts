@@ -9,6 +9,9 @@ import { anything, flag, identifier, stableId, strictObject, text, textList, typ
 
 export const LOGICAL_TYPES = ['string', 'integer', 'number', 'boolean', 'date', 'timestamp'] as const;
 export const QUALITY_METRICS = ['nullValues', 'missingValues', 'invalidValues', 'duplicateValues', 'rowCount'] as const;
+/** ODCS's quality severities; build-dataset maps each onto error or warning. */
+export const QUALITY_SEVERITIES = ['error', 'warning', 'warn', 'info'] as const;
+export type QualitySeverity = (typeof QUALITY_SEVERITIES)[number];
 export const OPERATORS = [
   'mustBe',
   'mustNotBe',
@@ -62,9 +65,10 @@ const operatorValues: Record<string, JsonSchema> = Object.fromEntries(
   ]),
 );
 
-const scalar: JsonSchema = { type: ['string', 'number', 'boolean'] };
+// null among validValues says a null is valid for the column.
+const validValue: JsonSchema = { type: ['string', 'number', 'boolean', 'null'] };
 const libraryArguments = strictObject({
-  validValues: { type: 'array', items: scalar, minItems: 1 },
+  validValues: { type: 'array', items: validValue, minItems: 1 },
   pattern: text,
   missingValues: { type: 'array', items: text },
   properties: { type: 'array', items: identifier, minItems: 1 },
@@ -73,7 +77,7 @@ const libraryArguments = strictObject({
 const evaluatedRule = (extra: Record<string, JsonSchema>): JsonSchema => ({
   properties: {
     unit: { enum: ['rows', 'percent'] },
-    severity: { enum: ['error', 'warning'] },
+    severity: { enum: QUALITY_SEVERITIES },
     ...operatorValues,
     ...extra,
   },
@@ -301,7 +305,8 @@ export const contractSchema: JsonSchema = strictObject(
     schema: { type: 'array', items: schemaObject, minItems: 1 },
     support: { type: 'array', items: supportChannel },
     price: strictObject({ id: stableId, priceAmount: number, priceCurrency: text, priceUnit: text }),
-    team,
+    // ODCS v3.0's list of members is deprecated but still valid in v3.1.
+    team: { oneOf: [team, { type: 'array', items: teamMember }] },
     roles: { type: 'array', items: role },
     slaDefaultElement: text,
     slaProperties: { type: 'array', items: slaProperty },

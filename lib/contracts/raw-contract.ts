@@ -4,6 +4,7 @@
  * project reads are typed.
  */
 import type { ColumnConstraints } from './model.ts';
+import type { QualitySeverity } from './contract-schema.ts';
 
 export interface RawCustomProperty {
   readonly property: string;
@@ -17,14 +18,14 @@ export interface RawQualityRule {
   readonly description?: string;
   readonly metric?: string;
   readonly arguments?: {
-    readonly validValues?: readonly (string | number | boolean)[];
+    readonly validValues?: readonly (string | number | boolean | null)[];
     readonly pattern?: string;
     readonly missingValues?: readonly string[];
     readonly properties?: readonly string[];
   };
   readonly query?: string;
   readonly unit?: 'rows' | 'percent';
-  readonly severity?: 'error' | 'warning';
+  readonly severity?: QualitySeverity;
   readonly [operator: string]: unknown;
 }
 
@@ -93,7 +94,8 @@ export interface RawContract {
   readonly version: string;
   readonly status: string;
   readonly domain?: string;
-  readonly team?: RawTeam;
+  /** The team object, or ODCS v3.0's deprecated list of its members. */
+  readonly team?: RawTeam | NonNullable<RawTeam['members']>;
   readonly servers: readonly RawServer[];
   readonly schema: readonly RawSchemaObject[];
   readonly slaProperties?: readonly RawSlaProperty[];

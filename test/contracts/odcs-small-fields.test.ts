@@ -1,0 +1,122 @@
+import { describe, expect, it } from 'vitest';
+import { loadCatalog } from '../../lib/contracts/load.ts';
+import type { Dataset } from '../../lib/contracts/model.ts';
+import { problemsIn, SALES_DOMAIN, writeTree, yaml } from './helpers/contract-tree.ts';
+
+/**
+ * Small fields as ODCS v3 writes them (issue 13 item 4): forms the official schema allows that
+ * the lakehouse once refused. `columns` and `extra` are YAML spliced into one contract.
+ */
+function contract(columns: string, extra = ''): Record<string, string> {
+  return {
+    'sales/domain.yaml': SALES_DOMAIN,
+    'sales/orders.yaml': [
+      yaml`
+        apiVersion: v3.1.0
+        kind: DataContract
+        id: sales-orders
+        version: 1.0.0
+        status: active
+        servers:
+          - server: landing
+            type: s3
+            location: s3://landing/sales/orders/
+            format: csv
+        schema:
+          - name: orders
+            properties:
+      `,
+      columns,
+      extra,
+    ].join('\n'),
+  };
+}
+
+function orders(files: Record<string, string>): Dataset {
+  return loadCatalog(writeTree(files)).domains[0]!.datasets[0]!;
+}
+
+const ORDER_COLUMNS = [
+  '      - name: order_id',
+  '        logicalType: string',
+  '      - name: line_no',
+  '        logicalType: integer',
+  '      - name: status',
+  '        logicalType: string',
+].join('\n');
+
+describe('ODCS small fields', () => {
+  it('orders a composite primary key by property order when every position is left at its default', () => {
+    const columns = [
+      '      - name: order_id',
+      '        logicalType: string',
+      '        primaryKey: true',
+      '      - name: line_no',
+      '        logicalType: integer',
+      '        primaryKey: true',
+      '        primaryKeyPosition: -1',
+      '      - name: status',
+      '        logicalType: string',
+    ].join('\n');
+    const dataset = orders(contract(columns));
+    expect(dataset.primaryKey).toEqual(['order_id', 'line_no']);
+    expect(dataset.columns.map((column) => column.primaryKeyPosition)).toEqual([1, 2, undefined]);
+  });
+
+  it('still refuses a composite key with some positions given and some left out', () => {
+    const columns = [
+      '      - name: order_id',
+      '        logicalType: string',
+      '        primaryKey: true',
+      '        primaryKeyPosition: 1',
+      '      - name: line_no',
+      '        logicalType: integer',
+      '        primaryKey: true',
+    ].join('\n');
+    expect(problemsIn(contract(columns))).toEqual([
+      "sales/orders.yaml:19:9: schema[0].properties[1]: column 'line_no' needs primaryKeyPosition: the primary key has 2 columns",
+    ]);
+  });
+
+  it('reads team in the deprecated list form (ODCS v3.0) as its members', () => {
+    const team = yaml`
+      team:
+        - username: ana@example.com
+          role: steward
+        - username: bo@example.com
+          role: Owner
+    `;
+    expect(orders(contract(ORDER_COLUMNS, team)).owner).toEqual({ team: 'sales-data-engineering', email: 'bo@example.com' });
+  });
+
+  it('accepts null among validValues: a null is never invalid, so only the other values are tested', () => {
+    const columns = `${ORDER_COLUMNS}\n${[
+      '        quality:',
+      '          - metric: invalidValues',
+      '            arguments:',
+      '              validValues: [open, shipped, null]',
+      '            mustBe: 0',
+    ].join('\n')}`;
+    expect(orders(contract(columns)).quality.find((rule) => rule.metric === 'invalidValues')?.validValues).toEqual(['open', 'shipped']);
+  });
+
+  it('refuses validValues that list only null, which would allow no value', () => {
+    const columns = `${ORDER_COLUMNS}\n${[
+      '        quality:',
+      '          - metric: invalidValues',
+      '            arguments:',
+      '              validValues: [null]',
+      '            mustBe: 0',
+    ].join('\n')}`;
+    expect(problemsIn(contract(columns))).toEqual([
+      'sales/orders.yaml:24:28: schema[0].properties[2].quality[0].arguments.validValues: validValues lists only null, which allows no value: list the values a row may hold',
+    ]);
+  });
+
+  it('reads quality severities info, warning, warn and error; warn and info are warnings', () => {
+    const rule = (severity: string) =>
+      ['          - metric: nullValues', '            mustBe: 0', `            severity: ${severity}`].join('\n');
+    const columns = `${ORDER_COLUMNS}\n        quality:\n${['info', 'warning', 'warn', 'error'].map(rule).join('\n')}`;
+    expect(orders(contract(columns)).quality.map((rule) => rule.severity)).toEqual(['warning', 'warning', 'warning', 'error']);
+  });
+});
