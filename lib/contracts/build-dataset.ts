@@ -3,7 +3,7 @@ import { contractOwner } from './contract-owner.ts';
 import { columnTypeOf } from './column-type.ts';
 import type { ContractUnderCheck } from './contract-under-check.ts';
 import { datasetSetting, findCustomProperty } from './custom-properties.ts';
-import { retentionClassDays, unitSeconds } from './durations.ts';
+import { retentionClassDays, slaSeconds } from './durations.ts';
 import type { FieldPath } from './field-path.ts';
 import type {
   ClassBalance,
@@ -113,7 +113,7 @@ export function buildDatasets(under: ContractUnderCheck, domainOwner: Owner, loo
         ? {}
         : {
             freshness: {
-              column: slaElement(freshness.entry)?.column ?? null,
+              column: slaElement(freshness.entry, contract)?.column ?? null,
               maxAge: seconds(freshness.entry),
               position: source.positionOf(['slaProperties', freshness.index]),
             },
@@ -243,7 +243,9 @@ function buildRule(rule: RawQualityRule, column: string | null, under: ContractU
 const SEVERITY_LEVELS: Readonly<Record<QualitySeverity, Severity>> = { error: 'error', warning: 'warning', warn: 'warning', info: 'warning' };
 
 function seconds(sla: RawSlaProperty): Seconds {
-  return (sla.value as number) * unitSeconds(sla.unit!)!;
+  const duration = slaSeconds(sla.value, sla.unit);
+  if ('problem' in duration) throw new Error(`unchecked SLA value: ${duration.problem}`);
+  return duration.seconds;
 }
 
 /** `<dataset>.<column>` -> the resolved targets of that column's relationships, at both levels. */

@@ -1,7 +1,7 @@
 import { typeOfColumn } from './column-type.ts';
 import type { ContractUnderCheck } from './contract-under-check.ts';
 import { didYouMean, nearMiss } from './did-you-mean.ts';
-import { KNOWN_UNITS, unitSeconds } from './durations.ts';
+import { KNOWN_UNITS, slaSeconds, unitSeconds } from './durations.ts';
 import { atField, type FieldPath } from './field-path.ts';
 import { impliedFreshnessColumn } from './freshness-column.ts';
 import type { ContractProblem } from './problems.ts';
@@ -25,16 +25,22 @@ export function checkSla(under: ContractUnderCheck): ContractProblem[] {
       if (meant !== undefined) report([...path, 'property'], `unknown SLA property '${sla.property}'; did you mean '${meant}'?`);
       return;
     }
-    if (typeof sla.value !== 'number' || !(sla.value > 0)) {
-      report([...path, 'value'], `${sla.property} value must be a positive number (got ${showValue(sla.value)})`);
-    }
-    if (sla.unit === undefined) {
-      report(path, `${sla.property} needs a unit (${KNOWN_UNITS.join(', ')})`);
-    } else if (unitSeconds(sla.unit) === undefined) {
-      report([...path, 'unit'], `unknown unit '${sla.unit}' (use one of ${KNOWN_UNITS.join(', ')})${didYouMean(sla.unit, KNOWN_UNITS)}`);
+    if (typeof sla.value === 'string') {
+      // A string may carry its own unit ("500ms", "P1DT2H"), so it is read whole.
+      const duration = slaSeconds(sla.value, sla.unit);
+      if ('problem' in duration) report([...path, 'value'], `${sla.property} ${duration.problem} (got ${showValue(sla.value)})`);
+    } else {
+      if (typeof sla.value !== 'number' || !(sla.value > 0)) {
+        report([...path, 'value'], `${sla.property} value must be a positive number (got ${showValue(sla.value)})`);
+      }
+      if (sla.unit === undefined) {
+        report(path, `${sla.property} needs a unit (${KNOWN_UNITS.join(', ')})`);
+      } else if (unitSeconds(sla.unit) === undefined) {
+        report([...path, 'unit'], `unknown unit '${sla.unit}' (use one of ${KNOWN_UNITS.join(', ')})${didYouMean(sla.unit, KNOWN_UNITS)}`);
+      }
     }
 
-    const element = slaElement(sla);
+    const element = slaElement(sla, contract);
     if (element === undefined) {
       if (kind !== 'retention' && datasetNames.length > 1) {
         const form = kind === 'freshness' ? '<dataset>.<timestamp column>' : '<dataset>';

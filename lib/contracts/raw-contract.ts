@@ -43,6 +43,7 @@ export interface RawProperty {
   readonly description?: string;
   readonly logicalType: 'string' | 'integer' | 'number' | 'boolean' | 'date' | 'timestamp';
   readonly physicalType?: string;
+  readonly physicalName?: string;
   readonly logicalTypeOptions?: RawLogicalTypeOptions;
   readonly required?: boolean;
   readonly unique?: boolean;
@@ -60,6 +61,7 @@ export interface RawProperty {
 export interface RawSchemaObject {
   readonly id?: string;
   readonly name: string;
+  readonly physicalName?: string;
   readonly description?: string;
   readonly properties: readonly RawProperty[];
   readonly quality?: readonly RawQualityRule[];

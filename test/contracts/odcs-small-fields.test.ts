@@ -120,3 +120,41 @@ describe('ODCS small fields', () => {
     expect(orders(contract(columns)).quality.map((rule) => rule.severity)).toEqual(['warning', 'warning', 'warning', 'error']);
   });
 });
+
+describe('ODCS SLA values', () => {
+  const columns = [
+    '      - name: order_id',
+    '        logicalType: string',
+    '      - name: placed_at',
+    '        logicalType: timestamp',
+    '        physicalName: PLACED_AT',
+  ].join('\n');
+  /** Line 21 is the first SLA entry. */
+  const withSla = (...entries: string[]) => contract(columns, ['slaProperties:', ...entries].join('\n'));
+  const entry = (property: string, value: string, more: string[] = []) =>
+    [`  - property: ${property}`, `    value: ${value}`, ...more.map((line) => `    ${line}`)].join('\n');
+
+  it('reads ISO 8601 durations, which carry their unit', () => {
+    const dataset = orders(withSla(entry('freshness', 'PT15M'), entry('frequency', 'P1DT2H'), entry('retention', 'P1Y')));
+    expect(dataset.freshness?.maxAge).toBe(900);
+    expect(dataset.frequency).toBe(26 * 3_600);
+    expect(dataset.retentionDays).toBe(365);
+  });
+
+  it('reads milliseconds, as unit ms or in the value ("500ms")', () => {
+    expect(orders(withSla(entry('freshness', '1500', ['unit: ms']))).freshness?.maxAge).toBe(1.5);
+    expect(orders(withSla(entry('frequency', '"500ms"'))).frequency).toBe(0.5);
+  });
+
+  it('refuses a string value that is neither a duration nor a number with a unit', () => {
+    expect(problemsIn(withSla(entry('freshness', 'soon'), entry('frequency', '"5 fortnights"')))).toEqual([
+      `sales/orders.yaml:22:12: slaProperties[0].value: freshness value must be a positive number with a unit, a number with its unit ("500ms") or an ISO 8601 duration ("P1DT2H") (got 'soon')`,
+      expect.stringMatching(/^sales\/orders\.yaml:24:12: slaProperties\[1\]\.value: frequency has an unknown unit 'fortnights' \(use one of ms, s, /),
+    ]);
+  });
+
+  it('reads a column in element by its physicalName as well as its name', () => {
+    expect(orders(withSla(entry('freshness', '1', ['unit: d', 'element: orders.PLACED_AT']))).freshness?.column).toBe('placed_at');
+    expect(orders(withSla(entry('freshness', '1', ['unit: d', 'element: orders.placed_at']))).freshness?.column).toBe('placed_at');
+  });
+});
