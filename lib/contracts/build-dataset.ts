@@ -139,6 +139,9 @@ export function buildDatasets(under: ContractUnderCheck, domainOwner: Owner, loo
   });
 }
 
+/** ODCS lets a classification be any string; these mark a column sensitive (PII). */
+const SENSITIVE_CLASSIFICATIONS: readonly string[] = ['restricted', 'confidential', 'pii'];
+
 function buildColumn(
   property: RawProperty,
   under: ContractUnderCheck,
@@ -162,10 +165,7 @@ function buildColumn(
     ...(keys.partition === undefined ? {} : { partitionKeyPosition: keys.partition }),
     ...(property.classification === undefined ? {} : { classification: property.classification }),
     tags,
-    sensitive:
-      property.classification === 'restricted' ||
-      property.classification === 'confidential' ||
-      tags.some((tag) => tag.toLowerCase() === 'pii'),
+    sensitive: SENSITIVE_CLASSIFICATIONS.includes(property.classification?.toLowerCase() ?? '') || tags.some((tag) => tag.toLowerCase() === 'pii'),
     constraints: constraintsOf(property),
     references,
     position: under.source.positionOf(path),

@@ -158,7 +158,7 @@ const property = strictObject(
     primaryKeyPosition: positionNumber,
     partitioned: flag,
     partitionKeyPosition: positionNumber,
-    classification: { enum: ['public', 'internal', 'restricted', 'confidential'] },
+    classification: text,
     encryptedName: text,
     transformSourceObjects: textList,
     transformLogic: text,

@@ -43,8 +43,6 @@ export interface ColumnConstraints {
   readonly format?: string;
 }
 
-export type Classification = 'public' | 'internal' | 'restricted' | 'confidential';
-
 export interface Column {
   readonly name: string;
   readonly description?: string;
@@ -59,9 +57,10 @@ export interface Column {
   readonly primaryKeyPosition?: number;
   /** 1-based position in the partition spec, or undefined when not a partition column. */
   readonly partitionKeyPosition?: number;
-  readonly classification?: Classification;
+  /** Any string, as ODCS allows; `public`, `internal`, `restricted`, `confidential` are ranked by the docs. */
+  readonly classification?: string;
   readonly tags: readonly string[];
-  /** Classification `restricted`/`confidential` or tag `pii`: masked in samples, withheld from grants. */
+  /** Classification `restricted`/`confidential`/`pii` (any case) or tag `pii`: masked in samples, withheld from grants. */
   readonly sensitive: boolean;
   readonly constraints: ColumnConstraints;
   /** Resolved `relationships[].to` targets of this column, as `<domain>/<dataset>.<column>`. */

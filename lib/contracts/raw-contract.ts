@@ -51,7 +51,7 @@ export interface RawProperty {
   readonly primaryKeyPosition?: number;
   readonly partitioned?: boolean;
   readonly partitionKeyPosition?: number;
-  readonly classification?: 'public' | 'internal' | 'restricted' | 'confidential';
+  readonly classification?: string;
   readonly tags?: readonly string[];
   readonly customProperties?: readonly RawCustomProperty[];
   readonly quality?: readonly RawQualityRule[];

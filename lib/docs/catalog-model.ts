@@ -7,7 +7,7 @@
 import { dirname, relative } from 'node:path';
 import { bucketName, glueDatabaseName, silverTableName, type EnvironmentIdentity } from '../config/names.ts';
 import type { EnvironmentSettings, ModelApproval } from '../config/settings.ts';
-import type { Catalog, Classification, Dataset, Domain, Owner } from '../contracts/model.ts';
+import type { Catalog, Dataset, Domain, Owner } from '../contracts/model.ts';
 import { reportPrefix } from '../ingest/layout.ts';
 import { approvalIn } from '../ml/approval.ts';
 import type { MlModel } from '../ml/model.ts';
@@ -25,7 +25,7 @@ export interface DocsColumn {
   readonly required: boolean;
   readonly unique: boolean;
   readonly primaryKeyPosition?: number;
-  readonly classification?: Classification;
+  readonly classification?: string;
   readonly sensitive: boolean;
   readonly tags: readonly string[];
   readonly description?: string;
@@ -51,8 +51,8 @@ export interface DocsDataset {
   readonly domainOwner: Owner;
   readonly alertEmails: readonly string[];
   readonly sla: { readonly freshness?: string; readonly frequency?: string; readonly retention: string };
-  /** The most restrictive classification of its columns; none when no column has one. */
-  readonly classification?: Classification;
+  /** The most restrictive ranked classification of its columns, then any unranked ones (comma-separated); none when no column has one. */
+  readonly classification?: string;
   readonly format: string;
   readonly onViolation: string;
   readonly loadMode: string;
@@ -139,11 +139,17 @@ export interface DocsCatalogInput {
   readonly environments: readonly EnvironmentSettings[];
 }
 
-const CLASSIFICATION_ORDER: readonly Classification[] = ['public', 'internal', 'restricted', 'confidential'];
+const CLASSIFICATION_ORDER: readonly string[] = ['public', 'internal', 'restricted', 'confidential'];
 
-function mostRestrictive(dataset: Dataset): Classification | undefined {
-  const ranks = dataset.columns.flatMap((column) => (column.classification === undefined ? [] : [CLASSIFICATION_ORDER.indexOf(column.classification)]));
-  return ranks.length === 0 ? undefined : CLASSIFICATION_ORDER[Math.max(...ranks)];
+/**
+ * The most restrictive of its columns' ranked classifications, followed by any classification
+ * the lakehouse cannot rank (ODCS allows any string), so none is hidden behind a known one.
+ */
+function mostRestrictive(dataset: Dataset): string | undefined {
+  const declared = [...new Set(dataset.columns.flatMap((column) => (column.classification === undefined ? [] : [column.classification])))];
+  const ranks = declared.map((classification) => CLASSIFICATION_ORDER.indexOf(classification)).filter((rank) => rank >= 0);
+  const shown = [...(ranks.length === 0 ? [] : [CLASSIFICATION_ORDER[Math.max(...ranks)]!]), ...declared.filter((classification) => !CLASSIFICATION_ORDER.includes(classification))];
+  return shown.length === 0 ? undefined : shown.join(', ');
 }
 
 function docsDataset(dataset: Dataset, domain: Domain, identity: EnvironmentIdentity, shown: ShownFile): DocsDataset {

@@ -113,6 +113,22 @@ describe('ODCS small fields', () => {
     ]);
   });
 
+  it('accepts any classification; restricted, confidential and pii (any case) still mark a column sensitive', () => {
+    const classified = (classification: string, index: number) =>
+      [`      - name: column_${index}`, '        logicalType: string', `        classification: "${classification}"`].join('\n');
+    const labels = ['public', 'restricted', 'confidential', 'Confidential', 'PII', 'level-3', '2'];
+    const dataset = orders(contract(labels.map(classified).join('\n')));
+    expect(dataset.columns.map((column) => [column.classification, column.sensitive])).toEqual([
+      ['public', false],
+      ['restricted', true],
+      ['confidential', true],
+      ['Confidential', true],
+      ['PII', true],
+      ['level-3', false],
+      ['2', false],
+    ]);
+  });
+
   it('reads quality severities info, warning, warn and error; warn and info are warnings', () => {
     const rule = (severity: string) =>
       ['          - metric: nullValues', '            mustBe: 0', `            severity: ${severity}`].join('\n');

@@ -88,6 +88,24 @@ describe('the catalog the pages show', () => {
     expect(dataset.columns.find((column) => column.name === 'customer_email')).toMatchObject({ sensitive: true, tags: ['pii'], required: false });
   });
 
+  it('shows a classification it cannot rank (ODCS allows any string) beside the most restrictive ranked one', () => {
+    const shown = (labels: readonly string[]) => {
+      const relabelled: Catalog = {
+        ...catalog,
+        domains: catalog.domains.map((domain) => ({
+          ...domain,
+          datasets: domain.datasets.map((dataset) =>
+            dataset === orders ? { ...dataset, columns: dataset.columns.map((column, index) => ({ ...column, classification: labels[index % labels.length] })) } : dataset,
+          ),
+        })),
+      };
+      const relabelledDocs = docsCatalog({ catalog: relabelled, dag: compileTransforms(catalog), mlModels: [], identity: DEV, environments: projectSettings().environments });
+      return relabelledDocs.domains.find((domain) => domain.name === 'shop')!.datasets[0]!.classification;
+    };
+    expect(shown(['internal', 'level-3', 'restricted'])).toBe('restricted, level-3');
+    expect(shown(['public'])).toBe('public');
+  });
+
   it('draws lineage from landing to silver, to gold models across domains, to the ML model', () => {
     const graph = lineageGraph(docs);
     const landing = 'landing:s3://acme-dev-landing-111111111111-eu-west-1/shop/orders/';
