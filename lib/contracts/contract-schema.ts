@@ -305,8 +305,9 @@ export const contractSchema: JsonSchema = strictObject(
     schema: { type: 'array', items: schemaObject, minItems: 1 },
     support: { type: 'array', items: supportChannel },
     price: strictObject({ id: stableId, priceAmount: number, priceCurrency: text, priceUnit: text }),
-    // ODCS v3.0's list of members is deprecated but still valid in v3.1.
-    team: { oneOf: [team, { type: 'array', items: teamMember }] },
+    // ODCS v3.0's list of members is deprecated but still valid in v3.1. if/else rather than
+    // oneOf, so a mistake is reported inside the form written, not as the other form's type.
+    team: { if: { type: 'array' }, then: { items: teamMember }, else: team },
     roles: { type: 'array', items: role },
     slaDefaultElement: text,
     slaProperties: { type: 'array', items: slaProperty },

@@ -89,6 +89,13 @@ describe('ODCS small fields', () => {
     expect(orders(contract(ORDER_COLUMNS, team)).owner).toEqual({ team: 'sales-data-engineering', email: 'bo@example.com' });
   });
 
+  it('reports a mistake in either form of team inside the form written', () => {
+    const problems = (team: string) => problemsIn(contract(ORDER_COLUMNS, team));
+    expect(problems('team:\n  - role: owner')).toEqual(["sales/orders.yaml:22:5: team[0]: missing required field 'username'"]);
+    expect(problems('team:\n  name: orders-team\n  lead: ana')).toEqual(["sales/orders.yaml:23:3: team: unknown field 'lead'"]);
+    expect(problems('team: 5')).toEqual(['sales/orders.yaml:21:7: team: must be a mapping (got 5)']);
+  });
+
   it('accepts null among validValues: a null is never invalid, so only the other values are tested', () => {
     const columns = `${ORDER_COLUMNS}\n${[
       '        quality:',
