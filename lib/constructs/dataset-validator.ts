@@ -12,7 +12,7 @@ import type { ZoneBuckets } from '../ingest/process-landed-file.ts';
 import { validatorEnvironmentVariables } from '../ingest/validator-settings.ts';
 import { wildcardFinding } from '../nag/wildcard-finding.ts';
 import { HANDLER, validatorCode } from './lambda-code.ts';
-import { RETAINED } from './retained.ts';
+import { functionLogGroup } from './function-log-group.ts';
 import { ZonePrefix } from './zone-prefix.ts';
 
 export interface DatasetValidatorProps {
@@ -62,11 +62,7 @@ export class DatasetValidator extends Construct {
     const { dataset, identity, buckets } = props;
     const functionName = validatorFunctionName(identity, dataset);
 
-    this.logGroup = new logs.LogGroup(this, 'Logs', {
-      logGroupName: `/aws/lambda/${functionName}`,
-      retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
-      removalPolicy: props.removalPolicy ?? RETAINED,
-    });
+    this.logGroup = functionLogGroup(this, 'Logs', functionName, props);
 
     const landed = new ZonePrefix(buckets.landing, dataset.names.landingPrefix);
     const outputs = [

@@ -16,7 +16,7 @@ import type { Dataset } from '../contracts/model.ts';
 import type { DomainRoutes } from '../ingest/route.ts';
 import { wildcardFinding } from '../nag/wildcard-finding.ts';
 import { HANDLER, handlerCode } from './lambda-code.ts';
-import { RETAINED } from './retained.ts';
+import { functionLogGroup } from './function-log-group.ts';
 
 const ENTRY_POINT = 'lambdas/route-landed-file/index.ts';
 
@@ -81,11 +81,7 @@ export class DomainRouter extends Construct {
       reason: 'this queue is itself the dead-letter queue of the router function and its EventBridge rule',
     });
 
-    const logGroup = new logs.LogGroup(this, 'Logs', {
-      logGroupName: `/aws/lambda/${functionName}`,
-      retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
-      removalPolicy: props.removalPolicy ?? RETAINED,
-    });
+    const logGroup = functionLogGroup(this, 'Logs', functionName, props);
     const role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: `Landing router of the ${domain} domain in ${identity.environment}: starts its dataset pipelines`,

@@ -24,7 +24,7 @@ import { wildcardFinding } from '../nag/wildcard-finding.ts';
 import { ALARM_KINDS, alarmDescription, freshnessCheckErrorsSuffix } from '../pipeline/alarm-kinds.ts';
 import { type FreshnessCheckConfig, freshnessTargets } from '../pipeline/freshness-check.ts';
 import { HANDLER, handlerCode } from './lambda-code.ts';
-import { RETAINED } from './retained.ts';
+import { functionLogGroup } from './function-log-group.ts';
 
 const ENTRY_POINT = 'lambdas/freshness-check/index.ts';
 
@@ -66,11 +66,7 @@ export class FreshnessCheck extends Construct {
     if (config.targets.length === 0) throw new Error(`freshness check of domain '${domain}': no dataset of it declares a frequency or freshness SLA`);
     const functionName = domainFunctionName(identity, domain, 'freshness-check');
 
-    const logGroup = new logs.LogGroup(this, 'Logs', {
-      logGroupName: `/aws/lambda/${functionName}`,
-      retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
-      removalPolicy: props.removalPolicy ?? RETAINED,
-    });
+    const logGroup = functionLogGroup(this, 'Logs', functionName, props);
     const role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: `Freshness check of the ${domain} domain in ${identity.environment}: reads its pipelines' last successful loads`,

@@ -11,6 +11,7 @@ import { athenaDdlServiceTokenParameterName, athenaResultsPrefix, domainFunction
 import { wildcardFinding } from '../nag/wildcard-finding.ts';
 import { HANDLER, handlerCode } from './lambda-code.ts';
 import { RETAINED } from './retained.ts';
+import { functionLogGroup } from './function-log-group.ts';
 import { ZonePrefix } from './zone-prefix.ts';
 
 const ENTRY_POINT = 'lambdas/athena-ddl/index.ts';
@@ -65,7 +66,7 @@ export class AthenaDdlProvider extends Construct {
     const retention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;
     const functionName = domainFunctionName(identity, domain, 'athena-ddl');
 
-    const logGroup = new logs.LogGroup(this, 'Logs', { logGroupName: `/aws/lambda/${functionName}`, retention, removalPolicy });
+    const logGroup = functionLogGroup(this, 'Logs', functionName, { logRetention: retention, removalPolicy });
     const role = (this.role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: `Athena DDL of the ${domain} domain in ${identity.environment}: creates and extends its Iceberg tables`,

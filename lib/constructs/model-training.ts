@@ -39,6 +39,7 @@ import { athenaQueryStatements } from './athena-query-statements.ts';
 import { HANDLER, handlerCode } from './lambda-code.ts';
 import { type MlModelDomainProps, mlModelMachine } from './ml-model-machine.ts';
 import { RETAINED } from './retained.ts';
+import { functionLogGroup } from './function-log-group.ts';
 import { followJobsStatement, jobKeyStatements, passRoleToSageMaker, sageMakerJobRoleStatements } from './sagemaker-job-grants.ts';
 import { trainingStateGraph } from './training-state-graph.ts';
 import { ZonePrefix } from './zone-prefix.ts';
@@ -148,11 +149,7 @@ export class ModelTraining extends Construct {
       },
     });
 
-    const logGroup = new logs.LogGroup(this, 'RegisterLogs', {
-      logGroupName: `/aws/lambda/${registerFunctionName(identity, model.domain, model.name)}`,
-      retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
-      removalPolicy,
-    });
+    const logGroup = functionLogGroup(this, 'RegisterLogs', registerFunctionName(identity, model.domain, model.name), { logRetention: props.logRetention, removalPolicy });
     const packages = stack.formatArn({ service: 'sagemaker', resource: 'model-package', resourceName: `${groupName.toLowerCase()}/*` });
     const registerRole = new iam.Role(this, 'RegisterRole', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
