@@ -1,38 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { problemsIn, SALES_DOMAIN, yaml } from './helpers/contract-tree.ts';
+import { problemsIn, salesOrdersContract, yaml } from './helpers/contract-tree.ts';
 
 /** A contract with one dataset of `columns` (name: logicalType) and a freshness SLA without element (line 20 with two columns). */
 function withFreshness(columns: Readonly<Record<string, string>>): Record<string, string> {
   const properties = Object.entries(columns)
     .map(([name, logicalType]) => `      - name: ${name}\n        logicalType: ${logicalType}`)
     .join('\n');
-  return {
-    'sales/domain.yaml': SALES_DOMAIN,
-    'sales/orders.yaml': [
-      yaml`
-        apiVersion: v3.1.0
-        kind: DataContract
-        id: sales-orders
-        version: 1.0.0
-        status: active
-        servers:
-          - server: landing
-            type: s3
-            location: s3://landing/sales/orders/
-            format: csv
-        schema:
-          - name: orders
-            properties:
-      `,
-      properties,
-      yaml`
-        slaProperties:
-          - property: freshness
-            value: 1
-            unit: d
-      `,
-    ].join('\n'),
-  };
+  return salesOrdersContract(
+    properties,
+    yaml`
+      slaProperties:
+        - property: freshness
+          value: 1
+          unit: d
+    `,
+  );
 }
 
 describe('freshness without a column in element', () => {

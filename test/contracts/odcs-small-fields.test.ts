@@ -1,36 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { loadCatalog } from '../../lib/contracts/load.ts';
 import type { Dataset } from '../../lib/contracts/model.ts';
-import { problemsIn, SALES_DOMAIN, writeTree, yaml } from './helpers/contract-tree.ts';
+import { problemsIn, salesOrdersContract, writeTree, yaml } from './helpers/contract-tree.ts';
 
-/**
- * Small fields as ODCS v3 writes them (issue 13 item 4): forms the official schema allows that
- * the lakehouse once refused. `columns` and `extra` are YAML spliced into one contract.
- */
-function contract(columns: string, extra = ''): Record<string, string> {
-  return {
-    'sales/domain.yaml': SALES_DOMAIN,
-    'sales/orders.yaml': [
-      yaml`
-        apiVersion: v3.1.0
-        kind: DataContract
-        id: sales-orders
-        version: 1.0.0
-        status: active
-        servers:
-          - server: landing
-            type: s3
-            location: s3://landing/sales/orders/
-            format: csv
-        schema:
-          - name: orders
-            properties:
-      `,
-      columns,
-      extra,
-    ].join('\n'),
-  };
-}
+// Small fields as ODCS v3 writes them (issue 13 item 4): forms the official schema allows that
+// the lakehouse once refused.
 
 function orders(files: Record<string, string>): Dataset {
   return loadCatalog(writeTree(files)).domains[0]!.datasets[0]!;
@@ -58,7 +32,7 @@ describe('ODCS small fields', () => {
       '      - name: status',
       '        logicalType: string',
     ].join('\n');
-    const dataset = orders(contract(columns));
+    const dataset = orders(salesOrdersContract(columns));
     expect(dataset.primaryKey).toEqual(['order_id', 'line_no']);
     expect(dataset.columns.map((column) => column.primaryKeyPosition)).toEqual([1, 2, undefined]);
   });
@@ -73,7 +47,7 @@ describe('ODCS small fields', () => {
       '        logicalType: integer',
       '        primaryKey: true',
     ].join('\n');
-    expect(problemsIn(contract(columns))).toEqual([
+    expect(problemsIn(salesOrdersContract(columns))).toEqual([
       "sales/orders.yaml:19:9: schema[0].properties[1]: column 'line_no' needs primaryKeyPosition: the primary key has 2 columns",
     ]);
   });
@@ -86,11 +60,11 @@ describe('ODCS small fields', () => {
         - username: bo@example.com
           role: Owner
     `;
-    expect(orders(contract(ORDER_COLUMNS, team)).owner).toEqual({ team: 'sales-data-engineering', email: 'bo@example.com' });
+    expect(orders(salesOrdersContract(ORDER_COLUMNS, team)).owner).toEqual({ team: 'sales-data-engineering', email: 'bo@example.com' });
   });
 
   it('reports a mistake in either form of team inside the form written', () => {
-    const problems = (team: string) => problemsIn(contract(ORDER_COLUMNS, team));
+    const problems = (team: string) => problemsIn(salesOrdersContract(ORDER_COLUMNS, team));
     expect(problems('team:\n  - role: owner')).toEqual(["sales/orders.yaml:22:5: team[0]: missing required field 'username'"]);
     expect(problems('team:\n  name: orders-team\n  lead: ana')).toEqual(["sales/orders.yaml:23:3: team: unknown field 'lead'"]);
     expect(problems('team: 5')).toEqual(['sales/orders.yaml:21:7: team: must be a mapping (got 5)']);
@@ -104,7 +78,7 @@ describe('ODCS small fields', () => {
       '              validValues: [open, shipped, null]',
       '            mustBe: 0',
     ].join('\n')}`;
-    expect(orders(contract(columns)).quality.find((rule) => rule.metric === 'invalidValues')?.validValues).toEqual(['open', 'shipped']);
+    expect(orders(salesOrdersContract(columns)).quality.find((rule) => rule.metric === 'invalidValues')?.validValues).toEqual(['open', 'shipped']);
   });
 
   it('refuses validValues that list only null, which would allow no value', () => {
@@ -115,7 +89,7 @@ describe('ODCS small fields', () => {
       '              validValues: [null]',
       '            mustBe: 0',
     ].join('\n')}`;
-    expect(problemsIn(contract(columns))).toEqual([
+    expect(problemsIn(salesOrdersContract(columns))).toEqual([
       'sales/orders.yaml:24:28: schema[0].properties[2].quality[0].arguments.validValues: validValues lists only null, which allows no value: list the values a row may hold',
     ]);
   });
@@ -124,7 +98,7 @@ describe('ODCS small fields', () => {
     const classified = (classification: string, index: number) =>
       [`      - name: column_${index}`, '        logicalType: string', `        classification: "${classification}"`].join('\n');
     const labels = ['public', 'restricted', 'confidential', 'Confidential', 'PII', 'level-3', '2'];
-    const dataset = orders(contract(labels.map(classified).join('\n')));
+    const dataset = orders(salesOrdersContract(labels.map(classified).join('\n')));
     expect(dataset.columns.map((column) => [column.classification, column.sensitive])).toEqual([
       ['public', false],
       ['restricted', true],
@@ -140,7 +114,7 @@ describe('ODCS small fields', () => {
     const rule = (severity: string) =>
       ['          - metric: nullValues', '            mustBe: 0', `            severity: ${severity}`].join('\n');
     const columns = `${ORDER_COLUMNS}\n        quality:\n${['info', 'warning', 'warn', 'error'].map(rule).join('\n')}`;
-    expect(orders(contract(columns)).quality.map((rule) => rule.severity)).toEqual(['warning', 'warning', 'warning', 'error']);
+    expect(orders(salesOrdersContract(columns)).quality.map((rule) => rule.severity)).toEqual(['warning', 'warning', 'warning', 'error']);
   });
 });
 
@@ -153,7 +127,7 @@ describe('ODCS SLA values', () => {
     '        physicalName: PLACED_AT',
   ].join('\n');
   /** Line 21 is the first SLA entry. */
-  const withSla = (...entries: string[]) => contract(columns, ['slaProperties:', ...entries].join('\n'));
+  const withSla = (...entries: string[]) => salesOrdersContract(columns, ['slaProperties:', ...entries].join('\n'));
   const entry = (property: string, value: string, more: string[] = []) =>
     [`  - property: ${property}`, `    value: ${value}`, ...more.map((line) => `    ${line}`)].join('\n');
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { problemsIn, SALES_DOMAIN, yaml } from './helpers/contract-tree.ts';
+import { problemsIn, SALES_DOMAIN, salesOrdersContract, yaml } from './helpers/contract-tree.ts';
 
-/** A contract whose one dataset carries `query` as its only SQL rule, written on line 18. */
+/** A contract whose one dataset carries `query` as its only SQL rule, written on line 19. */
 function withSqlRule(query: string): Record<string, string> {
   return {
     'sales/domain.yaml': SALES_DOMAIN,
@@ -63,32 +63,18 @@ describe('type: sql rules are exactly one SELECT, judged on the parse tree', () 
   });
 });
 
-/** A contract whose column `amount` carries `query` as its only SQL rule, written on line 18. */
+/** A contract whose column `amount` carries `query` as its only SQL rule, written on line 19. */
 function withColumnSqlRule(query: string): Record<string, string> {
-  return {
-    'sales/domain.yaml': SALES_DOMAIN,
-    'sales/orders.yaml': yaml`
-      apiVersion: v3.1.0
-      kind: DataContract
-      id: sales-orders
-      version: 1.0.0
-      status: active
-      servers:
-        - server: landing
-          type: s3
-          location: s3://landing/sales/orders/
-          format: csv
-      schema:
-        - name: orders
-          properties:
-            - name: amount
-              logicalType: number
-              quality:
-                - type: sql
-                  query: ${JSON.stringify(query)}
-                  mustBe: 0
-    `,
-  };
+  return salesOrdersContract(
+    [
+      '      - name: amount',
+      '        logicalType: number',
+      '        quality:',
+      '          - type: sql',
+      `            query: ${JSON.stringify(query)}`,
+      '            mustBe: 0',
+    ].join('\n'),
+  );
 }
 
 describe('placeholders in type: sql rules', () => {
@@ -106,8 +92,8 @@ describe('placeholders in type: sql rules', () => {
 
   it('refuses a placeholder it does not know, and still asks for the rows', () => {
     expect(problemsIn(withColumnSqlRule('SELECT count(*) FROM {table} WHERE {property} < 0'))).toEqual([
-      'sales/orders.yaml:18:20: schema[0].properties[0].quality[0].query: a sql rule must read its dataset as {object} (or ${model})',
-      'sales/orders.yaml:18:20: schema[0].properties[0].quality[0].query: unknown placeholder {table} (column 22 of the query): a sql rule may use {object}, ${model}, {property}',
+      'sales/orders.yaml:19:20: schema[0].properties[0].quality[0].query: a sql rule must read its dataset as {object} (or ${model})',
+      'sales/orders.yaml:19:20: schema[0].properties[0].quality[0].query: unknown placeholder {table} (column 22 of the query): a sql rule may use {object}, ${model}, {property}',
     ]);
   });
 

@@ -59,3 +59,33 @@ export const MARKETING_DOMAIN = yaml`
   alerts:
     emails: [marketing-oncall@example.com]
 `;
+
+/**
+ * The folder `sales` with one contract, `orders.yaml`, of one dataset `orders` in CSV: `properties`
+ * (YAML list items indented six spaces, starting on line 15) and then `extra` (top-level YAML,
+ * such as `slaProperties`) are spliced in, so a test writes only what it is about.
+ */
+export function salesOrdersContract(properties: string, extra = ''): Record<string, string> {
+  return {
+    'sales/domain.yaml': SALES_DOMAIN,
+    'sales/orders.yaml': [
+      yaml`
+        apiVersion: v3.1.0
+        kind: DataContract
+        id: sales-orders
+        version: 1.0.0
+        status: active
+        servers:
+          - server: landing
+            type: s3
+            location: s3://landing/sales/orders/
+            format: csv
+        schema:
+          - name: orders
+            properties:
+      `,
+      properties,
+      extra,
+    ].join('\n'),
+  };
+}
