@@ -58,3 +58,18 @@ export async function putReports(server: S3Server, dataset: Dataset, reports: re
 export async function auditServer(directory: string): Promise<S3Server> {
   return startS3Server({ directory, buckets: [AUDIT_BUCKET] });
 }
+
+const LANDING_NODE = 'landing:s3://acme-dev-landing-111111111111-eu-west-1/shop/orders/';
+const SILVER_NODE = 'silver:acme_dev_shop.orders';
+
+/** The fixture's lineage as node ids and `from -> to` edge ids, written out by hand: what the graph and the page must show. */
+export const FIXTURE_LINEAGE = {
+  nodes: [LANDING_NODE, SILVER_NODE, 'gold:shop/order_totals', 'gold:finance/revenue', 'gold:finance/customer_value', 'ml:finance/big_spender'].sort(),
+  edges: [
+    `${LANDING_NODE} -> ${SILVER_NODE}`,
+    `${SILVER_NODE} -> gold:shop/order_totals`,
+    'gold:shop/order_totals -> gold:finance/revenue',
+    `${SILVER_NODE} -> gold:finance/customer_value`,
+    'gold:finance/customer_value -> ml:finance/big_spender',
+  ].sort(),
+} as const;

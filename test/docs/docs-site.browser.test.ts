@@ -18,7 +18,7 @@ import { docsCatalog } from '../../lib/docs/catalog-model.ts';
 import { writeSite } from '../../lib/docs/generate-site.ts';
 import { loadMlModels } from '../../lib/ml/load.ts';
 import { compileTransforms } from '../../lib/transforms/compile.ts';
-import { DEV, fixtureCatalog, fixtureOrders, validateDeliveries } from './docs-fixture.ts';
+import { DEV, FIXTURE_LINEAGE, fixtureCatalog, fixtureOrders, validateDeliveries } from './docs-fixture.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 /** Needed on a machine whose network is closed: nothing may try to reach out, and no sandbox as root. */
@@ -92,20 +92,10 @@ describe('the docs site in chromium', () => {
 
   it('draws the lineage graph with exactly the expected nodes and edges, each node linking to its page', async () => {
     await open('lineage.html');
-    const landing = 'landing:s3://acme-dev-landing-111111111111-eu-west-1/shop/orders/';
-    const silver = 'silver:acme_dev_shop.orders';
     const nodes = await page.$$eval('svg [data-node]', (elements) => elements.map((element) => element.getAttribute('data-node')));
-    expect(nodes.sort()).toEqual([landing, silver, 'gold:shop/order_totals', 'gold:finance/revenue', 'gold:finance/customer_value', 'ml:finance/big_spender'].sort());
+    expect(nodes.sort()).toEqual(FIXTURE_LINEAGE.nodes);
     const edges = await page.$$eval('svg [data-edge]', (elements) => elements.map((element) => element.getAttribute('data-edge')));
-    expect(edges.sort()).toEqual(
-      [
-        `${landing} -> ${silver}`,
-        `${silver} -> gold:shop/order_totals`,
-        'gold:shop/order_totals -> gold:finance/revenue',
-        `${silver} -> gold:finance/customer_value`,
-        'gold:finance/customer_value -> ml:finance/big_spender',
-      ].sort(),
-    );
+    expect(edges.sort()).toEqual(FIXTURE_LINEAGE.edges);
     const box = await page.locator('[data-node="ml:finance/big_spender"]').boundingBox();
     expect(box?.width).toBeGreaterThan(0);
     await page.click('[data-node="gold:finance/revenue"]');

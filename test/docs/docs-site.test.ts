@@ -28,7 +28,7 @@ import { ALARM_KINDS, ALARM_PRIORITY_LABEL, renderAlarmText, type AlarmKind } fr
 import { compileTransforms } from '../../lib/transforms/compile.ts';
 import { deriveRules } from '../../lib/validation/derive-rules.ts';
 import type { ValidationReport } from '../../lib/validation/report.ts';
-import { AUDIT_BUCKET, auditServer, DEV, FIXTURE_CONTRACTS, fixtureCatalog, fixtureOrders, putReports, validateDeliveries } from './docs-fixture.ts';
+import { AUDIT_BUCKET, auditServer, DEV, FIXTURE_CONTRACTS, FIXTURE_LINEAGE, fixtureCatalog, fixtureOrders, putReports, validateDeliveries } from './docs-fixture.ts';
 
 let scratch: string;
 let catalog: Catalog;
@@ -108,20 +108,8 @@ describe('the catalog the pages show', () => {
 
   it('draws lineage from landing to silver, to gold models across domains, to the ML model', () => {
     const graph = lineageGraph(docs);
-    const landing = 'landing:s3://acme-dev-landing-111111111111-eu-west-1/shop/orders/';
-    const silver = 'silver:acme_dev_shop.orders';
-    expect(graph.nodes.map((node) => node.id).sort()).toEqual(
-      [landing, silver, 'gold:shop/order_totals', 'gold:finance/revenue', 'gold:finance/customer_value', 'ml:finance/big_spender'].sort(),
-    );
-    expect(graph.edges.map(lineageEdgeId).sort()).toEqual(
-      [
-        `${landing} -> ${silver}`,
-        `${silver} -> gold:shop/order_totals`,
-        'gold:shop/order_totals -> gold:finance/revenue',
-        `${silver} -> gold:finance/customer_value`,
-        'gold:finance/customer_value -> ml:finance/big_spender',
-      ].sort(),
-    );
+    expect(graph.nodes.map((node) => node.id).sort()).toEqual(FIXTURE_LINEAGE.nodes);
+    expect(graph.edges.map(lineageEdgeId).sort()).toEqual(FIXTURE_LINEAGE.edges);
   });
 });
 
