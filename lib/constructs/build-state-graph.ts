@@ -15,7 +15,7 @@ import { alertSubject } from '../pipeline/alert-subject.ts';
 import { METRICS_NAMESPACE } from '../ingest/validation-metrics.ts';
 import { BUILD_ERRORS, BUILD_STATES as S, layerStateName, MODEL_SELECTION_FIELD, modelStateNames } from '../pipeline/build-states.ts';
 import { modelDatasets, modelJob, modelRunEvent, type ModelRunOutcome } from '../pipeline/lineage/model-run-events.ts';
-import { modelMetricDimensions, OPERATIONAL_METRICS } from '../pipeline/operational-metrics.ts';
+import { modelMetricDimensions, OPERATIONAL_METRICS, putMetricDataDimensions } from '../pipeline/operational-metrics.ts';
 import { RETRY_POLICIES } from '../pipeline/retry-policy.ts';
 import { type BuildPlan, type ModelBuild, modelStatePrefix, resultsStateName } from '../transforms/build-plan.ts';
 import { announceTask } from './dataset-loaded-announcement.ts';
@@ -337,7 +337,7 @@ function testFailuresMetricTask(scope: Construct, props: BuildStateGraphProps, i
             MetricName: OPERATIONAL_METRICS.modelTestFailures,
             Unit: 'Count',
             Value: 1,
-            Dimensions: Object.entries(dimensions).map(([Name, Value]) => ({ Name, Value })),
+            Dimensions: putMetricDataDimensions(dimensions),
           },
         ],
       },

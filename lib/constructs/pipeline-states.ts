@@ -12,7 +12,8 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
 import { type EnvironmentIdentity, silverTableName } from '../config/names.ts';
 import type { Dataset } from '../contracts/model.ts';
-import { METRICS_NAMESPACE } from '../ingest/validation-metrics.ts';
+import { METRICS_NAMESPACE, validationMetricDimensions } from '../ingest/validation-metrics.ts';
+import { putMetricDataDimensions } from '../pipeline/operational-metrics.ts';
 import type { LoadStep } from '../pipeline/load-step.ts';
 import { PIPELINE_PATHS as P, VALIDATION_FIELDS } from '../pipeline/pipeline-data.ts';
 import { RETRY_POLICIES } from '../pipeline/retry-policy.ts';
@@ -284,11 +285,7 @@ export function pipelineStates(scope: Construct, props: PipelineStatesProps): sf
             MetricName: ROWS_LOADED_METRIC,
             Unit: 'Count',
             Value: num(P.rowsPassed),
-            Dimensions: [
-              { Name: 'Environment', Value: environment },
-              { Name: 'Domain', Value: dataset.domain },
-              { Name: 'Dataset', Value: dataset.name },
-            ],
+            Dimensions: putMetricDataDimensions(validationMetricDimensions({ environment, dataset })),
           },
         ],
       },

@@ -23,3 +23,8 @@ export const OPERATIONAL_METRICS = {
 export function modelMetricDimensions(scope: { environment: string; domain: string; model: string }): { Environment: string; Domain: string; Model: string } {
   return { Environment: scope.environment, Domain: scope.domain, Model: scope.model };
 }
+
+/** Dimensions as CloudWatch's PutMetricData takes them (`[{Name, Value}]`), from the map the alarms and dashboards name them by. */
+export function putMetricDataDimensions(dimensions: Readonly<Record<string, string>>): { Name: string; Value: string }[] {
+  return Object.entries(dimensions).map(([Name, Value]) => ({ Name, Value }));
+}
