@@ -14,6 +14,7 @@ import type {
   CsvOptions,
   Dataset,
   LoadMode,
+  NotEnforced,
   OnViolation,
   Owner,
   QualityMetric,
@@ -23,6 +24,7 @@ import type {
   Threshold,
   UnknownColumns,
 } from './model.ts';
+import { notEnforcedEntries } from './not-enforced.ts';
 import type { RawProperty, RawQualityRule, RawSlaProperty } from './raw-contract.ts';
 import { resolveReference, type ReferenceLookup, type ResolvedReference } from './references.ts';
 import { SLA_KINDS, slaDatasets, slaElement, type SlaKind } from './sla.ts';
@@ -59,6 +61,7 @@ export function buildDatasets(under: ContractUnderCheck, domainOwner: Owner, loo
   const csvOverrides = findCustomProperty(server.customProperties, ['servers', serverIndex, 'customProperties'], 'csv');
   const csv: CsvOptions = { ...DEFAULT_CSV_OPTIONS, ...(csvOverrides?.value as Partial<CsvOptions> | undefined) };
   const references = referencesByColumn(under, lookup);
+  const notEnforced = notEnforcedEntries(contract);
 
   return contract.schema.map((dataset, datasetIndex): Dataset => {
     const datasetPath: FieldPath = ['schema', datasetIndex];
@@ -99,6 +102,15 @@ export function buildDatasets(under: ContractUnderCheck, domainOwner: Owner, loo
       columns,
       primaryKey,
       partitionColumns: keyColumns(columns, (column) => column.partitionKeyPosition),
+      notEnforced: notEnforced
+        .filter((entry) => entry.datasets.includes(dataset.name))
+        .map(({ kind, id, column, reason, path }): NotEnforced => ({
+          kind,
+          ...(id === undefined ? {} : { id }),
+          column,
+          reason,
+          position: source.positionOf(path),
+        })),
       quality: [
         ...(dataset.quality ?? []).flatMap((rule, index) => buildRule(rule, null, under, [...datasetPath, 'quality', index])),
         ...dataset.properties.flatMap((property, propertyIndex) =>

@@ -6,7 +6,8 @@ import { checkSla } from './check-sla.ts';
 import type { ContractUnderCheck } from './contract-under-check.ts';
 import { findCustomProperty } from './custom-properties.ts';
 import { atField, type FieldPath } from './field-path.ts';
-import type { ContractProblem } from './problems.ts';
+import { notEnforcedEntries } from './not-enforced.ts';
+import { asWarning, type ContractProblem } from './problems.ts';
 import type { ReferenceLookup } from './references.ts';
 
 /**
@@ -21,7 +22,13 @@ export function checkContract(under: ContractUnderCheck, lookup: ReferenceLookup
     ...checkSla(under),
     ...checkSettings(under),
     ...checkRelationships(under, lookup),
+    ...notEnforcedWarnings(under),
   ];
+}
+
+/** Each entry nothing enforces, as a warning where it is written (issue 13 item 7). */
+function notEnforcedWarnings({ contract, source }: ContractUnderCheck): ContractProblem[] {
+  return notEnforcedEntries(contract).map(({ path, reason }) => asWarning(source.problem(path, atField(path, `not enforced: ${reason}`))));
 }
 
 function checkIdentity({ contract, source, domain }: ContractUnderCheck): ContractProblem[] {

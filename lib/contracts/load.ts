@@ -8,7 +8,7 @@ import { ContractFiles, DOMAIN_FILE } from './contract-files.ts';
 import type { ContractUnderCheck } from './contract-under-check.ts';
 import { didYouMean } from './did-you-mean.ts';
 import type { Catalog, Dataset, Domain } from './model.ts';
-import { ContractError, type ContractProblem } from './problems.ts';
+import { ContractError, splitBySeverity, type ContractProblem } from './problems.ts';
 
 export interface LoadOptions {
   /** Only load these domain folders; a name without a folder is a problem. */
@@ -18,8 +18,10 @@ export interface LoadOptions {
 export interface CheckResult {
   /** Present only when there are no problems. */
   readonly catalog?: Catalog;
-  /** Every problem in every file, sorted by file, line and column. */
+  /** Every error in every file, sorted by file, line and column. */
   readonly problems: readonly ContractProblem[];
+  /** Every warning (reported even beside errors): the catalog is built despite them. Sorted. */
+  readonly warnings: readonly ContractProblem[];
 }
 
 /**
@@ -28,9 +30,10 @@ export interface CheckResult {
  */
 export function checkCatalog(root: string, options: LoadOptions = {}): CheckResult {
   const files = new ContractFiles();
-  const problems: ContractProblem[] = [];
-  const checked = selectedDomains(root, options, problems).map((name) => checkDomainFolder(root, name, files, problems));
-  if (problems.length > 0) return { problems: sortProblems(problems) };
+  const found: ContractProblem[] = [];
+  const checked = selectedDomains(root, options, found).map((name) => checkDomainFolder(root, name, files, found));
+  const { errors, warnings } = splitBySeverity(sortProblems(found));
+  if (errors.length > 0) return { problems: errors, warnings };
 
   const domains = checked.map(({ name, contracts }): Domain => {
     const folder = join(root, name);
@@ -41,7 +44,7 @@ export function checkCatalog(root: string, options: LoadOptions = {}): CheckResu
       datasets: contracts.flatMap((under) => buildDatasets(under, config.owner, files)).sort(byName),
     };
   });
-  return { catalog: { root, domains }, problems: [] };
+  return { catalog: { root, domains }, problems: [], warnings };
 }
 
 /** Like `checkCatalog`, but throws a `ContractError` carrying every problem. */
@@ -53,9 +56,14 @@ export function loadCatalog(root: string, options?: LoadOptions): Catalog {
 
 /**
  * Load one contract file with its folder's domain.yaml (for `lakehouse validate --contract <file>`).
- * The returned domain lists only this contract's datasets. Throws `ContractError`.
+ * The returned domain lists only this contract's datasets. Throws `ContractError` on errors;
+ * warnings are returned, sorted.
  */
-export function loadContractFile(file: string): { readonly domain: Domain; readonly datasets: readonly Dataset[] } {
+export function loadContractFile(file: string): {
+  readonly domain: Domain;
+  readonly datasets: readonly Dataset[];
+  readonly warnings: readonly ContractProblem[];
+} {
   const folder = dirname(file);
   const files = new ContractFiles();
   const problems: ContractProblem[] = [];
@@ -68,12 +76,13 @@ export function loadContractFile(file: string): { readonly domain: Domain; reado
     const under = { source: loaded.source!, contract: loaded.raw, domain: basename(folder) };
     problems.push(...checkContract(under, files), ...checkDatasetNames([under]));
   }
-  if (problems.length > 0) throw new ContractError(sortProblems(problems));
+  const { errors, warnings } = splitBySeverity(sortProblems(problems));
+  if (errors.length > 0) throw new ContractError(errors);
 
   const under: ContractUnderCheck = { source: loaded.source!, contract: loaded.raw!, domain: basename(folder) };
   const config = buildDomainConfig(domainFile!.raw!, domainFile!.file);
   const datasets = buildDatasets(under, config.owner, files).sort(byName);
-  return { domain: { ...config, contracts: [contractInfo(under)], datasets }, datasets };
+  return { domain: { ...config, contracts: [contractInfo(under)], datasets }, datasets, warnings };
 }
 
 function selectedDomains(root: string, options: LoadOptions, problems: ContractProblem[]): string[] {

@@ -125,6 +125,24 @@ export interface QualityRule {
   readonly position: SourcePosition;
 }
 
+/** What kind of contract entry the lakehouse accepts but does not run. */
+export type NotEnforcedKind = 'text' | 'custom' | 'format' | 'sla';
+
+/**
+ * A contract entry nothing enforces: a `text` or unsupported `custom` rule, an unchecked
+ * `logicalTypeOptions.format`, an SLA kind that is not measured. Reported (a warning at check,
+ * a `notEvaluated` rule in every validation report), never dropped silently.
+ */
+export interface NotEnforced {
+  readonly kind: NotEnforcedKind;
+  /** The contract's id for the entry, when it gives one. */
+  readonly id?: string;
+  /** The column it is attached to; null for dataset- and contract-level entries. */
+  readonly column: string | null;
+  readonly reason: string;
+  readonly position: SourcePosition;
+}
+
 export type FileFormat = 'csv' | 'json' | 'parquet';
 
 export interface CsvOptions {
@@ -178,6 +196,8 @@ export interface Dataset {
   /** Partition column names in partition order. */
   readonly partitionColumns: readonly string[];
   readonly quality: readonly QualityRule[];
+  /** Entries of the contract for this dataset that nothing enforces, in contract order. */
+  readonly notEnforced: readonly NotEnforced[];
   readonly format: FileFormat;
   readonly csv: CsvOptions;
   /** Maximum age of the data at ingest (`slaProperties` freshness/latency), if declared. */

@@ -24,6 +24,9 @@ export interface RawQualityRule {
     readonly properties?: readonly string[];
   };
   readonly query?: string;
+  /** `type: custom`: the engine that runs `implementation` (soda, great-expectations, ...). */
+  readonly engine?: string;
+  readonly implementation?: string | Readonly<Record<string, unknown>>;
   readonly unit?: 'rows' | 'percent';
   readonly severity?: QualitySeverity;
   readonly [operator: string]: unknown;

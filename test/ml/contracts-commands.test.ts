@@ -17,7 +17,7 @@ describe('lakehouse contracts check with ML model specs', () => {
     expect(result.status).toBe(0);
     expect(result.stderr).toMatch(/^contracts: 2 domains, 5 datasets, 1 ML model, no problems$/m);
     const json = await runLakehouseInProcess(['contracts', 'check', '--json'], { cwd: dir });
-    expect(JSON.parse(json.stdout)).toEqual({ ok: true, datasets: 5, mlModels: 1, problems: [] });
+    expect(JSON.parse(json.stdout)).toEqual({ ok: true, datasets: 5, mlModels: 1, problems: [], warnings: [] });
   });
 
   it("exits 1 on a bad spec, naming its file:line:column among the contracts' problems", async () => {

@@ -45,6 +45,7 @@ export function dataset(domain: string, name: string, overrides: Partial<Dataset
     primaryKey: ['id'],
     partitionColumns: [],
     quality: [],
+    notEnforced: [],
     format: 'csv',
     csv: { delimiter: ',', quote: '"', escape: '"', header: true },
     onViolation: 'quarantine-file',

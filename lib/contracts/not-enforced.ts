@@ -1,0 +1,63 @@
+import type { FieldPath } from './field-path.ts';
+import type { NotEnforcedKind } from './model.ts';
+import type { RawContract, RawQualityRule } from './raw-contract.ts';
+import { SLA_KINDS, slaElement } from './sla.ts';
+
+/** One contract entry the lakehouse accepts but does not run, and where it is written. */
+export interface NotEnforcedEntry {
+  readonly kind: NotEnforcedKind;
+  readonly path: FieldPath;
+  /** The datasets it belongs to: one, except an SLA entry without element (every dataset). */
+  readonly datasets: readonly string[];
+  readonly column: string | null;
+  /** The contract's own id for the entry, when it gives one. */
+  readonly id?: string;
+  readonly reason: string;
+}
+
+/**
+ * Every entry of a structurally valid contract that nothing enforces (issue 13 item 7): it is a
+ * warning at check, listed by `contracts list --json`, and a `notEvaluated` rule in every report,
+ * so no reader takes it for a pass. One list, read by all three.
+ */
+export function notEnforcedEntries(contract: RawContract): NotEnforcedEntry[] {
+  const entries: NotEnforcedEntry[] = [];
+  contract.schema.forEach((dataset, datasetIndex) => {
+    const datasets = [dataset.name];
+    const rules = (owner: FieldPath, column: string | null, quality: readonly RawQualityRule[] | undefined) =>
+      quality?.forEach((rule, index) => {
+        const reason = notRunReason(rule);
+        if (reason === undefined) return;
+        const path = [...owner, 'quality', index];
+        entries.push({ kind: rule.type as NotEnforcedKind, path, datasets, column, ...(rule.id === undefined ? {} : { id: rule.id }), reason });
+      });
+    const datasetPath: FieldPath = ['schema', datasetIndex];
+    rules(datasetPath, null, dataset.quality);
+    dataset.properties.forEach((property, propertyIndex) => {
+      const propertyPath = [...datasetPath, 'properties', propertyIndex];
+      rules(propertyPath, property.name, property.quality);
+    });
+  });
+  contract.slaProperties?.forEach((sla, index) => {
+    if (SLA_KINDS[sla.property] !== undefined) return;
+    const element = slaElement(sla, contract);
+    entries.push({
+      kind: 'sla',
+      path: ['slaProperties', index],
+      datasets: element === undefined ? contract.schema.map((dataset) => dataset.name) : [element.dataset],
+      column: element?.column ?? null,
+      reason: `SLA property '${sla.property}' is not measured (the lakehouse measures ${Object.keys(SLA_KINDS).join(', ')})`,
+    });
+  });
+  return entries;
+}
+
+/** Why a quality rule is not run, or undefined when the validator runs it. */
+function notRunReason(rule: RawQualityRule): string | undefined {
+  if (rule.type === 'text') return 'a text rule describes a check in words, and nothing runs it';
+  if (rule.type === 'custom') {
+    const engine = rule.engine ?? 'an unnamed engine';
+    return `a custom rule for ${engine} is run by that engine, not by the lakehouse`;
+  }
+  return undefined;
+}

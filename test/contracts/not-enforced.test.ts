@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { checkCatalog } from '../../lib/contracts/load.ts';
+import { formatProblem } from '../../lib/contracts/problems.ts';
+import { runLakehouseInProcess } from '../cli/run-cli-in-process.ts';
+import { salesOrdersContract, writeTree, yaml } from './helpers/contract-tree.ts';
+
+// Properties start on line 15 of orders.yaml (salesOrdersContract), `extra` right after them.
+const UNRUN = salesOrdersContract(
+  yaml`
+      - name: order_id
+        logicalType: string
+        primaryKey: true
+        quality:
+          - type: text
+            description: every order id is the one the shop printed on the receipt
+      - name: amount
+        logicalType: number
+  `.replace(/^/gm, '      '),
+  yaml`
+        quality:
+          - id: soda_check
+            type: custom
+            engine: soda
+            implementation: "row_count > 0"
+    slaProperties:
+      - property: generalAvailability
+        value: "2024-01-01"
+  `.replace(/^ {4}(?=quality|  -|      )/gm, '    '),
+);
+
+function checked(files: Readonly<Record<string, string>>) {
+  const root = writeTree(files);
+  const result = checkCatalog(root);
+  return { ...result, relative: (problem: Parameters<typeof formatProblem>[0]) => formatProblem(problem).slice(root.length + 1) };
+}
+
+describe('entries nothing enforces', () => {
+  it('are warnings at file:line:column, and the catalog still loads', () => {
+    const result = checked(UNRUN);
+    expect(result.problems).toEqual([]);
+    expect(result.warnings.map(result.relative)).toEqual([
+      expect.stringMatching(/^sales\/orders\.yaml:19:13: warning: schema\[0\]\.properties\[0\]\.quality\[0\]: not enforced: a text rule/),
+      expect.stringMatching(/^sales\/orders\.yaml:\d+:\d+: warning: schema\[0\]\.quality\[0\]: not enforced: a custom rule for soda is run by that engine/),
+      expect.stringMatching(/^sales\/orders\.yaml:\d+:\d+: warning: slaProperties\[0\]: not enforced: SLA property 'generalAvailability' is not measured/),
+    ]);
+    const [orders] = result.catalog!.domains[0]!.datasets;
+    expect(orders!.notEnforced.map(({ kind, id, column }) => ({ kind, id, column }))).toEqual([
+      { kind: 'custom', id: 'soda_check', column: null },
+      { kind: 'text', id: undefined, column: 'order_id' },
+      { kind: 'sla', id: undefined, column: null },
+    ]);
+  });
+
+  it('are printed by contracts check, which still exits 0; --json lists them apart from problems', async () => {
+    const root = writeTree(UNRUN);
+    const text = await runLakehouseInProcess(['contracts', 'check', root]);
+    expect(text.status).toBe(0);
+    expect(text.stdout.split('\n').filter((line) => / warning: .*: not enforced: /.test(line))).toHaveLength(3);
+    expect(text.stderr).toMatch(/1 datasets, no problems, 3 warnings/);
+    const json = await runLakehouseInProcess(['contracts', 'check', root, '--json']);
+    expect(json.status).toBe(0);
+    const document = JSON.parse(json.stdout) as { ok: boolean; problems: unknown[]; warnings: { line: number; message: string; severity: string }[] };
+    expect(document.ok).toBe(true);
+    expect(document.problems).toEqual([]);
+    expect(document.warnings).toHaveLength(3);
+    expect(document.warnings.every((warning) => warning.severity === 'warning' && warning.message.includes('not enforced: '))).toBe(true);
+  });
+});
