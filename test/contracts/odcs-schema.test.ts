@@ -1,30 +1,18 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Ajv2019, type ValidateFunction } from 'ajv/dist/2019.js';
-import addFormatsModule from 'ajv-formats';
+import type { ValidateFunction } from 'ajv';
 import { parse } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { standardValidator } from '../../lib/contracts/lint-standard.ts';
+import { BENCH_CONTRACT } from '../../bench/bench-dataset.ts';
 
-// Every shipped contract must stay readable by other ODCS tools, so it is checked against the
-// standard's own JSON Schema. The schema lives outside the repository (../shared), which a
-// user's clone does not have: there the check is skipped, loudly.
+// Every shipped contract, and the benchmark's, must stay readable by other ODCS tools, so each is
+// checked against the standard's own JSON Schema, as vendored in lib/contracts/standards (the
+// schema `contracts lint` uses).
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const contractsDir = join(repoRoot, 'contracts');
-const odcsSchemaPath = resolve(repoRoot, '../shared/standards/odcs-json-schema-v3.1.0.json');
-const odcsSchemaAvailable = existsSync(odcsSchemaPath);
-
-if (!odcsSchemaAvailable) {
-  console.warn(
-    `Skipping the ODCS v3.1 conformance test: ${odcsSchemaPath} does not exist ` +
-      '(the standard schema is only in the project workspace, not in a clone of the repository).',
-  );
-}
-
-// ajv-formats is CommonJS: under nodenext its default import is `module.exports`, whose
-// `default` is the plugin.
-const addFormats = addFormatsModule.default;
 
 /** Every `contracts/<domain>/*.yaml` except `domain.yaml`, relative to the repository root. */
 function shippedContractFiles(): string[] {
@@ -36,14 +24,6 @@ function shippedContractFiles(): string[] {
         .map((file) => relative(repoRoot, join(contractsDir, domain.name, file))),
     )
     .sort();
-}
-
-function compileOdcsSchema(): ValidateFunction {
-  // Ajv's default strict mode accepts the standard's schema once the formats it names
-  // (`uri`, `date`, `date-time`) are registered; without ajv-formats it refuses to compile.
-  const ajv = new Ajv2019({ allErrors: true });
-  addFormats(ajv);
-  return ajv.compile(JSON.parse(readFileSync(odcsSchemaPath, 'utf8')));
 }
 
 function schemaErrors(validate: ValidateFunction, document: unknown): string[] {
@@ -58,12 +38,13 @@ function readYaml(repoRelativePath: string): unknown {
 }
 
 const contractFiles = shippedContractFiles();
+const benchContract = relative(repoRoot, BENCH_CONTRACT);
 
-describe.skipIf(!odcsSchemaAvailable)('shipped contracts conform to ODCS v3.1', () => {
+describe('shipped contracts conform to ODCS v3.1', () => {
   let validate: ValidateFunction;
 
   beforeAll(() => {
-    validate = compileOdcsSchema();
+    validate = standardValidator('v3.1.0')!;
   });
 
   it('finds the minimal and the comprehensive example among the contracts', () => {
@@ -72,7 +53,7 @@ describe.skipIf(!odcsSchemaAvailable)('shipped contracts conform to ODCS v3.1', 
     );
   });
 
-  it.each(contractFiles)('%s validates against the ODCS JSON Schema', (file) => {
+  it.each([...contractFiles, benchContract])('%s validates against the ODCS JSON Schema', (file) => {
     expect(schemaErrors(validate, readYaml(file))).toEqual([]);
   });
 
