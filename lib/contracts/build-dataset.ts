@@ -4,6 +4,7 @@ import { columnTypeOf } from './column-type.ts';
 import type { ContractUnderCheck } from './contract-under-check.ts';
 import { datasetSetting, findCustomProperty } from './custom-properties.ts';
 import { retentionClassDays, slaSeconds } from './durations.ts';
+import { boundsOf } from './exclusive-bounds.ts';
 import type { FieldPath } from './field-path.ts';
 import type {
   ClassBalance,
@@ -168,9 +169,11 @@ function buildColumn(
   return {
     name: property.name,
     ...(property.description === undefined ? {} : { description: property.description }),
-    logicalType: property.logicalType,
+    logicalType: typed.logicalType,
     ...(property.physicalType === undefined ? {} : { physicalType: property.physicalType }),
     type: typed.type,
+    typeFrom: typed.typeFrom,
+    ...(typed.physicalLength === undefined ? {} : { physicalLength: typed.physicalLength }),
     required: property.required === true || primaryKey,
     unique: property.unique === true,
     ...(keys.primaryKey === undefined ? {} : { primaryKeyPosition: keys.primaryKey }),
@@ -205,8 +208,9 @@ function keyPositions(
 
 function constraintsOf(property: RawProperty): ColumnConstraints {
   const options = property.logicalTypeOptions ?? {};
-  const fields = ['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'pattern', 'minLength', 'maxLength', 'format'] as const;
-  return Object.fromEntries(fields.filter((field) => options[field] !== undefined).map((field) => [field, options[field]]));
+  const fields = ['pattern', 'minLength', 'maxLength', 'format'] as const;
+  const bounds = Object.entries(boundsOf(options)).map(([bound, written]) => [bound, written.value]);
+  return Object.fromEntries([...fields.filter((field) => options[field] !== undefined).map((field) => [field, options[field]]), ...bounds]);
 }
 
 function keyColumns(columns: readonly Column[], position: (column: Column) => number | undefined): string[] {

@@ -1,9 +1,9 @@
-import { columnTypeOf } from './column-type.ts';
+import { columnTypeOf, type TypedColumn } from './column-type.ts';
 import type { ContractUnderCheck } from './contract-under-check.ts';
+import { BOUNDS, boundsOf, flagsWithoutBound, type Bound } from './exclusive-bounds.ts';
 import { atField, type FieldPath } from './field-path.ts';
-import type { ColumnType } from './model.ts';
 import { patternProblem } from './patterns.ts';
-import type { ContractProblem } from './problems.ts';
+import { asWarning, type ContractProblem } from './problems.ts';
 import type { RawProperty, RawSchemaObject } from './raw-contract.ts';
 import { comparableValue, describeType, showValue } from './values.ts';
 
@@ -27,7 +27,11 @@ export function checkColumns(under: ContractUnderCheck, datasetIndex: number): C
       report([...path, 'physicalType'], typed.problem);
       return;
     }
-    checkOptions(property, typed.type, path, report);
+    if (typed.typeFrom === 'defaultString') {
+      const said = property.physicalType === undefined ? 'no physicalType' : `physicalType '${property.physicalType}', a type the lakehouse does not know`;
+      problems.push(asWarning(source.problem(path, atField(path, `column '${property.name}' has no logicalType and ${said}: it is read as a string (add a logicalType)`))));
+    }
+    checkOptions(property, typed, path, report);
     if (property.partitioned === true && typed.type.kind === 'double') {
       report(
         [...path, 'partitioned'],
@@ -115,16 +119,15 @@ function missingPositions(positions: readonly number[]): string {
   return missing.length === 0 ? '' : ` (position ${missing.join(', ')} is missing)`;
 }
 
-const BOUNDS = ['minimum', 'exclusiveMinimum', 'maximum', 'exclusiveMaximum'] as const;
 
-function checkOptions(property: RawProperty, type: ColumnType, path: FieldPath, report: Report): void {
+function checkOptions(property: RawProperty, { type, logicalType }: TypedColumn, path: FieldPath, report: Report): void {
   const options = property.logicalTypeOptions;
   if (options === undefined) return;
   const optionsPath = [...path, 'logicalTypeOptions'];
   const isString = type.kind === 'string';
   for (const field of ['pattern', 'minLength', 'maxLength'] as const) {
     if (options[field] !== undefined && !isString) {
-      report([...optionsPath, field], `${field} applies to string columns only ('${property.name}' is ${property.logicalType})`);
+      report([...optionsPath, field], `${field} applies to string columns only ('${property.name}' is ${logicalType})`);
     }
   }
   if (options.pattern !== undefined && isString) {
@@ -135,20 +138,24 @@ function checkOptions(property: RawProperty, type: ColumnType, path: FieldPath, 
     report([...optionsPath, 'minLength'], `minLength ${options.minLength} is greater than maxLength ${options.maxLength}`);
   }
 
-  const values: Partial<Record<(typeof BOUNDS)[number], number>> = {};
+  for (const flag of flagsWithoutBound(options)) {
+    report([...optionsPath, flag], `${flag}: true (ODCS v3.0's form) makes ${flag === 'exclusiveMinimum' ? 'minimum' : 'maximum'} exclusive, and there is none`);
+  }
+  const bounds = boundsOf(options);
+  const values: Partial<Record<Bound, number>> = {};
   for (const bound of BOUNDS) {
-    const written = options[bound];
+    const written = bounds[bound];
     if (written === undefined) continue;
     if (type.kind === 'string' || type.kind === 'boolean') {
       report(
-        [...optionsPath, bound],
-        `${bound} does not apply to ${property.logicalType} columns` + (isString ? ' (use minLength, maxLength or pattern)' : ''),
+        [...optionsPath, written.field],
+        `${bound} does not apply to ${logicalType} columns` + (isString ? ' (use minLength, maxLength or pattern)' : ''),
       );
       continue;
     }
-    const value = comparableValue(written, type);
+    const value = comparableValue(written.value, type);
     if (value === undefined) {
-      report([...optionsPath, bound], `${bound} must be ${describeType(type)} for ${property.logicalType} column '${property.name}' (got ${showValue(written)})`);
+      report([...optionsPath, written.field], `${bound} must be ${describeType(type)} for ${logicalType} column '${property.name}' (got ${showValue(written.value)})`);
     } else {
       values[bound] = value;
     }
@@ -166,8 +173,8 @@ function checkOptions(property: RawProperty, type: ColumnType, path: FieldPath, 
     const empty = low === 'minimum' && high === 'maximum' ? lowValue > highValue : lowValue >= highValue;
     if (empty) {
       report(
-        [...optionsPath, low],
-        `${low} ${showValue(options[low])} is ${relation} ${high} ${showValue(options[high])}: no value can pass`,
+        [...optionsPath, bounds[low]!.field],
+        `${low} ${showValue(bounds[low]!.value)} is ${relation} ${high} ${showValue(bounds[high]!.value)}: no value can pass`,
       );
     }
   }

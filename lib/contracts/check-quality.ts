@@ -1,5 +1,5 @@
 import { BETWEEN_OPERATORS, OPERATORS } from './contract-schema.ts';
-import { typeOfColumn } from './column-type.ts';
+import { logicalTypeOf, typeOfColumn } from './column-type.ts';
 import type { ContractUnderCheck } from './contract-under-check.ts';
 import { didYouMean } from './did-you-mean.ts';
 import { atField, type FieldPath } from './field-path.ts';
@@ -157,7 +157,7 @@ function checkArguments(
         if (value !== null && !isValueOfType(value, type)) {
           report(
             [...argumentsPath, 'validValues', index],
-            `valid values of ${column!.logicalType} column '${column!.name}' must be ${describeType(type)} (got ${showValue(value)})`,
+            `valid values of ${logicalTypeOf(column!)} column '${column!.name}' must be ${describeType(type)} (got ${showValue(value)})`,
           );
         }
       });

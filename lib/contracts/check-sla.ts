@@ -1,4 +1,4 @@
-import { typeOfColumn } from './column-type.ts';
+import { logicalTypeOf, typeOfColumn } from './column-type.ts';
 import type { ContractUnderCheck } from './contract-under-check.ts';
 import { didYouMean, nearMiss } from './did-you-mean.ts';
 import { KNOWN_UNITS, slaSeconds, unitSeconds } from './durations.ts';
@@ -116,6 +116,6 @@ function checkElement(
   }
   const type = typeOfColumn(column);
   if (type !== undefined && type.kind !== 'timestamp' && type.kind !== 'date') {
-    report(path, `${property} is measured on a timestamp or date column, but '${element.column}' is ${column.logicalType}`);
+    report(path, `${property} is measured on a timestamp or date column, but '${element.column}' is ${logicalTypeOf(column)}`);
   }
 }

@@ -1,68 +1,194 @@
-import type { ColumnType, LogicalType } from './model.ts';
+import type { ColumnType, LogicalType, TypeSource } from './model.ts';
+import { physicalLength, readPhysicalType, type IntegerBits, type PhysicalFamily, type PhysicalType } from './physical-types.ts';
 import type { RawProperty } from './raw-contract.ts';
 
-export type ColumnTypeResult = { readonly type: ColumnType } | { readonly problem: string };
+/** A column's storage type, the logical type it stands for, and which field decided it. */
+export interface TypedColumn {
+  readonly type: ColumnType;
+  /** The written `logicalType`, or the one inferred from `physicalType` (string when neither says). */
+  readonly logicalType: LogicalType;
+  readonly typeFrom: TypeSource;
+  /** Maximum length a sized string physical type gives (`varchar(20)`, `char(2)`). */
+  readonly physicalLength?: number;
+}
 
-const INTEGER_BITS: Readonly<Record<string, 8 | 16 | 32 | 64>> = { tinyint: 8, smallint: 16, int: 32, integer: 32, bigint: 64 };
-const DOUBLES = ['double', 'float', 'real'];
+export type ColumnTypeResult = TypedColumn | { readonly problem: string };
+
 /** Widest decimal both DuckDB and Athena store. */
 const MAX_DECIMAL_PRECISION = 38;
+/** Digits an integer of each width always holds (int64 holds every 18-digit number). */
+const INTEGER_DIGITS: readonly (readonly [number, IntegerBits])[] = [
+  [2, 8],
+  [4, 16],
+  [9, 32],
+  [18, 64],
+];
+
+/** The logical types a physical type can type; the others are built from their nested properties. */
+type ScalarLogicalType = 'string' | 'integer' | 'number' | 'boolean' | 'date' | 'timestamp';
+
+/** The storage type of each logical type when no known physical type refines it. */
+const LOGICAL_DEFAULTS: Readonly<Record<ScalarLogicalType, ColumnType>> = {
+  string: { kind: 'string' },
+  integer: { kind: 'integer', bits: 64 },
+  number: { kind: 'double' },
+  boolean: { kind: 'boolean' },
+  date: { kind: 'date' },
+  timestamp: { kind: 'timestamp' },
+};
 
 /** Physical types each logical type accepts, as shown in messages. */
-const ACCEPTED: Readonly<Record<LogicalType, string>> = {
-  string: 'one of string, varchar, varchar(n), char(n), text',
-  integer: 'one of tinyint, smallint, int, integer, bigint',
-  number: 'one of double, float, real, decimal(p,s)',
-  boolean: 'boolean',
-  date: 'date',
-  timestamp: 'one of timestamp, timestamptz',
+const ACCEPTED: Readonly<Record<ScalarLogicalType, string>> = {
+  string: 'a character type such as varchar(n), char(n), text, STRING, uuid or jsonb',
+  integer: 'an integer type such as int4, bigint, INT64 or a decimal without scale such as NUMBER(10)',
+  number: 'a numeric type such as double precision, FLOAT64, decimal(p,s), NUMBER(p,s) or an integer type',
+  boolean: 'boolean or bool',
+  date: 'date, or a timestamp type (ODCS v3.0 wrote timestamps as logicalType date)',
+  timestamp: 'a timestamp type such as timestamp(6), timestamptz, TIMESTAMP_NTZ or datetime',
+};
+
+const FAMILY_NAMES: Readonly<Record<PhysicalFamily['family'], string>> = {
+  integer: 'an integer',
+  decimal: 'a decimal',
+  double: 'a floating-point',
+  string: 'a character',
+  boolean: 'a boolean',
+  date: 'a date',
+  timestamp: 'a timestamp',
 };
 
 /**
- * Combine ODCS `logicalType` and the optional `physicalType` into a storage type: integers are
- * 64-bit and numbers double unless the physical type says otherwise. A physical type that
- * contradicts the logical one is a problem, never silently overridden.
+ * Combine ODCS `logicalType` and the source system's `physicalType` into a storage type. A known
+ * physical type that fits the logical type decides (it keeps integer widths, decimal precision and
+ * string lengths); an unknown one leaves the logical type's default (integers 64-bit, numbers
+ * double). Without a logical type, a known physical type decides it, else the column is a string.
+ * A known physical type that contradicts the logical one is a problem, never silently overridden.
  */
-export function columnTypeOf(logicalType: LogicalType, physicalType: string | undefined): ColumnTypeResult {
-  const physical = physicalType?.trim().toLowerCase().replace(/\s+/g, ' ');
-  const mismatch = { problem: `physicalType '${physicalType}' does not fit logicalType ${logicalType} (expected ${ACCEPTED[logicalType]})` };
+export function columnTypeOf(logicalType: LogicalType | undefined, physicalType: string | undefined): ColumnTypeResult {
+  if (logicalType !== undefined && !isScalar(logicalType)) return { problem: `logicalType ${logicalType} is not supported` };
+  const physical = physicalType === undefined ? undefined : readPhysicalType(physicalType);
+  if (physical === undefined) {
+    return logicalType === undefined
+      ? { type: LOGICAL_DEFAULTS.string, logicalType: 'string', typeFrom: 'defaultString' }
+      : { type: LOGICAL_DEFAULTS[logicalType], logicalType, typeFrom: 'logicalType' };
+  }
+  const exact = exactNumber(physical);
+  if (exact !== undefined && 'problem' in exact) return exact;
+  if (logicalType === undefined) return inferred(physical, exact);
+  const type = fittedType(logicalType, physical, exact);
+  if (type === undefined) {
+    return {
+      problem:
+        `physicalType '${physical.written}' does not fit logicalType ${logicalType}: ` +
+        `it is ${FAMILY_NAMES[physical.family.family]} type, and ${logicalType} needs ${ACCEPTED[logicalType]}`,
+    };
+  }
+  if (type === 'logical default') return { type: LOGICAL_DEFAULTS[logicalType], logicalType, typeFrom: 'logicalType' };
+  // What ODCS v3.0 wrote as a date with a timestamp physicalType is a timestamp to every reader.
+  const meant = logicalType === 'date' && type.kind === 'timestamp' ? 'timestamp' : logicalType;
+  return withLength({ type, logicalType: meant, typeFrom: 'physicalType' }, physical);
+}
+
+/** A decimal type's precision and scale; undefined when none is written (`NUMBER`, `numeric`) or it is not a decimal. */
+type ExactNumber = { readonly precision: number; readonly scale: number } | { readonly problem: string } | undefined;
+
+function exactNumber(physical: PhysicalType): ExactNumber {
+  const family = physical.family;
+  if (family.family !== 'decimal') return undefined;
+  if (family.precision !== undefined) return { precision: family.precision, scale: family.scale ?? 0 };
+  if (physical.args.length === 0) return undefined;
+  // Oracle writes NUMBER(*,s) for the widest precision.
+  const [precision, scale] = [physical.args[0] === '*' ? MAX_DECIMAL_PRECISION : Number(physical.args[0]), Number(physical.args[1] ?? 0)];
+  if (
+    physical.args.length > 2 ||
+    !Number.isInteger(precision) ||
+    !Number.isInteger(scale) ||
+    precision < 1 ||
+    precision > MAX_DECIMAL_PRECISION ||
+    scale < 0 ||
+    scale > precision
+  ) {
+    return { problem: `physicalType '${physical.written}': precision must be 1..${MAX_DECIMAL_PRECISION} and scale 0..precision` };
+  }
+  return { precision, scale };
+}
+
+/** The storage type a known physical type gives a logical type; 'logical default' when it adds nothing; undefined when they contradict. */
+function isScalar(logicalType: LogicalType): logicalType is ScalarLogicalType {
+  return Object.hasOwn(LOGICAL_DEFAULTS, logicalType);
+}
+
+function fittedType(
+  logicalType: ScalarLogicalType,
+  physical: PhysicalType,
+  exact: { readonly precision: number; readonly scale: number } | undefined,
+): ColumnType | 'logical default' | undefined {
+  const family = physical.family;
   switch (logicalType) {
-    case 'integer': {
-      if (physical === undefined) return { type: { kind: 'integer', bits: 64 } };
-      const bits = INTEGER_BITS[physical];
-      return bits === undefined ? mismatch : { type: { kind: 'integer', bits } };
-    }
+    case 'integer':
+      if (family.family === 'integer') return { kind: 'integer', bits: family.bits };
+      if (family.family !== 'decimal') return undefined;
+      // A bare NUMBER/numeric holds any integer up to the widest decimal.
+      if (exact === undefined) return { kind: 'decimal', precision: MAX_DECIMAL_PRECISION, scale: 0 };
+      return exact.scale === 0 ? wholeNumber(exact.precision) : undefined;
     case 'number':
-      if (physical === undefined || DOUBLES.includes(physical)) return { type: { kind: 'double' } };
-      return decimalOf(physical, physicalType!) ?? mismatch;
-    case 'string':
-      return physical === undefined || /^(string|text|varchar|(var)?char ?\(\d+\))$/.test(physical)
-        ? { type: { kind: 'string' } }
-        : mismatch;
-    case 'boolean':
-      return physical === undefined || physical === 'boolean' ? { type: { kind: 'boolean' } } : mismatch;
+      if (family.family === 'integer') return { kind: 'integer', bits: family.bits };
+      if (family.family === 'double') return { kind: 'double' };
+      if (family.family !== 'decimal') return undefined;
+      // A bare NUMBER/numeric has no fixed scale a decimal column could keep.
+      return exact === undefined ? 'logical default' : { kind: 'decimal', ...exact };
     case 'date':
-      return physical === undefined || physical === 'date' ? { type: { kind: 'date' } } : mismatch;
+      // ODCS v3.0 has no timestamp logical type: a timestamp was logicalType date with a timestamp physicalType.
+      if (family.family === 'timestamp') return { kind: 'timestamp' };
+      return family.family === 'date' ? { kind: 'date' } : undefined;
+    case 'string':
+    case 'boolean':
     case 'timestamp':
-      return physical === undefined || physical === 'timestamp' || physical === 'timestamptz'
-        ? { type: { kind: 'timestamp' } }
-        : mismatch;
+      return family.family === logicalType ? LOGICAL_DEFAULTS[logicalType] : undefined;
   }
 }
 
-function decimalOf(physical: string, written: string): ColumnTypeResult | undefined {
-  const match = /^decimal ?\( ?(\d+) ?, ?(\d+) ?\)$/.exec(physical);
-  if (match === null) return undefined;
-  const precision = Number(match[1]);
-  const scale = Number(match[2]);
-  if (precision < 1 || precision > MAX_DECIMAL_PRECISION || scale > precision) {
-    return { problem: `physicalType '${written}': precision must be 1..${MAX_DECIMAL_PRECISION} and scale 0..precision` };
+/** Without a logical type, the physical type says it: decimals without scale are integers, as Oracle and Snowflake write them. */
+function inferred(physical: PhysicalType, exact: { readonly precision: number; readonly scale: number } | undefined): TypedColumn {
+  const family = physical.family;
+  switch (family.family) {
+    case 'integer':
+      return { type: { kind: 'integer', bits: family.bits }, logicalType: 'integer', typeFrom: 'inferred' };
+    case 'decimal':
+      if (exact === undefined) return { type: LOGICAL_DEFAULTS.number, logicalType: 'number', typeFrom: 'inferred' };
+      return exact.scale === 0
+        ? { type: wholeNumber(exact.precision), logicalType: 'integer', typeFrom: 'inferred' }
+        : { type: { kind: 'decimal', ...exact }, logicalType: 'number', typeFrom: 'inferred' };
+    case 'double':
+      return { type: LOGICAL_DEFAULTS.number, logicalType: 'number', typeFrom: 'inferred' };
+    default:
+      return withLength({ type: LOGICAL_DEFAULTS[family.family], logicalType: family.family, typeFrom: 'inferred' }, physical);
   }
-  return { type: { kind: 'decimal', precision, scale } };
+}
+
+/** The narrowest integer holding every number of `precision` digits, or a decimal beyond 64 bits. */
+function wholeNumber(precision: number): ColumnType {
+  const bits = INTEGER_DIGITS.find(([digits]) => precision <= digits)?.[1];
+  return bits === undefined ? { kind: 'decimal', precision, scale: 0 } : { kind: 'integer', bits };
+}
+
+function withLength(typed: TypedColumn, physical: PhysicalType): TypedColumn {
+  const length = typed.type.kind === 'string' ? physicalLength(physical) : undefined;
+  return length === undefined ? typed : { ...typed, physicalLength: length };
+}
+
+/** A property's type, or undefined when its physicalType is wrong (a problem the column checks report). */
+export function typedColumnOf(property: RawProperty): TypedColumn | undefined {
+  const result = columnTypeOf(property.logicalType, property.physicalType);
+  return 'problem' in result ? undefined : result;
 }
 
 /** A column's storage type, or undefined when its physicalType is wrong (a problem the column checks report). */
 export function typeOfColumn(property: RawProperty): ColumnType | undefined {
-  const result = columnTypeOf(property.logicalType, property.physicalType);
-  return 'type' in result ? result.type : undefined;
+  return typedColumnOf(property)?.type;
+}
+
+/** The logical type messages name: the one written, else the one the physical type implies. */
+export function logicalTypeOf(property: RawProperty): LogicalType {
+  return property.logicalType ?? typedColumnOf(property)?.logicalType ?? 'string';
 }

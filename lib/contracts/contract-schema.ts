@@ -7,6 +7,8 @@ import { anything, flag, identifier, stableId, strictObject, text, textList, typ
  * checks, not part of this schema.
  */
 
+/** The ODCS versions a contract may be written in. */
+export const API_VERSIONS = ['v3.0.0', 'v3.0.1', 'v3.0.2', 'v3.1.0'] as const;
 export const LOGICAL_TYPES = ['string', 'integer', 'number', 'boolean', 'date', 'timestamp'] as const;
 export const QUALITY_METRICS = ['nullValues', 'missingValues', 'invalidValues', 'duplicateValues', 'rowCount'] as const;
 /** ODCS's quality severities; build-dataset maps each onto error or warning. */
@@ -123,11 +125,13 @@ const qualityRule: JsonSchema = {
 const qualityRules: JsonSchema = { type: 'array', items: qualityRule };
 
 const boundValue: JsonSchema = { type: ['number', 'string'] };
+// ODCS v3.0 wrote an exclusive bound as a flag beside the plain one (exclusive-bounds.ts).
+const exclusiveBound: JsonSchema = { type: ['number', 'string', 'boolean'] };
 const logicalTypeOptions = strictObject({
   minimum: boundValue,
   maximum: boundValue,
-  exclusiveMinimum: boundValue,
-  exclusiveMaximum: boundValue,
+  exclusiveMinimum: exclusiveBound,
+  exclusiveMaximum: exclusiveBound,
   pattern: text,
   minLength: { type: 'integer', minimum: 0 },
   maxLength: { type: 'integer', minimum: 0 },
@@ -174,7 +178,8 @@ const property = strictObject(
     items: anything,
     properties: anything,
   },
-  ['name', 'logicalType'],
+  // logicalType is optional, as in ODCS: the physicalType implies it, else the column is a string.
+  ['name'],
 );
 
 const schemaObject = strictObject(
@@ -286,7 +291,10 @@ const slaProperty = strictObject(
 
 export const contractSchema: JsonSchema = strictObject(
   {
-    apiVersion: { const: 'v3.1.0' },
+    // v3.0 differs where the loader reads it: no timestamp logicalType (date with a timestamp
+    // physicalType, column-type.ts), exclusive bounds as flags (exclusive-bounds.ts) and the
+    // deprecated team list (both forms read here).
+    apiVersion: { enum: API_VERSIONS },
     kind: { const: 'DataContract' },
     id: text,
     name: text,

@@ -30,6 +30,14 @@ export type ColumnType =
   | { readonly kind: 'date' }
   | { readonly kind: 'timestamp' };
 
+/**
+ * Which field decided a column's storage type: a known `physicalType` that fits `logicalType`,
+ * `logicalType` alone (no physical type, or one the lakehouse does not know), the physical type
+ * alone when `logicalType` is absent (`inferred`), or neither (`defaultString`: a string, with a
+ * warning at check).
+ */
+export type TypeSource = 'physicalType' | 'logicalType' | 'inferred' | 'defaultString';
+
 /** Property-level constraints from ODCS `logicalTypeOptions`. */
 export interface ColumnConstraints {
   readonly minimum?: number | string;
@@ -49,6 +57,10 @@ export interface Column {
   readonly logicalType: LogicalType;
   readonly physicalType?: string;
   readonly type: ColumnType;
+  /** Which field decided `type` (column-type.ts); `contracts list --json` shows it. */
+  readonly typeFrom: TypeSource;
+  /** Maximum length a sized string `physicalType` gives (`varchar(20)`, `char(2)`). */
+  readonly physicalLength?: number;
   /** Declared `required`, or part of the primary key. */
   readonly required: boolean;
   /** Declared `unique` on its own; a key column's uniqueness is the whole key's (`Dataset.primaryKey`). */

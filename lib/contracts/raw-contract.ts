@@ -37,14 +37,21 @@ export interface RawRelationship {
   readonly to: string | readonly string[];
 }
 
-/** Read as written: the model's constraints have exactly the shape ODCS gives them. */
-export type RawLogicalTypeOptions = ColumnConstraints;
+/**
+ * Read as written: the model's constraints have the shape ODCS v3.1 gives them; ODCS v3.0's
+ * exclusive bounds are flags beside the plain bound (exclusive-bounds.ts).
+ */
+export type RawLogicalTypeOptions = Omit<ColumnConstraints, 'exclusiveMinimum' | 'exclusiveMaximum'> & {
+  readonly exclusiveMinimum?: number | string | boolean;
+  readonly exclusiveMaximum?: number | string | boolean;
+};
 
 export interface RawProperty {
   readonly id?: string;
   readonly name: string;
   readonly description?: string;
-  readonly logicalType: 'string' | 'integer' | 'number' | 'boolean' | 'date' | 'timestamp';
+  /** Optional, as in ODCS: the physical type implies it, else the column is a string (column-type.ts). */
+  readonly logicalType?: 'string' | 'integer' | 'number' | 'boolean' | 'date' | 'timestamp';
   readonly physicalType?: string;
   readonly physicalName?: string;
   readonly logicalTypeOptions?: RawLogicalTypeOptions;

@@ -18,6 +18,7 @@ export function column(name: string, type: ColumnType, description?: string): Co
     ...(description === undefined ? {} : { description }),
     logicalType: LOGICAL_TYPES[type.kind],
     type,
+    typeFrom: 'logicalType',
     required: false,
     unique: false,
     tags: [],

@@ -1,4 +1,5 @@
 import { checkCatalog } from '../../contracts/load.ts';
+import type { ColumnType, LogicalType, TypeSource } from '../../contracts/model.ts';
 import { formatProblem } from '../../contracts/problems.ts';
 import { checkMlModels } from '../../ml/load.ts';
 import type { Command } from '../command.ts';
@@ -19,6 +20,17 @@ export interface ContractListing {
   readonly owner: string;
   readonly format: string;
   readonly file: string;
+  readonly columns: readonly ColumnListing[];
+}
+
+/** A column's type as the lakehouse stores it, and which contract field decided it (column-type.ts). */
+export interface ColumnListing {
+  readonly name: string;
+  readonly type: ColumnType;
+  readonly typeFrom: TypeSource;
+  readonly logicalType: LogicalType;
+  readonly physicalType?: string;
+  readonly physicalLength?: number;
 }
 
 export const contractsList: Command = {
@@ -53,6 +65,14 @@ export const contractsList: Command = {
         owner: dataset.owner.team,
         format: dataset.format,
         file: dataset.contract.file,
+        columns: dataset.columns.map((column) => ({
+          name: column.name,
+          type: column.type,
+          typeFrom: column.typeFrom,
+          logicalType: column.logicalType,
+          ...(column.physicalType === undefined ? {} : { physicalType: column.physicalType }),
+          ...(column.physicalLength === undefined ? {} : { physicalLength: column.physicalLength }),
+        })),
       })),
     );
     // The datasets' JSON stays the array DESIGN.md documents; ML models have their own (--ml).
