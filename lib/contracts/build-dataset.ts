@@ -14,6 +14,7 @@ import type {
   ContractInfo,
   CsvOptions,
   Dataset,
+  FileFormat,
   LoadMode,
   NotEnforced,
   OnViolation,
@@ -27,6 +28,7 @@ import type {
 } from './model.ts';
 import { notEnforcedEntries } from './not-enforced.ts';
 import type { RawProperty, RawQualityRule, RawSlaProperty } from './raw-contract.ts';
+import { readingServer } from './reading-server.ts';
 import { resolveReference, type ReferenceLookup, type ResolvedReference } from './references.ts';
 import { SLA_KINDS, slaDatasets, slaElement, type SlaKind } from './sla.ts';
 import { majorVersion, tableName } from './table-name.ts';
@@ -52,14 +54,17 @@ export function contractInfo({ contract, source }: ContractUnderCheck): Contract
 /**
  * The datasets of a contract that passed every check. Building relies on those checks: a
  * contradiction found here is a bug in them, not a user error.
+ * `fileFormat` is the format of the files read when no s3 server names one (a file validated on
+ * its own is read by its extension).
  */
-export function buildDatasets(under: ContractUnderCheck, domainOwner: Owner, lookup: ReferenceLookup): Dataset[] {
+export function buildDatasets(under: ContractUnderCheck, domainOwner: Owner, lookup: ReferenceLookup, fileFormat?: FileFormat): Dataset[] {
   const { contract, source, domain } = under;
   const info = contractInfo(under);
   const owner = contractOwner(contract.team, domainOwner);
-  const serverIndex = contract.servers.findIndex((server) => server.type === 's3');
-  const server = contract.servers[serverIndex]!;
-  const csvOverrides = findCustomProperty(server.customProperties, ['servers', serverIndex, 'customProperties'], 'csv');
+  const reading = readingServer(contract);
+  const format = reading?.server.format ?? fileFormat;
+  if (format === undefined) throw new Error(`no file format for ${source.file}: neither an s3 server nor the caller gives one`);
+  const csvOverrides = reading && findCustomProperty(reading.server.customProperties, ['servers', reading.index, 'customProperties'], 'csv');
   const csv: CsvOptions = { ...DEFAULT_CSV_OPTIONS, ...(csvOverrides?.value as Partial<CsvOptions> | undefined) };
   const references = referencesByColumn(under, lookup);
   const notEnforced = notEnforcedEntries(contract);
@@ -120,7 +125,7 @@ export function buildDatasets(under: ContractUnderCheck, domainOwner: Owner, loo
           ),
         ),
       ],
-      format: server.format!,
+      format,
       csv,
       ...(freshness === undefined
         ? {}

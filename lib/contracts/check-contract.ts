@@ -8,11 +8,13 @@ import { findCustomProperty } from './custom-properties.ts';
 import { atField, type FieldPath } from './field-path.ts';
 import { notEnforcedEntries } from './not-enforced.ts';
 import { asWarning, type ContractProblem } from './problems.ts';
+import { readingServer } from './reading-server.ts';
 import type { ReferenceLookup } from './references.ts';
 
 /**
- * Every semantic check of one structurally valid contract. Checks across the files of a domain
- * (a dataset defined twice) are made where all files are known.
+ * Every semantic check of one structurally valid contract that validating a file needs. Checks
+ * across the files of a domain (a dataset defined twice) are made where all files are known;
+ * what only deploying needs is checkDeployment's.
  */
 export function checkContract(under: ContractUnderCheck, lookup: ReferenceLookup): ContractProblem[] {
   return [
@@ -31,11 +33,8 @@ function notEnforcedWarnings({ contract, source }: ContractUnderCheck): Contract
   return notEnforcedEntries(contract).map(({ path, reason }) => asWarning(source.problem(path, atField(path, `not enforced: ${reason}`))));
 }
 
-function checkIdentity({ contract, source, domain }: ContractUnderCheck): ContractProblem[] {
+function checkIdentity({ contract, source }: ContractUnderCheck): ContractProblem[] {
   const problems: ContractProblem[] = [];
-  if (contract.domain !== undefined && contract.domain !== domain) {
-    problems.push(source.problem(['domain'], atField(['domain'], `'${contract.domain}' must equal the folder name '${domain}'`)));
-  }
   // References find schema objects by id, falling back to the name; repeated names are reported
   // as repeated datasets, so only explicit ids are checked here.
   const ids = new Map<string, string>();
@@ -50,33 +49,26 @@ function checkIdentity({ contract, source, domain }: ContractUnderCheck): Contra
   return problems;
 }
 
-/** The one s3 server entry is where this project reads the landing format from. */
-function checkServers({ contract, source, domain }: ContractUnderCheck): ContractProblem[] {
+/**
+ * How the reading server's options fit its format. Where files land (the s3 location, one s3
+ * server) is a deployment need, checked by checkDeployment.
+ */
+function checkServers({ contract, source }: ContractUnderCheck): ContractProblem[] {
   const problems: ContractProblem[] = [];
   const report = (path: FieldPath, message: string) => problems.push(source.problem(path, atField(path, message)));
-  const s3 = contract.servers.map((server, index) => ({ server, index })).filter(({ server }) => server.type === 's3');
-  if (s3.length === 0) {
-    report(['servers'], 'needs one server of type s3: its location, format and csv options say how files land');
+  const reading = readingServer(contract);
+  if (reading === undefined || reading.server.format === undefined) return problems;
+  const { server, index } = reading;
+  const path: FieldPath = ['servers', index];
+  if (server.format === 'json' && server.delimiter !== 'new_line') {
+    report(server.delimiter === undefined ? path : [...path, 'delimiter'], 'format json needs delimiter: new_line (JSON Lines, one document per line)');
   }
-  for (const extra of s3.slice(1)) {
-    report(['servers', extra.index, 'type'], `only one s3 server is read, and servers[${s3[0]!.index}] is one already`);
+  if (server.format !== 'json' && server.delimiter !== undefined) {
+    report([...path, 'delimiter'], `delimiter applies to format json only; CSV options go in the custom property csv`);
   }
-  for (const { server, index } of s3.slice(0, 1)) {
-    const path: FieldPath = ['servers', index];
-    const prefix = `s3://landing/${domain}/`;
-    if (!server.location!.startsWith(prefix)) {
-      report([...path, 'location'], `must start with ${prefix} (the logical landing prefix; real bucket names are derived)`);
-    }
-    if (server.format === 'json' && server.delimiter !== 'new_line') {
-      report(server.delimiter === undefined ? path : [...path, 'delimiter'], 'format json needs delimiter: new_line (JSON Lines, one document per line)');
-    }
-    if (server.format !== 'json' && server.delimiter !== undefined) {
-      report([...path, 'delimiter'], `delimiter applies to format json only; CSV options go in the custom property csv`);
-    }
-    const csv = findCustomProperty(server.customProperties, [...path, 'customProperties'], 'csv');
-    if (csv !== undefined && server.format !== 'csv') {
-      report(csv.path, `csv options apply to format csv only (this server's format is ${server.format})`);
-    }
+  const csv = findCustomProperty(server.customProperties, [...path, 'customProperties'], 'csv');
+  if (csv !== undefined && server.format !== 'csv') {
+    report(csv.path, `csv options apply to format csv only (this server's format is ${server.format})`);
   }
   return problems;
 }

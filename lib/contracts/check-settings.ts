@@ -25,7 +25,7 @@ export function checkSettings(under: ContractUnderCheck): ContractProblem[] {
 
   const lists: { level: Level; path: FieldPath; list: readonly RawCustomProperty[] | undefined }[] = [
     { level: 'contract', path: ['customProperties'], list: contract.customProperties },
-    ...contract.servers.map((server, index) => ({ level: 'server' as const, path: ['servers', index, 'customProperties'], list: server.customProperties })),
+    ...(contract.servers ?? []).map((server, index) => ({ level: 'server' as const, path: ['servers', index, 'customProperties'], list: server.customProperties })),
     ...contract.schema.flatMap((dataset, datasetIndex) => [
       { level: 'dataset' as const, path: ['schema', datasetIndex, 'customProperties'], list: dataset.customProperties },
       ...dataset.properties.map((property, index) => ({

@@ -235,7 +235,9 @@ const server: JsonSchema = {
           format: { enum: ['csv', 'json', 'parquet'] },
           delimiter: { enum: ['new_line', 'array'] },
         },
-        ['location', 'format'],
+        // ODCS requires only the location; the format is a deployment need (checkDeployment),
+        // and a file validated on its own is read by its extension.
+        ['location'],
       ),
     },
   ],
@@ -323,5 +325,6 @@ export const contractSchema: JsonSchema = strictObject(
     customProperties,
     contractCreatedTs: text,
   },
-  ['apiVersion', 'kind', 'id', 'version', 'status', 'servers', 'schema'],
+  // servers is optional, as in ODCS: validating a file needs none, deploying needs an s3 entry (checkDeployment).
+  ['apiVersion', 'kind', 'id', 'version', 'status', 'schema'],
 );

@@ -1,14 +1,17 @@
 import { readdirSync, type Dirent } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { buildDatasets, contractInfo } from './build-dataset.ts';
-import { buildDomainConfig } from './build-domain.ts';
+import { buildDomainConfig, DEFAULT_MAINTENANCE_SCHEDULE } from './build-domain.ts';
 import { checkContract } from './check-contract.ts';
 import { checkDatasetNames } from './check-dataset-names.ts';
+import { checkDeployment, checkDomainField } from './check-deployment.ts';
 import { ContractFiles, DOMAIN_FILE } from './contract-files.ts';
+import { contractOwner } from './contract-owner.ts';
 import type { ContractUnderCheck } from './contract-under-check.ts';
 import { didYouMean } from './did-you-mean.ts';
-import type { Catalog, Dataset, Domain } from './model.ts';
+import type { Catalog, Dataset, Domain, DomainConfig, FileFormat } from './model.ts';
 import { ContractError, splitBySeverity, type ContractProblem } from './problems.ts';
+import { readingServer } from './reading-server.ts';
 
 export interface LoadOptions {
   /** Only load these domain folders; a name without a folder is a problem. */
@@ -54,35 +57,89 @@ export function loadCatalog(root: string, options?: LoadOptions): Catalog {
   return result.catalog;
 }
 
-/**
- * Load one contract file with its folder's domain.yaml (for `lakehouse validate --contract <file>`).
- * The returned domain lists only this contract's datasets. Throws `ContractError` on errors;
- * warnings are returned, sorted.
- */
-export function loadContractFile(file: string): {
-  readonly domain: Domain;
-  readonly datasets: readonly Dataset[];
+export interface ContractFileCheck {
+  /** Every error, sorted by line and column. */
+  readonly problems: readonly ContractProblem[];
+  /** Every warning, sorted. */
   readonly warnings: readonly ContractProblem[];
-} {
+}
+
+/**
+ * Check one contract file for validating data with it, wherever it is (`lakehouse validate
+ * --contract <file>`). With a domain.yaml beside it, its folder is its domain, as under `contracts
+ * check`; without one, the domain is the contract's `domain`, else the folder's name. What only
+ * deploying needs (checkDeployment: the s3 landing server, the domain folder) is not asked.
+ * Never throws for bad input.
+ */
+export function checkContractFile(file: string): ContractFileCheck {
+  const { problems, warnings } = examineContractFile(file);
+  return { problems, warnings };
+}
+
+export interface ContractFileOptions {
+  /**
+   * The format of the data file to read (from its extension), used when no s3 server of the
+   * contract names one. Without either, the contract is refused: nothing says how to read files.
+   */
+  readonly fileFormat?: FileFormat;
+}
+
+/**
+ * Load one contract file as `checkContractFile` checks it, for reading data with it: the domain
+ * lists only this contract's datasets, and without a domain.yaml its owner is the contract's
+ * `team`. Throws a `ContractError` carrying every error; warnings are returned, sorted.
+ */
+export function loadContractFile(
+  file: string,
+  options: ContractFileOptions = {},
+): { readonly domain: Domain; readonly datasets: readonly Dataset[]; readonly warnings: readonly ContractProblem[] } {
+  const { under, domainFile, files, problems, warnings } = examineContractFile(file);
+  const format = under === undefined ? undefined : (readingServer(under.contract)?.server.format ?? options.fileFormat);
+  if (under !== undefined && format === undefined) {
+    const message =
+      "servers: nothing says how to read the data files: add 'format: csv' (or json, parquet) to a server of type s3, or give the data file a .csv, .jsonl or .parquet name";
+    throw new ContractError(sortProblems([...problems, under.source.problem(['servers'], message)]));
+  }
+  if (under === undefined || problems.length > 0) throw new ContractError(problems);
+
+  const config = domainFile === undefined ? standaloneDomain(under) : buildDomainConfig(domainFile.raw!, domainFile.file);
+  const datasets = buildDatasets(under, config.owner, files, format).sort(byName);
+  return { domain: { ...config, contracts: [contractInfo(under)], datasets }, datasets, warnings };
+}
+
+function examineContractFile(file: string) {
   const folder = dirname(file);
   const files = new ContractFiles();
-  const problems: ContractProblem[] = [];
+  const found: ContractProblem[] = [];
   const domainFile = files.domainFile(folder);
-  if (domainFile === undefined) problems.push(missingDomainFile(folder, file));
-  else problems.push(...domainFile.problems);
+  if (domainFile !== undefined) found.push(...domainFile.problems);
   const loaded = files.contractFile(file);
-  problems.push(...loaded.problems);
-  if (loaded.raw !== undefined) {
-    const under = { source: loaded.source!, contract: loaded.raw, domain: basename(folder) };
-    problems.push(...checkContract(under, files), ...checkDatasetNames([under]));
+  found.push(...loaded.problems);
+  const domain = domainFile === undefined ? (loaded.raw?.domain ?? basename(resolve(folder))) : basename(resolve(folder));
+  const under: ContractUnderCheck | undefined = loaded.raw === undefined ? undefined : { source: loaded.source!, contract: loaded.raw, domain };
+  if (under !== undefined) {
+    found.push(...checkContract(under, files), ...checkDatasetNames([under]));
+    if (domainFile !== undefined) found.push(...checkDomainField(under));
   }
-  const { errors, warnings } = splitBySeverity(sortProblems(problems));
-  if (errors.length > 0) throw new ContractError(errors);
+  const { errors, warnings } = splitBySeverity(sortProblems(found));
+  return { under, domainFile, files, problems: errors, warnings };
+}
 
-  const under: ContractUnderCheck = { source: loaded.source!, contract: loaded.raw!, domain: basename(folder) };
-  const config = buildDomainConfig(domainFile!.raw!, domainFile!.file);
-  const datasets = buildDatasets(under, config.owner, files).sort(byName);
-  return { domain: { ...config, contracts: [contractInfo(under)], datasets }, datasets, warnings };
+/**
+ * A contract with no domain.yaml beside it stands for its domain. Validating a file needs no
+ * alert addresses, consumers or shares, so it has none; the owner is the contract's team, else
+ * a team named after the domain with no address.
+ */
+function standaloneDomain(under: ContractUnderCheck): DomainConfig {
+  return {
+    name: under.domain,
+    file: under.source.file,
+    owner: contractOwner(under.contract.team, { team: under.domain, email: '' }),
+    alertEmails: [],
+    consumers: [],
+    shares: [],
+    maintenanceSchedule: DEFAULT_MAINTENANCE_SCHEDULE,
+  };
 }
 
 function selectedDomains(root: string, options: LoadOptions, problems: ContractProblem[]): string[] {
@@ -118,7 +175,7 @@ function checkDomainFolder(root: string, name: string, files: ContractFiles, pro
     problems.push(...loaded.problems);
     if (loaded.raw === undefined) continue;
     const under = { source: loaded.source!, contract: loaded.raw, domain: name };
-    problems.push(...checkContract(under, files));
+    problems.push(...checkContract(under, files), ...checkDeployment(under));
     contracts.push(under);
   }
   problems.push(...checkDatasetNames(contracts));
@@ -130,7 +187,9 @@ function missingDomainFile(folder: string, at: string): ContractProblem {
     file: at,
     line: 1,
     column: 1,
-    message: `${join(folder, DOMAIN_FILE)} is missing: every domain folder needs one (owner, alerts, shares)`,
+    message:
+      `${join(folder, DOMAIN_FILE)} is missing: every domain folder needs one for deploying; ` +
+      `add it with 'domain: ${basename(folder)}', 'owner' (team, email) and 'alerts' (emails)`,
   };
 }
 

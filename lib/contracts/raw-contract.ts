@@ -108,7 +108,7 @@ export interface RawContract {
   readonly domain?: string;
   /** The team object, or ODCS v3.0's deprecated list of its members. */
   readonly team?: RawTeam | NonNullable<RawTeam['members']>;
-  readonly servers: readonly RawServer[];
+  readonly servers?: readonly RawServer[];
   readonly schema: readonly RawSchemaObject[];
   readonly slaProperties?: readonly RawSlaProperty[];
   readonly customProperties?: readonly RawCustomProperty[];

@@ -3,6 +3,7 @@ import { loadContractFile } from '../../contracts/load.ts';
 import { didYouMean } from '../../contracts/did-you-mean.ts';
 import type { Dataset } from '../../contracts/model.ts';
 import { ContractError, formatProblem } from '../../contracts/problems.ts';
+import { fileKindOf } from '../../validation/read/file-kind.ts';
 import { validateFile } from '../../validation/validate-file.ts';
 import type { Command } from '../command.ts';
 import { parseIngestTime } from '../ingest-time-option.ts';
@@ -52,7 +53,8 @@ export const validate: Command = {
 
     let datasets: readonly Dataset[];
     try {
-      ({ datasets } = loadContractFile(values.contract));
+      // A contract may name no file format (its servers are not s3, or it has none): the data file's name says it.
+      ({ datasets } = loadContractFile(values.contract, { fileFormat: fileKindOf(dataFile)?.format }));
     } catch (error) {
       if (!(error instanceof ContractError)) throw error;
       for (const problem of error.problems) io.err(formatProblem(problem));
