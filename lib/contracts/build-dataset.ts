@@ -32,6 +32,7 @@ import { readingServer } from './reading-server.ts';
 import { resolveReference, type ReferenceLookup, type ResolvedReference } from './references.ts';
 import { SLA_KINDS, slaDatasets, slaElement, type SlaKind } from './sla.ts';
 import { majorVersion, tableName } from './table-name.ts';
+import { inV31Form } from './v30-quality.ts';
 
 export const DEFAULT_CSV_OPTIONS: CsvOptions = { delimiter: ',', quote: '"', escape: '"', header: true };
 export const DEFAULT_ON_VIOLATION: OnViolation = 'quarantine-file';
@@ -225,7 +226,8 @@ function keyColumns(columns: readonly Column[], position: (column: Column) => nu
     .map((column) => column.name);
 }
 
-function buildRule(rule: RawQualityRule, column: string | null, under: ContractUnderCheck, path: FieldPath): QualityRule[] {
+function buildRule(asWritten: RawQualityRule, column: string | null, under: ContractUnderCheck, path: FieldPath): QualityRule[] {
+  const rule = inV31Form(asWritten);
   const type = rule.type ?? 'library';
   if (type === 'text' || type === 'custom') return [];
   const operator = OPERATORS.find((candidate) => rule[candidate] !== undefined)!;

@@ -8,6 +8,7 @@ import { patternProblem } from './patterns.ts';
 import type { ContractProblem } from './problems.ts';
 import type { RawProperty, RawQualityRule, RawSchemaObject } from './raw-contract.ts';
 import { KNOWN_PLACEHOLDERS, placeholdersAsIdentifiers, placeholdersIn } from './sql-placeholders.ts';
+import { inV31Form } from './v30-quality.ts';
 import { describeType, isValueOfType, showValue } from './values.ts';
 
 type Report = (path: FieldPath, message: string, anchor?: 'key') => void;
@@ -41,12 +42,13 @@ export function checkQuality(under: ContractUnderCheck, datasetIndex: number): C
 }
 
 function checkRule(
-  rule: RawQualityRule,
+  asWritten: RawQualityRule,
   path: FieldPath,
   dataset: RawSchemaObject,
   column: RawProperty | undefined,
   report: Report,
 ): void {
+  const rule = inV31Form(asWritten);
   const type = rule.type ?? 'library';
   if (type === 'text' || type === 'custom') return;
   checkThreshold(rule, path, report);

@@ -11,6 +11,8 @@ import { anything, flag, identifier, stableId, strictObject, text, textList, typ
 export const API_VERSIONS = ['v3.0.0', 'v3.0.1', 'v3.0.2', 'v3.1.0'] as const;
 export const LOGICAL_TYPES = ['string', 'integer', 'number', 'boolean', 'date', 'timestamp'] as const;
 export const QUALITY_METRICS = ['nullValues', 'missingValues', 'invalidValues', 'duplicateValues', 'rowCount'] as const;
+/** ODCS v3.0's library rules, named by `rule`, and the v3.1 metric each is (v30-quality.ts). */
+export const V30_LIBRARY_RULES = { duplicateCount: 'duplicateValues', validValues: 'invalidValues', nullCheck: 'nullValues', rowCount: 'rowCount' } as const;
 /** ODCS's quality severities; build-dataset maps each onto error or warning. */
 export const QUALITY_SEVERITIES = ['error', 'warning', 'warn', 'info'] as const;
 export type QualitySeverity = (typeof QUALITY_SEVERITIES)[number];
@@ -69,8 +71,9 @@ const operatorValues: Record<string, JsonSchema> = Object.fromEntries(
 
 // null among validValues says a null is valid for the column.
 const validValue: JsonSchema = { type: ['string', 'number', 'boolean', 'null'] };
+const validValues: JsonSchema = { type: 'array', items: validValue, minItems: 1 };
 const libraryArguments = strictObject({
-  validValues: { type: 'array', items: validValue, minItems: 1 },
+  validValues,
   pattern: text,
   missingValues: { type: 'array', items: text },
   properties: { type: 'array', items: identifier, minItems: 1 },
@@ -94,6 +97,7 @@ const qualityRule: JsonSchema = {
     metric: text,
     rule: text,
     arguments: { type: 'object' },
+    validValues: anything,
     query: text,
     unit: text,
     severity: text,
@@ -113,7 +117,12 @@ const qualityRule: JsonSchema = {
     {
       // `type` defaults to library, so a rule without `type` is a library rule.
       if: { properties: { type: { const: 'library' } } },
-      then: { ...evaluatedRule({ metric: { enum: QUALITY_METRICS }, arguments: libraryArguments }), required: ['metric'] },
+      then: {
+        ...evaluatedRule({ metric: { enum: QUALITY_METRICS }, arguments: libraryArguments, validValues }),
+        // ODCS v3.0 named the metric `rule`; v3.1 still reads it (deprecated) when metric is absent.
+        if: { required: ['metric'] },
+        else: { properties: { rule: { enum: [...new Set([...Object.keys(V30_LIBRARY_RULES), ...QUALITY_METRICS])] } }, required: ['rule'] },
+      },
     },
     {
       if: { properties: { type: { const: 'sql' } }, required: ['type'] },

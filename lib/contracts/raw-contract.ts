@@ -17,6 +17,10 @@ export interface RawQualityRule {
   readonly name?: string;
   readonly description?: string;
   readonly metric?: string;
+  /** ODCS v3.0's name for `metric` (v30-quality.ts), deprecated in v3.1. */
+  readonly rule?: string;
+  /** ODCS v3.0's `rule: validValues` lists its values here rather than in `arguments`. */
+  readonly validValues?: readonly (string | number | boolean | null)[];
   readonly arguments?: {
     readonly validValues?: readonly (string | number | boolean | null)[];
     readonly pattern?: string;

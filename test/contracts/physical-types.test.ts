@@ -211,3 +211,41 @@ describe('ODCS v3.0 exclusive bounds', () => {
     ]);
   });
 });
+
+describe('ODCS v3.0 library rules', () => {
+  it('reads rule duplicateCount, validValues (with its values beside it), nullCheck and rowCount as the v3.1 metrics', () => {
+    const files = inVersion(
+      salesOrdersContract(
+        [
+          '      - name: order_id',
+          '        logicalType: string',
+          '        quality:',
+          '          - rule: duplicateCount',
+          '            mustBeLessThan: 2',
+          '          - rule: nullCheck',
+          '      - name: status',
+          '        logicalType: string',
+          '        quality:',
+          '          - rule: validValues',
+          '            validValues: [open, shipped]',
+        ].join('\n'),
+        ['    quality:', '      - rule: rowCount', '        mustBeGreaterThan: 0'].join('\n'),
+      ),
+      'v3.0.2',
+    );
+    const result = checked(files);
+    expect(result.problems).toEqual([]);
+    const rules = result.catalog!.domains[0]!.datasets[0]!.quality;
+    expect(rules.map(({ metric, column, threshold, validValues }) => ({ metric, column, threshold, validValues }))).toEqual([
+      { metric: 'rowCount', column: null, threshold: { operator: 'mustBeGreaterThan', value: 0, unit: 'rows' }, validValues: undefined },
+      { metric: 'duplicateValues', column: 'order_id', threshold: { operator: 'mustBeLessThan', value: 2, unit: 'rows' }, validValues: undefined },
+      { metric: 'nullValues', column: 'order_id', threshold: { operator: 'mustBe', value: 0, unit: 'rows' }, validValues: undefined },
+      { metric: 'invalidValues', column: 'status', threshold: { operator: 'mustBe', value: 0, unit: 'rows' }, validValues: ['open', 'shipped'] },
+    ]);
+  });
+
+  it('refuses a rule name neither version knows, naming the ones it reads', () => {
+    const files = salesOrdersContract(['      - name: order_id', '        logicalType: string', '        quality:', '          - rule: notNullish'].join('\n'));
+    expect(checked(files).problems).toEqual([expect.stringMatching(/^sales\/orders\.yaml:18:19: .*rule: must be one of duplicateCount, validValues, nullCheck, rowCount, nullValues, missingValues/)]);
+  });
+});
