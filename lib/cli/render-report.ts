@@ -1,3 +1,4 @@
+import { wasEvaluated } from '../validation/not-evaluated.ts';
 import type { RuleResult, ValidationReport } from '../validation/report.ts';
 import { renderTable } from './table.ts';
 
@@ -19,13 +20,17 @@ function observedText(rule: RuleResult): string {
 }
 
 function resultText(rule: RuleResult): string {
+  if (!wasEvaluated(rule)) return 'not run';
   if (rule.passed) return 'pass';
   return rule.severity === 'error' ? 'FAIL' : 'warn';
 }
 
-/** Failed rules first (errors before warnings), so what needs fixing is at the top. */
+/**
+ * Failed rules first (errors before warnings), so what needs fixing is at the top; then the rules
+ * that were not evaluated, which are no pass; then the passes.
+ */
 function byUrgency(a: RuleResult, b: RuleResult): number {
-  const rank = (rule: RuleResult) => (rule.passed ? 2 : rule.severity === 'error' ? 0 : 1);
+  const rank = (rule: RuleResult) => (!wasEvaluated(rule) ? 2 : rule.passed ? 3 : rule.severity === 'error' ? 0 : 1);
   return rank(a) - rank(b);
 }
 
@@ -42,7 +47,8 @@ function sampleLines(rule: RuleResult): string[] {
 /** The report as people read it in a terminal: a verdict, the rules (failed first), then samples. */
 export function renderReport(report: ValidationReport): string {
   const rules = [...report.rules].sort(byUrgency);
-  const failed = rules.filter((rule) => !rule.passed);
+  const failed = rules.filter((rule) => !rule.passed && wasEvaluated(rule));
+  const notRun = rules.filter((rule) => !wasEvaluated(rule));
   const verdict = report.passed ? 'PASSED' : 'FAILED';
   const header = [
     `${verdict}  ${report.dataset} (contract ${report.contractId} ${report.contractVersion})`,
@@ -55,11 +61,20 @@ export function renderReport(report: ValidationReport): string {
       rule.id,
       rule.kind,
       rule.severity,
-      rule.threshold === null && rule.column === null && rule.failedCount === 0 ? '-' : `${rule.failedCount} (${figure(rule.failedPercent)}%)`,
+      !wasEvaluated(rule) || (rule.threshold === null && rule.column === null && rule.failedCount === 0)
+        ? '-'
+        : `${rule.failedCount} (${figure(rule.failedPercent)}%)`,
       observedText(rule),
       thresholdText(rule),
     ]),
   );
   const samples = failed.flatMap(sampleLines);
-  return [...header, '', table, ...(samples.length > 0 ? ['', 'Details (values of sensitive columns masked):', ...samples] : [])].join('\n');
+  const reasons = notRun.map((rule) => `  ${rule.id}: ${rule.message ?? 'not evaluated'}`);
+  return [
+    ...header,
+    '',
+    table,
+    ...(samples.length > 0 ? ['', 'Details (values of sensitive columns masked):', ...samples] : []),
+    ...(reasons.length > 0 ? ['', 'Not evaluated (the contract has these rules; nothing checked them):', ...reasons] : []),
+  ].join('\n');
 }

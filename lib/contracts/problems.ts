@@ -8,7 +8,7 @@ export interface ContractProblem extends SourcePosition {
    * and still exits 0) but the catalog is built despite it: something the lakehouse accepts yet
    * does not do as written, which a user must not learn about only in production.
    */
-  readonly severity?: 'warning';
+  readonly severity?: 'error' | 'warning';
 }
 
 /** The same place and message, reported as a warning instead of an error. */
@@ -24,10 +24,15 @@ export function splitBySeverity(all: readonly ContractProblem[]): { readonly err
   };
 }
 
+/** `file:line:column`. */
+export function formatPosition(position: SourcePosition): string {
+  return `${position.file}:${position.line}:${position.column}`;
+}
+
 /** `file:line:column: message` (`file:line:column: warning: message`), the form editors and CI annotations understand. */
 export function formatProblem(problem: ContractProblem): string {
   const severity = problem.severity === 'warning' ? 'warning: ' : '';
-  return `${problem.file}:${problem.line}:${problem.column}: ${severity}${problem.message}`;
+  return `${formatPosition(problem)}: ${severity}${problem.message}`;
 }
 
 /** Thrown after every problem in every file has been collected: never on the first one. */

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { s3Uri } from '../config/names.ts';
 import type { Dataset } from '../contracts/model.ts';
+import { wasEvaluated } from '../validation/not-evaluated.ts';
 import type { RuleKind, ValidationReport } from '../validation/report.ts';
 import { type ValidatedOutputs, validateFile } from '../validation/validate-file.ts';
 import { deliveryFileId, type LandedObject, sourceIdOf } from './delivery-file-id.ts';
@@ -99,7 +100,7 @@ async function identify(s3: S3Client, event: LandedFileEvent): Promise<{ object:
 
 function failedRules(report: ValidationReport): FailedRule[] {
   return report.rules
-    .filter((rule) => !rule.passed)
+    .filter((rule) => !rule.passed && wasEvaluated(rule))
     .map(({ id, kind, column, failedCount }) => ({ id, kind, column, failedCount }));
 }
 

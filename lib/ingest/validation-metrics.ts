@@ -1,5 +1,6 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Dataset } from '../contracts/model.ts';
+import { wasEvaluated } from '../validation/not-evaluated.ts';
 import type { RuleKind, RuleResult, ValidationReport } from '../validation/report.ts';
 
 /** CloudWatch namespace of every lakehouse metric (DESIGN.md, "Public interfaces": metrics). */
@@ -84,6 +85,8 @@ export function publishValidationMetrics(report: ValidationReport, scope: Metric
   file.publishStoredMetrics();
 
   for (const rule of report.rules) {
+    // A rule that was not evaluated publishes nothing: no RuleFailedRows for what nothing counted.
+    if (!wasEvaluated(rule)) continue;
     const failing = !rule.passed || rule.failedCount > 0;
     const trendValue = TREND_RULE_KINDS.includes(rule.kind) ? rule.observed : null;
     if (!failing && trendValue === null) continue;

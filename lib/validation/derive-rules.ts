@@ -2,10 +2,10 @@ import { DEFAULT_MISSING_VALUES } from '../contracts/build-dataset.ts';
 import { impliedFreshnessColumn } from '../contracts/freshness-column.ts';
 import type { Column, Dataset, QualityRule, SourcePosition } from '../contracts/model.ts';
 import type { ReportThreshold, RuleKind } from './report.ts';
+import type { NotEvaluatedRule } from './not-evaluated.ts';
 import type { Comparison, Rule, RowTest } from './rule.ts';
 import { reportedColumn } from './rule.ts';
 import { baseRuleId, suffixRepeatedIds } from './rule-ids.ts';
-
 
 type Unnamed<T> = T extends unknown ? Omit<T, 'id'> : never;
 type UnnamedRule = Unnamed<Rule>;
@@ -158,6 +158,18 @@ function classBalanceRule(dataset: Dataset): Draft[] {
  * of a composite key), unless the contract expects repeated keys (see `expectsRepeatedKeys`).
  */
 export function deriveRules(dataset: Dataset): Rule[] {
+  return derive(dataset).rules;
+}
+
+/**
+ * The contract's entries nothing enforces (`Dataset.notEnforced`), as the rules every report
+ * lists with status `notEvaluated`; their ids are given with `deriveRules`' ids, so none repeats.
+ */
+export function notEvaluatedRules(dataset: Dataset): NotEvaluatedRule[] {
+  return derive(dataset).notEvaluated;
+}
+
+function derive(dataset: Dataset): { readonly rules: Rule[]; readonly notEvaluated: NotEvaluatedRule[] } {
   const keyIsUnique = dataset.primaryKey.length > 0 && !expectsRepeatedKeys(dataset);
   const drafts: Draft[] = [
     ...(keyIsUnique && dataset.primaryKey.length > 1
@@ -168,6 +180,12 @@ export function deriveRules(dataset: Dataset): Rule[] {
     ...freshnessRule(dataset),
     ...classBalanceRule(dataset),
   ];
-  const ids = suffixRepeatedIds(drafts.map(({ rule, declaredId }) => baseRuleId(declaredId, rule.kind, reportedColumn(rule))));
-  return drafts.map(({ rule }, index) => ({ ...rule, id: ids[index]! }));
+  const ids = suffixRepeatedIds([
+    ...drafts.map(({ rule, declaredId }) => baseRuleId(declaredId, rule.kind, reportedColumn(rule))),
+    ...dataset.notEnforced.map((entry) => baseRuleId(entry.id, entry.kind, entry.column)),
+  ]);
+  return {
+    rules: drafts.map(({ rule }, index) => ({ ...rule, id: ids[index]! })),
+    notEvaluated: dataset.notEnforced.map(({ kind, column, reason }, index) => ({ id: ids[drafts.length + index]!, kind, column, reason })),
+  };
 }

@@ -34,12 +34,14 @@ function rowRuleResult({ rule, failedMetric, denominatorMetric }: CompiledRowRul
   const failedPercent = percent(failedCount, metric(metrics, denominatorMetric) ?? 0);
   const { threshold } = rule;
   const observed = threshold?.unit === 'percent' ? failedPercent : failedCount;
+  const passed = threshold === null ? failedCount === 0 : meetsThreshold(observed, threshold);
   return {
     id: rule.id,
     kind: rule.kind,
     column: reportedColumn(rule),
     severity: rule.severity,
-    passed: threshold === null ? failedCount === 0 : meetsThreshold(observed, threshold),
+    status: passed ? 'passed' : 'failed',
+    passed,
     failedCount,
     failedPercent,
     observed,
@@ -92,6 +94,7 @@ function tableRuleResult(compiled: CompiledTableRule, context: EvaluationContext
     kind: rule.kind,
     column: null,
     severity: rule.severity,
+    status: passed ? 'passed' : 'failed',
     passed,
     failedCount: 0,
     failedPercent: 0,

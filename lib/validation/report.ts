@@ -1,4 +1,4 @@
-import type { Operator, Severity } from '../contracts/model.ts';
+import type { NotEnforcedKind, Operator, Severity } from '../contracts/model.ts';
 
 /**
  * The validation report: a public interface (DESIGN.md, "Public interfaces"). Scripts read it as
@@ -12,6 +12,7 @@ export interface ValidationReport {
   readonly contractVersion: string;
   /** The file as given: a path or an `s3://` URI. */
   readonly file: string;
+  /** No rule of severity error failed; a `notEvaluated` rule never fails the file. */
   readonly passed: boolean;
   /** Data rows read; 0 when the file could not be read. */
   readonly rowCount: number;
@@ -44,7 +45,9 @@ export type RuleKind =
   | 'rowCount'
   | 'freshness'
   | 'classBalance'
-  | 'sql';
+  | 'sql'
+  /** A contract entry nothing enforces (`Dataset.notEnforced`): always status `notEvaluated`. */
+  | NotEnforcedKind;
 
 /** A quality threshold as reported; `seconds` is the unit of a freshness limit. */
 export interface ReportThreshold {
@@ -62,6 +65,14 @@ export interface RuleSample {
   readonly value: JsonValue;
 }
 
+/**
+ * `passed` and `failed` are the verdict of a rule that ran. `notEvaluated` is a rule of the
+ * contract that nothing runs (a text rule, another engine's custom rule, an unchecked format, an
+ * SLA kind not measured): `passed` is false, so it is never taken for a pass, yet it never fails
+ * the file; `message` says why it was not evaluated.
+ */
+export type RuleStatus = 'passed' | 'failed' | 'notEvaluated';
+
 export interface RuleResult {
   /** The contract's rule `id`, else `<column>.<kind>`, or `<kind>` for table-level rules; `#2`, `#3` when repeated. */
   readonly id: string;
@@ -69,6 +80,8 @@ export interface RuleResult {
   /** Null for table-level rules and rules over several columns. */
   readonly column: string | null;
   readonly severity: Severity;
+  readonly status: RuleStatus;
+  /** True only for status `passed`. */
   readonly passed: boolean;
   /** Rows failing the rule; 0 for table-level rules. */
   readonly failedCount: number;
@@ -80,6 +93,6 @@ export interface RuleResult {
   readonly threshold: ReportThreshold | null;
   /** At most 5 failing rows, for failed rules only. */
   readonly samples: readonly RuleSample[];
-  /** Why the file could not be read or did not match the contract's columns (`readable`, `schema`), or why a SQL rule could not run. */
+  /** Why the file could not be read or did not match the contract's columns (`readable`, `schema`), why a SQL rule could not run, or why a rule was not evaluated. */
   readonly message?: string;
 }

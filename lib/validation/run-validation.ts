@@ -7,10 +7,12 @@ import { duckdb } from '../sql/duckdb.ts';
 import { confineFileAccess, type FileAccess } from '../sql/duckdb-file-access.ts';
 import { duckDbOneSelectProblem } from '../sql/duckdb-one-select.ts';
 import { compileValidation, type CompiledRowRule, type CompiledValidation } from './compile.ts';
+import { notEvaluatedRules } from './derive-rules.ts';
 import type { Disposition } from './disposition.ts';
 import { planDisposition } from './disposition.ts';
 import { evaluateRules, type SqlOutcome } from './evaluate.ts';
 import { jsonValue, numberValue } from './json-value.ts';
+import { notEvaluatedResult } from './not-evaluated.ts';
 import { structuredValueFlags } from './read/structured-values.ts';
 import type { RuleResult, ValidationReport } from './report.ts';
 import { sampledRows, samplesQuery, toSamples } from './samples.ts';
@@ -251,7 +253,8 @@ export async function runValidationQueries(
     rowsQuarantined,
     startedAt: options.startedAt.toISOString(),
     durationMs: Date.now() - options.startedAt.getTime(),
-    rules: results,
+    // After the evaluated rules (whose order the disposition's indexes follow): what nothing ran.
+    rules: [...results, ...notEvaluatedRules(dataset).map(notEvaluatedResult)],
   };
   return { report, compiled, disposition };
 }

@@ -5,7 +5,9 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Dataset } from '../contracts/model.ts';
 import { duckdb } from '../sql/duckdb.ts';
 import { contentFileId } from './content-file-id.ts';
+import { notEvaluatedRules } from './derive-rules.ts';
 import type { Disposition } from './disposition.ts';
+import { notEvaluatedResult } from './not-evaluated.ts';
 import { openSource } from './read/open-source.ts';
 import type { ReadFailure } from './read/read-failure.ts';
 import type { ValidationReport } from './report.ts';
@@ -45,7 +47,10 @@ export interface FileValidation {
 
 const relationName = 'source_rows';
 
-/** The report of a file that could not be read, or whose columns are not the contract's. */
+/**
+ * The report of a file that could not be read, or whose columns are not the contract's: that one
+ * failed rule, then the rules nothing evaluates, which every report lists.
+ */
 export function unreadableReport(
   dataset: Dataset,
   file: string,
@@ -71,6 +76,7 @@ export function unreadableReport(
         kind: failure.kind,
         column: null,
         severity: 'error',
+        status: 'failed',
         passed: false,
         failedCount: 0,
         failedPercent: 0,
@@ -79,6 +85,7 @@ export function unreadableReport(
         samples: [],
         message: `${where}${failure.message}`,
       },
+      ...notEvaluatedRules(dataset).map(notEvaluatedResult),
     ],
   };
 }

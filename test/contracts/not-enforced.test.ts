@@ -65,4 +65,17 @@ describe('entries nothing enforces', () => {
     expect(document.warnings).toHaveLength(3);
     expect(document.warnings.every((warning) => warning.severity === 'warning' && warning.message.includes('not enforced: '))).toBe(true);
   });
+
+  it('are listed per dataset by contracts list --json, where each is written', async () => {
+    const root = writeTree(UNRUN);
+    const result = await runLakehouseInProcess(['contracts', 'list', root, '--json']);
+    expect(result.status).toBe(0);
+    const [orders] = JSON.parse(result.stdout) as { notEnforced: { where: string; kind: string; reason: string }[] }[];
+    expect(orders!.notEnforced.map(({ where, kind }) => `${where.slice(root.length + 1)} ${kind}`)).toEqual([
+      expect.stringMatching(/^sales\/orders\.yaml:\d+:\d+ custom$/),
+      'sales/orders.yaml:19:13 text',
+      expect.stringMatching(/^sales\/orders\.yaml:\d+:\d+ sla$/),
+    ]);
+    expect(orders!.notEnforced[0]!.reason).toBe('a custom rule for soda is run by that engine, not by the lakehouse');
+  });
 });

@@ -8,6 +8,7 @@ function rule(overrides: Partial<RuleResult>): RuleResult {
     kind: 'unique',
     column: 'order_id',
     severity: 'error',
+    status: overrides.passed === false ? 'failed' : 'passed',
     passed: true,
     failedCount: 0,
     failedPercent: 0,
@@ -71,6 +72,11 @@ describe('validation metrics', () => {
     ]);
     expect(file).toMatchObject({ Environment: 'prod', Domain: 'sales', Dataset: 'orders', FilesValidated: 1, FilesFailed: 1, RowsValidated: 10, RowsQuarantined: 3, ValidationMs: 250 });
     expect(file).not.toHaveProperty('service');
+  });
+
+  it('publishes nothing per rule for a rule that was not evaluated: it has no failed rows, it was not run', () => {
+    const notRun = rule({ id: 'text', kind: 'text', column: null, severity: 'warning', status: 'notEvaluated', passed: false, observed: null });
+    expect(published(report({ rules: [notRun] }))).toHaveLength(1);
   });
 
   it('reports FilesFailed 0 for a passing file, so an alarm on it always has data', () => {

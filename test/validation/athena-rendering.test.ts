@@ -91,6 +91,7 @@ describe('the Athena rendering of a compiled dataset', () => {
       kind,
       column: null,
       severity,
+      status: id !== 'qty.minimum' && id !== 'id.unique' ? 'passed' : 'failed',
       passed: id !== 'qty.minimum' && id !== 'id.unique',
       failedCount: id === 'qty.minimum' || id === 'id.unique' ? 1 : 0,
       failedPercent: 0,

@@ -35,16 +35,17 @@ describe('the report (a public interface: DESIGN.md "Public interfaces")', () =>
     expect(json.durationMs).toBeGreaterThanOrEqual(0);
     for (const rule of json.rules) {
       expect(Object.keys(rule).sort()).toEqual(
-        ['column', 'failedCount', 'failedPercent', 'id', 'kind', 'observed', 'passed', 'samples', 'severity', 'threshold'].sort(),
+        ['column', 'failedCount', 'failedPercent', 'id', 'kind', 'observed', 'passed', 'samples', 'severity', 'status', 'threshold'].sort(),
       );
     }
     expect(json.rules).toEqual([
-      { id: 'id.required', kind: 'required', column: 'id', severity: 'error', passed: true, failedCount: 0, failedPercent: 0, observed: 0, threshold: null, samples: [] },
+      { id: 'id.required', kind: 'required', column: 'id', severity: 'error', status: 'passed', passed: true, failedCount: 0, failedPercent: 0, observed: 0, threshold: null, samples: [] },
       {
         id: 'id.unique',
         kind: 'unique',
         column: 'id',
         severity: 'error',
+        status: 'failed',
         passed: false,
         failedCount: 2,
         failedPercent: 100,
@@ -55,13 +56,14 @@ describe('the report (a public interface: DESIGN.md "Public interfaces")', () =>
           { row: 2, value: 'a' },
         ],
       },
-      { id: 'n.type', kind: 'type', column: 'n', severity: 'error', passed: true, failedCount: 0, failedPercent: 0, observed: 0, threshold: null, samples: [] },
-      { id: 'rowCount', kind: 'rowCount', column: null, severity: 'error', passed: true, failedCount: 0, failedPercent: 0, observed: 2, threshold: { operator: 'mustBeGreaterThan', value: 0, unit: 'rows' }, samples: [] },
+      { id: 'n.type', kind: 'type', column: 'n', severity: 'error', status: 'passed', passed: true, failedCount: 0, failedPercent: 0, observed: 0, threshold: null, samples: [] },
+      { id: 'rowCount', kind: 'rowCount', column: null, severity: 'error', status: 'passed', passed: true, failedCount: 0, failedPercent: 0, observed: 2, threshold: { operator: 'mustBeGreaterThan', value: 0, unit: 'rows' }, samples: [] },
       {
         id: 'n.nullValues',
         kind: 'nullValues',
         column: 'n',
         severity: 'warning',
+        status: 'failed',
         passed: false,
         failedCount: 1,
         failedPercent: 50,

@@ -1,6 +1,6 @@
 import { checkCatalog } from '../../contracts/load.ts';
-import type { ColumnType, LogicalType, TypeSource } from '../../contracts/model.ts';
-import { formatProblem } from '../../contracts/problems.ts';
+import type { ColumnType, LogicalType, NotEnforcedKind, TypeSource } from '../../contracts/model.ts';
+import { formatPosition, formatProblem } from '../../contracts/problems.ts';
 import { checkMlModels } from '../../ml/load.ts';
 import type { Command } from '../command.ts';
 import { parseContractsRootArgs } from '../contracts-root-args.ts';
@@ -18,6 +18,11 @@ export interface ContractListing {
   readonly version: string;
   readonly status: string;
   readonly owner: string;
+  /**
+   * The dataset's contract entries nothing enforces (issue 13 item 7), each as `where`
+   * (`file:line:column`), `kind` and `reason`; absent when there are none.
+   */
+  readonly notEnforced?: readonly { readonly where: string; readonly kind: NotEnforcedKind; readonly reason: string }[];
   readonly format: string;
   readonly file: string;
   readonly columns: readonly ColumnListing[];
@@ -63,6 +68,9 @@ export const contractsList: Command = {
         version: dataset.contract.version,
         status: dataset.contract.status,
         owner: dataset.owner.team,
+        ...(dataset.notEnforced.length === 0
+          ? {}
+          : { notEnforced: dataset.notEnforced.map(({ position, kind, reason }) => ({ where: formatPosition(position), kind, reason })) }),
         format: dataset.format,
         file: dataset.contract.file,
         columns: dataset.columns.map((column) => ({

@@ -7,6 +7,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { Dataset } from '../../contracts/model.ts';
 import { quarantineDatasetPrefix } from '../../ingest/layout.ts';
+import { wasEvaluated } from '../../validation/not-evaluated.ts';
 import type { ValidationReport } from '../../validation/report.ts';
 import { listKeys, readJsonObject } from './zone-objects.ts';
 
@@ -48,7 +49,7 @@ export function parseQuarantineReportKey(datasets: readonly Dataset[], key: stri
 }
 
 function failedRuleIds(report: ValidationReport): string[] {
-  const failed = report.rules.filter((rule) => !rule.passed);
+  const failed = report.rules.filter((rule) => !rule.passed && wasEvaluated(rule));
   return [...failed.filter((rule) => rule.severity === 'error'), ...failed.filter((rule) => rule.severity !== 'error')].map((rule) => rule.id);
 }
 
