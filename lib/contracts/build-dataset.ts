@@ -6,6 +6,7 @@ import { datasetSetting, findCustomProperty } from './custom-properties.ts';
 import { retentionClassDays, slaSeconds } from './durations.ts';
 import { boundsOf } from './exclusive-bounds.ts';
 import type { FieldPath } from './field-path.ts';
+import { lakehouseName } from './lakehouse-name.ts';
 import type {
   ClassBalance,
   Column,
@@ -98,12 +99,12 @@ export function buildDatasets(under: ContractUnderCheck, domainOwner: Owner, loo
 
     return {
       domain,
-      name: dataset.name,
+      name: lakehouseName(dataset.name),
       ...(dataset.description === undefined ? {} : { description: dataset.description }),
       names: {
-        ref: `${domain}/${dataset.name}`,
+        ref: `${domain}/${lakehouseName(dataset.name)}`,
         table: tableName(dataset.name, contract.version),
-        landingPrefix: `${domain}/${dataset.name}/`,
+        landingPrefix: `${domain}/${lakehouseName(dataset.name)}/`,
       },
       contract: info,
       columns,
@@ -122,7 +123,7 @@ export function buildDatasets(under: ContractUnderCheck, domainOwner: Owner, loo
         ...(dataset.quality ?? []).flatMap((rule, index) => buildRule(rule, null, under, [...datasetPath, 'quality', index])),
         ...dataset.properties.flatMap((property, propertyIndex) =>
           (property.quality ?? []).flatMap((rule, index) =>
-            buildRule(rule, property.name, under, [...datasetPath, 'properties', propertyIndex, 'quality', index]),
+            buildRule(rule, lakehouseName(property.name), under, [...datasetPath, 'properties', propertyIndex, 'quality', index]),
           ),
         ),
       ],
@@ -132,7 +133,7 @@ export function buildDatasets(under: ContractUnderCheck, domainOwner: Owner, loo
         ? {}
         : {
             freshness: {
-              column: slaElement(freshness.entry, contract)?.column ?? null,
+              column: lakehouseColumn(slaElement(freshness.entry, contract)?.column),
               maxAge: seconds(freshness.entry),
               position: source.positionOf(['slaProperties', freshness.index]),
             },
@@ -146,7 +147,7 @@ export function buildDatasets(under: ContractUnderCheck, domainOwner: Owner, loo
         ? {}
         : {
             classBalance: {
-              column: balance.column,
+              column: lakehouseName(balance.column),
               minPercent: balance.minPercent,
               severity: balance.severity ?? 'error',
               position: source.positionOf(classBalance!.path),
@@ -173,7 +174,8 @@ function buildColumn(
   const tags = property.tags ?? [];
   const primaryKey = keys.primaryKey !== undefined;
   return {
-    name: property.name,
+    name: lakehouseName(property.name),
+    nameInFile: property.physicalName ?? property.name,
     ...(property.description === undefined ? {} : { description: property.description }),
     logicalType: typed.logicalType,
     ...(property.physicalType === undefined ? {} : { physicalType: property.physicalType }),
@@ -246,7 +248,7 @@ function buildRule(asWritten: RawQualityRule, column: string | null, under: Cont
       ...(rule.description === undefined ? {} : { description: rule.description }),
       metric,
       column,
-      ...(metric === 'duplicateValues' && column === null ? { columns: args.properties! } : {}),
+      ...(metric === 'duplicateValues' && column === null ? { columns: args.properties!.map(lakehouseName) } : {}),
       threshold,
       severity: SEVERITY_LEVELS[rule.severity ?? 'error'],
       // invalidValues never counts a null (nullValues does), so null among validValues needs no test.
@@ -265,6 +267,10 @@ function buildRule(asWritten: RawQualityRule, column: string | null, under: Cont
  */
 const SEVERITY_LEVELS: Readonly<Record<QualitySeverity, Severity>> = { error: 'error', warning: 'warning', warn: 'warning', info: 'warning' };
 
+function lakehouseColumn(written: string | undefined): string | null {
+  return written === undefined ? null : lakehouseName(written);
+}
+
 function seconds(sla: RawSlaProperty): Seconds {
   const duration = slaSeconds(sla.value, sla.unit);
   if ('problem' in duration) throw new Error(`unchecked SLA value: ${duration.problem}`);
@@ -282,7 +288,7 @@ function referencesByColumn(under: ContractUnderCheck, lookup: ReferenceLookup):
   const byColumn = new Map<string, ColumnReference[]>();
   const add = (dataset: string, column: string, target: ResolvedReference) => {
     const key = `${dataset}.${column}`;
-    byColumn.set(key, [...(byColumn.get(key) ?? []), { dataset: `${target.domain}/${target.dataset}`, column: target.column }]);
+    byColumn.set(key, [...(byColumn.get(key) ?? []), { dataset: `${target.domain}/${lakehouseName(target.dataset)}`, column: lakehouseName(target.column) }]);
   };
   for (const dataset of under.contract.schema) {
     for (const property of dataset.properties) {

@@ -2,6 +2,7 @@ import { columnTypeOf, type TypedColumn } from './column-type.ts';
 import type { ContractUnderCheck } from './contract-under-check.ts';
 import { BOUNDS, boundsOf, flagsWithoutBound, type Bound } from './exclusive-bounds.ts';
 import { atField, type FieldPath } from './field-path.ts';
+import { LAKEHOUSE_NAME_RULE, lakehouseNameOf } from './lakehouse-name.ts';
 import { patternProblem } from './patterns.ts';
 import { asWarning, type ContractProblem } from './problems.ts';
 import type { RawProperty, RawSchemaObject } from './raw-contract.ts';
@@ -18,7 +19,7 @@ export function checkColumns(under: ContractUnderCheck, datasetIndex: number): C
   const problems: ContractProblem[] = [];
   const report = (path: FieldPath, message: string) => problems.push(source.problem(path, atField(path, message)));
 
-  reportRepeats(dataset, datasetPath, 'name', report, under);
+  reportNameCollisions(dataset, datasetPath, report, under);
   reportRepeats(dataset, datasetPath, 'id', report, under);
   dataset.properties.forEach((property, index) => {
     const path = [...datasetPath, 'properties', index];
@@ -46,10 +47,55 @@ export function checkColumns(under: ContractUnderCheck, datasetIndex: number): C
 
 type Report = (path: FieldPath, message: string) => void;
 
+/**
+ * Each column's lakehouse name (derived from its written name) must be its own, and so must the
+ * name a file gives it (`physicalName`, else the written name), or one file column would fill two.
+ */
+function reportNameCollisions(dataset: RawSchemaObject, datasetPath: FieldPath, report: Report, under: ContractUnderCheck): void {
+  const where = (index: number, field: 'name' | 'physicalName') => {
+    const { file, line, column } = under.source.positionOf([...datasetPath, 'properties', index, field]);
+    return `${file}:${line}:${column}`;
+  };
+  const derivedFirst = new Map<string, number>();
+  const inFileFirst = new Map<string, number>();
+  dataset.properties.forEach((property, index) => {
+    const path = [...datasetPath, 'properties', index];
+    const derived = lakehouseNameOf(property.name);
+    if (derived === undefined) {
+      report([...path, 'name'], `column name '${property.name}' has no letter or digit to derive a column name from (${LAKEHOUSE_NAME_RULE})`);
+      return;
+    }
+    const earlier = derivedFirst.get(derived);
+    if (earlier !== undefined) {
+      const other = dataset.properties[earlier]!.name;
+      report(
+        [...path, 'name'],
+        other === property.name
+          ? `column name '${other}' is already used in dataset '${dataset.name}' at ${where(earlier, 'name')}`
+          : `column '${property.name}' derives the column name '${derived}', as column '${other}' at ${where(earlier, 'name')} does`,
+      );
+      return;
+    }
+    derivedFirst.set(derived, index);
+    const inFile = property.physicalName ?? property.name;
+    const earlierInFile = inFileFirst.get(inFile);
+    if (earlierInFile !== undefined) {
+      const other = dataset.properties[earlierInFile]!;
+      const field = (named: RawProperty) => (named.physicalName === undefined ? 'name' : 'physicalName');
+      report(
+        [...path, field(property)],
+        `column '${property.name}' is read from the file's '${inFile}', as column '${other.name}' at ${where(earlierInFile, field(other))} is`,
+      );
+      return;
+    }
+    inFileFirst.set(inFile, index);
+  });
+}
+
 function reportRepeats(
   dataset: RawSchemaObject,
   datasetPath: FieldPath,
-  field: 'name' | 'id',
+  field: 'id',
   report: Report,
   under: ContractUnderCheck,
 ): void {

@@ -1,4 +1,4 @@
-import { anything, flag, identifier, stableId, strictObject, text, textList, type JsonSchema } from './schema-parts.ts';
+import { anything, flag, stableId, strictObject, text, textList, type JsonSchema } from './schema-parts.ts';
 
 /**
  * The structure of an ODCS v3.1 contract as this project reads it. Every key ODCS allows at a
@@ -33,6 +33,13 @@ const authoritativeDefinitions: JsonSchema = {
   items: strictObject({ id: stableId, url: text, type: text, description: text }, ['url', 'type']),
 };
 
+/**
+ * A schema object or property name as the producer wrote it (`Orders`, `Unit Price`); the
+ * lakehouse derives its own table and column names from it (lakehouse-name.ts), and so do
+ * settings and rules that name a column.
+ */
+const writtenName: JsonSchema = { type: 'string', minLength: 1, description: 'a non-empty name' };
+
 const boundedFraction = (minimum: number, maximum: number): JsonSchema => ({ type: 'number', minimum, maximum });
 const singleCharacter: JsonSchema = { type: 'string', minLength: 1, maxLength: 1 };
 
@@ -42,7 +49,7 @@ const customPropertyValues: Record<string, JsonSchema> = {
   unknownColumns: { enum: ['fail', 'ignore'] },
   loadMode: { enum: ['merge', 'append'] },
   classBalance: strictObject(
-    { column: identifier, minPercent: boundedFraction(0, 100), severity: { enum: ['error', 'warning'] } },
+    { column: writtenName, minPercent: boundedFraction(0, 100), severity: { enum: ['error', 'warning'] } },
     ['column', 'minPercent'],
   ),
   csv: strictObject({ delimiter: singleCharacter, quote: singleCharacter, escape: singleCharacter, header: flag }),
@@ -76,7 +83,7 @@ const libraryArguments = strictObject({
   validValues,
   pattern: text,
   missingValues: { type: 'array', items: text },
-  properties: { type: 'array', items: identifier, minItems: 1 },
+  properties: { type: 'array', items: writtenName, minItems: 1 },
 });
 
 const evaluatedRule = (extra: Record<string, JsonSchema>): JsonSchema => ({
@@ -158,7 +165,7 @@ const positionNumber: JsonSchema = { type: 'integer' };
 const property = strictObject(
   {
     id: stableId,
-    name: identifier,
+    name: writtenName,
     businessName: text,
     description: text,
     logicalType: { enum: LOGICAL_TYPES },
@@ -194,7 +201,7 @@ const property = strictObject(
 const schemaObject = strictObject(
   {
     id: stableId,
-    name: identifier,
+    name: writtenName,
     businessName: text,
     description: text,
     logicalType: { const: 'object' },

@@ -52,7 +52,10 @@ export interface ColumnConstraints {
 }
 
 export interface Column {
+  /** The lakehouse name, derived from the name as written (lakehouse-name.ts): SQL, tables and reports use it. */
   readonly name: string;
+  /** The column's name in data files (CSV header, JSON key, Parquet column): `physicalName`, else the name as written. */
+  readonly nameInFile: string;
   readonly description?: string;
   readonly logicalType: LogicalType;
   readonly physicalType?: string;
@@ -189,7 +192,7 @@ export interface Owner {
 export interface DatasetNames {
   /** `<domain>/<dataset>`: how a dataset is referenced everywhere. */
   readonly ref: string;
-  /** Glue/Athena table name: the dataset name in snake case, `_v<major>` from major 2 on. */
+  /** Glue/Athena table name: the dataset's lakehouse name, `_v<major>` from major 2 on. */
   readonly table: string;
   /** Landing key prefix `<domain>/<dataset>/`. */
   readonly landingPrefix: string;
@@ -198,6 +201,7 @@ export interface DatasetNames {
 /** One `schema[]` object of a contract: the unit everything is built per. */
 export interface Dataset {
   readonly domain: string;
+  /** The lakehouse name, derived from the schema object's name as written (lakehouse-name.ts). */
   readonly name: string;
   readonly description?: string;
   readonly names: DatasetNames;

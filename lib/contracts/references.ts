@@ -1,4 +1,5 @@
 import { dirname, join, normalize } from 'node:path';
+import { lakehouseNameOf } from './lakehouse-name.ts';
 import type { RawContract } from './raw-contract.ts';
 
 /** What reference resolution needs to know about other files, read on demand. */
@@ -16,6 +17,7 @@ export interface ReferenceOrigin {
   readonly contract: RawContract;
 }
 
+/** A resolved target, its dataset and column named as written in the target's contract. */
 export interface ResolvedReference {
   readonly domain: string;
   readonly dataset: string;
@@ -26,9 +28,9 @@ export interface ResolvedReference {
 
 export type ReferenceResult = { readonly target: ResolvedReference } | { readonly problem: string };
 
-const SHORTHAND = /^([a-z][a-z0-9_]*)\.([a-z][a-z0-9_]*)$/;
+const SHORTHAND = /^([^./#]+)\.([^./#]+)$/;
 const FULLY_QUALIFIED =
-  /^(?:(?:\.\.\/(?<domain>[a-z][a-z0-9_]*)\/)?(?<file>[^/#]+\.yaml)#)?\/?schema\/(?<schema>[A-Za-z0-9_-]+)\/properties\/(?<property>[A-Za-z0-9_-]+)$/;
+  /^(?:(?:\.\.\/(?<domain>[a-z][a-z0-9_]*)\/)?(?<file>[^/#]+\.yaml)#)?\/?schema\/(?<schema>[^/#]+)\/properties\/(?<property>[^/#]+)$/;
 
 const FILE_FORM = '<file>.yaml#/schema/<id>/properties/<id>';
 const FORMS = `<dataset>.<column> in this contract, ${FILE_FORM} in this domain, or ../<domain>/${FILE_FORM}`;
@@ -37,21 +39,21 @@ const FORMS = `<dataset>.<column> in this contract, ${FILE_FORM} in this domain,
  * Resolve an ODCS `relationships[].to` (or `from`) reference to a column: `<dataset>.<column>`
  * within the contract, `[<file>.yaml#]/schema/<id>/properties/<id>` by ids (falling back to
  * names) within the domain, or `../<domain>/<file>.yaml#...` into a dataset another domain shares.
+ * A name may be written as in its contract or as its lakehouse name (`Orders.OrderID` or `orders.orderid`).
  */
 export function resolveReference(reference: string, origin: ReferenceOrigin, lookup: ReferenceLookup): ReferenceResult {
   const fail = (reason: string): ReferenceResult => ({ problem: `relationship target '${reference}': ${reason}` });
   const shorthand = SHORTHAND.exec(reference);
   if (shorthand !== null) {
     const [, datasetName, columnName] = shorthand as unknown as [string, string, string];
-    const dataset = origin.contract.schema.find((object) => object.name === datasetName);
+    const dataset = byName(origin.contract.schema, datasetName);
     if (dataset === undefined) {
       const names = [...new Set(origin.contract.schema.map((object) => object.name))].join(', ');
       return fail(`this contract has no dataset '${datasetName}' (it has ${names}); a dataset in another file is referenced as ${FILE_FORM}`);
     }
-    if (!dataset.properties.some((property) => property.name === columnName)) {
-      return fail(`dataset '${datasetName}' has no column '${columnName}'`);
-    }
-    return { target: { domain: origin.domain, dataset: datasetName, column: columnName, file: origin.file } };
+    const column = byName(dataset.properties, columnName);
+    if (column === undefined) return fail(`dataset '${datasetName}' has no column '${columnName}'`);
+    return { target: { domain: origin.domain, dataset: dataset.name, column: column.name, file: origin.file } };
   }
   const qualified = FULLY_QUALIFIED.exec(reference)?.groups;
   if (qualified === undefined) return fail(`must be ${FORMS}`);
@@ -66,18 +68,33 @@ export function resolveReference(reference: string, origin: ReferenceOrigin, loo
   if (contract === undefined) return fail(`there is no contract file ${file}`);
   if (contract === 'invalid') return fail(`${file} has problems of its own; fix them first`);
 
-  const dataset = contract.schema.find((object) => (object.id ?? object.name) === qualified.schema);
+  const dataset = byId(contract.schema, qualified.schema!);
   if (dataset === undefined) return fail(`${file} has no schema object with id '${qualified.schema}'`);
-  const column = dataset.properties.find((property) => (property.id ?? property.name) === qualified.property);
+  const column = byId(dataset.properties, qualified.property!);
   if (column === undefined) return fail(`schema object '${qualified.schema}' in ${file} has no property with id '${qualified.property}'`);
 
   if (domain !== origin.domain) {
     const shares = lookup.shares(dirname(file));
     if (shares === undefined) return fail(`domain '${domain}' has no domain.yaml`);
     if (shares === 'invalid') return fail(`the domain.yaml of domain '${domain}' has problems of its own; fix them first`);
-    if (!shares.includes(dataset.name)) {
+    if (!shares.includes(dataset.name) && !shares.includes(lakehouseNameOf(dataset.name) ?? dataset.name)) {
       return fail(`domain '${domain}' does not share dataset '${dataset.name}' (add it to shares in its domain.yaml to allow this)`);
     }
   }
   return { target: { domain, dataset: dataset.name, column: column.name, file } };
+}
+
+interface Named {
+  readonly id?: string;
+  readonly name: string;
+}
+
+/** The entry written with this name, else the one whose lakehouse name it is. */
+function byName<T extends Named>(entries: readonly T[], name: string): T | undefined {
+  return entries.find((entry) => entry.name === name) ?? entries.find((entry) => lakehouseNameOf(entry.name) === name);
+}
+
+/** The entry with this id, else (ids are optional) the one with this name. */
+function byId<T extends Named>(entries: readonly T[], id: string): T | undefined {
+  return entries.find((entry) => (entry.id ?? entry.name) === id) ?? byName(entries, id);
 }

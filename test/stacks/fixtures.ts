@@ -15,6 +15,7 @@ const LOGICAL_TYPES: Record<ColumnType['kind'], LogicalType> = {
 export function column(name: string, type: ColumnType, description?: string): Column {
   return {
     name,
+    nameInFile: name,
     ...(description === undefined ? {} : { description }),
     logicalType: LOGICAL_TYPES[type.kind],
     type,

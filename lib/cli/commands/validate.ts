@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { loadContractFile } from '../../contracts/load.ts';
 import { didYouMean } from '../../contracts/did-you-mean.ts';
+import { lakehouseNameOf } from '../../contracts/lakehouse-name.ts';
 import type { Dataset } from '../../contracts/model.ts';
 import { ContractError, formatProblem } from '../../contracts/problems.ts';
 import { fileKindOf } from '../../validation/read/file-kind.ts';
@@ -20,7 +21,8 @@ function pickDataset(datasets: readonly Dataset[], requested: string | undefined
       `${contractFile} holds ${datasets.length} datasets (${datasets.map((d) => d.name).join(', ')}): choose one with --dataset`,
     );
   }
-  const found = datasets.find((dataset) => dataset.name === requested);
+  // A dataset is picked by its lakehouse name or by its name as the contract writes it.
+  const found = datasets.find((dataset) => dataset.name === requested || dataset.name === lakehouseNameOf(requested));
   if (found) return found;
   const names = datasets.map((dataset) => dataset.name);
   const hint = didYouMean(requested, names);

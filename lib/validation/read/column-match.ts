@@ -1,4 +1,5 @@
 import { nearMiss } from '../../contracts/did-you-mean.ts';
+import { lakehouseNameOf } from '../../contracts/lakehouse-name.ts';
 import type { Column, Dataset } from '../../contracts/model.ts';
 
 /** A column as the file names it, with the line it first appears on where that means something. */
@@ -23,14 +24,15 @@ export interface ColumnMismatch {
 }
 
 /**
- * Compares the file's columns with the contract's, all problems at once. A column the contract
+ * Compares the file's columns with the contract's names in the file (`Column.nameInFile`), all
+ * problems at once, naming columns as the file does. A column the contract
  * lacks (named, unnamed or repeated) fails under `unknownColumns: fail` and is dropped under
  * `ignore`, except when it is a near miss of a missing contract column: a misspelling is
  * reported whatever the setting.
  */
 export function findColumnMismatch(found: readonly FoundColumn[], dataset: Dataset, rules: ColumnRules): ColumnMismatch | undefined {
   const { noun } = rules;
-  const expected = dataset.columns.map((column) => column.name);
+  const expected = dataset.columns.map((column) => column.nameInFile);
   const problems: { readonly message: string; readonly line?: number }[] = [];
   const where = (column: FoundColumn): string => (noun === 'key' && column.line !== undefined ? ` (first on line ${column.line})` : '');
 
@@ -48,24 +50,25 @@ export function findColumnMismatch(found: readonly FoundColumn[], dataset: Datas
   }
 
   const foundNames = new Set(found.map((column) => column.name));
-  const missing = dataset.columns.filter((column) => !foundNames.has(column.name));
+  const missing = dataset.columns.filter((column) => !foundNames.has(column.nameInFile));
   const misspelled = new Set<string>();
   const unknown = found.filter((column, index) => column.name !== '' && !expected.includes(column.name) && found.findIndex((other) => other.name === column.name) === index);
   for (const column of unknown) {
-    const meant = nearMiss(
-      column.name,
-      missing.map((candidate) => candidate.name).filter((name) => !misspelled.has(name)),
-    );
+    const candidates = missing.filter((candidate) => !misspelled.has(candidate.nameInFile));
+    // A file that names a column by its lakehouse name, not its physicalName or written name, meant that column.
+    const meant =
+      candidates.find((candidate) => candidate.name === lakehouseNameOf(column.name))?.nameInFile ??
+      nearMiss(column.name, candidates.map((candidate) => candidate.nameInFile));
     if (meant !== undefined) {
       misspelled.add(meant);
-      problems.push({ message: `${noun} '${column.name}'${where(column)} is not in the contract (did you mean '${meant}'?)`, line: column.line });
+      problems.push({ message: `${noun} '${column.name}'${where(column)} is not in the contract (did you mean '${meant}'${ofColumn(dataset, meant)}?)`, line: column.line });
     } else if (!ignoringUnknown) {
       problems.push({ message: `${noun} '${column.name}'${where(column)} is not in the contract`, line: column.line });
     }
   }
   for (const column of missing) {
-    if (misspelled.has(column.name) || (rules.optionalMayBeAbsent && !mustBePresent(column))) continue;
-    problems.push({ message: `missing ${noun} '${column.name}'` });
+    if (misspelled.has(column.nameInFile) || (rules.optionalMayBeAbsent && !mustBePresent(column))) continue;
+    problems.push({ message: `missing ${noun} '${column.nameInFile}'` });
   }
 
   if (problems.length === 0 && rules.ordered) {
@@ -78,6 +81,12 @@ export function findColumnMismatch(found: readonly FoundColumn[], dataset: Datas
   const lines = problems.flatMap((problem) => (problem.line === undefined ? [] : [problem.line]));
   const message = problems.map((problem) => problem.message).join('; ');
   return lines.length === 0 ? { message } : { message, line: Math.min(...lines) };
+}
+
+/** `, the name in the file of column 'x'` when the file's name is not the lakehouse name, so both can be found. */
+function ofColumn(dataset: Dataset, nameInFile: string): string {
+  const column = dataset.columns.find((candidate) => candidate.nameInFile === nameInFile);
+  return column === undefined || column.name === nameInFile ? '' : `, the name in the file of column '${column.name}'`;
 }
 
 function mustBePresent(column: Column): boolean {

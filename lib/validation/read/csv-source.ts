@@ -13,8 +13,9 @@ import { checkTextFile, TEXT_PREFIX_BYTES } from './text-file-checks.ts';
 import { tallyRecords, unreadRecords, type TextSource } from './text-records.ts';
 
 /**
- * Opens a CSV file as `relationName(_row, <contract columns as VARCHAR>)`. The header is
- * checked here against the contract, by name and order; DuckDB then reads the values by
+ * Opens a CSV file as `relationName(_row, <contract columns as VARCHAR>)`, each under its
+ * lakehouse name. The header is checked here against the contract's names in the file, by name
+ * and order; DuckDB then reads the values by
  * position under neutral column names, so header spelling cannot clash with DuckDB's
  * case-insensitive names, and columns the contract ignores are read (to validate the whole
  * file) but not exposed. Every record is counted beforehand, fields included, and DuckDB must
@@ -31,7 +32,7 @@ export async function openCsvSource(
   if (!text.ok) return failed(text.failure);
   const options = dataset.csv;
 
-  let names = dataset.columns.map((column) => column.name);
+  let names = dataset.columns.map((column) => column.nameInFile);
   if (options.header) {
     const header = parseCsvHeader(text.prefix, options);
     if (header.kind === 'too-long') return failed(unreadable(`line 1 (the header) is longer than ${TEXT_PREFIX_BYTES} bytes`, 1));
@@ -67,7 +68,7 @@ export async function openCsvSource(
   const unread = await unreadRecords(source, { records: tally.records, headerRecords: options.header ? 1 : 0, rowsRead });
   if (unread !== undefined) return failed(unread);
 
-  const values = dataset.columns.map((column) => `${fileColumns[names.indexOf(column.name)]} AS ${quoteIdentifier(column.name)}`);
+  const values = dataset.columns.map((column) => `${fileColumns[names.indexOf(column.nameInFile)]} AS ${quoteIdentifier(column.name)}`);
   await connection.run(
     `CREATE OR REPLACE TEMP VIEW ${quoteIdentifier(relationName)} AS ` +
       `SELECT ordinality AS _row${values.map((value) => `, ${value}`).join('')} FROM ${scan} WITH ORDINALITY`,

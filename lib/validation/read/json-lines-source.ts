@@ -25,7 +25,8 @@ const LINE_OPTIONS: CsvOptions = { delimiter: '\x1f', quote: '', escape: '', hea
 
 /**
  * Opens a JSON Lines file as `relationName(_row, <contract columns as VARCHAR>, <their
- * structured-value flags>)`: strings as their value, numbers as their literal as written
+ * structured-value flags>)`, each column read from its key in the file (`Column.nameInFile`) under
+ * its lakehouse name: strings as their value, numbers as their literal as written
  * (`jsonNumberLiteralSql`), booleans as their text, objects and arrays as JSON text flagged (see
  * `structuredFlagName`), as is a number whose literal is unknown, absent keys and `null` as NULL.
  * `_row` is the line number. Lines are counted beforehand, as DuckDB reads them without quoting
@@ -72,12 +73,12 @@ export async function openJsonLinesSource(
 
   const numberTypes = JSON_NUMBER_TYPES.map(quoteLiteral).join(', ');
   const values = dataset.columns.flatMap((column, index) => {
-    const path = quoteLiteral(`$.${quoteIdentifier(column.name)}`);
+    const path = quoteLiteral(`$.${quoteIdentifier(column.nameInFile)}`);
     const literal = quoteIdentifier(`__literal_${index}`);
     return {
       extracted: [
         `, json_type(line, ${path}) AS ${quoteIdentifier(`__type_${index}`)}`,
-        `, CASE WHEN json_type(line, ${path}) IN (${numberTypes}) THEN ${jsonNumberLiteralSql('line', column.name, path)} END AS ${literal}`,
+        `, CASE WHEN json_type(line, ${path}) IN (${numberTypes}) THEN ${jsonNumberLiteralSql('line', column.nameInFile, path)} END AS ${literal}`,
         `, json_extract_string(line, ${path}) AS ${quoteIdentifier(`__value_${index}`)}`,
       ].join(''),
       // A number whose literal is unknown shows DuckDB's text in samples, flagged so it fails `type`.

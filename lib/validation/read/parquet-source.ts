@@ -16,7 +16,8 @@ function isNested(type: string): boolean {
 /**
  * Opens a Parquet file as `relationName(_row, <contract columns in their Parquet types>, <a
  * structured-value flag beside each nested one>)`.
- * Parquet columns are matched by name, so their order in the file does not matter.
+ * Parquet columns are matched by their names in the file (`Column.nameInFile`), so their order in
+ * the file does not matter, and exposed under their lakehouse names.
  */
 export async function openParquetSource(
   connection: DuckDBConnection,
@@ -42,7 +43,7 @@ export async function openParquetSource(
   if (mismatch !== undefined) return failed(schemaMismatch(mismatch.message));
 
   const scan = `read_parquet(${quoteLiteral(file)}, file_row_number=true)`;
-  const columns = dataset.columns.map((column) => quoteIdentifier(column.name));
+  const columns = dataset.columns.map((column) => quoteIdentifier(column.nameInFile));
   try {
     await readEveryValue(connection, scan, columns);
   } catch (error) {
@@ -52,11 +53,12 @@ export async function openParquetSource(
   const types = new Map(described.map(({ name, type }) => [name.toLowerCase(), type]));
   // Contract types are scalars: a nested value is its JSON text, flagged so that it fails `type`
   // rather than passing as text or failing a cast of the whole file.
-  const values = dataset.columns.map(({ name }) => {
+  const values = dataset.columns.map(({ name, nameInFile }) => {
+    const inFile = quoteIdentifier(nameInFile);
     const column = quoteIdentifier(name);
-    return isNested(types.get(name.toLowerCase()) ?? '')
-      ? `, to_json(${column})::VARCHAR AS ${column}, ${column} IS NOT NULL AS ${quoteIdentifier(structuredFlagName(name))}`
-      : `, ${column}`;
+    return isNested(types.get(nameInFile.toLowerCase()) ?? '')
+      ? `, to_json(${inFile})::VARCHAR AS ${column}, ${inFile} IS NOT NULL AS ${quoteIdentifier(structuredFlagName(name))}`
+      : `, ${inFile} AS ${column}`;
   });
   // `file_row_number` counts from 0; `_row` counts data rows from 1 in every format.
   await connection.run(
