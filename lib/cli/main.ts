@@ -2,6 +2,7 @@ import type { Command } from './command.ts';
 import { build } from './commands/build.ts';
 import { compile } from './commands/compile.ts';
 import { contractsCheck } from './commands/contracts-check.ts';
+import { contractsLint } from './commands/contracts-lint.ts';
 import { contractsList } from './commands/contracts-list.ts';
 import { docs } from './commands/docs.ts';
 import { maintain } from './commands/maintain.ts';
@@ -23,7 +24,7 @@ import { ContractError } from '../contracts/problems.ts';
 import type { CommandIO } from './io.ts';
 import { UsageError } from './usage-error.ts';
 
-const commands: readonly Command[] = [contractsCheck, contractsList, validate, run, query, quarantineList, quarantineRelease, unlock, build, maintain, compile, modelsList, modelsApprove, modelsTrain, modelsRuns, modelsLineage, docs];
+const commands: readonly Command[] = [contractsCheck, contractsLint, contractsList, validate, run, query, quarantineList, quarantineRelease, unlock, build, maintain, compile, modelsList, modelsApprove, modelsTrain, modelsRuns, modelsLineage, docs];
 
 function usageText(): string {
   const width = Math.max(...commands.map((command) => command.usage.length));

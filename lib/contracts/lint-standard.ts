@@ -12,6 +12,9 @@ const addFormats = addFormatsModule.default;
  * contract against the very schema its apiVersion names, offline.
  */
 const SCHEMA_FILES: Readonly<Record<string, string>> = {
+  'v3.0.0': 'odcs-json-schema-v3.0.0.json',
+  'v3.0.1': 'odcs-json-schema-v3.0.1.json',
+  'v3.0.2': 'odcs-json-schema-v3.0.2.json',
   'v3.1.0': 'odcs-json-schema-v3.1.0.json',
 };
 
@@ -31,13 +34,29 @@ export function standardValidator(apiVersion: unknown): ValidateFunction | undef
   let validate = validators.get(apiVersion);
   if (validate === undefined) {
     // Draft 2019-09 (unevaluatedProperties), with the formats the standard names (uri, date,
-    // date-time); verbose so problems can quote the value written.
-    const ajv = new Ajv2019({ allErrors: true, verbose: true });
+    // date-time); verbose so problems can quote the value written. Not strict: v3.0.0's and
+    // v3.0.1's Athena server requires a field it never defines (staging_dir), which strict mode refuses.
+    const ajv = new Ajv2019({ allErrors: true, verbose: true, strict: false });
     addFormats(ajv);
-    validate = ajv.compile(JSON.parse(standardSchemaText(apiVersion)));
+    validate = ajv.compile(acceptingItsOwnVersion(JSON.parse(standardSchemaText(apiVersion)) as StandardSchema, apiVersion));
     validators.set(apiVersion, validate);
   }
   return validate;
+}
+
+interface StandardSchema {
+  readonly properties: { readonly apiVersion: { readonly enum: readonly string[] } };
+}
+
+/**
+ * The schema as published, except that its apiVersion accepts the version it is for: the v3.0.2
+ * file (as vendored, see standards/README.md) still lists only v3.0.1 and older, so as written
+ * it would refuse every v3.0.2 contract for its apiVersion alone.
+ */
+function acceptingItsOwnVersion(schema: StandardSchema, apiVersion: string): StandardSchema {
+  const named = schema.properties.apiVersion.enum;
+  if (named.includes(apiVersion)) return schema;
+  return { ...schema, properties: { ...schema.properties, apiVersion: { ...schema.properties.apiVersion, enum: [apiVersion, ...named] } } };
 }
 
 /**
@@ -45,6 +64,5 @@ export function standardValidator(apiVersion: unknown): ValidateFunction | undef
  * apiVersion allows. A version named here but not vendored is one the lakehouse does not read.
  */
 export function standardApiVersionsNamed(): readonly string[] {
-  const schema = JSON.parse(standardSchemaText(LATEST_API_VERSION)) as { properties: { apiVersion: { enum: string[] } } };
-  return schema.properties.apiVersion.enum;
+  return (JSON.parse(standardSchemaText(LATEST_API_VERSION)) as StandardSchema).properties.apiVersion.enum;
 }

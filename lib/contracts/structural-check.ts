@@ -9,7 +9,8 @@ import type { YamlSource } from './yaml-source.ts';
 const ajv = new Ajv({ allErrors: true, verbose: true, strictTypes: false });
 const validators = new WeakMap<JsonSchema, ValidateFunction>();
 
-function validatorFor(schema: JsonSchema): ValidateFunction {
+/** The compiled validator of one of this project's own schemas, compiled once. */
+export function validatorFor(schema: JsonSchema): ValidateFunction {
   let validate = validators.get(schema);
   if (validate === undefined) {
     validate = ajv.compile(schema);
@@ -24,70 +25,96 @@ function validatorFor(schema: JsonSchema): ValidateFunction {
  * keyword that also fails because of it.
  */
 export function checkStructure(source: YamlSource, schema: JsonSchema): ContractProblem[] {
-  const validate = validatorFor(schema);
+  return structuralProblems(source, validatorFor(schema)).map(({ problem }) => problem);
+}
+
+/** A structural problem and the field it is about, for a caller that sets that field aside. */
+export interface StructuralProblem {
+  readonly field: FieldPath;
+  readonly problem: ContractProblem;
+}
+
+/**
+ * `checkStructure` with any compiled validator (the lint also runs the ODCS standard's own schema).
+ * `ownDescriptions`: a `description` says what a value must be, as in this project's schemas; the
+ * standard's descriptions are prose about the field, which cannot finish "must be ...".
+ */
+export function structuralProblems(source: YamlSource, validate: ValidateFunction, ownDescriptions = true): StructuralProblem[] {
   if (validate(source.data)) return [];
-  const errors = (validate.errors ?? []).filter((error) => error.keyword !== 'if');
+  const all = validate.errors ?? [];
+  const alternatives = all.filter((error) => error.keyword === 'oneOf' || error.keyword === 'anyOf');
+  // A failed oneOf also reports every alternative's missing field (the standard's quality rule:
+  // one per operator); its own problem at that field says it, once.
+  const errors = all.filter(
+    (error) =>
+      error.keyword !== 'if' &&
+      !(error.keyword === 'required' && alternatives.some((alternative) => alternative.instancePath === error.instancePath && error.schemaPath.startsWith(`${alternative.schemaPath}/`))),
+  );
   const paths = errors.map((error) => instancePathOf(error, source.data));
   const wrongType = paths.filter((_, index) => errors[index]!.keyword === 'type');
-  const problems = new Map<string, ContractProblem>();
+  const problems = new Map<string, StructuralProblem>();
   errors.forEach((error, index) => {
     const path = paths[index]!;
     const shadowed = error.keyword !== 'type' && wrongType.some((typePath) => isWithin(path, typePath));
     if (shadowed) return;
-    const problem = describe(error, path, source);
-    problems.set(`${problem.line}:${problem.column}:${problem.message}`, problem);
+    const described = describe(error, path, source, ownDescriptions);
+    problems.set(`${described.problem.line}:${described.problem.column}:${described.problem.message}`, described);
   });
   return [...problems.values()];
 }
 
-function describe(error: ErrorObject, path: FieldPath, source: YamlSource): ContractProblem {
+function describe(error: ErrorObject, path: FieldPath, source: YamlSource, ownDescriptions: boolean): StructuralProblem {
+  const at = (field: FieldPath, message: string, anchor?: 'key') => ({ field, problem: source.problem(field, message, anchor) });
   const params = error.params as Record<string, unknown>;
   const parentSchema = (error.parentSchema ?? {}) as Record<string, unknown>;
   const got = ` (got ${shown(source, path, error.data)})`;
   switch (error.keyword) {
     case 'required': {
-      return source.problem(path, inside(path, `missing required field '${String(params.missingProperty)}'`));
+      return at(path, inside(path, `missing required field '${String(params.missingProperty)}'`));
     }
-    case 'additionalProperties': {
-      const key = String(params.additionalProperty);
+    case 'additionalProperties':
+    case 'unevaluatedProperties': {
+      const key = String(params.additionalProperty ?? params.unevaluatedProperty);
       const known = Object.keys((parentSchema.properties ?? {}) as object);
-      return source.problem([...path, key], inside(path, `unknown field '${key}'${didYouMean(key, known)}`), 'key');
+      return at([...path, key], inside(path, `unknown field '${key}'${didYouMean(key, known)}`), 'key');
     }
     case 'enum': {
       const allowed = (params.allowedValues as unknown[]).map(String);
       const hint = typeof error.data === 'string' ? didYouMean(error.data, allowed) : '';
-      return source.problem(path, atField(path, `must be one of ${allowed.join(', ')}${got}${hint}`));
+      return at(path, atField(path, `must be one of ${allowed.join(', ')}${got}${hint}`));
     }
     case 'const':
-      return source.problem(path, atField(path, `must be ${String(params.allowedValue)}${got}`));
+      return at(path, atField(path, `must be ${String(params.allowedValue)}${got}`));
     case 'type':
     case 'pattern': {
       const expected =
-        typeof parentSchema.description === 'string' ? parentSchema.description : typeNames(params.type);
-      return source.problem(path, atField(path, `must be ${expected}${got}`));
+        ownDescriptions && typeof parentSchema.description === 'string' ? parentSchema.description : typeNames(params.type);
+      return at(path, atField(path, `must be ${expected}${got}`));
     }
     case 'uniqueItems':
-      return source.problem([...path, Number(params.i)], atField(path, `must not list the same value twice`));
+      return at([...path, Number(params.i)], atField(path, `must not list the same value twice`));
     case 'minItems':
     case 'maxItems':
     case 'minProperties': {
       const limit = Number(params.limit);
       const bound = error.keyword === 'maxItems' ? 'at most' : 'at least';
-      return source.problem(path, atField(path, `must have ${bound} ${limit} item${limit === 1 ? '' : 's'}`));
+      return at(path, atField(path, `must have ${bound} ${limit} item${limit === 1 ? '' : 's'}`));
     }
     case 'minLength':
     case 'maxLength': {
       const limit = Number(params.limit);
       const bound = error.keyword === 'maxLength' ? 'at most' : 'at least';
-      return source.problem(path, atField(path, `must be ${bound} ${limit} character${limit === 1 ? '' : 's'} long${got}`));
+      return at(path, atField(path, `must be ${bound} ${limit} character${limit === 1 ? '' : 's'} long${got}`));
     }
     case 'minimum':
     case 'maximum':
     case 'exclusiveMinimum':
     case 'exclusiveMaximum':
-      return source.problem(path, atField(path, `must be ${String(params.comparison)} ${String(params.limit)}${got}`));
+      return at(path, atField(path, `must be ${String(params.comparison)} ${String(params.limit)}${got}`));
+    case 'oneOf':
+      return at(path, atField(path, `must take exactly one of the forms allowed here${got}`));
     default:
-      return source.problem(path, atField(path, `${error.message ?? 'is not valid'}${got}`));
+      return at(path, atField(path, `${error.message ?? 'is not valid'}${got}`));
   }
 }
 

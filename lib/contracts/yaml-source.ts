@@ -62,6 +62,17 @@ export class YamlSource {
     return this.text.slice(node.range[0], node.range[1]);
   }
 
+  /**
+   * The same file with these fields set aside, every position still where it is written (nodes
+   * keep their offsets), so checks of the rest report at the right line.
+   */
+  without(fields: readonly FieldPath[]): YamlSource {
+    const document = this.document.clone();
+    // Later list items first, so an earlier deletion never shifts the index of a later one.
+    for (const field of [...fields].sort(comparePaths).reverse()) document.deleteIn(field);
+    return new YamlSource(this.file, this.text, document, this.lines);
+  }
+
   private positionAtOffset(offset: number): SourcePosition {
     const { line, col } = this.lines.linePos(offset);
     return { file: this.file, line, column: col };
@@ -99,6 +110,15 @@ export function readYamlFile(file: string): ParsedYaml {
     return { problems: [{ file, line: 1, column: 1, message: `cannot read file: ${(error as Error).message}` }] };
   }
   return parseYaml(file, text);
+}
+
+function comparePaths(a: FieldPath, b: FieldPath): number {
+  for (let index = 0; index < Math.min(a.length, b.length); index++) {
+    const [x, y] = [a[index]!, b[index]!];
+    if (x === y) continue;
+    return typeof x === 'number' && typeof y === 'number' ? x - y : String(x) < String(y) ? -1 : 1;
+  }
+  return a.length - b.length;
 }
 
 function childOf(node: unknown, segment: string | number): { key?: unknown; value: unknown } | undefined {

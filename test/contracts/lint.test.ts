@@ -1,0 +1,198 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { lintContract, type LintProblem, type LintResult } from '../../lib/contracts/lint.ts';
+import { STANDARD_API_VERSIONS } from '../../lib/contracts/lint-standard.ts';
+import { runLakehouseInProcess } from '../cli/run-cli-in-process.ts';
+import { repoRoot } from '../cli/run-cli.ts';
+import { writeTree, yaml } from './helpers/contract-tree.ts';
+
+// `contracts lint` on one contract anywhere (no domain.yaml): the standard's schema for its
+// apiVersion, the lakehouse's schema and its semantic checks, every problem in one run.
+
+const header = yaml`
+  apiVersion: v3.1.0
+  kind: DataContract
+  id: lint-orders
+  version: 1.0.0
+  status: active
+`;
+
+/** `line:column [source] severity message` of each problem: what a user reads, in order. */
+function shown(result: LintResult): string[] {
+  return result.problems.map((problem: LintProblem) => `${problem.line}:${problem.column} [${problem.source}] ${problem.severity} ${problem.message}`);
+}
+
+function lint(text: string): LintResult {
+  return lintContract('contract.yaml', text);
+}
+
+describe('contracts lint', () => {
+  it('reports structural and semantic problems together, each saying who refuses it', () => {
+    const result = lint(`${header}${yaml`
+      schema:
+        - name: orders
+          properties:
+            - name: order_id
+              logicalType: integer
+              primaryKey: true
+            - name: placed
+              logicalType: date
+              logicalTypeOptions:
+                minimum: not-a-date
+          quality:
+            - metric: nullValues
+              column: order_id
+              mustBe: 0
+      slaProperties:
+        - property: freshness
+          value: 3
+          unit: lightyears
+    `}`);
+    expect(shown(result)).toEqual([
+      "15:20 [lakehouse] error schema[0].properties[1].logicalTypeOptions.minimum: minimum must be an ISO date string such as '2024-01-31' for date column 'placed' (got 'not-a-date')",
+      '17:17 [lakehouse] error schema[0].quality[0].metric: nullValues counts values of one column: move this rule to that property\'s quality',
+      "18:9 [odcs] error schema[0].quality[0]: unknown field 'column'",
+      "23:11 [lakehouse] error slaProperties[0].unit: unknown unit 'lightyears' (use one of ms, s, m, min, h, d, day, days, w, month, months, y, yr, year, years)",
+    ]);
+    expect(result.apiVersion).toBe('v3.1.0');
+  });
+
+  it('keeps reporting at the lines written after setting aside a part the lakehouse refuses', () => {
+    // properties[0] has no name (refused by both schemas); properties[1] is sound and its bad
+    // bound must still be found, at its own line, although the list it is read from lost an item.
+    const result = lint(`${header}${yaml`
+      schema:
+        - name: orders
+          properties:
+            - logicalType: integer
+            - name: amount
+              logicalType: integer
+              logicalTypeOptions:
+                minimum: 10
+                maximum: 1
+    `}`);
+    expect(shown(result)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^9:9 \[odcs\] error schema\[0\]\.properties\[0\]: missing required field 'name'/),
+        '13:20 [lakehouse] error schema[0].properties[1].logicalTypeOptions.minimum: minimum 10 is greater than maximum 1: no value can pass',
+      ]),
+    );
+  });
+
+  it('says the lakehouse, not the standard, refuses what the standard allows', () => {
+    const result = lint(`${header}${yaml`
+      schema:
+        - name: orders
+          properties:
+            - name: order_id
+              logicalType: integer
+        - name: Orders
+          properties:
+            - name: order_id
+              logicalType: integer
+    `}`);
+    expect(result.problems.length).toBeGreaterThan(0);
+    expect(result.problems.every((problem) => problem.source === 'lakehouse')).toBe(true);
+    expect(shown(result)).toContainEqual(expect.stringMatching(/^11:11 \[lakehouse\] error schema\[1\]\.name: /));
+  });
+
+  it('names the versions it knows when apiVersion is not one of them, and still runs the lakehouse checks', () => {
+    const result = lint(`${header.replace('v3.1.0', 'v9.9.9')}${yaml`
+      schema:
+        - name: orders
+          properties:
+            - name: placed
+              logicalType: date
+              logicalTypeOptions:
+                minimum: never
+    `}`);
+    expect(result.apiVersion).toBe('v9.9.9');
+    expect(shown(result)).toEqual(
+      expect.arrayContaining([
+        `1:13 [odcs] error apiVersion: "v9.9.9" is not an ODCS version this lint knows (${STANDARD_API_VERSIONS.join(', ')}), so the standard's schema was not checked`,
+        expect.stringMatching(/^12:\d+ \[lakehouse\] error .*minimum must be an ISO date/),
+      ]),
+    );
+  });
+
+  it("checks a v3.0 contract against v3.0's own schema", () => {
+    // v3.0 has no timestamp logical type (v3.1 added it); v3.0.2's published schema omits its own
+    // version from apiVersion, which the lint accepts (standards/README.md).
+    const body = yaml`
+      schema:
+        - name: orders
+          properties:
+            - name: placed_at
+              logicalType: timestamp
+    `;
+    const v301 = lint(`${header.replace('v3.1.0', 'v3.0.1')}${body}`);
+    expect(v301.apiVersion).toBe('v3.0.1');
+    expect(shown(v301)).toContainEqual(
+      expect.stringMatching(/^10:22 \[odcs\] error schema\[0\]\.properties\[0\]\.logicalType: must be one of string, date, number, integer, object, array, boolean \(got 'timestamp'\)/),
+    );
+    const v302 = lint(`${header.replace('v3.1.0', 'v3.0.2')}${body.replace('timestamp', 'date')}`);
+    expect(v302.problems.filter((problem) => problem.source === 'odcs')).toEqual([]);
+  });
+
+  it('reports YAML syntax errors at their line as the only problems', () => {
+    const result = lint(`${header}schema: [unclosed\n`);
+    expect(result.problems).toHaveLength(1);
+    expect(result.problems[0]).toMatchObject({ file: 'contract.yaml', line: 7, source: 'odcs', severity: 'error' });
+    expect(result.problems[0]!.message).toMatch(/^YAML syntax error/);
+    expect(result.apiVersion).toBeNull();
+  });
+
+  it('finds nothing wrong in the shipped contracts and the benchmark contract', () => {
+    for (const file of ['contracts/sales/orders.yaml', 'contracts/marketing/campaigns.yaml', 'bench/contracts/bench/orders.yaml']) {
+      const result = lintContract(file, readFileSync(join(repoRoot, file), 'utf8'));
+      expect(result.problems.filter((problem) => problem.severity === 'error'), file).toEqual([]);
+    }
+  });
+});
+
+describe('lakehouse contracts lint', () => {
+  it('exits 0 with warnings only, printing each with its source', async () => {
+    const root = writeTree({ 'anywhere/orders.yaml': `${header}${yaml`
+      schema:
+        - name: orders
+          properties:
+            - name: order_id
+              logicalType: integer
+          quality:
+            - type: custom
+              engine: soda
+              implementation: "checks for orders: [row_count > 0]"
+    `}` });
+    const file = join(root, 'anywhere/orders.yaml');
+    const result = await runLakehouseInProcess(['contracts', 'lint', file]);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toBe(`${file}:12:9: warning: [lakehouse] schema[0].quality[0]: not enforced: a custom rule for soda is run by that engine, not by the lakehouse\n`);
+    expect(result.stderr).toBe(`${file}: 0 problems, 1 warning (apiVersion v3.1.0)\n`);
+  });
+
+  it('exits 1 with --json carrying exactly the documented shape', async () => {
+    const root = writeTree({ 'anywhere/orders.yaml': `${header}${yaml`
+      schema:
+        - name: orders
+          colour: blue
+          properties:
+            - name: order_id
+              logicalType: integer
+    `}` });
+    const file = join(root, 'anywhere/orders.yaml');
+    const result = await runLakehouseInProcess(['contracts', 'lint', file, '--json']);
+    expect(result.status).toBe(1);
+    const report = JSON.parse(result.stdout) as LintResult;
+    expect(Object.keys(report)).toEqual(['file', 'apiVersion', 'problems']);
+    expect(report).toMatchObject({ file, apiVersion: 'v3.1.0' });
+    expect(report.problems).toEqual([
+      { file, line: 8, column: 5, message: "schema[0]: unknown field 'colour'", source: 'odcs', severity: 'error' },
+    ]);
+  });
+
+  it('exits 2 on a missing file or a missing argument', async () => {
+    expect((await runLakehouseInProcess(['contracts', 'lint', 'no/such.yaml'])).status).toBe(2);
+    expect((await runLakehouseInProcess(['contracts', 'lint'])).status).toBe(2);
+  });
+});
