@@ -12,8 +12,8 @@ import { ContractError, formatProblem, type ContractProblem } from '../../lib/co
 import { runs } from '../fuzz/runs.ts';
 
 /**
- * Any contract the ODCS standard's own schema accepts, as another tool or a producer could write
- * it, is either loaded into datasets (standalone, as `validate --contract` loads it) or refused
+ * Any contract the ODCS standard's own schema accepts (v3.0.0 to v3.1.0, each checked against its
+ * version's schema), as another tool or a producer could write it, is either loaded into datasets (standalone, as `validate --contract` loads it) or refused
  * with problems at a line and column of the file, never an uncaught exception; and `contracts
  * lint` agrees: it finds nothing the standard forbids, and every refusal it reports is one the
  * loader makes.
@@ -251,8 +251,37 @@ const contract = fc
   )
   .map(defined);
 
-const acceptedByTheStandard = standardValidator('v3.1.0')!;
-const schemaValidContract = contract.filter((document) => acceptedByTheStandard(document));
+/** v3.0's library rules name the check by `rule`, where v3.1 says `metric`. */
+const V30_RULE_OF_METRIC: Readonly<Record<string, string>> = {
+  nullValues: 'nullCheck',
+  duplicateValues: 'duplicateCount',
+  invalidValues: 'validValues',
+  rowCount: 'rowCount',
+  missingValues: 'nullCheck',
+};
+
+/**
+ * The same contract as a v3.0 producer writes it: no timestamp or time logical type (a date with a
+ * timestamp physicalType, as v3.0 files say a timestamp; a string), library rules named by `rule`.
+ */
+function asV30(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(asV30);
+  if (value === null || typeof value !== 'object') return value;
+  const record = Object.fromEntries(Object.entries(value).map(([key, field]) => [key, asV30(field)]));
+  if (record['logicalType'] === 'timestamp') Object.assign(record, { logicalType: 'date', physicalType: 'timestamp' });
+  if (record['logicalType'] === 'time') record['logicalType'] = 'string';
+  if (typeof record['metric'] === 'string') {
+    record['rule'] = V30_RULE_OF_METRIC[record['metric']] ?? record['metric'];
+    delete record['metric'];
+  }
+  return record;
+}
+
+const apiVersion = fc.constantFrom('v3.1.0', 'v3.1.0', 'v3.0.0', 'v3.0.1', 'v3.0.2');
+const schemaValidContract = fc
+  .tuple(contract, apiVersion)
+  .map(([document, version]) => (version === 'v3.1.0' ? document : { ...(asV30(document) as Record<string, unknown>), apiVersion: version }))
+  .filter((document) => standardValidator(document['apiVersion'])!(document));
 
 /** Each case in the same place: nothing is cached between loads. */
 function writeContract(document: Record<string, unknown>): { file: string; text: string } {
