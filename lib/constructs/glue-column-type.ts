@@ -30,5 +30,12 @@ export function glueColumnType(type: ColumnType): string {
         );
       }
       return `decimal(${type.precision},${type.scale})`;
+    case 'time':
+      // Validated as a time of day and written as its text: Athena's Iceberg DDL has no time type.
+      return 'string';
+    case 'struct':
+      return `struct<${type.fields.map((field) => `${field.name}:${glueColumnType(field.type)}`).join(',')}>`;
+    case 'list':
+      return `array<${glueColumnType(type.element)}>`;
   }
 }

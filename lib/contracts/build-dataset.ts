@@ -1,6 +1,6 @@
 import { BETWEEN_OPERATORS, OPERATORS, type QualitySeverity } from './contract-schema.ts';
 import { contractOwner } from './contract-owner.ts';
-import { columnTypeOf } from './column-type.ts';
+import { typedColumnOf } from './column-type.ts';
 import type { ContractUnderCheck } from './contract-under-check.ts';
 import { datasetSetting, findCustomProperty } from './custom-properties.ts';
 import { retentionClassDays, slaSeconds } from './durations.ts';
@@ -115,7 +115,7 @@ export function buildDatasets(under: ContractUnderCheck, domainOwner: Owner, loo
         .map(({ kind, id, column, reason, path }): NotEnforced => ({
           kind,
           ...(id === undefined ? {} : { id }),
-          column,
+          column: column === null ? null : lakehouseName(column),
           reason,
           position: source.positionOf(path),
         })),
@@ -169,8 +169,8 @@ function buildColumn(
   references: readonly ColumnReference[],
   keys: { readonly primaryKey: number | undefined; readonly partition: number | undefined },
 ): Column {
-  const typed = columnTypeOf(property.logicalType, property.physicalType);
-  if ('problem' in typed) throw new Error(`unchecked column type at ${path.join('.')}: ${typed.problem}`);
+  const typed = typedColumnOf(property);
+  if (typed === undefined) throw new Error(`unchecked column type at ${path.join('.')}`);
   const tags = property.tags ?? [];
   const primaryKey = keys.primaryKey !== undefined;
   return {

@@ -3,6 +3,7 @@ import type { ContractUnderCheck } from './contract-under-check.ts';
 import { BOUNDS, boundsOf, flagsWithoutBound, type Bound } from './exclusive-bounds.ts';
 import { atField, type FieldPath } from './field-path.ts';
 import { LAKEHOUSE_NAME_RULE, lakehouseNameOf } from './lakehouse-name.ts';
+import { isNestedLogicalType } from './nested-column-type.ts';
 import { patternProblem } from './patterns.ts';
 import { asWarning, type ContractProblem } from './problems.ts';
 import type { RawProperty, RawSchemaObject } from './raw-contract.ts';
@@ -23,6 +24,8 @@ export function checkColumns(under: ContractUnderCheck, datasetIndex: number): C
   reportRepeats(dataset, datasetPath, 'id', report, under);
   dataset.properties.forEach((property, index) => {
     const path = [...datasetPath, 'properties', index];
+    // An object or array column's type comes from its nested fields, which checkNestedColumns checks.
+    if (isNestedLogicalType(property.logicalType)) return;
     const typed = columnTypeOf(property.logicalType, property.physicalType);
     if ('problem' in typed) {
       report([...path, 'physicalType'], typed.problem);

@@ -2,6 +2,7 @@ import { checkColumns } from './check-columns.ts';
 import { checkQuality } from './check-quality.ts';
 import { checkRelationships } from './check-relationships.ts';
 import { checkSettings } from './check-settings.ts';
+import { checkNestedColumns } from './check-nested-columns.ts';
 import { checkSla } from './check-sla.ts';
 import type { ContractUnderCheck } from './contract-under-check.ts';
 import { findCustomProperty } from './custom-properties.ts';
@@ -20,7 +21,7 @@ export function checkContract(under: ContractUnderCheck, lookup: ReferenceLookup
   return [
     ...checkIdentity(under),
     ...checkServers(under),
-    ...under.contract.schema.flatMap((_, index) => [...checkColumns(under, index), ...checkQuality(under, index)]),
+    ...under.contract.schema.flatMap((_, index) => [...checkColumns(under, index), ...checkNestedColumns(under, index), ...checkQuality(under, index)]),
     ...checkSla(under),
     ...checkSettings(under),
     ...checkRelationships(under, lookup),

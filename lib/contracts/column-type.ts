@@ -1,5 +1,6 @@
 import type { ColumnType, LogicalType, TypeSource } from './model.ts';
 import { physicalLength, readPhysicalType, type IntegerBits, type PhysicalFamily, type PhysicalType } from './physical-types.ts';
+import { isNestedLogicalType, nestedColumnType } from './nested-column-type.ts';
 import type { RawProperty } from './raw-contract.ts';
 
 /** A column's storage type, the logical type it stands for, and which field decided it. */
@@ -25,7 +26,7 @@ const INTEGER_DIGITS: readonly (readonly [number, IntegerBits])[] = [
 ];
 
 /** The logical types a physical type can type; the others are built from their nested properties. */
-type ScalarLogicalType = 'string' | 'integer' | 'number' | 'boolean' | 'date' | 'timestamp';
+type ScalarLogicalType = 'string' | 'integer' | 'number' | 'boolean' | 'date' | 'timestamp' | 'time';
 
 /** The storage type of each logical type when no known physical type refines it. */
 const LOGICAL_DEFAULTS: Readonly<Record<ScalarLogicalType, ColumnType>> = {
@@ -35,6 +36,7 @@ const LOGICAL_DEFAULTS: Readonly<Record<ScalarLogicalType, ColumnType>> = {
   boolean: { kind: 'boolean' },
   date: { kind: 'date' },
   timestamp: { kind: 'timestamp' },
+  time: { kind: 'time' },
 };
 
 /** Physical types each logical type accepts, as shown in messages. */
@@ -45,6 +47,7 @@ const ACCEPTED: Readonly<Record<ScalarLogicalType, string>> = {
   boolean: 'boolean or bool',
   date: 'date, or a timestamp type (ODCS v3.0 wrote timestamps as logicalType date)',
   timestamp: 'a timestamp type such as timestamp(6), timestamptz, TIMESTAMP_NTZ or datetime',
+  time: 'time, or a character type holding HH:MM:SS',
 };
 
 const FAMILY_NAMES: Readonly<Record<PhysicalFamily['family'], string>> = {
@@ -145,6 +148,9 @@ function fittedType(
     case 'boolean':
     case 'timestamp':
       return family.family === logicalType ? LOGICAL_DEFAULTS[logicalType] : undefined;
+    case 'time':
+      // Stored as its HH:MM:SS text (Athena's Iceberg DDL has no time type), as a source's character column holds it.
+      return family.family === 'string' ? LOGICAL_DEFAULTS.time : undefined;
   }
 }
 
@@ -179,6 +185,10 @@ function withLength(typed: TypedColumn, physical: PhysicalType): TypedColumn {
 
 /** A property's type, or undefined when its physicalType is wrong (a problem the column checks report). */
 export function typedColumnOf(property: RawProperty): TypedColumn | undefined {
+  if (isNestedLogicalType(property.logicalType)) {
+    const nested = nestedColumnType(property, []);
+    return 'typed' in nested ? nested.typed : undefined;
+  }
   const result = columnTypeOf(property.logicalType, property.physicalType);
   return 'problem' in result ? undefined : result;
 }

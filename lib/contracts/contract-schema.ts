@@ -9,7 +9,7 @@ import { anything, flag, stableId, strictObject, text, textList, type JsonSchema
 
 /** The ODCS versions a contract may be written in. */
 export const API_VERSIONS = ['v3.0.0', 'v3.0.1', 'v3.0.2', 'v3.1.0'] as const;
-export const LOGICAL_TYPES = ['string', 'integer', 'number', 'boolean', 'date', 'timestamp'] as const;
+export const LOGICAL_TYPES = ['string', 'integer', 'number', 'boolean', 'date', 'timestamp', 'time', 'object', 'array'] as const;
 export const QUALITY_METRICS = ['nullValues', 'missingValues', 'invalidValues', 'duplicateValues', 'rowCount'] as const;
 /** ODCS v3.0's library rules, named by `rule`, and the v3.1 metric each is (v30-quality.ts). */
 export const V30_LIBRARY_RULES = { duplicateCount: 'duplicateValues', validValues: 'invalidValues', nullCheck: 'nullValues', rowCount: 'rowCount' } as const;
@@ -162,8 +162,15 @@ const relationshipKeys = { type: { const: 'foreignKey' }, to: relationshipTarget
 
 const positionNumber: JsonSchema = { type: 'integer' };
 
-const property = strictObject(
-  {
+/**
+ * ODCS nests properties under an object column's `properties` and an array column's `items`, with
+ * the same keys at any depth; a schema cannot contain itself, so the nested ones refer to it by its
+ * `$id`. Only a property of `properties` needs a name (an `items` entry has none).
+ */
+const NESTED_PROPERTY = '#odcs-property';
+const nestedProperty: JsonSchema = {
+  $id: NESTED_PROPERTY,
+  ...strictObject({
     id: stableId,
     name: writtenName,
     businessName: text,
@@ -190,13 +197,12 @@ const property = strictObject(
     customProperties,
     quality: qualityRules,
     relationships: { type: 'array', items: strictObject(relationshipKeys, ['to']) },
-    // ODCS allows these for object and array columns, which logicalType rejects for now.
-    items: anything,
-    properties: anything,
-  },
-  // logicalType is optional, as in ODCS: the physicalType implies it, else the column is a string.
-  ['name'],
-);
+    items: { $ref: NESTED_PROPERTY },
+    properties: { type: 'array', items: { allOf: [{ $ref: NESTED_PROPERTY }], required: ['name'] }, minItems: 1 },
+  }),
+};
+// logicalType is optional, as in ODCS: the physicalType implies it, else the column is a string.
+const property: JsonSchema = { allOf: [nestedProperty], required: ['name'] };
 
 const schemaObject = strictObject(
   {

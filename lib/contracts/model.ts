@@ -14,7 +14,7 @@ export interface SourcePosition {
 }
 
 /** ODCS `logicalType` values the project reads. */
-export type LogicalType = 'string' | 'integer' | 'number' | 'boolean' | 'date' | 'timestamp';
+export type LogicalType = 'string' | 'integer' | 'number' | 'boolean' | 'date' | 'timestamp' | 'time' | 'object' | 'array';
 
 /**
  * A column's storage type after `logicalType` and `physicalType` are combined:
@@ -28,7 +28,23 @@ export type ColumnType =
   | { readonly kind: 'double' }
   | { readonly kind: 'decimal'; readonly precision: number; readonly scale: number }
   | { readonly kind: 'date' }
-  | { readonly kind: 'timestamp' };
+  | { readonly kind: 'timestamp' }
+  /** A time of day `HH:MM:SS[.ffffff]`, stored as that text: Athena's Iceberg DDL has no time type. */
+  | { readonly kind: 'time' }
+  /** An ODCS `object` column: an Iceberg struct of its `properties`. */
+  | { readonly kind: 'struct'; readonly fields: readonly StructField[] }
+  /** An ODCS `array` column: an Iceberg list of its `items`; null elements are allowed. */
+  | { readonly kind: 'list'; readonly element: ColumnType };
+
+/** One field of a struct column: a null or absent value fails the column's `type` rule when `required`. */
+export interface StructField {
+  /** The lakehouse name, as the struct stores it. */
+  readonly name: string;
+  /** The key in a JSON Lines object or the field of a Parquet struct: `physicalName`, else the name as written. */
+  readonly nameInFile: string;
+  readonly type: ColumnType;
+  readonly required: boolean;
+}
 
 /**
  * Which field decided a column's storage type: a known `physicalType` that fits `logicalType`,

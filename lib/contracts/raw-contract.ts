@@ -55,7 +55,7 @@ export interface RawProperty {
   readonly name: string;
   readonly description?: string;
   /** Optional, as in ODCS: the physical type implies it, else the column is a string (column-type.ts). */
-  readonly logicalType?: 'string' | 'integer' | 'number' | 'boolean' | 'date' | 'timestamp';
+  readonly logicalType?: 'string' | 'integer' | 'number' | 'boolean' | 'date' | 'timestamp' | 'time' | 'object' | 'array';
   readonly physicalType?: string;
   readonly physicalName?: string;
   readonly logicalTypeOptions?: RawLogicalTypeOptions;
@@ -70,7 +70,14 @@ export interface RawProperty {
   readonly customProperties?: readonly RawCustomProperty[];
   readonly quality?: readonly RawQualityRule[];
   readonly relationships?: readonly RawRelationship[];
+  /** An `object` column's fields. */
+  readonly properties?: readonly RawProperty[];
+  /** An `array` column's element, whose `name` and `logicalType` ODCS leaves optional. */
+  readonly items?: RawItems;
 }
+
+/** ODCS `SchemaItemProperty`: an array's element. */
+export type RawItems = Omit<RawProperty, 'name' | 'logicalType'> & Partial<Pick<RawProperty, 'name' | 'logicalType'>>;
 
 export interface RawSchemaObject {
   readonly id?: string;

@@ -1,6 +1,12 @@
 import type { ColumnType } from './model.ts';
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+/**
+ * The text a time column stores, as a pattern both RE2 and JavaScript read: `HH:MM:SS` with up to
+ * six fraction digits (microseconds, as Iceberg's time).
+ */
+export const TIME_OF_DAY_PATTERN = '(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\\.[0-9]{1,6})?';
+const TIME_OF_DAY = new RegExp(`^${TIME_OF_DAY_PATTERN}$`);
 const ISO_TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 
 /**
@@ -19,8 +25,12 @@ export function comparableValue(value: unknown, type: ColumnType): number | unde
       return typeof value === 'string' && ISO_DATE.test(value) ? calendarMillis(value) : undefined;
     case 'timestamp':
       return typeof value === 'string' && ISO_TIMESTAMP.test(value) ? calendarMillis(value) : undefined;
+    case 'time':
+      return typeof value === 'string' && TIME_OF_DAY.test(value) ? secondsOfDay(value) : undefined;
     case 'string':
     case 'boolean':
+    case 'struct':
+    case 'list':
       return undefined;
   }
 }
@@ -41,6 +51,12 @@ export function describeType(type: ColumnType): string {
       return 'a string';
     case 'boolean':
       return 'true or false';
+    case 'time':
+      return "a time string such as '12:30:00'";
+    case 'struct':
+      return 'an object';
+    case 'list':
+      return 'an array';
   }
 }
 
@@ -54,6 +70,11 @@ export function isValueOfType(value: unknown, type: ColumnType): boolean {
   if (type.kind === 'string') return typeof value === 'string';
   if (type.kind === 'boolean') return typeof value === 'boolean';
   return comparableValue(value, type) !== undefined;
+}
+
+function secondsOfDay(text: string): number {
+  const [hours, minutes, seconds] = text.split(':').map(Number) as [number, number, number];
+  return hours * 3600 + minutes * 60 + seconds;
 }
 
 function calendarMillis(text: string): number | undefined {

@@ -17,6 +17,7 @@ import type { RuleKind } from '../validation/report.ts';
 import { reportedColumn } from '../validation/rule.ts';
 import { columnTypeText } from './column-type-text.ts';
 import { durationText } from './duration-text.ts';
+import { nestedFieldRows, type NestedFieldRow } from './nested-field-rows.ts';
 import { thresholdText } from './threshold-text.ts';
 
 export interface DocsColumn {
@@ -28,6 +29,8 @@ export interface DocsColumn {
   readonly classification?: string;
   readonly sensitive: boolean;
   readonly tags: readonly string[];
+  /** An object or array column's nested fields, listed indented under it. */
+  readonly fields: readonly NestedFieldRow[];
   readonly description?: string;
 }
 
@@ -178,6 +181,7 @@ function docsDataset(dataset: Dataset, domain: Domain, identity: EnvironmentIden
     columns: dataset.columns.map((column) => ({
       name: column.name,
       type: columnTypeText(column.type),
+      fields: nestedFieldRows(column.type),
       required: column.required,
       unique: column.unique,
       ...(column.primaryKeyPosition === undefined ? {} : { primaryKeyPosition: column.primaryKeyPosition }),

@@ -14,7 +14,7 @@ import {
   SOURCE_ID_COLUMN,
 } from '../config/names.ts';
 import type { ColumnType, Dataset } from '../contracts/model.ts';
-import { quoteString } from '../sql/ansi.ts';
+import { quoteIdentifier, quoteString } from '../sql/ansi.ts';
 import { ddlIdentifier } from '../sql/ddl-identifier.ts';
 
 /** One column of the silver table in the three spellings its users need. */
@@ -60,6 +60,21 @@ function engineTypes(type: ColumnType): EngineTypes {
       return { type: 'date', athenaType: 'date', duckdbType: 'DATE' };
     case 'timestamp':
       return { type: 'timestamp', athenaType: 'timestamp(6)', duckdbType: 'TIMESTAMP' };
+    case 'time':
+      // Athena's Iceberg DDL has no time type: the validated HH:MM:SS[.ffffff] text is stored.
+      return engineTypes({ kind: 'string' });
+    case 'struct': {
+      const fields = type.fields.map((field) => ({ name: field.name, ...engineTypes(field.type) }));
+      return {
+        type: `struct<${fields.map((field) => `${field.name}:${field.type}`).join(',')}>`,
+        athenaType: `row(${fields.map((field) => `${quoteIdentifier(field.name)} ${field.athenaType}`).join(', ')})`,
+        duckdbType: `STRUCT(${fields.map((field) => `${quoteIdentifier(field.name)} ${field.duckdbType}`).join(', ')})`,
+      };
+    }
+    case 'list': {
+      const element = engineTypes(type.element);
+      return { type: `array<${element.type}>`, athenaType: `array(${element.athenaType})`, duckdbType: `${element.duckdbType}[]` };
+    }
   }
 }
 

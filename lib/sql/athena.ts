@@ -1,4 +1,5 @@
 import type { ColumnType } from '../contracts/model.ts';
+import { TIME_OF_DAY_PATTERN } from '../contracts/values.ts';
 import { datePattern, decimalPattern, integerPattern, parseBoolean, quoteIdentifier, quoteString } from './ansi.ts';
 import type { Dialect } from './dialect.ts';
 
@@ -23,6 +24,12 @@ function type(columnType: ColumnType): string {
       return 'date';
     case 'timestamp':
       return timestampType;
+    case 'time':
+      return 'varchar';
+    case 'struct':
+      return `row(${columnType.fields.map((field) => `${quoteIdentifier(field.name)} ${type(field.type)}`).join(', ')})`;
+    case 'list':
+      return `array(${type(columnType.element)})`;
   }
 }
 
@@ -37,6 +44,7 @@ function tryCast(expression: string, columnType: ColumnType): string {
 
 /** Exact or NULL, as in DuckDB: Trino's cast rounds a double or a decimal to the target's scale too. */
 function convert(expression: string, columnType: ColumnType): string {
+  if (columnType.kind === 'time') return parse(`CAST(${expression} AS varchar)`, columnType);
   const converted = tryCast(expression, columnType);
   return columnType.kind === 'string' ? converted : `CASE WHEN ${converted} = ${expression} THEN ${converted} END`;
 }
@@ -61,6 +69,14 @@ function parse(text: string, columnType: ColumnType): string {
         `CASE WHEN strpos(${text}, 'T') > 0 THEN try(from_iso8601_timestamp(trim(${text}))) ` +
         `ELSE ${tryCast(`trim(${text})`, columnType)} END`
       );
+    case 'time':
+      return `CASE WHEN ${fullMatch(text, TIME_OF_DAY_PATTERN)} THEN ${text} END`;
+    case 'struct':
+    case 'list':
+      // Trino's JSON cast matches fields by name, case-insensitively, and fails (NULL here) on a
+      // value it cannot convert; unlike DuckDB's rendering it reads keys by the lakehouse name and
+      // neither requires fields nor refuses a conversion that changes a value (README).
+      return `try(CAST(json_parse(${text}) AS ${type(columnType)}))`;
   }
 }
 

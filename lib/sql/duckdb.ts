@@ -1,6 +1,8 @@
 import type { ColumnType } from '../contracts/model.ts';
+import { TIME_OF_DAY_PATTERN } from '../contracts/values.ts';
 import { datePattern, decimalPattern, integerPattern, parseBoolean, quoteIdentifier, quoteString } from './ansi.ts';
 import type { Dialect } from './dialect.ts';
+import { nestedJsonValue } from './duckdb-nested-json.ts';
 
 const integerTypes = { 8: 'TINYINT', 16: 'SMALLINT', 32: 'INTEGER', 64: 'BIGINT' } as const;
 
@@ -21,6 +23,12 @@ function type(columnType: ColumnType): string {
     case 'timestamp':
       // With TimeZone set to UTC on the connection, an offset in the text is applied, not dropped.
       return 'TIMESTAMPTZ';
+    case 'time':
+      return 'VARCHAR';
+    case 'struct':
+      return `STRUCT(${columnType.fields.map((field) => `${quoteIdentifier(field.name)} ${type(field.type)}`).join(', ')})`;
+    case 'list':
+      return `${type(columnType.element)}[]`;
   }
 }
 
@@ -38,6 +46,8 @@ function tryCast(expression: string, columnType: ColumnType): string {
  * equal to its conversion. Any value has a text; comparing text with a number would not bind.
  */
 function convert(expression: string, columnType: ColumnType): string {
+  if (columnType.kind === 'time') return parse(`CAST(${expression} AS VARCHAR)`, columnType);
+  if (columnType.kind === 'struct' || columnType.kind === 'list') return parse(`CAST(to_json(${expression}) AS VARCHAR)`, columnType);
   const converted = tryCast(expression, columnType);
   return columnType.kind === 'string' ? converted : `CASE WHEN ${converted} = ${expression} THEN ${converted} END`;
 }
@@ -57,6 +67,11 @@ function parse(text: string, columnType: ColumnType): string {
     case 'double':
     case 'timestamp':
       return tryCast(text, columnType);
+    case 'time':
+      return `CASE WHEN ${fullMatch(text, TIME_OF_DAY_PATTERN)} THEN ${text} END`;
+    case 'struct':
+    case 'list':
+      return nestedJsonValue(text, columnType, parse);
   }
 }
 

@@ -127,7 +127,11 @@ export function compileValidation(dataset: Dataset, dialect: Dialect, options: C
   const typedValue = ({ column, raw }: CompiledColumn): string => {
     const value = native.has(column.name) ? dialect.convert(raw, column.type) : dialect.parse(raw, column.type);
     const flag = structured.get(column.name);
-    return flag === undefined ? value : `CASE WHEN ${flag} THEN NULL ELSE ${value} END`;
+    if (flag === undefined) return value;
+    // An object or array column holds only a structured value, and any other column never does.
+    return column.type.kind === 'struct' || column.type.kind === 'list'
+      ? `CASE WHEN ${flag} THEN ${value} END`
+      : `CASE WHEN ${flag} THEN NULL ELSE ${value} END`;
   };
   const text = ({ column, raw }: CompiledColumn): string => (native.has(column.name) ? dialect.text(raw) : raw);
 

@@ -75,7 +75,7 @@ describe('lakehouse contracts list', () => {
     ]);
     for (const row of listing) {
       expect(Object.keys(row).sort()).toEqual(
-        ['columns', 'contractId', 'dataset', 'domain', 'file', 'format', 'owner', 'status', 'version'].sort(),
+        ['columns', 'contractId', 'dataset', 'domain', 'file', 'format', 'nameRule', 'owner', 'status', 'table', 'version'].sort(),
       );
     }
     expect(listing.find((row) => row.dataset === 'web_events')).toMatchObject({

@@ -85,7 +85,7 @@ describe('YAML and structure', () => {
     expectOnly(
       problems,
       'sales/orders.yaml:17:22',
-      "schema[0].properties[1].logicalType: must be one of string, integer, number, boolean, date, timestamp (got 'text')",
+      "schema[0].properties[1].logicalType: must be one of string, integer, number, boolean, date, timestamp, time, object, array (got 'text')",
     );
   });
 

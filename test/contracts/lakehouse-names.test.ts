@@ -2,9 +2,10 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
-import { lakehouseNameOf } from '../../lib/contracts/lakehouse-name.ts';
+import { LAKEHOUSE_NAME_RULE, lakehouseNameOf } from '../../lib/contracts/lakehouse-name.ts';
 import { loadContractFile } from '../../lib/contracts/load.ts';
 import { validateFile } from '../../lib/validation/validate-file.ts';
+import { runLakehouseInProcess } from '../cli/run-cli-in-process.ts';
 import { problemsIn, SALES_DOMAIN, salesOrdersContract, writeTree, yaml } from './helpers/contract-tree.ts';
 
 describe('the lakehouse name derived from a name as written', () => {
@@ -229,3 +230,26 @@ async function validatedRows(parquet: string): Promise<Record<string, unknown>[]
     (await connection.runAndReadAll(`SELECT stationid, field_one, unit_price FROM read_parquet('${parquet}') ORDER BY _row`)).getRowObjectsJS(),
   );
 }
+
+describe('contracts list --json says how names were derived', () => {
+  it('lists the table, the rule, and each column with its lakehouse name and its name in the file', async () => {
+    const root = writeTree({ 'sales/domain.yaml': SALES_DOMAIN, 'sales/air_quality.yaml': PRODUCER_CONTRACT('csv') });
+    const listed = await runLakehouseInProcess(['contracts', 'list', root, '--json']);
+    expect(listed.status).toBe(0);
+    const [row] = JSON.parse(listed.stdout) as { dataset: string; table: string; nameRule: string; columns: { name: string; nameInFile: string }[] }[];
+    expect(row).toMatchObject({ dataset: 'air_quality', table: 'air_quality_v2', nameRule: LAKEHOUSE_NAME_RULE });
+    expect(row!.columns.map(({ name, nameInFile }) => ({ name, nameInFile }))).toEqual([
+      { name: 'stationid', nameInFile: 'StationID' },
+      { name: 'field_one', nameInFile: 'FIELD_ONE' },
+      { name: 'unit_price', nameInFile: 'Unit Price' },
+    ]);
+  });
+
+  it('names a rule nothing enforces by its column\'s lakehouse name, as every other rule', () => {
+    const root = writeTree(
+      salesOrdersContract(['      - name: Unit Price', '        logicalType: number', '        quality:', '          - type: text', '            description: priced by the shop'].join('\n')),
+    );
+    const [dataset] = loadContractFile(join(root, 'sales/orders.yaml')).datasets;
+    expect(dataset!.notEnforced.map(({ kind, column }) => ({ kind, column }))).toEqual([{ kind: 'text', column: 'unit_price' }]);
+  });
+});

@@ -180,11 +180,11 @@ describe('contracts with source types', () => {
     const [orders] = JSON.parse(listed.stdout) as { dataset: string; columns: unknown[] }[];
     expect(orders).toMatchObject({ dataset: 'orders', contractId: 'sales-orders' });
     expect(orders!.columns).toEqual([
-      { name: 'order_id', type: STRING, typeFrom: 'inferred', logicalType: 'string', physicalType: 'uuid' },
-      { name: 'amount', type: decimal(10, 2), typeFrom: 'physicalType', logicalType: 'number', physicalType: 'NUMBER(10,2)' },
-      { name: 'country', type: STRING, typeFrom: 'physicalType', logicalType: 'string', physicalType: 'CHAR(2)', physicalLength: 2 },
-      { name: 'placed_at', type: TIMESTAMP, typeFrom: 'physicalType', logicalType: 'timestamp', physicalType: 'timestamp(6)' },
-      { name: 'note', type: STRING, typeFrom: 'defaultString', logicalType: 'string', physicalType: 'geography' },
+      { name: 'order_id', nameInFile: 'order_id', type: STRING, typeFrom: 'inferred', logicalType: 'string', physicalType: 'uuid' },
+      { name: 'amount', nameInFile: 'amount', type: decimal(10, 2), typeFrom: 'physicalType', logicalType: 'number', physicalType: 'NUMBER(10,2)' },
+      { name: 'country', nameInFile: 'country', type: STRING, typeFrom: 'physicalType', logicalType: 'string', physicalType: 'CHAR(2)', physicalLength: 2 },
+      { name: 'placed_at', nameInFile: 'placed_at', type: TIMESTAMP, typeFrom: 'physicalType', logicalType: 'timestamp', physicalType: 'timestamp(6)' },
+      { name: 'note', nameInFile: 'note', type: STRING, typeFrom: 'defaultString', logicalType: 'string', physicalType: 'geography' },
     ]);
   });
 });

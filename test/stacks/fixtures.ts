@@ -10,6 +10,9 @@ const LOGICAL_TYPES: Record<ColumnType['kind'], LogicalType> = {
   decimal: 'number',
   date: 'date',
   timestamp: 'timestamp',
+  time: 'time',
+  struct: 'object',
+  list: 'array',
 };
 
 export function column(name: string, type: ColumnType, description?: string): Column {

@@ -1,3 +1,4 @@
+import { LAKEHOUSE_NAME_RULE } from '../../contracts/lakehouse-name.ts';
 import { checkCatalog } from '../../contracts/load.ts';
 import type { ColumnType, LogicalType, NotEnforcedKind, TypeSource } from '../../contracts/model.ts';
 import { formatPosition, formatProblem } from '../../contracts/problems.ts';
@@ -25,12 +26,19 @@ export interface ContractListing {
   readonly notEnforced?: readonly { readonly where: string; readonly kind: NotEnforcedKind; readonly reason: string }[];
   readonly format: string;
   readonly file: string;
+  /** The Glue/Athena table: the dataset's lakehouse name (`nameRule`), `_v<major>` from major 2 on. */
+  readonly table: string;
+  /** How the lakehouse derives dataset, table and column names from the names the contract writes. */
+  readonly nameRule: string;
   readonly columns: readonly ColumnListing[];
 }
 
 /** A column's type as the lakehouse stores it, and which contract field decided it (column-type.ts). */
 export interface ColumnListing {
+  /** The lakehouse name, derived from the name as written (`nameRule`). */
   readonly name: string;
+  /** The name data files carry: `physicalName`, else the name as written. */
+  readonly nameInFile: string;
   readonly type: ColumnType;
   readonly typeFrom: TypeSource;
   readonly logicalType: LogicalType;
@@ -73,8 +81,11 @@ export const contractsList: Command = {
           : { notEnforced: dataset.notEnforced.map(({ position, kind, reason }) => ({ where: formatPosition(position), kind, reason })) }),
         format: dataset.format,
         file: dataset.contract.file,
+        table: dataset.names.table,
+        nameRule: LAKEHOUSE_NAME_RULE,
         columns: dataset.columns.map((column) => ({
           name: column.name,
+          nameInFile: column.nameInFile,
           type: column.type,
           typeFrom: column.typeFrom,
           logicalType: column.logicalType,

@@ -1,11 +1,6 @@
+import { isDuckDbTypeName } from './duckdb-type-name.ts';
 import { LakeError } from './lake-errors.ts';
 import type { LakeColumn } from '../../pipeline/lake-write.ts';
-
-/**
- * Type text is spliced into SQL unquoted, so only the shapes DuckDB type names take are accepted:
- * words (`TIMESTAMP WITH TIME ZONE`), an optional `(p)` or `(p,s)`, optional `[]` suffixes.
- */
-const DUCKDB_TYPE = /^[A-Za-z][A-Za-z0-9_]*( [A-Za-z][A-Za-z0-9_]*)* ?(\(\s*\d+\s*(,\s*\d+\s*)?\))?(\[\])*$/;
 
 /**
  * Checks columns for a new table, or columns added to `existing` ones. DuckDB compares
@@ -19,7 +14,8 @@ export function checkColumns(columns: readonly LakeColumn[], existing: readonly 
     const key = column.name.toLowerCase();
     if (seen.has(key)) throw new LakeError(`column '${column.name}' already exists`);
     seen.add(key);
-    if (!DUCKDB_TYPE.test(column.type)) {
+    // Type text is spliced into SQL unquoted, so only the shapes DuckDB type names take are accepted.
+    if (!isDuckDbTypeName(column.type)) {
       throw new LakeError(`column '${column.name}' has type '${column.type}', which is not a DuckDB type name`);
     }
   }

@@ -131,5 +131,12 @@ export function columnValue(dataset: Dataset, column: Column, context: ValueCont
       return isoTimestamp(dateBetween(random, context.from, context.to));
     case 'string':
       return textValue(column, random);
+    case 'time': {
+      const [hours, minutes, seconds] = [random.integer(0, 23), random.integer(0, 59), random.integer(0, 59)].map((part) => String(part).padStart(2, '0'));
+      return `${hours}:${minutes}:${seconds}`;
+    }
+    case 'struct':
+    case 'list':
+      throw new Error(`${dataset.names.ref}.${column.name}: sample values for object and array columns are not supported`);
   }
 }

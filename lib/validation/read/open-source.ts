@@ -49,6 +49,11 @@ export async function openSource(
   if (kind.format !== dataset.format) {
     return failed(unreadable(`file format '${kind.format}' (from the extension) is not what the contract declares ('${dataset.format}')`));
   }
+  // Checked at `contracts check` when a server says csv; a contract validated on its own reads a CSV file by its extension.
+  const nested = dataset.columns.find((column) => column.type.kind === 'struct' || column.type.kind === 'list');
+  if (kind.format === 'csv' && nested !== undefined) {
+    return failed(unreadable(`column '${nested.name}' is an ${nested.logicalType}, which a CSV file cannot hold: deliver JSON Lines or Parquet`));
+  }
   try {
     await access(file);
   } catch {

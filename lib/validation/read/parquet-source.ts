@@ -51,14 +51,16 @@ export async function openParquetSource(
   }
   // Keyed by lower case, as DuckDB resolves a column name whatever its case.
   const types = new Map(described.map(({ name, type }) => [name.toLowerCase(), type]));
-  // Contract types are scalars: a nested value is its JSON text, flagged so that it fails `type`
-  // rather than passing as text or failing a cast of the whole file.
-  const values = dataset.columns.map(({ name, nameInFile }) => {
+  // A nested value is its JSON text, flagged: it fails `type` in a scalar column rather than
+  // passing as text or failing a cast of the whole file, and an object or array column reads the
+  // text as JSON. Such a column's flag is false when the file's column is not nested, so any other
+  // value fails its `type`.
+  const values = dataset.columns.map(({ name, nameInFile, type }) => {
     const inFile = quoteIdentifier(nameInFile);
     const column = quoteIdentifier(name);
-    return isNested(types.get(nameInFile.toLowerCase()) ?? '')
-      ? `, to_json(${inFile})::VARCHAR AS ${column}, ${inFile} IS NOT NULL AS ${quoteIdentifier(structuredFlagName(name))}`
-      : `, ${inFile} AS ${column}`;
+    const flag = quoteIdentifier(structuredFlagName(name));
+    if (isNested(types.get(nameInFile.toLowerCase()) ?? '')) return `, to_json(${inFile})::VARCHAR AS ${column}, ${inFile} IS NOT NULL AS ${flag}`;
+    return type.kind === 'struct' || type.kind === 'list' ? `, ${inFile} AS ${column}, false AS ${flag}` : `, ${inFile} AS ${column}`;
   });
   // `file_row_number` counts from 0; `_row` counts data rows from 1 in every format.
   await connection.run(
