@@ -1,4 +1,6 @@
 import { checkColumns } from './check-columns.ts';
+import { checkFormats } from './check-formats.ts';
+import { checkMultipleOf } from './check-multiple-of.ts';
 import { checkQuality } from './check-quality.ts';
 import { checkRelationships } from './check-relationships.ts';
 import { checkSettings } from './check-settings.ts';
@@ -25,6 +27,8 @@ export function checkContract(under: ContractUnderCheck, lookup: ReferenceLookup
     ...checkSla(under),
     ...checkSettings(under),
     ...checkRelationships(under, lookup),
+    ...checkFormats(under),
+    ...checkMultipleOf(under),
     ...notEnforcedWarnings(under),
   ];
 }

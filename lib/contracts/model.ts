@@ -65,6 +65,8 @@ export interface ColumnConstraints {
   readonly minLength?: number;
   readonly maxLength?: number;
   readonly format?: string;
+  /** A number or integer column's values must be whole multiples of it. */
+  readonly multipleOf?: number;
 }
 
 export interface Column {

@@ -1,7 +1,9 @@
+import { typeOfColumn } from './column-type.ts';
 import type { FieldPath } from './field-path.ts';
 import type { NotEnforcedKind } from './model.ts';
 import type { RawContract, RawQualityRule } from './raw-contract.ts';
 import { SLA_KINDS, slaElement } from './sla.ts';
+import { formatCheck } from './value-formats.ts';
 
 /** One contract entry the lakehouse accepts but does not run, and where it is written. */
 export interface NotEnforcedEntry {
@@ -35,6 +37,11 @@ export function notEnforcedEntries(contract: RawContract): NotEnforcedEntry[] {
     rules(datasetPath, null, dataset.quality);
     dataset.properties.forEach((property, propertyIndex) => {
       const propertyPath = [...datasetPath, 'properties', propertyIndex];
+      const format = property.logicalTypeOptions?.format;
+      const checked = format === undefined ? undefined : formatCheck(format, typeOfColumn(property));
+      if (checked?.check === 'notEnforced') {
+        entries.push({ kind: 'format', path: [...propertyPath, 'logicalTypeOptions', 'format'], datasets, column: property.name, reason: checked.reason });
+      }
       rules(propertyPath, property.name, property.quality);
     });
   });

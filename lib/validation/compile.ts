@@ -160,6 +160,11 @@ export function compileValidation(dataset: Dataset, dialect: Dialect, options: C
         return whenValid(`${dialect.length(text(column))} ${test.comparison} ${test.bound}`);
       case 'notMatching':
         return whenValid(`NOT ${dialect.fullMatch(text(column), test.pattern)}`);
+      case 'notMultipleOf': {
+        // In doubles, with a tolerance: 0.3 is a multiple of 0.1 although 0.3 / 0.1 is 2.9999999999999996.
+        const quotient = `CAST(${column.typed} AS DOUBLE) / ${test.divisor}`;
+        return whenValid(`abs(${quotient} - round(${quotient})) > 1e-9`);
+      }
       case 'invalid': {
         const reasons = [
           ...(test.validValues === undefined

@@ -1,5 +1,6 @@
 import { DEFAULT_MISSING_VALUES } from '../contracts/build-dataset.ts';
 import { impliedFreshnessColumn } from '../contracts/freshness-column.ts';
+import { formatCheck } from '../contracts/value-formats.ts';
 import type { Column, Dataset, QualityRule, SourcePosition } from '../contracts/model.ts';
 import type { ReportThreshold, RuleKind } from './report.ts';
 import type { NotEvaluatedRule } from './not-evaluated.ts';
@@ -68,8 +69,17 @@ function columnRules(column: Column, dataset: Dataset, keyIsUnique: boolean): Dr
   if (constraints.minLength !== undefined) {
     rules.push(constraintRule('minLength', [column.name], { failsWhen: 'lengthBeyond', comparison: '<', bound: constraints.minLength }));
   }
-  if (constraints.maxLength !== undefined) {
-    rules.push(constraintRule('maxLength', [column.name], { failsWhen: 'lengthBeyond', comparison: '>', bound: constraints.maxLength }));
+  // A sized physical type (varchar(20)) limits the length as maxLength does, unless maxLength is given.
+  const maxLength = constraints.maxLength ?? column.physicalLength;
+  if (maxLength !== undefined) {
+    rules.push(constraintRule('maxLength', [column.name], { failsWhen: 'lengthBeyond', comparison: '>', bound: maxLength }));
+  }
+  const format = constraints.format === undefined ? undefined : formatCheck(constraints.format, column.type);
+  if (format?.check === 'pattern') {
+    rules.push(constraintRule('format', [column.name], { failsWhen: 'notMatching', pattern: format.pattern }));
+  }
+  if (constraints.multipleOf !== undefined) {
+    rules.push(constraintRule('multipleOf', [column.name], { failsWhen: 'notMultipleOf', divisor: constraints.multipleOf }));
   }
   return rules;
 }

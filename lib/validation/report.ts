@@ -37,6 +37,7 @@ export type RuleKind =
   | 'pattern'
   | 'minLength'
   | 'maxLength'
+  | 'multipleOf'
   | 'validValues'
   | 'nullValues'
   | 'missingValues'

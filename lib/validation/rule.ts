@@ -39,6 +39,8 @@ export type RowTest =
   | { readonly failsWhen: 'beyond'; readonly comparison: Comparison; readonly bound: number | string }
   | { readonly failsWhen: 'lengthBeyond'; readonly comparison: Comparison; readonly bound: number }
   | { readonly failsWhen: 'notMatching'; readonly pattern: string }
+  /** The number is not a whole multiple of the divisor. */
+  | { readonly failsWhen: 'notMultipleOf'; readonly divisor: number }
   /** Not one of the valid values, or not matching the pattern, when either is given. */
   | {
       readonly failsWhen: 'invalid';

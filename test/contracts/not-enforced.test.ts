@@ -78,4 +78,42 @@ describe('entries nothing enforces', () => {
     ]);
     expect(orders!.notEnforced[0]!.reason).toBe('a custom rule for soda is run by that engine, not by the lakehouse');
   });
+
+  it('include a format the validator does not check, and a date pattern on a date column is refused', () => {
+    const result = checked(
+      salesOrdersContract(
+        yaml`
+          - name: iban
+            logicalType: string
+            logicalTypeOptions:
+              format: iban
+          - name: ordered_on
+            logicalType: date
+            logicalTypeOptions:
+              format: dd.MM.yyyy
+          - name: shipped_on
+            logicalType: date
+            logicalTypeOptions:
+              format: yyyy-MM-dd
+          - name: amount
+            logicalType: number
+            logicalTypeOptions:
+              multipleOf: 0.01
+          - name: code
+            logicalType: string
+            logicalTypeOptions:
+              multipleOf: 2
+        `.replace(/^/gm, '      '),
+      ),
+    );
+    expect(result.problems.map(result.relative)).toEqual([
+      expect.stringMatching(
+        /^sales\/orders\.yaml:22:19: schema\[0\]\.properties\[1\]\.logicalTypeOptions\.format: format 'dd\.MM\.yyyy' is not supported: date values are read as ISO 8601 \(yyyy-MM-dd\)/,
+      ),
+      "sales/orders.yaml:34:23: schema[0].properties[4].logicalTypeOptions.multipleOf: multipleOf applies to number and integer columns only ('code' is string)",
+    ]);
+    expect(result.warnings.map(result.relative)).toEqual([
+      expect.stringMatching(/^sales\/orders\.yaml:18:19: warning: .*: not enforced: format 'iban' is not one the validator checks \(it checks email, uri, uuid, date-time, ipv4/),
+    ]);
+  });
 });

@@ -224,7 +224,7 @@ describe('sales/orders, broken CSV (quarantine-rows)', () => {
   it('passes the good rows on and reports every failed rule, warnings included', () => {
     expect(result.outcome).toMatchObject({ passed: false, rowCount: 45, rowsPassed: 28, rowsQuarantined: 17 });
     expect(result.outcome.validatedKey).toBe(`sales/orders/ingest_date=2026-11-21/${fileId}.parquet`);
-    expect(result.outcome.failedRules).toHaveLength(15);
+    expect(result.outcome.failedRules).toHaveLength(16);
     expect(result.outcome.failedRules).toEqual(
       expect.arrayContaining([
         { id: 'order_id.unique', kind: 'unique', column: 'order_id', failedCount: 2 },

@@ -1,0 +1,19 @@
+import { typeOfColumn } from './column-type.ts';
+import type { ContractUnderCheck } from './contract-under-check.ts';
+import { atField, type FieldPath } from './field-path.ts';
+import type { ContractProblem } from './problems.ts';
+
+const NUMERIC_KINDS: readonly string[] = ['integer', 'double', 'decimal'];
+
+/** `logicalTypeOptions.multipleOf` is checked on numbers; on any other column it would be ignored, so it is refused. */
+export function checkMultipleOf({ contract, source }: ContractUnderCheck): ContractProblem[] {
+  return contract.schema.flatMap((dataset, datasetIndex) =>
+    dataset.properties.flatMap((property, propertyIndex) => {
+      if (property.logicalTypeOptions?.multipleOf === undefined) return [];
+      const kind = typeOfColumn(property)?.kind;
+      if (kind === undefined || NUMERIC_KINDS.includes(kind)) return [];
+      const path: FieldPath = ['schema', datasetIndex, 'properties', propertyIndex, 'logicalTypeOptions', 'multipleOf'];
+      return [source.problem(path, atField(path, `multipleOf applies to number and integer columns only ('${property.name}' is ${property.logicalType ?? kind})`))];
+    }),
+  );
+}

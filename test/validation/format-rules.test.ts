@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { column, loadDataset } from './helpers/dataset.ts';
+import { validateRows } from './helpers/source.ts';
+
+/** Failed rows by rule id, for the rules of `kinds`. */
+async function failedCounts(dataset: ReturnType<typeof loadDataset>, rows: readonly (readonly (string | null)[])[], kinds: readonly string[]) {
+  const { report } = await validateRows(dataset, rows);
+  return Object.fromEntries(report.rules.filter((rule) => kinds.includes(rule.kind)).map((rule) => [rule.id, rule.failedCount]));
+}
+
+describe('logicalTypeOptions.format', () => {
+  const dataset = loadDataset({
+    properties: [
+      column('email', { logicalTypeOptions: { format: 'email' } }),
+      column('site', { logicalTypeOptions: { format: 'uri' } }),
+      column('token', { logicalTypeOptions: { format: 'uuid' } }),
+      column('seen', { logicalTypeOptions: { format: 'date-time' } }),
+      column('ip', { logicalTypeOptions: { format: 'ipv4' } }),
+      column('day', { logicalTypeOptions: { format: 'dd.MM.yyyy' } }),
+    ],
+  });
+
+  it('checks email, uri, uuid, date-time, ipv4 and date-pattern shapes on string columns, counting failing rows like pattern', async () => {
+    const counts = await failedCounts(
+      dataset,
+      [
+        ['a@example.com', 'https://example.com/a', '123e4567-e89b-12d3-a456-426614174000', '2026-11-21T06:00:00Z', '10.0.0.1', '21.11.2026'],
+        ['not an email', 'example.com', '123e4567e89b12d3a456426614174000', '21.11.2026 06:00', '256.0.0.1', '2026-11-21'],
+        ['b@example.org', 'mailto:b@example.org', '123E4567-E89B-12D3-A456-426614174000', '2026-11-21 06:00:00.5+01:00', '192.168.1.255', '01.01.1999'],
+        [null, null, null, null, null, null],
+      ],
+      ['format'],
+    );
+    expect(counts).toEqual({ 'email.format': 1, 'site.format': 1, 'token.format': 1, 'seen.format': 1, 'ip.format': 1, 'day.format': 1 });
+  });
+});
+
+describe('multipleOf and sized physical types', () => {
+  const dataset = loadDataset({
+    properties: [
+      column('price', { logicalType: 'number', logicalTypeOptions: { multipleOf: 0.05 } }),
+      column('pack', { logicalType: 'integer', logicalTypeOptions: { multipleOf: 6 } }),
+      column('code', { physicalType: 'varchar(3)' }),
+      column('name', { physicalType: 'varchar(3)', logicalTypeOptions: { maxLength: 5 } }),
+    ],
+  });
+
+  it('counts values that are no whole multiple, with doubles read exactly enough (0.3 of 0.05)', async () => {
+    const counts = await failedCounts(
+      dataset,
+      [
+        ['0.3', '12', 'abc', 'abcde'],
+        ['0.31', '7', 'abcd', 'abcdef'],
+        ['-1.15', '-6', 'ab', 'ab'],
+        ['100', '0', null, null],
+      ],
+      ['multipleOf', 'maxLength'],
+    );
+    expect(counts).toEqual({ 'price.multipleOf': 1, 'pack.multipleOf': 1, 'code.maxLength': 1, 'name.maxLength': 1 });
+  });
+});
