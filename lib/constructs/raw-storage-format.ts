@@ -40,21 +40,32 @@ function csvFormat(csv: Dataset['csv']): StorageFormat {
   };
 }
 
-/** JSON Lines: one object per line. */
-const JSON_LINES_FORMAT: StorageFormat = {
-  inputFormat: TEXT_INPUT,
-  outputFormat: TEXT_OUTPUT,
-  serializationLibrary: 'org.openx.data.jsonserde.JsonSerDe',
-  serdeParameters: {},
-  tableParameters: { classification: 'json' },
-};
+/**
+ * JSON Lines: one object per line, read with the OpenX JSON SerDe, which finds a column under its
+ * name lowercased. A key that is not its column's lakehouse name (`Unit Price` for `unit_price`)
+ * needs a `mapping.<column>`, and a mapping needs `case.insensitive` off (Athena's OpenX JSON SerDe
+ * page), after which every key must be its column's name exactly or mapped: the renamed are.
+ */
+function jsonLinesFormat(columns: Dataset['columns']): StorageFormat {
+  const renamed = columns.filter((column) => column.nameInFile !== column.name);
+  return {
+    inputFormat: TEXT_INPUT,
+    outputFormat: TEXT_OUTPUT,
+    serializationLibrary: 'org.openx.data.jsonserde.JsonSerDe',
+    serdeParameters:
+      renamed.length === 0
+        ? {}
+        : { 'case.insensitive': 'FALSE', ...Object.fromEntries(renamed.map((column) => [`mapping.${column.name}`, column.nameInFile])) },
+    tableParameters: { classification: 'json' },
+  };
+}
 
-export function rawStorageFormat(dataset: Pick<Dataset, 'format' | 'csv'>): StorageFormat {
+export function rawStorageFormat(dataset: Pick<Dataset, 'format' | 'csv' | 'columns'>): StorageFormat {
   switch (dataset.format) {
     case 'csv':
       return csvFormat(dataset.csv);
     case 'json':
-      return JSON_LINES_FORMAT;
+      return jsonLinesFormat(dataset.columns);
     case 'parquet':
       return PARQUET_FORMAT;
   }

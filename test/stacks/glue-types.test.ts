@@ -78,6 +78,20 @@ describe('glue columns', () => {
 });
 
 describe('rawStorageFormat', () => {
+  it('maps each JSON key that is not its column\'s lakehouse name, comparing keys as written', () => {
+    const csv = { delimiter: ',', quote: '"', escape: '"', header: true };
+    const columns = [
+      column('id', { kind: 'string' }),
+      { ...column('unit_price', { kind: 'double' }), nameInFile: 'Unit Price' },
+      { ...column('orderid', { kind: 'string' }), nameInFile: 'OrderID' },
+    ];
+    expect(rawStorageFormat({ format: 'json', csv, columns }).serdeParameters).toEqual({
+      'case.insensitive': 'FALSE',
+      'mapping.unit_price': 'Unit Price',
+      'mapping.orderid': 'OrderID',
+    });
+  });
+
   it('reads RFC 4180 CSV with OpenCSVSerde, skipping the header, without an escape equal to the quote', () => {
     expect(rawStorageFormat(dataset('sales', 'orders'))).toMatchObject({
       serializationLibrary: 'org.apache.hadoop.hive.serde2.OpenCSVSerde',
@@ -88,15 +102,18 @@ describe('rawStorageFormat', () => {
   });
 
   it("passes the contract's own delimiter, quote and escape, and reads headerless files from line 1", () => {
-    const format = rawStorageFormat({ format: 'csv', csv: { delimiter: '\t', quote: "'", escape: '\\', header: false } });
+    const format = rawStorageFormat({ format: 'csv', csv: { delimiter: '\t', quote: "'", escape: '\\', header: false }, columns: [] });
     expect(format.serdeParameters).toEqual({ separatorChar: '\t', quoteChar: "'", escapeChar: '\\' });
     expect(format.tableParameters).toEqual({ classification: 'csv' });
   });
 
   it('reads JSON Lines with the OpenX JSON SerDe and Parquet with the Parquet SerDe', () => {
     const csv = { delimiter: ',', quote: '"', escape: '"', header: true };
-    expect(rawStorageFormat({ format: 'json', csv }).serializationLibrary).toBe('org.openx.data.jsonserde.JsonSerDe');
-    expect(rawStorageFormat({ format: 'parquet', csv })).toMatchObject({
+    expect(rawStorageFormat({ format: 'json', csv, columns: [column('id', { kind: 'string' })] })).toMatchObject({
+      serializationLibrary: 'org.openx.data.jsonserde.JsonSerDe',
+      serdeParameters: {},
+    });
+    expect(rawStorageFormat({ format: 'parquet', csv, columns: [] })).toMatchObject({
       serializationLibrary: 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe',
       inputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat',
       tableParameters: { classification: 'parquet' },
