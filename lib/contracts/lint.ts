@@ -1,4 +1,3 @@
-import { basename, dirname, resolve } from 'node:path';
 import { checkContract } from './check-contract.ts';
 import { checkDatasetNames } from './check-dataset-names.ts';
 import { ContractFiles } from './contract-files.ts';
@@ -10,6 +9,7 @@ import type { SourcePosition } from './model.ts';
 import type { ContractProblem } from './problems.ts';
 import type { RawContract } from './raw-contract.ts';
 import { inFileTerms, soundPart, type SoundPart } from './lint-sound-part.ts';
+import { standaloneDomainName } from './standalone-domain.ts';
 import { structuralProblems, validatorFor, type StructuralProblem } from './structural-check.ts';
 import { parseYaml, type YamlSource } from './yaml-source.ts';
 
@@ -69,8 +69,8 @@ function standardProblems(source: YamlSource, apiVersion: unknown): LintProblem[
 function semanticProblems(sound: SoundPart | undefined): LintProblem[] {
   if (sound === undefined) return [];
   const contract = sound.source.data as RawContract;
-  // Standalone, as `validate --contract`: the domain is the contract's own, else its folder's.
-  const under: ContractUnderCheck = { source: sound.source, contract, domain: contract.domain ?? basename(resolve(dirname(sound.source.file))) };
+  // Standalone, as `validate --contract`.
+  const under: ContractUnderCheck = { source: sound.source, contract, domain: standaloneDomainName(contract, sound.source.file) };
   const files = new ContractFiles();
   return [...checkContract(under, files), ...checkDatasetNames([under])].map((problem) => lintProblem(inFileTerms(problem, sound), 'lakehouse'));
 }

@@ -12,6 +12,7 @@ import { didYouMean } from './did-you-mean.ts';
 import type { Catalog, Dataset, Domain, DomainConfig, FileFormat } from './model.ts';
 import { ContractError, splitBySeverity, type ContractProblem } from './problems.ts';
 import { readingServer } from './reading-server.ts';
+import { standaloneDomainName } from './standalone-domain.ts';
 
 export interface LoadOptions {
   /** Only load these domain folders; a name without a folder is a problem. */
@@ -67,7 +68,7 @@ export interface ContractFileCheck {
 /**
  * Check one contract file for validating data with it, wherever it is (`lakehouse validate
  * --contract <file>`). With a domain.yaml beside it, its folder is its domain, as under `contracts
- * check`; without one, the domain is the contract's `domain`, else the folder's name. What only
+ * check`; without one, standaloneDomainName says which. What only
  * deploying needs (checkDeployment: the s3 landing server, the domain folder) is not asked.
  * Never throws for bad input.
  */
@@ -115,7 +116,7 @@ function examineContractFile(file: string) {
   if (domainFile !== undefined) found.push(...domainFile.problems);
   const loaded = files.contractFile(file);
   found.push(...loaded.problems);
-  const domain = domainFile === undefined ? (loaded.raw?.domain ?? basename(resolve(folder))) : basename(resolve(folder));
+  const domain = domainFile === undefined ? standaloneDomainName(loaded.raw ?? {}, file) : basename(resolve(folder));
   const under: ContractUnderCheck | undefined = loaded.raw === undefined ? undefined : { source: loaded.source!, contract: loaded.raw, domain };
   if (under !== undefined) {
     found.push(...checkContract(under, files), ...checkDatasetNames([under]));

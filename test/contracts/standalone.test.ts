@@ -79,6 +79,16 @@ describe('validating with a contract that has no domain.yaml beside it', () => {
     expect(datasets.map((dataset) => [dataset.names.ref, dataset.format])).toEqual([['finance/invoices', 'csv']]);
   });
 
+  it('derives the domain as every lakehouse name is derived, from the contract or the folder', () => {
+    const root = writeTree({
+      'anywhere/invoices.yaml': INVOICES.replace('domain: billing', 'domain: Billing & Payments'),
+      'Team Exports/invoices.yaml': INVOICES.replace('domain: billing\n', ''),
+    });
+    const refOf = (file: string) => loadContractFile(join(root, file), { fileFormat: 'csv' }).datasets[0]!.names.ref;
+    expect(refOf('anywhere/invoices.yaml')).toBe('billing_payments/invoices');
+    expect(refOf('Team Exports/invoices.yaml')).toBe('team_exports/invoices');
+  });
+
   it('refuses a contract that says nothing about how to read files when the data file does not either', () => {
     const root = writeTree({ 'anywhere/invoices.yaml': INVOICES });
     expect(checkContractFile(join(root, 'anywhere/invoices.yaml')).problems).toEqual([]);
