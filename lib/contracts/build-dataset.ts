@@ -27,6 +27,7 @@ import type {
   Threshold,
   UnknownColumns,
 } from './model.ts';
+import { isGreatExpectations, translateExpectation } from './great-expectations.ts';
 import { notEnforcedEntries } from './not-enforced.ts';
 import type { RawProperty, RawQualityRule, RawSlaProperty } from './raw-contract.ts';
 import { readingServer } from './reading-server.ts';
@@ -231,7 +232,8 @@ function keyColumns(columns: readonly Column[], position: (column: Column) => nu
 function buildRule(asWritten: RawQualityRule, column: string | null, under: ContractUnderCheck, path: FieldPath): QualityRule[] {
   const rule = inV31Form(asWritten);
   const type = rule.type ?? 'library';
-  if (type === 'text' || type === 'custom') return [];
+  if (type === 'custom') return translatedRules(rule, column, under, path);
+  if (type === 'text') return [];
   const operator = OPERATORS.find((candidate) => rule[candidate] !== undefined)!;
   const written = rule[operator] as number | readonly number[];
   const threshold: Threshold = {
@@ -259,6 +261,30 @@ function buildRule(asWritten: RawQualityRule, column: string | null, under: Cont
       position: under.source.positionOf(path),
     },
   ];
+}
+
+/**
+ * A Great Expectations rule the lakehouse translates (great-expectations.ts), as its own rules;
+ * none for what it cannot run, which `notEnforced` lists.
+ */
+function translatedRules(rule: RawQualityRule, column: string | null, under: ContractUnderCheck, path: FieldPath): QualityRule[] {
+  if (!isGreatExpectations(rule.engine)) return [];
+  const dataset = under.contract.schema[path[1] as number]!;
+  const written = dataset.properties.find((property) => lakehouseName(property.name) === column)?.name ?? null;
+  const translation = translateExpectation(rule, written, dataset.properties.map((property) => property.name));
+  if (!('rules' in translation)) return [];
+  return translation.rules.map((translated) => ({
+    ...(rule.id === undefined ? {} : { id: rule.id }),
+    ...(rule.name === undefined ? {} : { name: rule.name }),
+    ...(rule.description === undefined ? {} : { description: rule.description }),
+    metric: translated.metric,
+    column: translated.column === null ? null : lakehouseName(translated.column),
+    threshold: translated.threshold,
+    severity: SEVERITY_LEVELS[rule.severity ?? 'error'],
+    ...(translated.validValues === undefined ? {} : { validValues: translated.validValues }),
+    ...(translated.bound === undefined ? {} : { bound: translated.bound }),
+    position: under.source.positionOf(path),
+  }));
 }
 
 /**

@@ -2,6 +2,7 @@ import { BETWEEN_OPERATORS, OPERATORS } from './contract-schema.ts';
 import { logicalTypeOf, typeOfColumn } from './column-type.ts';
 import type { ContractUnderCheck } from './contract-under-check.ts';
 import { didYouMean } from './did-you-mean.ts';
+import { isGreatExpectations, translateExpectation } from './great-expectations.ts';
 import { atField, type FieldPath } from './field-path.ts';
 import { singleSelectProblem } from '../sql/single-select.ts';
 import { patternProblem } from './patterns.ts';
@@ -50,7 +51,11 @@ function checkRule(
 ): void {
   const rule = inV31Form(asWritten);
   const type = rule.type ?? 'library';
-  if (type === 'text' || type === 'custom') return;
+  if (type === 'custom') {
+    checkExpectation(rule, path, dataset, column, report);
+    return;
+  }
+  if (type === 'text') return;
   checkThreshold(rule, path, report);
   if (type === 'sql') {
     checkPlaceholders(rule.query!, [...path, 'query'], dataset, column, report);
@@ -69,6 +74,13 @@ function checkRule(
     report([...path, 'metric'], `${metric} counts values of one column: move this rule to that property's quality`);
   }
   checkArguments(rule, path, dataset, column, report);
+}
+
+/** A Great Expectations rule that contradicts the contract (a column it does not have) is refused at its implementation. */
+function checkExpectation(rule: RawQualityRule, path: FieldPath, dataset: RawSchemaObject, column: RawProperty | undefined, report: Report): void {
+  if (!isGreatExpectations(rule.engine)) return;
+  const translation = translateExpectation(rule, column?.name ?? null, dataset.properties.map((property) => property.name));
+  if ('problem' in translation) report([...path, 'implementation'], `great-expectations rule: ${translation.problem}`);
 }
 
 /** Every placeholder is one the validator fills, `{property}` only where there is a column, and the dataset is read. */

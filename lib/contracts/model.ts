@@ -113,7 +113,12 @@ export type QualityMetric =
   | 'invalidValues'
   | 'duplicateValues'
   | 'rowCount'
-  | 'sql';
+  | 'sql'
+  /** Bounds a translated Great Expectations rule sets (great-expectations.ts), with `bound`. */
+  | 'minimum'
+  | 'maximum'
+  | 'exclusiveMinimum'
+  | 'exclusiveMaximum';
 
 export type Operator =
   | 'mustBe'
@@ -155,6 +160,8 @@ export interface QualityRule {
   readonly pattern?: string;
   /** `sql`: a query over `{object}` returning one number, compared with the threshold. */
   readonly query?: string;
+  /** `minimum`, `maximum`, `exclusiveMinimum`, `exclusiveMaximum`: the bound a value is compared with. */
+  readonly bound?: number | string;
   readonly position: SourcePosition;
 }
 

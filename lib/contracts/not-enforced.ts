@@ -1,5 +1,6 @@
 import { typeOfColumn } from './column-type.ts';
 import type { FieldPath } from './field-path.ts';
+import { isGreatExpectations, translateExpectation } from './great-expectations.ts';
 import type { NotEnforcedKind } from './model.ts';
 import type { RawContract, RawQualityRule } from './raw-contract.ts';
 import { SLA_KINDS, slaElement } from './sla.ts';
@@ -26,9 +27,10 @@ export function notEnforcedEntries(contract: RawContract): NotEnforcedEntry[] {
   const entries: NotEnforcedEntry[] = [];
   contract.schema.forEach((dataset, datasetIndex) => {
     const datasets = [dataset.name];
+    const columns = dataset.properties.map((property) => property.name);
     const rules = (owner: FieldPath, column: string | null, quality: readonly RawQualityRule[] | undefined) =>
       quality?.forEach((rule, index) => {
-        const reason = notRunReason(rule);
+        const reason = notRunReason(rule, column, columns);
         if (reason === undefined) return;
         const path = [...owner, 'quality', index];
         entries.push({ kind: rule.type as NotEnforcedKind, path, datasets, column, ...(rule.id === undefined ? {} : { id: rule.id }), reason });
@@ -59,12 +61,16 @@ export function notEnforcedEntries(contract: RawContract): NotEnforcedEntry[] {
   return entries;
 }
 
-/** Why a quality rule is not run, or undefined when the validator runs it. */
-function notRunReason(rule: RawQualityRule): string | undefined {
+/**
+ * Why a quality rule is not run, or undefined when the validator runs it (a Great Expectations
+ * rule it translates; one it cannot translate for a wrong column is refused by checkQuality).
+ */
+function notRunReason(rule: RawQualityRule, column: string | null, columns: readonly string[]): string | undefined {
   if (rule.type === 'text') return 'a text rule describes a check in words, and nothing runs it';
-  if (rule.type === 'custom') {
-    const engine = rule.engine ?? 'an unnamed engine';
-    return `a custom rule for ${engine} is run by that engine, not by the lakehouse`;
+  if (rule.type !== 'custom') return undefined;
+  if (isGreatExpectations(rule.engine)) {
+    const translation = translateExpectation(rule, column, columns);
+    return 'notRun' in translation ? `a custom rule for ${rule.engine} is not translated: ${translation.notRun}` : undefined;
   }
-  return undefined;
+  return `a custom rule for ${rule.engine ?? 'an unnamed engine'} is run by that engine, not by the lakehouse`;
 }

@@ -110,6 +110,14 @@ function qualityRowTest(rule: QualityRule): RowTest {
       };
     case 'duplicateValues':
       return { failsWhen: 'duplicate' };
+    case 'minimum':
+    case 'maximum':
+    case 'exclusiveMinimum':
+    case 'exclusiveMaximum': {
+      if (rule.bound === undefined) throw new Error(`${where(rule)}: ${rule.metric} rule needs a bound`);
+      const comparison = boundRules.find(({ kind }) => kind === rule.metric)!.failsWhen;
+      return { failsWhen: 'beyond', comparison, bound: rule.bound };
+    }
     case 'rowCount':
     case 'sql':
       throw new Error(`${rule.metric} is a table-level metric`);
