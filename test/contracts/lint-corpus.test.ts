@@ -2,6 +2,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { lintContract, type LintProblem } from '../../lib/contracts/lint.ts';
+import { standardValidator } from '../../lib/contracts/lint-standard.ts';
+import { parseYaml } from '../../lib/contracts/yaml-source.ts';
 
 /**
  * `contracts lint` over the shared corpus (corpus/README.md). Every case: the lint finds each
@@ -10,6 +12,10 @@ import { lintContract, type LintProblem } from '../../lib/contracts/lint.ts';
  * standard may: the lakehouse reads some files the standard's schema does not accept). A case may also hold `lint.json`,
  * `{"lint": ["contract.yaml:<line>:<column> [<odcs|lakehouse>] <error|warning> <fragment>", ...]}`:
  * every problem the lint reports, in order.
+ *
+ * Every case is also a contract another ODCS tool could have written: valid against the standard's
+ * own JSON Schema for its apiVersion (the one the lint compiles, once per version), unless its
+ * expected.json says `"schemaInvalid": "<why>"` because being invalid is the case's point.
  */
 
 const CORPUS = join(import.meta.dirname, 'corpus');
@@ -19,8 +25,22 @@ const cases = readdirSync(CORPUS, { withFileTypes: true })
   .sort();
 
 interface Expected {
+  /** Why the contract is not valid against the standard's schema; absent when it is. */
+  readonly schemaInvalid?: string;
   readonly refused?: readonly string[];
   readonly warnings?: readonly string[];
+}
+
+/** What the standard's schema for the contract's apiVersion says of it: [] when valid. */
+function standardErrors(name: string): string[] {
+  const file = join(CORPUS, name, 'contract.yaml');
+  const parsed = parseYaml(file, readFileSync(file, 'utf8'));
+  if ('problems' in parsed) return parsed.problems.map((problem) => problem.message);
+  const data = parsed.source.data as { apiVersion?: unknown } | null;
+  const validate = standardValidator(data?.apiVersion);
+  if (validate === undefined) return [`no schema of the standard is vendored for apiVersion ${String(data?.apiVersion)}`];
+  if (validate(data)) return [];
+  return (validate.errors ?? []).map((error) => `${error.instancePath} ${error.message ?? ''} ${JSON.stringify(error.params)}`);
 }
 
 function lintCase(name: string): readonly LintProblem[] {
@@ -54,6 +74,9 @@ describe('contracts lint over the contract corpus', () => {
 
   it.each(cases)('%s', (name) => {
     const expected = JSON.parse(readFileSync(join(CORPUS, name, 'expected.json'), 'utf8')) as Expected;
+    const errorsOfStandard = standardErrors(name);
+    if (expected.schemaInvalid === undefined) expect(errorsOfStandard, `${name}: valid against the standard's schema (else say why in schemaInvalid)`).toEqual([]);
+    else expect(errorsOfStandard, `${name}: schemaInvalid, yet valid against the standard's schema`).not.toEqual([]);
     const problems = lintCase(name);
     const errors = problems.filter((problem) => problem.severity === 'error').map(shown);
     // "<place> [source] error <fragment>": the loader's refusal, whoever the lint says refuses it.
