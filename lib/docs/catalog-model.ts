@@ -12,7 +12,7 @@ import { reportPrefix } from '../ingest/layout.ts';
 import { approvalIn } from '../ml/approval.ts';
 import type { MlModel } from '../ml/model.ts';
 import type { Materialization, TransformDag, TransformModel } from '../transforms/model.ts';
-import { deriveRules } from '../validation/derive-rules.ts';
+import { deriveRules, notEvaluatedRules } from '../validation/derive-rules.ts';
 import type { RuleKind } from '../validation/report.ts';
 import { reportedColumn } from '../validation/rule.ts';
 import { columnTypeText } from './column-type-text.ts';
@@ -69,6 +69,8 @@ export interface DocsDataset {
   readonly reportPrefix: string;
   readonly columns: readonly DocsColumn[];
   readonly rules: readonly DocsRule[];
+  /** The contract's rules nothing evaluates, with the reason (`notEvaluatedRules`). */
+  readonly notEvaluated: readonly { readonly id: string; readonly kind: RuleKind; readonly column: string | null; readonly reason: string }[];
 }
 
 export interface DocsModelInput {
@@ -197,6 +199,8 @@ function docsDataset(dataset: Dataset, domain: Domain, identity: EnvironmentIden
       severity: rule.severity,
       threshold: thresholdText(rule.threshold),
     })),
+    // What the contract has and nothing runs is listed too, saying so, as every report lists it.
+    notEvaluated: notEvaluatedRules(dataset).map(({ id, kind, column, reason }) => ({ id, kind, column, reason })),
   };
 }
 

@@ -146,6 +146,18 @@ describe('contract text is user input', () => {
   });
 });
 
+describe('rules nothing evaluates', () => {
+  it('are listed on the dataset page with their reason, and shown as not evaluated (never failed) in the latest report', () => {
+    const dataset = docs.domains.find((domain) => domain.name === 'shop')!.datasets[0]!;
+    const withText = { ...dataset, notEvaluated: [{ id: 'text', kind: 'text' as const, column: null, reason: 'a text rule describes a check in words, and nothing runs it' }] };
+    const latest = reports[reports.length - 1]!;
+    const notRun = { ...latest.rules[0]!, id: 'text', kind: 'text' as const, status: 'notEvaluated' as const, passed: false, message: 'not evaluated: a text rule' };
+    const page = datasetPage(withText, 'dev', [...reports.slice(0, -1), { ...latest, rules: [...latest.rules, notRun] }], 'the test').html;
+    expect(page).toContain('<li data-rule="text"><code>text</code> (text): a text rule describes a check in words, and nothing runs it</li>');
+    expect(page).toMatch(/<tr data-rule="text">\s*<td><code>text<\/code><\/td>\s*<td><span class="badge [a-z]+">[a-z]+<\/span><\/td>\s*<td><span class="badge not-evaluated">not evaluated<\/span> not evaluated: a text rule<\/td>/);
+  });
+});
+
 describe('runbook pages', () => {
   it('renders one page per kind of the alarm catalog, in its words', () => {
     const runbooks = sitePages({ catalog: docs, reports: new Map(), reportSource: 'nowhere' }).filter((page) => page.path.startsWith('runbooks/'));
