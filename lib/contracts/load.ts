@@ -6,6 +6,7 @@ import { checkContract } from './check-contract.ts';
 import { checkDatasetNames } from './check-dataset-names.ts';
 import { checkDeployment, checkDomainField } from './check-deployment.ts';
 import { ContractFiles, DOMAIN_FILE } from './contract-files.ts';
+import { asYamlFileName, isContractFileName, isJsonFileName, mayBeContractFileName, MISNAMED_DOMAIN_FILE } from './contract-file-name.ts';
 import { contractOwner } from './contract-owner.ts';
 import type { ContractUnderCheck } from './contract-under-check.ts';
 import { didYouMean } from './did-you-mean.ts';
@@ -145,6 +146,10 @@ function standaloneDomain(under: ContractUnderCheck): DomainConfig {
 
 function selectedDomains(root: string, options: LoadOptions, problems: ContractProblem[]): string[] {
   const entries = listFolder(root, problems);
+  for (const stray of entries.filter((entry) => entry.isFile() && !entry.name.startsWith('.') && mayBeContractFileName(entry.name))) {
+    const message = `not read: contracts are read from domain folders; move it to ${join(root, '<domain>', stray.name)}, beside that folder's ${DOMAIN_FILE}`;
+    problems.push({ file: join(root, stray.name), line: 1, column: 1, message, severity: 'warning' });
+  }
   const folders = entries.filter((entry) => entry.isDirectory() && !entry.name.startsWith('.')).map((entry) => entry.name).sort();
   if (options.domains === undefined) return folders;
   for (const name of options.domains) {
@@ -157,14 +162,19 @@ function selectedDomains(root: string, options: LoadOptions, problems: ContractP
 
 function checkDomainFolder(root: string, name: string, files: ContractFiles, problems: ContractProblem[]) {
   const folder = join(root, name);
-  const yamlFiles = listFolder(folder, problems)
+  const names = listFolder(folder, problems)
     .filter((entry) => entry.isFile())
     .map((entry) => entry.name)
     .sort();
-  for (const misnamed of yamlFiles.filter((file) => file.endsWith('.yml'))) {
-    problems.push({ file: join(folder, misnamed), line: 1, column: 1, message: 'contract files end in .yaml; this file is not read' });
+  if (names.includes(MISNAMED_DOMAIN_FILE)) {
+    const message = `the domain file is named ${DOMAIN_FILE}; rename this file, which is not read`;
+    problems.push({ file: join(folder, MISNAMED_DOMAIN_FILE), line: 1, column: 1, message });
   }
-  const contractFiles = yamlFiles.filter((file) => file.endsWith('.yaml') && file !== DOMAIN_FILE).map((file) => join(folder, file));
+  for (const json of names.filter(isJsonFileName)) {
+    const message = `not read: contracts are read from .yaml and .yml files; if this is one (JSON is YAML), rename it ${asYamlFileName(json)}`;
+    problems.push({ file: join(folder, json), line: 1, column: 1, message, severity: 'warning' });
+  }
+  const contractFiles = names.filter(isContractFileName).map((file) => join(folder, file));
 
   const domainFile = files.domainFile(folder);
   if (domainFile === undefined) problems.push(missingDomainFile(folder, contractFiles[0] ?? folder));

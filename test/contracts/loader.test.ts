@@ -427,10 +427,4 @@ describe('loader entry points', () => {
     expect(catalog!.domains.map((domain) => domain.name)).toEqual(['sales']);
     expect(catalog!.domains[0]!.datasets).toEqual([]);
   });
-
-  it('reports a .yml file instead of silently skipping it', () => {
-    const root = writeTree({ 'sales/domain.yaml': SALES_DOMAIN, 'sales/orders.yml': 'id: x\n' });
-    const { problems } = checkCatalog(root);
-    expect(problems.map((problem) => problem.message)).toEqual(['contract files end in .yaml; this file is not read']);
-  });
 });
