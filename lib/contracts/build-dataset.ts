@@ -32,7 +32,7 @@ import { notEnforcedEntries } from './not-enforced.ts';
 import type { RawProperty, RawQualityRule, RawSlaProperty } from './raw-contract.ts';
 import { readingServer } from './reading-server.ts';
 import { resolveReference, type ReferenceLookup, type ResolvedReference } from './references.ts';
-import { SLA_KINDS, slaDatasets, slaElement, type SlaKind } from './sla.ts';
+import { SLA_KINDS, slaDatasets, slaElementOf, type SlaKind } from './sla.ts';
 import { majorVersion, tableName } from './table-name.ts';
 import { inV31Form } from './v30-quality.ts';
 
@@ -134,7 +134,7 @@ export function buildDatasets(under: ContractUnderCheck, domainOwner: Owner, loo
         ? {}
         : {
             freshness: {
-              column: lakehouseColumn(slaElement(freshness.entry, contract)?.column),
+              column: lakehouseColumn(slaElementOf(freshness.entry, contract, dataset.name)?.column),
               maxAge: seconds(freshness.entry),
               position: source.positionOf(['slaProperties', freshness.index]),
             },

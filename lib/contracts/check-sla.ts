@@ -5,7 +5,7 @@ import { KNOWN_UNITS, slaSeconds, unitSeconds } from './durations.ts';
 import { atField, type FieldPath } from './field-path.ts';
 import { impliedFreshnessColumn } from './freshness-column.ts';
 import type { ContractProblem } from './problems.ts';
-import { SLA_KINDS, slaDatasets, slaElement } from './sla.ts';
+import { SLA_KINDS, slaDatasets, slaElements, type SlaElement } from './sla.ts';
 import { showValue } from './values.ts';
 
 /** Checks on `slaProperties[]`: the freshness, frequency and retention entries this project reads. */
@@ -40,17 +40,19 @@ export function checkSla(under: ContractUnderCheck): ContractProblem[] {
       }
     }
 
-    const element = slaElement(sla, contract);
-    if (element === undefined) {
+    const elements = slaElements(sla, contract);
+    if (elements === undefined) {
       if (kind !== 'retention' && datasetNames.length > 1) {
         const form = kind === 'freshness' ? '<dataset>.<timestamp column>' : '<dataset>';
         report(path, `${sla.property} needs an element (${form}): this contract has several datasets (${datasetNames.join(', ')})`);
       }
+      if (kind === 'freshness') for (const dataset of slaDatasets(sla, contract)) checkImpliedColumn(under, sla.property, dataset, path, report);
     } else {
-      checkElement(under, kind, sla.property, element, [...path, 'element'], report);
-    }
-    if (kind === 'freshness' && element?.column === undefined) {
-      for (const dataset of slaDatasets(sla, contract)) checkImpliedColumn(under, sla.property, dataset, path, report);
+      for (const element of elements) checkElement(under, kind, sla.property, element, [...path, 'element'], report);
+      checkOneEntryPerDataset(kind, sla.property, elements, [...path, 'element'], report);
+      if (kind === 'freshness') {
+        for (const { dataset } of elements.filter((element) => element.column === undefined)) checkImpliedColumn(under, sla.property, dataset, path, report);
+      }
     }
     for (const dataset of slaDatasets(sla, contract)) {
       const key = `${kind}/${dataset}`;
@@ -89,11 +91,35 @@ function checkImpliedColumn(
   }
 }
 
+/**
+ * An element may name several datasets, each then held to the entry (ODCS separates several
+ * elements with commas), but each dataset once: freshness is measured on one column, and which
+ * of several the contract meant (the newest of them, or each) it does not say.
+ */
+function checkOneEntryPerDataset(
+  kind: string,
+  property: string,
+  elements: readonly SlaElement[],
+  path: FieldPath,
+  report: (path: FieldPath, message: string) => void,
+): void {
+  for (const dataset of new Set(elements.map((element) => element.dataset))) {
+    const named = elements.filter((element) => element.dataset === dataset);
+    if (named.length < 2) continue;
+    if (kind === 'freshness') {
+      const columns = named.map((element) => element.column ?? '(no column)').join(', ');
+      report(path, `${property} is measured on one column per dataset, and this element names several of dataset '${dataset}' (${columns}): keep one`);
+    } else {
+      report(path, `this element names dataset '${dataset}' ${named.length} times: name it once`);
+    }
+  }
+}
+
 function checkElement(
   under: ContractUnderCheck,
   kind: string,
   property: string,
-  element: { readonly dataset: string; readonly column?: string },
+  element: SlaElement,
   path: FieldPath,
   report: (path: FieldPath, message: string) => void,
 ): void {

@@ -3,7 +3,7 @@ import type { FieldPath } from './field-path.ts';
 import { isGreatExpectations, translateExpectation } from './great-expectations.ts';
 import type { NotEnforcedKind } from './model.ts';
 import type { RawContract, RawQualityRule } from './raw-contract.ts';
-import { SLA_KINDS, slaElement } from './sla.ts';
+import { SLA_KINDS, slaElements } from './sla.ts';
 import { formatCheck } from './value-formats.ts';
 
 /** One contract entry the lakehouse accepts but does not run, and where it is written. */
@@ -49,12 +49,12 @@ export function notEnforcedEntries(contract: RawContract): NotEnforcedEntry[] {
   });
   contract.slaProperties?.forEach((sla, index) => {
     if (SLA_KINDS[sla.property] !== undefined) return;
-    const element = slaElement(sla, contract);
+    const elements = slaElements(sla, contract);
     entries.push({
       kind: 'sla',
       path: ['slaProperties', index],
-      datasets: element === undefined ? contract.schema.map((dataset) => dataset.name) : [element.dataset],
-      column: element?.column ?? null,
+      datasets: elements === undefined ? contract.schema.map((dataset) => dataset.name) : [...new Set(elements.map((element) => element.dataset))],
+      column: elements?.length === 1 ? (elements[0]!.column ?? null) : null,
       reason: `SLA property '${sla.property}' is not measured (the lakehouse measures ${Object.keys(SLA_KINDS).join(', ')})`,
     });
   });
