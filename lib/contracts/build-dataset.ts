@@ -28,6 +28,7 @@ import type {
   UnknownColumns,
 } from './model.ts';
 import { isGreatExpectations, translateExpectation } from './great-expectations.ts';
+import { DEFAULT_MISSING_VALUES } from './missing-values.ts';
 import { notEnforcedEntries } from './not-enforced.ts';
 import type { RawProperty, RawQualityRule, RawSlaProperty } from './raw-contract.ts';
 import { readingServer } from './reading-server.ts';
@@ -39,8 +40,6 @@ import { inV31Form } from './v30-quality.ts';
 export const DEFAULT_CSV_OPTIONS: CsvOptions = { delimiter: ',', quote: '"', escape: '"', header: true };
 export const DEFAULT_ON_VIOLATION: OnViolation = 'quarantine-file';
 export const DEFAULT_UNKNOWN_COLUMNS: UnknownColumns = 'fail';
-/** What `missingValues` counts besides null when a rule lists none. */
-export const DEFAULT_MISSING_VALUES: readonly string[] = ['', 'N/A', 'n/a', 'null', 'NULL'];
 
 /** The contract's identity as every dataset of it carries it. */
 export function contractInfo({ contract, source }: ContractUnderCheck): ContractInfo {

@@ -1,4 +1,4 @@
-import { DEFAULT_MISSING_VALUES } from '../contracts/build-dataset.ts';
+import { DEFAULT_MISSING_VALUES } from '../contracts/missing-values.ts';
 import { impliedFreshnessColumn } from '../contracts/freshness-column.ts';
 import { formatCheck } from '../contracts/value-formats.ts';
 import type { Column, Dataset, QualityRule, SourcePosition } from '../contracts/model.ts';
