@@ -1,12 +1,15 @@
-import type { ColumnType } from './model.ts';
+import { datePatternShape, fieldsOf, PARSED_DATE_FIELDS, readDatePattern, TIME_FIELDS, type DateField, type DatePattern } from './date-pattern.ts';
+import type { Column, ColumnType } from './model.ts';
 
 /**
  * What the validator does with a column's `logicalTypeOptions.format`: check a string value's
- * shape with a pattern (a `format` rule, counted like `pattern`), nothing more because the column's
- * type already reads exactly that format, report it as not enforced, or refuse the contract.
+ * shape with a pattern (a `format` rule, counted like `pattern`), parse a date or timestamp column's
+ * values with a date pattern (a value that does not parse fails `type`), nothing more because the
+ * column's type already reads exactly that format, report it as not enforced, or refuse the contract.
  */
 export type FormatCheck =
   | { readonly check: 'pattern'; readonly pattern: string }
+  | { readonly check: 'parsed'; readonly pattern: DatePattern }
   | { readonly check: 'implied' }
   | { readonly check: 'notEnforced'; readonly reason: string }
   | { readonly check: 'refused'; readonly reason: string };
@@ -29,38 +32,42 @@ const ISO_FORMATS: Readonly<Record<'date' | 'timestamp', readonly string[]>> = {
   timestamp: ['date-time', "yyyy-MM-dd'T'HH:mm:ss", 'yyyy-MM-dd HH:mm:ss', "yyyy-MM-dd'T'HH:mm:ssXXX", "yyyy-MM-dd'T'HH:mm:ss.SSSXXX"],
 };
 
-/** Java/Joda date-pattern letters and the digits each stands for. */
-const DATE_FIELDS: Readonly<Record<string, string>> = {
-  yyyy: String.raw`\d{4}`,
-  yy: String.raw`\d{2}`,
-  MM: String.raw`\d{2}`,
-  dd: String.raw`\d{2}`,
-  HH: String.raw`\d{2}`,
-  mm: String.raw`\d{2}`,
-  ss: String.raw`\d{2}`,
-  SSS: String.raw`\d{3}`,
-};
-const DATE_FIELD = /yyyy|yy|MM|dd|HH|mm|ss|SSS/g;
-
-/** A date pattern such as `dd.MM.yyyy`: only the fields above, digits-free separators, a year, month and day. */
-function isDatePattern(format: string): boolean {
-  const rest = format.replace(DATE_FIELD, '');
-  return /^[^A-Za-z0-9]*$/.test(rest) && /y{2,4}/.test(format) && format.includes('MM') && format.includes('dd');
+/**
+ * A string column's date pattern such as `dd.MM.yyyy` or `dd/MM/yy`: fields and digit-free literal
+ * text, with a year, a month and a day. Only its shape is checked, so a two-digit year is fine.
+ */
+function datePattern(format: string): DatePattern | undefined {
+  const read = readDatePattern(format);
+  if (read === undefined || !('pattern' in read)) return undefined;
+  const fields = fieldsOf(read.pattern);
+  const hasYear = fields.includes('yyyy') || fields.includes('yy');
+  return hasYear && fields.includes('MM') && fields.includes('dd') ? read.pattern : undefined;
 }
 
-/** `dd.MM.yyyy` as the RE2 pattern of its shape: `\d{2}\.\d{2}\.\d{4}`. */
-function datePatternShape(format: string): string {
-  let pattern = '';
-  let last = 0;
-  for (const match of format.matchAll(DATE_FIELD)) {
-    pattern += escapeRe2(format.slice(last, match.index)) + DATE_FIELDS[match[0]]!;
-    last = match.index + match[0].length;
+const DATE_FIELDS: readonly DateField[] = ['yyyy', 'MM', 'dd'];
+
+/** A date or timestamp column's pattern (a format with a year), or why its values cannot be parsed with it. */
+function parsablePattern(format: string, kind: 'date' | 'timestamp'): { readonly pattern: DatePattern } | { readonly reason: string } {
+  const supported = `it reads ${PARSED_DATE_FIELDS.join(', ')} and literal text (quoted when it holds letters, as in 'T')`;
+  const read = readDatePattern(format);
+  if (read === undefined) return { reason: `it holds a digit or an unclosed quote (${supported})` };
+  if ('unknownLetters' in read) {
+    return { reason: `the letters ${read.unknownLetters.map((letters) => `'${letters}'`).join(', ')} are not supported (${supported})` };
   }
-  return pattern + escapeRe2(format.slice(last));
-}
-
-function escapeRe2(text: string): string {
-  return text.replace(/[\\^$.|?*+()[\]{}]/g, (character) => `\\${character}`);
+  const fields = fieldsOf(read.pattern);
+  const unparsed = fields.filter((field) => !PARSED_DATE_FIELDS.includes(field));
+  if (unparsed.length > 0) {
+    return { reason: `'${unparsed.join("', '")}' is not supported: DuckDB and Athena put a two-digit year in different centuries (${supported})` };
+  }
+  const repeated = fields.find((field, index) => fields.indexOf(field) !== index);
+  if (repeated !== undefined) return { reason: `'${repeated}' appears twice` };
+  const missing = DATE_FIELDS.filter((field) => !fields.includes(field));
+  if (missing.length > 0) return { reason: `it has no ${missing.join(', ')} (a pattern needs ${DATE_FIELDS.join(', ')})` };
+  const time = fields.filter((field) => TIME_FIELDS.includes(field));
+  if (kind === 'date' && time.length > 0) {
+    return { reason: `a date has no time of day (${time.join(', ')}): declare the column a timestamp, or drop the time from the pattern` };
+  }
+  return { pattern: read.pattern };
 }
 
 /** What the validator does with `format` on a column of `type`. */
@@ -68,21 +75,18 @@ export function formatCheck(format: string, type: ColumnType | undefined): Forma
   const kind = type?.kind;
   if (kind === 'date' || kind === 'timestamp') {
     if (ISO_FORMATS[kind].includes(format)) return { check: 'implied' };
-    if (isDatePattern(format)) {
-      return {
-        check: 'refused',
-        reason:
-          `${kind} values are read as ISO 8601 (${ISO_FORMATS[kind][1]}), by the validator and by the load alike, so every ` +
-          `valid '${format}' value would fail: deliver ISO ${kind}s, or declare the column a string with this format ` +
-          '(its shape is then checked)',
-      };
+    // A format with a year is a date pattern: parsed with, or refused, never taken for ISO.
+    if (/y/.test(format.replace(/'[^']*'/g, ''))) {
+      const parsable = parsablePattern(format, kind);
+      return 'pattern' in parsable ? { check: 'parsed', pattern: parsable.pattern } : { check: 'refused', reason: parsable.reason };
     }
     return { check: 'notEnforced', reason: `format '${format}' on a ${kind} column is not checked (the column's type reads ISO 8601 values)` };
   }
   if (kind === 'string') {
     const named = NAMED_FORMATS[format];
     if (named !== undefined) return { check: 'pattern', pattern: named };
-    if (isDatePattern(format)) return { check: 'pattern', pattern: datePatternShape(format) };
+    const pattern = datePattern(format);
+    if (pattern !== undefined) return { check: 'pattern', pattern: datePatternShape(pattern) };
   }
   return {
     check: 'notEnforced',
@@ -91,4 +95,12 @@ export function formatCheck(format: string, type: ColumnType | undefined): Forma
         ? `format '${format}' is not one the validator checks (it checks ${CHECKED_FORMATS.join(', ')} and date patterns such as dd.MM.yyyy)`
         : `format '${format}' applies to string, date and timestamp columns; this column is ${kind ?? 'of an unknown type'}`,
   };
+}
+
+/** The date pattern a date or timestamp column's text values are parsed with, if its format gives one. */
+export function parsedDatePattern(column: Pick<Column, 'type' | 'constraints'>): DatePattern | undefined {
+  const { format } = column.constraints;
+  if (format === undefined) return undefined;
+  const checked = formatCheck(format, column.type);
+  return checked.check === 'parsed' ? checked.pattern : undefined;
 }

@@ -1,3 +1,4 @@
+import { datePatternShape, jodaFormat, type DatePattern } from '../contracts/date-pattern.ts';
 import type { ColumnType } from '../contracts/model.ts';
 import { TIME_OF_DAY_PATTERN } from '../contracts/values.ts';
 import { datePattern, decimalPattern, integerPattern, parseBoolean, quoteIdentifier, quoteString } from './ansi.ts';
@@ -80,6 +81,15 @@ function parse(text: string, columnType: ColumnType): string {
   }
 }
 
+/**
+ * Trino's `parse_datetime` reads a Joda pattern in the session's zone (UTC in Athena) and fails on
+ * a value that is no date (31.02.2024), hence `try`.
+ */
+function parseDatePattern(text: string, columnType: ColumnType, pattern: DatePattern): string {
+  const parsed = `try(parse_datetime(${text}, ${quoteString(jodaFormat(pattern))}))`;
+  return `CASE WHEN ${fullMatch(text, datePatternShape(pattern))} THEN CAST(${parsed} AS ${type(columnType)}) END`;
+}
+
 /** Athena engine v3 (Trino) SQL. */
 export const athena: Dialect = {
   name: 'athena',
@@ -87,6 +97,7 @@ export const athena: Dialect = {
   string: quoteString,
   type,
   parse,
+  parseDatePattern,
   convert,
   text: (expression) => `CAST(${expression} AS varchar)`,
   fullMatch,

@@ -1,3 +1,4 @@
+import type { DatePattern } from '../contracts/date-pattern.ts';
 import type { ColumnType } from '../contracts/model.ts';
 
 /**
@@ -18,6 +19,11 @@ export interface Dialect {
    * reason to stop.
    */
   parse(text: string, type: ColumnType): string;
+  /**
+   * Text of a date or timestamp column written in the contract's date pattern (`dd.MM.yyyy`)
+   * parsed as the column type, or NULL when it does not have the pattern's shape or is no date.
+   */
+  parseDatePattern(text: string, type: ColumnType, pattern: DatePattern): string;
   /**
    * A value of another engine type converted to the column type, or NULL when it does not fit
    * exactly: never rounded (a fraction for an integer, digits beyond a decimal's scale), never

@@ -1,3 +1,4 @@
+import { datePatternShape, strptimeFormat, type DatePattern } from '../contracts/date-pattern.ts';
 import type { ColumnType } from '../contracts/model.ts';
 import { TIME_OF_DAY_PATTERN } from '../contracts/values.ts';
 import { datePattern, decimalPattern, integerPattern, parseBoolean, quoteIdentifier, quoteString } from './ansi.ts';
@@ -75,6 +76,12 @@ function parse(text: string, columnType: ColumnType): string {
   }
 }
 
+/** `strptime` gives a TIMESTAMP without zone, which the UTC connection casts as UTC. */
+function parseDatePattern(text: string, columnType: ColumnType, pattern: DatePattern): string {
+  const parsed = `try_strptime(${text}, ${quoteString(strptimeFormat(pattern))})`;
+  return `CASE WHEN ${fullMatch(text, datePatternShape(pattern))} THEN CAST(${parsed} AS ${type(columnType)}) END`;
+}
+
 /** DuckDB SQL; the connection must have `SET TimeZone = 'UTC'` for timestamps to parse as UTC. */
 export const duckdb: Dialect = {
   name: 'duckdb',
@@ -82,6 +89,7 @@ export const duckdb: Dialect = {
   string: quoteString,
   type,
   parse,
+  parseDatePattern,
   convert,
   text: (expression) => `CAST(${expression} AS VARCHAR)`,
   fullMatch,

@@ -1,4 +1,5 @@
 import type { Column, ColumnType, Dataset } from '../contracts/model.ts';
+import { parsedDatePattern } from '../contracts/value-formats.ts';
 import type { Dialect } from '../sql/dialect.ts';
 import { valueLiteral } from '../sql/value-literal.ts';
 import { deriveRules } from './derive-rules.ts';
@@ -124,8 +125,13 @@ export function compileValidation(dataset: Dataset, dialect: Dialect, options: C
     if (compiled === undefined) throw new Error(`${dataset.names.ref} has no column '${name}'`);
     return compiled;
   };
+  // Only delivered text is written in the contract's date pattern: a Parquet date is a date.
+  const parseText = (column: Column, raw: string): string => {
+    const pattern = parsedDatePattern(column);
+    return pattern === undefined ? dialect.parse(raw, column.type) : dialect.parseDatePattern(raw, column.type, pattern);
+  };
   const typedValue = ({ column, raw }: CompiledColumn): string => {
-    const value = native.has(column.name) ? dialect.convert(raw, column.type) : dialect.parse(raw, column.type);
+    const value = native.has(column.name) ? dialect.convert(raw, column.type) : parseText(column, raw);
     const flag = structured.get(column.name);
     if (flag === undefined) return value;
     // An object or array column holds only a structured value, and any other column never does.

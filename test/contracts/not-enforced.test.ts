@@ -79,7 +79,7 @@ describe('entries nothing enforces', () => {
     expect(orders!.notEnforced[0]!.reason).toBe('a custom rule for soda is run by that engine, not by the lakehouse');
   });
 
-  it('include a format the validator does not check, and a date pattern on a date column is refused', () => {
+  it('include a format the validator does not check, and a date pattern with a letter nothing parses is refused', () => {
     const result = checked(
       salesOrdersContract(
         yaml`
@@ -90,7 +90,7 @@ describe('entries nothing enforces', () => {
           - name: ordered_on
             logicalType: date
             logicalTypeOptions:
-              format: dd.MM.yyyy
+              format: EEE dd.MM.yyyy
           - name: shipped_on
             logicalType: date
             logicalTypeOptions:
@@ -108,7 +108,7 @@ describe('entries nothing enforces', () => {
     );
     expect(result.problems.map(result.relative)).toEqual([
       expect.stringMatching(
-        /^sales\/orders\.yaml:22:19: schema\[0\]\.properties\[1\]\.logicalTypeOptions\.format: format 'dd\.MM\.yyyy' is not supported: date values are read as ISO 8601 \(yyyy-MM-dd\)/,
+        /^sales\/orders\.yaml:22:19: schema\[0\]\.properties\[1\]\.logicalTypeOptions\.format: format 'EEE dd\.MM\.yyyy' is not supported: the letters 'EEE' are not supported \(it reads yyyy, MM, dd, HH, mm, ss, SSS/,
       ),
       "sales/orders.yaml:34:23: schema[0].properties[4].logicalTypeOptions.multipleOf: multipleOf applies to number and integer columns only ('code' is string)",
     ]);
