@@ -2,7 +2,8 @@
  * Issue 13 item 6 end to end: a JSON Lines dataset with an object column (a struct with a nested
  * object), an array of objects, an array of strings and a time of day goes through the synthesized
  * pipeline offline into the silver table of the local lake, where a query reads the nested values
- * back, and a gold model reads a nested field like any column.
+ * back, and a gold model reads a nested field like any column. A date delivered as dd.MM.yyyy, as
+ * its contract's format says, lands in silver as that date.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -72,6 +73,10 @@ schema:
           logicalType: string
       - name: cutoff
         logicalType: time
+      - name: shipped_on
+        logicalType: date
+        logicalTypeOptions:
+          format: dd.MM.yyyy
 `;
 
 const MODEL = `---
@@ -82,9 +87,9 @@ SELECT "parcel_id", "dims"."weight_kg" AS "weight_kg" FROM {{ ref('parcels') }}
 
 /** Two clean rows and one whose nested weight is text, quarantined on its own. */
 const DELIVERY = [
-  '{"parcel_id":"P1","dims":{"weight_kg":1.25,"box":{"width_cm":30,"label":"S"}},"scans":[{"at":"2026-11-20T08:00:00Z","depot":"AMS"},{"at":"2026-11-20T17:30:00+01:00"}],"labels":["fragile"],"cutoff":"17:45:00"}',
-  '{"parcel_id":"P2","dims":{"weight_kg":3,"box":null},"scans":[],"labels":null,"cutoff":"08:00:00.250"}',
-  '{"parcel_id":"P3","dims":{"weight_kg":"heavy"},"scans":[],"labels":[],"cutoff":"09:00:00"}',
+  '{"parcel_id":"P1","dims":{"weight_kg":1.25,"box":{"width_cm":30,"label":"S"}},"scans":[{"at":"2026-11-20T08:00:00Z","depot":"AMS"},{"at":"2026-11-20T17:30:00+01:00"}],"labels":["fragile"],"cutoff":"17:45:00","shipped_on":"20.11.2026"}',
+  '{"parcel_id":"P2","dims":{"weight_kg":3,"box":null},"scans":[],"labels":null,"cutoff":"08:00:00.250","shipped_on":"01.02.2026"}',
+  '{"parcel_id":"P3","dims":{"weight_kg":"heavy"},"scans":[],"labels":[],"cutoff":"09:00:00","shipped_on":"2026-11-20"}',
 ];
 
 let fixture: RuntimeFixture;
@@ -113,7 +118,7 @@ describe('object, array and time columns through the offline pipeline', () => {
 
     const dataset = runtime.dataset('post/parcels');
     const rows = await tableRows(runtime, dataset, 'parcel_id');
-    expect(rows.map(({ parcel_id, dims, scans, labels, cutoff }) => ({ parcel_id, dims, scans, labels, cutoff }))).toEqual([
+    expect(rows.map(({ parcel_id, dims, scans, labels, cutoff, shipped_on }) => ({ parcel_id, dims, scans, labels, cutoff, shipped_on }))).toEqual([
       {
         parcel_id: 'P1',
         dims: { weight_kg: 1.25, box: { width_cm: 30, label: 'S' } },
@@ -123,16 +128,20 @@ describe('object, array and time columns through the offline pipeline', () => {
         ],
         labels: ['fragile'],
         cutoff: '17:45:00',
+        shipped_on: '2026-11-20',
       },
-      { parcel_id: 'P2', dims: { weight_kg: 3, box: null }, scans: [], labels: null, cutoff: '08:00:00.250' },
+      { parcel_id: 'P2', dims: { weight_kg: 3, box: null }, scans: [], labels: null, cutoff: '08:00:00.250', shipped_on: '2026-02-01' },
     ]);
 
     const relation = `"${runtime.database(dataset)}"."${silverTableName(dataset)}"`;
     expect(
-      await query(runtime, `SELECT parcel_id, dims.box.width_cm AS width, scans[1].depot AS first_depot, len(scans) AS scan_count FROM ${relation} ORDER BY parcel_id`),
+      await query(
+        runtime,
+        `SELECT parcel_id, dims.box.width_cm AS width, scans[1].depot AS first_depot, len(scans) AS scan_count, typeof(shipped_on) AS shipped_type FROM ${relation} ORDER BY parcel_id`,
+      ),
     ).toEqual([
-      { parcel_id: 'P1', width: 30, first_depot: 'AMS', scan_count: 2 },
-      { parcel_id: 'P2', width: null, first_depot: null, scan_count: 0 },
+      { parcel_id: 'P1', width: 30, first_depot: 'AMS', scan_count: 2, shipped_type: 'DATE' },
+      { parcel_id: 'P2', width: null, first_depot: null, scan_count: 0, shipped_type: 'DATE' },
     ]);
   });
 
