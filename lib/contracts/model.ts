@@ -160,6 +160,11 @@ export interface QualityRule {
   readonly pattern?: string;
   /** `sql`: a query over `{object}` returning one number, compared with the threshold. */
   readonly query?: string;
+  /**
+   * `sql` whose query counts the rows where a condition holds (sql-rows-query.ts): the same query
+   * selecting those rows' `_row`, so the rule judges rows one by one.
+   */
+  readonly rowsQuery?: string;
   /** `minimum`, `maximum`, `exclusiveMinimum`, `exclusiveMaximum`: the bound a value is compared with. */
   readonly bound?: number | string;
   readonly position: SourcePosition;

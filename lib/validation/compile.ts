@@ -25,6 +25,12 @@ export interface CompileOptions {
    * @default none: each query aggregates the keys it needs itself
    */
   readonly repeatedKeyTable?: (index: number) => string;
+  /**
+   * The table of `_row`s that sql row rule `index` (`CompiledValidation.sqlRowRules[index]`)
+   * selects, made before any query reads `checked`. Needed when the dataset has such a rule.
+   * @default none: compiling a dataset with a sql row rule fails
+   */
+  readonly sqlRowsTable?: (index: number) => string;
 }
 
 /** How a row query reaches one contract column in `checked`. */
@@ -79,6 +85,11 @@ export interface CompiledValidation {
   readonly rowCountMetric: string;
   /** The typed rows (`_row` plus every contract column, typed): what `{object}` means in SQL rules. */
   readonly typedSelect: string;
+  /**
+   * The sql rules judged by row with their rows queries (placeholders as written), in
+   * `sqlRowsTable` order: each query's rows must be in its table before any query here runs.
+   */
+  readonly sqlRowRules: readonly { readonly rule: RowRule; readonly rowsQuery: string }[];
 }
 
 /** Collects metric expressions so an expression used by several rules is computed once. */
@@ -149,6 +160,11 @@ export function compileValidation(dataset: Dataset, dialect: Dialect, options: C
   const keyRows = (index: number) => id(`__key_rows_${index}`);
   const { repeatedKeyTable } = options;
   const repeatedKeysRelation = (index: number) => repeatedKeyTable?.(index) ?? `repeated_keys_${index}`;
+  const sqlRowRules: { rule: RowRule; rowsQuery: string }[] = [];
+  const sqlRowsTable = (rule: RowRule, rowsQuery: string): string => {
+    if (options.sqlRowsTable === undefined) throw new Error(`${dataset.names.ref}: sql rule ${rule.id} judges rows and needs CompileOptions.sqlRowsTable`);
+    return options.sqlRowsTable(sqlRowRules.push({ rule, rowsQuery }) - 1);
+  };
 
   function failing(rule: RowRule): { predicate: string; repeatedKey?: number } {
     const keys = rule.columns.map(find);
@@ -191,6 +207,8 @@ export function compileValidation(dataset: Dataset, dialect: Dialect, options: C
         const repeatedKey = repeatedKeyIndex(keys);
         return { predicate: `${keyRows(repeatedKey)} > 1`, repeatedKey };
       }
+      case 'selectedBySql':
+        return { predicate: `_row IN (SELECT _row FROM ${sqlRowsTable(rule, test.rowsQuery)})` };
     }
   }
 
@@ -202,6 +220,7 @@ export function compileValidation(dataset: Dataset, dialect: Dialect, options: C
     switch (rule.test.failsWhen) {
       case 'null':
       case 'missing':
+      case 'selectedBySql':
         return rowCountMetric;
       case 'unparsable':
         return metrics.add(`count(${keys[0]!.raw})`);
@@ -318,5 +337,6 @@ export function compileValidation(dataset: Dataset, dialect: Dialect, options: C
       `SELECT ${['_row', ...columns.map((compiled) => `${typedValue(compiled)} AS ${compiled.raw}`)].join(',\n  ')}`,
       `FROM ${options.relation}`,
     ].join('\n'),
+    sqlRowRules,
   };
 }

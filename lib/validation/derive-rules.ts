@@ -129,6 +129,11 @@ function qualityRule(rule: QualityRule): UnnamedRule {
   if (rule.metric === 'rowCount') return { ...common, scope: 'table', test: { measures: 'rowCount' } };
   if (rule.metric === 'sql') {
     if (rule.query === undefined) throw new Error(`${where(rule)}: sql rule needs a query`);
+    if (rule.rowsQuery !== undefined) {
+      // Counting the rows where a condition holds, it judges rows: the rows it counts fail it.
+      const columns = rule.column === null ? [] : [rule.column];
+      return { ...common, scope: 'row', columns, test: { failsWhen: 'selectedBySql', rowsQuery: rule.rowsQuery } };
+    }
     return { ...common, scope: 'table', test: { measures: 'sql', query: rule.query, column: rule.column } };
   }
   return { ...common, scope: 'row', columns: ruleColumns(rule), test: qualityRowTest(rule) };

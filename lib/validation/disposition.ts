@@ -4,7 +4,8 @@ import type { RuleResult } from './report.ts';
 /**
  * Where the rows of a validated file go. Under `quarantine-file` (the default) any failed error
  * rule quarantines every row; under `quarantine-rows` only rows breaking a failed error rule are
- * quarantined, unless a table-level error rule failed, which no single row can be blamed for.
+ * quarantined, unless a table-level error rule failed, which no single row can be blamed for (nor
+ * can a sql rule whose query could not select its rows).
  */
 export interface Disposition {
   readonly wholeFile: boolean;
@@ -34,9 +35,13 @@ export function planDisposition(
 ): Disposition {
   const { dialect, dataset } = compiled;
   const failed = failedErrorIds(results);
-  const rowRules = compiled.rules.filter((rule): rule is CompiledRowRule => 'failing' in rule);
-  const failedRowRules = rowRules.filter((rule) => failed.has(rule.rule.id));
-  const failedTableIds = compiled.rules.filter((rule) => !('failing' in rule) && failed.has(rule.rule.id)).map((rule) => rule.rule.id);
+  // A row rule whose rows could not be selected (a sql rule whose query failed) blames no row: the file is at fault.
+  const judgesRows = (rule: CompiledValidation['rules'][number], index: number): rule is CompiledRowRule =>
+    'failing' in rule && results[index]?.message === undefined;
+  const failedRowRules = compiled.rules.filter(judgesRows).filter((rule) => failed.has(rule.rule.id));
+  const failedTableIds = compiled.rules
+    .filter((rule, index) => !judgesRows(rule, index) && failed.has(rule.rule.id))
+    .map((rule) => rule.rule.id);
   const wholeFile = failed.size > 0 && (dataset.onViolation === 'quarantine-file' || failedTableIds.length > 0);
 
   const quarantined = wholeFile

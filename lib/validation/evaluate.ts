@@ -6,7 +6,7 @@ import { meetsThreshold } from './threshold.ts';
 /** The metrics query's one row, by alias. */
 export type MetricValues = ReadonlyMap<string, number | null>;
 
-/** What a `type: sql` rule's own query returned, or why it could not run. */
+/** What a `type: sql` rule's own query returned, or why it could not run; a rule judged by row uses only the error. */
 export interface SqlOutcome {
   readonly observed: number | null;
   readonly error?: string;
@@ -29,7 +29,10 @@ function percent(part: number, whole: number): number {
   return whole > 0 ? (part / whole) * 100 : 0;
 }
 
-function rowRuleResult({ rule, failedMetric, denominatorMetric }: CompiledRowRule, metrics: MetricValues): RuleResult {
+function rowRuleResult({ rule, failedMetric, denominatorMetric }: CompiledRowRule, context: EvaluationContext): RuleResult {
+  const { metrics } = context;
+  const broken = rule.test.failsWhen === 'selectedBySql' ? context.sqlOutcomes.get(rule.id)?.error : undefined;
+  if (broken !== undefined) return sqlRowRuleNotRun(rule, broken);
   const failedCount = metric(metrics, failedMetric) ?? 0;
   const failedPercent = percent(failedCount, metric(metrics, denominatorMetric) ?? 0);
   const { threshold } = rule;
@@ -47,6 +50,24 @@ function rowRuleResult({ rule, failedMetric, denominatorMetric }: CompiledRowRul
     observed,
     threshold,
     samples: [],
+  };
+}
+
+/** A sql rule whose query could not select its rows: failed, with why, and no row blamed. */
+function sqlRowRuleNotRun(rule: CompiledRowRule['rule'], error: string): RuleResult {
+  return {
+    id: rule.id,
+    kind: rule.kind,
+    column: reportedColumn(rule),
+    severity: rule.severity,
+    status: 'failed',
+    passed: false,
+    failedCount: 0,
+    failedPercent: 0,
+    observed: null,
+    threshold: rule.threshold,
+    samples: [],
+    message: error,
   };
 }
 
@@ -108,6 +129,6 @@ function tableRuleResult(compiled: CompiledTableRule, context: EvaluationContext
 /** Every rule's verdict from the metrics of one file; samples are fetched afterwards for failed rules. */
 export function evaluateRules(compiled: CompiledValidation, context: EvaluationContext): RuleResult[] {
   return compiled.rules.map((rule) =>
-    'failing' in rule ? rowRuleResult(rule, context.metrics) : tableRuleResult(rule, context),
+    'failing' in rule ? rowRuleResult(rule, context) : tableRuleResult(rule, context),
   );
 }

@@ -19,7 +19,10 @@ interface RuleBase {
 /** A rule that judges rows one by one: it counts failing rows and can name them. */
 export interface RowRule extends RuleBase {
   readonly scope: 'row';
-  /** The column the rule is about, or the key columns of a multi-column uniqueness rule. */
+  /**
+   * The column the rule is about, or the key columns of a multi-column uniqueness rule; none for a
+   * dataset-level sql rule, whose condition may read any.
+   */
   readonly columns: readonly string[];
   readonly test: RowTest;
 }
@@ -50,7 +53,13 @@ export type RowTest =
   /** Null, or text that stands for a missing value. */
   | { readonly failsWhen: 'missing'; readonly missingValues: readonly string[] }
   /** The key (all columns non-null) appears on more than one row. */
-  | { readonly failsWhen: 'duplicate' };
+  | { readonly failsWhen: 'duplicate' }
+  /**
+   * The row is one a sql rule's query selects (`QualityRule.rowsQuery`, placeholders as written): its
+   * condition reads the typed rows by contract name, so the selected row numbers are a table made
+   * beforehand, and the query runs as written, sandboxed like any sql rule's.
+   */
+  | { readonly failsWhen: 'selectedBySql'; readonly rowsQuery: string };
 
 export type Comparison = '<' | '<=' | '>' | '>=';
 

@@ -107,37 +107,65 @@ async function readMetrics(connection: DuckDBConnection, compiled: CompiledValid
   return new Map(reader.columnNames().map((alias, index) => [alias, numberValue(row[index] ?? null)]));
 }
 
+/** The view `{object}` stands for in SQL rules: `_row` and every contract column, typed. */
+function typedView(relationName: string): string {
+  return duckdb.identifier(`${relationName}__typed`);
+}
+
 /**
- * A SQL rule's query over the typed view, whose first value is the measurement. A query that
- * fails or returns something else fails its rule with a message: a broken rule must not stop the
- * file's other checks. A query DuckDB does not read as one SELECT is not run (the contract was
- * parsed with Athena's grammar at load; the two grammars differ at the edges).
+ * A user-written query, checked by DuckDB's own parse, then run; undefined when it ran. A query that
+ * fails or is refused fails its rule with a message: a broken rule must not stop the file's other
+ * checks. A query DuckDB does not read as one SELECT is not run (the contract was parsed with
+ * Athena's grammar at load; the two grammars differ at the edges).
  */
-async function runSqlRules(
+async function runSqlRuleQuery(connection: DuckDBConnection, query: string, run: (checked: string) => Promise<void>): Promise<string | undefined> {
+  try {
+    const refused = await duckDbOneSelectProblem(connection, query);
+    if (refused !== undefined) return `not run: ${refused}`;
+    await run(query);
+    return undefined;
+  } catch (error) {
+    return `query failed: ${(error as Error).message}`;
+  }
+}
+
+/**
+ * The typed view, and for each sql rule judged by row the table of the rows its query selects
+ * (`CompileOptions.sqlRowsTable`), which the metrics scan reads. A query that cannot run leaves
+ * its table empty and its error as the rule's outcome.
+ */
+async function selectSqlRuleRows(
   connection: DuckDBConnection,
   compiled: CompiledValidation,
-  typedView: string,
+  relationName: string,
+  sqlRowsTable: (index: number) => string,
 ): Promise<Map<string, SqlOutcome>> {
   const outcomes = new Map<string, SqlOutcome>();
-  const queries = compiled.rules.flatMap(({ rule }) =>
-    rule.scope === 'table' && rule.test.measures === 'sql'
-      ? [{ id: rule.id, query: sqlRuleQuery(rule.test, typedView) }]
-      : [],
-  );
-  if (queries.length === 0) return outcomes;
-  await connection.run(`CREATE OR REPLACE TEMP VIEW ${typedView} AS\n${compiled.typedSelect}`);
-  for (const { id, query } of queries) {
-    try {
-      const refused = await duckDbOneSelectProblem(connection, query);
-      if (refused !== undefined) {
-        outcomes.set(id, { observed: null, error: `not run: ${refused}` });
-        continue;
-      }
-      const [first] = await rows(connection, query);
-      outcomes.set(id, { observed: first === undefined ? null : numberValue(first[0] ?? null) });
-    } catch (error) {
-      outcomes.set(id, { observed: null, error: `query failed: ${(error as Error).message}` });
-    }
+  if (!compiled.rules.some(({ rule }) => rule.kind === 'sql')) return outcomes;
+  await connection.run(`CREATE OR REPLACE TEMP VIEW ${typedView(relationName)} AS\n${compiled.typedSelect}`);
+  for (const [index, { rule, rowsQuery }] of compiled.sqlRowRules.entries()) {
+    const query = sqlRuleQuery({ query: rowsQuery, column: rule.columns[0] ?? null }, typedView(relationName));
+    const error = await runSqlRuleQuery(connection, query, async (checked) => {
+      await connection.run(`CREATE OR REPLACE TEMP TABLE ${sqlRowsTable(index)} AS\n${checked}`);
+    });
+    if (error === undefined) continue;
+    outcomes.set(rule.id, { observed: null, error });
+    await connection.run(`CREATE OR REPLACE TEMP TABLE ${sqlRowsTable(index)} (_row BIGINT)`);
+  }
+  return outcomes;
+}
+
+/** Each table-level SQL rule's query over the typed view (made by `selectSqlRuleRows`), whose first value is the measurement. */
+async function runSqlRules(connection: DuckDBConnection, compiled: CompiledValidation, relationName: string): Promise<Map<string, SqlOutcome>> {
+  const outcomes = new Map<string, SqlOutcome>();
+  for (const { rule } of compiled.rules) {
+    if (rule.scope !== 'table' || rule.test.measures !== 'sql') continue;
+    let observed: number | null = null;
+    const error = await runSqlRuleQuery(connection, sqlRuleQuery(rule.test, typedView(relationName)), async (checked) => {
+      const [first] = await rows(connection, checked);
+      observed = first === undefined ? null : numberValue(first[0] ?? null);
+    });
+    outcomes.set(rule.id, { observed, ...(error !== undefined && { error }) });
   }
   return outcomes;
 }
@@ -189,28 +217,34 @@ async function countRows(connection: DuckDBConnection, disposition: Disposition,
 export interface RelationMetrics {
   readonly compiled: CompiledValidation;
   readonly metrics: ReadonlyMap<string, number | null>;
+  /** By rule id, the sql rules judged by row whose query could not select rows. */
+  readonly sqlRowOutcomes: ReadonlyMap<string, SqlOutcome>;
 }
 
 /**
  * Measures the contract's metrics over the rows in `relationName` as every validation does: the
  * contract compiled for the relation's columns, a temp table of each uniqueness key's repeated
- * keys (usually few) that the metrics query and every later query join, then one metrics scan.
+ * keys (usually few) and of the rows each sql row rule selects, which the metrics query and every
+ * later query join, then one metrics scan.
  * bench:validate times this very function, so its figure is the work production runs.
  */
 export async function measureRelation(connection: DuckDBConnection, dataset: Dataset, relationName: string): Promise<RelationMetrics> {
   await useUtc(connection);
   const relation = duckdb.identifier(relationName);
   const repeatedKeyTable = (index: number) => duckdb.identifier(`${relationName}__repeated_keys_${index}`);
+  const sqlRowsTable = (index: number) => duckdb.identifier(`${relationName}__sql_rows_${index}`);
   const compiled = compileValidation(dataset, duckdb, {
     relation,
     nativeColumns: await nativeColumns(connection, relation, dataset),
     structuredValues: await structuredValueFlags(connection, relation, dataset),
     repeatedKeyTable,
+    sqlRowsTable,
   });
   for (const [index, query] of compiled.repeatedKeyQueries.entries()) {
     await connection.run(`CREATE OR REPLACE TEMP TABLE ${repeatedKeyTable(index)} AS\n${query}`);
   }
-  return { compiled, metrics: await readMetrics(connection, compiled) };
+  const sqlRowOutcomes = await selectSqlRuleRows(connection, compiled, relationName, sqlRowsTable);
+  return { compiled, metrics: await readMetrics(connection, compiled), sqlRowOutcomes };
 }
 
 /**
@@ -225,8 +259,8 @@ export async function runValidationQueries(
   relationName: string,
   options: RunOptions,
 ): Promise<ValidationRun> {
-  const { compiled, metrics } = await measureRelation(connection, dataset, relationName);
-  const sqlOutcomes = await runSqlRules(connection, compiled, duckdb.identifier(`${relationName}__typed`));
+  const { compiled, metrics, sqlRowOutcomes } = await measureRelation(connection, dataset, relationName);
+  const sqlOutcomes = new Map([...sqlRowOutcomes, ...(await runSqlRules(connection, compiled, relationName))]);
   const evaluated = evaluateRules(compiled, { metrics, ingestTime: options.ingestTime, sqlOutcomes });
   const results = await withSamples(connection, compiled, evaluated);
 

@@ -255,6 +255,7 @@ describe('loadCatalog on a comprehensive contract', () => {
         metric: 'sql',
         column: null,
         query: 'SELECT COUNT(*) FROM {object} WHERE quantity < 0',
+        rowsQuery: 'SELECT _row FROM {object} WHERE quantity < 0',
         threshold: { operator: 'mustBe', value: 0, unit: 'rows' },
         severity: 'error',
       },

@@ -118,11 +118,18 @@ const kinds: Case[] = [
   { name: 'rowCount', contract: { properties: [column('v')], quality: [{ metric: 'rowCount', mustBeGreaterOrEqualTo: 3 }] }, rows: rowsOf('a', 'b'), rule: 'rowCount', expected: { kind: 'rowCount', column: null, passed: false, failedCount: 0, failedPercent: 0, observed: 2 } },
   { name: 'rowCount of an empty file', contract: { properties: [column('v')], quality: [{ metric: 'rowCount', mustBeGreaterThan: 0 }] }, rows: [], rule: 'rowCount', expected: { passed: false, observed: 0 } },
   {
-    name: 'sql over typed columns ({object} is the typed view)',
+    name: 'sql counting rows where a condition holds, judged by row over typed columns',
     contract: { properties: [column('n', { logicalType: 'integer' })], quality: [{ type: 'sql', query: 'SELECT count(*) FROM {object} WHERE n > 5', mustBe: 0 }] },
     rows: rowsOf('10', '9', '3'),
     rule: 'sql',
-    expected: { kind: 'sql', passed: false, observed: 2, failedCount: 0 },
+    expected: { kind: 'sql', passed: false, observed: 2, failedCount: 2 },
+  },
+  {
+    name: 'sql of another form, measured over the typed view',
+    contract: { properties: [column('n', { logicalType: 'integer' })], quality: [{ type: 'sql', query: 'SELECT max(n) FROM {object}', mustBeLessThan: 5 }] },
+    rows: rowsOf('10', '9', '3'),
+    rule: 'sql',
+    expected: { kind: 'sql', passed: false, observed: 10, failedCount: 0 },
   },
   {
     name: 'freshness: seconds from the newest value to the ingest time',
