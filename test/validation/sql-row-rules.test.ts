@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Dataset } from '../../lib/contracts/model.ts';
+import type { ValidationReport } from '../../lib/validation/report.ts';
 import { column, loadDataset, type ContractSpec } from './helpers/dataset.ts';
 import { validateRows } from './helpers/source.ts';
 
@@ -45,7 +46,7 @@ const mostlyOtherItems = {
   severity: 'warning',
 };
 
-const ruleOf = (report: { rules: readonly { id: string }[] }, id: string) => report.rules.find((rule) => rule.id === id);
+const ruleOf = (report: ValidationReport, id: string) => report.rules.find((rule) => rule.id === id);
 
 describe('a sql rule counting the rows where a condition holds', () => {
   it('counts, samples and reports the rows it counts, with the column of a property-level rule', async () => {
@@ -104,6 +105,37 @@ describe('a sql rule counting the rows where a condition holds', () => {
       [4, ['too_many_units']],
       [5, ['qty.type']],
     ]);
+  });
+});
+
+describe('the count a sql rule judged by row reports', () => {
+  /** NULLs in every place a condition can meet them: a NULL or unparsable qty, a NULL price. */
+  const conditions = [
+    'qty > 100',
+    'NOT (qty > 100)',
+    'qty IS NULL',
+    'qty IS DISTINCT FROM 5',
+    'price < 0 OR qty > 100',
+    'price < 0 AND qty > 100',
+    'coalesce(price, 0) <= 0',
+    "upper(item) IN ('A', 'C', 'E')",
+    'qty NOT IN (1, 5, NULL)',
+    'length(item) = 1',
+  ];
+
+  it('equals what its query returns, NULL conditions not counted', async () => {
+    // The same query with LIMIT 1 stays table-level, so its observed value is what the query returns.
+    const quality = conditions.flatMap((condition, index) => [
+      { id: `rows_${index}`, type: 'sql', query: `SELECT count(*) FROM {object} WHERE ${condition}`, mustBe: 0 },
+      { id: `query_${index}`, type: 'sql', query: `SELECT count(*) FROM {object} WHERE ${condition} LIMIT 1`, mustBe: 0 },
+    ]);
+    const { report } = await validateRows(loadDataset(contract(quality)), rows);
+    const counts = conditions.map((_, index) => [ruleOf(report, `rows_${index}`), ruleOf(report, `query_${index}`)] as const);
+    for (const [index, [byRow, asQuery]] of counts.entries()) {
+      expect(byRow, conditions[index]).toMatchObject({ failedCount: asQuery?.observed });
+      expect(asQuery, conditions[index]).toMatchObject({ failedCount: 0, column: null });
+    }
+    expect(counts.map(([byRow]) => byRow?.failedCount)).toEqual([2, 2, 2, 5, 3, 1, 4, 3, 0, 6]);
   });
 });
 
