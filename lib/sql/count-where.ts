@@ -73,7 +73,7 @@ export function countWhere(sql: string): CountWhere | undefined {
   const term = only(noWith?.queryTerm() ?? null, QueryTermDefaultContext);
   const primary = only(term?.queryPrimary() ?? null, QueryPrimaryDefaultContext);
   const select = primary?.querySpecification();
-  if (!(select instanceof QuerySpecificationContext) || !hasOnlyOneQuery(select)) return undefined;
+  if (!(select instanceof QuerySpecificationContext) || !hasNoNestedQuery(select)) return undefined;
   if (select.setQuantifier() !== null || select.groupBy() !== null || select.havingClause() !== null) return undefined;
   if (select.windowDefinition().length > 0 || select.whereClause() === null) return undefined;
   const items = select.selectList().selectItem();
@@ -92,7 +92,7 @@ export function countWhere(sql: string): CountWhere | undefined {
 }
 
 /** No query nested in `select` (a subquery or `IN (VALUES ...)`): each has its own QueryNoWith. */
-function hasOnlyOneQuery(select: ParseTree): boolean {
+function hasNoNestedQuery(select: ParseTree): boolean {
   let nested = 0;
   const visit = (node: ParseTree): void => {
     if (node instanceof QueryNoWithContext) nested += 1;
