@@ -1,5 +1,5 @@
 import type { ColumnType, LogicalType, TypeSource } from './model.ts';
-import { physicalLength, readPhysicalType, type IntegerBits, type PhysicalFamily, type PhysicalType } from './physical-types.ts';
+import { holdsBoolean, physicalLength, readPhysicalType, type IntegerBits, type PhysicalFamily, type PhysicalType } from './physical-types.ts';
 import { isNestedLogicalType, nestedColumnType } from './nested-column-type.ts';
 import type { RawProperty } from './raw-contract.ts';
 
@@ -44,7 +44,7 @@ const ACCEPTED: Readonly<Record<ScalarLogicalType, string>> = {
   string: 'a character type such as varchar(n), char(n), text, STRING, uuid or jsonb',
   integer: 'an integer type such as int4, bigint, INT64 or a decimal without scale such as NUMBER(10)',
   number: 'a numeric type such as double precision, FLOAT64, decimal(p,s), NUMBER(p,s) or an integer type',
-  boolean: 'boolean or bool',
+  boolean: "boolean, bool, or MySQL's tinyint(1)",
   date: 'date, or a timestamp type (ODCS v3.0 wrote timestamps as logicalType date)',
   timestamp: 'a timestamp type such as timestamp(6), timestamptz, TIMESTAMP_NTZ or datetime',
   time: 'time, or a character type holding HH:MM:SS',
@@ -144,8 +144,9 @@ function fittedType(
       // ODCS v3.0 has no timestamp logical type: a timestamp was logicalType date with a timestamp physicalType.
       if (family.family === 'timestamp') return { kind: 'timestamp' };
       return family.family === 'date' ? { kind: 'date' } : undefined;
-    case 'string':
     case 'boolean':
+      return holdsBoolean(physical) ? LOGICAL_DEFAULTS.boolean : undefined;
+    case 'string':
     case 'timestamp':
       return family.family === logicalType ? LOGICAL_DEFAULTS[logicalType] : undefined;
     case 'time':

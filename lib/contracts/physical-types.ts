@@ -15,7 +15,11 @@
  * - Trino/Athena: https://trino.io/docs/current/language/types.html, https://docs.aws.amazon.com/athena/latest/ug/data-types.html
  *
  * Integer names carry the width they have in PostgreSQL, MySQL, Spark, Trino and SQL Server
- * (`int` is 32 bits). Snowflake's integer names all mean NUMBER(38,0) and BigQuery's all mean
+ * (`int` is 32 bits), the widest where they differ: `tinyint` is signed 8 bits (-128..127) in
+ * MySQL, Spark and Trino but unsigned (0..255) in SQL Server, so it is 16 bits, which holds both.
+ * MySQL's `unsigned` names are one step wider than their signed width; `bigint unsigned` reaches
+ * 2^64-1, beyond any integer, so it is a decimal(20,0). MySQL's BOOL is a synonym for `tinyint(1)`,
+ * which a boolean column therefore accepts (`holdsBoolean`). Snowflake's integer names all mean NUMBER(38,0) and BigQuery's all mean
  * INT64: such contracts say `NUMBER(38,0)` or `INT64` for values beyond 32 bits. Oracle's DATE
  * holds a time of day too; written `date`, it is read as a date.
  */
@@ -46,7 +50,8 @@ const TIMESTAMP: PhysicalFamily = { family: 'timestamp' };
 
 /** Known names, lowercase, arguments removed. Extend here; nothing else lists physical types. */
 export const PHYSICAL_TYPES: ReadonlyMap<string, PhysicalFamily> = new Map<string, PhysicalFamily>([
-  ['tinyint', integer(8)],
+  ['tinyint', integer(16)],
+  // Spark's byte is signed 8 bits everywhere it is written.
   ['byte', integer(8)],
   ['smallint', integer(16)],
   ['int2', integer(16)],
@@ -133,6 +138,8 @@ export const PHYSICAL_TYPES: ReadonlyMap<string, PhysicalFamily> = new Map<strin
 /** A physical type as written, split into its known family and its arguments. */
 export interface PhysicalType {
   readonly written: string;
+  /** Lowercase, arguments removed: the key of PHYSICAL_TYPES. */
+  readonly name: string;
   readonly family: PhysicalFamily;
   /** The arguments between parentheses, trimmed (`['10', '2']`, `['20 byte']`, `['max']`). */
   readonly args: readonly string[];
@@ -148,7 +155,12 @@ export function readPhysicalType(written: string): PhysicalType | undefined {
   const args = argsMatch === null ? [] : argsMatch[1]!.split(',').map((arg) => arg.trim());
   // BIT(n) is a bit string in MySQL and PostgreSQL; only BIT and BIT(1) hold one true/false.
   if (family.family === 'boolean' && args.length > 0 && !(args.length === 1 && args[0] === '1')) return undefined;
-  return { written, family, args };
+  return { written, name, family, args };
+}
+
+/** MySQL's BOOL and BOOLEAN are stored as `tinyint(1)`: a source declaring a boolean column writes that. */
+export function holdsBoolean(physical: PhysicalType): boolean {
+  return physical.family.family === 'boolean' || (physical.name === 'tinyint' && physical.args.length === 1 && physical.args[0] === '1');
 }
 
 /** The maximum length a sized string type gives (`varchar(20)`, `VARCHAR2(20 BYTE)`), if any. */

@@ -41,7 +41,7 @@ describe('did-you-mean', () => {
 describe('column types', () => {
   it('maps integer physical types to their bits and defaults to 64', () => {
     expect(columnTypeOf('integer', undefined)).toMatchObject({ type: { kind: 'integer', bits: 64 } });
-    expect(columnTypeOf('integer', 'TINYINT')).toMatchObject({ type: { kind: 'integer', bits: 8 } });
+    expect(columnTypeOf('integer', 'TINYINT')).toMatchObject({ type: { kind: 'integer', bits: 16 } });
     expect(columnTypeOf('integer', 'int')).toMatchObject({ type: { kind: 'integer', bits: 32 } });
   });
 

@@ -215,7 +215,7 @@ describe('loadCatalog on a comprehensive contract', () => {
       order_ts: { kind: 'timestamp' },
       campaign_id: { kind: 'string' },
     });
-    expect(dataset(catalog().domains[1]!.datasets, 'order_lines').columns[1]!.type).toEqual({ kind: 'integer', bits: 8 });
+    expect(dataset(catalog().domains[1]!.datasets, 'order_lines').columns[1]!.type).toEqual({ kind: 'integer', bits: 16 });
   });
 
   it('orders key and partition columns by position and makes key columns required, leaving uniqueness to the key', () => {

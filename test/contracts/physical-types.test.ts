@@ -23,7 +23,11 @@ const MAPPED: Case[] = [
   ['integer', 'INT8', int(64), 'physicalType'],
   ['integer', 'serial', int(32), 'physicalType'],
   ['integer', 'smallint', int(16), 'physicalType'],
-  ['integer', 'TINYINT', int(8), 'physicalType'],
+  // tinyint holds SQL Server's 0..255 and MySQL's -128..127.
+  ['integer', 'TINYINT', int(16), 'physicalType'],
+  ['integer', 'tinyint unsigned', int(16), 'physicalType'],
+  ['integer', 'smallint unsigned', int(32), 'physicalType'],
+  ['integer', 'byte', int(8), 'physicalType'],
   ['integer', 'INT64', int(64), 'physicalType'],
   ['integer', 'int(11) unsigned', int(64), 'physicalType'],
   ['integer', 'NUMBER(10)', int(64), 'physicalType'],
@@ -53,6 +57,7 @@ const MAPPED: Case[] = [
   ['string', 'jsonb', STRING, 'physicalType'],
   ['boolean', 'bool', { kind: 'boolean' }, 'physicalType'],
   ['boolean', 'BIT', { kind: 'boolean' }, 'physicalType'],
+  ['boolean', 'tinyint(1)', { kind: 'boolean' }, 'physicalType'],
   ['date', 'date', { kind: 'date' }, 'physicalType'],
   // Timestamps in every spelling; ODCS v3.0 wrote them as logicalType date.
   ['timestamp', 'timestamp(6)', TIMESTAMP, 'physicalType'],

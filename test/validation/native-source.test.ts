@@ -20,7 +20,7 @@ describe('a source with engine-typed columns (Parquet)', () => {
     try {
       await connection.run(`CREATE TABLE ${relationName} AS SELECT * FROM (VALUES
         (1::BIGINT, 'a', 5::INTEGER, TIMESTAMP '2026-11-21 05:30:00', 1.5::DOUBLE),
-        (2::BIGINT, 'b', 300::INTEGER, TIMESTAMP '2026-11-21 05:00:00', 99999.0::DOUBLE),
+        (2::BIGINT, 'b', 40000::INTEGER, TIMESTAMP '2026-11-21 05:00:00', 99999.0::DOUBLE),
         (3::BIGINT, 'b', 0::INTEGER, NULL, 2.25::DOUBLE)
       ) t(_row, id, level, "at", price)`);
       const { report } = await runValidationQueries(connection, dataset, relationName, {
@@ -29,7 +29,7 @@ describe('a source with engine-typed columns (Parquet)', () => {
         startedAt: new Date(),
       });
       const byId = Object.fromEntries(report.rules.map((rule) => [rule.id, rule]));
-      expect(byId['level.type']).toMatchObject({ passed: false, failedCount: 1, samples: [{ row: 2, value: 300 }] });
+      expect(byId['level.type']).toMatchObject({ passed: false, failedCount: 1, samples: [{ row: 2, value: 40000 }] });
       expect(byId['level.minimum']).toMatchObject({ passed: false, failedCount: 1, samples: [{ row: 3, value: 0 }] });
       expect(byId['price.type']).toMatchObject({ passed: false, failedCount: 1, samples: [{ row: 2, value: 99999 }] });
       expect(byId['id.unique']).toMatchObject({ failedCount: 2 });
