@@ -288,16 +288,8 @@ export function validatedPrefix(dataset: DatasetIdentity): string {
   return `${dataset.domain}/${dataset.names.table}/`;
 }
 
-/** Partition column of the validated table: the date the file landed, `yyyy-MM-dd`. */
-export const INGEST_DATE_COLUMN = 'ingest_date';
-/** Column carrying the source file's id on every loaded row. */
-export const FILE_ID_COLUMN = 'file_id';
-/** Column carrying the 1-based row number in the source file. */
-export const ROW_NUMBER_COLUMN = '_row';
-/** Silver column carrying the landing event's time (UTC): which of two deliveries of a key is newer. */
-export const INGESTED_AT_COLUMN = '_ingested_at';
-/** Silver column carrying the id of the landing key (every version of it): what a corrected re-delivery replaces. */
-export const SOURCE_ID_COLUMN = '_source_id';
+// The columns the lakehouse adds are named with the contract checks, which refuse a column deriving one.
+export { FILE_ID_COLUMN, INGEST_DATE_COLUMN, INGESTED_AT_COLUMN, ROW_NUMBER_COLUMN, SOURCE_ID_COLUMN } from '../contracts/lakehouse-columns.ts';
 
 /** `web_events` -> `WebEvents`: construct and stack ids are PascalCase. */
 export function pascalCase(name: string): string {

@@ -4,7 +4,7 @@
  */
 import type { Dataset } from '../contracts/model.ts';
 import { ContractError } from '../contracts/problems.ts';
-import { FILE_ID_COLUMN, INGEST_DATE_COLUMN, ROW_NUMBER_COLUMN } from '../config/names.ts';
+import { FILE_ID_COLUMN, INGEST_DATE_COLUMN, ROW_NUMBER_COLUMN } from '../contracts/lakehouse-columns.ts';
 import { glueColumnType } from './glue-column-type.ts';
 
 export interface GlueColumn {

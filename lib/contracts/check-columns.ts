@@ -2,6 +2,7 @@ import { columnTypeOf, type TypedColumn } from './column-type.ts';
 import type { ContractUnderCheck } from './contract-under-check.ts';
 import { BOUNDS, boundsOf, flagsWithoutBound, type Bound } from './exclusive-bounds.ts';
 import { atField, type FieldPath } from './field-path.ts';
+import { LAKEHOUSE_COLUMNS } from './lakehouse-columns.ts';
 import { LAKEHOUSE_NAME_RULE, lakehouseNameOf } from './lakehouse-name.ts';
 import { isNestedLogicalType } from './nested-column-type.ts';
 import { patternProblem } from './patterns.ts';
@@ -51,7 +52,8 @@ export function checkColumns(under: ContractUnderCheck, datasetIndex: number): C
 type Report = (path: FieldPath, message: string) => void;
 
 /**
- * Each column's lakehouse name (derived from its written name) must be its own, and so must the
+ * Each column's lakehouse name (derived from its written name) must be its own and not one the
+ * lakehouse adds (`file_id`, `ingest_date`: the table would hold two), and so must the
  * name a file gives it (`physicalName`, else the written name), or one file column would fill two.
  */
 function reportNameCollisions(dataset: RawSchemaObject, datasetPath: FieldPath, report: Report, under: ContractUnderCheck): void {
@@ -76,6 +78,14 @@ function reportNameCollisions(dataset: RawSchemaObject, datasetPath: FieldPath, 
         other === property.name
           ? `column name '${other}' is already used in dataset '${dataset.name}' at ${where(earlier, 'name')}`
           : `column '${property.name}' derives the column name '${derived}', as column '${other}' at ${where(earlier, 'name')} does`,
+      );
+      return;
+    }
+    if (LAKEHOUSE_COLUMNS.includes(derived)) {
+      report(
+        [...path, 'name'],
+        `column '${property.name}' derives the column name '${derived}', which the lakehouse adds to every row ` +
+          `(${LAKEHOUSE_COLUMNS.join(', ')}): rename it, and give the file's name as physicalName if the file keeps it`,
       );
       return;
     }

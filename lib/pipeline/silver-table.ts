@@ -3,16 +3,14 @@
  * creates it (run by the Athena DDL custom resource, the table's one owner), and the columns of
  * its offline stand-in in the local lake. Pure: no CDK, no AWS SDK.
  */
+import { s3Uri, silverPrefix, silverTableName } from '../config/names.ts';
 import {
   FILE_ID_COLUMN,
   INGEST_DATE_COLUMN,
   INGESTED_AT_COLUMN,
   ROW_NUMBER_COLUMN,
-  s3Uri,
-  silverPrefix,
-  silverTableName,
   SOURCE_ID_COLUMN,
-} from '../config/names.ts';
+} from '../contracts/lakehouse-columns.ts';
 import type { ColumnType, Dataset } from '../contracts/model.ts';
 import { quoteIdentifier, quoteString } from '../sql/ansi.ts';
 import { ddlIdentifier } from '../sql/ddl-identifier.ts';

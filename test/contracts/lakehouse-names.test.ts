@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
+import { LAKEHOUSE_COLUMNS } from '../../lib/contracts/lakehouse-columns.ts';
 import { LAKEHOUSE_NAME_RULE, lakehouseNameOf } from '../../lib/contracts/lakehouse-name.ts';
 import { loadContractFile } from '../../lib/contracts/load.ts';
 import { validateFile } from '../../lib/validation/validate-file.ts';
@@ -99,6 +100,29 @@ describe('names that derive the same lakehouse name are refused, naming both', (
     expect(problems[0]).toMatch(
       /^sales\/b\.yaml:12:11: .*dataset 'air_quality' derives the lakehouse name 'air_quality', as dataset 'Air Quality' at \S*sales\/a\.yaml:12:11 does$/,
     );
+  });
+});
+
+describe('a column may not derive a name the lakehouse adds to every row', () => {
+  // Every added name: file_id and ingest_date derive from names a producer writes; a derived
+  // name never starts with _, so _row, _ingested_at and _source_id are out of reach.
+  it.each([
+    ['File ID', 'file_id'],
+    ['file_id', 'file_id'],
+    ['Ingest Date', 'ingest_date'],
+    ['INGEST-DATE', 'ingest_date'],
+  ])('refuses %j (it derives %s) at its name', (written, derived) => {
+    const problems = problemsIn(salesOrdersContract([`      - name: ${written}`, '        logicalType: string'].join('\n')));
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^sales\/orders\.yaml:15:15: /);
+    expect(problems[0]).toContain(`column '${written}' derives the column name '${derived}', which the lakehouse adds to every row`);
+  });
+
+  it.each(LAKEHOUSE_COLUMNS.filter((name) => name.startsWith('_')))('keeps %j, whose derived name is not one the lakehouse adds', (written) => {
+    const root = writeTree(salesOrdersContract([`      - name: ${written}`, '        logicalType: string'].join('\n')));
+    const [dataset] = loadContractFile(join(root, 'sales/orders.yaml')).datasets;
+    expect(dataset!.columns.map((column) => column.name)).toEqual([written.slice(1)]);
+    expect(LAKEHOUSE_COLUMNS).not.toContain(written.slice(1));
   });
 });
 
