@@ -3,6 +3,7 @@ import { parsedDatePattern } from '../contracts/value-formats.ts';
 import type { Dialect } from '../sql/dialect.ts';
 import { valueLiteral } from '../sql/value-literal.ts';
 import { deriveRules } from './derive-rules.ts';
+import { notMultipleOf } from './multiple-of.ts';
 import type { RowRule, TableRule } from './rule.ts';
 
 export interface CompileOptions {
@@ -182,11 +183,8 @@ export function compileValidation(dataset: Dataset, dialect: Dialect, options: C
         return whenValid(`${dialect.length(text(column))} ${test.comparison} ${test.bound}`);
       case 'notMatching':
         return whenValid(`NOT ${dialect.fullMatch(text(column), test.pattern)}`);
-      case 'notMultipleOf': {
-        // In doubles, with a tolerance: 0.3 is a multiple of 0.1 although 0.3 / 0.1 is 2.9999999999999996.
-        const quotient = `CAST(${column.typed} AS DOUBLE) / ${test.divisor}`;
-        return whenValid(`abs(${quotient} - round(${quotient})) > 1e-9`);
-      }
+      case 'notMultipleOf':
+        return whenValid(notMultipleOf(dialect, column.typed, column.column.type, test.divisor));
       case 'invalid': {
         const reasons = [
           ...(test.validValues === undefined

@@ -59,3 +59,28 @@ describe('multipleOf and sized physical types', () => {
     expect(counts).toEqual({ 'price.multipleOf': 1, 'pack.multipleOf': 1, 'code.maxLength': 1, 'name.maxLength': 1 });
   });
 });
+
+describe('multipleOf on large values', () => {
+  const dataset = loadDataset({
+    properties: [
+      column('cents', { logicalType: 'number', physicalType: 'decimal(20,2)', logicalTypeOptions: { multipleOf: 0.01 } }),
+      column('weeks', { logicalType: 'number', physicalType: 'decimal(20,2)', logicalTypeOptions: { multipleOf: 0.07 } }),
+      column('even', { logicalType: 'integer', physicalType: 'bigint', logicalTypeOptions: { multipleOf: 2 } }),
+      column('ratio', { logicalType: 'number', physicalType: 'double', logicalTypeOptions: { multipleOf: 0.01 } }),
+    ],
+  });
+
+  it('judges integers and decimals exactly, and doubles with a tolerance relative to their size', async () => {
+    const { report } = await validateRows(dataset, [
+      // 12345678901234567.91 = 0.07 * 176366841446208113; 9007199254740994 is even; 1234567.89 / 0.01 is 123456788.99999999 in doubles.
+      ['1234567.89', '12345678901234567.91', '9007199254740994', '1234567.89'],
+      ['123456789012345678.01', '0.07', '-9223372036854775808', '98765432.1'],
+      // Not multiples: 12345678901234567.89 leaves 0.05; 2^53 + 1 is odd but a double reads it as 2^53; 0.005 off.
+      ['0.01', '12345678901234567.89', '9007199254740993', '1234567.895'],
+    ]);
+    const failed = Object.fromEntries(
+      report.rules.filter((rule) => rule.kind === 'multipleOf').map((rule) => [rule.id, (rule.samples ?? []).map((sample) => sample.row)]),
+    );
+    expect(failed).toEqual({ 'cents.multipleOf': [], 'weeks.multipleOf': [3], 'even.multipleOf': [3], 'ratio.multipleOf': [3] });
+  });
+});
