@@ -171,12 +171,13 @@ export interface QualityRule {
 }
 
 /** What kind of contract entry the lakehouse accepts but does not run. */
-export type NotEnforcedKind = 'text' | 'custom' | 'format' | 'sla';
+export type NotEnforcedKind = 'text' | 'custom' | 'format' | 'sla' | 'timezone';
 
 /**
  * A contract entry nothing enforces: a `text` or unsupported `custom` rule, an unchecked
- * `logicalTypeOptions.format`, an SLA kind that is not measured. Reported (a warning at check,
- * a `notEvaluated` rule in every validation report), never dropped silently.
+ * `logicalTypeOptions.format`, an SLA kind that is not measured, a timestamp's `timezone` or
+ * `defaultTimezone`. Reported (a warning at check, a `notEvaluated` rule in every validation
+ * report), never dropped silently.
  */
 export interface NotEnforced {
   readonly kind: NotEnforcedKind;

@@ -44,6 +44,11 @@ export function notEnforcedEntries(contract: RawContract): NotEnforcedEntry[] {
       if (checked?.check === 'notEnforced') {
         entries.push({ kind: 'format', path: [...propertyPath, 'logicalTypeOptions', 'format'], datasets, column: property.name, reason: checked.reason });
       }
+      for (const option of TIMEZONE_OPTIONS) {
+        const value = property.logicalTypeOptions?.[option];
+        if (value === undefined) continue;
+        entries.push({ kind: 'timezone', path: [...propertyPath, 'logicalTypeOptions', option], datasets, column: property.name, reason: timezoneReason(option, value) });
+      }
       rules(propertyPath, property.name, property.quality);
     });
   });
@@ -73,4 +78,18 @@ function notRunReason(rule: RawQualityRule, column: string | null, columns: read
     return 'notRun' in translation ? `a custom rule for ${rule.engine} is not translated: ${translation.notRun}` : undefined;
   }
   return `a custom rule for ${rule.engine ?? 'an unnamed engine'} is run by that engine, not by the lakehouse`;
+}
+
+/** ODCS's time zone options of a timestamp column; the validator reads neither. */
+const TIMEZONE_OPTIONS = ['timezone', 'defaultTimezone'] as const;
+
+/**
+ * The validator reads a timestamp with an offset at that offset and one without as UTC: it neither
+ * requires nor forbids an offset, nor reads a zone-less value in another zone. Applying a zone to
+ * zone-less values changes the instants silver stores, so until it is applied it is reported.
+ */
+function timezoneReason(option: (typeof TIMEZONE_OPTIONS)[number], value: boolean | string): string {
+  return option === 'timezone'
+    ? `timezone: ${String(value)} is not checked: a timestamp with an offset is read at its offset, one without as UTC`
+    : `defaultTimezone '${value}' is not applied: a timestamp without an offset is read as UTC`;
 }

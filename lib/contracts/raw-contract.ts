@@ -48,6 +48,9 @@ export interface RawRelationship {
 export type RawLogicalTypeOptions = Omit<ColumnConstraints, 'exclusiveMinimum' | 'exclusiveMaximum'> & {
   readonly exclusiveMinimum?: number | string | boolean;
   readonly exclusiveMaximum?: number | string | boolean;
+  /** Read by nothing: listed as not enforced (not-enforced.ts). */
+  readonly timezone?: boolean;
+  readonly defaultTimezone?: string;
 };
 
 export interface RawProperty {

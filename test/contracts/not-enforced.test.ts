@@ -1,6 +1,10 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkCatalog } from '../../lib/contracts/load.ts';
 import { formatProblem } from '../../lib/contracts/problems.ts';
+import { validateFile } from '../../lib/validation/validate-file.ts';
 import { runLakehouseInProcess } from '../cli/run-cli-in-process.ts';
 import { salesOrdersContract, writeTree, yaml } from './helpers/contract-tree.ts';
 
@@ -115,5 +119,42 @@ describe('entries nothing enforces', () => {
     expect(result.warnings.map(result.relative)).toEqual([
       expect.stringMatching(/^sales\/orders\.yaml:18:19: warning: .*: not enforced: format 'iban' is not one the validator checks \(it checks email, uri, uuid, date-time, ipv4/),
     ]);
+  });
+});
+
+describe("a timestamp's time zone options", () => {
+  const TIMEZONES = salesOrdersContract(
+    yaml`
+      - name: order_id
+        logicalType: string
+      - name: ordered_at
+        logicalType: timestamp
+        logicalTypeOptions:
+          timezone: false
+          defaultTimezone: Europe/Berlin
+    `.replace(/^/gm, '      '),
+  );
+
+  it('are not enforced: a warning for each at check and a notEvaluated rule in every report, since a zone-less value is read as UTC', async () => {
+    const result = checked(TIMEZONES);
+    expect(result.problems).toEqual([]);
+    expect(result.warnings.map(result.relative)).toEqual([
+      'sales/orders.yaml:20:21: warning: schema[0].properties[1].logicalTypeOptions.timezone: not enforced: timezone: false is not checked: a timestamp with an offset is read at its offset, one without as UTC',
+      "sales/orders.yaml:21:28: warning: schema[0].properties[1].logicalTypeOptions.defaultTimezone: not enforced: defaultTimezone 'Europe/Berlin' is not applied: a timestamp without an offset is read as UTC",
+    ]);
+    const [orders] = result.catalog!.domains[0]!.datasets;
+    const root = mkdtempSync(join(tmpdir(), 'timezone-'));
+    try {
+      const file = join(root, 'orders.csv');
+      writeFileSync(file, 'order_id,ordered_at\na,2026-01-01 10:00:00\n');
+      const { report } = await validateFile({ dataset: orders!, file, ingestTime: new Date('2026-01-02T00:00:00Z'), outDir: join(root, 'out'), fileId: 'f' });
+      expect(report.passed).toBe(true);
+      expect(report.rules.filter((rule) => rule.status === 'notEvaluated')).toMatchObject([
+        { kind: 'timezone', column: 'ordered_at', passed: false, message: expect.stringContaining('timezone: false is not checked') },
+        { kind: 'timezone', column: 'ordered_at', passed: false, message: expect.stringContaining("defaultTimezone 'Europe/Berlin' is not applied") },
+      ]);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
