@@ -2,7 +2,11 @@ import type { NotEnforcedKind, Operator, Severity } from '../contracts/model.ts'
 
 /**
  * The validation report: a public interface (DESIGN.md, "Public interfaces"). Scripts read it as
- * JSON, so any change to a field's name or meaning needs a new `reportVersion`.
+ * JSON, so renaming or removing a field, or changing what an existing field or value means, needs
+ * a new `reportVersion`. Additions keep version 1, and readers must allow for them: a new field
+ * (a rule's `status`), new members of an enum (rule kinds such as `multipleOf`, `format`, `text`,
+ * `custom`, `sla`, `timezone`; the status `notEvaluated`) and new rules that never change the
+ * file's verdict (`notEvaluated` rules: `passed` false, yet they never fail the file).
  */
 export interface ValidationReport {
   readonly reportVersion: 1;
@@ -94,6 +98,10 @@ export interface RuleResult {
   readonly threshold: ReportThreshold | null;
   /** At most 5 failing rows, for failed rules only. */
   readonly samples: readonly RuleSample[];
-  /** Why the file could not be read or did not match the contract's columns (`readable`, `schema`), why a SQL rule could not run, or why a rule was not evaluated. */
+  /**
+   * Only where there is a reason to give: why the file could not be read or did not match the
+   * contract's columns (`readable`, `schema`), why a failed `sql` rule's query could not run, and
+   * on every `notEvaluated` rule, why nothing runs it.
+   */
   readonly message?: string;
 }
