@@ -34,6 +34,7 @@ import type { RawProperty, RawQualityRule, RawSlaProperty } from './raw-contract
 import { readingServer } from './reading-server.ts';
 import { resolveReference, type ReferenceLookup, type ResolvedReference } from './references.ts';
 import { SLA_KINDS, slaDatasets, slaElementOf, type SlaKind } from './sla.ts';
+import { withLakehouseColumnNames } from './sql-column-names.ts';
 import { sqlRuleQueries } from './sql-rows-query.ts';
 import { majorVersion, tableName } from './table-name.ts';
 import { inV31Form } from './v30-quality.ts';
@@ -257,7 +258,7 @@ function buildRule(asWritten: RawQualityRule, column: string | null, under: Cont
       ...(metric === 'invalidValues' && args.validValues !== undefined ? { validValues: args.validValues.filter((value) => value !== null) } : {}),
       ...(metric === 'invalidValues' && args.pattern !== undefined ? { pattern: args.pattern } : {}),
       ...(metric === 'missingValues' ? { missingValues: args.missingValues ?? DEFAULT_MISSING_VALUES } : {}),
-      ...(metric === 'sql' ? sqlRuleQueries(rule.query!) : {}),
+      ...(metric === 'sql' ? sqlRuleQueries(withLakehouseColumnNames(rule.query!, under.contract.schema[path[1] as number]!.properties)) : {}),
       position: under.source.positionOf(path),
     },
   ];
