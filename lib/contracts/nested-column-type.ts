@@ -53,7 +53,7 @@ function nestedType(property: RawProperty | RawItems, path: FieldPath, problems:
       return undefined;
     }
     const built = fields.map((field, index) => structField(field, [...path, 'properties', index], problems));
-    reportRepeatedNames(built, problems);
+    reportRepeatedNames(built, fields, problems);
     return built.every((field) => field !== undefined) ? { kind: 'struct', fields: built } : undefined;
   }
   if (property.logicalType === 'array') {
@@ -98,12 +98,22 @@ function structField(field: RawProperty, path: FieldPath, problems: NestedTypePr
   return { name, nameInFile: field.physicalName ?? field.name, type, required: field.required === true, path };
 }
 
-function reportRepeatedNames(fields: readonly (BuiltField | undefined)[], problems: NestedTypeProblem[]): void {
+/** Each field's lakehouse name must be its own in its object, and so must its name in the file, or one value would fill two fields. */
+function reportRepeatedNames(fields: readonly (BuiltField | undefined)[], written: readonly RawProperty[], problems: NestedTypeProblem[]): void {
   const seen = new Set<string>();
-  for (const field of fields) {
+  const seenInFile = new Set<string>();
+  for (const [index, field] of fields.entries()) {
     if (field === undefined) continue;
-    if (seen.has(field.name)) problems.push({ path: [...field.path, 'name'], message: `field name '${field.name}' is used twice in this object` });
+    if (seen.has(field.name)) {
+      problems.push({ path: [...field.path, 'name'], message: `field name '${field.name}' is used twice in this object` });
+    } else if (seenInFile.has(field.nameInFile)) {
+      problems.push({
+        path: [...field.path, written[index]!.physicalName === undefined ? 'name' : 'physicalName'],
+        message: `field '${field.name}' is read from the file's '${field.nameInFile}', as another field of this object is`,
+      });
+    }
     seen.add(field.name);
+    seenInFile.add(field.nameInFile);
   }
 }
 
