@@ -3,28 +3,49 @@ import type { Column, ColumnType } from './model.ts';
 
 /**
  * What the validator does with a column's `logicalTypeOptions.format`: check a string value's
- * shape with a pattern (a `format` rule, counted like `pattern`), parse a date or timestamp column's
+ * shape with a pattern (a `format` rule, counted like `pattern`), or that a string value is a real
+ * date or timestamp (a `format` rule too), parse a date or timestamp column's
  * values with a date pattern (a value that does not parse fails `type`), nothing more because the
  * column's type already reads exactly that format, report it as not enforced, or refuse the contract.
  */
 export type FormatCheck =
   | { readonly check: 'pattern'; readonly pattern: string }
+  | { readonly check: 'dateText'; readonly date: DateText }
   | { readonly check: 'parsed'; readonly pattern: DatePattern }
   | { readonly check: 'implied' }
   | { readonly check: 'notEnforced'; readonly reason: string }
   | { readonly check: 'refused'; readonly reason: string };
+
+/**
+ * A string value that must be a real date or timestamp: of exactly `shape` (an RE2 pattern matched
+ * against the whole value), and parsed as `readAs`, with the date pattern when there is one, else
+ * as ISO 8601: `99.99.2026` has the shape of `dd.MM.yyyy` but is no date.
+ */
+export interface DateText {
+  readonly shape: string;
+  readonly readAs: 'date' | 'timestamp';
+  readonly pattern?: DatePattern;
+}
 
 /** RE2 patterns, matched against the whole value, for the named formats of JSON Schema and ODCS. */
 const NAMED_FORMATS: Readonly<Record<string, string>> = {
   email: String.raw`[^@\s]+@[^@\s]+\.[^@\s]+`,
   uri: String.raw`[A-Za-z][A-Za-z0-9+.-]*:[^\s]+`,
   uuid: '[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}',
-  'date-time': String.raw`\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:?\d{2})?`,
   ipv4: String.raw`((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)`,
 };
 
+/** The named ISO 8601 formats of JSON Schema, as the date text they stand for. */
+const DATE_FORMATS: Readonly<Record<string, DateText>> = {
+  'date-time': {
+    shape: String.raw`\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:?\d{2})?`,
+    readAs: 'timestamp',
+  },
+  date: { shape: String.raw`\d{4}-\d{2}-\d{2}`, readAs: 'date' },
+};
+
 /** The named formats the validator checks, for messages and the README. */
-export const CHECKED_FORMATS: readonly string[] = Object.keys(NAMED_FORMATS);
+export const CHECKED_FORMATS: readonly string[] = [...Object.keys(NAMED_FORMATS), ...Object.keys(DATE_FORMATS)];
 
 /** Date and time patterns the column types read as they are: ISO 8601 (`TRY_CAST` in both engines). */
 const ISO_FORMATS: Readonly<Record<'date' | 'timestamp', readonly string[]>> = {
@@ -34,7 +55,8 @@ const ISO_FORMATS: Readonly<Record<'date' | 'timestamp', readonly string[]>> = {
 
 /**
  * A string column's date pattern such as `dd.MM.yyyy` or `dd/MM/yy`: fields and digit-free literal
- * text, with a year, a month and a day. Only its shape is checked, so a two-digit year is fine.
+ * text, with a year, a month and a day. A two-digit year is fine: whichever century each engine
+ * puts it in, both read 29.02.00 as 2000, so they agree on which values are real dates.
  */
 function datePattern(format: string): DatePattern | undefined {
   const read = readDatePattern(format);
@@ -85,8 +107,13 @@ export function formatCheck(format: string, type: ColumnType | undefined): Forma
   if (kind === 'string') {
     const named = NAMED_FORMATS[format];
     if (named !== undefined) return { check: 'pattern', pattern: named };
+    const date = DATE_FORMATS[format];
+    if (date !== undefined) return { check: 'dateText', date };
     const pattern = datePattern(format);
-    if (pattern !== undefined) return { check: 'pattern', pattern: datePatternShape(pattern) };
+    if (pattern !== undefined) {
+      const readAs = fieldsOf(pattern).some((field) => TIME_FIELDS.includes(field)) ? 'timestamp' : 'date';
+      return { check: 'dateText', date: { shape: datePatternShape(pattern), readAs, pattern } };
+    }
   }
   return {
     check: 'notEnforced',
@@ -95,6 +122,14 @@ export function formatCheck(format: string, type: ColumnType | undefined): Forma
         ? `format '${format}' is not one the validator checks (it checks ${CHECKED_FORMATS.join(', ')} and date patterns such as dd.MM.yyyy)`
         : `format '${format}' applies to string, date and timestamp columns; this column is ${kind ?? 'of an unknown type'}`,
   };
+}
+
+/**
+ * The format a column's values are checked against: the declared one, else `uuid` for a column
+ * whose physical type is uuid, which the lakehouse stores as a string.
+ */
+export function columnFormat(column: Pick<Column, 'physicalType' | 'constraints'>): string | undefined {
+  return column.constraints.format ?? (column.physicalType?.trim().toLowerCase() === 'uuid' ? 'uuid' : undefined);
 }
 
 /** The date pattern a date or timestamp column's text values are parsed with, if its format gives one. */

@@ -183,6 +183,13 @@ export function compileValidation(dataset: Dataset, dialect: Dialect, options: C
         return whenValid(`${dialect.length(text(column))} ${test.comparison} ${test.bound}`);
       case 'notMatching':
         return whenValid(`NOT ${dialect.fullMatch(text(column), test.pattern)}`);
+      case 'notDate': {
+        const { shape, readAs, pattern } = test.date;
+        const value = text(column);
+        const parsed =
+          pattern === undefined ? dialect.parse(value, { kind: readAs }) : dialect.parseDatePattern(value, { kind: readAs }, pattern);
+        return whenValid(`NOT ${dialect.fullMatch(value, shape)} OR ${parsed} IS NULL`);
+      }
       case 'notMultipleOf':
         return whenValid(notMultipleOf(dialect, column.typed, column.column.type, test.divisor));
       case 'invalid': {

@@ -1,6 +1,6 @@
 import { DEFAULT_MISSING_VALUES } from '../contracts/missing-values.ts';
 import { impliedFreshnessColumn } from '../contracts/freshness-column.ts';
-import { formatCheck } from '../contracts/value-formats.ts';
+import { columnFormat, formatCheck } from '../contracts/value-formats.ts';
 import type { Column, Dataset, QualityRule, SourcePosition } from '../contracts/model.ts';
 import type { ReportThreshold, RuleKind } from './report.ts';
 import type { NotEvaluatedRule } from './not-evaluated.ts';
@@ -74,10 +74,12 @@ function columnRules(column: Column, dataset: Dataset, keyIsUnique: boolean): Dr
   if (maxLength !== undefined) {
     rules.push(constraintRule('maxLength', [column.name], { failsWhen: 'lengthBeyond', comparison: '>', bound: maxLength }));
   }
-  const format = constraints.format === undefined ? undefined : formatCheck(constraints.format, column.type);
+  const declaredFormat = columnFormat(column);
+  const format = declaredFormat === undefined ? undefined : formatCheck(declaredFormat, column.type);
   if (format?.check === 'pattern') {
     rules.push(constraintRule('format', [column.name], { failsWhen: 'notMatching', pattern: format.pattern }));
   }
+  if (format?.check === 'dateText') rules.push(constraintRule('format', [column.name], { failsWhen: 'notDate', date: format.date }));
   if (constraints.multipleOf !== undefined) {
     rules.push(constraintRule('multipleOf', [column.name], { failsWhen: 'notMultipleOf', divisor: constraints.multipleOf }));
   }

@@ -1,4 +1,5 @@
 import type { Severity } from '../contracts/model.ts';
+import type { DateText } from '../contracts/value-formats.ts';
 import type { ReportThreshold, RuleKind } from './report.ts';
 
 /**
@@ -42,6 +43,8 @@ export type RowTest =
   | { readonly failsWhen: 'beyond'; readonly comparison: Comparison; readonly bound: number | string }
   | { readonly failsWhen: 'lengthBeyond'; readonly comparison: Comparison; readonly bound: number }
   | { readonly failsWhen: 'notMatching'; readonly pattern: string }
+  /** The text is no real date or timestamp in the format: not of its shape, or not parsed (99.99.2026). */
+  | { readonly failsWhen: 'notDate'; readonly date: DateText }
   /** The number is not a whole multiple of the divisor. */
   | { readonly failsWhen: 'notMultipleOf'; readonly divisor: number }
   /** Not one of the valid values, or not matching the pattern, when either is given. */

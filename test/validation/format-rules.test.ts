@@ -35,6 +35,37 @@ describe('logicalTypeOptions.format', () => {
   });
 });
 
+describe('date formats on string columns', () => {
+  const dataset = loadDataset({
+    properties: [
+      column('day', { logicalTypeOptions: { format: 'dd.MM.yyyy' } }),
+      column('at', { logicalTypeOptions: { format: 'date-time' } }),
+      column('on', { logicalTypeOptions: { format: 'date' } }),
+      column('slot', { logicalTypeOptions: { format: 'dd/MM/yy HH:mm' } }),
+      column('token', { physicalType: 'uuid' }),
+    ],
+  });
+
+  it('fails a value of the right shape that is no real date or time, and checks a uuid physical type as format uuid', async () => {
+    const { report } = await validateRows(dataset, [
+      ['29.02.2024', '2026-01-01T00:00:00Z', '2024-02-29', '29/02/00 23:59', '123e4567-e89b-12d3-a456-426614174000'],
+      ['99.99.2026', '2026-13-45T99:99:99Z', '2026-02-30', '31/12/24 25:00', 'not-a-uuid'],
+      ['31.02.2026', '2026-04-31 10:00:00', '2026-1-01', '01/01/2024 10:00', null],
+      ['29.02.2023', '2026-02-29T10:00:00+01:00', '2026-02-28', '28/02/23 10:00', '123E4567-E89B-12D3-A456-426614174000'],
+    ]);
+    const failed = Object.fromEntries(
+      report.rules.filter((rule) => rule.kind === 'format').map((rule) => [rule.id, (rule.samples ?? []).map((sample) => sample.row)]),
+    );
+    expect(failed).toEqual({
+      'day.format': [2, 3, 4],
+      'at.format': [2, 3, 4],
+      'on.format': [2, 3],
+      'slot.format': [2, 3],
+      'token.format': [2],
+    });
+  });
+});
+
 describe('multipleOf and sized physical types', () => {
   const dataset = loadDataset({
     properties: [
