@@ -271,8 +271,8 @@ function buildRule(asWritten: RawQualityRule, column: string | null, under: Cont
 function translatedRules(rule: RawQualityRule, column: string | null, under: ContractUnderCheck, path: FieldPath): QualityRule[] {
   if (!isGreatExpectations(rule.engine)) return [];
   const dataset = under.contract.schema[path[1] as number]!;
-  const written = dataset.properties.find((property) => lakehouseName(property.name) === column)?.name ?? null;
-  const translation = translateExpectation(rule, written, dataset.properties.map((property) => property.name));
+  const attached = dataset.properties.find((property) => lakehouseName(property.name) === column) ?? null;
+  const translation = translateExpectation(rule, attached, dataset.properties);
   if (!('rules' in translation)) return [];
   return translation.rules.map((translated) => ({
     ...(rule.id === undefined ? {} : { id: rule.id }),
@@ -283,7 +283,7 @@ function translatedRules(rule: RawQualityRule, column: string | null, under: Con
     threshold: translated.threshold,
     severity: SEVERITY_LEVELS[rule.severity ?? 'error'],
     ...(translated.validValues === undefined ? {} : { validValues: translated.validValues }),
-    ...(translated.bound === undefined ? {} : { bound: translated.bound }),
+    ...(translated.bounds === undefined ? {} : { bounds: translated.bounds }),
     position: under.source.positionOf(path),
   }));
 }

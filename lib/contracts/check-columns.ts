@@ -1,6 +1,7 @@
 import { columnTypeOf, type TypedColumn } from './column-type.ts';
 import type { ContractUnderCheck } from './contract-under-check.ts';
-import { BOUNDS, boundsOf, flagsWithoutBound, type Bound } from './exclusive-bounds.ts';
+import { boundProblems } from './bound-problems.ts';
+import { boundsOf, flagsWithoutBound } from './exclusive-bounds.ts';
 import { atField, type FieldPath } from './field-path.ts';
 import { LAKEHOUSE_COLUMNS } from './lakehouse-columns.ts';
 import { LAKEHOUSE_NAME_RULE, lakehouseNameOf } from './lakehouse-name.ts';
@@ -8,7 +9,6 @@ import { isNestedLogicalType } from './nested-column-type.ts';
 import { patternProblem } from './patterns.ts';
 import { asWarning, type ContractProblem } from './problems.ts';
 import type { RawProperty, RawSchemaObject } from './raw-contract.ts';
-import { comparableValue, describeType, showValue } from './values.ts';
 
 /**
  * Checks on one dataset's columns: unique names and ids, type combinations, key and partition
@@ -200,41 +200,7 @@ function checkOptions(property: RawProperty, { type, logicalType }: TypedColumn,
   for (const flag of flagsWithoutBound(options)) {
     report([...optionsPath, flag], `${flag}: true (ODCS v3.0's form) makes ${flag === 'exclusiveMinimum' ? 'minimum' : 'maximum'} exclusive, and there is none`);
   }
-  const bounds = boundsOf(options);
-  const values: Partial<Record<Bound, number>> = {};
-  for (const bound of BOUNDS) {
-    const written = bounds[bound];
-    if (written === undefined) continue;
-    if (type.kind === 'string' || type.kind === 'boolean') {
-      report(
-        [...optionsPath, written.field],
-        `${bound} does not apply to ${logicalType} columns` + (isString ? ' (use minLength, maxLength or pattern)' : ''),
-      );
-      continue;
-    }
-    const value = comparableValue(written.value, type);
-    if (value === undefined) {
-      report([...optionsPath, written.field], `${bound} must be ${describeType(type)} for ${logicalType} column '${property.name}' (got ${showValue(written.value)})`);
-    } else {
-      values[bound] = value;
-    }
-  }
-  const pairs = [
-    ['minimum', 'maximum', 'greater than'],
-    ['exclusiveMinimum', 'maximum', 'not less than'],
-    ['minimum', 'exclusiveMaximum', 'not less than'],
-    ['exclusiveMinimum', 'exclusiveMaximum', 'not less than'],
-  ] as const;
-  for (const [low, high, relation] of pairs) {
-    const lowValue = values[low];
-    const highValue = values[high];
-    if (lowValue === undefined || highValue === undefined) continue;
-    const empty = low === 'minimum' && high === 'maximum' ? lowValue > highValue : lowValue >= highValue;
-    if (empty) {
-      report(
-        [...optionsPath, bounds[low]!.field],
-        `${low} ${showValue(bounds[low]!.value)} is ${relation} ${high} ${showValue(bounds[high]!.value)}: no value can pass`,
-      );
-    }
+  for (const { field, message } of boundProblems(boundsOf(options), { name: property.name, logicalType, type })) {
+    report([...optionsPath, field], message);
   }
 }

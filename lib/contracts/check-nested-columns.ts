@@ -2,6 +2,7 @@ import type { ContractUnderCheck } from './contract-under-check.ts';
 import { atField, type FieldPath } from './field-path.ts';
 import { isNestedLogicalType, nestedColumnType } from './nested-column-type.ts';
 import type { ContractProblem } from './problems.ts';
+import type { RawProperty } from './raw-contract.ts';
 import { readingServer } from './reading-server.ts';
 
 /** What an object or array column may not say: a struct or a list has no order, key or partition value. */
@@ -9,6 +10,15 @@ const REFUSED_ON_NESTED_COLUMNS = ['unique', 'primaryKey', 'partitioned', 'logic
 
 /** Quality metrics that measure an object or array column as a whole (presence); the others compare scalar values. */
 const NESTED_COLUMN_METRICS: readonly string[] = ['nullValues'];
+
+/**
+ * Why a metric cannot measure the column, when it is an object or array column: written as a
+ * library rule or translated from a Great Expectations rule (check-quality.ts), the same answer.
+ */
+export function nestedMetricProblem(metric: string, property: RawProperty): string | undefined {
+  if (!isNestedLogicalType(property.logicalType) || NESTED_COLUMN_METRICS.includes(metric)) return undefined;
+  return `metric ${metric} on an ${property.logicalType} column is not supported (nullValues and sql rules are)`;
+}
 
 /**
  * Checks on a dataset's `object` and `array` columns (issue 13 item 6): their nested declaration,
@@ -35,13 +45,8 @@ export function checkNestedColumns(under: ContractUnderCheck, datasetIndex: numb
       if (property[key] !== undefined) report([...path, key], `${key} on an ${property.logicalType} column is not supported`);
     }
     (property.quality ?? []).forEach((rule, ruleIndex) => {
-      const library = (rule.type ?? 'library') === 'library';
-      if (library && rule.metric !== undefined && !NESTED_COLUMN_METRICS.includes(rule.metric)) {
-        report(
-          [...path, 'quality', ruleIndex, 'metric'],
-          `metric ${rule.metric} on an ${property.logicalType} column is not supported (nullValues and sql rules are)`,
-        );
-      }
+      const problem = (rule.type ?? 'library') === 'library' && rule.metric !== undefined ? nestedMetricProblem(rule.metric, property) : undefined;
+      if (problem !== undefined) report([...path, 'quality', ruleIndex, 'metric'], problem);
     });
   });
   return problems;

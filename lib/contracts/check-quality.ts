@@ -1,8 +1,11 @@
 import { BETWEEN_OPERATORS, OPERATORS } from './contract-schema.ts';
-import { logicalTypeOf, typeOfColumn } from './column-type.ts';
+import { boundProblems } from './bound-problems.ts';
+import { nestedMetricProblem } from './check-nested-columns.ts';
+import { logicalTypeOf, typedColumnOf, typeOfColumn } from './column-type.ts';
 import type { ContractUnderCheck } from './contract-under-check.ts';
 import { didYouMean } from './did-you-mean.ts';
-import { isGreatExpectations, translateExpectation } from './great-expectations.ts';
+import type { Bound } from './exclusive-bounds.ts';
+import { isGreatExpectations, translateExpectation, type TranslatedRule } from './great-expectations.ts';
 import { atField, type FieldPath } from './field-path.ts';
 import { singleSelectProblem } from '../sql/single-select.ts';
 import { patternProblem } from './patterns.ts';
@@ -76,11 +79,44 @@ function checkRule(
   checkArguments(rule, path, dataset, column, report);
 }
 
-/** A Great Expectations rule that contradicts the contract (a column it does not have) is refused at its implementation. */
+/**
+ * A Great Expectations rule that contradicts the contract (a column it does not have) is refused
+ * at its implementation, and so is one whose translated rules fail the checks a written rule gets
+ * (a value set of the column's type, bounds its type has, a metric a nested column supports).
+ */
 function checkExpectation(rule: RawQualityRule, path: FieldPath, dataset: RawSchemaObject, column: RawProperty | undefined, report: Report): void {
   if (!isGreatExpectations(rule.engine)) return;
-  const translation = translateExpectation(rule, column?.name ?? null, dataset.properties.map((property) => property.name));
-  if ('problem' in translation) report([...path, 'implementation'], `great-expectations rule: ${translation.problem}`);
+  const translation = translateExpectation(rule, column ?? null, dataset.properties);
+  const at = [...path, 'implementation'];
+  if ('problem' in translation) report(at, `great-expectations rule: ${translation.problem}`);
+  if (!('rules' in translation)) return;
+  for (const translated of translation.rules) {
+    const property = dataset.properties.find((candidate) => candidate.name === translated.column);
+    if (property === undefined) continue;
+    translatedRuleProblems(translated, property).forEach((problem) => report(at, `great-expectations rule: ${problem}`));
+  }
+}
+
+/** Which kwarg of an expectation holds each bound of its translation. */
+const BOUND_KWARG: Readonly<Record<Bound, string>> = {
+  minimum: 'min_value',
+  exclusiveMinimum: 'min_value',
+  maximum: 'max_value',
+  exclusiveMaximum: 'max_value',
+};
+
+function translatedRuleProblems({ metric, validValues, bounds }: TranslatedRule, property: RawProperty): string[] {
+  const nested = nestedMetricProblem(metric, property);
+  if (nested !== undefined) return [nested];
+  const typed = typedColumnOf(property);
+  if (typed === undefined) return [];
+  const written = Object.fromEntries(Object.entries(bounds ?? {}).map(([bound, value]) => [bound, { value, field: bound as Bound }]));
+  return [
+    ...validValueProblems(validValues ?? [], property).map(({ index, message }) => `kwargs.value_set[${index}]: ${message}`),
+    ...boundProblems(written, { name: property.name, logicalType: typed.logicalType, type: typed.type }).map(
+      ({ field, message }) => `kwargs.${BOUND_KWARG[field]}: ${message}`,
+    ),
+  ];
 }
 
 /** Every placeholder is one the validator fills, `{property}` only where there is a column, and the dataset is read. */
@@ -165,16 +201,8 @@ function checkArguments(
       const problem = patternProblem(args.pattern);
       if (problem !== undefined) report([...argumentsPath, 'pattern'], problem);
     }
-    const type = column === undefined ? undefined : typeOfColumn(column);
-    if (type !== undefined) {
-      args.validValues?.forEach((value, index) => {
-        if (value !== null && !isValueOfType(value, type)) {
-          report(
-            [...argumentsPath, 'validValues', index],
-            `valid values of ${logicalTypeOf(column!)} column '${column!.name}' must be ${describeType(type)} (got ${showValue(value)})`,
-          );
-        }
-      });
+    if (column !== undefined) {
+      validValueProblems(args.validValues ?? [], column).forEach(({ index, message }) => report([...argumentsPath, 'validValues', index], message));
     }
   }
   if (metric === 'duplicateValues' && column === undefined) {
@@ -188,4 +216,18 @@ function checkArguments(
       }
     });
   }
+}
+
+/**
+ * Each valid value but null must be a value of the column's type: the validator writes each as a
+ * literal of that type, and one that does not parse is NULL, which makes `NOT IN` never true.
+ */
+function validValueProblems(values: readonly unknown[], column: RawProperty): { index: number; message: string }[] {
+  const type = typeOfColumn(column);
+  if (type === undefined) return [];
+  return values.flatMap((value, index) =>
+    value === null || isValueOfType(value, type)
+      ? []
+      : [{ index, message: `valid values of ${logicalTypeOf(column)} column '${column.name}' must be ${describeType(type)} (got ${showValue(value)})` }],
+  );
 }

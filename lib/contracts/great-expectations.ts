@@ -1,16 +1,21 @@
 import { parse } from 'yaml';
+import type { Bound } from './exclusive-bounds.ts';
+import { lakehouseNameOf } from './lakehouse-name.ts';
 import type { QualityMetric, Threshold } from './model.ts';
-import type { RawQualityRule } from './raw-contract.ts';
+import type { RawProperty, RawQualityRule } from './raw-contract.ts';
 
 /** One lakehouse quality rule an expectation becomes. */
 export interface TranslatedRule {
   readonly metric: QualityMetric;
-  /** The rule's column: the expectation's `column`, else the property the rule is attached to. */
+  /**
+   * The rule's column as the contract names it (`name`): the expectation's `column`, else the
+   * property the rule is attached to.
+   */
   readonly column: string | null;
   readonly threshold: Threshold;
   readonly validValues?: readonly (string | number | boolean)[];
-  /** For `minimum`, `maximum`, `exclusiveMinimum`, `exclusiveMaximum`. */
-  readonly bound?: number | string;
+  /** For `between`: both ends of one range, so `mostly` counts a row outside either end once. */
+  readonly bounds?: Partial<Record<Bound, number | string>>;
 }
 
 export type ExpectationTranslation =
@@ -43,7 +48,7 @@ const NO_FAILING_ROW: Threshold = { operator: 'mustBe', value: 0, unit: 'rows' }
  * `implementation` is the expectation as GE writes it (`expectation_type` or `type`, and `kwargs`),
  * as a mapping or as YAML/JSON text. `mostly` becomes a percent threshold on the failing rows.
  */
-export function translateExpectation(rule: RawQualityRule, attachedColumn: string | null, columns: readonly string[]): ExpectationTranslation {
+export function translateExpectation(rule: RawQualityRule, attached: RawProperty | null, properties: readonly RawProperty[]): ExpectationTranslation {
   const expectation = readImplementation(rule.implementation);
   if (expectation === undefined) return { notRun: 'its implementation is not a Great Expectations expectation (expectation_type and kwargs)' };
   const { type, kwargs } = expectation;
@@ -51,16 +56,19 @@ export function translateExpectation(rule: RawQualityRule, attachedColumn: strin
     return { notRun: `Great Expectations' ${type} has no lakehouse equivalent (translated: ${TRANSLATED.join(', ')})` };
   }
   if (type.startsWith('expect_table_')) {
-    if (attachedColumn !== null) return { problem: `${type} checks the whole table: move this rule to the schema object's quality` };
+    if (attached !== null) return { problem: `${type} checks the whole table: move this rule to the schema object's quality` };
     return rowCountRules(type, kwargs);
   }
   const named = typeof kwargs.column === 'string' ? kwargs.column : undefined;
-  if (named !== undefined && attachedColumn !== null && named !== attachedColumn) {
-    return { problem: `kwargs.column '${named}' is not '${attachedColumn}', the property this rule is attached to` };
+  const property = named === undefined ? attached : propertyNamed(named, properties);
+  if (property === null) return { problem: `${type} needs kwargs.column, or the rule attached to a property` };
+  if (property === undefined) {
+    return { problem: `kwargs.column '${named}' is not a column of this dataset (${properties.map((known) => known.name).join(', ')})` };
   }
-  const column = named ?? attachedColumn;
-  if (column === null) return { problem: `${type} needs kwargs.column, or the rule attached to a property` };
-  if (!columns.includes(column)) return { problem: `kwargs.column '${column}' is not a column of this dataset (${columns.join(', ')})` };
+  if (attached !== null && property !== attached) {
+    return { problem: `kwargs.column '${named}' is not '${attached.name}', the property this rule is attached to` };
+  }
+  const column = property.name;
   const threshold = mostlyThreshold(kwargs.mostly);
   if ('problem' in threshold) return threshold;
   switch (type) {
@@ -76,6 +84,19 @@ export function translateExpectation(rule: RawQualityRule, attachedColumn: strin
     default:
       return betweenRules(kwargs, column, threshold);
   }
+}
+
+/**
+ * The property an expectation's `column` names: Great Expectations runs against the file's column
+ * (`physicalName`), and a contract's author may as well write the property's name or the
+ * lakehouse's column name derived from it.
+ */
+function propertyNamed(name: string, properties: readonly RawProperty[]): RawProperty | undefined {
+  return (
+    properties.find((property) => property.name === name) ??
+    properties.find((property) => property.physicalName === name) ??
+    properties.find((property) => lakehouseNameOf(property.name) === name)
+  );
 }
 
 function readImplementation(implementation: RawQualityRule['implementation']): { type: string; kwargs: Record<string, unknown> } | undefined {
@@ -124,14 +145,18 @@ function rowCountRules(type: string, kwargs: Record<string, unknown>): Expectati
   return { notRun: `${type} without min_value or max_value checks nothing` };
 }
 
-/** `min_value`/`max_value` (numbers, or date strings), exclusive with `strict_min`/`strict_max`. */
+/**
+ * `min_value`/`max_value` (numbers, or date strings), exclusive with `strict_min`/`strict_max`, as
+ * one rule: Great Expectations' `mostly` counts the rows outside the range, below or above.
+ */
 function betweenRules(kwargs: Record<string, unknown>, column: string, threshold: Threshold): ExpectationTranslation {
   const bound = (name: string) => (typeof kwargs[name] === 'number' || typeof kwargs[name] === 'string' ? (kwargs[name] as number | string) : undefined);
   const low = bound('min_value');
   const high = bound('max_value');
-  const rules: TranslatedRule[] = [
-    ...(low === undefined ? [] : [{ metric: kwargs.strict_min === true ? 'exclusiveMinimum' : 'minimum', column, threshold, bound: low } as const]),
-    ...(high === undefined ? [] : [{ metric: kwargs.strict_max === true ? 'exclusiveMaximum' : 'maximum', column, threshold, bound: high } as const]),
-  ];
-  return rules.length === 0 ? { notRun: 'expect_column_values_to_be_between without min_value or max_value checks nothing' } : { rules };
+  if (low === undefined && high === undefined) return { notRun: 'expect_column_values_to_be_between without min_value or max_value checks nothing' };
+  const bounds: Partial<Record<Bound, number | string>> = {
+    ...(low === undefined ? {} : { [kwargs.strict_min === true ? 'exclusiveMinimum' : 'minimum']: low }),
+    ...(high === undefined ? {} : { [kwargs.strict_max === true ? 'exclusiveMaximum' : 'maximum']: high }),
+  };
+  return { rules: [{ metric: 'between', column, threshold, bounds }] };
 }

@@ -114,11 +114,8 @@ export type QualityMetric =
   | 'duplicateValues'
   | 'rowCount'
   | 'sql'
-  /** Bounds a translated Great Expectations rule sets (great-expectations.ts), with `bound`. */
-  | 'minimum'
-  | 'maximum'
-  | 'exclusiveMinimum'
-  | 'exclusiveMaximum';
+  /** The range a translated Great Expectations `between` sets (great-expectations.ts), with `bounds`. */
+  | 'between';
 
 export type Operator =
   | 'mustBe'
@@ -165,8 +162,8 @@ export interface QualityRule {
    * selecting those rows' `_row`, so the rule judges rows one by one.
    */
   readonly rowsQuery?: string;
-  /** `minimum`, `maximum`, `exclusiveMinimum`, `exclusiveMaximum`: the bound a value is compared with. */
-  readonly bound?: number | string;
+  /** `between`: the bounds a value must keep, one rule for both ends. */
+  readonly bounds?: Pick<ColumnConstraints, 'minimum' | 'maximum' | 'exclusiveMinimum' | 'exclusiveMaximum'>;
   readonly position: SourcePosition;
 }
 

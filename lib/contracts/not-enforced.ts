@@ -1,8 +1,9 @@
 import { typeOfColumn } from './column-type.ts';
+import { nearMiss } from './did-you-mean.ts';
 import type { FieldPath } from './field-path.ts';
 import { isGreatExpectations, translateExpectation } from './great-expectations.ts';
 import type { NotEnforcedKind } from './model.ts';
-import type { RawContract, RawQualityRule } from './raw-contract.ts';
+import type { RawContract, RawProperty, RawQualityRule } from './raw-contract.ts';
 import { SLA_KINDS, slaElements } from './sla.ts';
 import { formatCheck } from './value-formats.ts';
 
@@ -27,10 +28,10 @@ export function notEnforcedEntries(contract: RawContract): NotEnforcedEntry[] {
   const entries: NotEnforcedEntry[] = [];
   contract.schema.forEach((dataset, datasetIndex) => {
     const datasets = [dataset.name];
-    const columns = dataset.properties.map((property) => property.name);
-    const rules = (owner: FieldPath, column: string | null, quality: readonly RawQualityRule[] | undefined) =>
+    const rules = (owner: FieldPath, attached: RawProperty | null, quality: readonly RawQualityRule[] | undefined) =>
       quality?.forEach((rule, index) => {
-        const reason = notRunReason(rule, column, columns);
+        const reason = notRunReason(rule, attached, dataset.properties);
+        const column = attached?.name ?? null;
         if (reason === undefined) return;
         const path = [...owner, 'quality', index];
         entries.push({ kind: rule.type as NotEnforcedKind, path, datasets, column, ...(rule.id === undefined ? {} : { id: rule.id }), reason });
@@ -49,11 +50,12 @@ export function notEnforcedEntries(contract: RawContract): NotEnforcedEntry[] {
         if (value === undefined) continue;
         entries.push({ kind: 'timezone', path: [...propertyPath, 'logicalTypeOptions', option], datasets, column: property.name, reason: timezoneReason(option, value) });
       }
-      rules(propertyPath, property.name, property.quality);
+      rules(propertyPath, property, property.quality);
     });
   });
   contract.slaProperties?.forEach((sla, index) => {
-    if (SLA_KINDS[sla.property] !== undefined) return;
+    // A misspelt known kind (`freshnes`) is refused at check with a did-you-mean (check-sla.ts).
+    if (SLA_KINDS[sla.property] !== undefined || nearMiss(sla.property, Object.keys(SLA_KINDS)) !== undefined) return;
     const elements = slaElements(sla, contract);
     entries.push({
       kind: 'sla',
@@ -70,11 +72,11 @@ export function notEnforcedEntries(contract: RawContract): NotEnforcedEntry[] {
  * Why a quality rule is not run, or undefined when the validator runs it (a Great Expectations
  * rule it translates; one it cannot translate for a wrong column is refused by checkQuality).
  */
-function notRunReason(rule: RawQualityRule, column: string | null, columns: readonly string[]): string | undefined {
+function notRunReason(rule: RawQualityRule, attached: RawProperty | null, properties: readonly RawProperty[]): string | undefined {
   if (rule.type === 'text') return 'a text rule describes a check in words, and nothing runs it';
   if (rule.type !== 'custom') return undefined;
   if (isGreatExpectations(rule.engine)) {
-    const translation = translateExpectation(rule, column, columns);
+    const translation = translateExpectation(rule, attached, properties);
     return 'notRun' in translation ? `a custom rule for ${rule.engine} is not translated: ${translation.notRun}` : undefined;
   }
   return `a custom rule for ${rule.engine ?? 'an unnamed engine'} is run by that engine, not by the lakehouse`;

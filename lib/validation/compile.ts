@@ -178,7 +178,7 @@ export function compileValidation(dataset: Dataset, dialect: Dialect, options: C
       case 'unparsable':
         return { predicate: `${column.raw} IS NOT NULL AND ${column.typed} IS NULL` };
       case 'beyond':
-        return whenValid(`${column.typed} ${test.comparison} ${literal(test.bound, column.column.type)}`);
+        return whenValid(test.limits.map(({ comparison, bound }) => `${column.typed} ${comparison} ${literal(bound, column.column.type)}`).join(' OR '));
       case 'lengthBeyond':
         return whenValid(`${dialect.length(text(column))} ${test.comparison} ${test.bound}`);
       case 'notMatching':

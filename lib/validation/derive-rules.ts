@@ -61,7 +61,7 @@ function columnRules(column: Column, dataset: Dataset, keyIsUnique: boolean): Dr
   const { constraints } = column;
   for (const { kind, option, failsWhen } of boundRules) {
     const bound = constraints[option];
-    if (bound !== undefined) rules.push(constraintRule(kind, [column.name], { failsWhen: 'beyond', comparison: failsWhen, bound }));
+    if (bound !== undefined) rules.push(constraintRule(kind, [column.name], { failsWhen: 'beyond', limits: [{ comparison: failsWhen, bound }] }));
   }
   if (constraints.pattern !== undefined) {
     rules.push(constraintRule('pattern', [column.name], { failsWhen: 'notMatching', pattern: constraints.pattern }));
@@ -112,13 +112,11 @@ function qualityRowTest(rule: QualityRule): RowTest {
       };
     case 'duplicateValues':
       return { failsWhen: 'duplicate' };
-    case 'minimum':
-    case 'maximum':
-    case 'exclusiveMinimum':
-    case 'exclusiveMaximum': {
-      if (rule.bound === undefined) throw new Error(`${where(rule)}: ${rule.metric} rule needs a bound`);
-      const comparison = boundRules.find(({ kind }) => kind === rule.metric)!.failsWhen;
-      return { failsWhen: 'beyond', comparison, bound: rule.bound };
+    case 'between': {
+      const { bounds } = rule;
+      if (bounds === undefined) throw new Error(`${where(rule)}: between rule needs bounds`);
+      const limits = boundRules.flatMap(({ option, failsWhen }) => (bounds[option] === undefined ? [] : [{ comparison: failsWhen, bound: bounds[option]! }]));
+      return { failsWhen: 'beyond', limits };
     }
     case 'rowCount':
     case 'sql':

@@ -38,6 +38,8 @@ export type RuleKind =
   | 'maximum'
   | 'exclusiveMinimum'
   | 'exclusiveMaximum'
+  /** A translated Great Expectations `between`: one range, both ends. */
+  | 'between'
   | 'pattern'
   | 'minLength'
   | 'maxLength'

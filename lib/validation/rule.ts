@@ -39,8 +39,11 @@ export type RowTest =
   | { readonly failsWhen: 'null' }
   /** The text does not parse as the column's type. */
   | { readonly failsWhen: 'unparsable' }
-  /** The value compares with the bound as given: `value < minimum` fails a minimum. */
-  | { readonly failsWhen: 'beyond'; readonly comparison: Comparison; readonly bound: number | string }
+  /**
+   * The value compares with any of the limits as given: `value < minimum` fails a minimum; a range
+   * (a Great Expectations `between`) is one rule, so a row beyond either end fails it once.
+   */
+  | { readonly failsWhen: 'beyond'; readonly limits: readonly Limit[] }
   | { readonly failsWhen: 'lengthBeyond'; readonly comparison: Comparison; readonly bound: number }
   | { readonly failsWhen: 'notMatching'; readonly pattern: string }
   /** The text is no real date or timestamp in the format: not of its shape, or not parsed (99.99.2026). */
@@ -65,6 +68,12 @@ export type RowTest =
   | { readonly failsWhen: 'selectedBySql'; readonly rowsQuery: string };
 
 export type Comparison = '<' | '<=' | '>' | '>=';
+
+/** A bound, and how a failing value compares with it. */
+export interface Limit {
+  readonly comparison: Comparison;
+  readonly bound: number | string;
+}
 
 export type TableTest =
   | { readonly measures: 'rowCount' }

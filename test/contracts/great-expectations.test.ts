@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { isGreatExpectations, translateExpectation } from '../../lib/contracts/great-expectations.ts';
-import type { RawQualityRule } from '../../lib/contracts/raw-contract.ts';
+import type { RawProperty, RawQualityRule } from '../../lib/contracts/raw-contract.ts';
 
-const columns = ['id', 'status', 'amount'];
+const [id, status, amount]: RawProperty[] = [{ name: 'id' }, { name: 'status' }, { name: 'Amount (EUR)', physicalName: 'AMOUNT_EUR', logicalType: 'number' }];
+const columns = [id!, status!, amount!];
 const gx = (implementation: RawQualityRule['implementation']): RawQualityRule => ({ type: 'custom', engine: 'great-expectations', implementation });
 const every = { operator: 'mustBe', value: 0, unit: 'rows' };
 
@@ -24,7 +25,7 @@ describe('Great Expectations rules as the lakehouse rules', () => {
     expect(translateExpectation(gx({ type: 'expect_column_values_to_be_in_set', kwargs: { column: 'status', value_set: ['new', 'paid'], mostly: 0.95 } }), null, columns)).toEqual({
       rules: [{ metric: 'invalidValues', column: 'status', threshold: { operator: 'mustBeLessOrEqualTo', value: 5, unit: 'percent' }, validValues: ['new', 'paid'] }],
     });
-    expect(translateExpectation(gx({ expectation_type: 'expect_column_values_to_not_be_null', kwargs: {} }), 'id', columns)).toEqual({
+    expect(translateExpectation(gx({ expectation_type: 'expect_column_values_to_not_be_null', kwargs: {} }), id!, columns)).toEqual({
       rules: [{ metric: 'nullValues', column: 'id', threshold: every }],
     });
     expect(translateExpectation(gx('expectation_type: expect_column_values_to_be_unique\nkwargs: {column: id}'), null, columns)).toEqual({
@@ -32,13 +33,22 @@ describe('Great Expectations rules as the lakehouse rules', () => {
     });
   });
 
-  it('translates between into minimum and maximum, exclusive with strict_min and strict_max', () => {
-    expect(translateExpectation(gx('{"expectation_type": "expect_column_values_to_be_between", "kwargs": {"column": "amount", "min_value": 0, "max_value": 500, "strict_min": true}}'), null, columns)).toEqual({
-      rules: [
-        { metric: 'exclusiveMinimum', column: 'amount', threshold: every, bound: 0 },
-        { metric: 'maximum', column: 'amount', threshold: every, bound: 500 },
-      ],
+  it('translates between into one range rule, so mostly counts a row beyond either end once; exclusive with strict_min and strict_max', () => {
+    expect(translateExpectation(gx('{"expectation_type": "expect_column_values_to_be_between", "kwargs": {"column": "Amount (EUR)", "min_value": 0, "max_value": 500, "strict_min": true, "mostly": 0.9}}'), null, columns)).toEqual({
+      rules: [{ metric: 'between', column: 'Amount (EUR)', threshold: { operator: 'mustBeLessOrEqualTo', value: 10, unit: 'percent' }, bounds: { exclusiveMinimum: 0, maximum: 500 } }],
     });
+    expect(translateExpectation(gx({ expectation_type: 'expect_column_values_to_be_between', kwargs: { max_value: 5, strict_max: true } }), amount!, columns)).toEqual({
+      rules: [{ metric: 'between', column: 'Amount (EUR)', threshold: every, bounds: { exclusiveMaximum: 5 } }],
+    });
+  });
+
+  it('finds kwargs.column by the written name, the physicalName Great Expectations runs against, or the lakehouse name', () => {
+    const notNull = (column: string, attached: RawProperty | null) => translateExpectation(gx({ expectation_type: 'expect_column_values_to_not_be_null', kwargs: { column } }), attached, columns);
+    for (const column of ['Amount (EUR)', 'AMOUNT_EUR', 'amount_eur']) {
+      expect(notNull(column, null)).toEqual({ rules: [{ metric: 'nullValues', column: 'Amount (EUR)', threshold: every }] });
+      expect(notNull(column, amount!)).toEqual({ rules: [{ metric: 'nullValues', column: 'Amount (EUR)', threshold: every }] });
+    }
+    expect(notNull('AMOUNT_EUR', id!)).toEqual({ problem: "kwargs.column 'AMOUNT_EUR' is not 'id', the property this rule is attached to" });
   });
 
   it('leaves other expectations and unreadable implementations not run, and refuses a column the dataset has not', () => {
@@ -47,9 +57,9 @@ describe('Great Expectations rules as the lakehouse rules', () => {
     });
     expect(translateExpectation(gx('row_count > 0'), null, columns)).toEqual({ notRun: 'its implementation is not a Great Expectations expectation (expectation_type and kwargs)' });
     expect(translateExpectation(gx({ expectation_type: 'expect_column_values_to_not_be_null', kwargs: { column: 'nope' } }), null, columns)).toEqual({
-      problem: "kwargs.column 'nope' is not a column of this dataset (id, status, amount)",
+      problem: "kwargs.column 'nope' is not a column of this dataset (id, status, Amount (EUR))",
     });
-    expect(translateExpectation(gx({ expectation_type: 'expect_column_values_to_not_be_null', kwargs: { column: 'id' } }), 'status', columns)).toEqual({
+    expect(translateExpectation(gx({ expectation_type: 'expect_column_values_to_not_be_null', kwargs: { column: 'id' } }), status!, columns)).toEqual({
       problem: "kwargs.column 'id' is not 'status', the property this rule is attached to",
     });
     expect(translateExpectation(gx({ expectation_type: 'expect_column_values_to_be_unique', kwargs: { column: 'id', mostly: 2 } }), null, columns)).toEqual({

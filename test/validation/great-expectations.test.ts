@@ -36,10 +36,38 @@ describe('Great Expectations rules, validated', () => {
       { id: 'few_rows', kind: 'rowCount', status: 'failed', failedCount: 0, observed: 4 },
       { id: 'known_status', kind: 'invalidValues', status: 'passed', failedCount: 1, observed: (1 / 3) * 100 },
       { id: 'status.nullValues', kind: 'nullValues', status: 'failed', failedCount: 1, observed: 1 },
-      { id: 'amount_range', kind: 'minimum', status: 'failed', failedCount: 1, observed: 1 },
-      { id: 'amount_range#2', kind: 'exclusiveMaximum', status: 'failed', failedCount: 1, observed: 1 },
+      { id: 'amount_range', kind: 'between', status: 'failed', failedCount: 2, observed: 2 },
       { id: 'id.duplicateValues', kind: 'duplicateValues', status: 'failed', failedCount: 2, observed: 2 },
       { id: 'pair', kind: 'custom', status: 'notEvaluated', failedCount: 0, observed: null },
     ]);
+  });
+
+  // Ten values 1..10 against 2..9 with mostly 0.9: the 1 below and the 10 above are 20 % outside
+  // the range, which Great Expectations fails; each end allowing 10 % on its own passed them.
+  const range = loadDataset({
+    properties: [column('Reading (kWh)', { logicalType: 'integer', physicalName: 'READING_KWH' })],
+    quality: [
+      gx('expect_column_values_to_be_between', { column: 'READING_KWH', min_value: 2, max_value: 9, mostly: 0.9 }, { id: 'reading_range' }),
+      gx('expect_column_values_to_not_be_null', { column: 'reading_kwh' }, { id: 'reading_present' }),
+    ],
+  });
+
+  it('counts a row outside either end of a between once against mostly, and finds the column by its physicalName or lakehouse name', async () => {
+    const values = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '10'];
+    const { report } = await validateRows(range, values.map((value) => [value]));
+    const rule = (ruleId: string) => report.rules.find(({ id }) => id === ruleId);
+    expect(rule('reading_range')).toMatchObject({
+      kind: 'between',
+      column: 'reading_kwh',
+      status: 'failed',
+      failedCount: 2,
+      failedPercent: 20,
+      observed: 20,
+      threshold: { operator: 'mustBeLessOrEqualTo', value: 10, unit: 'percent' },
+      samples: [{ row: 1, value: '1' }, { row: 10, value: '10' }],
+    });
+    expect(rule('reading_present')).toMatchObject({ kind: 'nullValues', column: 'reading_kwh', status: 'passed', failedCount: 0 });
+    const oneBelow = await validateRows(range, [...values.slice(0, 9), '5'].map((value) => [value]));
+    expect(oneBelow.report.rules.find(({ id }) => id === 'reading_range')).toMatchObject({ status: 'passed', failedCount: 1, observed: 10 });
   });
 });
