@@ -1,5 +1,4 @@
 import { typeOfColumn } from './column-type.ts';
-import { nearMiss } from './did-you-mean.ts';
 import type { FieldPath } from './field-path.ts';
 import { isGreatExpectations, translateExpectation } from './great-expectations.ts';
 import type { NotEnforcedKind } from './model.ts';
@@ -54,8 +53,7 @@ export function notEnforcedEntries(contract: RawContract): NotEnforcedEntry[] {
     });
   });
   contract.slaProperties?.forEach((sla, index) => {
-    // A misspelt known kind (`freshnes`) is refused at check with a did-you-mean (check-sla.ts).
-    if (SLA_KINDS[sla.property] !== undefined || nearMiss(sla.property, Object.keys(SLA_KINDS)) !== undefined) return;
+    if (SLA_KINDS[sla.property] !== undefined) return;
     const elements = slaElements(sla, contract);
     entries.push({
       kind: 'sla',
