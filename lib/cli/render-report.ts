@@ -1,4 +1,4 @@
-import { wasEvaluated } from '../validation/not-evaluated.ts';
+import { notEvaluatedReason, wasEvaluated } from '../validation/not-evaluated.ts';
 import type { RuleResult, ValidationReport } from '../validation/report.ts';
 import { renderTable } from './table.ts';
 
@@ -8,6 +8,8 @@ function figure(value: number): string {
 }
 
 function thresholdText(rule: RuleResult): string {
+  // A rule that was not run has no threshold to meet, like its other figures.
+  if (!wasEvaluated(rule)) return '-';
   if (rule.threshold === null) return 'no failing row';
   const { operator, value, unit } = rule.threshold;
   const shown = Array.isArray(value) ? `[${value.join(', ')}]` : String(value);
@@ -69,7 +71,7 @@ export function renderReport(report: ValidationReport): string {
     ]),
   );
   const samples = failed.flatMap(sampleLines);
-  const reasons = notRun.map((rule) => `  ${rule.id}: ${rule.message ?? 'not evaluated'}`);
+  const reasons = notRun.map((rule) => `  ${rule.id}: ${notEvaluatedReason(rule)}`);
   return [
     ...header,
     '',

@@ -8,6 +8,7 @@ import { jsonForScript } from './json-script.ts';
 import { columnAnchor } from './column-anchor.ts';
 import { ASSETS_FOLDER, datasetPage, INDEX_PAGE, LINEAGE_PAGE, mlModelPage, modelPage, rootOf } from './page-paths.ts';
 import { VENDOR_ASSETS } from './site-assets.ts';
+import { notEvaluatedReason } from '../validation/not-evaluated.ts';
 
 const TEMPLATES = fileURLToPath(new URL('./templates/', import.meta.url));
 
@@ -20,6 +21,7 @@ environment.addGlobal('columnAnchor', columnAnchor);
 environment.addGlobal('datasetPage', datasetPage);
 environment.addGlobal('modelPage', modelPage);
 environment.addGlobal('mlModelPage', mlModelPage);
+environment.addGlobal('notEvaluatedReason', notEvaluatedReason);
 environment.addFilter('json_script', (value: unknown) => new nunjucks.runtime.SafeString(jsonForScript(value)));
 
 /** One file of the site: where it goes (relative to the site's root) and what it holds. */
