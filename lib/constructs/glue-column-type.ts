@@ -5,8 +5,11 @@ const INTEGER_TYPES = { 8: 'tinyint', 16: 'smallint', 32: 'int', 64: 'bigint' } 
 /** Athena's (Hive's) largest decimal precision. */
 const MAX_DECIMAL_PRECISION = 38;
 
-/** The Glue (Hive DDL) type Athena reads a contract column's validated Parquet values as. */
-export function glueColumnType(type: ColumnType): string {
+/**
+ * The Glue (Hive DDL) type Athena reads a contract column's validated Parquet values as; with
+ * `time: 'bigint'`, a delivered Parquet file's instead (see `rawParquetColumnType`).
+ */
+export function glueColumnType(type: ColumnType, time: 'string' | 'bigint' = 'string'): string {
   switch (type.kind) {
     case 'string':
     case 'boolean':
@@ -31,11 +34,20 @@ export function glueColumnType(type: ColumnType): string {
       }
       return `decimal(${type.precision},${type.scale})`;
     case 'time':
-      // Validated as a time of day and written as its text: Athena's Iceberg DDL has no time type.
-      return 'string';
+      // The validator writes a time of day as its text (Athena's Iceberg DDL has no time type).
+      return time;
     case 'struct':
-      return `struct<${type.fields.map((field) => `${field.name}:${glueColumnType(field.type)}`).join(',')}>`;
+      return `struct<${type.fields.map((field) => `${field.name}:${glueColumnType(field.type, time)}`).join(',')}>`;
     case 'list':
-      return `array<${glueColumnType(type.element)}>`;
+      return `array<${glueColumnType(type.element, time)}>`;
   }
+}
+
+/**
+ * The Glue type Athena reads a column of a delivered Parquet file as. A Parquet TIME is an INT64
+ * count since midnight (microseconds as DuckDB and pyarrow write it); Hive DDL has no time type,
+ * and Athena's Parquet reader gives that INT64 to a bigint column and refuses it to a string one.
+ */
+export function rawParquetColumnType(type: ColumnType): string {
+  return glueColumnType(type, 'bigint');
 }

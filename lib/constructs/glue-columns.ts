@@ -5,7 +5,7 @@
 import type { Dataset } from '../contracts/model.ts';
 import { ContractError } from '../contracts/problems.ts';
 import { FILE_ID_COLUMN, INGEST_DATE_COLUMN, ROW_NUMBER_COLUMN } from '../contracts/lakehouse-columns.ts';
-import { glueColumnType } from './glue-column-type.ts';
+import { glueColumnType, rawParquetColumnType } from './glue-column-type.ts';
 
 export interface GlueColumn {
   readonly name: string;
@@ -40,7 +40,7 @@ export function rawColumns(dataset: DatasetColumns): GlueColumn[] {
   return dataset.columns.map((contractColumn) =>
     column(
       contractColumn.name,
-      dataset.format === 'parquet' ? glueColumnType(contractColumn.type) : 'string',
+      dataset.format === 'parquet' ? rawParquetColumnType(contractColumn.type) : 'string',
       contractColumn.description,
     ),
   );

@@ -1,3 +1,7 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
 import { glueColumnType } from '../../lib/constructs/glue-column-type.ts';
 import { glueComment, rawColumns, validatedColumns } from '../../lib/constructs/glue-columns.ts';
@@ -47,6 +51,31 @@ describe('glue columns', () => {
       'boolean',
       'date',
       'timestamp',
+    ]);
+  });
+
+  it('declares a time column of a Parquet raw table as the INT64 a Parquet TIME is, and as the text the validated table holds', async () => {
+    const times = {
+      ...dataset('sales', 'shifts', {
+        columns: [column('starts', { kind: 'time' }), column('slot', { kind: 'struct', fields: [{ name: 'ends', nameInFile: 'ends', type: { kind: 'time' }, required: false }] })],
+      }),
+      format: 'parquet' as const,
+    };
+    expect(rawColumns(times).map((c) => c.type)).toEqual(['bigint', 'struct<ends:bigint>']);
+    expect(validatedColumns(times).slice(0, 2).map((c) => c.type)).toEqual(['string', 'struct<ends:string>']);
+    // What a Parquet TIME holds (DuckDB's, as pyarrow's time64): INT64 microseconds, which Athena's
+    // Parquet reader gives a bigint column and refuses to a string one.
+    const instance = await DuckDBInstance.create(':memory:');
+    const connection = await instance.connect();
+    const file = join(mkdtempSync(join(tmpdir(), 'time-parquet-')), 'times.parquet');
+    await connection.run(`COPY (SELECT TIME '12:34:56.5' AS starts, {'ends': TIME '13:00:00'} AS slot) TO '${file}' (FORMAT parquet)`);
+    const schema = (await connection.runAndReadAll(`SELECT name, type, logical_type FROM parquet_schema('${file}') WHERE type IS NOT NULL`)).getRowObjectsJS();
+    connection.closeSync();
+    instance.closeSync();
+    rmSync(dirname(file), { recursive: true, force: true });
+    expect(schema.map(({ name, type, logical_type }) => [name, type, String(logical_type).startsWith('TimeType(')])).toEqual([
+      ['starts', 'INT64', true],
+      ['ends', 'INT64', true],
     ]);
   });
 
