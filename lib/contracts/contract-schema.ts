@@ -1,4 +1,4 @@
-import { anything, flag, stableId, strictObject, text, textList, type JsonSchema } from './schema-parts.ts';
+import { anything, flag, stableId, strictObject, text, textList, unsupported, type JsonSchema } from './schema-parts.ts';
 
 /**
  * The structure of an ODCS v3.1 contract as this project reads it. Every key ODCS allows at a
@@ -7,8 +7,9 @@ import { anything, flag, stableId, strictObject, text, textList, type JsonSchema
  * checks, not part of this schema.
  */
 
-/** The ODCS versions a contract may be written in. */
+/** The ODCS versions a contract may be written in, oldest first; each has its standard schema vendored (lint-standard.ts). */
 export const API_VERSIONS = ['v3.0.0', 'v3.0.1', 'v3.0.2', 'v3.1.0'] as const;
+export type ApiVersion = (typeof API_VERSIONS)[number];
 export const LOGICAL_TYPES = ['string', 'integer', 'number', 'boolean', 'date', 'timestamp', 'time', 'object', 'array'] as const;
 export const QUALITY_METRICS = ['nullValues', 'missingValues', 'invalidValues', 'duplicateValues', 'rowCount'] as const;
 /** ODCS v3.0's library rules, named by `rule`, and the v3.1 metric each is (v30-quality.ts). */
@@ -155,6 +156,12 @@ const logicalTypeOptions = strictObject({
   multipleOf: { type: 'number', exclusiveMinimum: 0 },
   timezone: flag,
   defaultTimezone: text,
+  // ODCS's options of array and object columns: nothing checks them yet, so they are refused.
+  minItems: unsupported,
+  maxItems: unsupported,
+  uniqueItems: unsupported,
+  minProperties: unsupported,
+  maxProperties: unsupported,
 });
 
 const relationshipTarget: JsonSchema = { type: ['string', 'array'], items: text, minItems: 1 };

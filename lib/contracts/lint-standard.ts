@@ -1,36 +1,39 @@
 import { readFileSync } from 'node:fs';
 import { Ajv2019, type ValidateFunction } from 'ajv/dist/2019.js';
 import addFormatsModule from 'ajv-formats';
+import { API_VERSIONS, type ApiVersion } from './contract-schema.ts';
 
 // ajv-formats is CommonJS: under nodenext its default import is `module.exports`, whose
 // `default` is the plugin.
 const addFormats = addFormatsModule.default;
 
 /**
- * The ODCS standard's own JSON Schema for each apiVersion the lakehouse reads, vendored beside
- * this file (standards/README.md says where each comes from), so `contracts lint` checks a
- * contract against the very schema its apiVersion names, offline.
+ * The ODCS standard's own JSON Schema for each apiVersion the lakehouse reads (API_VERSIONS), as
+ * the standard publishes it, vendored beside this file as `odcs-json-schema-<apiVersion>.json`
+ * (standards/README.md says where each comes from), so `contracts lint` checks a contract against
+ * the very schema its apiVersion names, offline.
  */
-const SCHEMA_FILES: Readonly<Record<string, string>> = {
-  'v3.0.0': 'odcs-json-schema-v3.0.0.json',
-  'v3.0.1': 'odcs-json-schema-v3.0.1.json',
-  'v3.0.2': 'odcs-json-schema-v3.0.2.json',
-  'v3.1.0': 'odcs-json-schema-v3.1.0.json',
-};
+function schemaFile(apiVersion: ApiVersion): string {
+  return `odcs-json-schema-${apiVersion}.json`;
+}
 
-export const STANDARD_API_VERSIONS: readonly string[] = Object.keys(SCHEMA_FILES);
-const LATEST_API_VERSION = 'v3.1.0';
+/** API_VERSIONS lists the versions oldest first. */
+const LATEST_API_VERSION: ApiVersion = API_VERSIONS[API_VERSIONS.length - 1]!;
+
+function isApiVersion(apiVersion: unknown): apiVersion is ApiVersion {
+  return (API_VERSIONS as readonly unknown[]).includes(apiVersion);
+}
 
 const validators = new Map<string, ValidateFunction>();
 
-/** The standard's schema as vendored, for `apiVersion` (one of STANDARD_API_VERSIONS). */
-export function standardSchemaText(apiVersion: string): string {
-  return readFileSync(new URL(`./standards/${SCHEMA_FILES[apiVersion]}`, import.meta.url), 'utf8');
+/** The standard's schema as vendored, for `apiVersion`. */
+export function standardSchemaText(apiVersion: ApiVersion): string {
+  return readFileSync(new URL(`./standards/${schemaFile(apiVersion)}`, import.meta.url), 'utf8');
 }
 
 /** The compiled standard schema of `apiVersion`, or undefined when no schema is vendored for it. */
 export function standardValidator(apiVersion: unknown): ValidateFunction | undefined {
-  if (typeof apiVersion !== 'string' || !Object.hasOwn(SCHEMA_FILES, apiVersion)) return undefined;
+  if (!isApiVersion(apiVersion)) return undefined;
   let validate = validators.get(apiVersion);
   if (validate === undefined) {
     // Draft 2019-09 (unevaluatedProperties), with the formats the standard names (uri, date,

@@ -1,10 +1,10 @@
 import { checkContract } from './check-contract.ts';
 import { checkDatasetNames } from './check-dataset-names.ts';
 import { ContractFiles } from './contract-files.ts';
-import { contractSchema } from './contract-schema.ts';
+import { API_VERSIONS, contractSchema } from './contract-schema.ts';
 import type { ContractUnderCheck } from './contract-under-check.ts';
-import { atField, type FieldPath } from './field-path.ts';
-import { STANDARD_API_VERSIONS, standardApiVersionsNamed, standardValidator } from './lint-standard.ts';
+import { atField, formatFieldPath, type FieldPath } from './field-path.ts';
+import { standardApiVersionsNamed, standardValidator } from './lint-standard.ts';
 import type { SourcePosition } from './model.ts';
 import type { ContractProblem } from './problems.ts';
 import type { RawContract } from './raw-contract.ts';
@@ -48,7 +48,8 @@ export function lintContract(file: string, text: string): LintResult {
   const refused = structuralProblems(source, validatorFor(contractSchema));
   // Where the standard already refuses what is written, the lakehouse's words would repeat it.
   const lakehouse = refused.filter(({ problem }) => !atStandardPlace.has(placeOf(problem))).map(({ problem }) => lintProblem(problem, 'lakehouse'));
-  const problems = [...standard.map((problem) => withHint(problem, refused)), ...lakehouse, ...semanticProblems(soundPart(source, refused))];
+  const semantic = semanticProblems(soundPart(source, refused)).filter((problem) => !isUntypedForARefusedType(problem, refused));
+  const problems = [...standard.map((problem) => withHint(problem, refused)), ...lakehouse, ...semantic];
   return { file, apiVersion, problems: distinctInOrder(problems) };
 }
 
@@ -58,7 +59,7 @@ function standardProblems(source: YamlSource, apiVersion: unknown): LintProblem[
   // An older version of the standard (v2.2.x): the lakehouse's own schema refuses it as one it does not read.
   if (typeof apiVersion === 'string' && standardApiVersionsNamed().includes(apiVersion)) return [];
   const path: FieldPath = ['apiVersion'];
-  const known = STANDARD_API_VERSIONS.join(', ');
+  const known = API_VERSIONS.join(', ');
   const message =
     apiVersion === undefined
       ? `missing required field 'apiVersion' (the standard's versions this lint knows: ${known})`
@@ -73,6 +74,18 @@ function semanticProblems(sound: SoundPart | undefined): LintProblem[] {
   const under: ContractUnderCheck = { source: sound.source, contract, domain: standaloneDomainName(contract, sound.source.file) };
   const files = new ContractFiles();
   return [...checkContract(under, files), ...checkDatasetNames([under])].map((problem) => lintProblem(inFileTerms(problem, sound), 'lakehouse'));
+}
+
+/** The warning checkColumns gives a column written with no type at all, and the column's path. */
+const UNTYPED_COLUMN = /^([A-Za-z]\w*(?:\[\d+\]|\.[A-Za-z]\w*)*): column '.*' has no logicalType and /;
+
+/**
+ * Setting aside a logicalType the schema refuses (`decimal`, `strin`) leaves the column untyped
+ * to the semantic checks; its warning would send the user to add the logicalType they wrote.
+ */
+function isUntypedForARefusedType(problem: LintProblem, refused: readonly StructuralProblem[]): boolean {
+  const column = UNTYPED_COLUMN.exec(problem.message)?.[1];
+  return column !== undefined && refused.some(({ field }) => formatFieldPath(field) === `${column}.logicalType`);
 }
 
 function lintProblem(problem: ContractProblem, source: LintSource): LintProblem {

@@ -1,4 +1,5 @@
 import { typeOfColumn } from './column-type.ts';
+import { nearMiss } from './did-you-mean.ts';
 import type { FieldPath } from './field-path.ts';
 import { isGreatExpectations, translateExpectation } from './great-expectations.ts';
 import type { NotEnforcedKind } from './model.ts';
@@ -53,7 +54,8 @@ export function notEnforcedEntries(contract: RawContract): NotEnforcedEntry[] {
     });
   });
   contract.slaProperties?.forEach((sla, index) => {
-    if (SLA_KINDS[sla.property] !== undefined) return;
+    // A misspelt known kind (`freshnes`) is refused at check with a did-you-mean (check-sla.ts).
+    if (SLA_KINDS[sla.property] !== undefined || nearMiss(sla.property, Object.keys(SLA_KINDS)) !== undefined) return;
     const elements = slaElements(sla, contract);
     entries.push({
       kind: 'sla',

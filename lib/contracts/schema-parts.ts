@@ -10,6 +10,8 @@ export function strictObject(properties: Record<string, JsonSchema>, required: r
 }
 
 export const anything: JsonSchema = {};
+/** A field ODCS defines that the lakehouse refuses: no value matches, and the description says why. */
+export const unsupported: JsonSchema = { not: {}, description: 'defined by ODCS, not supported by the lakehouse' };
 export const text: JsonSchema = { type: 'string' };
 export const flag: JsonSchema = { type: 'boolean' };
 export const textList: JsonSchema = { type: 'array', items: text };

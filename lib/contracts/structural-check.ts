@@ -45,25 +45,56 @@ export function structuralProblems(source: YamlSource, validate: ValidateFunctio
   const alternatives = all.filter((error) => error.keyword === 'oneOf' || error.keyword === 'anyOf');
   // A failed oneOf also reports every alternative's missing field (the standard's quality rule:
   // one per operator); its own problem at that field says it, once.
-  const errors = all.filter(
+  const unexplained = all.filter(
     (error) =>
       error.keyword !== 'if' &&
       !(error.keyword === 'required' && alternatives.some((alternative) => alternative.instancePath === error.instancePath && error.schemaPath.startsWith(`${alternative.schemaPath}/`))),
   );
+  const errors = withoutOtherFormsOfAMatchedType(unexplained, alternatives);
   const paths = errors.map((error) => instancePathOf(error, source.data));
+  const patternsAt = patternsByPlace(errors);
   const wrongType = paths.filter((_, index) => errors[index]!.keyword === 'type');
   const problems = new Map<string, StructuralProblem>();
   errors.forEach((error, index) => {
     const path = paths[index]!;
     const shadowed = error.keyword !== 'type' && wrongType.some((typePath) => isWithin(path, typePath));
     if (shadowed) return;
-    const described = describe(error, path, source, ownDescriptions);
+    const described = describe(error, path, source, ownDescriptions, patternsAt.get(error.instancePath) ?? []);
     problems.set(`${described.problem.line}:${described.problem.column}:${described.problem.message}`, described);
   });
   return [...problems.values()];
 }
 
-function describe(error: ErrorObject, path: FieldPath, source: YamlSource, ownDescriptions: boolean): StructuralProblem {
+/** Keywords that test a value of the right type (a string's pattern), so the type itself matched. */
+const VALUE_KEYWORDS: readonly string[] = ['pattern', 'format', 'enum', 'const', 'minLength', 'maxLength', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf'];
+
+/**
+ * Where a value may take several forms (a string or a list) and it has the type of one of them
+ * but fails that form's own test (the standard's pattern of a relationship's `to`), that test is
+ * the cause: the other forms' type mismatch ("must be a list") and the summary that no form
+ * matched are dropped at that place.
+ */
+function withoutOtherFormsOfAMatchedType(errors: readonly ErrorObject[], alternatives: readonly ErrorObject[]): ErrorObject[] {
+  const matchedType = new Set(
+    errors
+      .filter((error) => VALUE_KEYWORDS.includes(error.keyword) && alternatives.some((alternative) => alternative.instancePath === error.instancePath))
+      .map((error) => error.instancePath),
+  );
+  return errors.filter((error) => !(matchedType.has(error.instancePath) && ['type', 'oneOf', 'anyOf'].includes(error.keyword)));
+}
+
+/** The patterns a value fails, by place: one problem names them all (each form of a reference has its own). */
+function patternsByPlace(errors: readonly ErrorObject[]): Map<string, string[]> {
+  const patterns = new Map<string, string[]>();
+  for (const error of errors.filter(({ keyword }) => keyword === 'pattern')) {
+    const pattern = String((error.params as { pattern?: unknown }).pattern);
+    const here = patterns.get(error.instancePath) ?? [];
+    if (!here.includes(pattern)) patterns.set(error.instancePath, [...here, pattern]);
+  }
+  return patterns;
+}
+
+function describe(error: ErrorObject, path: FieldPath, source: YamlSource, ownDescriptions: boolean, patterns: readonly string[]): StructuralProblem {
   const at = (field: FieldPath, message: string, anchor?: 'key') => ({ field, problem: source.problem(field, message, anchor) });
   const params = error.params as Record<string, unknown>;
   const parentSchema = (error.parentSchema ?? {}) as Record<string, unknown>;
@@ -87,10 +118,13 @@ function describe(error: ErrorObject, path: FieldPath, source: YamlSource, ownDe
       return at(path, atField(path, `must be ${String(params.allowedValue)}${got}`));
     case 'type':
     case 'pattern': {
-      const expected =
-        ownDescriptions && typeof parentSchema.description === 'string' ? parentSchema.description : typeNames(params.type);
-      return at(path, atField(path, `must be ${expected}${got}`));
+      if (ownDescriptions && typeof parentSchema.description === 'string') return at(path, atField(path, `must be ${parentSchema.description}${got}`));
+      if (error.keyword === 'pattern') return at(path, atField(path, `must match ${patterns.map((pattern) => `/${pattern}/`).join(' or ')}${got}`));
+      return at(path, atField(path, `must be ${typeNames(params.type)}${got}`));
     }
+    case 'not':
+      // A field ODCS defines that the lakehouse refuses (`unsupported` in schema-parts.ts).
+      return at(path, atField(path, ownDescriptions && typeof parentSchema.description === 'string' ? parentSchema.description : `is not allowed${got}`));
     case 'uniqueItems':
       return at([...path, Number(params.i)], atField(path, `must not list the same value twice`));
     case 'minItems':

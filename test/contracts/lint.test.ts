@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { lintContract, type LintProblem, type LintResult } from '../../lib/contracts/lint.ts';
-import { STANDARD_API_VERSIONS } from '../../lib/contracts/lint-standard.ts';
+import { API_VERSIONS } from '../../lib/contracts/contract-schema.ts';
+import { standardValidator } from '../../lib/contracts/lint-standard.ts';
 import { runLakehouseInProcess } from '../cli/run-cli-in-process.ts';
 import { repoRoot } from '../cli/run-cli.ts';
 import { writeTree, yaml } from './helpers/contract-tree.ts';
@@ -110,7 +111,7 @@ describe('contracts lint', () => {
     expect(result.apiVersion).toBe('v9.9.9');
     expect(shown(result)).toEqual(
       expect.arrayContaining([
-        `1:13 [odcs] error apiVersion: "v9.9.9" is not an ODCS version this lint knows (${STANDARD_API_VERSIONS.join(', ')}), so the standard's schema was not checked`,
+        `1:13 [odcs] error apiVersion: "v9.9.9" is not an ODCS version this lint knows (${API_VERSIONS.join(', ')}), so the standard's schema was not checked`,
         expect.stringMatching(/^12:\d+ \[lakehouse\] error .*minimum must be an ISO date/),
       ]),
     );
@@ -148,6 +149,98 @@ describe('contracts lint', () => {
       const result = lintContract(file, readFileSync(join(repoRoot, file), 'utf8'));
       expect(result.problems.filter((problem) => problem.severity === 'error'), file).toEqual([]);
     }
+  });
+});
+
+describe('contracts lint messages (review of issue 13)', () => {
+  it('says a logicalType the standard does not know is wrong, without also calling the column untyped', () => {
+    const result = lint(`${header}${yaml`
+      schema:
+        - name: orders
+          properties:
+            - name: amount
+              logicalType: decimal
+            - name: note
+              logicalType: strin
+    `}`);
+    expect(shown(result)).toEqual([
+      "10:22 [odcs] error schema[0].properties[0].logicalType: must be one of string, date, timestamp, time, number, integer, object, array, boolean (got 'decimal')",
+      "12:22 [odcs] error schema[0].properties[1].logicalType: must be one of string, date, timestamp, time, number, integer, object, array, boolean (got 'strin'); did you mean 'string'?",
+    ]);
+  });
+
+  it('reports a misspelt SLA property once, as the error with its did-you-mean, not also as not enforced', () => {
+    const result = lint(`${header}${yaml`
+      schema:
+        - name: orders
+          properties:
+            - name: order_id
+              logicalType: string
+      slaProperties:
+        - property: freshnes
+          value: 1
+          unit: d
+    `}`);
+    expect(shown(result)).toEqual(["12:15 [lakehouse] error slaProperties[0].property: unknown SLA property 'freshnes'; did you mean 'freshness'?"]);
+  });
+
+  it("names the standard's patterns a relationship target fails, not the list form it did not take", () => {
+    const result = lint(`${header}${yaml`
+      schema:
+        - name: Customers
+          properties:
+            - name: Customer ID
+              logicalType: string
+              primaryKey: true
+        - name: Orders
+          properties:
+            - name: Customer Ref
+              logicalType: string
+              relationships:
+                - to: Customers.Customer ID
+                  type: foreignKey
+    `}`);
+    expect(shown(result)).toEqual([
+      expect.stringMatching(
+        /^17:17 \[odcs\] error schema\[1\]\.properties\[0\]\.relationships\[0\]\.to: must match \/\^\[A-Za-z_\].* or \/.* \(got 'Customers\.Customer ID'\)$/,
+      ),
+    ]);
+  });
+
+  it('says ODCS defines the array and object options the lakehouse does not support, rather than calling them unknown', () => {
+    const result = lint(`${header}${yaml`
+      servers:
+        - server: landing
+          type: s3
+          location: s3://landing/orders/
+          format: json
+          delimiter: new_line
+      schema:
+        - name: orders
+          properties:
+            - name: tags
+              logicalType: array
+              logicalTypeOptions: {minItems: 1, maxItems: 3, uniqueItems: true}
+              items:
+                logicalType: string
+            - name: attributes
+              logicalType: object
+              logicalTypeOptions: {minProperties: 1, maxProperties: 3}
+              properties:
+                - name: colour
+                  logicalType: string
+    `}`);
+    const options = shown(result).filter((line) => line.includes('logicalTypeOptions.'));
+    expect(options).toEqual(
+      ['minItems', 'maxItems', 'uniqueItems', 'minProperties', 'maxProperties'].map((option) =>
+        expect.stringMatching(new RegExp(`\\[lakehouse\\] error .*\\.logicalTypeOptions\\.${option}: defined by ODCS, not supported by the lakehouse$`)),
+      ),
+    );
+    expect(shown(result).filter((line) => line.includes('unknown field'))).toEqual([]);
+  });
+
+  it.each(API_VERSIONS)("checks apiVersion %s against the standard's own schema, vendored for every version the lakehouse reads", (apiVersion) => {
+    expect(standardValidator(apiVersion)).toBeDefined();
   });
 });
 
