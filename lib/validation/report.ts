@@ -4,8 +4,8 @@ import type { NotEnforcedKind, Operator, Severity } from '../contracts/model.ts'
  * The validation report: a public interface (DESIGN.md, "Public interfaces"). Scripts read it as
  * JSON, so renaming or removing a field, or changing what an existing field or value means, needs
  * a new `reportVersion`. Additions keep version 1, and readers must allow for them: a new field
- * (a rule's `status`), new members of an enum (rule kinds such as `multipleOf`, `format`, `text`,
- * `custom`, `sla`, `timezone`; the status `notEvaluated`) and new rules that never change the
+ * (a rule's `status`), new members of an enum (rule kinds such as `multipleOf`, `format`, `between`,
+ * `text`, `custom`, `sla`, `timezone`; the status `notEvaluated`) and new rules that never change the
  * file's verdict (`notEvaluated` rules: `passed` false, yet they never fail the file).
  */
 export interface ValidationReport {
