@@ -11,6 +11,8 @@ import type { Column, ColumnType } from './model.ts';
 export type FormatCheck =
   | { readonly check: 'pattern'; readonly pattern: string }
   | { readonly check: 'dateText'; readonly date: DateText }
+  /** An integer width narrower than the column's type (`i32`, `u8`): the range its values must lie in, as integer text. */
+  | { readonly check: 'range'; readonly minimum?: string; readonly maximum?: string }
   | { readonly check: 'parsed'; readonly pattern: DatePattern }
   | { readonly check: 'implied' }
   | { readonly check: 'notEnforced'; readonly reason: string }
@@ -46,6 +48,25 @@ const DATE_FORMATS: Readonly<Record<string, DateText>> = {
 
 /** The named formats the validator checks, for messages and the README. */
 export const CHECKED_FORMATS: readonly string[] = [...Object.keys(NAMED_FORMATS), ...Object.keys(DATE_FORMATS)];
+
+/** ODCS's integer formats: `i8`..`i64` signed, `u8`..`u64` unsigned, by their width in bits. */
+const INTEGER_FORMATS: readonly string[] = ['i', 'u'].flatMap((sign) => [8, 16, 32, 64].map((bits) => `${sign}${bits}`));
+
+/**
+ * What an integer format asks of a column of `bits`: the bounds of its range that are inside the
+ * column's own (a value outside the column's range already fails its type).
+ */
+function integerRange(format: string, bits: number): FormatCheck | undefined {
+  if (!INTEGER_FORMATS.includes(format)) return undefined;
+  const width = BigInt(format.slice(1));
+  const [minimum, maximum] = format.startsWith('u') ? [0n, 2n ** width - 1n] : [-(2n ** (width - 1n)), 2n ** (width - 1n) - 1n];
+  const columnMaximum = 2n ** BigInt(bits - 1) - 1n;
+  const range = {
+    ...(minimum > -columnMaximum - 1n && { minimum: String(minimum) }),
+    ...(maximum < columnMaximum && { maximum: String(maximum) }),
+  };
+  return Object.keys(range).length === 0 ? { check: 'implied' } : { check: 'range', ...range };
+}
 
 /** Date and time patterns the column types read as they are: ISO 8601 (`TRY_CAST` in both engines). */
 const ISO_FORMATS: Readonly<Record<'date' | 'timestamp', readonly string[]>> = {
@@ -104,6 +125,10 @@ export function formatCheck(format: string, type: ColumnType | undefined): Forma
     }
     return { check: 'notEnforced', reason: `format '${format}' on a ${kind} column is not checked (the column's type reads ISO 8601 values)` };
   }
+  if (type?.kind === 'integer') {
+    const range = integerRange(format, type.bits);
+    if (range !== undefined) return range;
+  }
   if (kind === 'string') {
     const named = NAMED_FORMATS[format];
     if (named !== undefined) return { check: 'pattern', pattern: named };
@@ -120,7 +145,9 @@ export function formatCheck(format: string, type: ColumnType | undefined): Forma
     reason:
       kind === 'string'
         ? `format '${format}' is not one the validator checks (it checks ${CHECKED_FORMATS.join(', ')} and date patterns such as dd.MM.yyyy)`
-        : `format '${format}' applies to string, date and timestamp columns; this column is ${kind ?? 'of an unknown type'}`,
+        : kind === 'integer'
+          ? `format '${format}' is not one the validator checks on an integer column (it checks ${INTEGER_FORMATS.join(', ')})`
+          : `format '${format}' applies to string, date, timestamp and integer columns; this column is ${kind ?? 'of an unknown type'}`,
   };
 }
 

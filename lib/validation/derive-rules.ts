@@ -79,6 +79,13 @@ function columnRules(column: Column, dataset: Dataset, keyIsUnique: boolean): Dr
   if (format?.check === 'pattern') {
     rules.push(constraintRule('format', [column.name], { failsWhen: 'notMatching', pattern: format.pattern }));
   }
+  if (format?.check === 'range') {
+    const limits = [
+      ...(format.minimum === undefined ? [] : [{ comparison: '<', bound: format.minimum } as const]),
+      ...(format.maximum === undefined ? [] : [{ comparison: '>', bound: format.maximum } as const]),
+    ];
+    rules.push(constraintRule('format', [column.name], { failsWhen: 'beyond', limits }));
+  }
   if (format?.check === 'dateText') rules.push(constraintRule('format', [column.name], { failsWhen: 'notDate', date: format.date }));
   if (constraints.multipleOf !== undefined) {
     rules.push(constraintRule('multipleOf', [column.name], { failsWhen: 'notMultipleOf', divisor: constraints.multipleOf }));

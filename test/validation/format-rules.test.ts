@@ -115,3 +115,29 @@ describe('multipleOf on large values', () => {
     expect(failed).toEqual({ 'cents.multipleOf': [], 'weeks.multipleOf': [3], 'even.multipleOf': [3], 'ratio.multipleOf': [3] });
   });
 });
+
+describe('integer widths as format', () => {
+  const dataset = loadDataset({
+    properties: [
+      column('count', { logicalType: 'integer', logicalTypeOptions: { format: 'i32' } }),
+      column('level', { logicalType: 'integer', logicalTypeOptions: { format: 'u8' } }),
+      column('size', { logicalType: 'integer', logicalTypeOptions: { format: 'u64' } }),
+      column('total', { logicalType: 'integer', logicalTypeOptions: { format: 'i64' } }),
+    ],
+  });
+
+  it('checks the range of iN and uN narrower than the column, a u format from 0', async () => {
+    const { report } = await validateRows(dataset, [
+      ['2147483647', '255', '0', '-9223372036854775808'],
+      ['3000000000', '256', '-1', '9223372036854775807'],
+      ['-2147483649', '-1', '9223372036854775807', '1'],
+      ['-2147483648', '0', '1', '-1'],
+    ]);
+    const failed = Object.fromEntries(
+      report.rules.filter((rule) => rule.kind === 'format').map((rule) => [rule.id, (rule.samples ?? []).map((sample) => sample.row)]),
+    );
+    // i64 on a 64-bit column asks nothing more than the type: no rule.
+    expect(failed).toEqual({ 'count.format': [2, 3], 'level.format': [2, 3], 'size.format': [2] });
+    expect(report.rules.filter((rule) => rule.status === 'notEvaluated')).toEqual([]);
+  });
+});
