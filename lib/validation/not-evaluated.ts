@@ -1,5 +1,5 @@
 import type { NotEnforcedKind } from '../contracts/model.ts';
-import type { RuleResult } from './report.ts';
+import { unmeasuredRuleResult, type RuleResult } from './report.ts';
 
 /** A contract entry nothing enforces, with its report id (`notEvaluatedRules`). */
 export interface NotEvaluatedRule {
@@ -17,20 +17,14 @@ const NOT_EVALUATED = 'not evaluated: ';
  * for a pass, nothing counted or measured; severity warning, because it never fails the file.
  */
 export function notEvaluatedResult(rule: NotEvaluatedRule): RuleResult {
-  return {
+  return unmeasuredRuleResult({
     id: rule.id,
     kind: rule.kind,
     column: rule.column,
     severity: 'warning',
     status: 'notEvaluated',
-    passed: false,
-    failedCount: 0,
-    failedPercent: 0,
-    observed: null,
-    threshold: null,
-    samples: [],
     message: `${NOT_EVALUATED}${rule.reason}`,
-  };
+  });
 }
 
 /**

@@ -107,3 +107,27 @@ export interface RuleResult {
    */
   readonly message?: string;
 }
+
+/**
+ * A rule's result when nothing was measured for it (the file could not be read, or nothing runs
+ * the rule): not passed, no row counted or sampled, no value observed or compared, and `message`
+ * says why.
+ */
+export function unmeasuredRuleResult(
+  rule: Pick<RuleResult, 'id' | 'kind' | 'column' | 'severity'> & { readonly status: Exclude<RuleStatus, 'passed'>; readonly message: string },
+): RuleResult {
+  return {
+    id: rule.id,
+    kind: rule.kind,
+    column: rule.column,
+    severity: rule.severity,
+    status: rule.status,
+    passed: false,
+    failedCount: 0,
+    failedPercent: 0,
+    observed: null,
+    threshold: null,
+    samples: [],
+    message: rule.message,
+  };
+}

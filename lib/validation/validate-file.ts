@@ -10,7 +10,7 @@ import type { Disposition } from './disposition.ts';
 import { notEvaluatedResult } from './not-evaluated.ts';
 import { openSource } from './read/open-source.ts';
 import type { ReadFailure } from './read/read-failure.ts';
-import type { ValidationReport } from './report.ts';
+import { unmeasuredRuleResult, type ValidationReport } from './report.ts';
 import { openDuckDb, runValidationQueries, type RowSplit } from './run-validation.ts';
 
 export interface ValidateFileOptions {
@@ -71,20 +71,14 @@ export function unreadableReport(
     startedAt: startedAt.toISOString(),
     durationMs: Date.now() - startedAt.getTime(),
     rules: [
-      {
+      unmeasuredRuleResult({
         id: failure.kind,
         kind: failure.kind,
         column: null,
         severity: 'error',
         status: 'failed',
-        passed: false,
-        failedCount: 0,
-        failedPercent: 0,
-        observed: null,
-        threshold: null,
-        samples: [],
         message: `${where}${failure.message}`,
-      },
+      }),
       ...notEvaluatedRules(dataset).map(notEvaluatedResult),
     ],
   };
