@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadCatalog } from '../../lib/contracts/load.ts';
-import { problemsIn, SALES_DOMAIN, writeTree, yaml } from './helpers/contract-tree.ts';
+import { problemsIn, salesOrdersContract, writeTree, yaml } from './helpers/contract-tree.ts';
 
 /**
  * An SLA entry whose element lists several entries, separated by commas as ODCS writes them
@@ -9,28 +9,11 @@ import { problemsIn, SALES_DOMAIN, writeTree, yaml } from './helpers/contract-tr
  * measured on one column and the contract does not say how several would combine.
  */
 
-/** Two datasets; `slaProperties` from line 23. */
+/** Two datasets, `orders` and `refunds`; the entries of `slaProperties` from line 25. */
 function contract(slaProperties: string): Record<string, string> {
-  return {
-    'sales/domain.yaml': SALES_DOMAIN,
-    'sales/orders.yaml': yaml`
-      apiVersion: v3.1.0
-      kind: DataContract
-      id: sales-orders
-      version: 1.0.0
-      status: active
-      servers:
-        - server: landing
-          type: s3
-          location: s3://landing/sales/orders/
-          format: csv
-      schema:
-        - name: orders
-          properties:
-            - name: created_at
-              logicalType: timestamp
-            - name: updated_at
-              logicalType: timestamp
+  return salesOrdersContract(
+    ['      - name: created_at', '        logicalType: timestamp', '      - name: updated_at', '        logicalType: timestamp'].join('\n'),
+    yaml`
         - name: refunds
           properties:
             - name: refunded_at
@@ -38,7 +21,7 @@ function contract(slaProperties: string): Record<string, string> {
               logicalType: timestamp
       slaProperties:
     ` + slaProperties,
-  };
+  );
 }
 
 function entry(property: string, element: string, value = '2', unit = 'd'): string {
@@ -68,14 +51,14 @@ describe('an SLA element listing several entries', () => {
 
   it('refuses several columns of one dataset, naming them', () => {
     expect(problemsIn(contract(entry('freshness', 'orders.created_at, orders.updated_at')))).toEqual([
-      "sales/orders.yaml:27:14: slaProperties[0].element: freshness is measured on one column per dataset, and this element names several of dataset 'orders' (created_at, updated_at): keep one",
+      "sales/orders.yaml:28:14: slaProperties[0].element: freshness is measured on one column per dataset, and this element names several of dataset 'orders' (created_at, updated_at): keep one",
     ]);
   });
 
   it('refuses a dataset named twice, and checks every entry', () => {
     expect(problemsIn(contract(entry('retention', 'orders, orders') + entry('freshness', 'orders.created_at, refunds.refund_at')))).toEqual([
-      "sales/orders.yaml:27:14: slaProperties[0].element: this element names dataset 'orders' 2 times: name it once",
-      "sales/orders.yaml:31:14: slaProperties[1].element: dataset 'refunds' has no column 'refund_at'; did you mean 'refunded_at'?",
+      "sales/orders.yaml:28:14: slaProperties[0].element: this element names dataset 'orders' 2 times: name it once",
+      "sales/orders.yaml:32:14: slaProperties[1].element: dataset 'refunds' has no column 'refund_at'; did you mean 'refunded_at'?",
     ]);
   });
 });

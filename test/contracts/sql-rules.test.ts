@@ -1,39 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { problemsIn, SALES_DOMAIN, salesOrdersContract, yaml } from './helpers/contract-tree.ts';
+import { problemsIn, salesOrdersContract } from './helpers/contract-tree.ts';
 
 /** A contract whose one dataset carries `query` as its only SQL rule, written on line 19. */
 function withSqlRule(query: string): Record<string, string> {
-  return {
-    'sales/domain.yaml': SALES_DOMAIN,
-    'sales/orders.yaml': yaml`
-      apiVersion: v3.1.0
-      kind: DataContract
-      id: sales-orders
-      version: 1.0.0
-      status: active
-      servers:
-        - server: landing
-          type: s3
-          location: s3://landing/sales/orders/
-          format: csv
-      schema:
-        - name: orders
-          properties:
-            - name: order_id
-              logicalType: string
-          quality:
-            - type: sql
-              query: ${JSON.stringify(query)}
-              mustBe: 0
-    `,
-  };
+  return salesOrdersContract(
+    ['      - name: order_id', '        logicalType: string'].join('\n'),
+    ['    quality:', '      - type: sql', `        query: ${JSON.stringify(query)}`, '        mustBe: 0'].join('\n'),
+  );
 }
 
 describe('type: sql rules are exactly one SELECT, judged on the parse tree', () => {
   it('refuses a COPY after the SELECT that would overwrite another table\'s metadata', () => {
     const problems = problemsIn(withSqlRule("SELECT COUNT(*) FROM {object}; COPY (SELECT 1) TO '.lake/sales/orders/metadata/0000000099.json'"));
     expect(problems).toHaveLength(1);
-    expect(problems[0]).toMatch(/^sales\/orders\.yaml:18:16: schema\[0\]\.quality\[0\]\.query: a sql rule must be exactly one SELECT \(column 32 of the query\): .*'COPY'/);
+    expect(problems[0]).toMatch(/^sales\/orders\.yaml:19:16: schema\[0\]\.quality\[0\]\.query: a sql rule must be exactly one SELECT \(column 32 of the query\): .*'COPY'/);
   });
 
   it('refuses reading a file with read_text, in a table function or as a scalar call', () => {
@@ -44,16 +24,16 @@ describe('type: sql rules are exactly one SELECT, judged on the parse tree', () 
     ]) {
       const problems = problemsIn(withSqlRule(query));
       expect(problems, query).toHaveLength(1);
-      expect(problems[0], query).toMatch(/^sales\/orders\.yaml:18:16: schema\[0\]\.quality\[0\]\.query: a sql rule must be exactly one SELECT \(column \d+ of the query\): (table functions|read_text\(\))/);
+      expect(problems[0], query).toMatch(/^sales\/orders\.yaml:19:16: schema\[0\]\.quality\[0\]\.query: a sql rule must be exactly one SELECT \(column \d+ of the query\): (table functions|read_text\(\))/);
     }
   });
 
   it('refuses other statements and a second statement, wherever the line breaks are', () => {
     expect(problemsIn(withSqlRule('INSERT INTO x SELECT * FROM {object}'))).toEqual([
-      'sales/orders.yaml:18:16: schema[0].quality[0].query: a sql rule must be exactly one SELECT (column 1 of the query): only a SELECT is allowed, not INSERT',
+      'sales/orders.yaml:19:16: schema[0].quality[0].query: a sql rule must be exactly one SELECT (column 1 of the query): only a SELECT is allowed, not INSERT',
     ]);
     expect(problemsIn(withSqlRule('SELECT COUNT(*) FROM {object};\nSELECT 1'))).toEqual([
-      'sales/orders.yaml:18:16: schema[0].quality[0].query: a sql rule must be exactly one SELECT (line 2, column 1 of the query): only one statement is allowed, and this is a second one',
+      'sales/orders.yaml:19:16: schema[0].quality[0].query: a sql rule must be exactly one SELECT (line 2, column 1 of the query): only one statement is allowed, and this is a second one',
     ]);
   });
 
@@ -86,7 +66,7 @@ describe('placeholders in type: sql rules', () => {
 
   it('refuses {property} on a dataset-level rule, saying where and why', () => {
     expect(problemsIn(withSqlRule('SELECT count(*) FROM {object} WHERE {property} IS NULL'))).toEqual([
-      "sales/orders.yaml:18:16: schema[0].quality[0].query: {property} (column 37 of the query) is the column a rule is attached to, and this rule is on dataset 'orders': move it to that property's quality, or write the column's name",
+      "sales/orders.yaml:19:16: schema[0].quality[0].query: {property} (column 37 of the query) is the column a rule is attached to, and this rule is on dataset 'orders': move it to that property's quality, or write the column's name",
     ]);
   });
 

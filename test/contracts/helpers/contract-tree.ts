@@ -62,8 +62,9 @@ export const MARKETING_DOMAIN = yaml`
 
 /**
  * The folder `sales` with one contract, `orders.yaml`, of one dataset `orders` in CSV: `properties`
- * (YAML list items indented six spaces, starting on line 15) and then `extra` (top-level YAML,
- * such as `slaProperties`) are spliced in, so a test writes only what it is about.
+ * (YAML list items indented six spaces, starting on line 15) and then `extra` (top-level YAML such
+ * as `slaProperties`, the dataset's own `quality` indented four spaces, or a further schema element
+ * indented two) are spliced in, so a test writes only what it is about.
  */
 export function salesOrdersContract(properties: string, extra = ''): Record<string, string> {
   return {
