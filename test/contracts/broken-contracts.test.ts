@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MARKETING_DOMAIN, problemsIn, SALES_DOMAIN, yaml } from './helpers/contract-tree.ts';
+import { MARKETING_CAMPAIGNS, MARKETING_DOMAIN, problemsIn, SALES_DOMAIN, yaml } from './helpers/contract-tree.ts';
 
 /**
  * Each test writes a small broken contract or domain file and asserts the exact
@@ -977,23 +977,7 @@ describe('references across files and domains', () => {
                   - to: ../marketing/campaigns.yaml#/schema/campaigns/properties/campaign_id
       `,
       'marketing/domain.yaml': MARKETING_DOMAIN,
-      'marketing/campaigns.yaml': yaml`
-        apiVersion: v3.1.0
-        kind: DataContract
-        id: marketing-campaigns
-        version: 1.0.0
-        status: active
-        servers:
-          - server: landing
-            type: s3
-            location: s3://landing/marketing/campaigns/
-            format: csv
-        schema:
-          - name: campaigns
-            properties:
-              - name: campaign_id
-                logicalType: string
-      `,
+      'marketing/campaigns.yaml': MARKETING_CAMPAIGNS,
     });
     expectOnly(
       problems,

@@ -1,30 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { checkCatalog } from '../../lib/contracts/load.ts';
 import { formatProblem } from '../../lib/contracts/problems.ts';
-import { MARKETING_DOMAIN, writeTree, yaml } from './helpers/contract-tree.ts';
+import { MARKETING_CAMPAIGNS, MARKETING_DOMAIN, writeTree } from './helpers/contract-tree.ts';
 
 /**
  * Which files `contracts check` reads as contracts, and that a file it does not read, yet may be
  * meant as one, is named rather than skipped without a word.
  */
-
-const CAMPAIGNS = yaml`
-  apiVersion: v3.1.0
-  kind: DataContract
-  id: urn:marketing:campaigns
-  version: 1.0.0
-  status: active
-  servers:
-    - server: landing
-      type: s3
-      location: s3://landing/marketing/campaigns/
-      format: csv
-  schema:
-    - name: campaigns
-      properties:
-        - name: campaign_id
-          logicalType: string
-`;
 
 function checked(files: Readonly<Record<string, string>>) {
   const root = writeTree(files);
@@ -39,7 +21,7 @@ function checked(files: Readonly<Record<string, string>>) {
 
 describe('contract files a contracts root holds', () => {
   it('reads a .yml contract as a .yaml one', () => {
-    expect(checked({ 'marketing/domain.yaml': MARKETING_DOMAIN, 'marketing/campaigns.yml': CAMPAIGNS })).toEqual({
+    expect(checked({ 'marketing/domain.yaml': MARKETING_DOMAIN, 'marketing/campaigns.yml': MARKETING_CAMPAIGNS })).toEqual({
       datasets: ['marketing/campaigns'],
       problems: [],
       warnings: [],
@@ -47,11 +29,11 @@ describe('contract files a contracts root holds', () => {
   });
 
   it('reads .YAML and .YML in capitals too', () => {
-    expect(checked({ 'marketing/domain.yaml': MARKETING_DOMAIN, 'marketing/Campaigns.YML': CAMPAIGNS }).datasets).toEqual(['marketing/campaigns']);
+    expect(checked({ 'marketing/domain.yaml': MARKETING_DOMAIN, 'marketing/Campaigns.YML': MARKETING_CAMPAIGNS }).datasets).toEqual(['marketing/campaigns']);
   });
 
   it('refuses a domain.yml instead of reading it as a contract', () => {
-    const { problems } = checked({ 'marketing/domain.yml': MARKETING_DOMAIN, 'marketing/campaigns.yaml': CAMPAIGNS });
+    const { problems } = checked({ 'marketing/domain.yml': MARKETING_DOMAIN, 'marketing/campaigns.yaml': MARKETING_CAMPAIGNS });
     expect(problems).toEqual([
       expect.stringMatching(/^marketing\/campaigns\.yaml:1:1: .*domain\.yaml is missing/),
       'marketing/domain.yml:1:1: the domain file is named domain.yaml; rename this file, which is not read',
@@ -59,7 +41,7 @@ describe('contract files a contracts root holds', () => {
   });
 
   it('warns of a JSON file in a domain folder, which it does not read, and says how it would be', () => {
-    expect(checked({ 'marketing/domain.yaml': MARKETING_DOMAIN, 'marketing/campaigns.yaml': CAMPAIGNS, 'marketing/orders.json': '{}' })).toEqual({
+    expect(checked({ 'marketing/domain.yaml': MARKETING_DOMAIN, 'marketing/campaigns.yaml': MARKETING_CAMPAIGNS, 'marketing/orders.json': '{}' })).toEqual({
       datasets: ['marketing/campaigns'],
       problems: [],
       warnings: ['marketing/orders.json:1:1: warning: not read: contracts are read from .yaml and .yml files; if this is one (JSON is YAML), rename it orders.yaml'],
@@ -67,7 +49,7 @@ describe('contract files a contracts root holds', () => {
   });
 
   it('warns of a contract in the root, which it does not read, and says where it belongs', () => {
-    const root = writeTree({ 'marketing/domain.yaml': MARKETING_DOMAIN, 'campaigns.yaml': CAMPAIGNS, 'README.md': '# contracts', '.editorconfig.yml': 'x: 1\n' });
+    const root = writeTree({ 'marketing/domain.yaml': MARKETING_DOMAIN, 'campaigns.yaml': MARKETING_CAMPAIGNS, 'README.md': '# contracts', '.editorconfig.yml': 'x: 1\n' });
     const { catalog, warnings } = checkCatalog(root);
     expect(catalog).toBeDefined();
     expect(warnings.map(formatProblem)).toEqual([

@@ -60,6 +60,25 @@ export const MARKETING_DOMAIN = yaml`
     emails: [marketing-oncall@example.com]
 `;
 
+/** A valid contract for the folder `marketing`: one CSV dataset `campaigns` with a string `campaign_id`. */
+export const MARKETING_CAMPAIGNS = yaml`
+  apiVersion: v3.1.0
+  kind: DataContract
+  id: marketing-campaigns
+  version: 1.0.0
+  status: active
+  servers:
+    - server: landing
+      type: s3
+      location: s3://landing/marketing/campaigns/
+      format: csv
+  schema:
+    - name: campaigns
+      properties:
+        - name: campaign_id
+          logicalType: string
+`;
+
 /**
  * The folder `sales` with one contract, `orders.yaml`, of one dataset `orders` in CSV: `properties`
  * (YAML list items indented six spaces, starting on line 15) and then `extra` (top-level YAML such
