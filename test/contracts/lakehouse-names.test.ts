@@ -1,12 +1,12 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
 import { LAKEHOUSE_COLUMNS } from '../../lib/contracts/lakehouse-columns.ts';
 import { LAKEHOUSE_NAME_RULE, lakehouseNameOf } from '../../lib/contracts/lakehouse-name.ts';
 import { loadContractFile } from '../../lib/contracts/load.ts';
 import { validateFile } from '../../lib/validation/validate-file.ts';
 import { runLakehouseInProcess } from '../cli/run-cli-in-process.ts';
+import { withDuckDb } from '../helpers/with-duckdb.ts';
 import { problemsIn, SALES_DOMAIN, salesOrdersContract, writeTree, yaml } from './helpers/contract-tree.ts';
 
 describe('the lakehouse name derived from a name as written', () => {
@@ -237,17 +237,6 @@ describe('files are read by the names they carry, the lakehouse uses its derived
     expect(outputs.validated).toBeUndefined();
   });
 });
-
-async function withDuckDb<T>(work: (connection: Awaited<ReturnType<DuckDBInstance['connect']>>) => Promise<T>): Promise<T> {
-  const instance = await DuckDBInstance.create(':memory:');
-  const connection = await instance.connect();
-  try {
-    return await work(connection);
-  } finally {
-    connection.closeSync();
-    instance.closeSync();
-  }
-}
 
 async function validatedRows(parquet: string): Promise<Record<string, unknown>[]> {
   return withDuckDb(async (connection) =>

@@ -1,7 +1,6 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Catalog } from '../../lib/contracts/model.ts';
 import { attachLake } from '../../lib/local/lake/attach-lake.ts';
@@ -12,6 +11,7 @@ import { compileTransforms } from '../../lib/transforms/compile.ts';
 import { inferModelColumns } from '../../lib/transforms/infer-columns.ts';
 import type { Placement } from '../../lib/transforms/render.ts';
 import type { RunEvent } from '../../lib/pipeline/lineage/run-event.ts';
+import { withDuckDb } from '../helpers/with-duckdb.ts';
 import { runBuildMachine, synthesizeBuildMachine } from '../local/runtime/build-machine.ts';
 import { catalogWith, modelFile } from './helpers.ts';
 
@@ -33,26 +33,15 @@ GROUP BY order_date, currency`,
 
 let lake: LocalLake;
 
-async function withConnection<T>(work: (connection: Awaited<ReturnType<DuckDBInstance['connect']>>) => Promise<T>): Promise<T> {
-  const instance = await DuckDBInstance.create(':memory:');
-  const connection = await instance.connect();
-  try {
-    return await work(connection);
-  } finally {
-    connection.closeSync();
-    instance.closeSync();
-  }
-}
-
 function seedOrders(rows: readonly [string, string, string, string, number][]): Promise<unknown> {
   const values = rows.map(([id, date, status, currency, amount]) => `('${id}', DATE '${date}', '${status}', '${currency}', ${amount})`).join(', ');
-  return withConnection((connection) =>
+  return withDuckDb((connection) =>
     lake.write(connection, 'acme_dev_sales', 'orders', 'append', `INSERT INTO {{target}} BY NAME SELECT * FROM (VALUES ${values}) AS v(order_id, order_date, status, currency, amount)`),
   );
 }
 
 function query(sql: string): Promise<unknown[][]> {
-  return withConnection(async (connection) => {
+  return withDuckDb(async (connection) => {
     await attachLake(connection, lake);
     return (await connection.runAndReadAll(sql)).getRows().map((row) => row.map((value) => (value === null || typeof value !== 'object' ? value : String(value))));
   });
@@ -195,7 +184,7 @@ describe('the build machine offline: a table is published in one commit that rep
     expect(await query(published)).toEqual([['shipped', 'EUR', 1n], ['shipped', 'SEK', 2n], [null, 'EUR', 2n]]);
     expect(lake.snapshots('acme_dev_sales', 'order_statuses').map((snapshot) => snapshot.operation)).toEqual(['create', 'overwrite', 'overwrite']);
 
-    await withConnection((connection) => lake.write(connection, 'acme_dev_sales', 'orders', 'delete', 'DELETE FROM {{target}}'));
+    await withDuckDb((connection) => lake.write(connection, 'acme_dev_sales', 'orders', 'delete', 'DELETE FROM {{target}}'));
     const [emptied] = await build(['sales/order_statuses'], statuses);
     expect(emptied).toMatchObject({ status: 'published', rows: 0 });
     expect(emptied!.snapshotId).not.toBe(second!.snapshotId);
