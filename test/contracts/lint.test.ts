@@ -28,28 +28,41 @@ function lint(text: string): LintResult {
   return lintContract('contract.yaml', text);
 }
 
+/**
+ * `header` (apiVersion `apiVersion`), then a schema of one dataset `orders`: its `properties` (list
+ * items, from line 9) and `after` (YAML that follows them: the dataset's own quality indented four
+ * spaces, another dataset indented two, top-level slaProperties), so a test writes what it is about.
+ */
+function ordersContract(properties: string, after = '', apiVersion = 'v3.1.0'): string {
+  const schema = `schema:\n  - name: orders\n    properties:\n${properties.replace(/^(?=.)/gm, '      ')}`;
+  return `${header.replace('v3.1.0', apiVersion)}${schema}${after}`;
+}
+
 describe('contracts lint', () => {
   it('reports structural and semantic problems together, each saying who refuses it', () => {
-    const result = lint(`${header}${yaml`
-      schema:
-        - name: orders
-          properties:
-            - name: order_id
-              logicalType: integer
-              primaryKey: true
-            - name: placed
-              logicalType: date
-              logicalTypeOptions:
-                minimum: not-a-date
-          quality:
-            - metric: nullValues
-              column: order_id
-              mustBe: 0
-      slaProperties:
-        - property: freshness
-          value: 3
-          unit: lightyears
-    `}`);
+    const result = lint(
+      ordersContract(
+        yaml`
+          - name: order_id
+            logicalType: integer
+            primaryKey: true
+          - name: placed
+            logicalType: date
+            logicalTypeOptions:
+              minimum: not-a-date
+        `,
+        yaml`
+              quality:
+                - metric: nullValues
+                  column: order_id
+                  mustBe: 0
+          slaProperties:
+            - property: freshness
+              value: 3
+              unit: lightyears
+        `,
+      ),
+    );
     expect(shown(result)).toEqual([
       "15:20 [lakehouse] error schema[0].properties[1].logicalTypeOptions.minimum: minimum must be an ISO date string such as '2024-01-31' for date column 'placed' (got 'not-a-date')",
       '17:17 [lakehouse] error schema[0].quality[0].metric: nullValues counts values of one column: move this rule to that property\'s quality',
@@ -62,17 +75,16 @@ describe('contracts lint', () => {
   it('keeps reporting at the lines written after setting aside a part the lakehouse refuses', () => {
     // properties[0] has no name (refused by both schemas); properties[1] is sound and its bad
     // bound must still be found, at its own line, although the list it is read from lost an item.
-    const result = lint(`${header}${yaml`
-      schema:
-        - name: orders
-          properties:
-            - logicalType: integer
-            - name: amount
-              logicalType: integer
-              logicalTypeOptions:
-                minimum: 10
-                maximum: 1
-    `}`);
+    const result = lint(
+      ordersContract(yaml`
+        - logicalType: integer
+        - name: amount
+          logicalType: integer
+          logicalTypeOptions:
+            minimum: 10
+            maximum: 1
+      `),
+    );
     expect(shown(result)).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/^9:9 \[odcs\] error schema\[0\]\.properties\[0\]: missing required field 'name'/),
@@ -82,32 +94,38 @@ describe('contracts lint', () => {
   });
 
   it('says the lakehouse, not the standard, refuses what the standard allows', () => {
-    const result = lint(`${header}${yaml`
-      schema:
-        - name: orders
-          properties:
-            - name: order_id
-              logicalType: integer
-        - name: Orders
-          properties:
-            - name: order_id
-              logicalType: integer
-    `}`);
+    const result = lint(
+      ordersContract(
+        yaml`
+          - name: order_id
+            logicalType: integer
+        `,
+        yaml`
+          - name: Orders
+            properties:
+              - name: order_id
+                logicalType: integer
+        `.replace(/^(?=.)/gm, '  '),
+      ),
+    );
     expect(result.problems.length).toBeGreaterThan(0);
     expect(result.problems.every((problem) => problem.source === 'lakehouse')).toBe(true);
     expect(shown(result)).toContainEqual(expect.stringMatching(/^11:11 \[lakehouse\] error schema\[1\]\.name: /));
   });
 
   it('names the versions it knows when apiVersion is not one of them, and still runs the lakehouse checks', () => {
-    const result = lint(`${header.replace('v3.1.0', 'v9.9.9')}${yaml`
-      schema:
-        - name: orders
-          properties:
-            - name: placed
-              logicalType: date
-              logicalTypeOptions:
-                minimum: never
-    `}`);
+    const result = lint(
+      ordersContract(
+        yaml`
+          - name: placed
+            logicalType: date
+            logicalTypeOptions:
+              minimum: never
+        `,
+        '',
+        'v9.9.9',
+      ),
+    );
     expect(result.apiVersion).toBe('v9.9.9');
     expect(shown(result)).toEqual(
       expect.arrayContaining([
@@ -120,19 +138,13 @@ describe('contracts lint', () => {
   it("checks a v3.0 contract against v3.0's own schema", () => {
     // v3.0 has no timestamp logical type (v3.1 added it); v3.0.2's published schema omits its own
     // version from apiVersion, which the lint accepts (standards/README.md).
-    const body = yaml`
-      schema:
-        - name: orders
-          properties:
-            - name: placed_at
-              logicalType: timestamp
-    `;
-    const v301 = lint(`${header.replace('v3.1.0', 'v3.0.1')}${body}`);
+    const placedAt = (logicalType: string) => `- name: placed_at\n  logicalType: ${logicalType}\n`;
+    const v301 = lint(ordersContract(placedAt('timestamp'), '', 'v3.0.1'));
     expect(v301.apiVersion).toBe('v3.0.1');
     expect(shown(v301)).toContainEqual(
       expect.stringMatching(/^10:22 \[odcs\] error schema\[0\]\.properties\[0\]\.logicalType: must be one of string, date, number, integer, object, array, boolean \(got 'timestamp'\)/),
     );
-    const v302 = lint(`${header.replace('v3.1.0', 'v3.0.2')}${body.replace('timestamp', 'date')}`);
+    const v302 = lint(ordersContract(placedAt('date'), '', 'v3.0.2'));
     expect(v302.problems.filter((problem) => problem.source === 'odcs')).toEqual([]);
   });
 
@@ -154,15 +166,14 @@ describe('contracts lint', () => {
 
 describe('contracts lint messages (review of issue 13)', () => {
   it('says a logicalType the standard does not know is wrong, without also calling the column untyped', () => {
-    const result = lint(`${header}${yaml`
-      schema:
-        - name: orders
-          properties:
-            - name: amount
-              logicalType: decimal
-            - name: note
-              logicalType: strin
-    `}`);
+    const result = lint(
+      ordersContract(yaml`
+        - name: amount
+          logicalType: decimal
+        - name: note
+          logicalType: strin
+      `),
+    );
     expect(shown(result)).toEqual([
       "10:22 [odcs] error schema[0].properties[0].logicalType: must be one of string, date, timestamp, time, number, integer, object, array, boolean (got 'decimal')",
       "12:22 [odcs] error schema[0].properties[1].logicalType: must be one of string, date, timestamp, time, number, integer, object, array, boolean (got 'strin'); did you mean 'string'?",
@@ -170,17 +181,20 @@ describe('contracts lint messages (review of issue 13)', () => {
   });
 
   it('reports a misspelt SLA property once, as the error with its did-you-mean, not also as not enforced', () => {
-    const result = lint(`${header}${yaml`
-      schema:
-        - name: orders
-          properties:
-            - name: order_id
-              logicalType: string
-      slaProperties:
-        - property: freshnes
-          value: 1
-          unit: d
-    `}`);
+    const result = lint(
+      ordersContract(
+        yaml`
+          - name: order_id
+            logicalType: string
+        `,
+        yaml`
+          slaProperties:
+            - property: freshnes
+              value: 1
+              unit: d
+        `,
+      ),
+    );
     expect(shown(result)).toEqual(["12:15 [lakehouse] error slaProperties[0].property: unknown SLA property 'freshnes'; did you mean 'freshness'?"]);
   });
 
@@ -246,17 +260,17 @@ describe('contracts lint messages (review of issue 13)', () => {
 
 describe('lakehouse contracts lint', () => {
   it('exits 0 with warnings only, printing each with its source', async () => {
-    const root = writeTree({ 'anywhere/orders.yaml': `${header}${yaml`
-      schema:
-        - name: orders
-          properties:
-            - name: order_id
-              logicalType: integer
-          quality:
-            - type: custom
-              engine: soda
-              implementation: "checks for orders: [row_count > 0]"
-    `}` });
+    const properties = yaml`
+      - name: order_id
+        logicalType: integer
+    `;
+    const quality = yaml`
+      quality:
+        - type: custom
+          engine: soda
+          implementation: "checks for orders: [row_count > 0]"
+    `.replace(/^(?=.)/gm, '    ');
+    const root = writeTree({ 'anywhere/orders.yaml': ordersContract(properties, quality) });
     const file = join(root, 'anywhere/orders.yaml');
     const result = await runLakehouseInProcess(['contracts', 'lint', file]);
     expect(result.status).toBe(0);
