@@ -37,6 +37,7 @@ import { SLA_KINDS, slaDatasets, slaElementOf, type SlaKind } from './sla.ts';
 import { withLakehouseColumnNames } from './sql-column-names.ts';
 import { sqlRuleQueries } from './sql-rows-query.ts';
 import { majorVersion, tableName } from './table-name.ts';
+import { zonedType } from './time-zones.ts';
 import { inV31Form } from './v30-quality.ts';
 
 export const DEFAULT_CSV_OPTIONS: CsvOptions = { delimiter: ',', quote: '"', escape: '"', header: true };
@@ -181,7 +182,7 @@ function buildColumn(
     ...(property.description === undefined ? {} : { description: property.description }),
     logicalType: typed.logicalType,
     ...(property.physicalType === undefined ? {} : { physicalType: property.physicalType }),
-    type: typed.type,
+    type: zonedType(typed.type, property.logicalTypeOptions?.defaultTimezone),
     typeFrom: typed.typeFrom,
     ...(typed.physicalLength === undefined ? {} : { physicalLength: typed.physicalLength }),
     required: property.required === true || primaryKey,

@@ -12,6 +12,7 @@ import { atField, type FieldPath } from './field-path.ts';
 import { notEnforcedEntries } from './not-enforced.ts';
 import { asWarning, type ContractProblem } from './problems.ts';
 import { readingServer } from './reading-server.ts';
+import { checkTimeZones } from './time-zones.ts';
 import type { ReferenceLookup } from './references.ts';
 
 /**
@@ -29,6 +30,7 @@ export function checkContract(under: ContractUnderCheck, lookup: ReferenceLookup
     ...checkRelationships(under, lookup),
     ...checkFormats(under),
     ...checkMultipleOf(under),
+    ...checkTimeZones(under),
     ...notEnforcedWarnings(under),
   ];
 }

@@ -28,7 +28,8 @@ export type ColumnType =
   | { readonly kind: 'double' }
   | { readonly kind: 'decimal'; readonly precision: number; readonly scale: number }
   | { readonly kind: 'date' }
-  | { readonly kind: 'timestamp' }
+  /** `zone`: the IANA zone a value written without an offset is in (ODCS `defaultTimezone`); absent, UTC. */
+  | { readonly kind: 'timestamp'; readonly zone?: string }
   /** A time of day `HH:MM:SS[.ffffff]`, stored as that text: Athena's Iceberg DDL has no time type. */
   | { readonly kind: 'time' }
   /** An ODCS `object` column: an Iceberg struct of its `properties`. */

@@ -45,10 +45,8 @@ export function notEnforcedEntries(contract: RawContract): NotEnforcedEntry[] {
       if (checked?.check === 'notEnforced') {
         entries.push({ kind: 'format', path: [...propertyPath, 'logicalTypeOptions', 'format'], datasets, column: property.name, reason: checked.reason });
       }
-      for (const option of TIMEZONE_OPTIONS) {
-        const value = property.logicalTypeOptions?.[option];
-        if (value === undefined) continue;
-        entries.push({ kind: 'timezone', path: [...propertyPath, 'logicalTypeOptions', option], datasets, column: property.name, reason: timezoneReason(option, value) });
+      for (const [option, reason] of timezoneReasons(property)) {
+        entries.push({ kind: 'timezone', path: [...propertyPath, 'logicalTypeOptions', option], datasets, column: property.name, reason });
       }
       rules(propertyPath, property, property.quality);
     });
@@ -82,16 +80,21 @@ function notRunReason(rule: RawQualityRule, attached: RawProperty | null, proper
   return `a custom rule for ${rule.engine ?? 'an unnamed engine'} is run by that engine, not by the lakehouse`;
 }
 
-/** ODCS's time zone options of a timestamp column; the validator reads neither. */
-const TIMEZONE_OPTIONS = ['timezone', 'defaultTimezone'] as const;
-
 /**
- * The validator reads a timestamp with an offset at that offset and one without as UTC: it neither
- * requires nor forbids an offset, nor reads a zone-less value in another zone. Applying a zone to
- * zone-less values changes the instants silver stores, so until it is applied it is reported.
+ * ODCS's time zone options the validator does not apply. `timezone` says whether values carry
+ * their zone; the validator reads a value with an offset at that offset and one without in the
+ * column's `defaultTimezone` (time-zones.ts), so it neither requires nor forbids an offset.
+ * `defaultTimezone` is applied on a timestamp column only: a date has no time of day to place.
  */
-function timezoneReason(option: (typeof TIMEZONE_OPTIONS)[number], value: boolean | string): string {
-  return option === 'timezone'
-    ? `timezone: ${String(value)} is not checked: a timestamp with an offset is read at its offset, one without as UTC`
-    : `defaultTimezone '${value}' is not applied: a timestamp without an offset is read as UTC`;
+function timezoneReasons(property: RawProperty): (readonly [option: 'timezone' | 'defaultTimezone', reason: string])[] {
+  const { timezone, defaultTimezone } = property.logicalTypeOptions ?? {};
+  const zone = defaultTimezone ?? 'UTC';
+  return [
+    ...(timezone === undefined
+      ? []
+      : [['timezone', `timezone: ${String(timezone)} is not checked: a timestamp with an offset is read at its offset, one without in ${zone}`] as const]),
+    ...(defaultTimezone === undefined || typeOfColumn(property)?.kind === 'timestamp'
+      ? []
+      : [['defaultTimezone', `defaultTimezone '${defaultTimezone}' is not applied: only a timestamp column's values are placed in a zone`] as const]),
+  ];
 }

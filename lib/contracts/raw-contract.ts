@@ -50,6 +50,7 @@ export type RawLogicalTypeOptions = Omit<ColumnConstraints, 'exclusiveMinimum' |
   readonly exclusiveMaximum?: number | string | boolean;
   /** Read by nothing: listed as not enforced (not-enforced.ts). */
   readonly timezone?: boolean;
+  /** A timestamp column's zone for values without an offset (time-zones.ts). */
   readonly defaultTimezone?: string;
 };
 

@@ -22,6 +22,12 @@ export function parseBoolean(text: string): string {
 /** An optional sign and digits: DuckDB's integer cast alone would round `1.5` to 2 and read `0x10` as 16. */
 export const integerPattern = '\\s*[+-]?[0-9]+\\s*';
 
+/**
+ * A timestamp that gives its own offset (`Z`, `+01`, `-05:30`) after its time of day, so it keeps
+ * it; any other is in its column's zone. The time comes first so a date's `-01` is no offset.
+ */
+export const ownOffsetPattern = '.*[0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:[.,][0-9]+)?)?\\s*(?:[Zz]|[+-][0-9]{2}(?::?[0-9]{2})?)\\s*';
+
 /** `yyyy-mm-dd` only: DuckDB's date cast alone would drop the time of `2024-01-01T10:00:00`. */
 export const datePattern = '\\s*[0-9]{4}-[0-9]{2}-[0-9]{2}\\s*';
 

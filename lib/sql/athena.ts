@@ -1,7 +1,7 @@
 import { datePatternShape, jodaFormat, type DatePattern } from '../contracts/date-pattern.ts';
 import type { ColumnType } from '../contracts/model.ts';
 import { TIME_OF_DAY_PATTERN } from '../contracts/values.ts';
-import { datePattern, decimalPattern, integerPattern, parseBoolean, quoteIdentifier, quoteString } from './ansi.ts';
+import { datePattern, decimalPattern, integerPattern, ownOffsetPattern, parseBoolean, quoteIdentifier, quoteString } from './ansi.ts';
 import type { Dialect } from './dialect.ts';
 
 const integerTypes = { 8: 'tinyint', 16: 'smallint', 32: 'integer', 64: 'bigint' } as const;
@@ -66,9 +66,10 @@ function parse(text: string, columnType: ColumnType): string {
       return tryCast(`trim(${text})`, columnType);
     case 'timestamp':
       // Athena's CAST rejects the ISO `T` separator and from_iso8601_timestamp rejects a space.
-      return (
-        `CASE WHEN strpos(${text}, 'T') > 0 THEN try(from_iso8601_timestamp(trim(${text}))) ` +
-        `ELSE ${tryCast(`trim(${text})`, columnType)} END`
+      return inZone(
+        text,
+        `CASE WHEN strpos(${text}, 'T') > 0 THEN try(from_iso8601_timestamp(trim(${text}))) ELSE ${tryCast(`trim(${text})`, columnType)} END`,
+        columnType,
       );
     case 'time':
       return `CASE WHEN ${fullMatch(text, TIME_OF_DAY_PATTERN)} THEN ${text} END`;
@@ -87,7 +88,17 @@ function parse(text: string, columnType: ColumnType): string {
  */
 function parseDatePattern(text: string, columnType: ColumnType, pattern: DatePattern): string {
   const parsed = `try(parse_datetime(${text}, ${quoteString(jodaFormat(pattern))}))`;
-  return `CASE WHEN ${fullMatch(text, datePatternShape(pattern))} THEN CAST(${parsed} AS ${type(columnType)}) END`;
+  return `CASE WHEN ${fullMatch(text, datePatternShape(pattern))} THEN ${inZone(text, `CAST(${parsed} AS ${type(columnType)})`, columnType)} END`;
+}
+
+/**
+ * A timestamp text without its own offset is a wall time in the column's zone: read in the
+ * session's UTC, its UTC wall time is that text's, which `with_timezone` places in the zone.
+ */
+function inZone(text: string, parsed: string, columnType: ColumnType): string {
+  if (columnType.kind !== 'timestamp' || columnType.zone === undefined) return parsed;
+  const placed = `with_timezone(CAST(${parsed} AS timestamp(3)), ${quoteString(columnType.zone)})`;
+  return `CASE WHEN ${fullMatch(text, ownOffsetPattern)} THEN ${parsed} ELSE CAST(${placed} AS ${timestampType}) END`;
 }
 
 /** Athena engine v3 (Trino) SQL. */

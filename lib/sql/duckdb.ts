@@ -1,7 +1,7 @@
 import { datePatternShape, strptimeFormat, type DatePattern } from '../contracts/date-pattern.ts';
 import type { ColumnType } from '../contracts/model.ts';
 import { TIME_OF_DAY_PATTERN } from '../contracts/values.ts';
-import { datePattern, decimalPattern, integerPattern, parseBoolean, quoteIdentifier, quoteString } from './ansi.ts';
+import { datePattern, decimalPattern, integerPattern, ownOffsetPattern, parseBoolean, quoteIdentifier, quoteString } from './ansi.ts';
 import type { Dialect } from './dialect.ts';
 import { nestedJsonValue } from './duckdb-nested-json.ts';
 
@@ -47,10 +47,35 @@ function tryCast(expression: string, columnType: ColumnType): string {
  * equal to its conversion. Any value has a text; comparing text with a number would not bind.
  */
 function convert(expression: string, columnType: ColumnType): string {
+  if (columnType.kind === 'timestamp' && columnType.zone !== undefined) return convertZoned(expression, columnType, columnType.zone);
   if (columnType.kind === 'time') return parse(`CAST(${expression} AS VARCHAR)`, columnType);
   if (columnType.kind === 'struct' || columnType.kind === 'list') return parse(`CAST(to_json(${expression}) AS VARCHAR)`, columnType);
   const converted = tryCast(expression, columnType);
   return columnType.kind === 'string' ? converted : `CASE WHEN ${converted} = ${expression} THEN ${converted} END`;
+}
+
+/**
+ * A timestamp without zone (Parquet's TIMESTAMP not adjusted to UTC) is a wall time in the
+ * column's zone; one with zone is an instant already. Decided by the value's SQL type, so one
+ * expression serves a file of either kind.
+ */
+function convertZoned(expression: string, columnType: ColumnType, zone: string): string {
+  const naive = `CAST(${expression} AS TIMESTAMP)`;
+  const naiveTypes = ['TIMESTAMP', 'TIMESTAMP_NS', 'TIMESTAMP_MS', 'TIMESTAMP_S'].map(quoteString).join(', ');
+  const instant = tryCast(expression, columnType);
+  return (
+    `CASE WHEN typeof(${expression}) IN (${naiveTypes}) THEN (CASE WHEN ${naive} = ${expression} THEN timezone(${quoteString(zone)}, ${naive}) END) ` +
+    `WHEN ${instant} = ${expression} THEN ${instant} END`
+  );
+}
+
+/**
+ * A timestamp text without its own offset is a wall time in the column's zone: parsed as UTC (the
+ * connection's zone), its UTC wall time is that text's, which `timezone` places in the zone.
+ */
+function inZone(text: string, parsed: string, columnType: ColumnType): string {
+  if (columnType.kind !== 'timestamp' || columnType.zone === undefined) return parsed;
+  return `CASE WHEN ${fullMatch(text, ownOffsetPattern)} THEN ${parsed} ELSE timezone(${quoteString(columnType.zone)}, CAST(${parsed} AS TIMESTAMP)) END`;
 }
 
 function parse(text: string, columnType: ColumnType): string {
@@ -66,8 +91,9 @@ function parse(text: string, columnType: ColumnType): string {
     case 'date':
       return `CASE WHEN ${fullMatch(text, datePattern)} THEN ${tryCast(text, columnType)} END`;
     case 'double':
-    case 'timestamp':
       return tryCast(text, columnType);
+    case 'timestamp':
+      return inZone(text, tryCast(text, columnType), columnType);
     case 'time':
       return `CASE WHEN ${fullMatch(text, TIME_OF_DAY_PATTERN)} THEN ${text} END`;
     case 'struct':
@@ -76,10 +102,10 @@ function parse(text: string, columnType: ColumnType): string {
   }
 }
 
-/** `strptime` gives a TIMESTAMP without zone, which the UTC connection casts as UTC. */
+/** `strptime` gives a TIMESTAMP without zone, which the UTC connection casts as UTC, then placed in the column's zone. */
 function parseDatePattern(text: string, columnType: ColumnType, pattern: DatePattern): string {
   const parsed = `try_strptime(${text}, ${quoteString(strptimeFormat(pattern))})`;
-  return `CASE WHEN ${fullMatch(text, datePatternShape(pattern))} THEN CAST(${parsed} AS ${type(columnType)}) END`;
+  return `CASE WHEN ${fullMatch(text, datePatternShape(pattern))} THEN ${inZone(text, `CAST(${parsed} AS ${type(columnType)})`, columnType)} END`;
 }
 
 /** DuckDB SQL; the connection must have `SET TimeZone = 'UTC'` for timestamps to parse as UTC. */
