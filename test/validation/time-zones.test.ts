@@ -5,6 +5,7 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileValidation } from '../../lib/validation/compile.ts';
 import { athena } from '../../lib/sql/athena.ts';
+import { duckdb } from '../../lib/sql/duckdb.ts';
 import { validateFile } from '../../lib/validation/validate-file.ts';
 import { column, loadDataset } from './helpers/dataset.ts';
 
@@ -123,6 +124,20 @@ describe('defaultTimezone: a timestamp without an offset is in the column zone',
       ['winter', '2024-03-01T10:00:00Z'],
       ['summer', '2024-07-01T10:00:00Z'],
     ]);
+  });
+
+  it.each([
+    ['an offset without colon', '2024-07-01 10:00:00-0530', '2024-07-01T15:30:00.000Z'],
+    ['an hour offset after a fraction', '2024-07-01 10:00:00.5+05', '2024-07-01T05:00:00.500Z'],
+    ['a date alone, whose -01 is no offset', '2024-07-01', '2024-06-30T22:00:00.000Z'],
+    ['spaces around a naive value', ' 2024-07-01 10:00:00 ', '2024-07-01T08:00:00.000Z'],
+    // ICU's rules: a wall time in the spring gap moves on by the gap, one the autumn repeats is the later (standard time).
+    ['a wall time that does not exist', '2024-03-31 02:30:00', '2024-03-31T01:30:00.000Z'],
+    ['a wall time that exists twice', '2024-10-27 02:30:00', '2024-10-27T01:30:00.000Z'],
+  ])('reads %s in DuckDB', async (_name, text, instant) => {
+    const parsed = duckdb.parse(duckdb.string(text), { kind: 'timestamp', zone: 'Europe/Berlin' });
+    const reader = await connection.runAndReadAll(`SELECT strftime(${parsed}, '%Y-%m-%dT%H:%M:%S.%gZ')`);
+    expect(reader.getRows()[0]![0]).toBe(instant);
   });
 
   it('renders the zone for Athena with with_timezone, unless the text gives its own offset', () => {
