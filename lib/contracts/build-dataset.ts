@@ -7,6 +7,7 @@ import { retentionClassDays, slaSeconds } from './durations.ts';
 import { boundsOf } from './exclusive-bounds.ts';
 import type { FieldPath } from './field-path.ts';
 import { lakehouseName } from './lakehouse-name.ts';
+import { nestedScalarFields } from './nested-fields.ts';
 import type {
   ClassBalance,
   Column,
@@ -88,6 +89,9 @@ export function buildDatasets(under: ContractUnderCheck, domainOwner: Owner, loo
       ),
     );
     const primaryKey = keyColumns(columns, (column) => column.primaryKeyPosition);
+    const nested = dataset.properties.flatMap((property, index) =>
+      nestedScalarFields(property, [...datasetPath, 'properties', index]).map((found) => ({ ...found, column: lakehouseName(property.name) })),
+    );
     const setting = (name: string) => datasetSetting(contract, datasetIndex, name);
     const sla = (kind: SlaKind) =>
       contract.slaProperties
@@ -129,7 +133,20 @@ export function buildDatasets(under: ContractUnderCheck, domainOwner: Owner, loo
             buildRule(rule, lakehouseName(property.name), under, [...datasetPath, 'properties', propertyIndex, 'quality', index]),
           ),
         ),
+        ...nested.flatMap(({ field, path, reported }) =>
+          (field.quality ?? []).flatMap((rule, index) => buildRule(rule, reported, under, [...path, 'quality', index])),
+        ),
       ],
+      nestedFields: nested
+        .filter(({ field }) => field.logicalTypeOptions !== undefined || field.quality !== undefined)
+        .map(({ field, path, steps, reported, column }) => ({
+          column,
+          steps,
+          path: reported,
+          type: typedColumnOf(field)!.type,
+          constraints: constraintsOf(field),
+          position: source.positionOf(path),
+        })),
       format,
       csv,
       ...(freshness === undefined

@@ -49,7 +49,7 @@ export function checkColumns(under: ContractUnderCheck, datasetIndex: number): C
   return problems;
 }
 
-type Report = (path: FieldPath, message: string) => void;
+export type Report = (path: FieldPath, message: string) => void;
 
 /**
  * Each column's lakehouse name (derived from its written name) must be its own and not one the
@@ -179,7 +179,8 @@ function missingPositions(positions: readonly number[]): string {
 }
 
 
-function checkOptions(property: RawProperty, { type, logicalType }: TypedColumn, path: FieldPath, report: Report): void {
+/** A column's or scalar nested field's `logicalTypeOptions` that its type cannot hold, or that contradict each other. */
+export function checkOptions(property: RawProperty, { type, logicalType }: TypedColumn, path: FieldPath, report: Report): void {
   const options = property.logicalTypeOptions;
   if (options === undefined) return;
   const optionsPath = [...path, 'logicalTypeOptions'];

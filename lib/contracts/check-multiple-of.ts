@@ -2,6 +2,7 @@ import { typeOfColumn } from './column-type.ts';
 import type { ContractUnderCheck } from './contract-under-check.ts';
 import { atField, type FieldPath } from './field-path.ts';
 import type { ContractProblem } from './problems.ts';
+import type { RawProperty } from './raw-contract.ts';
 
 const NUMERIC_KINDS: readonly string[] = ['integer', 'double', 'decimal'];
 
@@ -9,11 +10,18 @@ const NUMERIC_KINDS: readonly string[] = ['integer', 'double', 'decimal'];
 export function checkMultipleOf({ contract, source }: ContractUnderCheck): ContractProblem[] {
   return contract.schema.flatMap((dataset, datasetIndex) =>
     dataset.properties.flatMap((property, propertyIndex) => {
-      if (property.logicalTypeOptions?.multipleOf === undefined) return [];
-      const kind = typeOfColumn(property)?.kind;
-      if (kind === undefined || NUMERIC_KINDS.includes(kind)) return [];
+      const problem = multipleOfProblem(property);
+      if (problem === undefined) return [];
       const path: FieldPath = ['schema', datasetIndex, 'properties', propertyIndex, 'logicalTypeOptions', 'multipleOf'];
-      return [source.problem(path, atField(path, `multipleOf applies to number and integer columns only ('${property.name}' is ${property.logicalType ?? kind})`))];
+      return [source.problem(path, atField(path, problem))];
     }),
   );
+}
+
+/** Why a column's or nested field's `logicalTypeOptions.multipleOf` is refused, if it is. */
+export function multipleOfProblem(property: RawProperty): string | undefined {
+  if (property.logicalTypeOptions?.multipleOf === undefined) return undefined;
+  const kind = typeOfColumn(property)?.kind;
+  if (kind === undefined || NUMERIC_KINDS.includes(kind)) return undefined;
+  return `multipleOf applies to number and integer columns only ('${property.name}' is ${property.logicalType ?? kind})`;
 }

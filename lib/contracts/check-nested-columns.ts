@@ -1,15 +1,25 @@
+import { checkOptions, type Report } from './check-columns.ts';
+import { formatProblem } from './check-formats.ts';
+import { multipleOfProblem } from './check-multiple-of.ts';
+import { columnTypeOf } from './column-type.ts';
 import type { ContractUnderCheck } from './contract-under-check.ts';
 import { atField, type FieldPath } from './field-path.ts';
 import { isNestedLogicalType, nestedColumnType } from './nested-column-type.ts';
+import { nestedScalarFields } from './nested-fields.ts';
 import type { ContractProblem } from './problems.ts';
 import type { RawProperty } from './raw-contract.ts';
 import { readingServer } from './reading-server.ts';
+import { formatCheck } from './value-formats.ts';
+import { inV31Form } from './v30-quality.ts';
 
 /** What an object or array column may not say: a struct or a list has no order, key or partition value. */
 const REFUSED_ON_NESTED_COLUMNS = ['unique', 'primaryKey', 'partitioned', 'logicalTypeOptions', 'relationships'] as const;
 
 /** Quality metrics that measure an object or array column as a whole (presence); the others compare scalar values. */
 const NESTED_COLUMN_METRICS: readonly string[] = ['nullValues'];
+
+/** Quality metrics a scalar nested field's rule may use: each judges a value on its own, so a row fails when any item does. */
+const NESTED_FIELD_METRICS: readonly string[] = ['nullValues', 'missingValues', 'invalidValues'];
 
 /**
  * Why a metric cannot measure the column, when it is an object or array column: written as a
@@ -48,6 +58,43 @@ export function checkNestedColumns(under: ContractUnderCheck, datasetIndex: numb
       const problem = (rule.type ?? 'library') === 'library' && rule.metric !== undefined ? nestedMetricProblem(rule.metric, property) : undefined;
       if (problem !== undefined) report([...path, 'quality', ruleIndex, 'metric'], problem);
     });
+    nestedScalarFields(property, path).forEach(({ field, path: fieldPath }) => checkNestedField(field, fieldPath, report));
   });
   return problems;
+}
+
+/**
+ * A scalar nested field's rules: its `logicalTypeOptions` as a column's, and quality rules that
+ * judge one value (a sql or Great Expectations rule reads whole rows, a uniqueness rule all rows;
+ * a text rule is listed as not evaluated on a column, which a nested field is not).
+ */
+function checkNestedField(field: RawProperty, path: FieldPath, report: Report): void {
+  const typed = columnTypeOf(field.logicalType, field.physicalType);
+  // A type the lakehouse does not know is refused where the column's type is built (nested-column-type.ts).
+  if ('problem' in typed) return;
+  checkOptions(field, typed, path, report);
+  const format = formatProblem(field);
+  if (format !== undefined) report([...path, 'logicalTypeOptions', 'format'], format);
+  const written = field.logicalTypeOptions?.format;
+  // A column's date pattern is how its text is parsed; a nested date is parsed with its whole column, as ISO.
+  if (format === undefined && written !== undefined && formatCheck(written, typed.type).check === 'parsed') {
+    report(
+      [...path, 'logicalTypeOptions', 'format'],
+      `format '${written}' on a nested ${typed.logicalType} field is not supported: a nested date or timestamp is read as ISO 8601 (declare the field a string with this format)`,
+    );
+  }
+  const multipleOf = multipleOfProblem(field);
+  if (multipleOf !== undefined) report([...path, 'logicalTypeOptions', 'multipleOf'], multipleOf);
+  (field.quality ?? []).forEach((asWritten, index) => {
+    const rule = inV31Form(asWritten);
+    const type = rule.type ?? 'library';
+    if (type !== 'library') {
+      report(
+        [...path, 'quality', index, 'type'],
+        `a ${type} rule on a nested field is not supported (nullValues, missingValues and invalidValues are; write it on the column or the dataset)`,
+      );
+    } else if (rule.metric !== undefined && !NESTED_FIELD_METRICS.includes(rule.metric)) {
+      report([...path, 'quality', index, 'metric'], `metric ${rule.metric} on a nested field is not supported (nullValues, missingValues and invalidValues are)`);
+    }
+  });
 }

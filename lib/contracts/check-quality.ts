@@ -8,6 +8,7 @@ import type { Bound } from './exclusive-bounds.ts';
 import { isGreatExpectations, translateExpectation, type TranslatedRule } from './great-expectations.ts';
 import { atField, type FieldPath } from './field-path.ts';
 import { singleSelectProblem } from '../sql/single-select.ts';
+import { nestedScalarFields } from './nested-fields.ts';
 import { patternProblem } from './patterns.ts';
 import type { ContractProblem } from './problems.ts';
 import type { RawProperty, RawQualityRule, RawSchemaObject } from './raw-contract.ts';
@@ -37,11 +38,14 @@ export function checkQuality(under: ContractUnderCheck, datasetIndex: number): C
     problems.push(under.source.problem(path, atField(path, message), anchor));
 
   dataset.quality?.forEach((rule, index) => checkRule(rule, [...datasetPath, 'quality', index], dataset, undefined, report));
-  dataset.properties.forEach((property, propertyIndex) =>
+  dataset.properties.forEach((property, propertyIndex) => {
     property.quality?.forEach((rule, index) =>
       checkRule(rule, [...datasetPath, 'properties', propertyIndex, 'quality', index], dataset, property, report),
-    ),
-  );
+    );
+    for (const { field, path } of nestedScalarFields(property, [...datasetPath, 'properties', propertyIndex])) {
+      field.quality?.forEach((rule, index) => checkRule(rule, [...path, 'quality', index], dataset, field, report));
+    }
+  });
   return problems;
 }
 

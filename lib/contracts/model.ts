@@ -47,6 +47,25 @@ export interface StructField {
   readonly required: boolean;
 }
 
+/** One step from a nested column's value towards a field inside it: a struct's field, or each item of a list. */
+export type NestedStep = { readonly kind: 'field'; readonly name: string } | { readonly kind: 'items' };
+
+/**
+ * A scalar field inside an object or array column that the contract gives rules (its
+ * `logicalTypeOptions`; its quality rules are in `Dataset.quality`, whose `column` is `path`).
+ * A row fails such a rule when the field fails it in any item of a list on the way.
+ */
+export interface NestedField {
+  /** The top-level column holding it. */
+  readonly column: string;
+  readonly steps: readonly NestedStep[];
+  /** How reports name it: `address.zip`, `tags[]`, `lines[].sku`. */
+  readonly path: string;
+  readonly type: ColumnType;
+  readonly constraints: ColumnConstraints;
+  readonly position: SourcePosition;
+}
+
 /**
  * Which field decided a column's storage type: a known `physicalType` that fits `logicalType`,
  * `logicalType` alone (no physical type, or one the lakehouse does not know), the physical type
@@ -144,7 +163,7 @@ export interface QualityRule {
   readonly name?: string;
   readonly description?: string;
   readonly metric: QualityMetric;
-  /** The column a property-level rule belongs to; null for dataset-level rules. */
+  /** The column a property-level rule belongs to (a nested field's `NestedField.path`); null for dataset-level rules. */
   readonly column: string | null;
   /** For dataset-level `duplicateValues`: the columns that together must be unique. */
   readonly columns?: readonly string[];
@@ -241,6 +260,8 @@ export interface Dataset {
   /** Partition column names in partition order. */
   readonly partitionColumns: readonly string[];
   readonly quality: readonly QualityRule[];
+  /** The nested fields with rules, in contract order. */
+  readonly nestedFields: readonly NestedField[];
   /** Entries of the contract for this dataset that nothing enforces, in contract order. */
   readonly notEnforced: readonly NotEnforced[];
   readonly format: FileFormat;

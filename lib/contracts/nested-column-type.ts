@@ -13,12 +13,11 @@ export interface NestedTypeProblem {
 export type NestedTypeResult = { readonly typed: TypedColumn } | { readonly problems: readonly NestedTypeProblem[] };
 
 /**
- * What a nested field (an object's property, an array's items) may say. The lakehouse checks a
- * nested field's type and `required`; anything else that would be a rule is refused, not ignored.
+ * What a nested field (an object's property, an array's items) may not say. The lakehouse checks a
+ * nested field's type and `required`, and row rules on a scalar one (`SCALAR_RULE_KEYS`); a key,
+ * partition or relationship belongs to a top-level column and is refused, not ignored.
  */
 const NESTED_RULE_KEYS = [
-  'logicalTypeOptions',
-  'quality',
   'unique',
   'primaryKey',
   'primaryKeyPosition',
@@ -27,6 +26,9 @@ const NESTED_RULE_KEYS = [
   'relationships',
   'classification',
 ] as const;
+
+/** Rules checked on a scalar nested field's values (check-nested-columns.ts); an object or array field has none. */
+const SCALAR_RULE_KEYS = ['logicalTypeOptions', 'quality'] as const;
 
 export function isNestedLogicalType(logicalType: string | undefined): logicalType is 'object' | 'array' {
   return logicalType === 'object' || logicalType === 'array';
@@ -128,8 +130,16 @@ function reportNestedRules(field: RawProperty | RawItems, path: FieldPath, probl
     problems.push({
       path: [...path, key],
       message:
-        `${key} on a nested field is not supported: the lakehouse checks a nested field's type and required only ` +
-        '(declare the rule on a top-level column, or as a sql rule on the dataset)',
+        `${key} on a nested field is not supported: the lakehouse checks a nested field's type, required and row rules only ` +
+        '(declare it on a top-level column, or as a sql rule on the dataset)',
+    });
+  }
+  if (!isNestedLogicalType(field.logicalType)) return;
+  for (const key of SCALAR_RULE_KEYS) {
+    if (field[key] === undefined) continue;
+    problems.push({
+      path: [...path, key],
+      message: `${key} on an ${field.logicalType} field is not supported: rules apply to a nested field's scalar values (write them on its fields or items)`,
     });
   }
 }

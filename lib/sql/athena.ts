@@ -123,4 +123,6 @@ export const athena: Dialect = {
     items.length === 0
       ? 'CAST(ARRAY[] AS array(varchar))'
       : `filter(ARRAY[${items.join(', ')}], x -> x IS NOT NULL)`,
+  structField: (struct, name) => `(${struct}).${quoteIdentifier(name)}`,
+  anyItem: (list, item, predicate) => `any_match(${list}, ${item} -> ${predicate})`,
 };

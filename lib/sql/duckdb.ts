@@ -129,4 +129,6 @@ export const duckdb: Dialect = {
   inlineCte: (name, body) => `${name} AS NOT MATERIALIZED (\n${body}\n)`,
   nonNullStrings: (items) =>
     items.length === 0 ? 'CAST([] AS VARCHAR[])' : `list_filter([${items.join(', ')}], lambda x: x IS NOT NULL)`,
+  structField: (struct, name) => `struct_extract(${struct}, ${quoteString(name)})`,
+  anyItem: (list, item, predicate) => `list_bool_or(list_transform(${list}, lambda ${item}: ${predicate}))`,
 };

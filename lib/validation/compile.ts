@@ -1,10 +1,10 @@
-import type { Column, ColumnType, Dataset } from '../contracts/model.ts';
+import type { Column, ColumnType, Dataset, NestedStep } from '../contracts/model.ts';
 import { parsedDatePattern } from '../contracts/value-formats.ts';
 import type { Dialect } from '../sql/dialect.ts';
 import { valueLiteral } from '../sql/value-literal.ts';
 import { deriveRules } from './derive-rules.ts';
 import { notMultipleOf } from './multiple-of.ts';
-import type { RowRule, TableRule } from './rule.ts';
+import type { NestedValue, RowRule, RowTest, TableRule } from './rule.ts';
 
 export interface CompileOptions {
   /**
@@ -32,6 +32,14 @@ export interface CompileOptions {
    * @default none: compiling a dataset with a sql row rule fails
    */
   readonly sqlRowsTable?: (index: number) => string;
+}
+
+/** A value a row test judges: as delivered, as its type, as text. */
+interface TestedValue {
+  readonly raw: string;
+  readonly typed: string;
+  readonly text: string;
+  readonly type: ColumnType;
 }
 
 /** How a row query reaches one contract column in `checked`. */
@@ -167,53 +175,81 @@ export function compileValidation(dataset: Dataset, dialect: Dialect, options: C
     return options.sqlRowsTable(sqlRowRules.push({ rule, rowsQuery }) - 1);
   };
 
-  function failing(rule: RowRule): { predicate: string; repeatedKey?: number } {
-    const keys = rule.columns.map(find);
-    const column = keys[0]!;
-    const whenValid = (predicate: string) => ({ predicate: `${column.typed} IS NOT NULL AND (${predicate})` });
-    const { test } = rule;
+  /** True where the value fails a test that judges one value; `text` is the value as text. */
+  function valueFailing(test: RowTest, { raw, typed, text: value, type }: TestedValue): string {
+    const whenValid = (predicate: string) => `${typed} IS NOT NULL AND (${predicate})`;
     switch (test.failsWhen) {
       case 'null':
-        return { predicate: `${column.raw} IS NULL` };
+        return `${raw} IS NULL`;
       case 'unparsable':
-        return { predicate: `${column.raw} IS NOT NULL AND ${column.typed} IS NULL` };
+        return `${raw} IS NOT NULL AND ${typed} IS NULL`;
       case 'beyond':
-        return whenValid(test.limits.map(({ comparison, bound }) => `${column.typed} ${comparison} ${literal(bound, column.column.type)}`).join(' OR '));
+        return whenValid(test.limits.map(({ comparison, bound }) => `${typed} ${comparison} ${literal(bound, type)}`).join(' OR '));
       case 'lengthBeyond':
-        return whenValid(`${dialect.length(text(column))} ${test.comparison} ${test.bound}`);
+        return whenValid(`${dialect.length(value)} ${test.comparison} ${test.bound}`);
       case 'notMatching':
-        return whenValid(`NOT ${dialect.fullMatch(text(column), test.pattern)}`);
+        return whenValid(`NOT ${dialect.fullMatch(value, test.pattern)}`);
       case 'notDate': {
         const { shape, readAs, pattern } = test.date;
-        const value = text(column);
         const parsed =
           pattern === undefined ? dialect.parse(value, { kind: readAs }) : dialect.parseDatePattern(value, { kind: readAs }, pattern);
         return whenValid(`NOT ${dialect.fullMatch(value, shape)} OR ${parsed} IS NULL`);
       }
       case 'notMultipleOf':
-        return whenValid(notMultipleOf(dialect, column.typed, column.column.type, test.divisor));
+        return whenValid(notMultipleOf(dialect, typed, type, test.divisor));
       case 'invalid': {
         const reasons = [
           ...(test.validValues === undefined
             ? []
-            : [`${column.typed} NOT IN (${test.validValues.map((value) => literal(value, column.column.type)).join(', ')})`]),
-          ...(test.pattern === undefined ? [] : [`NOT ${dialect.fullMatch(text(column), test.pattern)}`]),
+            : [`${typed} NOT IN (${test.validValues.map((valid) => literal(valid, type)).join(', ')})`]),
+          ...(test.pattern === undefined ? [] : [`NOT ${dialect.fullMatch(value, test.pattern)}`]),
         ];
-        return reasons.length === 0 ? { predicate: 'false' } : whenValid(reasons.join(' OR '));
+        return reasons.length === 0 ? 'false' : whenValid(reasons.join(' OR '));
       }
       case 'missing': {
-        const missing = test.missingValues.map((value) => dialect.string(value));
-        return {
-          predicate:
-            missing.length === 0 ? `${column.raw} IS NULL` : `${column.raw} IS NULL OR ${text(column)} IN (${missing.join(', ')})`,
-        };
+        const missing = test.missingValues.map((missingValue) => dialect.string(missingValue));
+        return missing.length === 0 ? `${raw} IS NULL` : `${raw} IS NULL OR ${value} IN (${missing.join(', ')})`;
       }
+      case 'duplicate':
+      case 'selectedBySql':
+        throw new Error(`${test.failsWhen} judges rows together, not one value`);
+    }
+  }
+
+  /**
+   * True where the nested field fails the test in the column's typed value, in any item of a list
+   * on the way; its value is already of its type there, so raw and typed are the same.
+   */
+  function nestedFailing(value: string, steps: readonly NestedStep[], nested: NestedValue, test: RowTest): string {
+    const [step, ...rest] = steps;
+    if (step === undefined) {
+      const text = nested.type.kind === 'string' ? value : dialect.text(value);
+      return valueFailing(test, { raw: value, typed: value, text, type: nested.type });
+    }
+    // A field of an absent struct is not judged: the struct's own presence is its column's rule.
+    if (step.kind === 'field') return `(${value} IS NOT NULL AND ${nestedFailing(dialect.structField(value, step.name), rest, nested, test)})`;
+    const item = `__item_${nested.steps.length - steps.length}`;
+    return dialect.anyItem(value, item, nestedFailing(item, rest, nested, test));
+  }
+
+  function failing(rule: RowRule): { predicate: string; repeatedKey?: number } {
+    const keys = rule.columns.map(find);
+    const column = keys[0]!;
+    const { test } = rule;
+    switch (test.failsWhen) {
       case 'duplicate': {
         const repeatedKey = repeatedKeyIndex(keys);
         return { predicate: `${keyRows(repeatedKey)} > 1`, repeatedKey };
       }
       case 'selectedBySql':
         return { predicate: `_row IN (SELECT _row FROM ${sqlRowsTable(rule, test.rowsQuery)})` };
+      default:
+        return {
+          predicate:
+            rule.nested === undefined
+              ? valueFailing(test, { raw: column.raw, typed: column.typed, text: text(column), type: column.column.type })
+              : nestedFailing(column.typed, rule.nested.steps, rule.nested, test),
+        };
     }
   }
 
@@ -222,6 +258,8 @@ export function compileValidation(dataset: Dataset, dialect: Dialect, options: C
 
   function denominator(rule: RowRule): string {
     const keys = rule.columns.map(find);
+    // A nested field's rule is judged on the rows that hold its column.
+    if (rule.nested !== undefined) return metrics.add(`count(${keys[0]!.typed})`);
     switch (rule.test.failsWhen) {
       case 'null':
       case 'missing':

@@ -1,10 +1,10 @@
 import { DEFAULT_MISSING_VALUES } from '../contracts/missing-values.ts';
 import { impliedFreshnessColumn } from '../contracts/freshness-column.ts';
 import { columnFormat, formatCheck } from '../contracts/value-formats.ts';
-import type { Column, Dataset, QualityRule, SourcePosition } from '../contracts/model.ts';
+import type { Column, Dataset, NestedField, QualityRule, SourcePosition } from '../contracts/model.ts';
 import type { ReportThreshold, RuleKind } from './report.ts';
 import type { NotEvaluatedRule } from './not-evaluated.ts';
-import type { Comparison, Rule, RowTest } from './rule.ts';
+import type { Comparison, NestedValue, Rule, RowTest } from './rule.ts';
 import { reportedColumn } from './rule.ts';
 import { baseRuleId, suffixRepeatedIds } from './rule-ids.ts';
 
@@ -24,8 +24,12 @@ const boundRules: readonly { kind: RuleKind; option: 'minimum' | 'maximum' | 'ex
   { kind: 'exclusiveMaximum', option: 'exclusiveMaximum', failsWhen: '>=' },
 ];
 
-function constraintRule(kind: RuleKind, columns: readonly string[], test: RowTest): Draft {
-  return { rule: { scope: 'row', kind, columns, severity: 'error', threshold: null, test } };
+function constraintRule(kind: RuleKind, columns: readonly string[], test: RowTest, nested?: NestedValue): Draft {
+  return { rule: { scope: 'row', kind, columns, ...(nested === undefined ? {} : { nested }), severity: 'error', threshold: null, test } };
+}
+
+function nestedValue({ path, steps, type }: NestedField): NestedValue {
+  return { path, steps, type };
 }
 
 function sameColumns(a: readonly string[], b: readonly string[]): boolean {
@@ -58,37 +62,52 @@ function columnRules(column: Column, dataset: Dataset, keyIsUnique: boolean): Dr
   // own only when the contract says so.
   const unique = singleColumnKey ? keyIsUnique : column.unique;
   if (unique) rules.push(constraintRule('unique', [column.name], { failsWhen: 'duplicate' }));
+  rules.push(...valueRules(column, (kind, test) => constraintRule(kind, [column.name], test)));
+  return rules;
+}
+
+/** The rules a nested field's `logicalTypeOptions` give, judged on its value inside the column. */
+function nestedFieldRules(field: NestedField): Draft[] {
+  return valueRules(field, (kind, test) => constraintRule(kind, [field.column], test, nestedValue(field)));
+}
+
+/** The rules a column's or nested field's constraints give: bounds, length, pattern, format, multipleOf. */
+function valueRules(
+  column: Pick<Column, 'type' | 'constraints' | 'physicalType' | 'physicalLength'>,
+  rule: (kind: RuleKind, test: RowTest) => Draft,
+): Draft[] {
+  const rules: Draft[] = [];
   const { constraints } = column;
   for (const { kind, option, failsWhen } of boundRules) {
     const bound = constraints[option];
-    if (bound !== undefined) rules.push(constraintRule(kind, [column.name], { failsWhen: 'beyond', limits: [{ comparison: failsWhen, bound }] }));
+    if (bound !== undefined) rules.push(rule(kind, { failsWhen: 'beyond', limits: [{ comparison: failsWhen, bound }] }));
   }
   if (constraints.pattern !== undefined) {
-    rules.push(constraintRule('pattern', [column.name], { failsWhen: 'notMatching', pattern: constraints.pattern }));
+    rules.push(rule('pattern', { failsWhen: 'notMatching', pattern: constraints.pattern }));
   }
   if (constraints.minLength !== undefined) {
-    rules.push(constraintRule('minLength', [column.name], { failsWhen: 'lengthBeyond', comparison: '<', bound: constraints.minLength }));
+    rules.push(rule('minLength', { failsWhen: 'lengthBeyond', comparison: '<', bound: constraints.minLength }));
   }
   // A sized physical type (varchar(20)) limits the length as maxLength does, unless maxLength is given.
   const maxLength = constraints.maxLength ?? column.physicalLength;
   if (maxLength !== undefined) {
-    rules.push(constraintRule('maxLength', [column.name], { failsWhen: 'lengthBeyond', comparison: '>', bound: maxLength }));
+    rules.push(rule('maxLength', { failsWhen: 'lengthBeyond', comparison: '>', bound: maxLength }));
   }
   const declaredFormat = columnFormat(column);
   const format = declaredFormat === undefined ? undefined : formatCheck(declaredFormat, column.type);
   if (format?.check === 'pattern') {
-    rules.push(constraintRule('format', [column.name], { failsWhen: 'notMatching', pattern: format.pattern }));
+    rules.push(rule('format', { failsWhen: 'notMatching', pattern: format.pattern }));
   }
   if (format?.check === 'range') {
     const limits = [
       ...(format.minimum === undefined ? [] : [{ comparison: '<', bound: format.minimum } as const]),
       ...(format.maximum === undefined ? [] : [{ comparison: '>', bound: format.maximum } as const]),
     ];
-    rules.push(constraintRule('format', [column.name], { failsWhen: 'beyond', limits }));
+    rules.push(rule('format', { failsWhen: 'beyond', limits }));
   }
-  if (format?.check === 'dateText') rules.push(constraintRule('format', [column.name], { failsWhen: 'notDate', date: format.date }));
+  if (format?.check === 'dateText') rules.push(rule('format', { failsWhen: 'notDate', date: format.date }));
   if (constraints.multipleOf !== undefined) {
-    rules.push(constraintRule('multipleOf', [column.name], { failsWhen: 'notMultipleOf', divisor: constraints.multipleOf }));
+    rules.push(rule('multipleOf', { failsWhen: 'notMultipleOf', divisor: constraints.multipleOf }));
   }
   return rules;
 }
@@ -131,7 +150,7 @@ function qualityRowTest(rule: QualityRule): RowTest {
   }
 }
 
-function qualityRule(rule: QualityRule): UnnamedRule {
+function qualityRule(rule: QualityRule, dataset: Dataset): UnnamedRule {
   const common = { kind: rule.metric, severity: rule.severity, threshold: rule.threshold };
   if (rule.metric === 'rowCount') return { ...common, scope: 'table', test: { measures: 'rowCount' } };
   if (rule.metric === 'sql') {
@@ -143,11 +162,15 @@ function qualityRule(rule: QualityRule): UnnamedRule {
     }
     return { ...common, scope: 'table', test: { measures: 'sql', query: rule.query, column: rule.column } };
   }
+  const nested = dataset.nestedFields.find((field) => field.path === rule.column);
+  if (nested !== undefined) {
+    return { ...common, scope: 'row', columns: [nested.column], nested: nestedValue(nested), test: qualityRowTest(rule) };
+  }
   return { ...common, scope: 'row', columns: ruleColumns(rule), test: qualityRowTest(rule) };
 }
 
-function qualityDraft(rule: QualityRule): Draft {
-  return { rule: qualityRule(rule), ...(rule.id !== undefined && { declaredId: rule.id }) };
+function qualityDraft(rule: QualityRule, dataset: Dataset): Draft {
+  return { rule: qualityRule(rule, dataset), ...(rule.id !== undefined && { declaredId: rule.id }) };
 }
 
 /**
@@ -182,7 +205,8 @@ function classBalanceRule(dataset: Dataset): Draft[] {
 
 /**
  * Every rule a file of the dataset is checked against, in report order: the primary key, each
- * column's constraints, the contract's quality rules, then freshness and class balance.
+ * column's constraints, each nested field's, the contract's quality rules, then freshness and
+ * class balance.
  *
  * A primary key implies `required` and `unique` at error severity (one `unique` over all columns
  * of a composite key), unless the contract expects repeated keys (see `expectsRepeatedKeys`).
@@ -206,7 +230,8 @@ function derive(dataset: Dataset): { readonly rules: Rule[]; readonly notEvaluat
       ? [constraintRule('unique', dataset.primaryKey, { failsWhen: 'duplicate' })]
       : []),
     ...dataset.columns.flatMap((column) => columnRules(column, dataset, keyIsUnique)),
-    ...dataset.quality.map(qualityDraft),
+    ...dataset.nestedFields.flatMap(nestedFieldRules),
+    ...dataset.quality.map((rule) => qualityDraft(rule, dataset)),
     ...freshnessRule(dataset),
     ...classBalanceRule(dataset),
   ];

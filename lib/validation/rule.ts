@@ -1,4 +1,4 @@
-import type { Severity } from '../contracts/model.ts';
+import type { ColumnType, NestedStep, Severity } from '../contracts/model.ts';
 import type { DateText } from '../contracts/value-formats.ts';
 import type { ReportThreshold, RuleKind } from './report.ts';
 
@@ -25,7 +25,20 @@ export interface RowRule extends RuleBase {
    * dataset-level sql rule, whose condition may read any.
    */
   readonly columns: readonly string[];
+  /** When the rule judges a field inside the column (`columns[0]`) rather than its value. */
+  readonly nested?: NestedValue;
   readonly test: RowTest;
+}
+
+/**
+ * A scalar field inside an object or array column: the rule's test judges its value, and a row
+ * fails when the field fails in any item of a list on the way (any line of an order).
+ */
+export interface NestedValue {
+  /** How reports name it: `address.zip`, `lines[].sku`. */
+  readonly path: string;
+  readonly steps: readonly NestedStep[];
+  readonly type: ColumnType;
 }
 
 /** A rule that measures the file as a whole: no row fails it on its own. */
@@ -94,7 +107,8 @@ export type TableTest =
    */
   | { readonly measures: 'sql'; readonly query: string; readonly column: string | null };
 
-/** The column a report names for a rule: null for table-level and multi-column rules. */
-export function reportedColumn(rule: { readonly scope: Rule['scope']; readonly columns?: readonly string[] }): string | null {
+/** The column a report names for a rule (a nested field's path): null for table-level and multi-column rules. */
+export function reportedColumn(rule: { readonly scope: Rule['scope']; readonly columns?: readonly string[]; readonly nested?: NestedValue }): string | null {
+  if (rule.nested !== undefined) return rule.nested.path;
   return rule.scope === 'row' && rule.columns?.length === 1 ? rule.columns[0]! : null;
 }

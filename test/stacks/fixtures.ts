@@ -50,6 +50,7 @@ export function dataset(domain: string, name: string, overrides: Partial<Dataset
     primaryKey: ['id'],
     partitionColumns: [],
     quality: [],
+    nestedFields: [],
     notEnforced: [],
     format: 'csv',
     csv: { delimiter: ',', quote: '"', escape: '"', header: true },
