@@ -236,7 +236,7 @@ function keyPositions(
 
 function constraintsOf(property: RawProperty): ColumnConstraints {
   const options = property.logicalTypeOptions ?? {};
-  const fields = ['pattern', 'minLength', 'maxLength', 'format', 'multipleOf'] as const;
+  const fields = ['pattern', 'minLength', 'maxLength', 'format', 'multipleOf', 'minItems', 'maxItems', 'uniqueItems'] as const;
   const bounds = Object.entries(boundsOf(options)).map(([bound, written]) => [bound, written.value]);
   return Object.fromEntries([...fields.filter((field) => options[field] !== undefined).map((field) => [field, options[field]]), ...bounds]);
 }

@@ -185,6 +185,9 @@ export function checkOptions(property: RawProperty, { type, logicalType }: Typed
   if (options === undefined) return;
   const optionsPath = [...path, 'logicalTypeOptions'];
   const isString = type.kind === 'string';
+  for (const field of ['minItems', 'maxItems', 'uniqueItems'] as const) {
+    if (options[field] !== undefined) report([...optionsPath, field], `${field} applies to array columns only ('${property.name}' is ${logicalType})`);
+  }
   for (const field of ['pattern', 'minLength', 'maxLength'] as const) {
     if (options[field] !== undefined && !isString) {
       report([...optionsPath, field], `${field} applies to string columns only ('${property.name}' is ${logicalType})`);

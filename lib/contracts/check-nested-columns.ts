@@ -13,7 +13,10 @@ import { formatCheck } from './value-formats.ts';
 import { inV31Form } from './v30-quality.ts';
 
 /** What an object or array column may not say: a struct or a list has no order, key or partition value. */
-const REFUSED_ON_NESTED_COLUMNS = ['unique', 'primaryKey', 'partitioned', 'logicalTypeOptions', 'relationships'] as const;
+const REFUSED_ON_NESTED_COLUMNS = ['unique', 'primaryKey', 'partitioned', 'relationships'] as const;
+
+/** The `logicalTypeOptions` an array column takes, each a row rule on its items; an object column takes none. */
+const ARRAY_OPTIONS: readonly string[] = ['minItems', 'maxItems', 'uniqueItems'];
 
 /** Quality metrics that measure an object or array column as a whole (presence); the others compare scalar values. */
 const NESTED_COLUMN_METRICS: readonly string[] = ['nullValues'];
@@ -54,6 +57,7 @@ export function checkNestedColumns(under: ContractUnderCheck, datasetIndex: numb
     for (const key of REFUSED_ON_NESTED_COLUMNS) {
       if (property[key] !== undefined) report([...path, key], `${key} on an ${property.logicalType} column is not supported`);
     }
+    checkArrayOptions(property, path, report);
     (property.quality ?? []).forEach((rule, ruleIndex) => {
       const problem = (rule.type ?? 'library') === 'library' && rule.metric !== undefined ? nestedMetricProblem(rule.metric, property) : undefined;
       if (problem !== undefined) report([...path, 'quality', ruleIndex, 'metric'], problem);
@@ -61,6 +65,20 @@ export function checkNestedColumns(under: ContractUnderCheck, datasetIndex: numb
     nestedScalarFields(property, path).forEach(({ field, path: fieldPath }) => checkNestedField(field, fieldPath, report));
   });
   return problems;
+}
+
+/** An object or array column's `logicalTypeOptions`: an array's item counts and uniqueness, nothing else. */
+function checkArrayOptions(property: RawProperty, path: FieldPath, report: Report): void {
+  const options = property.logicalTypeOptions;
+  if (options === undefined) return;
+  const optionsPath = [...path, 'logicalTypeOptions'];
+  for (const [key, value] of Object.entries(options)) {
+    if (value === undefined || (property.logicalType === 'array' && ARRAY_OPTIONS.includes(key))) continue;
+    report([...optionsPath, key], `${key} on an ${property.logicalType} column is not supported${property.logicalType === 'array' ? ` (${ARRAY_OPTIONS.join(', ')} are)` : ''}`);
+  }
+  if (options.minItems !== undefined && options.maxItems !== undefined && options.minItems > options.maxItems) {
+    report([...optionsPath, 'minItems'], `minItems ${options.minItems} is greater than maxItems ${options.maxItems}`);
+  }
 }
 
 /**

@@ -156,10 +156,10 @@ const logicalTypeOptions = strictObject({
   multipleOf: { type: 'number', exclusiveMinimum: 0 },
   timezone: flag,
   defaultTimezone: text,
-  // ODCS's options of array and object columns: nothing checks them yet, so they are refused.
-  minItems: unsupported,
-  maxItems: unsupported,
-  uniqueItems: unsupported,
+  minItems: { type: 'integer', minimum: 0 },
+  maxItems: { type: 'integer', minimum: 0 },
+  uniqueItems: flag,
+  // ODCS's options of object columns: nothing checks them yet, so they are refused.
   minProperties: unsupported,
   maxProperties: unsupported,
 });

@@ -87,6 +87,11 @@ export interface ColumnConstraints {
   readonly format?: string;
   /** A number or integer column's values must be whole multiples of it. */
   readonly multipleOf?: number;
+  /** An array column's item counts, nulls included, as ODCS (JSON Schema) counts them. */
+  readonly minItems?: number;
+  readonly maxItems?: number;
+  /** No non-null item of an array column repeats (a null is no duplicate, as for keys). */
+  readonly uniqueItems?: boolean;
 }
 
 export interface Column {

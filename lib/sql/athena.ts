@@ -123,6 +123,9 @@ export const athena: Dialect = {
     items.length === 0
       ? 'CAST(ARRAY[] AS array(varchar))'
       : `filter(ARRAY[${items.join(', ')}], x -> x IS NOT NULL)`,
+  itemCount: (list) => `cardinality(${list})`,
+  hasRepeatedItems: (list) =>
+    `cardinality(array_distinct(filter(${list}, __item -> __item IS NOT NULL))) < cardinality(filter(${list}, __item -> __item IS NOT NULL))`,
   structField: (struct, name) => `(${struct}).${quoteIdentifier(name)}`,
   anyItem: (list, item, predicate) => `any_match(${list}, ${item} -> ${predicate})`,
 };

@@ -53,6 +53,10 @@ export interface Dialect {
   inlineCte(name: string, body: string): string;
   /** An array of the given string expressions that are not NULL, in order. */
   nonNullStrings(items: readonly string[]): string;
+  /** How many items a list holds, nulls included. */
+  itemCount(list: string): string;
+  /** True when a non-null item appears more than once in the list. */
+  hasRepeatedItems(list: string): string;
   /** A struct value's field, by the name the struct stores it under. */
   structField(struct: string, name: string): string;
   /** True when `predicate`, reading `item` as each element of the list, holds for any element; never true for an empty or NULL list. */

@@ -129,6 +129,9 @@ export const duckdb: Dialect = {
   inlineCte: (name, body) => `${name} AS NOT MATERIALIZED (\n${body}\n)`,
   nonNullStrings: (items) =>
     items.length === 0 ? 'CAST([] AS VARCHAR[])' : `list_filter([${items.join(', ')}], lambda x: x IS NOT NULL)`,
+  itemCount: (list) => `len(${list})`,
+  // list_distinct drops NULLs, so the non-null items are counted against it.
+  hasRepeatedItems: (list) => `len(list_distinct(${list})) < len(list_filter(${list}, lambda __item: __item IS NOT NULL))`,
   structField: (struct, name) => `struct_extract(${struct}, ${quoteString(name)})`,
   anyItem: (list, item, predicate) => `list_bool_or(list_transform(${list}, lambda ${item}: ${predicate}))`,
 };

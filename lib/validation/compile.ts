@@ -197,6 +197,10 @@ export function compileValidation(dataset: Dataset, dialect: Dialect, options: C
       }
       case 'notMultipleOf':
         return whenValid(notMultipleOf(dialect, typed, type, test.divisor));
+      case 'itemCountBeyond':
+        return whenValid(`${dialect.itemCount(typed)} ${test.comparison} ${test.bound}`);
+      case 'repeatedItems':
+        return whenValid(dialect.hasRepeatedItems(typed));
       case 'invalid': {
         const reasons = [
           ...(test.validValues === undefined

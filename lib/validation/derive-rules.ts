@@ -71,7 +71,7 @@ function nestedFieldRules(field: NestedField): Draft[] {
   return valueRules(field, (kind, test) => constraintRule(kind, [field.column], test, nestedValue(field)));
 }
 
-/** The rules a column's or nested field's constraints give: bounds, length, pattern, format, multipleOf. */
+/** The rules a column's or nested field's constraints give: bounds, length, pattern, format, multipleOf, an array's items. */
 function valueRules(
   column: Pick<Column, 'type' | 'constraints' | 'physicalType' | 'physicalLength'>,
   rule: (kind: RuleKind, test: RowTest) => Draft,
@@ -109,6 +109,13 @@ function valueRules(
   if (constraints.multipleOf !== undefined) {
     rules.push(rule('multipleOf', { failsWhen: 'notMultipleOf', divisor: constraints.multipleOf }));
   }
+  if (constraints.minItems !== undefined) {
+    rules.push(rule('minItems', { failsWhen: 'itemCountBeyond', comparison: '<', bound: constraints.minItems }));
+  }
+  if (constraints.maxItems !== undefined) {
+    rules.push(rule('maxItems', { failsWhen: 'itemCountBeyond', comparison: '>', bound: constraints.maxItems }));
+  }
+  if (constraints.uniqueItems === true) rules.push(rule('uniqueItems', { failsWhen: 'repeatedItems' }));
   return rules;
 }
 

@@ -44,6 +44,9 @@ export type RuleKind =
   | 'minLength'
   | 'maxLength'
   | 'multipleOf'
+  | 'minItems'
+  | 'maxItems'
+  | 'uniqueItems'
   | 'validValues'
   | 'nullValues'
   | 'missingValues'
@@ -84,7 +87,7 @@ export interface RuleResult {
   /** The contract's rule `id`, else `<column>.<kind>`, or `<kind>` for table-level rules; `#2`, `#3` when repeated. */
   readonly id: string;
   readonly kind: RuleKind;
-  /** Null for table-level rules and rules over several columns. */
+  /** The column, or a nested field's path (`address.zip`, `lines[].qty`); null for table-level rules and rules over several columns. */
   readonly column: string | null;
   readonly severity: Severity;
   readonly status: RuleStatus;

@@ -61,6 +61,10 @@ export type RowTest =
   | { readonly failsWhen: 'notMatching'; readonly pattern: string }
   /** The text is no real date or timestamp in the format: not of its shape, or not parsed (99.99.2026). */
   | { readonly failsWhen: 'notDate'; readonly date: DateText }
+  /** The list's item count, nulls included, compares with the bound as given: `minItems`, `maxItems`. */
+  | { readonly failsWhen: 'itemCountBeyond'; readonly comparison: Comparison; readonly bound: number }
+  /** A non-null item of the list appears in it more than once: `uniqueItems`. */
+  | { readonly failsWhen: 'repeatedItems' }
   /** The number is not a whole multiple of the divisor. */
   | { readonly failsWhen: 'notMultipleOf'; readonly divisor: number }
   /** Not one of the valid values, or not matching the pattern, when either is given. */

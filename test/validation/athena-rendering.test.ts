@@ -118,3 +118,30 @@ describe('the Athena rendering of a compiled dataset', () => {
     expect(compiled.typedSelect).toMatch(/AS "status"\nFROM landing_db\.items_raw$/);
   });
 });
+
+describe('the Athena rendering of rules on nested fields and array options', () => {
+  it('reads a struct field by dereference and judges list items with any_match, counting items with cardinality', () => {
+    const nested = loadDataset({
+      properties: [
+        { name: 'address', logicalType: 'object', properties: [column('zip', { logicalTypeOptions: { pattern: '[0-9]{5}' } })] },
+        {
+          name: 'lines',
+          logicalType: 'array',
+          logicalTypeOptions: { maxItems: 9, uniqueItems: true },
+          items: { logicalType: 'object', properties: [{ name: 'qty', logicalType: 'integer', logicalTypeOptions: { minimum: 1 } }] },
+        },
+      ],
+      format: 'json',
+    });
+    const rules = compileValidation(nested, athena, { relation: 'landing_db.orders_raw' }).rules as CompiledRowRule[];
+    const failing = (id: string) => rules.find((candidate) => candidate.rule.id === id)!.failing;
+    expect(failing('address.zip.pattern')).toBe(
+      `("__typed_0" IS NOT NULL AND ("__typed_0")."zip" IS NOT NULL AND (NOT regexp_like(("__typed_0")."zip", '^(?:[0-9]{5})$')))`,
+    );
+    expect(failing('lines[].qty.minimum')).toBe(
+      `any_match("__typed_1", __item_0 -> (__item_0 IS NOT NULL AND (__item_0)."qty" IS NOT NULL AND ((__item_0)."qty" < 1)))`,
+    );
+    expect(failing('lines.maxItems')).toBe(`"__typed_1" IS NOT NULL AND (cardinality("__typed_1") > 9)`);
+    expect(failing('lines.uniqueItems')).toContain('cardinality(array_distinct(filter("__typed_1", __item -> __item IS NOT NULL)))');
+  });
+});

@@ -105,3 +105,50 @@ describe('rules on nested fields', () => {
     expect(results).toEqual(expected);
   });
 });
+
+describe('array options', () => {
+  it('checks minItems, maxItems (nulls counted) and uniqueItems (a null is no duplicate) on an array column', async () => {
+    const dataset = loadDataset({
+      properties: [
+        column('basket_id', { required: true }),
+        { name: 'skus', logicalType: 'array', logicalTypeOptions: { minItems: 1, maxItems: 3, uniqueItems: true }, items: { logicalType: 'string' } },
+      ],
+      format: 'json',
+    });
+    const file = join(folder, 'baskets.jsonl');
+    const baskets = [
+      { basket_id: 'b1', skus: ['a', 'b'] },
+      // Empty: fails minItems.
+      { basket_id: 'b2', skus: [] },
+      // Four items, nulls included: fails maxItems; the two nulls repeat nothing.
+      { basket_id: 'b3', skus: ['a', null, null, 'b'] },
+      // 'a' twice: fails uniqueItems.
+      { basket_id: 'b4', skus: ['a', 'c', 'a'] },
+      // An absent array has no item count.
+      { basket_id: 'b5', skus: null },
+    ];
+    writeFileSync(file, `${baskets.map((basket) => JSON.stringify(basket)).join('\n')}\n`);
+    const { report } = await validateFile({ dataset, file, ingestTime: new Date('2026-11-21T06:00:00Z') });
+    const results = Object.fromEntries(
+      report.rules.filter((rule) => rule.column === 'skus').map((rule) => [rule.id, [rule.failedCount, rule.samples.map((sample) => sample.row)]]),
+    );
+    expect(results).toEqual({
+      'skus.type': [0, []],
+      'skus.minItems': [1, [2]],
+      'skus.maxItems': [1, [3]],
+      'skus.uniqueItems': [1, [4]],
+    });
+  });
+});
+
+describe('array options where they do not apply', () => {
+  it('refuses an item option on a string column and a string option on an array column, at the option', () => {
+    expect(() => loadDataset({ properties: [column('code', { logicalTypeOptions: { uniqueItems: true } })], format: 'json' })).toThrow(
+      /:\d+:\d+: .*logicalTypeOptions\.uniqueItems: uniqueItems applies to array columns only \('code' is string\)/,
+    );
+    const tags = { name: 'tags', logicalType: 'array', logicalTypeOptions: { pattern: '[a-z]+' }, items: { logicalType: 'string' } };
+    expect(() => loadDataset({ properties: [tags], format: 'json' })).toThrow(
+      /:\d+:\d+: .*logicalTypeOptions\.pattern: pattern on an array column is not supported \(minItems, maxItems, uniqueItems are\)/,
+    );
+  });
+});
