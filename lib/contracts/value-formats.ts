@@ -113,13 +113,20 @@ function parsablePattern(format: string, kind: 'date' | 'timestamp'): { readonly
   return { pattern: read.pattern };
 }
 
+/** Whether a format reads as a date pattern of known fields and literal text alone (`dd.MM`, `HH:mm`). */
+function isPatternOfFieldsOnly(format: string): boolean {
+  const read = readDatePattern(format);
+  return read !== undefined && 'pattern' in read && fieldsOf(read.pattern).length > 0;
+}
+
 /** What the validator does with `format` on a column of `type`. */
 export function formatCheck(format: string, type: ColumnType | undefined): FormatCheck {
   const kind = type?.kind;
   if (kind === 'date' || kind === 'timestamp') {
     if (ISO_FORMATS[kind].includes(format)) return { check: 'implied' };
-    // A format with a year is a date pattern: parsed with, or refused, never taken for ISO.
-    if (/y/.test(format.replace(/'[^']*'/g, ''))) {
+    // A format with a year, or made only of the pattern letters (`dd.MM`), is a date pattern:
+    // parsed with, or refused, never taken for ISO nor left unchecked.
+    if (/y/.test(format.replace(/'[^']*'/g, '')) || isPatternOfFieldsOnly(format)) {
       const parsable = parsablePattern(format, kind);
       return 'pattern' in parsable ? { check: 'parsed', pattern: parsable.pattern } : { check: 'refused', reason: parsable.reason };
     }

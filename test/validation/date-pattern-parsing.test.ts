@@ -103,4 +103,11 @@ describe('a date pattern on date and timestamp columns', () => {
     expect(formatCheck('dd.MM.yyyy HH:mm', { kind: 'timestamp' })).toMatchObject({ check: 'parsed' });
     expect(formatCheck("yyyy-MM-dd'T'HH:mm:ssXXX", { kind: 'timestamp' })).toEqual({ check: 'implied' });
   });
+
+  it('refuses a pattern without a year as a pattern, not as an unchecked format', () => {
+    expect(formatCheck('dd.MM', { kind: 'date' })).toMatchObject({ check: 'refused', reason: expect.stringContaining('it has no yyyy') });
+    expect(formatCheck('MM/dd HH:mm', { kind: 'timestamp' })).toMatchObject({ check: 'refused', reason: expect.stringContaining('it has no yyyy') });
+    // A format of other letters is no date pattern: it stays reported as not checked.
+    expect(formatCheck('email', { kind: 'date' })).toMatchObject({ check: 'notEnforced' });
+  });
 });
