@@ -23,12 +23,12 @@ export function parseBoolean(text: string): string {
 export const integerPattern = '\\s*[+-]?[0-9]+\\s*';
 
 /**
- * A timestamp that gives its own offset (`Z`, `+01`, `-05:30`) after its time of day, so it keeps
- * it; any other is in its column's zone. The time comes first so a date's `-01` is no offset.
+ * A timestamp text that names no zone: a date, optionally a time of day with seconds and a
+ * fraction, and nothing after. Only such a text is a wall time in its column's zone; one that
+ * gives an offset (`Z`, `+01`) or a zone name (`UTC`, `America/New_York`) keeps its own.
  */
-export const ownOffsetPattern = '.*[0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:[.,][0-9]+)?)?\\s*(?:[Zz]|[+-][0-9]{2}(?::?[0-9]{2})?)\\s*';
+export const naiveTimestampPattern = '\\s*[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:(?:[Tt]|\\s+)[0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:[.,][0-9]+)?)?)?\\s*';
 
-/** `yyyy-mm-dd` only: DuckDB's date cast alone would drop the time of `2024-01-01T10:00:00`. */
 export const datePattern = '\\s*[0-9]{4}-[0-9]{2}-[0-9]{2}\\s*';
 
 /**

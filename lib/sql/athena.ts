@@ -1,7 +1,7 @@
 import { datePatternShape, jodaFormat, type DatePattern } from '../contracts/date-pattern.ts';
 import type { ColumnType } from '../contracts/model.ts';
 import { TIME_OF_DAY_PATTERN } from '../contracts/values.ts';
-import { datePattern, decimalPattern, integerPattern, ownOffsetPattern, parseBoolean, quoteIdentifier, quoteString } from './ansi.ts';
+import { datePattern, decimalPattern, integerPattern, naiveTimestampPattern, parseBoolean, quoteIdentifier, quoteString } from './ansi.ts';
 import type { Dialect } from './dialect.ts';
 
 const integerTypes = { 8: 'tinyint', 16: 'smallint', 32: 'integer', 64: 'bigint' } as const;
@@ -88,17 +88,26 @@ function parse(text: string, columnType: ColumnType): string {
  */
 function parseDatePattern(text: string, columnType: ColumnType, pattern: DatePattern): string {
   const parsed = `try(parse_datetime(${text}, ${quoteString(jodaFormat(pattern))}))`;
-  return `CASE WHEN ${fullMatch(text, datePatternShape(pattern))} THEN ${inZone(text, `CAST(${parsed} AS ${type(columnType)})`, columnType)} END`;
+  return `CASE WHEN ${fullMatch(text, datePatternShape(pattern))} THEN ${zonedWallTime(`CAST(${parsed} AS ${type(columnType)})`, columnType)} END`;
 }
 
 /**
- * A timestamp text without its own offset is a wall time in the column's zone: read in the
- * session's UTC, its UTC wall time is that text's, which `with_timezone` places in the zone.
+ * A timestamp text that names no zone is a wall time in the column's zone; one that names its
+ * offset or zone keeps it.
  */
 function inZone(text: string, parsed: string, columnType: ColumnType): string {
   if (columnType.kind !== 'timestamp' || columnType.zone === undefined) return parsed;
-  const placed = `with_timezone(CAST(${parsed} AS timestamp(3)), ${quoteString(columnType.zone)})`;
-  return `CASE WHEN ${fullMatch(text, ownOffsetPattern)} THEN ${parsed} ELSE CAST(${placed} AS ${timestampType}) END`;
+  return `CASE WHEN ${fullMatch(text, naiveTimestampPattern)} THEN ${placedInZone(parsed, columnType.zone)} ELSE ${parsed} END`;
+}
+
+/** Read in the session's UTC, its UTC wall time is the text's, which `with_timezone` places in the zone. */
+function placedInZone(parsed: string, zone: string): string {
+  return `CAST(with_timezone(CAST(${parsed} AS timestamp(3)), ${quoteString(zone)}) AS ${timestampType})`;
+}
+
+/** A date pattern names no zone (date-pattern.ts has no zone field), so its value is always a wall time. */
+function zonedWallTime(parsed: string, columnType: ColumnType): string {
+  return columnType.kind === 'timestamp' && columnType.zone !== undefined ? placedInZone(parsed, columnType.zone) : parsed;
 }
 
 /** Athena engine v3 (Trino) SQL. */

@@ -1,7 +1,7 @@
 import { datePatternShape, strptimeFormat, type DatePattern } from '../contracts/date-pattern.ts';
 import type { ColumnType } from '../contracts/model.ts';
 import { TIME_OF_DAY_PATTERN } from '../contracts/values.ts';
-import { datePattern, decimalPattern, integerPattern, ownOffsetPattern, parseBoolean, quoteIdentifier, quoteString } from './ansi.ts';
+import { datePattern, decimalPattern, integerPattern, naiveTimestampPattern, parseBoolean, quoteIdentifier, quoteString } from './ansi.ts';
 import type { Dialect } from './dialect.ts';
 import { nestedJsonValue } from './duckdb-nested-json.ts';
 
@@ -70,12 +70,17 @@ function convertZoned(expression: string, columnType: ColumnType, zone: string):
 }
 
 /**
- * A timestamp text without its own offset is a wall time in the column's zone: parsed as UTC (the
- * connection's zone), its UTC wall time is that text's, which `timezone` places in the zone.
+ * A timestamp text that names no zone is a wall time in the column's zone; one that names its
+ * offset or zone keeps it.
  */
 function inZone(text: string, parsed: string, columnType: ColumnType): string {
   if (columnType.kind !== 'timestamp' || columnType.zone === undefined) return parsed;
-  return `CASE WHEN ${fullMatch(text, ownOffsetPattern)} THEN ${parsed} ELSE timezone(${quoteString(columnType.zone)}, CAST(${parsed} AS TIMESTAMP)) END`;
+  return `CASE WHEN ${fullMatch(text, naiveTimestampPattern)} THEN ${placedInZone(parsed, columnType.zone)} ELSE ${parsed} END`;
+}
+
+/** Parsed as UTC (the connection's zone), its UTC wall time is the text's, which `timezone` places in the zone. */
+function placedInZone(parsed: string, zone: string): string {
+  return `timezone(${quoteString(zone)}, CAST(${parsed} AS TIMESTAMP))`;
 }
 
 function parse(text: string, columnType: ColumnType): string {
@@ -105,7 +110,12 @@ function parse(text: string, columnType: ColumnType): string {
 /** `strptime` gives a TIMESTAMP without zone, which the UTC connection casts as UTC, then placed in the column's zone. */
 function parseDatePattern(text: string, columnType: ColumnType, pattern: DatePattern): string {
   const parsed = `try_strptime(${text}, ${quoteString(strptimeFormat(pattern))})`;
-  return `CASE WHEN ${fullMatch(text, datePatternShape(pattern))} THEN ${inZone(text, `CAST(${parsed} AS ${type(columnType)})`, columnType)} END`;
+  return `CASE WHEN ${fullMatch(text, datePatternShape(pattern))} THEN ${zonedWallTime(`CAST(${parsed} AS ${type(columnType)})`, columnType)} END`;
+}
+
+/** A date pattern names no zone (date-pattern.ts has no zone field), so its value is always a wall time. */
+function zonedWallTime(parsed: string, columnType: ColumnType): string {
+  return columnType.kind === 'timestamp' && columnType.zone !== undefined ? placedInZone(parsed, columnType.zone) : parsed;
 }
 
 /** DuckDB SQL; the connection must have `SET TimeZone = 'UTC'` for timestamps to parse as UTC. */

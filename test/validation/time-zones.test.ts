@@ -131,6 +131,10 @@ describe('defaultTimezone: a timestamp without an offset is in the column zone',
     ['an hour offset after a fraction', '2024-07-01 10:00:00.5+05', '2024-07-01T05:00:00.500Z'],
     ['a date alone, whose -01 is no offset', '2024-07-01', '2024-06-30T22:00:00.000Z'],
     ['spaces around a naive value', ' 2024-07-01 10:00:00 ', '2024-07-01T08:00:00.000Z'],
+    // A value that names its zone keeps it: only a date and time with nothing after is a wall time.
+    ['a value in UTC by name', '2024-03-01 10:00:00 UTC', '2024-03-01T10:00:00.000Z'],
+    ['a value in another named zone', '2024-03-01 10:00:00 America/New_York', '2024-03-01T15:00:00.000Z'],
+    ['a naive ISO value with microseconds', '2024-03-01T10:00:00.123456', '2024-03-01T09:00:00.123Z'],
     // ICU's rules: a wall time in the spring gap moves on by the gap, one the autumn repeats is the later (standard time).
     ['a wall time that does not exist', '2024-03-31 02:30:00', '2024-03-31T01:30:00.000Z'],
     ['a wall time that exists twice', '2024-10-27 02:30:00', '2024-10-27T01:30:00.000Z'],
