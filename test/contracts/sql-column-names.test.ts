@@ -83,3 +83,71 @@ describe('a sql rule may name columns as the contract writes them', () => {
     ]);
   });
 });
+
+/** Issue 13 (second review #3): a nested field named as written, after its object column and a dot. */
+const NESTED = yaml`
+  apiVersion: v3.1.0
+  kind: DataContract
+  id: sales-shipments
+  version: 1.0.0
+  status: active
+  servers:
+    - server: landing
+      type: s3
+      location: s3://landing/sales/shipments/
+      format: json
+      delimiter: new_line
+  schema:
+    - name: Shipments
+      quality:
+        - id: no-zip
+          type: sql
+          query: SELECT COUNT(*) FROM {object} AS s WHERE s."Ship To"."Zip Code" IS NULL OR ship_to . "Geo"."Lat" > 90
+          mustBe: 0
+        - id: not-a-field
+          type: sql
+          query: SELECT COUNT(*) FROM {object} WHERE "Ship To"."Id" IS NULL
+          mustBe: 0
+      properties:
+        - name: Id
+          logicalType: integer
+        - name: Ship To
+          logicalType: object
+          properties:
+            - name: Zip Code
+              logicalType: string
+            - name: Geo
+              logicalType: object
+              properties:
+                - name: Lat
+                  logicalType: number
+`;
+
+describe('a sql rule may name nested fields as the contract writes them', () => {
+  const nestedRoot = writeTree({ 'sales/domain.yaml': SALES_DOMAIN, 'sales/shipments.yaml': NESTED });
+  const [shipments] = loadContractFile(join(nestedRoot, 'sales/shipments.yaml')).datasets;
+
+  it("reads a quoted name after an object column and a dot as that object's field, at any depth", () => {
+    expect(shipments!.quality.map((rule) => rule.query)).toEqual([
+      'SELECT COUNT(*) FROM {object} AS s WHERE s."ship_to"."zip_code" IS NULL OR ship_to . "geo"."lat" > 90',
+      // "Id" is a column, not a field of "Ship To": it stays as written.
+      'SELECT COUNT(*) FROM {object} WHERE "ship_to"."Id" IS NULL',
+    ]);
+  });
+
+  it('runs the rule on the rows of a real file', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'sql-nested-names-'));
+    const file = join(work, 'shipments.jsonl');
+    const rows = [
+      { Id: 1, 'Ship To': { 'Zip Code': '12345', Geo: { Lat: 50 } } },
+      { Id: 2, 'Ship To': { 'Zip Code': null, Geo: { Lat: 10 } } },
+      { Id: 3, 'Ship To': { 'Zip Code': '1', Geo: { Lat: 95 } } },
+    ];
+    writeFileSync(file, `${rows.map((row) => JSON.stringify(row)).join('\n')}\n`);
+    const { report } = await validateFile({ dataset: shipments!, file, outDir: join(work, 'out'), ingestTime: new Date('2026-11-21T06:00:00Z') }).finally(() =>
+      rmSync(work, { recursive: true, force: true }),
+    );
+    const rule = report.rules.find((candidate) => candidate.id === 'no-zip')!;
+    expect({ passed: rule.passed, failedCount: rule.failedCount, message: rule.message }).toEqual({ passed: false, failedCount: 2, message: undefined });
+  });
+});
