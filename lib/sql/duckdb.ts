@@ -55,13 +55,13 @@ function convert(expression: string, columnType: ColumnType): string {
 }
 
 /**
- * A timestamp without zone (Parquet's TIMESTAMP not adjusted to UTC) is a wall time in the
- * column's zone; one with zone is an instant already. Decided by the value's SQL type, so one
- * expression serves a file of either kind.
+ * A timestamp without zone (Parquet's TIMESTAMP not adjusted to UTC) or a DATE is a wall time in
+ * the column's zone, as the text `2024-03-01` is; one with zone is an instant already. Decided by
+ * the value's SQL type, so one expression serves a file of either kind.
  */
 function convertZoned(expression: string, columnType: ColumnType, zone: string): string {
   const naive = `CAST(${expression} AS TIMESTAMP)`;
-  const naiveTypes = ['TIMESTAMP', 'TIMESTAMP_NS', 'TIMESTAMP_MS', 'TIMESTAMP_S'].map(quoteString).join(', ');
+  const naiveTypes = ['TIMESTAMP', 'TIMESTAMP_NS', 'TIMESTAMP_MS', 'TIMESTAMP_S', 'DATE'].map(quoteString).join(', ');
   const instant = tryCast(expression, columnType);
   return (
     `CASE WHEN typeof(${expression}) IN (${naiveTypes}) THEN (CASE WHEN ${naive} = ${expression} THEN timezone(${quoteString(zone)}, ${naive}) END) ` +

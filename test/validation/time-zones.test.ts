@@ -95,11 +95,11 @@ describe('defaultTimezone: a timestamp without an offset is in the column zone',
     });
   });
 
-  it('places a Parquet TIMESTAMP not adjusted to UTC in the zone and leaves one adjusted to UTC', async () => {
+  it('places a Parquet TIMESTAMP not adjusted to UTC and a DATE in the zone and leaves one adjusted to UTC', async () => {
     const file = join(outRoot, 'meters.parquet');
     await connection.run(
-      `COPY (SELECT * FROM (VALUES ('winter', TIMESTAMP '2024-03-01 10:00:00', TIMESTAMPTZ '2024-03-01 10:00:00+00'), ` +
-        `('summer', TIMESTAMP '2024-07-01 10:00:00', TIMESTAMPTZ '2024-07-01 10:00:00+00')) t(id, naive, adjusted)) TO '${file}' (FORMAT parquet)`,
+      `COPY (SELECT * FROM (VALUES ('winter', TIMESTAMP '2024-03-01 10:00:00', TIMESTAMPTZ '2024-03-01 10:00:00+00', DATE '2024-03-01'), ` +
+        `('summer', TIMESTAMP '2024-07-01 10:00:00', TIMESTAMPTZ '2024-07-01 10:00:00+00', DATE '2024-07-01')) t(id, naive, adjusted, day)) TO '${file}' (FORMAT parquet)`,
     );
     const schema = await connection.runAndReadAll(`SELECT name, logical_type FROM parquet_schema('${file}') WHERE name IN ('naive', 'adjusted')`);
     expect(schema.getRows().map(([name, logical]) => [name, String(logical).includes('isAdjustedToUTC=1')])).toEqual([
@@ -112,6 +112,7 @@ describe('defaultTimezone: a timestamp without an offset is in the column zone',
         column('id'),
         column('naive', { logicalType: 'timestamp', logicalTypeOptions: berlin }),
         column('adjusted', { logicalType: 'timestamp', logicalTypeOptions: berlin }),
+        column('day', { logicalType: 'timestamp', logicalTypeOptions: berlin }),
       ],
     });
     const { report, outputs } = await validateFile({ dataset, file, ingestTime: new Date('2024-12-24T00:00:00Z'), outDir: join(outRoot, 'parquet'), fileId: 'f' });
@@ -123,6 +124,11 @@ describe('defaultTimezone: a timestamp without an offset is in the column zone',
     expect(await instants(outputs.validated!, 'adjusted')).toEqual([
       ['winter', '2024-03-01T10:00:00Z'],
       ['summer', '2024-07-01T10:00:00Z'],
+    ]);
+    // A DATE is midnight in the zone, as the text 2024-03-01 is.
+    expect(await instants(outputs.validated!, 'day')).toEqual([
+      ['winter', '2024-02-29T23:00:00Z'],
+      ['summer', '2024-06-30T22:00:00Z'],
     ]);
   });
 
