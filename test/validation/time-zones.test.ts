@@ -150,11 +150,14 @@ describe('defaultTimezone: a timestamp without an offset is in the column zone',
     expect(reader.getRows()[0]![0]).toBe(instant);
   });
 
-  it('renders the zone for Athena with with_timezone, unless the text gives its own offset', () => {
+  it('renders the zone for Athena with with_timezone, only for a text that names no offset or zone', () => {
     const dataset = loadDataset({ properties: [column('id'), column('at', { logicalType: 'timestamp', logicalTypeOptions: berlin })] });
     const { typedSelect } = compileValidation(dataset, athena, { relation: 'landing_db.items_raw' });
-    expect(typedSelect).toContain(`with_timezone(CAST(`);
-    expect(typedSelect).toContain(`'Europe/Berlin')`);
+    const parsed = `CASE WHEN strpos("at", 'T') > 0 THEN try(from_iso8601_timestamp(trim("at"))) ELSE try_cast(trim("at") AS timestamp(3) with time zone) END`;
+    const naive = String.raw`regexp_like("at", '^(?:\s*[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:(?:[Tt]|\s+)[0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:[.,][0-9]+)?)?)?\s*)$')`;
+    expect(typedSelect).toContain(
+      `CASE WHEN ${naive} THEN CAST(with_timezone(CAST(${parsed} AS timestamp(3)), 'Europe/Berlin') AS timestamp(3) with time zone) ELSE ${parsed} END AS `,
+    );
   });
 
   it('refuses a zone no engine knows, at its place, with the name it most likely meant', () => {
