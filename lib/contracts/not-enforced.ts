@@ -3,6 +3,7 @@ import { nearMiss } from './did-you-mean.ts';
 import type { FieldPath } from './field-path.ts';
 import { isGreatExpectations, translateExpectation } from './great-expectations.ts';
 import type { NotEnforcedKind } from './model.ts';
+import { nestedScalarFields } from './nested-fields.ts';
 import type { RawContract, RawProperty, RawQualityRule } from './raw-contract.ts';
 import { SLA_KINDS, slaElements } from './sla.ts';
 import { formatCheck } from './value-formats.ts';
@@ -40,14 +41,19 @@ export function notEnforcedEntries(contract: RawContract): NotEnforcedEntry[] {
     rules(datasetPath, null, dataset.quality);
     dataset.properties.forEach((property, propertyIndex) => {
       const propertyPath = [...datasetPath, 'properties', propertyIndex];
-      const format = property.logicalTypeOptions?.format;
-      const checked = format === undefined ? undefined : formatCheck(format, typeOfColumn(property));
-      if (checked?.check === 'notEnforced') {
-        entries.push({ kind: 'format', path: [...propertyPath, 'logicalTypeOptions', 'format'], datasets, column: property.name, reason: checked.reason });
-      }
-      for (const [option, reason] of timezoneReasons(property)) {
-        entries.push({ kind: 'timezone', path: [...propertyPath, 'logicalTypeOptions', option], datasets, column: property.name, reason });
-      }
+      const options = (field: RawProperty, path: FieldPath, column: string, nested: boolean) => {
+        const format = field.logicalTypeOptions?.format;
+        const checked = format === undefined ? undefined : formatCheck(format, typeOfColumn(field));
+        if (checked?.check === 'notEnforced') {
+          entries.push({ kind: 'format', path: [...path, 'logicalTypeOptions', 'format'], datasets, column, reason: checked.reason });
+        }
+        for (const [option, reason] of timezoneReasons(field, nested)) {
+          entries.push({ kind: 'timezone', path: [...path, 'logicalTypeOptions', option], datasets, column, reason });
+        }
+      };
+      options(property, propertyPath, property.name, false);
+      // A nested scalar field's options are reported by its path; a defaultTimezone on a nested timestamp is refused (time-zones.ts).
+      for (const nested of nestedScalarFields(property, propertyPath)) options(nested.field, nested.path, nested.reported, true);
       rules(propertyPath, property, property.quality);
     });
   });
@@ -85,10 +91,11 @@ function notRunReason(rule: RawQualityRule, attached: RawProperty | null, proper
  * their zone; the validator reads a value with an offset at that offset and one without in the
  * column's `defaultTimezone` (time-zones.ts), so it neither requires nor forbids an offset.
  * `defaultTimezone` is applied on a timestamp column only: a date has no time of day to place.
+ * A nested timestamp without an offset is read in UTC (its defaultTimezone is refused, time-zones.ts).
  */
-function timezoneReasons(property: RawProperty): (readonly [option: 'timezone' | 'defaultTimezone', reason: string])[] {
+function timezoneReasons(property: RawProperty, nested: boolean): (readonly [option: 'timezone' | 'defaultTimezone', reason: string])[] {
   const { timezone, defaultTimezone } = property.logicalTypeOptions ?? {};
-  const zone = defaultTimezone ?? 'UTC';
+  const zone = nested ? 'UTC' : (defaultTimezone ?? 'UTC');
   return [
     ...(timezone === undefined
       ? []

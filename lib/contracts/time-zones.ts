@@ -3,6 +3,7 @@ import type { ContractUnderCheck } from './contract-under-check.ts';
 import { nearMiss } from './did-you-mean.ts';
 import { atField, type FieldPath } from './field-path.ts';
 import type { ColumnType } from './model.ts';
+import { nestedScalarFields } from './nested-fields.ts';
 import type { ContractProblem } from './problems.ts';
 
 /**
@@ -30,16 +31,27 @@ export function isKnownTimeZone(name: string): boolean {
   }
 }
 
-/** A `defaultTimezone` no engine knows would fail every row at validation: refused at check. */
+/**
+ * A `defaultTimezone` no engine knows would fail every row at validation: refused at check. One on
+ * a nested timestamp is refused too: a nested value is read by its type alone, never placed in a
+ * zone, and a zone silently not applied would shift every value written without an offset.
+ */
 export function checkTimeZones({ contract, source }: ContractUnderCheck): ContractProblem[] {
   return contract.schema.flatMap((dataset, datasetIndex) =>
     dataset.properties.flatMap((property, propertyIndex) => {
+      const path: FieldPath = ['schema', datasetIndex, 'properties', propertyIndex];
+      const nested = nestedScalarFields(property, path)
+        .filter(({ field }) => field.logicalTypeOptions?.defaultTimezone !== undefined && typeOfColumn(field)?.kind === 'timestamp')
+        .map(({ path: fieldPath, reported }) => {
+          const at: FieldPath = [...fieldPath, 'logicalTypeOptions', 'defaultTimezone'];
+          return source.problem(at, atField(at, `defaultTimezone on a nested field (${reported}) is not supported: only a top-level timestamp column's values are placed in a zone`));
+        });
       const zone = property.logicalTypeOptions?.defaultTimezone;
-      if (zone === undefined || typeOfColumn(property)?.kind !== 'timestamp' || isKnownTimeZone(zone)) return [];
-      const path: FieldPath = ['schema', datasetIndex, 'properties', propertyIndex, 'logicalTypeOptions', 'defaultTimezone'];
+      if (zone === undefined || typeOfColumn(property)?.kind !== 'timestamp' || isKnownTimeZone(zone)) return nested;
+      const zonePath: FieldPath = [...path, 'logicalTypeOptions', 'defaultTimezone'];
       const meant = nearMiss(zone, Intl.supportedValuesOf('timeZone'));
       const hint = meant === undefined ? ' (an IANA name such as Europe/Berlin or UTC)' : ` (did you mean '${meant}'?)`;
-      return [source.problem(path, atField(path, `unknown time zone '${zone}'${hint}`))];
+      return [source.problem(zonePath, atField(zonePath, `unknown time zone '${zone}'${hint}`)), ...nested];
     }),
   );
 }

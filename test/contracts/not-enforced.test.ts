@@ -122,6 +122,46 @@ describe('entries nothing enforces', () => {
   });
 });
 
+describe('options on nested fields (second review #1)', () => {
+  it('a format or timezone nothing checks is a warning at the field; a defaultTimezone on a nested timestamp is refused', () => {
+    const parquet = (files: Record<string, string>) => ({ ...files, 'sales/orders.yaml': files['sales/orders.yaml']!.replace('format: csv', 'format: parquet') });
+    const result = checked(
+      parquet(salesOrdersContract(
+        yaml`
+          - name: order_id
+            logicalType: string
+          - name: ship_to
+            logicalType: object
+            properties:
+              - name: host
+                logicalType: string
+                logicalTypeOptions:
+                  format: hostname
+              - name: at
+                logicalType: timestamp
+                logicalTypeOptions:
+                  timezone: false
+                  defaultTimezone: Europe/Berlinn
+          - name: visits
+            logicalType: array
+            items:
+              logicalType: timestamp
+              logicalTypeOptions:
+                defaultTimezone: UTC
+        `.replace(/^/gm, '      '),
+      )),
+    );
+    expect(result.problems.map(result.relative)).toEqual([
+      'sales/orders.yaml:28:32: schema[0].properties[1].properties[1].logicalTypeOptions.defaultTimezone: defaultTimezone on a nested field (ship_to.at) is not supported: only a top-level timestamp column\'s values are placed in a zone',
+      'sales/orders.yaml:34:30: schema[0].properties[2].items.logicalTypeOptions.defaultTimezone: defaultTimezone on a nested field (visits[]) is not supported: only a top-level timestamp column\'s values are placed in a zone',
+    ]);
+    expect(result.warnings.map(result.relative)).toEqual([
+      expect.stringMatching(/^sales\/orders\.yaml:23:23: warning: schema\[0\]\.properties\[1\]\.properties\[0\]\.logicalTypeOptions\.format: not enforced: format 'hostname' is not one/),
+      expect.stringMatching(/^sales\/orders\.yaml:27:25: warning: schema\[0\]\.properties\[1\]\.properties\[1\]\.logicalTypeOptions\.timezone: not enforced: timezone: false is not checked: .* one without in UTC$/),
+    ]);
+  });
+});
+
 describe("a timestamp's time zone options", () => {
   const TIMEZONES = salesOrdersContract(
     yaml`
