@@ -77,7 +77,14 @@ function typeOptions(type: LogicalType | undefined): fc.Arbitrary<Record<string,
     case 'date':
     case 'timestamp':
     case 'time':
-      return options({ format: fc.constantFrom('yyyy-MM-dd', 'dd.MM.yyyy', 'yyyy-MM-dd HH:mm:ss', 'HH:mm:ss'), minimum: dateText, maximum: dateText, timezone: fc.boolean() });
+      return options({
+        format: fc.constantFrom('yyyy-MM-dd', 'dd.MM.yyyy', 'yyyy-MM-dd HH:mm:ss', 'HH:mm:ss'),
+        minimum: dateText,
+        maximum: dateText,
+        timezone: fc.boolean(),
+        // Unknown zones too, so the refusal with a did-you-mean is reached at a line and column.
+        defaultTimezone: mostly(fc.constantFrom('Europe/Berlin', 'UTC', 'America/New_York'), fc.constantFrom('Europe/Berln', 'Mars/Olympus', '')),
+      });
     case 'array':
       return options({ minItems: fc.nat(5), maxItems: fc.nat(5), uniqueItems: fc.boolean() });
     case 'object':
