@@ -138,15 +138,20 @@ export function buildDatasets(under: ContractUnderCheck, domainOwner: Owner, loo
         ),
       ],
       nestedFields: nested
-        .filter(({ field }) => field.logicalTypeOptions !== undefined || field.quality !== undefined)
-        .map(({ field, path, steps, reported, column }) => ({
-          column,
-          steps,
-          path: reported,
-          type: typedColumnOf(field)!.type,
-          constraints: constraintsOf(field),
-          position: source.positionOf(path),
-        })),
+        .filter(({ field }) => field.logicalTypeOptions !== undefined || field.quality !== undefined || field.physicalType !== undefined)
+        .map(({ field, path, steps, reported, column }) => {
+          const typed = typedColumnOf(field)!;
+          return {
+            column,
+            steps,
+            path: reported,
+            type: typed.type,
+            ...(field.physicalType === undefined ? {} : { physicalType: field.physicalType }),
+            ...(typed.physicalLength === undefined ? {} : { physicalLength: typed.physicalLength }),
+            constraints: constraintsOf(field),
+            position: source.positionOf(path),
+          };
+        }),
       format,
       csv,
       ...(freshness === undefined

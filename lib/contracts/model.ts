@@ -62,6 +62,9 @@ export interface NestedField {
   /** How reports name it: `address.zip`, `tags[]`, `lines[].sku`. */
   readonly path: string;
   readonly type: ColumnType;
+  /** As on a column: `uuid` checks the format, a sized type (`varchar(3)`) limits the length. */
+  readonly physicalType?: string;
+  readonly physicalLength?: number;
   readonly constraints: ColumnConstraints;
   readonly position: SourcePosition;
 }

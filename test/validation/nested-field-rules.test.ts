@@ -152,3 +152,35 @@ describe('array options where they do not apply', () => {
     );
   });
 });
+
+describe('a nested field’s physicalType (second review #1)', () => {
+  it('limits the length of a varchar(n) field and checks a uuid field’s format, as on a column', async () => {
+    const dataset = loadDataset({
+      properties: [
+        column('id', { required: true }),
+        {
+          name: 'addr',
+          logicalType: 'object',
+          properties: [
+            { name: 'code', logicalType: 'string', physicalType: 'varchar(3)' },
+            { name: 'ref', logicalType: 'string', physicalType: 'uuid' },
+          ],
+        },
+      ],
+      format: 'json',
+    });
+    const file = join(folder, 'physical.jsonl');
+    const rows = [
+      { id: 'a', addr: { code: 'ABC', ref: '123e4567-e89b-12d3-a456-426614174000' } },
+      // Four letters in a varchar(3); a ref that is no uuid.
+      { id: 'b', addr: { code: 'ABCD', ref: 'nope' } },
+      { id: 'c', addr: null },
+    ];
+    writeFileSync(file, `${rows.map((row) => JSON.stringify(row)).join('\n')}\n`);
+    const { results } = await nestedResults(dataset, file);
+    expect(results).toEqual({
+      'addr.code.maxLength': { column: 'addr.code', failedCount: 1, rows: [2] },
+      'addr.ref.format': { column: 'addr.ref', failedCount: 1, rows: [2] },
+    });
+  });
+});
