@@ -13,8 +13,11 @@ import { standaloneDomainName } from './standalone-domain.ts';
 import { structuralProblems, validatorFor, type StructuralProblem } from './structural-check.ts';
 import { parseYaml, type YamlSource } from './yaml-source.ts';
 
-/** Who refuses: the ODCS standard itself, or the lakehouse, which does not support what the standard allows. */
-export type LintSource = 'odcs' | 'lakehouse';
+/**
+ * Who refuses: the ODCS standard itself, the lakehouse, which does not support what the standard
+ * allows, or YAML, when the file is no YAML document and neither could look at it.
+ */
+export type LintSource = 'odcs' | 'lakehouse' | 'yaml';
 
 export interface LintProblem extends SourcePosition {
   readonly message: string;
@@ -37,8 +40,7 @@ export interface LintResult {
  */
 export function lintContract(file: string, text: string): LintResult {
   const parsed = parseYaml(file, text);
-  // Not a YAML document at all: the standard's files are YAML (or JSON, which is YAML).
-  if ('problems' in parsed) return { file, apiVersion: null, problems: parsed.problems.map((problem) => lintProblem(problem, 'odcs')) };
+  if ('problems' in parsed) return { file, apiVersion: null, problems: parsed.problems.map((problem) => lintProblem(problem, 'yaml')) };
   const { source } = parsed;
   const written = (source.data as { apiVersion?: unknown } | null)?.apiVersion;
   const apiVersion = typeof written === 'string' ? written : null;

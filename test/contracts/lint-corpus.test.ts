@@ -10,7 +10,7 @@ import { parseYaml } from '../../lib/contracts/yaml-source.ts';
  * refusal the loader makes, at the same place (it runs the same checks, and more where a part is
  * set aside), and where the loader accepts a contract the lakehouse refuses nothing in it (the
  * standard may: the lakehouse reads some files the standard's schema does not accept). A case may also hold `lint.json`,
- * `{"lint": ["contract.yaml:<line>:<column> [<odcs|lakehouse>] <error|warning> <fragment>", ...]}`:
+ * `{"lint": ["contract.yaml:<line>:<column> [<odcs|lakehouse|yaml>] <error|warning> <fragment>", ...]}`:
  * every problem the lint reports, in order.
  *
  * Every case is also a contract another ODCS tool could have written: valid against the standard's

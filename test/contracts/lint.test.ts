@@ -151,7 +151,7 @@ describe('contracts lint', () => {
   it('reports YAML syntax errors at their line as the only problems', () => {
     const result = lint(`${header}schema: [unclosed\n`);
     expect(result.problems).toHaveLength(1);
-    expect(result.problems[0]).toMatchObject({ file: 'contract.yaml', line: 7, source: 'odcs', severity: 'error' });
+    expect(result.problems[0]).toMatchObject({ file: 'contract.yaml', line: 7, source: 'yaml', severity: 'error' });
     expect(result.problems[0]!.message).toMatch(/^YAML syntax error/);
     expect(result.apiVersion).toBeNull();
   });

@@ -30,7 +30,7 @@ export const contractsLint: Command = {
   },
 };
 
-/** `file:line:column: [odcs] message`, or `... warning: [lakehouse] message`: who refuses, then why. */
+/** `file:line:column: [odcs] message`, `[yaml]` for a syntax error, or `... warning: [lakehouse] message`: who refuses, then why. */
 function formatLintProblem(problem: LintProblem): string {
   const severity = problem.severity === 'warning' ? 'warning: ' : '';
   return `${problem.file}:${problem.line}:${problem.column}: ${severity}[${problem.source}] ${problem.message}`;
