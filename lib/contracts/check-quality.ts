@@ -43,7 +43,10 @@ export function checkQuality(under: ContractUnderCheck, datasetIndex: number): C
       checkRule(rule, [...datasetPath, 'properties', propertyIndex, 'quality', index], dataset, property, report),
     );
     for (const { field, path } of nestedScalarFields(property, [...datasetPath, 'properties', propertyIndex])) {
-      field.quality?.forEach((rule, index) => checkRule(rule, [...path, 'quality', index], dataset, field, report));
+      // A sql, text or custom rule on a nested field is refused whole (check-nested-columns.ts): one message, none more for its body.
+      field.quality?.forEach((rule, index) => {
+        if ((inV31Form(rule).type ?? 'library') === 'library') checkRule(rule, [...path, 'quality', index], dataset, field, report);
+      });
     }
   });
   return problems;

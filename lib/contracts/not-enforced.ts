@@ -3,6 +3,7 @@ import { nearMiss } from './did-you-mean.ts';
 import type { FieldPath } from './field-path.ts';
 import { isGreatExpectations, translateExpectation } from './great-expectations.ts';
 import type { NotEnforcedKind } from './model.ts';
+import { isNestedLogicalType } from './nested-column-type.ts';
 import { nestedScalarFields } from './nested-fields.ts';
 import type { RawContract, RawProperty, RawQualityRule } from './raw-contract.ts';
 import { SLA_KINDS, slaElements } from './sla.ts';
@@ -44,7 +45,8 @@ export function notEnforcedEntries(contract: RawContract): NotEnforcedEntry[] {
       const options = (field: RawProperty, path: FieldPath, column: string, nested: boolean) => {
         const format = field.logicalTypeOptions?.format;
         const checked = format === undefined ? undefined : formatCheck(format, typeOfColumn(field));
-        if (checked?.check === 'notEnforced') {
+        // A format on an object or array column is refused at check (check-columns.ts): one message for one key.
+        if (checked?.check === 'notEnforced' && !isNestedLogicalType(field.logicalType)) {
           entries.push({ kind: 'format', path: [...path, 'logicalTypeOptions', 'format'], datasets, column, reason: checked.reason });
         }
         for (const [option, reason] of timezoneReasons(field, nested)) {

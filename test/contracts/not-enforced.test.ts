@@ -122,34 +122,40 @@ describe('entries nothing enforces', () => {
   });
 });
 
+/** The same contract delivered as Parquet, which holds nested columns (a CSV file cannot). */
+function parquet(files: Record<string, string>): Record<string, string> {
+  return { ...files, 'sales/orders.yaml': files['sales/orders.yaml']!.replace('format: csv', 'format: parquet') };
+}
+
 describe('options on nested fields (second review #1)', () => {
   it('a format or timezone nothing checks is a warning at the field; a defaultTimezone on a nested timestamp is refused', () => {
-    const parquet = (files: Record<string, string>) => ({ ...files, 'sales/orders.yaml': files['sales/orders.yaml']!.replace('format: csv', 'format: parquet') });
     const result = checked(
-      parquet(salesOrdersContract(
-        yaml`
-          - name: order_id
-            logicalType: string
-          - name: ship_to
-            logicalType: object
-            properties:
-              - name: host
-                logicalType: string
-                logicalTypeOptions:
-                  format: hostname
-              - name: at
+      parquet(
+        salesOrdersContract(
+          yaml`
+            - name: order_id
+              logicalType: string
+            - name: ship_to
+              logicalType: object
+              properties:
+                - name: host
+                  logicalType: string
+                  logicalTypeOptions:
+                    format: hostname
+                - name: at
+                  logicalType: timestamp
+                  logicalTypeOptions:
+                    timezone: false
+                    defaultTimezone: Europe/Berlinn
+            - name: visits
+              logicalType: array
+              items:
                 logicalType: timestamp
                 logicalTypeOptions:
-                  timezone: false
-                  defaultTimezone: Europe/Berlinn
-          - name: visits
-            logicalType: array
-            items:
-              logicalType: timestamp
-              logicalTypeOptions:
-                defaultTimezone: UTC
-        `.replace(/^/gm, '      '),
-      )),
+                  defaultTimezone: UTC
+          `.replace(/^/gm, '      '),
+        ),
+      ),
     );
     expect(result.problems.map(result.relative)).toEqual([
       'sales/orders.yaml:28:32: schema[0].properties[1].properties[1].logicalTypeOptions.defaultTimezone: defaultTimezone on a nested field (ship_to.at) is not supported: only a top-level timestamp column\'s values are placed in a zone',
@@ -159,6 +165,41 @@ describe('options on nested fields (second review #1)', () => {
       expect.stringMatching(/^sales\/orders\.yaml:23:23: warning: schema\[0\]\.properties\[1\]\.properties\[0\]\.logicalTypeOptions\.format: not enforced: format 'hostname' is not one/),
       expect.stringMatching(/^sales\/orders\.yaml:27:25: warning: schema\[0\]\.properties\[1\]\.properties\[1\]\.logicalTypeOptions\.timezone: not enforced: timezone: false is not checked: .* one without in UTC$/),
     ]);
+  });
+});
+
+describe('one message for one mistake (second review #1)', () => {
+  it('a format on an array column and a custom rule on a nested field are refused once, with no warning beside', () => {
+    const result = checked(
+      parquet(
+        salesOrdersContract(
+          yaml`
+            - name: tags
+              logicalType: array
+              logicalTypeOptions:
+                format: email
+              items:
+                logicalType: string
+            - name: ship_to
+              logicalType: object
+              properties:
+                - name: zip
+                  logicalType: string
+                  quality:
+                    - type: custom
+                      engine: great-expectations
+                      implementation:
+                        expectation_type: expect_column_values_to_not_be_null
+                        kwargs: { column: nope }
+          `.replace(/^/gm, '      '),
+        ),
+      ),
+    );
+    expect(result.problems.map(result.relative)).toEqual([
+      expect.stringMatching(/^sales\/orders\.yaml:\d+:\d+: schema\[0\]\.properties\[0\]\.logicalTypeOptions\.format: format on an array column is not supported/),
+      expect.stringMatching(/^sales\/orders\.yaml:\d+:\d+: schema\[0\]\.properties\[1\]\.properties\[0\]\.quality\[0\]\.type: a custom rule on a nested field is not supported/),
+    ]);
+    expect(result.warnings).toEqual([]);
   });
 });
 
