@@ -9,6 +9,7 @@ import { isGreatExpectations, translateExpectation, type TranslatedRule } from '
 import { atField, type FieldPath } from './field-path.ts';
 import { singleSelectProblem } from '../sql/single-select.ts';
 import { nestedScalarFields } from './nested-fields.ts';
+import { unknownNestedFieldNames } from './sql-column-names.ts';
 import { patternProblem } from './patterns.ts';
 import type { ContractProblem } from './problems.ts';
 import type { RawProperty, RawQualityRule, RawSchemaObject } from './raw-contract.ts';
@@ -71,6 +72,7 @@ function checkRule(
     checkPlaceholders(rule.query!, [...path, 'query'], dataset, column, report);
     const problem = sqlRuleProblem(rule.query!);
     if (problem !== undefined) report([...path, 'query'], problem);
+    for (const unknown of unknownNestedFieldNames(rule.query!, dataset.properties)) report([...path, 'query'], unknown);
     return;
   }
   const metric = rule.metric!;

@@ -1,5 +1,5 @@
 import { quoteIdentifier } from '../sql/ansi.ts';
-import { type Qualifier, renameQuotedIdentifiers } from '../sql/quoted-identifiers.ts';
+import { type Qualifier, quotedIdentifiers, renameQuotedIdentifiers } from '../sql/quoted-identifiers.ts';
 import { lakehouseName, lakehouseNameOf } from './lakehouse-name.ts';
 import type { RawProperty } from './raw-contract.ts';
 
@@ -19,6 +19,19 @@ export function withLakehouseColumnNames(query: string, properties: readonly Raw
     const written = byWrittenName(objectNamedBy(qualifiers, properties)?.properties ?? properties, name);
     const lakehouse = written === undefined ? undefined : lakehouseName(written.name);
     return lakehouse === undefined || lakehouse === name ? undefined : quoteIdentifier(lakehouse);
+  });
+}
+
+/**
+ * Why a quoted name after an object column and a dot names no field of it, for each such name: the
+ * rule would fail on every file, so it is refused at check.
+ */
+export function unknownNestedFieldNames(query: string, properties: readonly RawProperty[]): string[] {
+  return quotedIdentifiers(query).flatMap(({ name, qualifiers }) => {
+    const object = objectNamedBy(qualifiers, properties);
+    const fields = object?.properties ?? [];
+    if (object === undefined || byWrittenName(fields, name) !== undefined) return [];
+    return [`'${name}' is not a field of object column '${object.name}' (its fields: ${fields.map((field) => field.name).join(', ')})`];
   });
 }
 

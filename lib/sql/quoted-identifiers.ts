@@ -3,7 +3,7 @@ import { TrinoSqlLexer } from 'dt-sql-parser/dist/lib/trino/TrinoSqlLexer.js';
 import { TrinoSQL } from 'dt-sql-parser/dist/parser/trino/index.js';
 
 /** A `"quoted identifier"` in a SQL text, by offsets counted in code points, as the lexer counts. */
-interface QuotedIdentifier {
+export interface QuotedIdentifier {
   /** The name it quotes: without its quotes, a doubled `""` read as one `"`. */
   readonly name: string;
   /** 0-based offsets of the identifier with its quotes: start inclusive, end exclusive. */
@@ -25,7 +25,7 @@ const trino = new TrinoSQL();
  * Every double-quoted identifier in `sql`, found by Trino's lexer (the grammar user SQL is
  * checked with), so a `"` inside a string literal or a comment is not one.
  */
-function quotedIdentifiers(sql: string): QuotedIdentifier[] {
+export function quotedIdentifiers(sql: string): QuotedIdentifier[] {
   const identifiers: QuotedIdentifier[] = [];
   // The dotted name being read, with the dot that may continue it: whitespace between parts is allowed.
   let chain: Qualifier[] = [];

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadContractFile } from '../../lib/contracts/load.ts';
+import { checkCatalog, loadContractFile } from '../../lib/contracts/load.ts';
 import { validateFile } from '../../lib/validation/validate-file.ts';
 import { SALES_DOMAIN, writeTree, yaml } from './helpers/contract-tree.ts';
 
@@ -104,10 +104,6 @@ const NESTED = yaml`
           type: sql
           query: SELECT COUNT(*) FROM {object} AS s WHERE s."Ship To"."Zip Code" IS NULL OR ship_to . "Geo"."Lat" > 90
           mustBe: 0
-        - id: not-a-field
-          type: sql
-          query: SELECT COUNT(*) FROM {object} WHERE "Ship To"."Id" IS NULL
-          mustBe: 0
       properties:
         - name: Id
           logicalType: integer
@@ -130,8 +126,14 @@ describe('a sql rule may name nested fields as the contract writes them', () => 
   it("reads a quoted name after an object column and a dot as that object's field, at any depth", () => {
     expect(shipments!.quality.map((rule) => rule.query)).toEqual([
       'SELECT COUNT(*) FROM {object} AS s WHERE s."ship_to"."zip_code" IS NULL OR ship_to . "geo"."lat" > 90',
-      // "Id" is a column, not a field of "Ship To": it stays as written.
-      'SELECT COUNT(*) FROM {object} WHERE "ship_to"."Id" IS NULL',
+    ]);
+  });
+
+  it('refuses at check a quoted name after an object column that is none of its fields: it would fail every file', () => {
+    const broken = NESTED.replace('AS s WHERE s."Ship To"."Zip Code"', 'AS s WHERE s."Ship To"."Id"');
+    const { problems } = checkCatalog(writeTree({ 'sales/domain.yaml': SALES_DOMAIN, 'sales/shipments.yaml': broken }));
+    expect(problems.map((problem) => [problem.line, problem.column, problem.message])).toEqual([
+      [expect.any(Number), expect.any(Number), "schema[0].quality[0].query: 'Id' is not a field of object column 'Ship To' (its fields: Zip Code, Geo)"],
     ]);
   });
 
