@@ -50,7 +50,7 @@ export function structuralProblems(source: YamlSource, validate: ValidateFunctio
       error.keyword !== 'if' &&
       !(error.keyword === 'required' && alternatives.some((alternative) => alternative.instancePath === error.instancePath && error.schemaPath.startsWith(`${alternative.schemaPath}/`))),
   );
-  const errors = withoutOtherFormsOfAMatchedType(unexplained, alternatives);
+  const errors = withoutOtherFormsOfAMatchedType(withoutEchoesOfAFailedBranch(unexplained, validate.schema), alternatives);
   const paths = errors.map((error) => instancePathOf(error, source.data));
   const patternsAt = patternsByPlace(errors);
   const wrongType = paths.filter((_, index) => errors[index]!.keyword === 'type');
@@ -63,6 +63,49 @@ export function structuralProblems(source: YamlSource, validate: ValidateFunctio
     problems.set(`${described.problem.line}:${described.problem.column}:${described.problem.message}`, described);
   });
   return [...problems.values()];
+}
+
+/**
+ * A branch of a schema that fails (the standard's rule with no operator, a logicalType its version
+ * lacks) evaluates none of its object's fields, so unevaluatedProperties then calls valid ones
+ * unknown. Such an unknown field is an echo when the schema defines that name somewhere and the
+ * object has a problem of its own at or below it, which is the cause; a name the schema never
+ * defines (a typo) is still reported.
+ */
+function withoutEchoesOfAFailedBranch(errors: readonly ErrorObject[], schema: unknown): ErrorObject[] {
+  const causes = errors.filter((error) => error.keyword !== 'unevaluatedProperties');
+  const defined = definedFieldNames(schema);
+  return errors.filter(
+    (error) =>
+      !(
+        error.keyword === 'unevaluatedProperties' &&
+        defined.has(String((error.params as { unevaluatedProperty?: unknown }).unevaluatedProperty)) &&
+        causes.some((cause) => cause.instancePath === error.instancePath || cause.instancePath.startsWith(`${error.instancePath}/`))
+      ),
+  );
+}
+
+const definedNames = new WeakMap<object, ReadonlySet<string>>();
+
+/** Every field name some `properties` of a schema defines, at any depth. */
+function definedFieldNames(schema: unknown): ReadonlySet<string> {
+  if (typeof schema !== 'object' || schema === null) return new Set();
+  let names = definedNames.get(schema);
+  if (names === undefined) {
+    const found = new Set<string>();
+    const visit = (node: unknown): void => {
+      if (typeof node !== 'object' || node === null) return;
+      const { properties } = node as { properties?: unknown };
+      if (typeof properties === 'object' && properties !== null && !Array.isArray(properties)) {
+        for (const name of Object.keys(properties)) found.add(name);
+      }
+      for (const child of Object.values(node)) visit(child);
+    };
+    visit(schema);
+    names = found;
+    definedNames.set(schema, names);
+  }
+  return names;
 }
 
 /** Keywords that test a value of the right type (a string's pattern), so the type itself matched. */

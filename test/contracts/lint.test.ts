@@ -298,6 +298,42 @@ describe('lakehouse contracts lint', () => {
     ]);
   });
 
+  it('reports the cause of a failed branch of the standard, not its valid fields as unknown', () => {
+    const timestampUnderV302 = lint(
+      header.replace('v3.1.0', 'v3.0.2') +
+        yaml`
+          schema:
+            - name: t
+              properties:
+                - name: at
+                  logicalType: timestamp
+                  logicalTypeOptions: {minimum: "2024-01-01"}
+        `,
+    );
+    expect(shown(timestampUnderV302)).toEqual([expect.stringMatching(/^10:22 \[odcs\] error schema\[0\]\.properties\[0\]\.logicalType: must be one of /)]);
+    const ruleWithoutOperator = lint(
+      header +
+        yaml`
+          schema:
+            - name: t
+              properties:
+                - name: address
+                  logicalType: object
+                  colour: red
+                  properties:
+                    - name: zip
+                      logicalType: string
+                      quality:
+                        - metric: invalidValues
+                          arguments: {validValues: ["1"]}
+        `,
+    );
+    const unknown = shown(ruleWithoutOperator).filter((line) => line.includes('unknown field'));
+    // A name the standard defines nowhere is still a typo, reported beside the cause.
+    expect(unknown).toEqual([expect.stringContaining("unknown field 'colour'")]);
+    expect(shown(ruleWithoutOperator).some((line) => line.includes('a rule needs exactly one operator'))).toBe(true);
+  });
+
   it('exits 2 on a missing file or a missing argument', async () => {
     expect((await runLakehouseInProcess(['contracts', 'lint', 'no/such.yaml'])).status).toBe(2);
     expect((await runLakehouseInProcess(['contracts', 'lint'])).status).toBe(2);
