@@ -84,13 +84,16 @@ export function trainingJobTask(options: TrainingJobTaskOptions): (request: Json
     });
     const scratch = mkdtempSync(join(options.scratch, 'training-job-'));
     try {
-      const [train, validation] = await Promise.all(
-        CHANNELS.map((channel) => {
-          const uri = channels.get(channel);
-          if (uri === undefined) throw reader.invalid(`InputDataConfig has no '${channel}' channel`);
-          return channelRows(options, uri, join(scratch, channel));
-        }),
-      );
+      // One channel after the other, in CHANNELS order: a job missing both reports the train
+      // channel every time (read concurrently, whichever failed first won), and the channels
+      // never share the DuckDB connection at once.
+      const read: { columns: string[]; rows: Row[] }[] = [];
+      for (const channel of CHANNELS) {
+        const uri = channels.get(channel);
+        if (uri === undefined) throw reader.invalid(`InputDataConfig has no '${channel}' channel`);
+        read.push(await channelRows(options, uri, join(scratch, channel)));
+      }
+      const [train, validation] = read;
       const [label, ...features] = train!.columns;
       if (label === undefined || features.length === 0) throw new Error('the train channel needs a label column and at least one feature column');
       const result = trainOnSplit({
