@@ -1,7 +1,7 @@
 import { typeOfColumn } from './column-type.ts';
 import { exactMultipleOfType, plainDecimal } from './exact-multiple-of.ts';
 import type { ContractUnderCheck } from './contract-under-check.ts';
-import { atField, type FieldPath } from './field-path.ts';
+import { propertyOptionProblems } from './property-option-problems.ts';
 import type { ContractProblem } from './problems.ts';
 import type { RawProperty } from './raw-contract.ts';
 
@@ -11,15 +11,8 @@ const NUMERIC_KINDS: readonly string[] = ['integer', 'double', 'decimal'];
  * `logicalTypeOptions.multipleOf` is checked on numbers; on any other column it would be ignored,
  * and on an integer or decimal it could not be checked exactly with, so it is refused.
  */
-export function checkMultipleOf({ contract, source }: ContractUnderCheck): ContractProblem[] {
-  return contract.schema.flatMap((dataset, datasetIndex) =>
-    dataset.properties.flatMap((property, propertyIndex) => {
-      const problem = multipleOfProblem(property);
-      if (problem === undefined) return [];
-      const path: FieldPath = ['schema', datasetIndex, 'properties', propertyIndex, 'logicalTypeOptions', 'multipleOf'];
-      return [source.problem(path, atField(path, problem))];
-    }),
-  );
+export function checkMultipleOf(under: ContractUnderCheck): ContractProblem[] {
+  return propertyOptionProblems(under, 'multipleOf', multipleOfProblem);
 }
 
 /** Why a column's or nested field's `logicalTypeOptions.multipleOf` is refused, if it is. */
